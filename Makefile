@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+# Bulkhead top-level build. `make` builds the EL2 image, host tools and guests; `make run`
+# boots a scenario in QEMU; `make test` runs every test. Both install what they need first.
+
+PLATFORM ?= qemu-virt
+SCENARIO ?= default
+CROSS    ?= aarch64-linux-gnu-
+O        := build
+CACHE    := .cache
+ARM64_USR := $(CACHE)/arm64/libfdt-dev/usr
+BSSL_USR  := $(CACHE)/arm64/libbearssl-dev/usr
+
+include platform/$(PLATFORM)/platform.mk
+
+# ---------------------------------------------------------------- EL2 image
+EL2_CC := $(CROSS)gcc
+EL2_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mgeneral-regs-only -fno-pic -fno-pie \
+    -mstrict-align -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+    -Wstrict-prototypes -Wvla -Wimplicit-fallthrough -fno-common -ffunction-sections \
+    -fdata-sections -fstack-protector-strong -I. -Iinclude -Iarch/aarch64/inc \
+    -Iplatform/$(PLATFORM) -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl \
+    -DPLAT_LOAD_ADDR=$(PLAT_LOAD_ADDR) $(EL2_PLAT_DEFS) -MMD -MP
+EL2_SRCS := $(wildcard lib/*.c core/*.c arch/aarch64/*.c arch/aarch64/*.S drivers/*.c \
+    platform/$(PLATFORM)/*.c)
+EL2_OBJS := $(patsubst %,$(O)/el2/%.o,$(EL2_SRCS))
+EL2_LIBS := $(ARM64_USR)/lib/aarch64-linux-gnu/libfdt.a $(BSSL_USR)/lib/aarch64-linux-gnu/libbearssl.a
+
+.PHONY: all deps linux-deps run test unit cfgtest scenarios bench clean lint
+
+all: $(O)/bulkhead.bin $(O)/bhcfg guests
+
+deps:
+	@./scripts/deps.sh
+
+linux-deps:
+	@./scripts/deps.sh --linux
+
+$(O)/el2/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(EL2_CC) $(EL2_CFLAGS) -c $< -o $@
+
+$(O)/el2/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(EL2_CC) $(EL2_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(O)/el2/asm-offsets.h: arch/aarch64/asm-offsets.c
+	@mkdir -p $(dir $@)
+	$(EL2_CC) $(EL2_CFLAGS) -S $< -o $@.s
+	sed -n 's/.*@@ASMOFF \([A-Z0-9_]*\) #*\([0-9-]*\).*/#define \1 \2/p' $@.s > $@
+
+$(patsubst %,$(O)/el2/%.o,$(filter %.S,$(EL2_SRCS))): $(O)/el2/asm-offsets.h
+EL2_CFLAGS += -I$(O)/el2
+
+$(O)/bulkhead.elf: $(filter-out $(O)/el2/arch/aarch64/asm-offsets.c.o,$(EL2_OBJS)) \
+        platform/$(PLATFORM)/link.ld $(EL2_LIBS)
+	$(EL2_CC) $(EL2_CFLAGS) -T platform/$(PLATFORM)/link.ld -Wl,--gc-sections \
+	    -Wl,--no-warn-rwx-segments -o $@ $(filter %.o,$^) $(EL2_LIBS) -lgcc
+
+$(O)/bulkhead.bin: $(O)/bulkhead.elf
+	$(CROSS)objcopy -O binary $< $@
+
+$(EL2_LIBS):
+	./scripts/deps.sh
+
+# ---------------------------------------------------------------- host tools
+HOST_CC := gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -I. -Iinclude -Iarch/host/inc \
+    -fsanitize=address,undefined -fno-omit-frame-pointer
+HOST_LDLIBS := -lfdt
+
+-include tools/*/tool.mk
+
+# ---------------------------------------------------------------- guests
+.PHONY: guests
+guests:
+	$(MAKE) -C guests/testguest O=$(CURDIR)/$(O)/testguest
+
+$(O)/linux/Image $(O)/linux/initramfs.cpio.gz: linux-deps
+	guests/linux/mkguest.sh $(O)/linux
+
+# ---------------------------------------------------------------- unit tests
+UNIT_TESTS :=
+-include tests/unit/*.mk
+
+define unit_rule
+$(O)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka $$($(1)_LDLIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
+	@set -e; for t in $(UNIT_TESTS); do echo "== unit: $$t"; $(O)/unit/$$t; done
+
+# ---------------------------------------------------------------- run / test
+run: deps all
+	./scripts/run.sh $(SCENARIO)
+
+test: deps
+	./scripts/test.sh
+
+clean:
+	rm -rf $(O)
+
+-include $(EL2_OBJS:.o=.d)
+
+.PHONY: linux-guest
+linux-guest: linux-deps
+	guests/linux/mkguest.sh $(O)/linux

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+/* Structure offsets for assembly, generated from C so they can never drift (STYLE.md). */
+#include <stddef.h>
+#include <arch/frame.h>
+#include <arch/layout.h>
+
+#define DEFINE(sym, val) __asm__ volatile("\n@@ASMOFF " #sym " %0" : : "i"(val))
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+    DEFINE(FRAME_SIZE, sizeof(struct trap_frame));
+    DEFINE(FRAME_ELR, offsetof(struct trap_frame, elr));
+    DEFINE(FRAME_SPSR, offsetof(struct trap_frame, spsr));
+    DEFINE(PCPU_STACK_SIZE, PCPU_STACK_BYTES);
+}

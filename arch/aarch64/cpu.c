@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Physical CPUs at EL2: secondary bring-up, the idle loop, entering a vCPU from reset and
+ * leaving it (park). A pCPU that has no running vCPU waits in WFI with interrupts masked and
+ * polls the GIC when woken, so it never spins (required under QEMU -icount).
+ */
+#include <arch/cpu.h>
+
+#include <arch/frame.h>
+#include <arch/sysreg.h>
+#include <arch/vgic_hw.h>
+#include <core/hyp.h>
+#include <core/vm.h>
+#include <drivers/gicv3.h>
+
+#include "mmu.h"
+#include "trap.h"
+
+struct pcpu pcpus[MAX_CPUS];
+unsigned pcpu_count;
+uint8_t pcpu_stacks[MAX_CPUS][PCPU_STACK_BYTES] __attribute__((aligned(16)));
+
+/* Guest-visible hypervisor configuration; see arch/sysreg.h for the bits. */
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | \
+                   HCR_TSW | HCR_RW)
+/* VTCR_EL2: T0SZ 25 (39-bit IPA), SL0 = 1 (start at level 1), WBWA, inner shareable, 4K,
+ * PS = 40 bits; bit 31 RES1. */
+#define VTCR_VALUE ((64 - PT_IA_BITS) | (UINT64_C(1) << 6) | (UINT64_C(1) << 8) | \
+                    (UINT64_C(1) << 10) | (UINT64_C(3) << 12) | (UINT64_C(2) << 16) | BIT(31))
+
+unsigned arch_cpu_id(void)
+{
+    return (unsigned)sysreg_read(tpidr_el2);
+}
+
+uint64_t arch_now_ns(void)
+{
+    uint64_t cnt = sysreg_read(cntpct_el0);
+    uint64_t frq = sysreg_read(cntfrq_el0);
+
+    if (!frq) {
+        return 0;
+    }
+    return (cnt / frq) * UINT64_C(1000000000) + (cnt % frq) * UINT64_C(1000000000) / frq;
+}
+
+void arch_kick(unsigned cpu)
+{
+    if (cpu < pcpu_count && cpu != arch_cpu_id()) {
+        gicv3_send_sgi(GIC_SGI_KICK, pcpus[cpu].mpidr);
+    }
+}
+
+void arch_wake_all(void)
+{
+    dsb(ish);
+    sev();
+}
+
+void arch_sync_guest_memory(uint64_t pa, uint64_t size)
+{
+    uint64_t line = 4u << (sysreg_read(ctr_el0) >> 16 & 0xf);
+
+    for (uint64_t a = pa & ~(line - 1); a < pa + size; a += line) {
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+    }
+    dsb(ish);
+    __asm__ volatile("ic ialluis" ::: "memory");
+    dsb(ish);
+    isb();
+}
+
+void arch_tlb_flush_vmid(uint64_t vttbr)
+{
+    sysreg_write(vttbr_el2, vttbr);
+    isb();
+    __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+    dsb(ish);
+    isb();
+}
+
+/* Per-CPU EL2 state that does not depend on the VM. */
+static void cpu_hyp_setup(void)
+{
+    sysreg_write(hcr_el2, HCR_GUEST);
+    sysreg_write(vtcr_el2, VTCR_VALUE);
+    /* Guests read the physical counter, never program the physical timer (it traps). */
+    sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+    sysreg_write(cntvoff_el2, 0);
+    uint64_t pmcr_n = (sysreg_read(pmcr_el0) >> 11) & 0x1f;
+    sysreg_write(mdcr_el2, MDCR_TPM | MDCR_TPMCR | FIELD_PREP(MDCR_HPMN_MASK, pmcr_n));
+    sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+    sysreg_write(hstr_el2, 0);
+    isb();
+}
+
+void pcpu_local_init(void)
+{
+    unsigned cpu = arch_cpu_id();
+
+    cpu_hyp_setup();
+    gicv3_cpu_init(pcpus[cpu].mpidr);
+    gicv3_enable(GIC_SGI_KICK, true);
+    gicv3_enable(GIC_PPI_MAINT, true);
+    gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
+    arch_vgic_write_hcr(0);
+}
+
+void boot_secondary(unsigned cpu);
+void boot_secondary(unsigned cpu)
+{
+    mmu_enable();
+    pcpu_local_init();
+    pcpus[cpu].online = true;
+    arch_wake_all();
+    pcpu_idle();
+}
+
+/* Reset the EL1 and virtual-interface state a vCPU starts with (PSCI CPU_ON semantics). */
+static void vcpu_reset_el1(struct vcpu *v)
+{
+    sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
+    sysreg_write(cpacr_el1, 0);
+    sysreg_write(cntv_ctl_el0, 0);
+    sysreg_write(cntkctl_el1, 0);
+    sysreg_write(vbar_el1, 0);
+    sysreg_write(vmpidr_el2, BIT(31) | v->idx);
+    sysreg_write(vttbr_el2, v->vm->vttbr);
+    sysreg_write(hcr_el2, HCR_GUEST);
+    vgic_hw_reset_cpu();
+    isb();
+}
+
+void vcpu_enter_fresh(struct vcpu *v)
+{
+    unsigned cpu = arch_cpu_id();
+    struct trap_frame *f = pcpu_frame(cpu);
+    bool first = v->idx == 0;
+
+    vcpu_reset_el1(v);
+    arch_tlb_flush_vmid(v->vm->vttbr);
+    for (unsigned i = 0; i < 31; i++) {
+        f->x[i] = 0;
+    }
+    f->x[0] = first ? v->vm->dtb_ipa : v->ctx_id;
+    f->elr = v->entry;
+    f->spsr = PSR_DAIF | PSR_MODE_EL1H;
+    v->state = VCPU_RUNNING;
+    arch_wake_all();
+    vcpu_return(v);
+    guest_enter(f);
+}
+
+struct trap_frame *pcpu_frame(unsigned cpu)
+{
+    return (struct trap_frame *)(void *)(pcpu_stacks[cpu] + PCPU_STACK_BYTES -
+                                         sizeof(struct trap_frame));
+}
+
+static void idle_loop(void *arg)
+{
+    (void)arg;
+    unsigned cpu = arch_cpu_id();
+
+    for (;;) {
+        struct vcpu *v = pcpus[cpu].vcpu;
+        if (v && v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
+            vcpu_enter_fresh(v);
+        }
+        wfi();
+        irq_poll(NULL);
+    }
+}
+
+void pcpu_idle(void)
+{
+    unsigned cpu = arch_cpu_id();
+
+    arch_run_on_fresh_stack(idle_loop, NULL, pcpu_frame(cpu));
+    __builtin_unreachable();
+}
+
+void arch_vcpu_park(void)
+{
+    struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
+
+    /* Nothing of the guest may keep firing here: timer off, list registers cleared. */
+    sysreg_write(cntv_ctl_el0, 0);
+    vgic_hw_reset_cpu();
+    if (v && v->state == VCPU_RUNNING) {
+        v->state = VCPU_OFF;
+    }
+    arch_wake_all();
+    pcpu_idle();
+}
+
+void arch_power_off(void)
+{
+    if (hyp_plat.psci == PLATINFO_PSCI_SMC) {
+        smccc_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+    }
+    for (;;) {
+        wfi();
+    }
+}
+
+void arch_irq_enable(uint32_t intid, bool enable)
+{
+    gicv3_enable(intid, enable);
+}
+
+void arch_irq_route(uint32_t intid, unsigned cpu)
+{
+    if (cpu < pcpu_count) {
+        gicv3_route_spi(intid, pcpus[cpu].mpidr);
+    }
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Physical interrupts at EL2. Every interrupt is acknowledged and priority-dropped at once
+ * (EOImode 1). Interrupts that belong to a guest (its virtual timer, pass-through SPIs) are
+ * injected with the list-register HW bit and left active, so the guest's own deactivation
+ * completes them (GICv3 spec 4.4.2 / 8.3.1); the hypervisor's own (kick SGI, maintenance,
+ * console input) are deactivated here.
+ */
+#include "trap.h"
+
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include <core/console.h>
+#include <core/hyp.h>
+#include <core/vm.h>
+#include <drivers/gicv3.h>
+#include <drivers/uart_pl011.h>
+
+/* INTID -> owning VM + 1 for pass-through SPIs (0: not passed through). */
+uint8_t spi_owner[1020];
+
+/* Send a kick to the pCPUs of the vCPUs in mask (except the caller's own). */
+void vm_kick_mask(struct vm *vm, uint32_t mask);
+void vm_kick_mask(struct vm *vm, uint32_t mask)
+{
+    unsigned self = arch_cpu_id();
+
+    for (unsigned i = 0; mask && i < vm->nr_vcpus; i++, mask >>= 1) {
+        if ((mask & 1) && vm->vcpus[i].pcpu != self) {
+            arch_kick(vm->vcpus[i].pcpu);
+        }
+    }
+}
+
+static void irq_vtimer(struct vcpu *v, uint32_t intid)
+{
+    if (!v || v->state != VCPU_RUNNING) {
+        /* No guest owns the timer here: silence it and complete the interrupt. */
+        sysreg_write(cntv_ctl_el0, 0);
+        gicv3_deactivate(intid);
+        return;
+    }
+    v->vm->stats.irqs_injected++;
+    vgic_inject_hw(&v->vm->vgic, v->idx, intid, intid);
+}
+
+static void irq_console(void)
+{
+    int c;
+
+    while ((c = pl011_getc()) >= 0) {
+        console_input((uint8_t)c);
+    }
+}
+
+static void irq_passthrough(uint32_t intid)
+{
+    unsigned owner = spi_owner[intid];
+
+    if (!owner) {
+        gicv3_deactivate(intid);
+        return;
+    }
+    struct vm *vm = &vms[owner - 1];
+    if (vm->state != VM_RUNNING) {
+        gicv3_deactivate(intid);
+        return;
+    }
+    vm->stats.irqs_injected++;
+    vm_kick_mask(vm, vgic_inject_hw(&vm->vgic, 0, intid, intid));
+}
+
+static void irq_one(struct vcpu *v, uint32_t intid)
+{
+    if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_VIRT]) {
+        irq_vtimer(v, intid);
+        return;
+    }
+    if (intid == GIC_PPI_MAINT) {
+        if (v && v->state == VCPU_RUNNING) {
+            vgic_maintenance(&v->vm->vgic, v->idx);
+        }
+        gicv3_deactivate(intid);
+    } else if (intid == hyp_plat.uart_intid) {
+        irq_console();
+        gicv3_deactivate(intid);
+    } else if (intid >= 32) {
+        irq_passthrough(intid);
+    } else {
+        /* Kick SGI: the work happens on the way back into the guest (vcpu_return). */
+        gicv3_deactivate(intid);
+    }
+}
+
+void irq_poll(struct vcpu *v)
+{
+    for (;;) {
+        uint32_t intid = gicv3_ack();
+        if (intid >= ICC_IAR_SPURIOUS) {
+            return;
+        }
+        gicv3_eoi(intid);
+        irq_one(v, intid);
+    }
+}

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Synchronous exceptions from guests (ARM DDI 0487 D1.10): a const table dispatches on the
+ * exception class; the default injects UNDEF, records an event and counts it. Also exception
+ * injection into the guest's EL1, following the architecture's rules for the target vector
+ * and the saved state (D1.10.2, "Exception entry").
+ */
+#include "trap.h"
+
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include <core/hyp.h>
+#include <core/vm.h>
+
+typedef void (*ec_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+
+/* Vector offsets from VBAR_EL1 (D1.10.2 table D1-7). */
+#define VEC_CUR_SP0   0x000
+#define VEC_CUR_SPX   0x200
+#define VEC_LOWER_64  0x400
+#define VEC_LOWER_32  0x600
+#define PSR_AARCH32   BIT(4)
+
+void inject_sync(struct trap_frame *f, uint64_t esr, uint64_t far)
+{
+    uint64_t mode = f->spsr & PSR_MODE_MASK;
+    uint64_t off = (f->spsr & PSR_AARCH32) ? VEC_LOWER_32 :
+                   mode == PSR_MODE_EL1H   ? VEC_CUR_SPX :
+                   mode == PSR_MODE_EL1T   ? VEC_CUR_SP0 : VEC_LOWER_64;
+
+    sysreg_write(esr_el1, esr);
+    sysreg_write(far_el1, far);
+    sysreg_write(elr_el1, f->elr);
+    sysreg_write(spsr_el1, f->spsr);
+    f->elr = sysreg_read(vbar_el1) + off;
+    f->spsr = PSR_DAIF | PSR_MODE_EL1H;
+}
+
+void inject_undef(struct trap_frame *f)
+{
+    inject_sync(f, ((uint64_t)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
+}
+
+static uint64_t abort_ec(const struct trap_frame *f, bool is_exec)
+{
+    bool from_el0 = (f->spsr & PSR_AARCH32) || (f->spsr & PSR_MODE_MASK) == 0;
+
+    if (is_exec) {
+        return from_el0 ? EC_IABT_LOW : EC_IABT_CUR;
+    }
+    return from_el0 ? EC_DABT_LOW : EC_DABT_CUR;
+}
+
+void inject_dabt(struct trap_frame *f, uint64_t far)
+{
+    inject_sync(f, (abort_ec(f, false) << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, far);
+}
+
+void inject_iabt(struct trap_frame *f, uint64_t far)
+{
+    inject_sync(f, (abort_ec(f, true) << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, far);
+}
+
+static void ec_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    (void)esr;
+    v->vm->stats.exits[EXIT_HVC]++;
+    smccc_guest_call(v, f, false);
+}
+
+static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    (void)esr;
+    v->vm->stats.exits[EXIT_SMC]++;
+    f->elr += 4; /* a trapped SMC returns to the SMC itself (D1.10.2) */
+    smccc_guest_call(v, f, true);
+}
+
+static void ec_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    v->vm->stats.exits[EXIT_DABT]++;
+    dabt_guest(v, f, esr);
+}
+
+static void ec_iabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    v->vm->stats.exits[EXIT_IABT]++;
+    iabt_guest(v, f, esr);
+}
+
+void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+
+static void ec_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    v->vm->stats.exits[EXIT_SYSREG]++;
+    sysreg_guest(v, f, esr);
+}
+
+static void ec_undef(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    v->vm->stats.exits[EXIT_OTHER]++;
+    v->vm->stats.denials++;
+    vm_event(v->vm, "trap_undef", "ec=0x%llx esr=0x%llx pc=0x%llx action=undef",
+             (unsigned long long)ESR_EC(esr), (unsigned long long)esr,
+             (unsigned long long)f->elr);
+    inject_undef(f);
+}
+
+static const ec_handler ec_table[EC_COUNT] = {
+    [EC_HVC64] = ec_hvc,
+    [EC_SMC64] = ec_smc,
+    [EC_SYSREG] = ec_sysreg,
+    [EC_IABT_LOW] = ec_iabt,
+    [EC_DABT_LOW] = ec_dabt,
+};
+
+void trap_guest_sync(struct trap_frame *f);
+void trap_guest_sync(struct trap_frame *f)
+{
+    struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
+    uint64_t esr = sysreg_read(esr_el2);
+    ec_handler h = ec_table[ESR_EC(esr)];
+
+    vgic_sync_lrs(&v->vm->vgic, v->idx);
+    (h ? h : ec_undef)(v, f, esr);
+    vcpu_return(v);
+}
+
+void trap_guest_irq(struct trap_frame *f);
+void trap_guest_irq(struct trap_frame *f)
+{
+    struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
+
+    (void)f;
+    v->vm->stats.exits[EXIT_IRQ]++;
+    vgic_sync_lrs(&v->vm->vgic, v->idx);
+    irq_poll(v);
+    vcpu_return(v);
+}
+
+void trap_guest_serror(struct trap_frame *f);
+void trap_guest_serror(struct trap_frame *f)
+{
+    struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
+    uint64_t esr = sysreg_read(esr_el2);
+
+    v->vm->stats.faults++;
+    vm_event(v->vm, "serror", "esr=0x%llx pc=0x%llx", (unsigned long long)esr,
+             (unsigned long long)f->elr);
+    fault_policy_apply(v, f, false, 0);
+    vcpu_return(v);
+}
+
+void vcpu_return(struct vcpu *v)
+{
+    if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
+        arch_vcpu_park();
+    }
+    vgic_flush_lrs(&v->vm->vgic, v->idx);
+}
+
+void fault_policy_apply(struct vcpu *v, struct trap_frame *f, bool is_exec, uint64_t far)
+{
+    switch (v->vm->cfg->fault_policy) {
+    case CFG_FAULT_ABORT:
+        if (is_exec) {
+            inject_iabt(f, far);
+        } else {
+            inject_dabt(f, far);
+        }
+        break;
+    case CFG_FAULT_RESTART:
+        vm_stop(v->vm, "fault", true);
+        break;
+    case CFG_FAULT_STOP:
+    default:
+        vm_stop(v->vm, "fault", false);
+        break;
+    }
+}
+
+static const char *const el2_fault_names[] = {
+    "sync_sp0", "irq_sp0", "fiq_sp0", "serror_sp0", "sync", "irq", "fiq", "serror",
+};
+
+void trap_el2_fault(struct trap_frame *f, unsigned kind);
+void trap_el2_fault(struct trap_frame *f, unsigned kind)
+{
+    hyp_printf("bulkhead: EL2 exception %s esr=0x%llx elr=0x%llx far=0x%llx cpu=%u",
+               kind < 8 ? el2_fault_names[kind] : "?",
+               (unsigned long long)sysreg_read(esr_el2), (unsigned long long)f->elr,
+               (unsigned long long)sysreg_read(far_el2), arch_cpu_id());
+    bh_panic(__FILE__, __LINE__, "exception at EL2");
+}

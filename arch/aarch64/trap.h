@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Private interfaces of the EL2 trap layer (arch/aarch64 only). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <arch/frame.h>
+
+#include "smccc.h"
+
+struct vcpu;
+
+/* PSCI function IDs (DEN0022D 5.1) */
+#define PSCI_VERSION          0x84000000u
+#define PSCI_CPU_SUSPEND_32   0x84000001u
+#define PSCI_CPU_SUSPEND_64   0xC4000001u
+#define PSCI_CPU_OFF          0x84000002u
+#define PSCI_CPU_ON_32        0x84000003u
+#define PSCI_CPU_ON_64        0xC4000003u
+#define PSCI_AFFINITY_INFO_32 0x84000004u
+#define PSCI_AFFINITY_INFO_64 0xC4000004u
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
+#define PSCI_SYSTEM_OFF       0x84000008u
+#define PSCI_SYSTEM_RESET     0x84000009u
+#define PSCI_FEATURES         0x8400000Au
+
+#define PSCI_RET_SUCCESS        0
+#define PSCI_RET_NOT_SUPPORTED  (-1)
+#define PSCI_RET_INVALID_PARAMS (-2)
+#define PSCI_RET_DENIED         (-3)
+#define PSCI_RET_ALREADY_ON     (-4)
+#define PSCI_RET_ON_PENDING     (-5)
+#define PSCI_RET_INVALID_ADDRESS (-9)
+
+void guest_enter(struct trap_frame *f) __attribute__((noreturn));
+void arch_run_on_fresh_stack(void (*fn)(void *), void *arg, void *sp) __attribute__((noreturn));
+
+struct trap_frame *pcpu_frame(unsigned cpu);
+void pcpu_local_init(void);
+void pcpu_idle(void) __attribute__((noreturn));
+void vcpu_enter_fresh(struct vcpu *v) __attribute__((noreturn));
+
+/* Called on every way back into the guest: parks the pCPU if its VM stopped, else refills the
+ * list registers. */
+void vcpu_return(struct vcpu *v);
+
+/* Acknowledge and handle every pending physical interrupt. v may be NULL (idle). */
+void irq_poll(struct vcpu *v);
+
+/* Guest SMCCC calls (HVC or SMC); returns the value for x0..x3 in the frame. */
+void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc);
+
+/* Data abort from the guest: emulate MMIO or apply the fault policy. */
+void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+void iabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr);
+
+/* Inject a synchronous exception into the guest's EL1 (ESR value esr, fault address far). */
+void inject_sync(struct trap_frame *f, uint64_t esr, uint64_t far);
+void inject_undef(struct trap_frame *f);
+void inject_dabt(struct trap_frame *f, uint64_t far);
+void inject_iabt(struct trap_frame *f, uint64_t far);
+
+/* Apply the VM's fault policy to a guest fault that was already logged. */
+void fault_policy_apply(struct vcpu *v, struct trap_frame *f, bool is_exec, uint64_t far);

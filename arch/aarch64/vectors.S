@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * EL2 exception vectors (ARM DDI 0487 D1.10.2). Exceptions from the guest save the full
+ * general-purpose frame at the top of this CPU's stack and call C; exceptions taken at EL2
+ * itself are hypervisor bugs and go to trap_el2_fault.
+ */
+#include <asm-offsets.h>
+
+.macro save_frame
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    mrs     x0, elr_el2
+    mrs     x1, spsr_el2
+    stp     x30, x0, [sp, #16 * 15]
+    str     x1, [sp, #FRAME_SPSR]
+.endm
+
+.macro vector_entry label
+    .balign 0x80
+    b       \label
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 0x800
+    .global el2_vectors
+el2_vectors:
+    vector_entry el2_sync_sp0
+    vector_entry el2_irq_sp0
+    vector_entry el2_fiq_sp0
+    vector_entry el2_serr_sp0
+    vector_entry el2_sync
+    vector_entry el2_irq
+    vector_entry el2_fiq
+    vector_entry el2_serr
+    vector_entry guest_sync
+    vector_entry guest_irq
+    vector_entry guest_fiq
+    vector_entry guest_serr
+    vector_entry guest_sync         // AArch32 EL0 of a guest: same handling
+    vector_entry guest_irq
+    vector_entry guest_fiq
+    vector_entry guest_serr
+
+.macro el2_fault kind
+    save_frame
+    mov     x0, sp
+    mov     x1, #\kind
+    bl      trap_el2_fault
+    b       .
+.endm
+
+el2_sync_sp0:   el2_fault 0
+el2_irq_sp0:    el2_fault 1
+el2_fiq_sp0:    el2_fault 2
+el2_serr_sp0:   el2_fault 3
+el2_sync:       el2_fault 4
+el2_irq:        el2_fault 5
+el2_fiq:        el2_fault 6
+el2_serr:       el2_fault 7
+
+guest_sync:
+    save_frame
+    mov     x0, sp
+    bl      trap_guest_sync
+    b       guest_exit
+
+guest_irq:
+guest_fiq:
+    save_frame
+    mov     x0, sp
+    bl      trap_guest_irq
+    b       guest_exit
+
+guest_serr:
+    save_frame
+    mov     x0, sp
+    bl      trap_guest_serror
+    b       guest_exit
+
+// void guest_enter(struct trap_frame *f): f is at the top of this CPU's stack.
+    .global guest_enter
+guest_enter:
+    mov     sp, x0
+guest_exit:
+    ldp     x30, x0, [sp, #16 * 15]
+    ldr     x1, [sp, #FRAME_SPSR]
+    msr     elr_el2, x0
+    msr     spsr_el2, x1
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    add     sp, sp, #FRAME_SIZE
+    eret
+
+// void arch_run_on_fresh_stack(void (*fn)(void *), void *arg, void *sp): never returns.
+    .global arch_run_on_fresh_stack
+arch_run_on_fresh_stack:
+    mov     sp, x2
+    mov     x3, x0
+    mov     x0, x1
+    blr     x3
+    b       .

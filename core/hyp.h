@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Hypervisor-wide state shared by the core modules: the platform and the console output. */
+#pragma once
+
+#include <stdarg.h>
+
+#include <core/platinfo.h>
+
+extern struct platinfo hyp_plat;
+
+/* Print a hypervisor line (`bulkhead: ...` markers and messages) atomically on the console. */
+void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A broken invariant of our own (never guest input): print file:line and stop this CPU. */
+void bh_panic(const char *file, int line, const char *msg) __attribute__((noreturn));
+#define BH_CHECK(cond) \
+    do { \
+        if (!(cond)) { \
+            bh_panic(__FILE__, __LINE__, #cond); \
+        } \
+    } while (0)

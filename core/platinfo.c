@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reads the physical platform from the host device tree with libfdt. Only the handful of
+ * nodes the hypervisor itself drives are looked at; everything else belongs to the VMs (by
+ * passthrough) or to nobody. Bindings: Linux Documentation/devicetree/bindings.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libfdt.h>
+
+#include <bulkhead/errno.h>
+#include <core/platinfo.h>
+#include <lib/string.h>
+
+#define CELL_BYTES      4
+#define GIC_IRQ_CELLS   3 /* <type number flags> */
+#define GICV3_REG_GICD  0
+#define GICV3_REG_GICR  1
+#define UART_REG        0
+#define MEMORY_REG      0
+#define MAX_REG_CELLS   2 /* 64-bit addresses and sizes at most */
+
+/* Read a 1- or 2-cell big-endian number. */
+static uint64_t read_cells(const fdt32_t *cells, int count)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < count; i++) {
+        v = (v << 32) | fdt32_ld(&cells[i]);
+    }
+    return v;
+}
+
+/*
+ * reg entry `index` of node, sized by the parent's #address-cells/#size-cells (their defaults
+ * 2 and 1 apply when absent, as libfdt implements them).
+ */
+static int read_reg(const void *fdt, int node, int index, struct platinfo_region *out)
+{
+    int parent = fdt_parent_offset(fdt, node);
+    if (parent < 0) {
+        return -BH_EINVAL;
+    }
+    int ac = fdt_address_cells(fdt, parent);
+    int sc = fdt_size_cells(fdt, parent);
+    if (ac < 1 || ac > MAX_REG_CELLS || sc < 1 || sc > MAX_REG_CELLS) {
+        return -BH_EINVAL;
+    }
+    int len;
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    int entry = ac + sc;
+    if (reg == NULL || len < 0 || len / CELL_BYTES < (index + 1) * entry) {
+        return -BH_EINVAL;
+    }
+    out->pa = read_cells(&reg[index * entry], ac);
+    out->size = read_cells(&reg[index * entry + ac], sc);
+    return 0;
+}
+
+int platinfo_irq_to_intid(const void *spec_be, uint32_t *intid)
+{
+    const fdt32_t *spec = spec_be;
+    uint32_t type = fdt32_ld(&spec[0]);
+    uint32_t num = fdt32_ld(&spec[1]);
+
+    if (type == PLATINFO_IRQ_TYPE_SPI && num < PLATINFO_SPI_COUNT) {
+        *intid = num + PLATINFO_SPI_BASE;
+        return 0;
+    }
+    if (type == PLATINFO_IRQ_TYPE_PPI && num < PLATINFO_PPI_COUNT) {
+        *intid = num + PLATINFO_PPI_BASE;
+        return 0;
+    }
+    return -BH_EINVAL;
+}
+
+/* INTID of interrupt `index` of node (GIC 3-cell specifiers), or -BH_EINVAL. */
+static int read_intid(const void *fdt, int node, int index, uint32_t *intid)
+{
+    int len;
+    const fdt32_t *irqs = fdt_getprop(fdt, node, "interrupts", &len);
+
+    if (irqs == NULL || len < 0 || len / CELL_BYTES < (index + 1) * GIC_IRQ_CELLS) {
+        return -BH_EINVAL;
+    }
+    return platinfo_irq_to_intid(&irqs[index * GIC_IRQ_CELLS], intid);
+}
+
+/* /cpus/cpu@*: physical CPU index = order in the tree; MPIDR = reg. */
+static int parse_cpus(const void *fdt, struct platinfo *out)
+{
+    int cpus = fdt_path_offset(fdt, "/cpus");
+    if (cpus < 0) {
+        return -BH_ENOENT;
+    }
+    int ac = fdt_address_cells(fdt, cpus);
+    if (ac < 1 || ac > MAX_REG_CELLS) {
+        return -BH_EINVAL;
+    }
+    int node;
+    fdt_for_each_subnode(node, fdt, cpus) {
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        if (type == NULL || strcmp(type, "cpu") != 0) {
+            continue; /* cpu-map and friends */
+        }
+        int len;
+        const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+        if (reg == NULL || len != ac * CELL_BYTES) {
+            return -BH_EINVAL;
+        }
+        if (out->cpu_count == PLATINFO_MAX_CPUS) {
+            out->cpus_ignored++;
+            continue;
+        }
+        out->mpidr[out->cpu_count++] = read_cells(reg, ac);
+    }
+    return out->cpu_count > 0 ? 0 : -BH_ENOENT;
+}
+
+static int parse_memory(const void *fdt, struct platinfo *out)
+{
+    int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
+                                             sizeof("memory"));
+    if (node < 0) {
+        return -BH_ENOENT;
+    }
+    int ret = read_reg(fdt, node, MEMORY_REG, &out->ram);
+    if (ret == 0 && (out->ram.size == 0 || out->ram.pa + out->ram.size < out->ram.pa)) {
+        ret = -BH_EINVAL;
+    }
+    out->vm_ram_avail = out->ram.size;
+    return ret;
+}
+
+static int parse_gic(const void *fdt, struct platinfo *out)
+{
+    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+    if (node < 0) {
+        return -BH_ENOENT;
+    }
+    int ret = read_reg(fdt, node, GICV3_REG_GICD, &out->gicd);
+    if (ret == 0) {
+        ret = read_reg(fdt, node, GICV3_REG_GICR, &out->gicr);
+    }
+    return ret;
+}
+
+/*
+ * The console: /chosen stdout-path may be a path or an alias, optionally followed by
+ * ":<options>" (chosen.yaml); only a PL011 is usable, else fall back to the first PL011.
+ */
+static int find_console(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
+
+    if (path != NULL) {
+        const char *colon = strchr(path, ':');
+        int namelen = colon != NULL ? (int)(colon - path) : (int)strlen(path);
+        int node = fdt_path_offset_namelen(fdt, path, namelen);
+        if (node >= 0 && fdt_node_check_compatible(fdt, node, "arm,pl011") == 0) {
+            return node;
+        }
+    }
+    return fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+}
+
+static int parse_uart(const void *fdt, struct platinfo *out)
+{
+    int node = find_console(fdt);
+
+    out->uart_intid = PLATINFO_NO_INTID;
+    if (node < 0) {
+        return 0; /* optional: the hypervisor may run without a console */
+    }
+    int ret = read_reg(fdt, node, UART_REG, &out->uart);
+    if (ret != 0) {
+        return ret;
+    }
+    out->has_uart = true;
+    if (fdt_getprop(fdt, node, "interrupts", NULL) != NULL) {
+        ret = read_intid(fdt, node, 0, &out->uart_intid);
+    }
+    return ret;
+}
+
+static int parse_timer(const void *fdt, struct platinfo *out)
+{
+    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+    if (node < 0) {
+        return -BH_ENOENT;
+    }
+    for (int i = 0; i < PLATINFO_TIMER_COUNT; i++) {
+        int ret = read_intid(fdt, node, i, &out->timer_intid[i]);
+        if (ret != 0) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
+static int parse_psci(const void *fdt, struct platinfo *out)
+{
+    int node = fdt_path_offset(fdt, "/psci");
+    if (node < 0) {
+        node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+    }
+    const char *method = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
+
+    out->psci = PLATINFO_PSCI_NONE;
+    if (method == NULL) {
+        return 0;
+    }
+    if (strcmp(method, "hvc") == 0) {
+        out->psci = PLATINFO_PSCI_HVC;
+    } else if (strcmp(method, "smc") == 0) {
+        out->psci = PLATINFO_PSCI_SMC;
+    } else {
+        return -BH_EINVAL;
+    }
+    return 0;
+}
+
+/* A /chosen initrd bound: one or two cells (U-Boot writes either, chosen.yaml). */
+static int read_chosen_addr(const void *fdt, int chosen, const char *name, uint64_t *out)
+{
+    int len;
+    const fdt32_t *val = fdt_getprop(fdt, chosen, name, &len);
+
+    if (val == NULL) {
+        return -BH_ENOENT;
+    }
+    if (len != CELL_BYTES && len != 2 * CELL_BYTES) {
+        return -BH_EINVAL;
+    }
+    *out = read_cells(val, len / CELL_BYTES);
+    return 0;
+}
+
+static int parse_initrd(const void *fdt, struct platinfo *out)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    if (chosen < 0) {
+        return 0;
+    }
+    int rs = read_chosen_addr(fdt, chosen, "linux,initrd-start", &out->initrd_start);
+    int re = read_chosen_addr(fdt, chosen, "linux,initrd-end", &out->initrd_end);
+    if (rs == -BH_ENOENT && re == -BH_ENOENT) {
+        return 0;
+    }
+    if (rs != 0 || re != 0 || out->initrd_end < out->initrd_start) {
+        return -BH_EINVAL;
+    }
+    out->has_initrd = true;
+    return 0;
+}
+
+int platinfo_parse(const void *fdt, struct platinfo *out)
+{
+    static int (*const parsers[])(const void *, struct platinfo *) = {
+        parse_cpus, parse_memory, parse_gic, parse_uart, parse_timer, parse_psci, parse_initrd,
+    };
+
+    memset(out, 0, sizeof(*out));
+    if (fdt_check_header(fdt) != 0) {
+        return -BH_EINVAL;
+    }
+    for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
+        int ret = parsers[i](fdt, out);
+        if (ret != 0) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
+void platinfo_reserve(struct platinfo *plat, uint64_t reserve_bytes)
+{
+    plat->vm_ram_avail = reserve_bytes < plat->ram.size ? plat->ram.size - reserve_bytes : 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The physical platform as the host device tree describes it: CPUs, RAM, GICv3, the console
+ * PL011, the architected timer PPIs, the PSCI conduit and the boot bundle (/chosen initrd).
+ * Bindings: Linux Documentation/devicetree/bindings (cpus.yaml, arm,gic-v3.yaml,
+ * arm,pl011.yaml, arm,arch_timer.yaml, arm,psci.yaml, chosen.yaml).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bulkhead/errno.h>
+
+#define PLATINFO_MAX_CPUS 8
+
+/* No interrupt described (e.g. a console UART without an interrupts property). */
+#define PLATINFO_NO_INTID UINT32_MAX
+
+/* GIC interrupt specifier (3 cells: <type number flags>), arm,gic-v3.yaml. */
+#define PLATINFO_IRQ_TYPE_SPI 0
+#define PLATINFO_IRQ_TYPE_PPI 1
+#define PLATINFO_SPI_BASE     32 /* INTID of SPI number 0 */
+#define PLATINFO_PPI_BASE     16 /* INTID of PPI number 0 */
+#define PLATINFO_PPI_COUNT    16
+#define PLATINFO_SPI_COUNT    988 /* SPIs are INTIDs 32..1019 */
+
+enum platinfo_psci {
+    PLATINFO_PSCI_NONE, /* no /psci node or no usable method */
+    PLATINFO_PSCI_HVC,
+    PLATINFO_PSCI_SMC,
+};
+
+/* Order of the arm,armv8-timer interrupts property. */
+enum platinfo_timer {
+    PLATINFO_TIMER_SEC_PHYS,
+    PLATINFO_TIMER_NS_PHYS,
+    PLATINFO_TIMER_VIRT,
+    PLATINFO_TIMER_HYP,
+    PLATINFO_TIMER_COUNT,
+};
+
+/* A physical address window. */
+struct platinfo_region {
+    uint64_t pa;
+    uint64_t size;
+};
+
+struct platinfo {
+    uint32_t cpu_count;                  /* CPUs used: at most PLATINFO_MAX_CPUS */
+    uint32_t cpus_ignored;               /* CPUs the tree has beyond PLATINFO_MAX_CPUS */
+    uint64_t mpidr[PLATINFO_MAX_CPUS];   /* physical CPU index -> MPIDR affinity (reg) */
+    struct platinfo_region ram;          /* first /memory reg entry */
+    uint64_t vm_ram_avail;               /* bytes of RAM VMs may use (see platinfo_reserve) */
+    struct platinfo_region gicd;         /* distributor: reg[0] */
+    struct platinfo_region gicr;         /* first redistributor region: reg[1] */
+    bool has_uart;
+    struct platinfo_region uart;         /* console PL011 */
+    uint32_t uart_intid;                 /* its INTID, or PLATINFO_NO_INTID */
+    uint32_t timer_intid[PLATINFO_TIMER_COUNT];
+    enum platinfo_psci psci;
+    bool has_initrd;                     /* /chosen linux,initrd-start/-end present */
+    uint64_t initrd_start;               /* physical, inclusive */
+    uint64_t initrd_end;                 /* physical, exclusive */
+};
+
+/*
+ * Fill *out from the flattened device tree fdt. Only reads fdt (libfdt, no allocation), so it
+ * can run on the boot CPU before anything else is set up.
+ * Required: /cpus with at least one device_type "cpu" node, a device_type "memory" node, an
+ * "arm,gic-v3" node with two reg entries and an "arm,armv8-timer" node with four interrupts.
+ * Optional: the console UART (the /chosen stdout-path node when it is an "arm,pl011", else the
+ * first "arm,pl011"), /psci (or an "arm,psci*" node) method, /chosen linux,initrd-start/-end
+ * (32- or 64-bit cells). CPUs beyond PLATINFO_MAX_CPUS are counted in cpus_ignored and
+ * otherwise left out. reg values are read with the parent's #address-cells/#size-cells (1 or
+ * 2 each); "ranges" translation is not applied (all nodes used sit on the root bus).
+ * vm_ram_avail is set to the whole RAM size; see platinfo_reserve().
+ * Returns 0, -BH_EINVAL for a bad header or malformed property, -BH_ENOENT when a required
+ * node is missing. *out is zeroed first and partially filled on error.
+ */
+BH_MUST_CHECK int platinfo_parse(const void *fdt, struct platinfo *out);
+
+/*
+ * Take reserve_bytes (the hypervisor image, its data and the boot bundle) out of the RAM left
+ * for VMs: vm_ram_avail = ram.size - reserve_bytes, or 0 if the reserve is larger.
+ */
+void platinfo_reserve(struct platinfo *plat, uint64_t reserve_bytes);
+
+/*
+ * Translate a 3-cell GIC interrupt specifier <type number flags> (big-endian cells as stored
+ * in the tree) to an INTID: SPI n -> n + 32, PPI n -> n + 16. Returns 0, or -BH_EINVAL for an
+ * unknown type or out-of-range number.
+ */
+BH_MUST_CHECK int platinfo_irq_to_intid(const void *spec_be, uint32_t *intid);

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual machines and vCPUs. Each vCPU is pinned to one physical CPU for its whole life, so a
+ * pCPU runs at most one vCPU and guest register state stays live in hardware between traps.
+ * Lifecycle: a VM is built once at boot from its validated configuration (memory carved out,
+ * images copied from the verified bundle, device tree generated, stage-2 tables built); it is
+ * then started, and may stop (SYSTEM_OFF, fault policy "stop") or restart (SYSTEM_RESET,
+ * policy "restart"), which reloads it from the bundle.
+ *
+ * Lock order: vm->lock before vm->vgic.lock before the console lock.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <arch/pgtable.h>
+#include <arch/spinlock.h>
+#include <core/config.h>
+#include <core/event.h>
+#include <core/vgic.h>
+#include <core/vuart.h>
+
+#define VM_MAX      CFG_MAX_VMS
+#define VCPU_MAX    8
+
+enum vcpu_state {
+    VCPU_OFF,
+    VCPU_ON_PENDING, /* CPU_ON accepted, the pCPU will enter it */
+    VCPU_RUNNING,
+};
+
+enum vm_state {
+    VM_UNUSED,
+    VM_REFUSED,  /* bad configuration or image: never started */
+    VM_RUNNING,
+    VM_STOPPING, /* vCPUs are being pulled out of the guest */
+    VM_STOPPED,
+};
+
+/* Exit classes counted per VM. */
+enum vm_exit_class {
+    EXIT_HVC,
+    EXIT_SMC,
+    EXIT_SYSREG,
+    EXIT_DABT,
+    EXIT_IABT,
+    EXIT_IRQ,
+    EXIT_OTHER,
+    EXIT_CLASS_COUNT,
+};
+
+struct vm_stats {
+    uint64_t exits[EXIT_CLASS_COUNT];
+    uint64_t mmio_emulated;
+    uint64_t irqs_injected;
+    uint64_t faults;
+    uint64_t denials;
+    uint64_t events;
+    uint64_t events_dropped;
+    uint64_t restarts;
+};
+
+struct vm;
+
+struct vcpu {
+    struct vm *vm;
+    unsigned idx;
+    unsigned pcpu;
+    volatile enum vcpu_state state;
+    uint64_t entry;  /* for VCPU_ON_PENDING */
+    uint64_t ctx_id;
+};
+
+struct vm {
+    unsigned id;
+    uint16_t vmid;
+    const struct cfg_vm *cfg;
+    const char *name;
+    struct spinlock lock;
+    volatile enum vm_state state;
+    const char *stop_reason;
+    bool restart_requested;
+
+    uint64_t mem_pa;     /* host physical base of guest RAM */
+    uint64_t mem_ipa;
+    uint64_t mem_size;
+    uint64_t entry_ipa;
+    uint64_t dtb_ipa;
+    const void *kernel;  /* images inside the verified bundle */
+    uint64_t kernel_size;
+    uint64_t kernel_ipa;
+    const void *initrd;
+    uint64_t initrd_size;
+    uint64_t initrd_ipa;
+    const void *dtb;     /* generated at boot, kept for restarts */
+    uint64_t dtb_size;
+
+    struct pgtable s2;
+    uint64_t vttbr;
+
+    struct vgic_vm vgic;
+    struct vuart vuart;
+    unsigned nr_vcpus;
+    struct vcpu vcpus[VCPU_MAX];
+
+    struct vm_stats stats;
+    struct evt_bucket evt_bucket;
+};
+
+extern struct vm vms[VM_MAX];
+extern unsigned vm_count;
+
+/* Emit an event record for vm (rate-limited per VM). fmt may be "" for no extra fields. */
+void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Stop the VM (reason is printed in the marker). Safe from any vCPU of the VM or from the
+ * hypervisor; other vCPUs are pulled out by a kick. If restart is true the VM is reloaded
+ * from the bundle and started again. Returns once the calling pCPU may leave the guest; the
+ * caller must not return into the guest if its own VM is no longer running.
+ */
+void vm_stop(struct vm *vm, const char *reason, bool restart);
+
+/* Start vCPU 0 of a built VM: prints the start marker and kicks its pCPU. */
+void vm_start(struct vm *vm);
+
+/* Print every VM's statistics on the console. */
+void vm_print_stats(void);
+
+/* vCPU pinned to physical CPU cpu, or NULL. */
+struct vcpu *vm_vcpu_of_pcpu(unsigned cpu);

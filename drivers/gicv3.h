@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical GICv3 driver for EL2 (ARM IHI 0069): distributor and redistributor set-up, the
+ * CPU interface in EOImode 1 (priority drop and deactivation are separate, so a HW-linked
+ * virtual interrupt can be deactivated by the guest), SGIs and SPI routing.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GIC_SGI_KICK   0   /* "look at your vCPU": LR refill, stop, start */
+#define GIC_PPI_MAINT  25  /* virtual CPU interface maintenance interrupt */
+
+/* Distributor init, once, on the boot CPU. gicd/gicr are the EL2 (identity) addresses. */
+void gicv3_init(uint64_t gicd, uint64_t gicr, uint64_t gicr_size);
+/* This CPU's redistributor and CPU interface; mpidr selects the redistributor frame. */
+int gicv3_cpu_init(uint64_t mpidr);
+/* Enable / disable / configure an interrupt (PPIs/SGIs on the calling CPU's redistributor). */
+void gicv3_enable(uint32_t intid, bool enable);
+void gicv3_set_priority(uint32_t intid, uint8_t prio);
+/* Route an SPI to the CPU with this MPIDR. */
+void gicv3_route_spi(uint32_t intid, uint64_t mpidr);
+/* Send SGI intid to the CPU with this MPIDR. */
+void gicv3_send_sgi(uint32_t intid, uint64_t mpidr);
+/* Acknowledge (returns INTID, 1023 if none), priority drop, deactivate. */
+uint32_t gicv3_ack(void);
+void gicv3_eoi(uint32_t intid);
+void gicv3_deactivate(uint32_t intid);

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The physical console PL011 (ARM DDI 0183), owned by the hypervisor: polled output, input
+ * read from its receive interrupt. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void pl011_init(uint64_t base);
+void pl011_putc(char c);
+/* Returns the next received byte, or -1 when the FIFO is empty. */
+int pl011_getc(void);
+/* Enable the receive (and receive-timeout) interrupt. */
+void pl011_enable_rx_irq(void);

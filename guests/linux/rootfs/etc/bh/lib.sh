@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: MIT
+# Helpers sourced by /init and the /etc/bh scripts of the Bulkhead Linux test guest. Lines
+# starting with "LX " are markers that scenario tests match: keep their format stable.
+
+# lx_cmdline_get KEY DEFAULT: value of KEY=value on the kernel command line, else DEFAULT.
+lx_cmdline_get() {
+    local word
+    for word in $(cat /proc/cmdline); do
+        case "$word" in
+            "$1="*) echo "${word#*=}"; return 0 ;;
+        esac
+    done
+    echo "$2"
+}
+
+# lx_online_cpus: number of CPUs in /sys/devices/system/cpu/online ("0-1,4" style list).
+lx_online_cpus() {
+    local list range count=0 lo hi
+    list=$(cat /sys/devices/system/cpu/online 2>/dev/null) || { nproc; return 0; }
+    for range in $(echo "$list" | tr ',' ' '); do
+        lo=${range%-*}
+        hi=${range#*-}
+        count=$((count + hi - lo + 1))
+    done
+    echo "$count"
+}
+
+# lx_info: the two info marker lines.
+lx_info() {
+    local mem_kb procs
+    mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+    procs=$(grep -c '^processor' /proc/cpuinfo)
+    echo "LX cpus=$(lx_online_cpus) mem_kb=$mem_kb cpuinfo=$procs"
+    echo "LX uname=$(uname -r)"
+}
+
+# Workload data: a 64 KiB run of "seq" text doubled WL_DOUBLINGS times (4 MiB). mkguest.sh
+# runs the same function on the build host to get the expected hash.
+WL_CHUNK=65536
+WL_SEQ_END=13000
+WL_DOUBLINGS=6
+
+# wl_generate FILE: write the workload data to FILE (FILE.tmp is scratch).
+wl_generate() {
+    local i=0
+    seq 1 "$WL_SEQ_END" | head -c "$WL_CHUNK" >"$1"
+    while [ "$i" -lt "$WL_DOUBLINGS" ]; do
+        cat "$1" "$1" >"$1.tmp"
+        mv "$1.tmp" "$1"
+        i=$((i + 1))
+    done
+}
+
+# lx_poweroff: wait until the console has sent everything, then power off. poweroff -f asks
+# the kernel directly (PSCI SYSTEM_OFF); a UART still holding the last line would lose it.
+# Setting an unchanged mode makes stty call tcsetattr(TCSADRAIN), which waits for the drain.
+lx_poweroff() {
+    stty -F /dev/console cs8 2>/dev/null || sleep 1
+    poweroff -f
+    # Only reached if the platform cannot power off: PID 1 must not exit.
+    while :; do
+        sleep 3600
+    done
+}
+
+# lx_done_poweroff: end marker of the non-interactive scripts, then power off.
+lx_done_poweroff() {
+    echo "LX done"
+    lx_poweroff
+}

@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* The part of <stdlib.h> libfdt needs; implemented in libc.c. */
+#pragma once
+
+unsigned long strtoul(const char *s, char **end, int base);

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot and mode dispatch. The boot CPU parses the DT, brings up console, GIC and timer, and
+ * runs the mode named by tg.mode=; secondaries (basic mode only) enter at
+ * tg_secondary_main() after PSCI CPU_ON.
+ */
+#include <string.h>
+
+#include "bootargs.h"
+#include "gic.h"
+#include "platform.h"
+#include "psci.h"
+#include "report.h"
+#include "tests.h"
+#include "timer.h"
+#include "uart.h"
+
+#define MODE_MAX 16
+
+struct percpu percpu[TG_MAX_CPUS];
+
+/* Per-CPU stacks, indexed by logical CPU; start.S points SP at the top of its slot. */
+uint8_t tg_stacks[TG_MAX_CPUS][TG_STACK_SIZE] __aligned(TG_STACK_ALIGN);
+
+struct mode {
+    const char *name;
+    void (*run)(void);
+};
+
+static const struct mode modes[] = {
+    { "basic", tests_basic },
+    { "hostile", tests_hostile },
+    { "spin", mode_spin },
+    { "crash", mode_crash },
+};
+
+static const char *conduit_name(enum psci_conduit c)
+{
+    switch (c) {
+    case PSCI_CONDUIT_HVC:
+        return "hvc";
+    case PSCI_CONDUIT_SMC:
+        return "smc";
+    case PSCI_CONDUIT_NONE:
+    default:
+        return "none";
+    }
+}
+
+static void print_banner(const char *mode)
+{
+    tg_print("testguest mode=%s cpus=%u (dt %u) image=0x%lx-0x%lx dtb=0x%lx", mode,
+             plat.cpu_count, plat.cpu_count_dt, (uintptr_t)_head, (uintptr_t)_end, plat.dtb_pa);
+    for (uint32_t i = 0; i < plat.mem_count; i++) {
+        tg_print("memory 0x%lx-0x%lx", plat.mem[i].base, plat.mem[i].base + plat.mem[i].size);
+    }
+    tg_print("uart=0x%lx intid=%u gicd=0x%lx gicr=0x%lx+0x%lx timer intid=%u psci=%s",
+             plat.uart_base, plat.uart_intid, plat.gicd_base, plat.gicr_base, plat.gicr_size,
+             plat.timer_intid, conduit_name(plat.psci));
+    if (plat.defaulted[0]) {
+        report_info("DT gave no usable value for: %s (defaults used)", plat.defaulted);
+    }
+}
+
+static void cpu_common_init(void)
+{
+    struct percpu *pc = this_cpu();
+
+    pc->idx = cpu_idx();
+    pc->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+    if (!gic_cpu_init()) {
+        tg_fatal("cpu %u: no redistributor matches mpidr 0x%lx", pc->idx, pc->mpidr);
+    }
+    timer_cpu_init();
+    irq_unmask();
+}
+
+void tg_main(uintptr_t dtb_pa)
+{
+    char name[MODE_MAX] = "basic";
+    char tag[REPORT_TAG_MAX];
+
+    platform_init(dtb_pa);
+    uart_init(plat.uart_base);
+    psci_set_conduit(plat.psci);
+    if (bootarg_get("tg.name", tag, sizeof(tag)) && tag[0]) {
+        report_set_tag(tag);
+    }
+    bootarg_get("tg.mode", name, sizeof(name));
+    print_banner(name);
+    if (!plat.dtb_ok) {
+        report(false, "device tree at 0x%lx is not a valid DTB", dtb_pa);
+    }
+
+    gic_dist_init();
+    timer_init(plat.timer_intid);
+    cpu_common_init();
+
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        if (!strncmp(name, modes[i].name, sizeof(name))) {
+            modes[i].run();
+        }
+    }
+    tg_fatal("unknown tg.mode=%s", name);
+}
+
+void tg_secondary_main(void)
+{
+    cpu_common_init();
+    tests_basic_secondary();
+
+    int64_t ret = psci_cpu_off();
+    tg_fatal("cpu %u: PSCI CPU_OFF returned %ld", cpu_idx(), ret);
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Long-running and crashing modes used as neighbours and victims in scenario tests: they
+ * check the hypervisor's stop/restart policy and isolation, not the guest itself.
+ */
+#include "bootargs.h"
+#include "platform.h"
+#include "report.h"
+#include "tests.h"
+#include "timer.h"
+
+#define SPIN_TICK_HZ        1000
+#define SPIN_ALIVE_TICKS    500
+#define SPIN_WAIT_MS        10000
+#define DEFAULT_CRASH_AFTER_MS 100
+#define CRASH_OFFSET        (16 * 0x100000UL) /* 16 MiB past the end of RAM */
+
+static bool ticks_reached(const void *arg)
+{
+    return READ_ONCE(this_cpu()->timer_ticks) >= *(const uint32_t *)arg;
+}
+
+void mode_spin(void)
+{
+    uint32_t target = 0;
+
+    tg_print("spinning");
+    timer_start_periodic(SPIN_TICK_HZ);
+    for (;;) {
+        target += SPIN_ALIVE_TICKS;
+        /* a missed deadline is worth a line, but spinning must go on regardless */
+        if (!wait_irq_cond(ticks_reached, &target, SPIN_WAIT_MS)) {
+            report_info("spin: tick %u not reached in %u ms", target, SPIN_WAIT_MS);
+        }
+        tg_print("alive %u", READ_ONCE(this_cpu()->timer_ticks));
+    }
+}
+
+void mode_crash(void)
+{
+    uint64_t delay_ms = bootarg_get_u64("tg.crash_after", DEFAULT_CRASH_AFTER_MS);
+    uintptr_t target = platform_mem_highest_end() + CRASH_OFFSET;
+
+    tg_print("crash in %lu ms", delay_ms);
+    timer_delay_ms(delay_ms);
+    tg_print("crashing: reading 0x%lx outside RAM", target);
+    (void)*(volatile uint32_t *)target;
+    /* only reached if the read did not fault: the platform failed to contain it */
+    tg_fatal("crash: read of 0x%lx outside RAM did not fault", target);
+}

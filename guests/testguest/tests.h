@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The test modes selected by tg.mode=. Each runs on the boot CPU after platform, console,
+ * GIC and timer setup, with IRQs unmasked, and ends through tg_finish() (except spin).
+ */
+#pragma once
+
+#include "tg.h"
+
+/* tg.mode=basic: memory, UART, PSCI, SMP, SGI and timer positive cases. */
+void tests_basic(void) __noreturn;
+
+/* Secondary CPU part of the basic mode; returns when the CPU should power off. */
+void tests_basic_secondary(void);
+
+/* tg.mode=hostile: accesses the hypervisor must contain. */
+void tests_hostile(void) __noreturn;
+
+/* tg.mode=spin: timer ticks forever with periodic "alive" lines. */
+void mode_spin(void) __noreturn;
+
+/* tg.mode=crash: after tg.crash_after ms, an unexpected abort ends the run. */
+void mode_crash(void) __noreturn;

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest-visible ABI of Bulkhead: hypercall function IDs and error codes. Hypercalls follow the
+ * Arm SMC Calling Convention (DEN0028): fast calls, SMC64, owning entity 6 ("standard
+ * hypervisor service calls" range used for vendor hypervisor services). See docs/ABI.md.
+ */
+#pragma once
+
+#include <stdint.h>
+
+/* SMCCC function-ID fields (DEN0028 section 2.5). */
+#define BH_SMCCC_FAST_CALL     UINT32_C(0x80000000)
+#define BH_SMCCC_SMC64         UINT32_C(0x40000000)
+#define BH_SMCCC_OEN_SHIFT     24
+#define BH_SMCCC_OEN_MASK      UINT32_C(0x3f)
+#define BH_SMCCC_OEN_STD       4 /* standard secure services: PSCI */
+#define BH_SMCCC_OEN_VENDOR_HYP 6
+
+/* Bulkhead hypercalls: 0xC6000000 | number. */
+#define BH_HC_BASE  (BH_SMCCC_FAST_CALL | BH_SMCCC_SMC64 | (UINT32_C(BH_SMCCC_OEN_VENDOR_HYP) << 24))
+#define BH_HC_NULL  (BH_HC_BASE | 0x0000) /* does nothing, returns BH_OK (benchmarks) */
+#define BH_HC_VERSION (BH_HC_BASE | 0x0001) /* returns ABI version (major << 16 | minor) */
+#define BH_HC_VM_ID (BH_HC_BASE | 0x0002) /* returns the caller's VM index */
+
+#define BH_ABI_VERSION ((UINT32_C(0) << 16) | 1)
+
+/* Return codes in x0 (negative = error), SMCCC-compatible for NOT_SUPPORTED. */
+#define BH_OK               0
+#define BH_E_NOT_SUPPORTED  (-1)
+#define BH_E_INVAL          (-2)
+#define BH_E_DENIED         (-3)
+#define BH_E_BUSY           (-4)
+#define BH_E_NOENT          (-5)
+#define BH_E_RANGE          (-6)
+#define BH_E_TIMEOUT        (-7)

@@ -1,0 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Boot Bulkhead with a bundle on the reference machine (QEMU virt, EL2, GICv3, 4 CPUs, 2 GiB).
+# Usage: scripts/qemu.sh BUNDLE.itb [extra qemu args...]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+bundle="$1"; shift
+exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 4 -m 2G \
+    -nographic -monitor none -serial stdio -no-reboot \
+    -kernel "$ROOT/build/bulkhead.bin" -initrd "$bundle" "$@"

@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `make test`: every test. Host unit tests, configuration checks, then QEMU scenarios (two at
+# a time). Prints one closing line "N passed, M failed" over all suites.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+./scripts/deps.sh --linux || exit 1
+pass=0; fail=0
+suite() { # name command...
+    local name="$1"; shift
+    echo "=== $name"
+    if "$@"; then pass=$((pass + 1)); echo "=== $name: ok"; else fail=$((fail + 1)); echo "=== $name: FAILED"; fi
+}
+suite build make -s all
+suite linux-guest make -s linux-guest
+suite unit make -s unit
+suite config-checks tests/configs/run.sh
+suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

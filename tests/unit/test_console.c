@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for core/console.c: per-VM line assembly with prefixes, whole lines when VMs
+ * interleave, long-line splitting, flush, hypervisor lines, focus switching and the Ctrl-A
+ * key sequences, and that input hooks run without the console lock.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <core/console.h>
+
+#define CTRL_A "\x01"
+
+/* What the hooks saw. */
+static struct {
+    char out[4096];
+    size_t out_len;
+    unsigned in_vm[64];
+    uint8_t in_byte[64];
+    size_t in_count;
+    char cmds[16];
+    size_t cmd_count;
+    bool echo_from_input; /* input_to_vm writes VM output, as a vuart tx hook may */
+    bool print_from_cmd;  /* command prints, as the statistics command does */
+} rec;
+
+static void hook_putc(char c)
+{
+    assert_true(rec.out_len + 1 < sizeof(rec.out));
+    rec.out[rec.out_len++] = c;
+    rec.out[rec.out_len] = '\0';
+}
+
+static void hook_input(unsigned vm, uint8_t c)
+{
+    assert_true(rec.in_count < 64);
+    rec.in_vm[rec.in_count] = vm;
+    rec.in_byte[rec.in_count++] = c;
+    /* Would trip the host lock's double-lock assert if called with the lock held. */
+    if (rec.echo_from_input) {
+        console_vm_putc(vm, (char)c);
+    }
+}
+
+static void hook_command(char cmd)
+{
+    assert_true(rec.cmd_count < sizeof(rec.cmds));
+    rec.cmds[rec.cmd_count++] = cmd;
+    if (rec.print_from_cmd) {
+        console_printf("bulkhead: stats %d\n", 42);
+    }
+}
+
+static const struct console_hooks hooks = {
+    .putc = hook_putc,
+    .input_to_vm = hook_input,
+    .command = hook_command,
+};
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&rec, 0, sizeof(rec));
+    console_init(&hooks);
+    return 0;
+}
+
+/* Setup with VMs 0 "linux" and 1 "rtos". */
+static int setup2(void **state)
+{
+    setup(state);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    assert_int_equal(console_add_vm(1, "rtos"), 0);
+    return 0;
+}
+
+static void vm_puts(unsigned vm, const char *s)
+{
+    while (*s != '\0') {
+        console_vm_putc(vm, *s++);
+    }
+}
+
+static void type(const char *s)
+{
+    while (*s != '\0') {
+        console_input((uint8_t)*s++);
+    }
+}
+
+static void expect_out(const char *want)
+{
+    assert_string_equal(rec.out, want);
+}
+
+static void clear_out(void)
+{
+    rec.out_len = 0;
+    rec.out[0] = '\0';
+}
+
+static void test_line_with_prefix(void **state)
+{
+    (void)state;
+    vm_puts(0, "hello\r\n");
+    expect_out("[linux] hello\n");
+    vm_puts(1, "\n");
+    expect_out("[linux] hello\n[rtos] \n");
+}
+
+static void test_partial_lines_do_not_interleave(void **state)
+{
+    (void)state;
+    vm_puts(0, "abc");
+    vm_puts(1, "xyz");
+    vm_puts(0, "def");
+    expect_out(""); /* nothing until a line is complete */
+    vm_puts(1, "!\n");
+    vm_puts(0, "\n");
+    expect_out("[rtos] xyz!\n[linux] abcdef\n");
+}
+
+static void test_hypervisor_lines_between(void **state)
+{
+    (void)state;
+    vm_puts(0, "partial");
+    console_puts("bulkhead: vm 1 started\n");
+    console_printf("bulkhead: %s %u\n", "cpus", 4u);
+    vm_puts(0, " line\n");
+    expect_out("bulkhead: vm 1 started\nbulkhead: cpus 4\n[linux] partial line\n");
+    /* A hypervisor string without '\n' does not glue the next VM line to it. */
+    clear_out();
+    console_puts("bulkhead: no newline");
+    vm_puts(1, "x\n");
+    expect_out("bulkhead: no newline\n[rtos] x\n");
+    console_puts(NULL);
+}
+
+static void test_printf_truncation(void **state)
+{
+    char big[400];
+    (void)state;
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    console_printf("%s\n", big);
+    assert_int_equal(rec.out_len, 255 + strlen("[...]\n"));
+    assert_memory_equal(rec.out + 255, "[...]\n", 6);
+}
+
+static void test_long_line_split(void **state)
+{
+    char line[CONSOLE_LINE_MAX + 1];
+    char want[2 * CONSOLE_LINE_MAX];
+    struct console_stats st;
+    (void)state;
+
+    memset(line, 'a', CONSOLE_LINE_MAX);
+    line[CONSOLE_LINE_MAX] = '\0';
+    /* Exactly CONSOLE_LINE_MAX bytes then '\n': one line. */
+    vm_puts(0, line);
+    expect_out("");
+    vm_puts(0, "\n");
+    snprintf(want, sizeof(want), "[linux] %s\n", line);
+    expect_out(want);
+    console_get_stats(&st);
+    assert_int_equal(st.lines_split, 0);
+
+    /* One byte more: the full buffer goes out, the rest starts a new line. */
+    clear_out();
+    vm_puts(0, line);
+    vm_puts(0, "b");
+    snprintf(want, sizeof(want), "[linux] %s\n", line);
+    expect_out(want);
+    vm_puts(0, "c\n");
+    snprintf(want, sizeof(want), "[linux] %s\n[linux] bc\n", line);
+    expect_out(want);
+    console_get_stats(&st);
+    assert_int_equal(st.lines_split, 1);
+}
+
+static void test_control_chars(void **state)
+{
+    (void)state;
+    vm_puts(0, "\x1b[1mbold\x1b[0m\tx\r\r\n");
+    expect_out("[linux] \x1b[1mbold\x1b[0m\tx\n");
+    console_vm_putc(0, '\0');
+    console_vm_putc(0, '\n');
+    assert_int_equal(rec.out_len, strlen("[linux] \x1b[1mbold\x1b[0m\tx\n") + 10);
+    assert_memory_equal(rec.out + rec.out_len - 10, "[linux] \0\n", 10);
+}
+
+static void test_flush(void **state)
+{
+    (void)state;
+    vm_puts(1, "login: ");
+    console_vm_flush(1);
+    expect_out("[rtos] login: \n");
+    console_vm_flush(1); /* nothing buffered */
+    console_vm_flush(0);
+    console_vm_flush(5); /* not registered */
+    console_vm_flush(99);
+    expect_out("[rtos] login: \n");
+}
+
+static void test_unregistered_output(void **state)
+{
+    struct console_stats st;
+    (void)state;
+    vm_puts(2, "lost\n");
+    vm_puts(CONSOLE_MAX_VMS, "x");
+    expect_out("");
+    console_get_stats(&st);
+    assert_int_equal(st.output_dropped, 6);
+}
+
+static void test_add_vm_errors(void **state)
+{
+    (void)state;
+    assert_int_equal(console_add_vm(CONSOLE_MAX_VMS, "x"), -BH_EINVAL);
+    assert_int_equal(console_add_vm(2, NULL), -BH_EINVAL);
+    assert_int_equal(console_add_vm(2, ""), -BH_EINVAL);
+    assert_int_equal(console_add_vm(0, "again"), -BH_EEXIST);
+    assert_int_equal(console_add_vm(7, "a-very-long-vm-name-indeed"), 0);
+    vm_puts(7, "hi\n");
+    expect_out("[a-very-long-vm-] hi\n"); /* CONSOLE_NAME_MAX - 1 = 15 bytes */
+}
+
+static void test_set_vm_name(void **state)
+{
+    (void)state;
+    assert_int_equal(console_set_vm_name(1, "rtos-b"), 0);
+    vm_puts(1, "x\n");
+    expect_out("[rtos-b] x\n");
+    assert_int_equal(console_set_vm_name(3, "nope"), -BH_ENOENT);
+    assert_int_equal(console_set_vm_name(CONSOLE_MAX_VMS, "nope"), -BH_EINVAL);
+    assert_int_equal(console_set_vm_name(1, ""), -BH_EINVAL);
+}
+
+static void test_input_default_vm0(void **state)
+{
+    (void)state;
+    assert_int_equal(console_focus(), 0);
+    type("ls\r");
+    assert_int_equal(rec.in_count, 3);
+    assert_int_equal(rec.in_vm[0], 0);
+    assert_int_equal(rec.in_vm[2], 0);
+    assert_memory_equal(rec.in_byte, "ls\r", 3);
+    expect_out("");
+}
+
+static void test_focus_switch(void **state)
+{
+    (void)state;
+    type(CTRL_A "1");
+    assert_int_equal(console_focus(), 1);
+    expect_out("bulkhead: console input -> vm rtos\n");
+    type("x");
+    assert_int_equal(rec.in_count, 1);
+    assert_int_equal(rec.in_vm[0], 1);
+    assert_int_equal(rec.in_byte[0], 'x');
+    type(CTRL_A "0" "y");
+    assert_int_equal(console_focus(), 0);
+    assert_int_equal(rec.in_vm[1], 0);
+    assert_int_equal(rec.in_byte[1], 'y');
+    expect_out("bulkhead: console input -> vm rtos\nbulkhead: console input -> vm linux\n");
+}
+
+static void test_focus_unregistered(void **state)
+{
+    (void)state;
+    type(CTRL_A "5");
+    assert_int_equal(console_focus(), 0);
+    expect_out("bulkhead: console: no vm 5\n");
+    type(CTRL_A "8" CTRL_A "9"); /* not focus keys with 8 VMs: ignored */
+    assert_int_equal(console_focus(), 0);
+    expect_out("bulkhead: console: no vm 5\n");
+    assert_int_equal(rec.in_count, 0);
+}
+
+static void test_focus_next(void **state)
+{
+    (void)state;
+    assert_int_equal(console_add_vm(3, "three"), 0);
+    type(CTRL_A "n");
+    assert_int_equal(console_focus(), 1);
+    type(CTRL_A "n");
+    assert_int_equal(console_focus(), 3);
+    type(CTRL_A "n");
+    assert_int_equal(console_focus(), 0);
+    expect_out("bulkhead: console input -> vm rtos\nbulkhead: console input -> vm three\n"
+               "bulkhead: console input -> vm linux\n");
+    assert_int_equal(rec.in_count, 0);
+}
+
+static void test_focus_next_single_and_none(void **state)
+{
+    (void)state;
+    type(CTRL_A "n"); /* no VM at all: nothing */
+    expect_out("");
+    assert_int_equal(console_add_vm(4, "only"), 0);
+    assert_int_equal(console_focus(), 4); /* the focus follows the first registered VM */
+    type(CTRL_A "n");
+    assert_int_equal(console_focus(), 4);
+    expect_out("bulkhead: console input -> vm only\n");
+    type("k");
+    assert_int_equal(rec.in_vm[0], 4);
+}
+
+static void test_escape_commands(void **state)
+{
+    (void)state;
+    type(CTRL_A "s");
+    assert_int_equal(rec.cmd_count, 1);
+    assert_int_equal(rec.cmds[0], 's');
+    type(CTRL_A "h");
+    type(CTRL_A "?");
+    assert_non_null(strstr(rec.out, "bulkhead: console keys: Ctrl-A then 0-7"));
+    assert_int_equal(rec.out[rec.out_len - 1], '\n');
+    assert_ptr_equal(strstr(rec.out, "bulkhead"), rec.out);
+    assert_non_null(strstr(rec.out + 1, "bulkhead: console keys"));
+    assert_int_equal(rec.in_count, 0);
+
+    /* Command hooks may print. */
+    rec.print_from_cmd = true;
+    clear_out();
+    type(CTRL_A "s");
+    expect_out("bulkhead: stats 42\n");
+}
+
+static void test_escape_literal_and_unknown(void **state)
+{
+    (void)state;
+    type(CTRL_A CTRL_A);
+    assert_int_equal(rec.in_count, 1);
+    assert_int_equal(rec.in_byte[0], 0x01);
+    /* Unknown key after Ctrl-A: both bytes swallowed, the next byte is normal input. */
+    type(CTRL_A "z" "q");
+    assert_int_equal(rec.in_count, 2);
+    assert_int_equal(rec.in_byte[1], 'q');
+    /* A literal Ctrl-A does not leave the escape armed. */
+    type(CTRL_A CTRL_A "1");
+    assert_int_equal(rec.in_count, 4);
+    assert_int_equal(rec.in_byte[2], 0x01);
+    assert_int_equal(rec.in_byte[3], '1');
+    assert_int_equal(console_focus(), 0);
+    expect_out("");
+    assert_int_equal(rec.cmd_count, 0);
+}
+
+static void test_input_without_vms(void **state)
+{
+    struct console_stats st;
+    (void)state;
+    type("abc");
+    type(CTRL_A CTRL_A);
+    assert_int_equal(rec.in_count, 0);
+    console_get_stats(&st);
+    assert_int_equal(st.input_dropped, 4);
+}
+
+/* input_to_vm runs without the console lock: it may produce VM output (echo). */
+static void test_input_hook_unlocked(void **state)
+{
+    (void)state;
+    rec.echo_from_input = true;
+    type("ok\r");
+    type("\n");
+    expect_out("[linux] ok\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_line_with_prefix, setup2),
+        cmocka_unit_test_setup(test_partial_lines_do_not_interleave, setup2),
+        cmocka_unit_test_setup(test_hypervisor_lines_between, setup2),
+        cmocka_unit_test_setup(test_printf_truncation, setup),
+        cmocka_unit_test_setup(test_long_line_split, setup2),
+        cmocka_unit_test_setup(test_control_chars, setup2),
+        cmocka_unit_test_setup(test_flush, setup2),
+        cmocka_unit_test_setup(test_unregistered_output, setup2),
+        cmocka_unit_test_setup(test_add_vm_errors, setup2),
+        cmocka_unit_test_setup(test_set_vm_name, setup2),
+        cmocka_unit_test_setup(test_input_default_vm0, setup2),
+        cmocka_unit_test_setup(test_focus_switch, setup2),
+        cmocka_unit_test_setup(test_focus_unregistered, setup2),
+        cmocka_unit_test_setup(test_focus_next, setup2),
+        cmocka_unit_test_setup(test_focus_next_single_and_none, setup),
+        cmocka_unit_test_setup(test_escape_commands, setup2),
+        cmocka_unit_test_setup(test_escape_literal_and_unknown, setup2),
+        cmocka_unit_test_setup(test_input_without_vms, setup),
+        cmocka_unit_test_setup(test_input_hook_unlocked, setup2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
