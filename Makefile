@@ -37,11 +37,13 @@ linux-deps:
 
 $(O)/el2/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(EL2_CC) $(EL2_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(EL2_CC) $(EL2_CFLAGS) -c $< -o $@
 
 $(O)/el2/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(EL2_CC) $(EL2_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	@echo "  AS      $<"
+	@$(EL2_CC) $(EL2_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(O)/el2/asm-offsets.h: arch/aarch64/asm-offsets.c
 	@mkdir -p $(dir $@)
@@ -54,7 +56,7 @@ EL2_CFLAGS += -I$(O)/el2
 $(O)/bulkhead.elf: $(filter-out $(O)/el2/arch/aarch64/asm-offsets.c.o,$(EL2_OBJS)) \
         platform/$(PLATFORM)/link.ld $(EL2_LIBS)
 	$(EL2_CC) $(EL2_CFLAGS) -T platform/$(PLATFORM)/link.ld -Wl,--gc-sections \
-	    -Wl,--no-warn-rwx-segments -o $@ $(filter %.o,$^) $(EL2_LIBS) -lgcc
+	    -Wl,--no-warn-rwx-segments -Wl,--build-id=none -o $@ $(filter %.o,$^) $(EL2_LIBS) -lgcc
 
 $(O)/bulkhead.bin: $(O)/bulkhead.elf
 	$(CROSS)objcopy -O binary $< $@
@@ -85,7 +87,8 @@ UNIT_TESTS :=
 define unit_rule
 $(O)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka $$($(1)_LDLIBS)
+	@echo "  HOSTCC  $$@"
+	@$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka $$($(1)_LDLIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

@@ -25,14 +25,15 @@
 void cfg_error(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
                const char *fmt, ...)
 {
-    char reason[CFG_MSG_MAX];
-    char msg[CFG_MSG_MAX];
+    char msg[CFG_MSG_MAX]; /* one buffer: this runs on the EL2 boot stack */
     va_list ap;
+    int n = bh_snprintf(msg, sizeof(msg), "%s: %s: %s: ", c->file, path, prop);
 
-    va_start(ap, fmt);
-    bh_vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    bh_snprintf(msg, sizeof(msg), "%s: %s: %s: %s", c->file, path, prop, reason);
+    if (n >= 0 && (size_t)n < sizeof(msg)) {
+        va_start(ap, fmt);
+        bh_vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
     if (valid != NULL) {
         *valid = false;
     }
@@ -141,7 +142,8 @@ void cfg_check_unknown_props(struct cfg_ctx *c, struct cfg_vm *vm, int node, con
         if (fdt_getprop_by_offset(c->fdt, prop, &name, NULL) == NULL) {
             continue;
         }
-        if (!is_known(name, known)) {
+        /* dtc adds phandle by itself when a label of the node is referenced. */
+        if (!is_known(name, known) && strcmp(name, "phandle") != 0) {
             cfg_error(c, &vm->valid, path, name, "unknown property");
         }
     }

@@ -127,7 +127,7 @@ struct cfg_hooks {
 /*
  * Parse and validate the scenario `fdt` (named `file` in messages) against the platform
  * `plat` (cpu_count, RAM, GIC, console UART and vm_ram_avail are used). fdt must point to at
- * least fdt_totalsize(fdt) readable bytes. No allocation; `out` is about 10 KiB, so at EL2 it
+ * least fdt_totalsize(fdt) readable bytes. No allocation; `out` is about 12 KiB, so at EL2 it
  * should be static, not on the stack.
  * Every problem is reported as one line through hooks->error and counted in
  * out->error_count. A problem in a VM marks that VM invalid and the others are still checked

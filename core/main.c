@@ -19,12 +19,15 @@
 #include <drivers/gicv3.h>
 #include <drivers/uart_pl011.h>
 #include <lib/fmt.h>
+#include <lib/string.h>
 
 #include "../arch/aarch64/mmu.h"
 #include "../arch/aarch64/trap.h"
 
 struct platinfo hyp_plat;
 static struct cfg_scenario scenario;
+/* The scenario blob, copied out of the FIT (whose data is only 4-byte aligned; libfdt wants 8). */
+static uint8_t scenario_copy[64 * 1024] __attribute__((aligned(8)));
 static const void *boot_fit;
 extern char __image_start[], __image_end[];
 void secondary_entry(void);
@@ -149,6 +152,14 @@ static int open_bundle(const char **file, const void **scen)
         hyp_printf("bulkhead: the boot bundle is not a valid FIT image with a scenario");
         return -BH_EINVAL;
     }
+    const uint8_t *p = *scen;
+    uint32_t total = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+    if (total > sizeof(scenario_copy)) {
+        hyp_printf("bulkhead: %s: the scenario in the bundle is too large", *file);
+        return -BH_EINVAL;
+    }
+    memcpy(scenario_copy, *scen, total);
+    *scen = scenario_copy;
     platinfo_reserve(&hyp_plat, (uint64_t)(__image_end - __image_start) + size +
                                     UINT64_C(0x400000));
     return 0;

@@ -203,6 +203,20 @@ static void vgic_hw_route_hook(void *ctx, uint32_t pintid, unsigned vcpu)
     }
 }
 
+static void vgic_hw_active_hook(void *ctx, unsigned vcpu, uint32_t pintid, bool active)
+{
+    struct vm *vm = ctx;
+
+    if (vcpu < vm->nr_vcpus) {
+        arch_irq_set_active(pintid, vm->vcpus[vcpu].pcpu, active);
+    }
+}
+
+static void vgic_kick_hook(void *ctx, uint32_t mask)
+{
+    vm_kick_mask(ctx, mask);
+}
+
 static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
 {
     struct vgic_vm_cfg vc;
@@ -227,6 +241,8 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     vc.hooks.deny = vgic_deny_hook;
     vc.hooks.hw_enable = vgic_hw_enable_hook;
     vc.hooks.hw_route = vgic_hw_route_hook;
+    vc.hooks.hw_set_active = vgic_hw_active_hook;
+    vc.hooks.kick = vgic_kick_hook;
     if (vgic_vm_init(&vm->vgic, &vc) != 0) {
         return refuse(vm, "cannot set up the virtual GIC", NULL);
     }

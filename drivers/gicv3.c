@@ -36,6 +36,10 @@
 #define GICR_ISENABLER0  (GICR_SGI + 0x0100)
 #define GICR_ICENABLER0  (GICR_SGI + 0x0180)
 #define GICR_IPRIORITYR  (GICR_SGI + 0x0400)
+#define GICR_ISACTIVER0  (GICR_SGI + 0x0300)
+#define GICR_ICACTIVER0  (GICR_SGI + 0x0380)
+#define GICD_ISACTIVER   0x0300
+#define GICD_ICACTIVER   0x0380
 
 #define GIC_PRIO_DEFAULT 0xa0
 #define GIC_NR_LOCAL     32
@@ -144,6 +148,19 @@ void gicv3_enable(uint32_t intid, bool enable)
         w32(rd + (enable ? GICR_ISENABLER0 : GICR_ICENABLER0), bit);
     } else {
         w32(gicd_base + (enable ? GICD_ISENABLER : GICD_ICENABLER) + (intid / 32) * 4, bit);
+    }
+}
+
+void gicv3_set_active(uint32_t intid, unsigned cpu, bool active)
+{
+    uint32_t bit = UINT32_C(1) << (intid % 32);
+
+    if (intid < GIC_NR_LOCAL) {
+        if (cpu < 8 && this_rd[cpu]) {
+            w32(this_rd[cpu] + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0), bit);
+        }
+    } else {
+        w32(gicd_base + (active ? GICD_ISACTIVER : GICD_ICACTIVER) + (intid / 32) * 4, bit);
     }
 }
 

@@ -19,6 +19,9 @@ int gicv3_cpu_init(uint64_t mpidr);
 /* Enable / disable / configure an interrupt (PPIs/SGIs on the calling CPU's redistributor). */
 void gicv3_enable(uint32_t intid, bool enable);
 void gicv3_set_priority(uint32_t intid, uint8_t prio);
+/* Set / clear the active state of intid; for SGIs and PPIs in physical CPU cpu's
+ * redistributor. */
+void gicv3_set_active(uint32_t intid, unsigned cpu, bool active);
 /* Route an SPI to the CPU with this MPIDR. */
 void gicv3_route_spi(uint32_t intid, uint64_t mpidr);
 /* Send SGI intid to the CPU with this MPIDR. */

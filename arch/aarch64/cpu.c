@@ -21,8 +21,7 @@ unsigned pcpu_count;
 uint8_t pcpu_stacks[MAX_CPUS][PCPU_STACK_BYTES] __attribute__((aligned(16)));
 
 /* Guest-visible hypervisor configuration; see arch/sysreg.h for the bits. */
-#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | \
-                   HCR_TSW | HCR_RW)
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | HCR_RW)
 /* VTCR_EL2: T0SZ 25 (39-bit IPA), SL0 = 1 (start at level 1), WBWA, inner shareable, 4K,
  * PS = 40 bits; bit 31 RES1. */
 #define VTCR_VALUE ((64 - PT_IA_BITS) | (UINT64_C(1) << 6) | (UINT64_C(1) << 8) | \
@@ -103,7 +102,7 @@ void pcpu_local_init(void)
     gicv3_enable(GIC_SGI_KICK, true);
     gicv3_enable(GIC_PPI_MAINT, true);
     gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
-    arch_vgic_write_hcr(0);
+    vgic_hw_reset_cpu();
 }
 
 void boot_secondary(unsigned cpu);
@@ -186,7 +185,11 @@ void arch_vcpu_park(void)
 
     /* Nothing of the guest may keep firing here: timer off, list registers cleared. */
     sysreg_write(cntv_ctl_el0, 0);
-    vgic_hw_reset_cpu();
+    if (v) {
+        vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
+    } else {
+        vgic_hw_reset_cpu();
+    }
     if (v && v->state == VCPU_RUNNING) {
         v->state = VCPU_OFF;
     }
@@ -213,5 +216,12 @@ void arch_irq_route(uint32_t intid, unsigned cpu)
 {
     if (cpu < pcpu_count) {
         gicv3_route_spi(intid, pcpus[cpu].mpidr);
+    }
+}
+
+void arch_irq_set_active(uint32_t intid, unsigned cpu, bool active)
+{
+    if (cpu < pcpu_count) {
+        gicv3_set_active(intid, cpu, active);
     }
 }

@@ -6,6 +6,8 @@
  */
 #include <arch/pgtable.h>
 
+#include <stddef.h>
+
 static unsigned level_shift(int level)
 {
     return 12 + 9 * (unsigned)(3 - level);

@@ -78,7 +78,8 @@ void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
             vm_kick_mask(v->vm, vgic_sgi(&v->vm->vgic, v->idx, val));
             break;
         }
-        /* fall through: SGI registers are write-only */
+        /* SGI registers are write-only */
+        __attribute__((fallthrough));
     case SR_DENY: {
         char name[32];
         if (row) {

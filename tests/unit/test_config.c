@@ -290,7 +290,8 @@ static void test_line_format(void **state)
     (void)state;
     run_case_ops(&tc, &r);
     assert_int_equal(r.cap.count, 1);
-    assert_string_equal(r.cap.lines[0], "cfg.dts: /vms/vm-b: cpus: CPU 1 is already given to VM 'a'");
+    assert_string_equal(r.cap.lines[0],
+                        "cfg.dts: /vms/vm-b: cpus: CPU 1 is already given to VM 'a'");
 }
 
 

@@ -78,8 +78,9 @@ static int build_gic(void *fdt)
 static int build_devices(void *fdt)
 {
     fdt32_t uart_irq[GIC_IRQ_CELLS] = { cpu_to_fdt32(IRQ_SPI), cpu_to_fdt32(VIRT_UART_SPI),
-                            cpu_to_fdt32(IRQ_LEVEL_HIGH) };
-    static const uint32_t timer_ppis[TIMER_IRQS] = { 13, 14, 11, 10 }; /* S phys, NS phys, virt, hyp */
+                                        cpu_to_fdt32(IRQ_LEVEL_HIGH) };
+    /* PPI numbers in binding order: secure phys, non-secure phys, virt, hyp (INTID - 16) */
+    static const uint32_t timer_ppis[TIMER_IRQS] = { 13, 14, 11, 10 };
     fdt32_t timer_irqs[GIC_IRQ_CELLS * TIMER_IRQS];
 
     TRY(fdt_begin_node(fdt, "pl011@9000000"));

@@ -39,3 +39,5 @@ void arch_tlb_flush_vmid(uint64_t vttbr);
 /* Physical interrupt control for pass-through interrupts. */
 void arch_irq_enable(uint32_t intid, bool enable);
 void arch_irq_route(uint32_t intid, unsigned cpu);
+/* Set or clear the physical active state of intid (a PPI: in cpu's redistributor). */
+void arch_irq_set_active(uint32_t intid, unsigned cpu, bool active);

@@ -17,8 +17,8 @@
 #define sysreg_read(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " __stringify(r) : "=r"(__v)); __v; })
 #define sysreg_write(r, v) \
     do { \
-        uint64_t __v = (uint64_t)(v); \
-        __asm__ volatile("msr " __stringify(r) ", %0" : : "r"(__v)); \
+        uint64_t __wv = (uint64_t)(v); \
+        __asm__ volatile("msr " __stringify(r) ", %0" : : "r"(__wv)); \
     } while (0)
 
 #define isb() __asm__ volatile("isb" ::: "memory")

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual GICv3 (Arm IHI 0069H) for one VM: an emulated distributor and one redistributor per
+ * vCPU, and the list-register (LR) management that feeds the hardware virtual CPU interface.
+ * The guest sees a GICv3 without LPIs/ITS, one security state (GICD_CTLR.DS = 1) and affinity
+ * routing always on (ARE = 1, RAO/WI). Design notes and the integration contract are in
+ * docs/VGIC.md.
+ *
+ * Locking: every function here takes d->lock itself (callers must not hold it). Hooks other than
+ * kick run with d->lock held and must not call back into this module; kick runs after the lock
+ * is dropped. Lock order: vm->lock -> vgic.lock -> locks taken by hooks (console, events, GIC).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arch/spinlock.h>
+
+#define VGIC_MAX_VCPUS      8
+#define VGIC_NR_SGIS        16
+#define VGIC_NR_PRIVATE     32  /* SGIs + PPIs, banked per vCPU */
+#define VGIC_SPI_BASE       32
+#define VGIC_NR_SPIS        96  /* GICD_TYPER.ITLinesNumber = 3: INTIDs 0..127 */
+#define VGIC_NR_IRQS        (VGIC_SPI_BASE + VGIC_NR_SPIS)
+#define VGIC_MAX_OWNED_SPIS 32  /* SPIs one VM may own (virtual devices + pass-through) */
+#define VGIC_MAX_LRS        16  /* architectural maximum of ICH_LR<n>_EL2 */
+#define VGIC_VTIMER_INTID   27  /* virtual timer PPI, always HW-linked to physical PPI 27 */
+#define VGIC_NO_VCPU        0xffu
+#define VGIC_INTID_NONE     UINT32_MAX
+
+/* Hooks into the VM layer. Any may be NULL; the ones marked "needed" degrade if missing. */
+struct vgic_hooks {
+    void *ctx;
+    /*
+     * A guest access touched an interrupt the VM does not own (intid), or a redistributor
+     * frame that is not one of its vCPUs (intid = VGIC_INTID_NONE). reg names the register.
+     * Called at most once per access; the lead rate-limits and records the event.
+     */
+    void (*deny)(void *ctx, unsigned vcpu, uint32_t intid, const char *reg, bool write);
+    /* Pass-through SPI: mirror the guest's enable / routing on the physical GIC. target is a
+     * vCPU index, or VGIC_NO_VCPU when GICD_IROUTER names no vCPU of the VM. */
+    void (*hw_enable)(void *ctx, uint32_t pintid, bool enable);
+    void (*hw_route)(void *ctx, uint32_t pintid, unsigned target);
+    /*
+     * Needed with HW-linked interrupts: set or clear the *physical* active state of pintid
+     * (for a PPI, in the redistributor of vcpu's pCPU). Called when guest software changes the
+     * virtual state of a HW-linked interrupt outside the list registers (ISPENDR, ICPENDR,
+     * ISACTIVER, ICACTIVER, VM reset), to keep "virtual pending or active <=> physical active".
+     */
+    void (*hw_set_active)(void *ctx, unsigned vcpu, uint32_t pintid, bool active);
+    /* Needed with several vCPUs: an MMIO access, sync or maintenance made work for other
+     * vCPUs (mask never contains the calling vCPU); send them a kick SGI. */
+    void (*kick)(void *ctx, uint32_t vcpu_mask);
+};
+
+/* One SPI the VM owns; hw links it to physical INTID pintid (pass-through). */
+struct vgic_spi_cfg {
+    uint32_t intid;
+    bool hw;
+    uint32_t pintid;
+};
+
+struct vgic_vm_cfg {
+    unsigned nr_vcpus;  /* 1..VGIC_MAX_VCPUS */
+    unsigned nr_spis;
+    struct vgic_spi_cfg spis[VGIC_MAX_OWNED_SPIS];
+    struct vgic_hooks hooks;
+};
+
+/* Model state of one interrupt. Fields are private to core/vgic*.c. */
+struct vgic_irq {
+    uint16_t intid;
+    uint16_t pintid;        /* physical INTID when hw */
+    uint8_t priority;       /* all 8 bits of GICD_IPRIORITYR */
+    uint8_t target;         /* vCPU it is delivered to (owner for SGI/PPI), or VGIC_NO_VCPU */
+    uint8_t lr_vcpu;        /* vCPU whose list register holds it, or VGIC_NO_VCPU */
+    bool owned;             /* exists for this VM (SGIs/PPIs always) */
+    bool hw;
+    bool enabled;
+    bool group1;
+    bool level;             /* configured level-sensitive (GICD_ICFGR bit 1 clear) */
+    bool line_level;        /* input line of a level-sensitive interrupt */
+    bool pending_latch;     /* edge/software pending not yet handed to a list register */
+    bool lr_pending;        /* pending state held in the list register (last known) */
+    bool active;
+    uint64_t irouter;       /* SPIs: GICD_IROUTER value */
+};
+
+struct vgic_cpu {
+    struct vgic_irq priv[VGIC_NR_PRIVATE];
+    struct vgic_irq *lr_irq[VGIC_MAX_LRS];
+    uint64_t lr_shadow[VGIC_MAX_LRS];   /* what the LR holds as far as we know */
+    uint32_t lr_used;                   /* bit i: LR i holds one of our interrupts */
+    bool sleeping;                      /* GICR_WAKER.ProcessorSleep */
+};
+
+struct vgic_stats {
+    uint64_t denied;        /* accesses refused through the deny hook */
+    uint64_t reserved;      /* accesses to reserved offsets (RAZ/WI) */
+    uint64_t bad_access;    /* bad width or alignment (-BH_EINVAL) */
+    uint64_t evictions;     /* pending LRs pushed back for a higher-priority interrupt */
+    uint64_t overflows;     /* flushes that left interrupts waiting (UIE set) */
+    uint64_t maintenance;   /* maintenance interrupts handled */
+};
+
+struct vgic_vm {
+    struct spinlock lock;
+    unsigned nr_vcpus;
+    unsigned nr_lrs;        /* ICH_VTR_EL2.ListRegs + 1 */
+    uint8_t lr_prio_mask;   /* priority bits the virtual CPU interface implements */
+    bool enable_grp0;       /* GICD_CTLR.EnableGrp0 */
+    bool enable_grp1;       /* GICD_CTLR.EnableGrp1 */
+    struct vgic_hooks hooks;
+    struct vgic_irq spi[VGIC_NR_SPIS];
+    struct vgic_cpu cpu[VGIC_MAX_VCPUS];
+    struct vgic_stats stats;
+};
+
+/*
+ * Validate cfg and set up d in the architectural reset state (vgic_vm_reset). Reads the LR
+ * count and priority bits from the hardware (any pCPU; they are uniform). Returns 0,
+ * -BH_EINVAL (nr_vcpus out of range, SPI outside 32..127, bad pINTID), -BH_EEXIST (SPI listed
+ * twice) or -BH_ENOMEM (nr_spis > VGIC_MAX_OWNED_SPIS). d is unchanged on failure.
+ */
+int vgic_vm_init(struct vgic_vm *d, const struct vgic_vm_cfg *cfg)
+    __attribute__((warn_unused_result));
+
+/*
+ * Return every register and interrupt to its reset state (VM restart). HW-linked interrupts
+ * that were pending or active get hw_set_active(false); pass-through SPIs get hw_enable(false)
+ * and hw_route(pintid, 0). All vCPUs must be out of the guest, and each vCPU's list registers
+ * must be cleared (vgic_vcpu_reset_hw or vgic_hw_reset_cpu on its pCPU) before it re-enters.
+ * WAKER.ProcessorSleep resets to 0: we play the firmware that wakes redistributors.
+ */
+void vgic_vm_reset(struct vgic_vm *d);
+
+/*
+ * Emulate a guest access to the 64 KiB GICD frame (off) or the GICR region (off; frame =
+ * off / 0x20000, RD_base at +0, SGI_base at +0x10000). size is 1, 2, 4 or 8; *val is the value
+ * to write, or receives the value read (zero-extended). Returns 0 when handled (RAZ/WI
+ * included), -BH_EINVAL for a width or alignment the register does not allow (inject an
+ * abort), -BH_ERANGE for a redistributor frame >= nr_vcpus (deny hook called; inject an abort).
+ * vcpu is the accessing vCPU; the caller must have run vgic_sync_lrs since the guest exited.
+ */
+int vgic_dist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned size, bool write,
+                   uint64_t *val);
+int vgic_redist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned size, bool write,
+                     uint64_t *val);
+
+/*
+ * Injection. Each returns the vCPUs whose list registers need a refill: the caller kicks those
+ * other than its own vCPU (which is refilled by vgic_flush_lrs on the way back in). Unknown,
+ * foreign or out-of-range INTIDs are ignored (return 0).
+ *
+ * vgic_inject: an edge on intid (sets pending). For SGIs/PPIs vcpu selects the redistributor;
+ * for SPIs it is ignored and GICD_IROUTER picks the target.
+ * vgic_set_level: drive the input line of intid (level-sensitive: pending follows the line; if
+ * the guest configured it edge-triggered, a rising edge sets pending).
+ * vgic_inject_hw: a HW-linked interrupt (vtimer PPI 27, pass-through SPI) fired; EL2 has
+ * acknowledged and priority-dropped the physical interrupt but NOT deactivated it. The guest's
+ * deactivation will deactivate it through the LR HW bit. pintid must match the configured link
+ * (the configured one is used).
+ */
+uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
+uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level);
+uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32_t pintid);
+
+/*
+ * The guest on src_vcpu wrote sgir to ICC_SGI1R_EL1 (vgic_sgi: may raise SGIs of either group,
+ * as GICD_CTLR.DS = 1 allows) or to ICC_SGI0R_EL1 / ICC_ASGI1R_EL1 (vgic_sgi0: Group 0 SGIs
+ * only). TargetList/Aff3.Aff2.Aff1/RS select vCPUs (Aff0 = vCPU index), IRM = 1 means all but
+ * the sender; targets outside the VM are ignored. Returns the vCPUs to refill, as above.
+ */
+uint32_t vgic_sgi(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
+uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
+
+/*
+ * List registers; all run on vcpu's own pCPU with the guest stopped.
+ * vgic_sync_lrs: first thing after every guest exit. Reads back the LRs we filled so that what
+ * the guest did (acknowledge, EOI/deactivate) reaches the model; frees finished LRs.
+ * vgic_flush_lrs: last thing before every guest entry. Reconciles LRs with model changes and
+ * fills free LRs with the highest-priority deliverable interrupts (evicting lower-priority
+ * pending-only ones if needed); sets ICH_HCR_EL2.En, and UIE when interrupts are left waiting.
+ * vgic_maintenance: the maintenance PPI (25) fired on this pCPU: sync + flush.
+ */
+void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu);
+void vgic_flush_lrs(struct vgic_vm *d, unsigned vcpu);
+void vgic_maintenance(struct vgic_vm *d, unsigned vcpu);
+
+/*
+ * True when an interrupt the vCPU could take is pending for it (in an LR or in the model),
+ * judged against the guest's priority mask and group enables in ICH_VMCR_EL2; for the WFI
+ * idle decision. Runs on vcpu's own pCPU.
+ */
+bool vgic_vcpu_has_pending(struct vgic_vm *d, unsigned vcpu);
+
+/*
+ * The vCPU's PE is reset (PSCI CPU_ON after CPU_OFF) or parked: hand what its LRs hold back to
+ * the model (interrupt state lives in the redistributor and survives a PE reset, as on real
+ * hardware), then clear the LRs, active-priority registers and ICH_VMCR_EL2 and disable the
+ * virtual interface. Runs on vcpu's own pCPU.
+ */
+void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu);
+
+/*
+ * Clear this pCPU's virtual CPU interface (LRs, APRs, VMCR, ICH_HCR_EL2 = 0) without touching
+ * any model. For pCPU bring-up; with a vCPU use vgic_vcpu_reset_hw so the model stays in step.
+ */
+void vgic_hw_reset_cpu(void);

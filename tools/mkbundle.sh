@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Packs a scenario and every image it names into one boot bundle, a U-Boot FIT (see
+# docs/CONFIG.md "Boot bundle"): /images/scenario is the scenario DTB, /images/img-N one image
+# file each, described by its path exactly as the scenario writes it, with a sha256 hash that
+# the hypervisor checks before starting a VM.
+#
+#   tools/mkbundle.sh <scenario.dts> <out.itb> [--root DIR]
+set -euo pipefail
+
+TOP="$(cd "$(dirname "$0")/.." && pwd)"
+BHCFG="${BHCFG:-$TOP/build/bhcfg}"
+
+usage() {
+    echo "usage: $0 <scenario.dts> <out.itb> [--root DIR]" >&2
+    exit 2
+}
+
+[ $# -ge 2 ] || usage
+scenario="$1"
+out="$2"
+shift 2
+root="."
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --root) [ $# -ge 2 ] || usage; root="$2"; shift 2 ;;
+        *) usage ;;
+    esac
+done
+for tool in dtc fdtget mkimage; do
+    command -v "$tool" >/dev/null || { echo "mkbundle: $tool not found (make deps)" >&2; exit 1; }
+done
+case "$scenario" in
+    *\"* | *\\*) echo "mkbundle: $scenario: quotes and backslashes are not supported" >&2; exit 1 ;;
+esac
+if [ ! -x "$BHCFG" ]; then
+    make -C "$TOP" --no-print-directory build/bhcfg >&2
+fi
+
+# The same validation the hypervisor runs at boot: a bundle is never made from a bad scenario.
+"$BHCFG" check "$scenario" --root "$root" >&2 || {
+    echo "mkbundle: $scenario has errors, no bundle written" >&2
+    exit 1
+}
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+root_abs="$(cd "$root" && pwd)"
+
+# "name" is the VM name here, not dtc's legacy copy of the node name (docs/CONFIG.md).
+dtc -q -E no-name_properties -I dts -O dtb -o "$tmp/scenario.dtb" "$scenario"
+
+# Distinct image paths in scenario order, each with the FIT type of its first use.
+declare -A seen=()
+paths=()
+types=()
+add_image() { # path type
+    [ -n "$1" ] || return 0
+    [ -z "${seen[$1]:-}" ] || return 0
+    seen[$1]=1
+    paths+=("$1")
+    types+=("$2")
+}
+for vm in $(fdtget -l "$tmp/scenario.dtb" /vms); do
+    add_image "$(fdtget -t s "$tmp/scenario.dtb" "/vms/$vm" kernel)" kernel
+    add_image "$(fdtget -d '' -t s "$tmp/scenario.dtb" "/vms/$vm" initrd)" ramdisk
+done
+
+its="$tmp/bundle.its"
+{
+    echo '/dts-v1/;'
+    echo '/ {'
+    echo '    description = "Bulkhead boot bundle";'
+    echo '    #address-cells = <1>;'
+    echo '    images {'
+    echo '        scenario {'
+    echo "            description = \"$scenario\";"
+    echo "            data = /incbin/(\"$tmp/scenario.dtb\");"
+    echo '            type = "flat_dt";'
+    echo '            arch = "arm64";'
+    echo '            compression = "none";'
+    echo '            hash-1 { algo = "sha256"; };'
+    echo '        };'
+    for i in "${!paths[@]}"; do
+        echo "        img-$i {"
+        echo "            description = \"${paths[$i]}\";"
+        echo "            data = /incbin/(\"$root_abs/${paths[$i]}\");"
+        echo "            type = \"${types[$i]}\";"
+        echo '            arch = "arm64";'
+        echo '            os = "linux";'
+        echo '            compression = "none";'
+        echo '            hash-1 { algo = "sha256"; };'
+        echo '        };'
+    done
+    echo '    };'
+    echo '    configurations {'
+    echo '        default = "conf-1";'
+    echo '        conf-1 {'
+    echo '            description = "bulkhead";'
+    echo '            fdt = "scenario";'
+    echo '        };'
+    echo '    };'
+    echo '};'
+} > "$its"
+
+mkdir -p "$(dirname "$out")"
+mkimage -f "$its" "$out.tmp" >/dev/null
+mv "$out.tmp" "$out"
+echo "mkbundle: $out: scenario + ${#paths[@]} image(s)"
