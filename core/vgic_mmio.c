@@ -176,11 +176,8 @@ static uint64_t vgic_mmio_read_wide(struct vgic_access *a, uint32_t roff, unsign
     struct vgic_irq *irq = vgic_mmio_irq(a, roff / 8, &foreign);
     unsigned shift = (roff % 8) * 8;
 
-    if (foreign) {
-        vgic_deny(a, roff / 8);
-    }
     if (!irq) {
-        return 0;
+        return 0; /* foreign or unimplemented: reads as zero, no event (see read_field) */
     }
     return size == 8 ? a->reg->field->get(irq) : a->reg->field->get(irq) >> shift;
 }
@@ -211,11 +208,12 @@ uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned siz
     const struct vgic_field *f = a->reg->field;
     unsigned per = f->bits, n = size * 8 / per, owned = 0, foreign_count = 0;
     uint32_t first = roff * 8 / per, first_foreign = 0;
-    uint64_t mask = BIT(per) - 1, v = 0;
+    uint64_t mask, v = 0;
 
     if (per == 64) {
         return vgic_mmio_read_wide(a, roff, size);
     }
+    mask = BIT(per) - 1;
     for (unsigned k = 0; k < n; k++) {
         bool foreign;
         struct vgic_irq *irq = vgic_mmio_irq(a, first + k, &foreign);
@@ -229,10 +227,12 @@ uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned siz
         v |= (f->get(irq) & mask) << (k * per);
         vgic_mmio_note_read(a, irq);
     }
-    /* Reading a word that mixes ours and others' is normal; only pure probing is denied. */
-    if (foreign_count && !owned) {
-        vgic_deny(a, first_foreign);
-    }
+    /*
+     * Other VMs' interrupts read as zero, exactly like unimplemented ones, so a read reveals
+     * nothing and is not an event: guests legitimately read whole register banks.
+     */
+    (void)owned;
+    (void)first_foreign;
     return v;
 }
 
@@ -241,18 +241,23 @@ void vgic_mmio_write_field(struct vgic_access *a, uint32_t roff, unsigned size, 
     const struct vgic_field *f = a->reg->field;
     unsigned per = f->bits, n = size * 8 / per;
     uint32_t first = roff * 8 / per, denied = VGIC_INTID_NONE;
-    uint64_t mask = BIT(per) - 1;
+    uint64_t mask;
 
     if (per == 64) {
         vgic_mmio_write_wide(a, roff, size, val);
         return;
     }
+    mask = BIT(per) - 1;
     for (unsigned k = 0; k < n; k++) {
         bool foreign;
         uint64_t fv = (val >> (k * per)) & mask;
         struct vgic_irq *irq = vgic_mmio_irq(a, first + k, &foreign);
-        /* A zero field changes nothing (W1S/W1C) or matches the read-as-zero value (RW). */
-        if (foreign && fv && denied == VGIC_INTID_NONE) {
+        /*
+         * Only an attempt to raise or enable (write 1 to a set register) an interrupt of
+         * another VM is a denial. Clearing or configuring one is ignored silently, as for an
+         * unimplemented interrupt: Linux initialises every SPI that GICD_TYPER reports.
+         */
+        if (foreign && fv && f->kind == VGIC_FIELD_W1S && denied == VGIC_INTID_NONE) {
             denied = first + k;
         }
         if (!irq || (f->kind != VGIC_FIELD_RW && !fv)) {

@@ -16,8 +16,10 @@
 #define SMCCC_VERSION_1_1      0x10001u
 #define PSCI_VERSION_1_1       0x10001u
 #define SMCCC_FN_MASK          0xffffu
-#define BH_HC_CALL_UID         (BH_HC_BASE | 0xff01)
-#define BH_HC_REVISION         (BH_HC_BASE | 0xff03)
+/* SMCCC general queries of the vendor hypervisor service (OEN 6), 32-bit calling convention
+ * as DEN0028 section 6.2 specifies for them. */
+#define BH_HC_CALL_UID         0x8600ff01u
+#define BH_HC_REVISION         0x8600ff03u
 #define PSCI_POWER_STATE_TYPE  BIT(16) /* 1 = powerdown */
 
 static int64_t vcpu_target(struct vm *vm, uint64_t mpidr, struct vcpu **out)
