@@ -191,7 +191,6 @@ static void vgic_lr_refresh(struct vgic_vm *d, unsigned vcpu, unsigned i, uint32
 
     if (!vgic_lr_decide(d, vcpu, irq, &p)) {
         vgic_lr_release(d, vcpu, i);
-        *kick |= vgic_irq_kick(d, irq) & ~(uint32_t)BIT(vcpu);
         return;
     }
     val = vgic_lr_build(d, irq, p, c->lr_shadow[i]);

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for vGIC injection and list-register management (core/vgic.c, core/vgic_lr.c)
+ * against the fake ICH_* bank of arch/host: LR encoding, SGI decoding, priority-ordered
+ * allocation, overflow and underflow maintenance, eviction, pending+active merging, level
+ * resampling through EOI maintenance, HW-linked interrupts, retargeting, reset.
+ * Each vCPU has its own fake CPU interface: on_cpu(v) swaps banks like a pCPU switch.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <bulkhead/errno.h>
+#include <core/vgic_priv.h>
+
+#include <arch/vgic_hw.h>
+
+#define NR_VCPUS  4
+#define UART_SPI  33
+#define PT_SPI    40
+#define PT_PINTID 72
+#define FOREIGN   34
+#define SGI_BASE  GICR_SGI_OFFSET
+
+struct hook_log {
+    unsigned active_calls;
+    bool active_on;
+    uint32_t active_pintid;
+    unsigned kick_calls;
+    uint32_t kick_mask;
+};
+
+static struct hook_log hl;
+static struct vgic_vm vm;
+static struct vgic_fake_hw cpu_hw[NR_VCPUS];
+static unsigned cur_cpu;
+
+static void h_active(void *ctx, unsigned vcpu, uint32_t pintid, bool on)
+{
+    (void)ctx;
+    (void)vcpu;
+    hl.active_calls++;
+    hl.active_on = on;
+    hl.active_pintid = pintid;
+}
+
+static void h_kick(void *ctx, uint32_t mask)
+{
+    (void)ctx;
+    hl.kick_calls++;
+    hl.kick_mask |= mask;
+}
+
+static void on_cpu(unsigned v)
+{
+    cpu_hw[cur_cpu] = vgic_fake;
+    vgic_fake = cpu_hw[v];
+    cur_cpu = v;
+}
+
+static void dwr(uint32_t off, unsigned size, uint64_t v)
+{
+    assert_int_equal(vgic_dist_mmio(&vm, cur_cpu, off, size, true, &v), 0);
+}
+
+static uint64_t rrd(unsigned frame, uint32_t off)
+{
+    uint64_t v = 0;
+    assert_int_equal(vgic_redist_mmio(&vm, cur_cpu, frame * GICR_FRAME_SIZE + off, 4, false, &v),
+                     0);
+    return v;
+}
+
+static void rwr(unsigned frame, uint32_t off, unsigned size, uint64_t v)
+{
+    assert_int_equal(vgic_redist_mmio(&vm, cur_cpu, frame * GICR_FRAME_SIZE + off, size, true, &v),
+                     0);
+}
+
+static int setup(void **state)
+{
+    struct vgic_vm_cfg cfg = {
+        .nr_vcpus = NR_VCPUS,
+        .nr_spis = 2,
+        .spis = { { .intid = UART_SPI }, { .intid = PT_SPI, .hw = true, .pintid = PT_PINTID } },
+        .hooks = { .hw_set_active = h_active, .kick = h_kick },
+    };
+
+    (void)state;
+    vgic_fake_reset();
+    for (unsigned v = 0; v < NR_VCPUS; v++) {
+        cpu_hw[v] = vgic_fake;
+    }
+    cur_cpu = 0;
+    assert_int_equal(vgic_vm_init(&vm, &cfg), 0);
+    memset(&hl, 0, sizeof(hl));
+    /* Guest set-up as Linux does it: Group 1 everywhere, distributor on. */
+    dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0);
+    dwr(GICD_IGROUPR + 4, 4, 0xffffffff);
+    for (unsigned v = 0; v < NR_VCPUS; v++) {
+        rwr(v, SGI_BASE + GICR_IGROUPR0, 4, 0xffffffff);
+    }
+    hl.kick_calls = 0;
+    hl.kick_mask = 0;
+    return 0;
+}
+
+/* Enable a private interrupt on vCPU v with a priority. */
+static void enable_priv(unsigned v, uint32_t intid, uint8_t prio)
+{
+    rwr(v, SGI_BASE + GICR_IPRIORITYR0 + intid, 1, prio);
+    rwr(v, SGI_BASE + GICR_ISENABLER0, 4, UINT32_C(1) << intid);
+}
+
+static void enable_spi(uint32_t intid, uint8_t prio, unsigned target)
+{
+    dwr(GICD_IPRIORITYR + intid, 1, prio);
+    dwr(GICD_IROUTER + intid * 8, 8, target);
+    dwr(GICD_ISENABLER + intid / 32 * 4, 4, UINT32_C(1) << (intid % 32));
+}
+
+static unsigned lrs_valid(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < VGIC_FAKE_NR_LRS; i++) {
+        n += !vgic_fake_lr_invalid(vgic_fake.lr[i]);
+    }
+    return n;
+}
+
+static struct vgic_lr lr_of(uint32_t intid)
+{
+    int i = vgic_fake_find(intid);
+    assert_true(i >= 0);
+    return vgic_lr_decode(vgic_fake.lr[i]);
+}
+
+/* The guest takes and completes interrupt intid on the current vCPU. */
+static void guest_handle(uint32_t intid)
+{
+    int i = vgic_fake_find(intid);
+    assert_true(i >= 0);
+    assert_true(vgic_fake_guest_ack((unsigned)i));
+    assert_true(vgic_fake_guest_eoi((unsigned)i));
+}
+
+static void test_lr_encoding(void **state)
+{
+    struct vgic_lr hw = { .vintid = 27, .pintid = 27, .priority = 0xa0, .group1 = true,
+                          .hw = true, .pending = true };
+    struct vgic_lr sw = { .vintid = 1019, .priority = 0x08, .eoi = true, .active = true };
+    struct vgic_lr back;
+
+    (void)state;
+    assert_int_equal(vgic_lr_encode(&hw), (UINT64_C(1) << 62) | (UINT64_C(1) << 61) |
+                                              (UINT64_C(1) << 60) | (UINT64_C(0xa0) << 48) |
+                                              (UINT64_C(27) << 32) | 27);
+    assert_int_equal(vgic_lr_encode(&sw), (UINT64_C(1) << 63) | (UINT64_C(8) << 48) |
+                                              (UINT64_C(1) << 41) | 1019);
+    back = vgic_lr_decode(vgic_lr_encode(&hw));
+    assert_memory_equal(&back, &hw, sizeof(back));
+    back = vgic_lr_decode(vgic_lr_encode(&sw));
+    assert_memory_equal(&back, &sw, sizeof(back));
+    /* With HW = 1 bit 41 belongs to pINTID, not EOI. */
+    back = vgic_lr_decode(ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, 0x200));
+    assert_false(back.eoi);
+    assert_int_equal(back.pintid, 0x200);
+}
+
+static void test_sgi_decode(void **state)
+{
+    (void)state;
+    for (unsigned v = 0; v < NR_VCPUS; v++) {
+        enable_priv(v, 3, 0x80);
+    }
+    /* TargetList 0b1010, INTID 3: vCPUs 1 and 3. */
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | 0xa), 0xa);
+    assert_int_equal(rrd(1, SGI_BASE + GICR_ISPENDR0), 1u << 3);
+    assert_int_equal(rrd(2, SGI_BASE + GICR_ISPENDR0), 0);
+    /* The sender may name itself; bits beyond the VM's vCPUs are ignored. */
+    assert_int_equal(vgic_sgi(&vm, 2, (UINT64_C(3) << 24) | 0xff04), 0x4);
+    /* Aff1/Aff2/Aff3 != 0 or RS != 0 name PEs we do not have. */
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 16) | 1), 0);
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 32) | 1), 0);
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 48) | 1), 0);
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 44) | 1), 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 0);
+    /* IRM = 1: everyone but the sender, whatever TargetList says. */
+    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(5) << 24) | (UINT64_C(1) << 40) | 0x2), 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 1u << 5);
+    assert_int_equal(rrd(1, SGI_BASE + GICR_ISPENDR0), 1u << 3);
+    assert_int_equal(rrd(3, SGI_BASE + GICR_ISPENDR0), (1u << 3) | (1u << 5));
+    /* SGI0R cannot raise a Group 1 SGI; SGI1R can raise a Group 0 one (DS = 1). */
+    assert_int_equal(vgic_sgi0(&vm, 0, (UINT64_C(3) << 24) | 0x1), 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 1u << 5);
+    rwr(0, SGI_BASE + GICR_IGROUPR0, 4, 0);
+    assert_int_equal(vgic_sgi0(&vm, 1, (UINT64_C(3) << 24) | 0x1), 0x1);
+    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(3) << 24) | 0x1), 0x1);
+}
+
+static void test_lr_basic_cycle(void **state)
+{
+    struct vgic_lr lr;
+
+    (void)state;
+    enable_priv(0, 1, 0x87);
+    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(1) << 24) | 0x1), 0x1);
+    vgic_flush_lrs(&vm, 0);
+    lr = lr_of(1);
+    assert_true(lr.pending && !lr.active && lr.group1 && !lr.hw && !lr.eoi);
+    assert_int_equal(lr.priority, 0x80); /* the CPU interface has 5 priority bits */
+    assert_true(vgic_fake.hcr & ICH_HCR_EN);
+    assert_false(vgic_fake.hcr & ICH_HCR_UIE);
+
+    assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(1)));
+    vgic_sync_lrs(&vm, 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISACTIVER0), 1u << 1);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(1).active);
+
+    assert_true(vgic_fake_guest_eoi((unsigned)vgic_fake_find(1)));
+    vgic_sync_lrs(&vm, 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISACTIVER0), 0);
+    assert_int_equal(vm.cpu[0].lr_used, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    assert_false(vgic_fake.hcr & ICH_HCR_UIE);
+}
+
+static void test_lr_priority_overflow(void **state)
+{
+    static const uint8_t prio[6] = { 0x60, 0x20, 0x50, 0x10, 0x40, 0x30 };
+
+    (void)state;
+    for (unsigned s = 0; s < 6; s++) {
+        enable_priv(0, s, prio[s]);
+        vgic_inject(&vm, 0, s);
+    }
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 4);
+    for (unsigned s = 0; s < 6; s++) {
+        assert_int_equal(vgic_fake_find(s) >= 0, prio[s] <= 0x40);
+    }
+    assert_true(vgic_fake.hcr & ICH_HCR_UIE);
+    /* Underflow once the guest handled three: the maintenance interrupt refills. */
+    guest_handle(3);
+    guest_handle(1);
+    guest_handle(5);
+    assert_true(arch_vgic_read_misr() & ICH_MISR_U);
+    vgic_maintenance(&vm, 0);
+    assert_int_equal(lrs_valid(), 3);
+    assert_true(vgic_fake_find(2) >= 0 && vgic_fake_find(0) >= 0 && vgic_fake_find(4) >= 0);
+    assert_false(vgic_fake.hcr & ICH_HCR_UIE);
+    assert_int_equal(arch_vgic_read_misr(), 0);
+}
+
+static void test_lr_eviction(void **state)
+{
+    (void)state;
+    for (unsigned s = 0; s < 4; s++) {
+        enable_priv(0, s, 0x80);
+        vgic_inject(&vm, 0, s);
+    }
+    enable_priv(0, 9, 0x10);
+    enable_priv(0, 10, 0x80);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 4);
+    vgic_inject(&vm, 0, 10); /* same priority: no eviction, waits */
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(vgic_fake_find(10), -1);
+    assert_true(vgic_fake.hcr & ICH_HCR_UIE);
+
+    vgic_inject(&vm, 0, 9); /* higher priority: the worst pending LR (SGI 3) makes room */
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(vgic_fake_find(9) >= 0);
+    assert_int_equal(vgic_fake_find(3), -1);
+    assert_int_equal(vm.stats.evictions, 1);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 0x60f); /* 3 still pending */
+    assert_true(vgic_fake.hcr & ICH_HCR_UIE);
+
+    /* Active LRs are never evicted. */
+    for (unsigned s = 0; s < 3; s++) {
+        assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(s)));
+    }
+    assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(9)));
+    vgic_sync_lrs(&vm, 0);
+    enable_priv(0, 11, 0x00);
+    vgic_inject(&vm, 0, 11);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(vgic_fake_find(11), -1);
+    assert_int_equal(vm.stats.evictions, 1);
+}
+
+static void test_lr_pending_active(void **state)
+{
+    (void)state;
+    enable_priv(0, 2, 0x40);
+    vgic_inject(&vm, 0, 2);
+    vgic_flush_lrs(&vm, 0);
+    /* A second edge before the guest acknowledges merges. */
+    vgic_inject(&vm, 0, 2);
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(2).pending && !lr_of(2).active);
+    assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(2)));
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(2).active && !lr_of(2).pending);
+    /* An edge while active: pending+active in the same LR. */
+    vgic_inject(&vm, 0, 2);
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(2).active && lr_of(2).pending);
+    assert_int_equal(lrs_valid(), 1);
+    assert_true(vgic_fake_guest_eoi((unsigned)vgic_fake_find(2)));
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(2).pending && !lr_of(2).active);
+    guest_handle(2);
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+}
+
+static void test_level_resample(void **state)
+{
+    struct vgic_lr lr;
+
+    (void)state;
+    enable_spi(UART_SPI, 0xa0, 0);
+    assert_int_equal(vgic_set_level(&vm, 0, UART_SPI, true), 0x1);
+    vgic_flush_lrs(&vm, 0);
+    lr = lr_of(UART_SPI);
+    assert_true(lr.pending && lr.eoi && !lr.hw);
+    /* Line still high at EOI: the maintenance interrupt re-pends it. */
+    guest_handle(UART_SPI);
+    assert_int_equal(arch_vgic_read_eisr(), 1u << 0);
+    assert_true(arch_vgic_read_misr() & ICH_MISR_EOI);
+    vgic_maintenance(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+    /* Line dropped by the device's handler before EOI: nothing more. */
+    assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+    vgic_sync_lrs(&vm, 0);
+    assert_int_equal(vgic_set_level(&vm, 0, UART_SPI, false), 0x1);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).active);
+    assert_true(vgic_fake_guest_eoi((unsigned)vgic_fake_find(UART_SPI)));
+    vgic_maintenance(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    assert_int_equal(arch_vgic_read_eisr(), 0);
+    /* A pending LR is withdrawn when the line drops before the guest takes it. */
+    vgic_set_level(&vm, 0, UART_SPI, true);
+    vgic_flush_lrs(&vm, 0);
+    vgic_set_level(&vm, 0, UART_SPI, false);
+    vgic_sync_lrs(&vm, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    /* ISPENDR on a level interrupt latches until acknowledged. */
+    dwr(GICD_ISPENDR + 4, 4, 1u << (UART_SPI - 32));
+    vgic_flush_lrs(&vm, 0);
+    guest_handle(UART_SPI);
+    vgic_maintenance(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+}
+
+static void test_hw_timer(void **state)
+{
+    struct vgic_lr lr;
+
+    (void)state;
+    enable_priv(1, VGIC_VTIMER_INTID, 0xa0);
+    on_cpu(1);
+    assert_int_equal(vgic_inject_hw(&vm, 1, VGIC_VTIMER_INTID, VGIC_VTIMER_INTID), 0x2);
+    vgic_flush_lrs(&vm, 1);
+    lr = lr_of(VGIC_VTIMER_INTID);
+    assert_true(lr.hw && lr.pending && !lr.eoi);
+    assert_int_equal(lr.pintid, VGIC_VTIMER_INTID);
+    /* The guest's deactivation reaches the physical interrupt; no hook needed. */
+    guest_handle(VGIC_VTIMER_INTID);
+    assert_int_equal(vgic_fake.hw_deactivations, 1);
+    assert_int_equal(vgic_fake.last_hw_deactivated, VGIC_VTIMER_INTID);
+    vgic_sync_lrs(&vm, 1);
+    assert_int_equal(vm.cpu[1].lr_used, 0);
+    assert_int_equal(hl.active_calls, 0);
+    /* Guest software clears a pending HW interrupt: the physical one is deactivated. */
+    vgic_inject_hw(&vm, 1, VGIC_VTIMER_INTID, VGIC_VTIMER_INTID);
+    vgic_flush_lrs(&vm, 1);
+    rwr(1, SGI_BASE + GICR_ICPENDR0, 4, 1u << VGIC_VTIMER_INTID);
+    assert_int_equal(hl.active_calls, 1);
+    assert_false(hl.active_on);
+    assert_int_equal(hl.active_pintid, VGIC_VTIMER_INTID);
+    vgic_sync_lrs(&vm, 1);
+    vgic_flush_lrs(&vm, 1);
+    assert_int_equal(lrs_valid(), 0);
+    /* A pass-through SPI carries its physical INTID. */
+    enable_spi(PT_SPI, 0x90, 1);
+    vgic_inject_hw(&vm, 0, PT_SPI, PT_PINTID);
+    vgic_flush_lrs(&vm, 1);
+    lr = lr_of(PT_SPI);
+    assert_true(lr.hw && lr.pending);
+    assert_int_equal(lr.pintid, PT_PINTID);
+    on_cpu(0);
+}
+
+static void test_retarget(void **state)
+{
+    (void)state;
+    enable_spi(UART_SPI, 0xa0, 1);
+    assert_int_equal(vgic_set_level(&vm, 0, UART_SPI, true), 0x2);
+    on_cpu(1);
+    vgic_flush_lrs(&vm, 1);
+    assert_true(lr_of(UART_SPI).pending);
+    on_cpu(0);
+    dwr(GICD_IROUTER + UART_SPI * 8, 8, 2); /* from vCPU 0: vCPU 1 must let go */
+    assert_int_equal(hl.kick_mask, 0x2);
+    on_cpu(1);
+    vgic_sync_lrs(&vm, 1);
+    vgic_flush_lrs(&vm, 1);
+    assert_int_equal(lrs_valid(), 0);
+    assert_int_equal(hl.kick_mask, 0x6); /* ... and hands it on to vCPU 2 */
+    on_cpu(2);
+    vgic_flush_lrs(&vm, 2);
+    assert_true(lr_of(UART_SPI).pending);
+    on_cpu(0);
+}
+
+static void test_disable_and_groups(void **state)
+{
+    uint32_t w = GICD_ISPENDR + 4, b = 1u << (UART_SPI - 32);
+
+    (void)state;
+    enable_spi(UART_SPI, 0xa0, 0);
+    vgic_set_level(&vm, 0, UART_SPI, true);
+    vgic_flush_lrs(&vm, 0);
+    dwr(GICD_ICENABLER + 4, 4, b);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    uint64_t v = 0;
+    assert_int_equal(vgic_dist_mmio(&vm, 0, w, 4, false, &v), 0);
+    assert_int_equal(v, b); /* still pending, just not forwarded */
+    dwr(GICD_ISENABLER + 4, 4, b);
+    dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G0); /* Group 1 off */
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G1);
+    rwr(0, GICR_WAKER, 4, GICR_WAKER_SLEEP); /* asleep: not forwarded either */
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    rwr(0, GICR_WAKER, 4, 0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+    /* A priority change reaches a pending LR. */
+    dwr(GICD_IPRIORITYR + UART_SPI, 1, 0x20);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lr_of(UART_SPI).priority, 0x20);
+    /* Foreign and out-of-range injections are ignored. */
+    assert_int_equal(vgic_inject(&vm, 0, FOREIGN), 0);
+    assert_int_equal(vgic_inject(&vm, 0, VGIC_NR_IRQS), 0);
+    assert_int_equal(vgic_inject(&vm, NR_VCPUS, 1), 0);
+}
+
+static void test_has_pending(void **state)
+{
+    (void)state;
+    enable_priv(0, 4, 0x80);
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | FIELD_PREP(ICH_VMCR_VPMR, 0xf0);
+    assert_false(vgic_vcpu_has_pending(&vm, 0));
+    vgic_inject(&vm, 0, 4);
+    assert_true(vgic_vcpu_has_pending(&vm, 0));
+    vgic_flush_lrs(&vm, 0); /* in an LR now: still pending */
+    assert_true(vgic_vcpu_has_pending(&vm, 0));
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | FIELD_PREP(ICH_VMCR_VPMR, 0x80);
+    assert_false(vgic_vcpu_has_pending(&vm, 0)); /* masked by the priority mask */
+    vgic_fake.vmcr = FIELD_PREP(ICH_VMCR_VPMR, 0xf0);
+    assert_false(vgic_vcpu_has_pending(&vm, 0)); /* Group 1 disabled at the CPU interface */
+    assert_false(vgic_vcpu_has_pending(&vm, 1));
+}
+
+static void test_reset(void **state)
+{
+    (void)state;
+    enable_priv(0, 1, 0x40);
+    enable_priv(0, VGIC_VTIMER_INTID, 0x40);
+    vgic_inject(&vm, 0, 1);
+    vgic_inject_hw(&vm, 0, VGIC_VTIMER_INTID, VGIC_VTIMER_INTID);
+    vgic_flush_lrs(&vm, 0);
+    vgic_fake.ap1r[0] = 0x1;
+    vgic_fake.vmcr = 0xf0000002;
+    /* PE reset: LR contents go back to the redistributor state. */
+    vgic_vcpu_reset_hw(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    assert_int_equal(vgic_fake.ap1r[0], 0);
+    assert_int_equal(vgic_fake.vmcr, 0);
+    assert_int_equal(vgic_fake.hcr, 0);
+    assert_int_equal(vm.cpu[0].lr_used, 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), (1u << 1) | (1u << VGIC_VTIMER_INTID));
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 2);
+    /* VM reset: everything back to reset values; busy HW interrupts deactivated. */
+    vgic_vm_reset(&vm);
+    assert_int_equal(hl.active_calls, 1);
+    assert_false(hl.active_on);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISENABLER0), 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_IGROUPR0), 0);
+    assert_int_equal(vm.cpu[0].lr_used, 0);
+    assert_false(vm.enable_grp1);
+    vgic_hw_reset_cpu();
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_lr_encoding, setup),
+        cmocka_unit_test_setup(test_sgi_decode, setup),
+        cmocka_unit_test_setup(test_lr_basic_cycle, setup),
+        cmocka_unit_test_setup(test_lr_priority_overflow, setup),
+        cmocka_unit_test_setup(test_lr_eviction, setup),
+        cmocka_unit_test_setup(test_lr_pending_active, setup),
+        cmocka_unit_test_setup(test_level_resample, setup),
+        cmocka_unit_test_setup(test_hw_timer, setup),
+        cmocka_unit_test_setup(test_retarget, setup),
+        cmocka_unit_test_setup(test_disable_and_groups, setup),
+        cmocka_unit_test_setup(test_has_pending, setup),
+        cmocka_unit_test_setup(test_reset, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
