@@ -223,5 +223,10 @@ void boot_primary(const void *fdt)
         }
     }
     hyp_printf("bulkhead: all vms started");
+    if (arch_bench_cycles()) {
+        hyp_printf("bulkhead: bench boot_insns_all_started=%llu hash_insns=%llu hash_bytes=%llu",
+                   (unsigned long long)arch_bench_cycles(), (unsigned long long)bench_hash_insns,
+                   (unsigned long long)bench_hash_bytes);
+    }
     pcpu_idle();
 }

@@ -169,21 +169,19 @@ static uint8_t vgic_route(const struct vgic_vm *d, uint64_t irouter)
 uint32_t vgic_irq_set_irouter(struct vgic_vm *d, struct vgic_irq *irq, uint64_t irouter)
 {
     uint8_t target;
-    uint32_t kick = 0;
 
     irq->irouter = irouter & GICD_IROUTER_WRITABLE; /* IRM is RES0: GICD_TYPER.No1N = 1 */
     target = vgic_route(d, irq->irouter);
     if (target == irq->target) {
         return 0;
     }
-    if (vgic_irq_in_lr(irq)) {
-        kick = (uint32_t)BIT(irq->lr_vcpu); /* it retracts a pending-only LR */
-    }
     irq->target = target;
     if (vgic_irq_is_hw_spi(irq) && d->hooks.hw_route) {
         d->hooks.hw_route(d->hooks.ctx, irq->pintid, target);
     }
-    return kick | vgic_irq_kick(d, irq);
+    /* A vCPU holding it pending in an LR gives it up at its next flush and kicks the new
+     * target; otherwise the new target may take it now. */
+    return vgic_irq_kick(d, irq);
 }
 
 /* ------------------------------------------------------------------ init / reset */

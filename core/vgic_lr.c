@@ -191,6 +191,7 @@ static void vgic_lr_refresh(struct vgic_vm *d, unsigned vcpu, unsigned i, uint32
 
     if (!vgic_lr_decide(d, vcpu, irq, &p)) {
         vgic_lr_release(d, vcpu, i);
+        *kick |= vgic_irq_kick(d, irq) & ~(uint32_t)BIT(vcpu);
         return;
     }
     val = vgic_lr_build(d, irq, p, c->lr_shadow[i]);
@@ -321,7 +322,7 @@ static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
      * (UIE) brings us back to refill. En must stay set for the guest to see anything. */
     hcr = arch_vgic_read_hcr();
     want = (hcr | ICH_HCR_EN) & ~ICH_HCR_UIE;
-    if (cands.total > k || evicted) {
+    if ((cands.total > k || evicted) && d->nr_lrs > 1) { /* 1 LR: U would fire at once */
         want |= ICH_HCR_UIE;
         d->stats.overflows++;
     }

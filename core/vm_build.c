@@ -29,6 +29,8 @@ static struct range reserved[MAX_RESERVED];
 static unsigned reserved_count;
 static uint64_t ram_base;
 static uint64_t ram_top;
+uint64_t bench_hash_insns;
+uint64_t bench_hash_bytes;
 static uint8_t dtb_store[VM_MAX][DTB_MAX] __attribute__((aligned(8)));
 
 uint64_t *mmu_table_alloc(void *ctx);
@@ -87,7 +89,10 @@ static int load_image(struct vm *vm, const void *fit, const char *path, const vo
     if (bundle_find(fit, path, &img) != 0) {
         return refuse(vm, "image missing from bundle:", path);
     }
+    uint64_t t0 = arch_bench_cycles();
     int r = bundle_verify(fit, &img);
+    bench_hash_insns += arch_bench_cycles() - t0;
+    bench_hash_bytes += img.size;
     if (r == -BH_EIO) {
         return refuse(vm, "image sha256 mismatch:", path);
     }

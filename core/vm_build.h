@@ -23,3 +23,7 @@ int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *f
 
 /* Copy the images and the device tree into guest memory again and reset virtual devices. */
 void vm_reload(struct vm *vm);
+
+/* Benchmark builds: instructions spent hashing images at boot, and the bytes hashed. */
+extern uint64_t bench_hash_insns;
+extern uint64_t bench_hash_bytes;

@@ -14,9 +14,11 @@
 #include <drivers/gicv3.h>
 
 #include "mmu.h"
+#include "pmu.h"
 #include "trap.h"
 
 struct pcpu pcpus[MAX_CPUS];
+static uint64_t bench_first_vm_insns;
 unsigned pcpu_count;
 uint8_t pcpu_stacks[MAX_CPUS][PCPU_STACK_BYTES] __attribute__((aligned(16)));
 
@@ -86,8 +88,8 @@ static void cpu_hyp_setup(void)
     /* Guests read the physical counter, never program the physical timer (it traps). */
     sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
     sysreg_write(cntvoff_el2, 0);
-    uint64_t pmcr_n = (sysreg_read(pmcr_el0) >> 11) & 0x1f;
-    sysreg_write(mdcr_el2, MDCR_TPM | MDCR_TPMCR | FIELD_PREP(MDCR_HPMN_MASK, pmcr_n));
+    sysreg_write(mdcr_el2, MDCR_TPM | MDCR_TPMCR | pmu_mdcr_bits());
+    pmu_init_cpu();
     sysreg_write(vpidr_el2, sysreg_read(midr_el1));
     sysreg_write(hstr_el2, 0);
     isb();
@@ -145,6 +147,11 @@ void vcpu_enter_fresh(struct vcpu *v)
     f->elr = v->entry;
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
     v->state = VCPU_RUNNING;
+    if (IS_ENABLED(CONFIG_BENCH) && cpu == 0 && !bench_first_vm_insns) {
+        bench_first_vm_insns = pmu_cycles();
+        hyp_printf("bulkhead: bench boot_insns_first_vm=%llu",
+                   (unsigned long long)bench_first_vm_insns);
+    }
     arch_wake_all();
     vcpu_return(v);
     guest_enter(f);
@@ -224,4 +231,9 @@ void arch_irq_set_active(uint32_t intid, unsigned cpu, bool active)
     if (cpu < pcpu_count) {
         gicv3_set_active(intid, cpu, active);
     }
+}
+
+uint64_t arch_bench_cycles(void)
+{
+    return pmu_cycles();
 }

@@ -7,6 +7,10 @@
 #include <arch/layout.h>
 #include <asm-offsets.h>
 
+#ifndef CONFIG_BENCH
+#define CONFIG_BENCH 0
+#endif
+
     .section .text.head, "ax"
     .global _start
 _start:
@@ -21,6 +25,19 @@ _start:
 
 primary_entry:
     mov     x19, x0                 // device tree
+#if CONFIG_BENCH
+    // Count boot instructions from the first one: cycle counter at all ELs (PMCCFILTR.NSH),
+    // which equals instructions under QEMU -icount.
+    mov     x1, #(1 << 27)
+    msr     pmccfiltr_el0, x1
+    mrs     x1, pmcr_el0
+    orr     x1, x1, #1              // E
+    orr     x1, x1, #4              // C: reset the cycle counter
+    msr     pmcr_el0, x1
+    mov     x1, #(1 << 31)
+    msr     pmcntenset_el0, x1
+    isb
+#endif
     mrs     x1, CurrentEL
     cmp     x1, #(2 << 2)
     b.ne    not_el2

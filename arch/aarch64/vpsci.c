@@ -4,6 +4,7 @@
  * the VM's vCPUs (DEN0022D), the SMCCC architecture queries, the Bulkhead vendor hypervisor
  * service (include/bulkhead/abi.h). Anything else answers NOT_SUPPORTED and is logged.
  */
+#include "pmu.h"
 #include "trap.h"
 
 #include <arch/cpu.h>
@@ -165,6 +166,12 @@ static bool bh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_t 
     case BH_HC_VERSION:
     case BH_HC_REVISION:
         *ret = BH_ABI_VERSION;
+        return true;
+    case BH_HC_BENCH_EL2_INSNS:
+        if (!IS_ENABLED(CONFIG_BENCH)) {
+            return false;
+        }
+        *ret = (int64_t)pmu_el2_insns();
         return true;
     case BH_HC_VM_ID:
         *ret = v->vm->id;

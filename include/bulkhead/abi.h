@@ -21,6 +21,8 @@
 #define BH_HC_NULL  (BH_HC_BASE | 0x0000) /* does nothing, returns BH_OK (benchmarks) */
 #define BH_HC_VERSION (BH_HC_BASE | 0x0001) /* returns ABI version (major << 16 | minor) */
 #define BH_HC_VM_ID (BH_HC_BASE | 0x0002) /* returns the caller's VM index */
+/* Benchmark builds only (CONFIG_BENCH): EL2 instructions retired so far on the calling pCPU. */
+#define BH_HC_BENCH_EL2_INSNS (BH_HC_BASE | 0x0010)
 
 #define BH_ABI_VERSION ((UINT32_C(0) << 16) | 1)
 

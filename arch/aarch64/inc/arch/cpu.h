@@ -41,3 +41,5 @@ void arch_irq_enable(uint32_t intid, bool enable);
 void arch_irq_route(uint32_t intid, unsigned cpu);
 /* Set or clear the physical active state of intid (a PPI: in cpu's redistributor). */
 void arch_irq_set_active(uint32_t intid, unsigned cpu, bool active);
+/* Benchmark builds: this CPU's cycle counter (== instructions under QEMU -icount), else 0. */
+uint64_t arch_bench_cycles(void);
