@@ -88,7 +88,7 @@ define unit_rule
 $(O)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
-	@$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka $$($(1)_LDLIBS)
+	@$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka $$($(1)_LDLIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

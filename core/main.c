@@ -181,7 +181,11 @@ static unsigned build_vms(const char *file, const void *scen)
         vms[i].id = i;
         vms[i].state = VM_REFUSED;
         if (!cfg->valid) {
-            hyp_printf("bulkhead: vm %s not started: configuration error", cfg->name);
+            const char *name = cfg->name[0] ? cfg->name : cfg->path;
+            vms[i].name = name;
+            evt_bucket_init(&vms[i].evt_bucket, arch_now_ns());
+            hyp_printf("bulkhead: vm %s not started: configuration error", name);
+            vm_event(&vms[i], "config_error", "node=%s action=refuse", cfg->path);
             continue;
         }
         if (vm_build(&vms[i], i, cfg, boot_fit) == 0) {

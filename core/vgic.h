@@ -34,9 +34,12 @@
 struct vgic_hooks {
     void *ctx;
     /*
-     * A guest access touched an interrupt the VM does not own (intid), or a redistributor
-     * frame that is not one of its vCPUs (intid = VGIC_INTID_NONE). reg names the register.
-     * Called at most once per access; the lead rate-limits and records the event.
+     * A guest write tried to enable, pend or activate (a 1 in GICD_IS{ENABLE,PEND,ACTIVE}R) an
+     * SPI the VM does not own (intid; the write had no effect), or an access hit a
+     * redistributor frame beyond the VM's vCPUs (intid = VGIC_INTID_NONE; the access gets an
+     * abort). Other accesses to unowned SPIs read as zero / are ignored silently, like
+     * unimplemented INTIDs, because Linux initialises every SPI GICD_TYPER reports. reg names
+     * the register. At most once per access; the caller rate-limits and records the event.
      */
     void (*deny)(void *ctx, unsigned vcpu, uint32_t intid, const char *reg, bool write);
     /* Pass-through SPI: mirror the guest's enable / routing on the physical GIC. target is a

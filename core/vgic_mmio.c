@@ -3,9 +3,10 @@
  * Register-table machinery shared by the emulated distributor and redistributors: row lookup,
  * width/alignment checks (GIC spec IHI 0069H 12.1.3, "GIC memory-mapped register access"), and
  * the generic handlers for registers that pack one field per INTID (IGROUPR, IS/ICENABLER,
- * IS/ICPENDR, IS/ICACTIVER, IPRIORITYR, ICFGR, IROUTER), including the ownership check: bits of
- * SPIs the VM does not own read as zero, writes to them are ignored and reported once per
- * access through the deny hook.
+ * IS/ICPENDR, IS/ICACTIVER, IPRIORITYR, ICFGR, IROUTER), including the ownership check: SPIs
+ * the VM does not own read as zero and ignore writes, like unimplemented ones; only an attempt
+ * to enable, pend or activate one (a 1 written to a set register) is reported, once per
+ * access, through the deny hook.
  *
  * Lock order: d->lock is taken here around one access; the kick hook runs after it is dropped.
  */
@@ -190,9 +191,7 @@ static void vgic_mmio_write_wide(struct vgic_access *a, uint32_t roff, unsigned 
     unsigned shift = (roff % 8) * 8;
     uint64_t v;
 
-    if (foreign && val) {
-        vgic_deny(a, roff / 8);
-    }
+    (void)foreign; /* routing another VM's SPI is configuration: ignored, no event */
     if (!irq) {
         return;
     }
@@ -206,8 +205,8 @@ static void vgic_mmio_write_wide(struct vgic_access *a, uint32_t roff, unsigned 
 uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned size)
 {
     const struct vgic_field *f = a->reg->field;
-    unsigned per = f->bits, n = size * 8 / per, owned = 0, foreign_count = 0;
-    uint32_t first = roff * 8 / per, first_foreign = 0;
+    unsigned per = f->bits, n = size * 8 / per;
+    uint32_t first = roff * 8 / per;
     uint64_t mask, v = 0;
 
     if (per == 64) {
@@ -217,13 +216,9 @@ uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned siz
     for (unsigned k = 0; k < n; k++) {
         bool foreign;
         struct vgic_irq *irq = vgic_mmio_irq(a, first + k, &foreign);
-        if (foreign && foreign_count++ == 0) {
-            first_foreign = first + k;
-        }
         if (!irq) {
             continue;
         }
-        owned++;
         v |= (f->get(irq) & mask) << (k * per);
         vgic_mmio_note_read(a, irq);
     }
@@ -231,8 +226,6 @@ uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned siz
      * Other VMs' interrupts read as zero, exactly like unimplemented ones, so a read reveals
      * nothing and is not an event: guests legitimately read whole register banks.
      */
-    (void)owned;
-    (void)first_foreign;
     return v;
 }
 

@@ -74,10 +74,12 @@ static uint64_t ram_alloc(uint64_t size)
     }
 }
 
-static int refuse(const struct vm *vm, const char *why, const char *what)
+static int refuse(struct vm *vm, const char *why, const char *what)
 {
     hyp_printf("bulkhead: vm %s not started: %s%s%s", vm->name, why, what ? " " : "",
                what ? what : "");
+    vm_event(vm, "refused", "reason=\"%s%s%s\" action=refuse", why, what ? " " : "",
+             what ? what : "");
     return -BH_EINVAL;
 }
 

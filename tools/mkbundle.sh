@@ -5,14 +5,18 @@
 # file each, described by its path exactly as the scenario writes it, with a sha256 hash that
 # the hypervisor checks before starting a VM.
 #
-#   tools/mkbundle.sh <scenario.dts> <out.itb> [--root DIR]
+#   tools/mkbundle.sh <scenario.dts> <out.itb> [--root DIR] [--no-check] [--corrupt PATH]
+#
+# --no-check skips the host validation and packs whatever images exist: only for tests that
+# show the hypervisor's own boot-time validation refusing a bad VM. --corrupt PATH flips the
+# stored sha256 of that image so the hypervisor must refuse the VMs using it.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/.." && pwd)"
 BHCFG="${BHCFG:-$TOP/build/bhcfg}"
 
 usage() {
-    echo "usage: $0 <scenario.dts> <out.itb> [--root DIR]" >&2
+    echo "usage: $0 <scenario.dts> <out.itb> [--root DIR] [--no-check] [--corrupt PATH]" >&2
     exit 2
 }
 
@@ -21,9 +25,13 @@ scenario="$1"
 out="$2"
 shift 2
 root="."
+check=1
+corrupt=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --root) [ $# -ge 2 ] || usage; root="$2"; shift 2 ;;
+        --no-check) check=0; shift ;;
+        --corrupt) [ $# -ge 2 ] || usage; corrupt="$2"; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -38,10 +46,12 @@ if [ ! -x "$BHCFG" ]; then
 fi
 
 # The same validation the hypervisor runs at boot: a bundle is never made from a bad scenario.
-"$BHCFG" check "$scenario" --root "$root" >&2 || {
-    echo "mkbundle: $scenario has errors, no bundle written" >&2
-    exit 1
-}
+if [ $check = 1 ]; then
+    "$BHCFG" check "$scenario" --root "$root" >&2 || {
+        echo "mkbundle: $scenario has errors, no bundle written" >&2
+        exit 1
+    }
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -58,6 +68,7 @@ add_image() { # path type
     [ -n "$1" ] || return 0
     [ -z "${seen[$1]:-}" ] || return 0
     seen[$1]=1
+    [ $check = 1 ] || [ -f "$root/$1" ] || return 0
     paths+=("$1")
     types+=("$2")
 }
@@ -105,5 +116,12 @@ its="$tmp/bundle.its"
 
 mkdir -p "$(dirname "$out")"
 mkimage -f "$its" "$out.tmp" >/dev/null
+if [ -n "$corrupt" ]; then
+    for i in "${!paths[@]}"; do
+        [ "${paths[$i]}" = "$corrupt" ] || continue
+        # 32 bytes of zeros never match a real SHA-256.
+        fdtput -t bx "$out.tmp" "/images/img-$i/hash-1" value $(printf '0 %.0s' $(seq 32))
+    done
+fi
 mv "$out.tmp" "$out"
 echo "mkbundle: $out: scenario + ${#paths[@]} image(s)"

@@ -15,7 +15,8 @@
 enum sysreg_action {
     SR_DENY,     /* UNDEF + event */
     SR_RAZ_WI,   /* read as zero, write ignored */
-    SR_SGI1R,    /* SGI generation: emulated by the vGIC */
+    SR_SGI1R,    /* Group 1 SGI generation: emulated by the vGIC */
+    SR_SGI0,     /* Group 0 SGI generation (ICC_SGI0R_EL1, ICC_ASGI1R_EL1 with DS=1) */
 };
 
 struct sysreg_row {
@@ -27,8 +28,8 @@ struct sysreg_row {
 /* One row per register (no duplicates), grouped by function. */
 const struct sysreg_row sysreg_rows[] = {
     { SYSREG_ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", SR_SGI1R },
-    { SYSREG_ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", SR_SGI1R },
-    { SYSREG_ENC(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", SR_RAZ_WI },
+    { SYSREG_ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", SR_SGI0 },
+    { SYSREG_ENC(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", SR_SGI0 },
     { SYSREG_ENC(3, 3, 9, 12, 0), "PMCR_EL0", SR_DENY },
     { SYSREG_ENC(3, 3, 9, 12, 1), "PMCNTENSET_EL0", SR_DENY },
     { SYSREG_ENC(3, 3, 9, 12, 2), "PMCNTENCLR_EL0", SR_DENY },
@@ -73,9 +74,12 @@ void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     uint64_t val = rt == 31 ? 0 : f->x[rt];
 
     switch (row ? row->action : SR_DENY) {
+    case SR_SGI0:
     case SR_SGI1R:
         if (!is_read) {
-            vm_kick_mask(v->vm, vgic_sgi(&v->vm->vgic, v->idx, val));
+            uint32_t mask = row->action == SR_SGI1R ? vgic_sgi(&v->vm->vgic, v->idx, val) :
+                                                      vgic_sgi0(&v->vm->vgic, v->idx, val);
+            vm_kick_mask(v->vm, mask);
             break;
         }
         /* SGI registers are write-only */

@@ -32,6 +32,7 @@ static const struct mode modes[] = {
     { "hostile", tests_hostile },
     { "spin", mode_spin },
     { "crash", mode_crash },
+    { "reset", mode_reset },
 };
 
 static const char *conduit_name(enum psci_conduit c)

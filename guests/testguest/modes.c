@@ -4,6 +4,7 @@
  * check the hypervisor's stop/restart policy and isolation, not the guest itself.
  */
 #include "bootargs.h"
+#include "psci.h"
 #include "platform.h"
 #include "report.h"
 #include "tests.h"
@@ -13,6 +14,8 @@
 #define SPIN_ALIVE_TICKS    500
 #define SPIN_WAIT_MS        10000
 #define DEFAULT_CRASH_AFTER_MS 100
+#define DEFAULT_RESET_AFTER_MS 100
+#define PSCI_SYSTEM_RESET   0x84000009u
 #define CRASH_OFFSET        (16 * 0x100000UL) /* 16 MiB past the end of RAM */
 
 static bool ticks_reached(const void *arg)
@@ -47,4 +50,16 @@ void mode_crash(void)
     (void)*(volatile uint32_t *)target;
     /* only reached if the read did not fault: the platform failed to contain it */
     tg_fatal("crash: read of 0x%lx outside RAM did not fault", target);
+}
+
+void mode_reset(void)
+{
+    uint64_t delay_ms = bootarg_get_u64("tg.reset_after", DEFAULT_RESET_AFTER_MS);
+
+    tg_print("reset in %lu ms", delay_ms);
+    timer_delay_ms(delay_ms);
+    tg_print("calling SYSTEM_RESET");
+    int64_t r = psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+    /* SYSTEM_RESET does not return on success (PSCI 5.11) */
+    tg_fatal("SYSTEM_RESET returned %ld", (long)r);
 }

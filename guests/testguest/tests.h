@@ -21,3 +21,5 @@ void mode_spin(void) __noreturn;
 
 /* tg.mode=crash: after tg.crash_after ms, an unexpected abort ends the run. */
 void mode_crash(void) __noreturn;
+/* Calls PSCI SYSTEM_RESET after tg.reset_after ms (default 100): the VM must restart. */
+void mode_reset(void) __noreturn;

@@ -3,7 +3,10 @@
 """Scenario test runner: boots a scenario under QEMU and checks its console.
 
 A test file (tests/scenarios/*.test) is a list of directives, one per line:
-    scenario NAME        configs/NAME.dts is packed into a bundle and booted
+    scenario NAME|PATH   configs/NAME.dts (or a .dts path) is packed into a bundle and booted
+    bundle-args ARGS     extra tools/mkbundle.sh arguments (--no-check, --corrupt PATH)
+    send REGEX => BYTES  once REGEX has appeared, type BYTES (Python escapes, e.g. \x01s)
+    stop-after REGEX     the run is complete once REGEX appears: QEMU is stopped, no exit check
     timeout SECONDS      whole-run limit (QEMU is killed after it: the test fails)
     expect REGEX         must appear, in this order relative to other expects
     expect-any REGEX     must appear somewhere (any order)
@@ -19,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,7 +30,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def parse(path):
     t = {"name": os.path.basename(path)[:-5], "timeout": 300, "expect": [], "any": [],
-         "count": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None}
+         "count": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
+         "bundle_args": [], "send": [], "stop_after": None}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.strip()
@@ -50,6 +55,15 @@ def parse(path):
                 t["exit"] = int(rest)
             elif key == "qemu":
                 t["qemu"] += rest.split()
+            elif key == "bundle-args":
+                t["bundle_args"] += rest.split()
+            elif key == "send":
+                rx, sep, data = rest.partition(" => ")
+                if not sep:
+                    raise SystemExit(f"{path}:{ln}: send needs 'REGEX => BYTES'")
+                t["send"].append((rx, data.encode().decode("unicode_escape").encode("latin-1")))
+            elif key == "stop-after":
+                t["stop_after"] = rest
             else:
                 raise SystemExit(f"{path}:{ln}: unknown directive '{key}'")
     if not t["scenario"]:
@@ -57,30 +71,56 @@ def parse(path):
     return t
 
 
+def bundle_of(t):
+    return os.path.join(ROOT, "build", "bundles", t["name"] + ".itb")
+
+
+def make_bundle(t):
+    sc = t["scenario"]
+    dts = sc if sc.endswith(".dts") else f"configs/{sc}.dts"
+    subprocess.run([os.path.join(ROOT, "tools", "mkbundle.sh"), dts, bundle_of(t)]
+                   + t["bundle_args"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
 def run_one(t):
     logdir = os.path.join(ROOT, "build", "logs")
     os.makedirs(logdir, exist_ok=True)
     log = os.path.join(logdir, t["name"] + ".log")
-    bundle = os.path.join(ROOT, "build", "bundles", t["scenario"] + ".itb")
     start = time.time()
+    p = subprocess.Popen([os.path.join(ROOT, "scripts", "qemu.sh"), bundle_of(t)] + t["qemu"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, cwd=ROOT)
+    lines = []
+    sends = list(t["send"])
+    stopped = False
+    timer = threading.Timer(t["timeout"], p.kill)
+    timer.start()
     with open(log, "w") as out:
-        try:
-            p = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh"), bundle] + t["qemu"],
-                               stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                               timeout=t["timeout"], cwd=ROOT)
-            rc = p.returncode
-        except subprocess.TimeoutExpired:
-            rc = None
-    with open(log, errors="replace") as f:
-        text = f.read()
-    return check(t, text, rc, log, time.time() - start)
+        for raw in p.stdout:
+            line = raw.decode(errors="replace")
+            out.write(line)
+            lines.append(line)
+            for i, (rx, data) in enumerate(sends):
+                if rx is not None and re.search(rx, line):
+                    p.stdin.write(data)
+                    p.stdin.flush()
+                    sends[i] = (None, data)
+            if t["stop_after"] and re.search(t["stop_after"], line):
+                stopped = True
+                p.kill()
+                break
+    p.wait()
+    timed_out = not timer.is_alive() and not stopped
+    timer.cancel()
+    rc = "stopped" if stopped else (None if timed_out else p.returncode)
+    return check(t, "".join(lines), rc, log, time.time() - start)
 
 
 def check(t, text, rc, log, secs):
     errs = []
     if rc is None:
         errs.append(f"timed out after {t['timeout']} s")
-    elif rc != t["exit"]:
+    elif rc != "stopped" and rc != t["exit"]:
         errs.append(f"QEMU exit status {rc}, expected {t['exit']}")
     pos = 0
     for rx in t["expect"]:
@@ -110,9 +150,8 @@ def main():
     ap.add_argument("-j", type=int, default=2)
     a = ap.parse_args()
     tests = [parse(p) for p in a.tests]
-    for sc in sorted({t["scenario"] for t in tests}):
-        subprocess.run([os.path.join(ROOT, "tools", "mkbundle.sh"), f"configs/{sc}.dts",
-                        f"build/bundles/{sc}.itb"], check=True, cwd=ROOT)
+    for t in tests:
+        make_bundle(t)
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.j) as ex:
         for name, errs, log, secs in ex.map(run_one, tests):

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Benchmark guest modes (bench.mode= in the bootargs) and the EL2 instruction counter they
+ * read. Every result is one line "TG <tag>: BENCH <name> key=value ...", parsed by
+ * bench/run.py; raw totals are printed, so the division happens on the host.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "tg.h"
+
+/*
+ * EL2 instructions retired so far on this vCPU's pCPU (hypercall BH_HC_BENCH_EL2_INSNS, in
+ * CONFIG_BENCH builds of Bulkhead only). The read itself costs a fixed number of EL2
+ * instructions, which bench_calibrate() measures.
+ */
+uint64_t bench_el2_insns(void);
+
+/*
+ * EL2 instructions of one counter read as seen between two reads: the smallest difference of
+ * back-to-back reads on the calling CPU. Subtract it once from every measured window.
+ */
+uint64_t bench_calibrate(void);
+
+/* bench.mode=micro: hvc, mmio, timer IRQ and IPI costs in EL2 instructions; needs 2 vCPUs. */
+void bench_micro(void) __noreturn;
+
+/* The secondary CPU's part of bench_micro (IPI receiver); returns when it should power off. */
+void bench_micro_secondary(void);
+
+/* bench.mode=overhead: a fixed compute workload under a 1 kHz tick, elapsed virtual time. */
+void bench_overhead(void) __noreturn;

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Entry of the benchmark guest: the test guest's platform, console, GIC and timer set-up
+ * (same order as guests/testguest/main.c), then the mode named by bench.mode=. Secondaries
+ * started with PSCI CPU_ON run the micro benchmark's receiver side.
+ */
+#include <string.h>
+
+#include <bulkhead/abi.h>
+
+#include "bench.h"
+#include "bootargs.h"
+#include "gic.h"
+#include "platform.h"
+#include "psci.h"
+#include "report.h"
+#include "timer.h"
+#include "uart.h"
+
+#define MODE_MAX 16
+#define CALIB_ROUNDS 8
+
+struct percpu percpu[TG_MAX_CPUS];
+
+/* Per-CPU stacks, indexed by logical CPU; start.S points SP at the top of its slot. */
+uint8_t tg_stacks[TG_MAX_CPUS][TG_STACK_SIZE] __aligned(TG_STACK_ALIGN);
+
+uint64_t bench_el2_insns(void)
+{
+    return (uint64_t)smccc_hvc(BH_HC_BENCH_EL2_INSNS, 0, 0, 0);
+}
+
+uint64_t bench_calibrate(void)
+{
+    uint64_t best = UINT64_MAX;
+
+    for (int i = 0; i < CALIB_ROUNDS; i++) {
+        uint64_t a = bench_el2_insns();
+        uint64_t b = bench_el2_insns();
+
+        if (b - a < best) {
+            best = b - a;
+        }
+    }
+    return best;
+}
+
+static void cpu_common_init(void)
+{
+    struct percpu *pc = this_cpu();
+
+    pc->idx = cpu_idx();
+    pc->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+    if (!gic_cpu_init()) {
+        tg_fatal("cpu %u: no redistributor matches mpidr 0x%lx", pc->idx, pc->mpidr);
+    }
+    timer_cpu_init();
+    irq_unmask();
+}
+
+void tg_main(uintptr_t dtb_pa)
+{
+    char mode[MODE_MAX] = "";
+
+    platform_init(dtb_pa);
+    uart_init(plat.uart_base);
+    psci_set_conduit(plat.psci);
+    report_set_tag("bench");
+    bootarg_get("bench.mode", mode, sizeof(mode));
+    tg_print("bench guest mode=%s cpus=%u", mode, plat.cpu_count);
+
+    gic_dist_init();
+    timer_init(plat.timer_intid);
+    cpu_common_init();
+
+    if (!strncmp(mode, "micro", sizeof(mode))) {
+        bench_micro();
+    }
+    if (!strncmp(mode, "overhead", sizeof(mode))) {
+        bench_overhead();
+    }
+    tg_fatal("unknown bench.mode=%s (micro or overhead)", mode);
+}
+
+void tg_secondary_main(void)
+{
+    cpu_common_init();
+    bench_micro_secondary();
+
+    int64_t ret = psci_cpu_off();
+    tg_fatal("cpu %u: PSCI CPU_OFF returned %ld", cpu_idx(), ret);
+}
