@@ -110,3 +110,6 @@ clean:
 .PHONY: linux-guest
 linux-guest: linux-deps
 	guests/linux/mkguest.sh $(O)/linux
+
+# Benchmarks: make bench, make bench-check (bench/bench.mk)
+-include bench/*.mk

@@ -28,6 +28,11 @@ placeholder() { # path size
 placeholder build/linux/Image 30M
 placeholder build/linux/initramfs.cpio.gz 1M
 placeholder build/testguest/testguest.bin 100K
+# Any other image a shipped scenario names (guests built by other make targets).
+for img in $(sed -n 's/^[[:space:]]*\(kernel\|initrd\)[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\2/p' \
+        configs/*.dts | sort -u); do
+    [ -e "$root/$img" ] || placeholder "$img" 100K
+done
 
 pass=0
 fail=0

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# Benchmarks (docs/PERFORMANCE.md), included by the top Makefile:
+#   make bench         every figure: table, build/bench/results.json, build/bench/chart.png
+#   make bench-check   the deterministic figures against bench/budget.json (part of make test)
+# Outputs go to build/bench/ (the bench hypervisor is built there too, with CONFIG_BENCH).
+
+BENCH_O := build/bench
+
+.PHONY: bench bench-check bench-build
+
+# The bench hypervisor (EL2 instruction counter hypercall, boot counts), the normal one (sizes,
+# overhead, Linux), the benchmark guest and the scenario checker used by tools/mkbundle.sh.
+bench-build: deps
+	@$(MAKE) --no-print-directory O=$(BENCH_O) EL2_EXTRA=-DCONFIG_BENCH=1 $(BENCH_O)/bulkhead.bin
+	@$(MAKE) --no-print-directory build/bulkhead.bin build/bhcfg
+	@$(MAKE) --no-print-directory -C guests/bench O=$(CURDIR)/$(BENCH_O)/guest
+
+bench: bench-build linux-guest
+	@python3 bench/run.py
+
+bench-check: bench-build
+	@python3 bench/run.py --quick --out $(BENCH_O)/check.json >/dev/null; \
+	    python3 bench/check_budget.py $(BENCH_O)/check.json

@@ -1,0 +1,403 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""`make bench`: Bulkhead's benchmark suite (docs/PERFORMANCE.md).
+
+Every figure but one is an instruction count under QEMU `-icount shift=0,sleep=off`, where
+QEMU's PMU counts retired instructions exactly and honours the EL2-only event filter, so the
+counts repeat bit for bit. The one wall-clock figure, linux_boot_ratio, is a median of
+interleaved runs and is never budgeted.
+
+    bench/run.py                  all eight figures, table, build/bench/results.json, chart
+    bench/run.py --quick OUT.json the deterministic subset `make bench-check` budgets
+
+The builds (bench and normal hypervisor, bench guest, bhcfg, Linux guest) are made by
+bench/bench.mk before this script runs.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+OUT = os.path.join(BUILD, "bench")
+CROSS = "aarch64-linux-gnu-"
+QEMU = "qemu-system-aarch64"
+# The reference machine (scripts/qemu.sh) and the bare one the same guests run on directly.
+QEMU_HV = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a72"]
+QEMU_BARE = ["-M", "virt,gic-version=3", "-cpu", "cortex-a72"]
+QEMU_COMMON = ["-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot"]
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+EL2_SRC_DIRS = ["lib", "core", "arch/aarch64", "drivers", "platform"]
+LINUX_MARKER = "bulkhead-linux: init"
+STARTED_MARKER = "bulkhead: all vms started"
+LINUX_RUNS = 5
+PKGS = ["gnuplot-nox", "cloc"]  # needed only by the full run (chart, SLOC)
+
+# Targets from issue 4; "max" is an upper bound on the figure.
+TARGETS = {
+    "irq_el2_insns": 100,
+    "hvc_el2_insns": 50,
+    "mmio_el2_insns": 150,
+    "ipi_el2_insns": 300,
+    "boot_insns": 1000000,
+    "guest_overhead_pct": 0.1,
+    "linux_boot_ratio": 1.03,
+    "el2_text_bytes": 128 * 1024,
+}
+
+# Published hardware figures (Martins & Pinto, RTAS 2023; ZCU104, Cortex-A53, GIC-400): EL2
+# instructions per guest IRQ and per IPI send. Shown beside ours in the chart.
+ANCHORS = [("Bao", 188, 518), ("Jailhouse", 225, 1324), ("Xen", 1418, 1266),
+           ("seL4-CAmkES", 7726, 7831)]
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def ensure_packages(pkgs):
+    """Install Debian packages that are missing (same idempotent check as scripts/deps.sh)."""
+    missing = []
+    for p in pkgs:
+        r = subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True,
+                           text=True)
+        if "ok installed" not in r.stdout:
+            missing.append(p)
+    if missing:
+        log("bench: installing " + " ".join(missing))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq"] + missing, check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+
+
+def run_qemu(args, timeout, stop_at=None, marks=()):
+    """Run QEMU with args; return (console text, seconds to stop_at or to exit, {mark: s}).
+
+    With stop_at, QEMU is killed as soon as that text appears (for wall-clock runs); marks
+    are texts whose first appearance is timed on the way."""
+    t0 = time.monotonic()
+    p = subprocess.Popen([QEMU] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, cwd=ROOT)
+    out = bytearray()
+    seen = {}
+    hit = None
+    try:
+        while True:
+            if time.monotonic() - t0 > timeout:
+                raise BenchError("QEMU timed out after %d s: %s" % (timeout, " ".join(args)))
+            chunk = p.stdout.read1(65536)
+            if not chunk:
+                break
+            out += chunk
+            now = time.monotonic() - t0
+            for m in marks:
+                if m not in seen and m.encode() in out:
+                    seen[m] = now
+            if stop_at and stop_at.encode() in out:
+                hit = now
+                break
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    text = out.decode(errors="replace").replace("\r", "")
+    if stop_at and hit is None:
+        raise BenchError("'%s' never appeared; last output:\n%s" % (stop_at, text[-2000:]))
+    return text, hit if hit is not None else time.monotonic() - t0, seen
+
+
+def bundle(name):
+    """Pack configs/<name>.dts into build/bench/bundles/<name>.itb."""
+    out = os.path.join(OUT, "bundles", name + ".itb")
+    subprocess.run([os.path.join(ROOT, "tools/mkbundle.sh"), "configs/%s.dts" % name, out],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out
+
+
+def dts_bootargs(name):
+    """The bootargs of the (single) VM of configs/<name>.dts, to boot it without Bulkhead."""
+    with open(os.path.join(ROOT, "configs", name + ".dts")) as f:
+        m = re.search(r'bootargs\s*=\s*"([^"]*)"', f.read())
+    if not m:
+        raise BenchError("configs/%s.dts: no bootargs" % name)
+    return m.group(1)
+
+
+def guest_checks(text, what):
+    m = re.search(r"TG bench: summary pass=(\d+) fail=(\d+)", text)
+    if not m or m.group(2) != "0":
+        raise BenchError("%s: the benchmark guest did not pass:\n%s" % (what, text[-3000:]))
+
+
+def bench_lines(text):
+    """{name: {key: int}} from 'TG bench: BENCH <name> k=v ...' lines."""
+    res = {}
+    for m in re.finditer(r"TG bench: BENCH (\w+) (.*)", text):
+        kv = dict(re.findall(r"(\w+)=(0x[0-9a-f]+|\d+)", m.group(2)))
+        res[m.group(1)] = {k: int(v, 0) for k, v in kv.items()}
+    return res
+
+
+# ------------------------------------------------------------------ measurements 1-5
+
+
+def micro():
+    """Boot the bench build with configs/bench-micro.dts: boot counts and EL2 per-op costs."""
+    itb = bundle("bench-micro")
+    args = QEMU_HV + ["-smp", "4", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+    text, _, _ = run_qemu(args, timeout=120)
+    guest_checks(text, "bench-micro")
+    b = bench_lines(text)
+    hv = {}
+    for m in re.finditer(r"bulkhead: bench (.*)", text):
+        hv.update({k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))})
+    for k in ("boot_insns_first_vm", "boot_insns_all_started", "hash_insns", "hash_bytes"):
+        if k not in hv:
+            raise BenchError("bench-micro: no '%s' from the hypervisor (CONFIG_BENCH build?)" % k)
+
+    def per_op(name):
+        if name not in b or not b[name].get("n"):
+            raise BenchError("bench-micro: no result for %s" % name)
+        return round(b[name]["total"] / b[name]["n"], 1)
+
+    f = {
+        "irq_el2_insns": per_op("irq"),
+        "hvc_el2_insns": per_op("hvc"),
+        "mmio_el2_insns": per_op("mmio_uart"),
+        "mmio_gicd_el2_insns": per_op("mmio_gicd"),
+        "ipi_send_el2_insns": per_op("ipi_send"),
+        "ipi_recv_el2_insns": per_op("ipi_recv"),
+        "counter_read_el2_insns": b["calib"]["el2_insns_per_counter_read"],
+        "boot_insns": hv["boot_insns_first_vm"] - hv["hash_insns"],
+        "boot_insns_first_vm_with_hash": hv["boot_insns_first_vm"],
+        "boot_insns_all_started": hv["boot_insns_all_started"] - hv["hash_insns"],
+        "boot_insns_all_started_with_hash": hv["boot_insns_all_started"],
+        "hash_insns": hv["hash_insns"],
+        "hash_bytes": hv["hash_bytes"],
+        "hash_insns_per_byte": round(hv["hash_insns"] / max(hv["hash_bytes"], 1), 2),
+    }
+    f["ipi_el2_insns"] = round(f["ipi_send_el2_insns"] + f["ipi_recv_el2_insns"], 1)
+    return f, text
+
+
+# ------------------------------------------------------------------ measurement 6
+
+
+def overhead():
+    """The same guest binary and bootargs under Bulkhead and on bare QEMU, both with -icount."""
+    itb = bundle("bench-overhead")
+    guest = os.path.join(OUT, "guest", "bench.bin")
+    hv_args = QEMU_HV + ["-smp", "4", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(BUILD, "bulkhead.bin"), "-initrd", itb]
+    bare_args = QEMU_BARE + ["-smp", "1", "-m", "256M"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", guest, "-append", dts_bootargs("bench-overhead")]
+    res = {}
+    for what, args in (("bulkhead", hv_args), ("bare", bare_args)):
+        text, _, _ = run_qemu(args, timeout=300)
+        guest_checks(text, "overhead/" + what)
+        res[what] = bench_lines(text)["overhead"]
+    if res["bulkhead"]["checksum"] != res["bare"]["checksum"]:
+        raise BenchError("overhead: the workload computed different results")
+    hv, bare = res["bulkhead"]["elapsed_cnt"], res["bare"]["elapsed_cnt"]
+    return {
+        "guest_overhead_pct": round(100.0 * (hv - bare) / bare, 4),
+        "overhead_elapsed_cnt_bulkhead": hv,
+        "overhead_elapsed_cnt_bare": bare,
+        "overhead_ticks": res["bulkhead"]["ticks"],
+    }
+
+
+# ------------------------------------------------------------------ measurement 7
+
+
+def linux_boot(runs):
+    """Wall time to Linux's /init, Bulkhead and bare QEMU interleaved; median of the ratios."""
+    itb = bundle("bench-linux")
+    hv_args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + [
+        "-kernel", os.path.join(BUILD, "bulkhead.bin"), "-initrd", itb]
+    bare_args = QEMU_BARE + ["-smp", "2", "-m", "256M"] + QEMU_COMMON + [
+        "-kernel", os.path.join(BUILD, "linux", "Image"),
+        "-initrd", os.path.join(BUILD, "linux", "initramfs.cpio.gz"),
+        "-append", dts_bootargs("bench-linux")]
+    hv_s, bare_s, started_s, ratios, after = [], [], [], [], []
+    for i in range(runs):
+        _, t_hv, seen = run_qemu(hv_args, timeout=600, stop_at=LINUX_MARKER,
+                                 marks=[STARTED_MARKER])
+        _, t_bare, _ = run_qemu(bare_args, timeout=600, stop_at=LINUX_MARKER)
+        hv_s.append(round(t_hv, 3))
+        bare_s.append(round(t_bare, 3))
+        started_s.append(round(seen.get(STARTED_MARKER, float("nan")), 3))
+        ratios.append(t_hv / t_bare)
+        if STARTED_MARKER in seen:
+            after.append((t_hv - seen[STARTED_MARKER]) / t_bare)
+        log("bench: linux run %d: bulkhead %.2f s, bare %.2f s" % (i + 1, t_hv, t_bare))
+    return {
+        "linux_boot_ratio": round(statistics.median(ratios), 3),
+        "linux_boot_s_bulkhead": hv_s,
+        "linux_boot_s_bare": bare_s,
+        "linux_all_vms_started_s": started_s,
+        # the same ratio counted from "all vms started": Linux's own slowdown as a guest
+        "linux_boot_ratio_after_handover": round(statistics.median(after), 3) if after else None,
+    }
+
+
+# ------------------------------------------------------------------ measurement 8
+
+
+def sizes():
+    elf = os.path.join(BUILD, "bulkhead.elf")
+    r = subprocess.run([CROSS + "size", elf], capture_output=True, text=True, check=True)
+    text, data, bss = (int(x) for x in r.stdout.splitlines()[1].split()[:3])
+    return {"el2_text_bytes": text, "el2_data_bytes": data + bss, "el2_data_init_bytes": data,
+            "el2_bss_bytes": bss}
+
+
+def sloc():
+    r = subprocess.run(["cloc", "--json", "--quiet"] + EL2_SRC_DIRS, cwd=ROOT,
+                       capture_output=True, text=True, check=True)
+    j = json.loads(r.stdout)
+    return {"el2_sloc": j["SUM"]["code"],
+            "el2_sloc_by_language": {k: v["code"] for k, v in j.items()
+                                     if k not in ("header", "SUM")}}
+
+
+# ------------------------------------------------------------------ report
+
+
+def versions():
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+        except (OSError, IndexError):
+            return "unknown"
+    return {"qemu": first_line([QEMU, "--version"]),
+            "cc": first_line([CROSS + "gcc", "--version"]),
+            "gnuplot": first_line(["gnuplot", "--version"]),
+            "host": "%s %s, %d CPUs" % (platform.system(), platform.machine(), os.cpu_count())}
+
+
+ROWS = [  # key, target key, unit, note
+    ("irq_el2_insns", "irq_el2_insns", "EL2 insns/IRQ", "virtual timer, 1 kHz, pinned vCPU"),
+    ("hvc_el2_insns", "hvc_el2_insns", "EL2 insns/call", "null hypercall round trip"),
+    ("mmio_el2_insns", "mmio_el2_insns", "EL2 insns/read", "virtual UART UARTFR"),
+    ("mmio_gicd_el2_insns", None, "EL2 insns/read", "vGIC GICD_TYPER"),
+    ("ipi_send_el2_insns", None, "EL2 insns/IPI", "sender side (ICC_SGI1R_EL1 trap)"),
+    ("ipi_recv_el2_insns", None, "EL2 insns/IPI", "receiver side (kick + injection)"),
+    ("ipi_el2_insns", "ipi_el2_insns", "EL2 insns/IPI", "both sides together"),
+    ("boot_insns", "boot_insns", "insns", "entry -> first VM instruction, hashing excluded"),
+    ("boot_insns_all_started", None, "insns", "entry -> 'all vms started', hashing excluded"),
+    ("hash_insns_per_byte", None, "insns/byte", "SHA-256 of the images at boot"),
+    ("guest_overhead_pct", "guest_overhead_pct", "%", "compute under a 1 kHz tick"),
+    ("linux_boot_ratio", "linux_boot_ratio", "ratio", "WALL CLOCK, median of interleaved runs"),
+    ("el2_text_bytes", "el2_text_bytes", "bytes", "text + rodata of build/bulkhead.elf"),
+    ("el2_data_bytes", None, "bytes", "data + bss (stacks, page-table pool)"),
+    ("el2_sloc", None, "lines", "cloc code lines: " + " ".join(EL2_SRC_DIRS)),
+]
+
+
+def table(fig):
+    lines = ["%-24s %12s %10s  %-4s %s" % ("figure", "value", "target", "", "what")]
+    for key, tkey, unit, note in ROWS:
+        if key not in fig:
+            continue
+        tgt = TARGETS.get(tkey) if tkey else None
+        ok = "" if tgt is None else ("ok" if fig[key] <= tgt else "MISS")
+        lines.append("%-24s %12s %10s  %-4s %s (%s)" % (key, fig[key],
+                     "" if tgt is None else "<= %s" % tgt, ok, note, unit))
+    return "\n".join(lines)
+
+
+def chart(fig):
+    """build/bench/chart.png: our IRQ and IPI-send counts beside the published anchors."""
+    dat = os.path.join(OUT, "chart.dat")
+    with open(dat, "w") as f:
+        f.write('system irq ipi_send\n')
+        f.write('"Bulkhead (QEMU icount)" %s %s\n' % (fig["irq_el2_insns"],
+                                                   fig["ipi_send_el2_insns"]))
+        f.write('"Bulkhead target" %s %s\n' % (TARGETS["irq_el2_insns"], "NaN"))
+        for name, irq, ipi in ANCHORS:
+            f.write('"%s" %s %s\n' % (name, irq, ipi))
+    png = os.path.join(OUT, "chart.png")
+    subprocess.run(["gnuplot", "-e", "datafile='%s'; outfile='%s'" % (dat, png),
+                    os.path.join(ROOT, "bench", "chart.gp")], check=True)
+    return png
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true",
+                    help="deterministic figures only (no Linux, SLOC or chart), run twice")
+    ap.add_argument("--out", default=os.path.join(OUT, "results.json"))
+    ap.add_argument("--linux-runs", type=int, default=LINUX_RUNS)
+    args = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+
+    res = {"figures": {}, "targets": TARGETS, "errors": []}
+    fig = res["figures"]
+    if not args.quick:
+        ensure_packages(PKGS)
+    res["versions"] = versions()
+    res["command"] = "make bench-check" if args.quick else "make bench"
+    steps = [("micro", micro), ("overhead", overhead), ("sizes", sizes)]
+    if not args.quick:
+        steps += [("linux", lambda: linux_boot(args.linux_runs)), ("sloc", sloc)]
+    micro_text = {}
+    for name, fn in steps:
+        log("bench: %s" % name)
+        try:
+            r = fn()
+        except (BenchError, subprocess.CalledProcessError, OSError) as e:
+            res["errors"].append("%s: %s" % (name, e))
+            log("bench: %s FAILED: %s" % (name, e))
+            continue
+        if name == "micro":
+            r, micro_text[0] = r
+        fig.update(r)
+
+    # Determinism: a second boot of the micro scenario must give the same counts.
+    try:
+        again, _ = micro()
+        same = {k: fig.get(k) == v for k, v in again.items()}
+        res["deterministic"] = all(same.values())
+        if not res["deterministic"]:
+            res["errors"].append("determinism: differs in %s" %
+                                 [k for k, s in same.items() if not s])
+    except BenchError as e:
+        res["deterministic"] = False
+        res["errors"].append("determinism: %s" % e)
+
+    if not args.quick and "irq_el2_insns" in fig and "ipi_send_el2_insns" in fig:
+        try:
+            res["chart"] = os.path.relpath(chart(fig), ROOT)
+        except (subprocess.CalledProcessError, OSError) as e:
+            res["errors"].append("chart: %s" % e)
+    with open(args.out, "w") as f:
+        json.dump(res, f, indent=2, sort_keys=True)
+        f.write("\n")
+    if micro_text:
+        with open(os.path.join(OUT, "micro.log"), "w") as f:
+            f.write(micro_text[0])
+    print(table(fig))
+    print("deterministic (second micro run identical): %s" % res["deterministic"])
+    for e in res["errors"]:
+        print("ERROR " + e.splitlines()[0])
+    print("results: %s" % os.path.relpath(args.out, ROOT))
+    return 1 if res["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
