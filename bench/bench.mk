@@ -19,5 +19,5 @@ bench: bench-build linux-guest
 	@python3 bench/run.py
 
 bench-check: bench-build
-	@python3 bench/run.py --quick --out $(BENCH_O)/check.json >/dev/null; \
+	@python3 bench/run.py --quick --out $(BENCH_O)/check.json; \
 	    python3 bench/check_budget.py $(BENCH_O)/check.json
