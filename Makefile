@@ -27,6 +27,9 @@ EL2_LIBS := $(ARM64_USR)/lib/aarch64-linux-gnu/libfdt.a $(BSSL_USR)/lib/aarch64-
 
 .PHONY: all deps linux-deps run test unit cfgtest scenarios bench clean lint
 
+lint:
+	@./scripts/lint.sh
+
 all: $(O)/bulkhead.bin $(O)/bhcfg guests
 
 deps:

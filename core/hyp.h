@@ -19,3 +19,10 @@ void bh_panic(const char *file, int line, const char *msg) __attribute__((noretu
             bh_panic(__FILE__, __LINE__, #cond); \
         } \
     } while (0)
+
+/*
+ * The hypervisor proper, called by the boot CPU once the platform is known (hyp_plat filled)
+ * and the console UART can print through putc: sets up the platform, opens the bundle,
+ * validates the scenario, builds and starts the VMs. Does not return.
+ */
+void hyp_main(const void *fdt, void (*putc)(char)) __attribute__((noreturn));

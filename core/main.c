@@ -16,22 +16,15 @@
 #include <core/platinfo.h>
 #include <core/vm.h>
 #include <core/vm_build.h>
-#include <drivers/gicv3.h>
-#include <drivers/uart_pl011.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
-#include "../arch/aarch64/mmu.h"
-#include "../arch/aarch64/trap.h"
 
 struct platinfo hyp_plat;
 static struct cfg_scenario scenario;
 /* The scenario blob, copied out of the FIT (whose data is only 4-byte aligned; libfdt wants 8). */
 static uint8_t scenario_copy[64 * 1024] __attribute__((aligned(8)));
 static const void *boot_fit;
-extern char __image_start[], __image_end[];
-void secondary_entry(void);
-void boot_primary(const void *fdt);
 
 void hyp_printf(const char *fmt, ...)
 {
@@ -55,11 +48,6 @@ void bh_panic(const char *file, int line, const char *msg)
     for (;;) {
         wfe();
     }
-}
-
-static void con_putc(char c)
-{
-    pl011_putc(c);
 }
 
 static void con_input(unsigned vm, uint8_t c)
@@ -94,49 +82,14 @@ static int cfg_image_size(void *ctx, const char *path, uint64_t *size)
     return 0;
 }
 
-static void start_secondaries(void)
+static void reserve_boot_memory(const void *fdt)
 {
-    for (unsigned cpu = 1; cpu < pcpu_count; cpu++) {
-        uint64_t r = smccc_smc(PSCI_CPU_ON_64, pcpus[cpu].mpidr & ~BIT(31),
-                               (uint64_t)(uintptr_t)secondary_entry, cpu);
-        if (r != 0) {
-            hyp_printf("bulkhead: cpu %u did not start (psci %lld)", cpu, (long long)r);
-            continue;
-        }
-        while (!pcpus[cpu].online) {
-            wfe();
-        }
-    }
-}
+    uint64_t img, img_size;
 
-static int platform_setup(const void *fdt)
-{
-    if (mmu_init(hyp_plat.ram.pa, hyp_plat.ram.size) ||
-        mmu_map_device(hyp_plat.gicd.pa, hyp_plat.gicd.size) ||
-        mmu_map_device(hyp_plat.gicr.pa, hyp_plat.gicr.size) ||
-        (hyp_plat.has_uart && mmu_map_device(hyp_plat.uart.pa, hyp_plat.uart.size))) {
-        hyp_printf("bulkhead: cannot build the EL2 page tables");
-        return -BH_ENOMEM;
-    }
-    mmu_enable();
-    pcpu_count = hyp_plat.cpu_count;
-    for (unsigned i = 0; i < pcpu_count; i++) {
-        pcpus[i].id = i;
-        pcpus[i].mpidr = hyp_plat.mpidr[i];
-    }
-    pcpus[0].online = true;
-    gicv3_init(hyp_plat.gicd.pa, hyp_plat.gicr.pa, hyp_plat.gicr.size);
-    pcpu_local_init();
-    if (hyp_plat.has_uart && hyp_plat.uart_intid != PLATINFO_NO_INTID) {
-        gicv3_route_spi(hyp_plat.uart_intid, pcpus[0].mpidr);
-        gicv3_enable(hyp_plat.uart_intid, true);
-        pl011_enable_rx_irq();
-    }
+    arch_image_bounds(&img, &img_size);
     vm_ram_init(hyp_plat.ram.pa, hyp_plat.ram.size);
-    vm_ram_reserve((uint64_t)(uintptr_t)__image_start,
-                   (uint64_t)(__image_end - __image_start));
+    vm_ram_reserve(img, img_size);
     vm_ram_reserve((uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt));
-    return 0;
 }
 
 static int open_bundle(const char **file, const void **scen)
@@ -160,8 +113,9 @@ static int open_bundle(const char **file, const void **scen)
     }
     memcpy(scenario_copy, *scen, total);
     *scen = scenario_copy;
-    platinfo_reserve(&hyp_plat, (uint64_t)(__image_end - __image_start) + size +
-                                    UINT64_C(0x400000));
+    uint64_t img, img_size;
+    arch_image_bounds(&img, &img_size);
+    platinfo_reserve(&hyp_plat, img_size + size + UINT64_C(0x400000));
     return 0;
 }
 
@@ -197,25 +151,26 @@ static unsigned build_vms(const char *file, const void *scen)
     return good;
 }
 
-void boot_primary(const void *fdt)
+void hyp_main(const void *fdt, void (*putc)(char))
 {
-    static const struct console_hooks ch = { .putc = con_putc, .input_to_vm = con_input,
-                                             .command = con_command };
+    static struct console_hooks ch = { .input_to_vm = con_input, .command = con_command };
     const char *file = NULL;
     const void *scen = NULL;
 
-    if (platinfo_parse(fdt, &hyp_plat) != 0) {
-        return; /* no console to complain on: park */
-    }
-    pl011_init(hyp_plat.has_uart ? hyp_plat.uart.pa : 0);
+    ch.putc = putc;
     console_init(&ch);
     hyp_printf("bulkhead: booting on %u cpus, %llu MiB RAM", hyp_plat.cpu_count,
                (unsigned long long)(hyp_plat.ram.size >> 20));
-    if (platform_setup(fdt) || open_bundle(&file, &scen)) {
+    if (arch_platform_init(&hyp_plat) != 0) {
+        hyp_printf("bulkhead: platform set-up failed");
+        arch_power_off();
+    }
+    reserve_boot_memory(fdt);
+    if (open_bundle(&file, &scen) != 0) {
         arch_power_off();
     }
     unsigned good = build_vms(file, scen);
-    start_secondaries();
+    arch_start_secondaries();
     if (!good) {
         hyp_printf("bulkhead: no vm to run");
         hyp_printf("bulkhead: powering off");
@@ -232,5 +187,5 @@ void boot_primary(const void *fdt)
                    (unsigned long long)arch_bench_cycles(), (unsigned long long)bench_hash_insns,
                    (unsigned long long)bench_hash_bytes);
     }
-    pcpu_idle();
+    arch_idle();
 }

@@ -60,6 +60,17 @@ void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
     evt_emit(vm, line);
 }
 
+void vm_kick_mask(struct vm *vm, uint32_t mask)
+{
+    unsigned self = arch_cpu_id();
+
+    for (unsigned i = 0; mask && i < vm->nr_vcpus; i++, mask >>= 1) {
+        if ((mask & 1) && vm->vcpus[i].pcpu != self) {
+            arch_kick(vm->vcpus[i].pcpu);
+        }
+    }
+}
+
 struct vcpu *vm_vcpu_of_pcpu(unsigned cpu)
 {
     return cpu < pcpu_count ? pcpus[cpu].vcpu : NULL;

@@ -129,5 +129,8 @@ void vm_start(struct vm *vm);
 /* Print every VM's statistics on the console. */
 void vm_print_stats(void);
 
+/* Kick the pCPUs of the vCPUs in mask (bit i = vCPU i), except the caller's own. */
+void vm_kick_mask(struct vm *vm, uint32_t mask);
+
 /* vCPU pinned to physical CPU cpu, or NULL. */
 struct vcpu *vm_vcpu_of_pcpu(unsigned cpu);

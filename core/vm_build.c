@@ -33,11 +33,6 @@ uint64_t bench_hash_insns;
 uint64_t bench_hash_bytes;
 static uint8_t dtb_store[VM_MAX][DTB_MAX] __attribute__((aligned(8)));
 
-uint64_t *mmu_table_alloc(void *ctx);
-uint64_t mmu_to_pa(const void *p);
-uint64_t *mmu_to_va(uint64_t pa);
-extern uint8_t spi_owner[1020];
-void vm_kick_mask(struct vm *vm, uint32_t mask);
 
 void vm_ram_init(uint64_t base, uint64_t size)
 {
@@ -144,11 +139,7 @@ static int build_stage2(struct vm *vm, const struct cfg_vm *cfg)
     const uint64_t ram_attr = PTE_S2_MEMATTR_NORMAL | PTE_S2_AP_RW | PTE_SH_INNER;
     const uint64_t dev_attr = PTE_S2_MEMATTR_DEVICE | PTE_S2_AP_RW | PTE_S2_XN;
 
-    vm->s2.alloc = mmu_table_alloc;
-    vm->s2.to_pa = mmu_to_pa;
-    vm->s2.to_va = mmu_to_va;
-    vm->s2.root = mmu_table_alloc(NULL);
-    if (!vm->s2.root) {
+    if (arch_s2_init(&vm->s2) != 0) {
         return refuse(vm, "out of translation table pages", NULL);
     }
     int r = pt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, ram_attr);
@@ -158,7 +149,7 @@ static int build_stage2(struct vm *vm, const struct cfg_vm *cfg)
     if (r) {
         return refuse(vm, "cannot build stage-2 tables", NULL);
     }
-    vm->vttbr = ((uint64_t)vm->vmid << 48) | mmu_to_pa(vm->s2.root);
+    vm->vttbr = arch_s2_vttbr(&vm->s2, vm->vmid);
     return 0;
 }
 
@@ -241,7 +232,7 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
                 vc.spis[vc.nr_spis++] = (struct vgic_spi_cfg){
                     .intid = intid, .hw = true, .pintid = intid };
             }
-            spi_owner[intid] = (uint8_t)(vm->id + 1);
+            arch_irq_set_owner(intid, vm->id);
         }
     }
     vc.hooks.ctx = vm;

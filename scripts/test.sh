@@ -12,6 +12,7 @@ suite() { # name command...
     echo "=== $name"
     if "$@"; then pass=$((pass + 1)); echo "=== $name: ok"; else fail=$((fail + 1)); echo "=== $name: FAILED"; fi
 }
+suite lint ./scripts/lint.sh
 suite build make -s all
 suite linux-guest make -s linux-guest
 suite unit make -s unit

@@ -214,6 +214,26 @@ void arch_power_off(void)
     }
 }
 
+int arch_s2_init(struct pgtable *pt)
+{
+    pt->alloc = mmu_table_alloc;
+    pt->ctx = NULL;
+    pt->to_pa = mmu_to_pa;
+    pt->to_va = mmu_to_va;
+    pt->root = mmu_table_alloc(NULL);
+    return pt->root ? 0 : -BH_ENOMEM;
+}
+
+uint64_t arch_s2_vttbr(const struct pgtable *pt, uint16_t vmid)
+{
+    return ((uint64_t)vmid << 48) | mmu_to_pa(pt->root);
+}
+
+void arch_idle(void)
+{
+    pcpu_idle();
+}
+
 void arch_irq_enable(uint32_t intid, bool enable)
 {
     gicv3_enable(intid, enable);

@@ -17,18 +17,12 @@
 #include <drivers/uart_pl011.h>
 
 /* INTID -> owning VM + 1 for pass-through SPIs (0: not passed through). */
-uint8_t spi_owner[1020];
+static uint8_t spi_owner[1020];
 
-/* Send a kick to the pCPUs of the vCPUs in mask (except the caller's own). */
-void vm_kick_mask(struct vm *vm, uint32_t mask);
-void vm_kick_mask(struct vm *vm, uint32_t mask)
+void arch_irq_set_owner(uint32_t intid, unsigned vm_id)
 {
-    unsigned self = arch_cpu_id();
-
-    for (unsigned i = 0; mask && i < vm->nr_vcpus; i++, mask >>= 1) {
-        if ((mask & 1) && vm->vcpus[i].pcpu != self) {
-            arch_kick(vm->vcpus[i].pcpu);
-        }
+    if (intid < sizeof(spi_owner)) {
+        spi_owner[intid] = (uint8_t)(vm_id + 1);
     }
 }
 

@@ -61,7 +61,6 @@ static const struct sysreg_row *sysreg_find(uint32_t enc)
     return NULL;
 }
 
-void vm_kick_mask(struct vm *vm, uint32_t mask);
 void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr);
 
 void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)

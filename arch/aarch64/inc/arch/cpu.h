@@ -36,6 +36,26 @@ void arch_vcpu_park(void) __attribute__((noreturn));
 void arch_sync_guest_memory(uint64_t pa, uint64_t size);
 /* Invalidate all stage-1 and stage-2 TLB entries of the VMID in vttbr (inner shareable). */
 void arch_tlb_flush_vmid(uint64_t vttbr);
+struct platinfo;
+struct pgtable;
+
+/*
+ * Boot-CPU platform bring-up from the discovered platform: EL2 page tables and MMU, the GIC,
+ * this CPU's interface, console input interrupt. Returns 0 or -BH_E*.
+ */
+int arch_platform_init(const struct platinfo *plat);
+/* Physical range of the hypervisor image (text, data, bss). */
+void arch_image_bounds(uint64_t *start, uint64_t *size);
+/* Start every other CPU with the firmware's PSCI CPU_ON and wait until each is up. */
+void arch_start_secondaries(void);
+/* Give up the boot stack and become this CPU's idle loop (enters vCPUs as they start). */
+void arch_idle(void) __attribute__((noreturn));
+/* Prepare an empty stage-2 table set drawing pages from the EL2 table pool. 0 or -BH_ENOMEM. */
+int arch_s2_init(struct pgtable *pt);
+/* The VTTBR_EL2 value for a VM's tables and VMID. */
+uint64_t arch_s2_vttbr(const struct pgtable *pt, uint16_t vmid);
+/* Physical SPI intid belongs to VM vm_id (pass-through): deliver it there. */
+void arch_irq_set_owner(uint32_t intid, unsigned vm_id);
 /* Physical interrupt control for pass-through interrupts. */
 void arch_irq_enable(uint32_t intid, bool enable);
 void arch_irq_route(uint32_t intid, unsigned cpu);

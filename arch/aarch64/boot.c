@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot-CPU and secondary bring-up at EL2: platform discovery from the device tree in x0, the
+ * console, the EL2 MMU (arch/aarch64/mmu.c), the physical GIC, and PSCI CPU_ON of the other
+ * CPUs through the firmware (DEN0022). Then the portable hypervisor (core/main.c) takes over.
+ */
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include <core/hyp.h>
+#include <core/platinfo.h>
+#include <drivers/gicv3.h>
+#include <drivers/uart_pl011.h>
+
+#include "mmu.h"
+#include "trap.h"
+
+extern char __image_start[], __image_end[];
+void secondary_entry(void);
+void boot_primary(const void *fdt);
+
+void arch_image_bounds(uint64_t *start, uint64_t *size)
+{
+    *start = (uint64_t)(uintptr_t)__image_start;
+    *size = (uint64_t)(__image_end - __image_start);
+}
+
+int arch_platform_init(const struct platinfo *plat)
+{
+    if (mmu_init(plat->ram.pa, plat->ram.size) ||
+        mmu_map_device(plat->gicd.pa, plat->gicd.size) ||
+        mmu_map_device(plat->gicr.pa, plat->gicr.size) ||
+        (plat->has_uart && mmu_map_device(plat->uart.pa, plat->uart.size))) {
+        return -BH_ENOMEM;
+    }
+    mmu_enable();
+    pcpu_count = plat->cpu_count;
+    for (unsigned i = 0; i < pcpu_count; i++) {
+        pcpus[i].id = i;
+        pcpus[i].mpidr = plat->mpidr[i];
+    }
+    pcpus[0].online = true;
+    gicv3_init(plat->gicd.pa, plat->gicr.pa, plat->gicr.size);
+    pcpu_local_init();
+    if (plat->has_uart && plat->uart_intid != PLATINFO_NO_INTID) {
+        gicv3_route_spi(plat->uart_intid, pcpus[0].mpidr);
+        gicv3_enable(plat->uart_intid, true);
+        pl011_enable_rx_irq();
+    }
+    return 0;
+}
+
+void arch_start_secondaries(void)
+{
+    for (unsigned cpu = 1; cpu < pcpu_count; cpu++) {
+        /* QEMU's PSCI looks CPUs up by their exact affinity: bit 31 (RES1) must be clear. */
+        uint64_t r = smccc_smc(PSCI_CPU_ON_64, pcpus[cpu].mpidr & ~BIT(31),
+                               (uint64_t)(uintptr_t)secondary_entry, cpu);
+        if (r != 0) {
+            hyp_printf("bulkhead: cpu %u did not start (psci %lld)", cpu, (long long)r);
+            continue;
+        }
+        while (!pcpus[cpu].online) {
+            wfe();
+        }
+    }
+}
+
+void boot_primary(const void *fdt)
+{
+    if (platinfo_parse(fdt, &hyp_plat) != 0) {
+        return; /* no console to complain on: head.S parks the CPU */
+    }
+    pl011_init(hyp_plat.has_uart ? hyp_plat.uart.pa : 0);
+    hyp_main(fdt, pl011_putc);
+}

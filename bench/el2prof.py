@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Where the EL2 instructions go: a per-function profile of the micro benchmark and of boot.
+
+    bench/el2prof.py [--n 20] [--top 12]      (after `make bench-build`)
+
+Boots build/bench/bulkhead.bin with configs/bench-micro.dts under QEMU with `-d exec,nochain,
+in_asm` restricted to the hypervisor image, and attributes every executed EL2 instruction to
+the function holding it (symbols of build/bench/bulkhead.elf). The guest RAM is moved to IPA
+0x80000000 so that no guest code falls in the traced range. Windows are cut at the guest's
+counter-read hypercalls (pmu_el2_insns), exactly as guests/bench/micro.c measures them, and a
+back-to-back read pair is subtracted, so the per-operation totals match `make bench` (give or
+take a translation block cut short by an exception). It runs under -icount like the bench;
+a block that icount limits carries its length in the logged cflags (CF_COUNT_MASK).
+"""
+import argparse
+import bisect
+import collections
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import run  # noqa: E402  (shares QEMU command lines and the bundle helper)
+
+ELF = os.path.join(run.OUT, "bulkhead.elf")
+BIN = os.path.join(run.OUT, "bulkhead.bin")
+GUEST_IPA = "0x80000000"
+CF_COUNT_MASK = 0x1ff  # QEMU 7.2 include/exec/exec-all.h
+
+# Counter reads of guests/bench/micro.c, per vCPU, 1-based: CPU0 checks the counter once,
+# calibrates with 8 back-to-back pairs, then reads before and after each measurement.
+CPU0_WINDOWS = [("hvc", 18), ("mmio_uart", 20), ("mmio_gicd", 22), ("irq", 24),
+                ("ipi_send", 26)]
+CPU0_CALIB = 16
+CPU1_WINDOWS = [("ipi_recv", 17)]
+CPU1_CALIB = 15
+
+
+def symbols():
+    out = subprocess.run([run.CROSS + "nm", "-n", "--defined-only", ELF], capture_output=True,
+                         text=True, check=True).stdout
+    addrs, names = [], []
+    for line in out.splitlines():
+        a, t, name = line.split()[:3]
+        if t.lower() in "tw" and not name.startswith("$"):
+            addrs.append(int(a, 16))
+            names.append(name)
+    return addrs, names
+
+
+def trace(n):
+    """Run the traced boot; return the log path."""
+    with open(os.path.join(ROOT, "configs", "bench-micro.dts")) as f:
+        dts = f.read()
+    dts = re.sub(r"(memory-size = <[^>]*>;)", r"\1 memory-base = <0x0 %s>;" % GUEST_IPA, dts)
+    dts = re.sub(r"bench\.n=\d+", "bench.n=%d" % n, dts)
+    tmp = tempfile.mkdtemp(prefix="el2prof.")
+    src = os.path.join(tmp, "bench-prof.dts")
+    with open(src, "w") as f:
+        f.write(dts)
+    itb = os.path.join(tmp, "bench-prof.itb")
+    subprocess.run([os.path.join(ROOT, "tools/mkbundle.sh"), src, itb], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    end = os.path.getsize(BIN) + 0x40200000 + 0x200000
+    logf = os.path.join(tmp, "exec.log")
+    args = run.QEMU_HV + ["-smp", "4", "-m", "2G"] + run.QEMU_COMMON + [
+        "-icount", "shift=0,sleep=off", "-kernel", BIN, "-initrd", itb,
+        "-d", "exec,nochain,in_asm", "-dfilter", "0x40200000..0x%x" % end, "-D", logf]
+    text, _, _ = run.run_qemu(args, timeout=600)
+    run.guest_checks(text, "el2prof")
+    return logf, {k: v["n"] for k, v in run.bench_lines(text).items() if "n" in v}
+
+
+def parse(logf, addrs, names):
+    """Per CPU: the list of segments between counter reads, each a Counter(function: insns);
+    segment 0 runs from the CPU's first instruction to its first counter read. Also the
+    boot segment of CPU0 up to its first guest entry."""
+    tb_len = {}
+    read_fn = addrs[names.index("pmu_el2_insns")]
+    enter_fn = addrs[names.index("guest_enter")]
+    segs = collections.defaultdict(lambda: [collections.Counter()])
+    boot = collections.Counter()
+    boot_done = False
+    cur_tb = None
+    with open(logf, errors="replace") as f:
+        for line in f:
+            if line.startswith("IN:"):
+                cur_tb = []
+                continue
+            if cur_tb is not None:
+                m = re.match(r"0x([0-9a-f]+):", line)
+                if m:
+                    cur_tb.append(int(m.group(1), 16))
+                    continue
+                if cur_tb:  # keep the full length when icount also made a shorter block
+                    tb_len[cur_tb[0]] = max(len(cur_tb), tb_len.get(cur_tb[0], 0))
+                cur_tb = None
+            m = re.match(r"Trace (\d+): \S+ \[[0-9a-f]+/([0-9a-f]+)/[0-9a-f]+/([0-9a-f]+)\]", line)
+            if not m:
+                continue
+            cpu, pc = int(m.group(1)), int(m.group(2), 16)
+            length = tb_len.get(pc, 1)
+            limit = int(m.group(3), 16) & CF_COUNT_MASK
+            if limit:
+                length = min(length, limit)
+            if pc == read_fn:
+                segs[cpu].append(collections.Counter())
+            if cpu == 0 and pc == enter_fn:
+                boot_done = True
+            for i in range(length):
+                a = pc + 4 * i
+                k = bisect.bisect_right(addrs, a) - 1
+                fn = names[k] if k >= 0 else "?"
+                segs[cpu][-1][fn] += 1
+                if cpu == 0 and not boot_done:
+                    boot[fn] += 1
+    return segs, boot
+
+
+def show(title, counter, divisor, top):
+    total = sum(counter.values()) / divisor
+    print("\n%s: %.0f EL2 instructions" % (title, total))
+    for fn, c in counter.most_common(top):
+        if c / divisor >= 0.5:
+            print("  %8.1f  %5.1f%%  %s" % (c / divisor, 100.0 * c / divisor / total, fn))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=20, help="operations per measurement")
+    ap.add_argument("--top", type=int, default=12)
+    ap.add_argument("--log", help="reuse an existing exec log")
+    args = ap.parse_args()
+    addrs, names = symbols()
+    if args.log:
+        logf, counts = args.log, {}
+    else:
+        logf, counts = trace(args.n)
+    segs, boot = parse(logf, addrs, names)
+    show("boot, CPU0 entry to first guest entry (includes image hashing)", boot, 1, args.top)
+    for cpu, windows, calib in ((0, CPU0_WINDOWS, CPU0_CALIB), (1, CPU1_WINDOWS, CPU1_CALIB)):
+        if len(segs[cpu]) <= max(w for _, w in windows):
+            print("cpu %d: only %d counter reads in the trace" % (cpu, len(segs[cpu]) - 1))
+            continue
+        cal = segs[cpu][calib]
+        for name, k in windows:
+            per = segs[cpu][k].copy()
+            per.subtract(cal)
+            show("%s, per operation (cpu %d)" % (name, cpu), +per, counts.get(name, args.n),
+                 args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
