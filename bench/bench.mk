@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Benchmarks (docs/PERFORMANCE.md), included by the top Makefile:
 #   make bench         every figure: table, build/bench/results.json, build/bench/chart.png
-#   make bench-check   the deterministic figures against bench/budget.json (part of make test)
+#   make bench-check   the deterministic figures against bench/budget.json (part of make test);
+#                      ends with "N passed, M failed" even when the build fails
 # Outputs go to build/bench/ (the bench hypervisor is built there too, with CONFIG_BENCH).
 
 BENCH_O := build/bench
@@ -18,6 +19,11 @@ bench-build: deps
 bench: bench-build linux-guest
 	@python3 bench/run.py
 
-bench-check: bench-build
-	@python3 bench/run.py --quick --out $(BENCH_O)/check.json; \
-	    python3 bench/check_budget.py $(BENCH_O)/check.json
+bench-check:
+	@if $(MAKE) --no-print-directory bench-build; then \
+	    python3 bench/run.py --quick --out $(BENCH_O)/check.json; \
+	    python3 bench/check_budget.py $(BENCH_O)/check.json; \
+	else \
+	    echo "FAIL bench-build: the bench hypervisor or guest did not build"; \
+	    echo "0 passed, 1 failed"; exit 1; \
+	fi

@@ -16,9 +16,10 @@ set ylabel "EL2 instructions (log scale)"
 set grid ytics
 set key top left autotitle columnhead
 set xtics nomirror
-set label 1 "Bulkhead: QEMU 7.2 TCG with -icount, PMU INST_RETIRED counted at EL2 only (make bench).\n" . \
-    "Bulkhead target: issue 4 (IRQ only). Others: published hardware figures, Martins & Pinto,\n" . \
-    "RTAS 2023, ZCU104 (Cortex-A53, GIC-400)." at graph 0.0, graph -0.13 font ",9"
+set label 1 "Bulkhead: QEMU 7.2 TCG with -icount, PMU INST_RETIRED counted at EL2 only " . \
+    "(make bench).\nBulkhead target: issue 4 (IRQ only). Others: published hardware " . \
+    "figures, Martins & Pinto,\nRTAS 2023, ZCU104 (Cortex-A53, GIC-400)." \
+    at graph 0.0, graph -0.13 font ",9"
 set bmargin 7
 # bar centres in a 2-series cluster with gap 1: -1/6 and +1/6 of the cluster pitch
 plot datafile using 2:xtic(1) title "per guest IRQ" linecolor rgb "#3060a0", \

@@ -8,17 +8,18 @@ counts repeat bit for bit. The one wall-clock figure, linux_boot_ratio, is a med
 interleaved runs and is never budgeted.
 
     bench/run.py                  all eight figures, table, build/bench/results.json, chart
-    bench/run.py --quick OUT.json the deterministic subset `make bench-check` budgets
+    bench/run.py --quick --out X  the deterministic subset `make bench-check` budgets
 
 The builds (bench and normal hypervisor, bench guest, bhcfg, Linux guest) are made by
 bench/bench.mk before this script runs.
 """
 import argparse
 import json
+import math
 import os
 import platform
 import re
-import shutil
+import shlex
 import statistics
 import subprocess
 import sys
@@ -82,11 +83,18 @@ def ensure_packages(pkgs):
                        stdout=subprocess.DEVNULL)
 
 
-def run_qemu(args, timeout, stop_at=None, marks=()):
+# Every QEMU command line run, by what it measured: results.json keeps them for the record.
+COMMANDS = {}
+
+
+def run_qemu(args, timeout, stop_at=None, marks=(), what=None):
     """Run QEMU with args; return (console text, seconds to stop_at or to exit, {mark: s}).
 
     With stop_at, QEMU is killed as soon as that text appears (for wall-clock runs); marks
     are texts whose first appearance is timed on the way."""
+    if what:
+        COMMANDS[what] = shlex.join([QEMU] + [os.path.relpath(a, ROOT) if a.startswith(ROOT)
+                                              else a for a in args])
     t0 = time.monotonic()
     p = subprocess.Popen([QEMU] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, cwd=ROOT)
@@ -118,12 +126,29 @@ def run_qemu(args, timeout, stop_at=None, marks=()):
     return text, hit if hit is not None else time.monotonic() - t0, seen
 
 
+_bundles = {}
+
+
 def bundle(name):
-    """Pack configs/<name>.dts into build/bench/bundles/<name>.itb."""
+    """Pack configs/<name>.dts into build/bench/bundles/<name>.itb (once per run)."""
     out = os.path.join(OUT, "bundles", name + ".itb")
-    subprocess.run([os.path.join(ROOT, "tools/mkbundle.sh"), "configs/%s.dts" % name, out],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if name not in _bundles:
+        subprocess.run([os.path.join(ROOT, "tools/mkbundle.sh"), "configs/%s.dts" % name, out],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        _bundles[name] = out
     return out
+
+
+def hv_bench_counts(text, what):
+    """The boot counts a CONFIG_BENCH hypervisor prints ('bulkhead: bench k=v ...')."""
+    hv = {}
+    for m in re.finditer(r"bulkhead: bench (.*)", text):
+        hv.update({k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))})
+    for k in ("boot_insns_first_vm", "boot_insns_all_started", "hash_insns", "hash_bytes"):
+        if k not in hv:
+            raise BenchError("%s: no '%s' from the hypervisor (CONFIG_BENCH build?)" % (what, k))
+    return hv
 
 
 def dts_bootargs(name):
@@ -158,20 +183,16 @@ def micro():
     itb = bundle("bench-micro")
     args = QEMU_HV + ["-smp", "4", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
         "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
-    text, _, _ = run_qemu(args, timeout=120)
+    text, _, _ = run_qemu(args, timeout=120, what="micro")
     guest_checks(text, "bench-micro")
     b = bench_lines(text)
-    hv = {}
-    for m in re.finditer(r"bulkhead: bench (.*)", text):
-        hv.update({k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))})
-    for k in ("boot_insns_first_vm", "boot_insns_all_started", "hash_insns", "hash_bytes"):
-        if k not in hv:
-            raise BenchError("bench-micro: no '%s' from the hypervisor (CONFIG_BENCH build?)" % k)
+    hv = hv_bench_counts(text, "bench-micro")
 
     def per_op(name):
         if name not in b or not b[name].get("n"):
             raise BenchError("bench-micro: no result for %s" % name)
-        return round(b[name]["total"] / b[name]["n"], 1)
+        v = round(b[name]["total"] / b[name]["n"], 1)
+        return int(v) if v.is_integer() else v
 
     f = {
         "irq_el2_insns": per_op("irq"),
@@ -189,8 +210,24 @@ def micro():
         "hash_bytes": hv["hash_bytes"],
         "hash_insns_per_byte": round(hv["hash_insns"] / max(hv["hash_bytes"], 1), 2),
     }
-    f["ipi_el2_insns"] = round(f["ipi_send_el2_insns"] + f["ipi_recv_el2_insns"], 1)
+    f["ipi_el2_insns"] = f["ipi_send_el2_insns"] + f["ipi_recv_el2_insns"]
     return f, text
+
+
+def boot_linux():
+    """Boot counts with the 33 MiB Linux image: hashing per byte without fixed costs, and
+    what loading a large image costs besides hashing. Stops at the guest's first line."""
+    itb = bundle("bench-linux")
+    args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+    text, _, _ = run_qemu(args, timeout=300, stop_at="[linux]", what="boot_linux")
+    hv = hv_bench_counts(text, "bench-linux")
+    return {
+        "boot_linux_insns": hv["boot_insns_first_vm"] - hv["hash_insns"],
+        "boot_linux_hash_insns": hv["hash_insns"],
+        "boot_linux_hash_bytes": hv["hash_bytes"],
+        "hash_insns_per_byte_linux": round(hv["hash_insns"] / max(hv["hash_bytes"], 1), 2),
+    }
 
 
 # ------------------------------------------------------------------ measurement 6
@@ -206,7 +243,7 @@ def overhead():
         "-kernel", guest, "-append", dts_bootargs("bench-overhead")]
     res = {}
     for what, args in (("bulkhead", hv_args), ("bare", bare_args)):
-        text, _, _ = run_qemu(args, timeout=300)
+        text, _, _ = run_qemu(args, timeout=300, what="overhead_" + what)
         guest_checks(text, "overhead/" + what)
         res[what] = bench_lines(text)["overhead"]
     if res["bulkhead"]["checksum"] != res["bare"]["checksum"]:
@@ -235,8 +272,9 @@ def linux_boot(runs):
     hv_s, bare_s, started_s, ratios, after = [], [], [], [], []
     for i in range(runs):
         _, t_hv, seen = run_qemu(hv_args, timeout=600, stop_at=LINUX_MARKER,
-                                 marks=[STARTED_MARKER])
-        _, t_bare, _ = run_qemu(bare_args, timeout=600, stop_at=LINUX_MARKER)
+                                 marks=[STARTED_MARKER], what="linux_bulkhead")
+        _, t_bare, _ = run_qemu(bare_args, timeout=600, stop_at=LINUX_MARKER,
+                                what="linux_bare")
         hv_s.append(round(t_hv, 3))
         bare_s.append(round(t_bare, 3))
         started_s.append(round(seen.get(STARTED_MARKER, float("nan")), 3))
@@ -284,7 +322,8 @@ def versions():
             return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
         except (OSError, IndexError):
             return "unknown"
-    return {"qemu": first_line([QEMU, "--version"]),
+    return {"commit": first_line(["git", "-C", ROOT, "describe", "--always", "--dirty"]),
+            "qemu": first_line([QEMU, "--version"]),
             "cc": first_line([CROSS + "gcc", "--version"]),
             "gnuplot": first_line(["gnuplot", "--version"]),
             "host": "%s %s, %d CPUs" % (platform.system(), platform.machine(), os.cpu_count())}
@@ -301,6 +340,8 @@ ROWS = [  # key, target key, unit, note
     ("boot_insns", "boot_insns", "insns", "entry -> first VM instruction, hashing excluded"),
     ("boot_insns_all_started", None, "insns", "entry -> 'all vms started', hashing excluded"),
     ("hash_insns_per_byte", None, "insns/byte", "SHA-256 of the images at boot"),
+    ("boot_linux_insns", None, "insns", "same as boot_insns, 33 MiB Linux scenario"),
+    ("hash_insns_per_byte_linux", None, "insns/byte", "SHA-256, 33 MiB Linux scenario"),
     ("guest_overhead_pct", "guest_overhead_pct", "%", "compute under a 1 kHz tick"),
     ("linux_boot_ratio", "linux_boot_ratio", "ratio", "WALL CLOCK, median of interleaved runs"),
     ("el2_text_bytes", "el2_text_bytes", "bytes", "text + rodata of build/bulkhead.elf"),
@@ -319,6 +360,50 @@ def table(fig):
         lines.append("%-24s %12s %10s  %-4s %s (%s)" % (key, fig[key],
                      "" if tgt is None else "<= %s" % tgt, ok, note, unit))
     return "\n".join(lines)
+
+
+def markdown(fig, res):
+    """The table of docs/PERFORMANCE.md, written to build/bench/results.md."""
+    out = ["| figure | value | target | | what |", "|---|---:|---:|---|---|"]
+    for key, tkey, unit, note in ROWS:
+        if key not in fig:
+            continue
+        tgt = TARGETS.get(tkey) if tkey else None
+        ok = "" if tgt is None else ("met" if fig[key] <= tgt else
+                                     "**missed, x%.3g**" % (fig[key] / tgt))
+        out.append("| `%s` | %s | %s | %s | %s (%s) |" % (
+            key, "{:,}".format(fig[key]) if isinstance(fig[key], int) else fig[key],
+            "" if tgt is None else "≤ {:,}".format(tgt), ok, note, unit))
+    out += ["", "The chart's data as text (log scale, one `#` per factor of 1.5):", "", "```",
+            "%-16s %-30s %s" % ("", "per guest IRQ", "per IPI send")]
+    rows = [("Bulkhead", fig.get("irq_el2_insns"), fig.get("ipi_send_el2_insns")),
+            ("Bulkhead target", TARGETS["irq_el2_insns"], None)] + ANCHORS
+    for name, irq, ipi in rows:
+        cells = []
+        for v in (irq, ipi):
+            bar = "#" * int(round(math.log(v) / math.log(1.5))) if v else ""
+            cells.append("%5s %-24s" % (int(v) if v else "", bar))
+        out.append(("%-16s " % name + " ".join(cells)).rstrip())
+    out.append("```")
+    v = res["versions"]
+    out += ["", "Produced by `%s` at %s; %s; %s; host %s." % (
+        res["command"], v["commit"], v["qemu"], v["cc"], v["host"])]
+    return "\n".join(out) + "\n"
+
+
+DOC = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+DOC_BEGIN = "<!-- bench/run.py --update-doc: table begin -->\n"
+DOC_END = "<!-- bench/run.py --update-doc: table end -->\n"
+
+
+def update_doc(md):
+    with open(DOC) as f:
+        doc = f.read()
+    a, b = doc.find(DOC_BEGIN), doc.find(DOC_END)
+    if a < 0 or b < a:
+        raise BenchError("docs/PERFORMANCE.md: table markers missing")
+    with open(DOC, "w") as f:
+        f.write(doc[:a + len(DOC_BEGIN)] + md + doc[b:])
 
 
 def chart(fig):
@@ -343,6 +428,8 @@ def main():
                     help="deterministic figures only (no Linux, SLOC or chart), run twice")
     ap.add_argument("--out", default=os.path.join(OUT, "results.json"))
     ap.add_argument("--linux-runs", type=int, default=LINUX_RUNS)
+    ap.add_argument("--update-doc", action="store_true",
+                    help="also replace the results table in docs/PERFORMANCE.md")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
 
@@ -354,7 +441,8 @@ def main():
     res["command"] = "make bench-check" if args.quick else "make bench"
     steps = [("micro", micro), ("overhead", overhead), ("sizes", sizes)]
     if not args.quick:
-        steps += [("linux", lambda: linux_boot(args.linux_runs)), ("sloc", sloc)]
+        steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
+                  ("sloc", sloc)]
     micro_text = {}
     for name, fn in steps:
         log("bench: %s" % name)
@@ -368,15 +456,17 @@ def main():
             r, micro_text[0] = r
         fig.update(r)
 
-    # Determinism: a second boot of the micro scenario must give the same counts.
+    # Determinism: second runs of the micro scenario and the overhead pair must give the same
+    # counts.
     try:
         again, _ = micro()
+        again.update(overhead())
         same = {k: fig.get(k) == v for k, v in again.items()}
         res["deterministic"] = all(same.values())
         if not res["deterministic"]:
             res["errors"].append("determinism: differs in %s" %
                                  [k for k, s in same.items() if not s])
-    except BenchError as e:
+    except (BenchError, subprocess.CalledProcessError, OSError) as e:
         res["deterministic"] = False
         res["errors"].append("determinism: %s" % e)
 
@@ -385,6 +475,16 @@ def main():
             res["chart"] = os.path.relpath(chart(fig), ROOT)
         except (subprocess.CalledProcessError, OSError) as e:
             res["errors"].append("chart: %s" % e)
+    res["qemu_commands"] = COMMANDS
+    if not args.quick:
+        md = markdown(fig, res)
+        with open(os.path.join(OUT, "results.md"), "w") as f:
+            f.write(md)
+        if args.update_doc:
+            try:
+                update_doc(md)
+            except (BenchError, OSError) as e:
+                res["errors"].append("update-doc: %s" % e)
     with open(args.out, "w") as f:
         json.dump(res, f, indent=2, sort_keys=True)
         f.write("\n")
@@ -392,7 +492,7 @@ def main():
         with open(os.path.join(OUT, "micro.log"), "w") as f:
             f.write(micro_text[0])
     print(table(fig))
-    print("deterministic (second micro run identical): %s" % res["deterministic"])
+    print("deterministic (second micro and overhead runs identical): %s" % res["deterministic"])
     for e in res["errors"]:
         print("ERROR " + e.splitlines()[0])
     print("results: %s" % os.path.relpath(args.out, ROOT))

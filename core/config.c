@@ -466,6 +466,7 @@ int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
         cfg_check_vm(&c, &out->vms[i]);
     }
     cfg_check_cross(&c);
+    cfg_parse_channels(&c);
     return 0;
 }
 

@@ -29,6 +29,12 @@
 #define VPLAT_VTIMER_INTID  27
 #define VPLAT_MAINT_INTID   25
 #define VPLAT_RAM_IPA       UINT64_C(0x40000000) /* default memory-base */
+/* IPC register pages: object id's page is at VPLAT_IPC_IPA + id * VPLAT_IPC_PAGE in each
+ * member VM (docs/CONFIG.md "Channels"). */
+#define VPLAT_IPC_IPA       UINT64_C(0x0a000000)
+#define VPLAT_IPC_PAGE      (4 * CFG_SZ_KIB)
+#define VPLAT_IPC_SIZE      (CFG_MAX_CHANS * VPLAT_IPC_PAGE)
+#define VPLAT_SPI_LAST      127 /* last SPI the vGIC implements (GICD_TYPER.ITLinesNumber 3) */
 
 /* ------------------------------------------------------------------------------------------
  * Limits. Everything is a fixed-size array: the hypervisor has no heap.
@@ -43,6 +49,13 @@
 #define CFG_BOOTARGS_MAX    256 /* bootargs characters */
 #define CFG_COMPAT_MAX      64  /* passthrough compatible bytes, all NULs included */
 #define CFG_MSG_MAX         384 /* one error line */
+#define CFG_MAX_CHANS       32  /* IPC objects under /channels */
+#define CFG_CHAN_NAME_MAX   31  /* channel node name characters */
+#define CFG_SHMEM_MAX       (64 * CFG_SZ_MIB)  /* one shared-memory region */
+#define CFG_SEM_MAX         65535              /* semaphore max */
+#define CFG_MSGQ_DEPTH_MAX  256                /* messages in one queue */
+#define CFG_MSGQ_MSG_MAX    4096               /* bytes in one message */
+#define CFG_MSGQ_STORAGE_MAX (256 * CFG_SZ_KIB) /* depth * msg-size summed over queues */
 
 #define CFG_IPA_BITS        39 /* stage-2 input size the hypervisor configures */
 #define CFG_IPA_LIMIT       (UINT64_C(1) << CFG_IPA_BITS)
@@ -59,6 +72,9 @@
 _Static_assert(VPLAT_GICR_IPA + CFG_MAX_VCPUS * VPLAT_GICR_STRIDE <= VPLAT_UART_IPA,
               "the virtual GICR region must end before the virtual UART");
 _Static_assert(VPLAT_RAM_IPA % CFG_MEM_ALIGN == 0, "default RAM base must be 2 MiB aligned");
+_Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_IPC_IPA &&
+                   VPLAT_IPC_IPA + VPLAT_IPC_SIZE <= VPLAT_RAM_IPA,
+               "the IPC pages must sit between the virtual UART and the default RAM");
 
 enum cfg_kernel_type {
     CFG_KERNEL_LINUX, /* arm64 Image header (Documentation/arch/arm64/booting.rst) */
@@ -106,9 +122,51 @@ struct cfg_vm {
     struct cfg_dev devs[CFG_MAX_DEVS];
 };
 
+/* ------------------------------------------------------------------------------------------
+ * Inter-VM communication objects (/channels, core/config_chan.c). The object ID guests use is
+ * the index in cfg_scenario.chans, which follows node order; an invalid channel keeps its slot
+ * (valid = false, the hypervisor treats it as non-existent) so one mistake renumbers nothing.
+ */
+enum cfg_chan_type {
+    CFG_CHAN_SHMEM,    /* "bulkhead,shmem": memory mapped into each member */
+    CFG_CHAN_DOORBELL, /* "bulkhead,doorbell": from -> virtual SPI in `to` */
+    CFG_CHAN_SEM,      /* "bulkhead,semaphore": counting, kept by the hypervisor */
+    CFG_CHAN_MUTEX,    /* "bulkhead,mutex": owned by one vCPU, owner-died aware */
+    CFG_CHAN_MSGQ,     /* "bulkhead,msgq": bounded, copied, ordered */
+    CFG_CHAN_TYPE_COUNT,
+};
+
+/* What a VM may do with an object: cfg_chan.rights[vm], 0 = not a member. */
+#define CFG_RIGHT_READ  0x01u /* shmem: mapped readable */
+#define CFG_RIGHT_WRITE 0x02u /* shmem: mapped writable ("rw") */
+#define CFG_RIGHT_SEND  0x04u /* doorbell: may ring (from); msgq: may send (senders) */
+#define CFG_RIGHT_RECV  0x08u /* doorbell: is rung (to); msgq: may receive (receivers) */
+#define CFG_RIGHT_WAIT  0x10u /* semaphore: may wait */
+#define CFG_RIGHT_POST  0x20u /* semaphore: may post */
+#define CFG_RIGHT_LOCK  0x40u /* mutex: may lock and unlock */
+
+struct cfg_chan {
+    bool valid;                        /* false: an error was reported; the object is absent */
+    char name[CFG_CHAN_NAME_MAX + 1];  /* node name; "" if it was bad */
+    enum cfg_chan_type type;
+    uint8_t rights[CFG_MAX_VMS];       /* CFG_RIGHT_* per VM index */
+    uint32_t intid;      /* doorbell: SPI raised in `to` */
+    uint32_t to_vm;      /* doorbell: VM index rung */
+    uint32_t rx_intid;   /* msgq: raised in receivers when it becomes non-empty; 0 = none */
+    uint32_t tx_intid;   /* msgq: raised in senders when it becomes non-full; 0 = none */
+    uint32_t sem_initial;
+    uint32_t sem_max;
+    uint32_t depth;      /* msgq: messages */
+    uint32_t msg_size;   /* msgq: bytes per message at most */
+    uint64_t shm_size;   /* shmem: bytes, multiple of CFG_PAGE_SIZE */
+    uint64_t shm_ipa[CFG_MAX_VMS]; /* shmem: guest-physical base in each member */
+};
+
 struct cfg_scenario {
     uint32_t vm_count;                /* VM nodes stored, valid or not */
     struct cfg_vm vms[CFG_MAX_VMS];   /* in scenario order */
+    uint32_t chan_count;              /* /channels children stored, valid or not */
+    struct cfg_chan chans[CFG_MAX_CHANS]; /* index = object ID */
     uint32_t error_count;             /* lines reported through cfg_hooks.error */
 };
 
@@ -127,12 +185,15 @@ struct cfg_hooks {
 /*
  * Parse and validate the scenario `fdt` (named `file` in messages) against the platform
  * `plat` (cpu_count, RAM, GIC, console UART and vm_ram_avail are used). fdt must point to at
- * least fdt_totalsize(fdt) readable bytes. No allocation; `out` is about 12 KiB, so at EL2 it
+ * least fdt_totalsize(fdt) readable bytes. No allocation; `out` is about 17 KiB, so at EL2 it
  * should be static, not on the stack.
  * Every problem is reported as one line through hooks->error and counted in
  * out->error_count. A problem in a VM marks that VM invalid and the others are still checked
  * and may stay valid; where two VMs conflict (CPU, device, interrupt, total memory) the later
  * one in the scenario is refused. VM nodes beyond CFG_MAX_VMS are reported and dropped.
+ * The optional /channels node is read after the VMs: a problem in a channel marks that
+ * channel invalid (out->chans[i].valid) and never a VM; of two conflicting channels the later
+ * one is refused.
  * Returns 0 when the scenario could be read (look at out->vms[i].valid), or -BH_EINVAL for a
  * scenario-level error (not a valid FDT, root compatible not "bulkhead,scenario", no /vms or
  * no VM in it), also reported through hooks->error.
@@ -145,6 +206,9 @@ const char *cfg_kernel_type_name(enum cfg_kernel_type type);
 
 /* "stop" / "restart" / "abort". */
 const char *cfg_fault_policy_name(enum cfg_fault_policy policy);
+
+/* "shmem" / "doorbell" / "semaphore" / "mutex" / "msgq" (the compatible without "bulkhead,"). */
+const char *cfg_chan_type_name(enum cfg_chan_type type);
 
 /* The VM named `name`, or NULL. */
 const struct cfg_vm *cfg_find_vm(const struct cfg_scenario *sc, const char *name);

@@ -58,6 +58,15 @@ void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm);
 /* Checks between VMs, in scenario order: CPUs, devices, interrupts, total memory. */
 void cfg_check_cross(struct cfg_ctx *c);
 
+/* The optional /channels node (config_chan.c); after cfg_check_cross, VM validity is final. */
+void cfg_parse_channels(struct cfg_ctx *c);
+
+/*
+ * Checks of channel id (node path) against the VMs and the earlier valid channels
+ * (config_chan_check.c): guest windows, IPC pages, interrupts, memory and queue budgets.
+ */
+void cfg_check_chan(struct cfg_ctx *c, uint32_t id, const char *path);
+
 /* [a, a + as) and [b, b + bs) intersect; both windows must not wrap. */
 static inline bool cfg_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {

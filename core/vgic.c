@@ -37,7 +37,7 @@ bool vgic_irq_deliverable(const struct vgic_vm *d, const struct vgic_irq *irq, u
 
 /* Which vCPU has to look at irq after a state change: the one holding it in an LR, or the
  * target that could now take it. */
-uint32_t vgic_irq_kick(const struct vgic_vm *d, const struct vgic_irq *irq)
+static uint32_t vgic_irq_kick_mask(const struct vgic_vm *d, const struct vgic_irq *irq)
 {
     if (vgic_irq_in_lr(irq)) {
         return (uint32_t)BIT(irq->lr_vcpu);
@@ -50,6 +50,16 @@ uint32_t vgic_irq_kick(const struct vgic_vm *d, const struct vgic_irq *irq)
         return (uint32_t)BIT(irq->target);
     }
     return 0;
+}
+
+/* Every state change ends here: the vCPUs it concerns must flush before their next entry. */
+uint32_t vgic_irq_kick(struct vgic_vm *d, const struct vgic_irq *irq)
+{
+    uint32_t mask = vgic_irq_kick_mask(d, irq);
+
+    d->dirty |= mask;
+    vgic_note_private(d, irq);
+    return mask;
 }
 
 /* Called without d->lock. */
@@ -243,8 +253,10 @@ int vgic_vm_init(struct vgic_vm *d, const struct vgic_vm_cfg *cfg)
     for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
         d->spi[i].intid = (uint16_t)(VGIC_SPI_BASE + i);
     }
+    d->nr_owned_spis = cfg->nr_spis;
     for (unsigned i = 0; i < cfg->nr_spis; i++) {
         struct vgic_irq *irq = &d->spi[cfg->spis[i].intid - VGIC_SPI_BASE];
+        d->owned_spi[i] = (uint8_t)(cfg->spis[i].intid - VGIC_SPI_BASE);
         irq->owned = true;
         irq->hw = cfg->spis[i].hw;
         irq->pintid = irq->hw ? (uint16_t)cfg->spis[i].pintid : 0;
@@ -295,6 +307,7 @@ void vgic_vm_reset(struct vgic_vm *d)
         memset(c->lr_irq, 0, sizeof(c->lr_irq));
         memset(c->lr_shadow, 0, sizeof(c->lr_shadow));
         c->lr_used = 0;
+        c->maybe_priv = ~(uint32_t)0;
         c->sleeping = false;
     }
     for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
@@ -302,6 +315,7 @@ void vgic_vm_reset(struct vgic_vm *d)
             vgic_irq_reset(d, &d->spi[i], 0);
         }
     }
+    d->dirty = (uint32_t)BIT(d->nr_vcpus) - 1;
     spin_unlock(&d->lock);
 }
 

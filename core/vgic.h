@@ -96,6 +96,9 @@ struct vgic_cpu {
     struct vgic_irq *lr_irq[VGIC_MAX_LRS];
     uint64_t lr_shadow[VGIC_MAX_LRS];   /* what the LR holds as far as we know */
     uint32_t lr_used;                   /* bit i: LR i holds one of our interrupts */
+    /* bit n: private INTID n may be pending or active outside the LRs (a superset, cleared
+     * lazily by the flush), so the flush looks at those only. */
+    uint32_t maybe_priv;
     bool sleeping;                      /* GICR_WAKER.ProcessorSleep */
 };
 
@@ -116,6 +119,16 @@ struct vgic_vm {
     bool enable_grp0;       /* GICD_CTLR.EnableGrp0 */
     bool enable_grp1;       /* GICD_CTLR.EnableGrp1 */
     struct vgic_hooks hooks;
+    /*
+     * Bit v: vCPU v's list registers may no longer match the model (an interrupt for it
+     * changed state, or an LR of it is in use), so its next entry must run the full flush.
+     * Written under lock; read without it on the entry path (a setter on another CPU also
+     * kicks v, so a bit missed there is seen on the exit the kick causes).
+     */
+    uint32_t dirty;
+    /* SPIs this VM owns (indices into spi[]): the only ones a flush has to look at. */
+    uint8_t owned_spi[VGIC_MAX_OWNED_SPIS];
+    unsigned nr_owned_spis;
     struct vgic_irq spi[VGIC_NR_SPIS];
     struct vgic_cpu cpu[VGIC_MAX_VCPUS];
     struct vgic_stats stats;

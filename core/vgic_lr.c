@@ -137,6 +137,7 @@ static void vgic_lr_release(struct vgic_vm *d, unsigned vcpu, unsigned i)
         arch_vgic_write_lr(i, 0);
     }
     c->lr_irq[i]->lr_vcpu = VGIC_NO_VCPU;
+    vgic_note_private(d, c->lr_irq[i]);
     c->lr_irq[i] = NULL;
     c->lr_shadow[i] = 0;
     c->lr_used &= ~(uint32_t)BIT(i);
@@ -250,14 +251,25 @@ static bool vgic_wants_lr(const struct vgic_vm *d, const struct vgic_irq *irq, u
 
 static void vgic_cands_collect(struct vgic_vm *d, unsigned vcpu, struct vgic_cands *c)
 {
-    for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
-        if (vgic_wants_lr(d, &d->cpu[vcpu].priv[i], vcpu)) {
-            vgic_cand_add(c, &d->cpu[vcpu].priv[i]);
+    struct vgic_cpu *cpu = &d->cpu[vcpu];
+    uint32_t maybe = cpu->maybe_priv;
+
+    /* Only interrupts noted since they last left the model (vgic_note_private) can want an
+     * LR; a noted one that is neither pending nor active any more is forgotten here. */
+    while (maybe) {
+        unsigned i = (unsigned)__builtin_ctz(maybe);
+        struct vgic_irq *irq = &cpu->priv[i];
+        maybe &= maybe - 1;
+        if (!(irq->pending_latch | irq->line_level | irq->active)) {
+            cpu->maybe_priv &= ~((uint32_t)1 << i);
+        } else if (vgic_wants_lr(d, irq, vcpu)) {
+            vgic_cand_add(c, irq);
         }
     }
-    for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
-        if (vgic_wants_lr(d, &d->spi[i], vcpu)) {
-            vgic_cand_add(c, &d->spi[i]);
+    for (unsigned k = 0; k < d->nr_owned_spis; k++) {
+        struct vgic_irq *irq = &d->spi[d->owned_spi[k]];
+        if (vgic_wants_lr(d, irq, vcpu)) {
+            vgic_cand_add(c, irq);
         }
     }
 }
@@ -295,11 +307,14 @@ static int vgic_lr_victim(const struct vgic_vm *d, unsigned vcpu, const struct v
 static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
-    struct vgic_cands cands = { .cap = d->nr_lrs };
+    struct vgic_cands cands; /* only n, cap, total need a value: no 200-byte memset */
     uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1;
     unsigned k = 0, evicted = 0;
     uint64_t hcr, want;
 
+    cands.n = 0;
+    cands.cap = d->nr_lrs;
+    cands.total = 0;
     vgic_cands_collect(d, vcpu, &cands);
     for (; k < cands.n; k++) {
         uint32_t free = all & ~c->lr_used;
@@ -326,6 +341,10 @@ static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
         want |= ICH_HCR_UIE;
         d->stats.overflows++;
     }
+    /* Interrupts still waiting for an LR keep this vCPU dirty until they are in. */
+    if (cands.total > k || evicted) {
+        d->dirty |= (uint32_t)BIT(vcpu);
+    }
     if (want != hcr) {
         arch_vgic_write_hcr(want);
     }
@@ -342,13 +361,11 @@ static void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
         return;
     }
     elrsr = arch_vgic_read_elrsr();
-    for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
-        if (used & BIT(i)) {
-            /* ELRSR says "empty": the state is invalid without reading the LR. */
-            uint64_t now = (elrsr & BIT(i)) ? c->lr_shadow[i] & ~ICH_LR_STATE
-                                            : arch_vgic_read_lr(i);
-            vgic_lr_fold(d, vcpu, i, now, kick);
-        }
+    for (; used; used &= used - 1) {
+        unsigned i = (unsigned)__builtin_ctz(used);
+        /* ELRSR says "empty": the state is invalid without reading the LR. */
+        uint64_t now = (elrsr & BIT(i)) ? c->lr_shadow[i] & ~ICH_LR_STATE : arch_vgic_read_lr(i);
+        vgic_lr_fold(d, vcpu, i, now, kick);
     }
 }
 
@@ -356,10 +373,13 @@ void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
 {
     uint32_t kick = 0;
 
-    if (vcpu >= d->nr_vcpus) {
+    /* lr_used only changes on this vCPU's own pCPU (or at reset, with the vCPU parked). */
+    if (vcpu >= d->nr_vcpus || !d->cpu[vcpu].lr_used) {
         return;
     }
     spin_lock(&d->lock);
+    /* The guest may have acknowledged or completed what the LRs hold: reconcile at entry. */
+    d->dirty |= (uint32_t)BIT(vcpu);
     vgic_sync_locked(d, vcpu, &kick);
     spin_unlock(&d->lock);
     vgic_kick(d, kick);
@@ -369,14 +389,14 @@ void vgic_flush_lrs(struct vgic_vm *d, unsigned vcpu)
 {
     uint32_t kick = 0;
 
-    if (vcpu >= d->nr_vcpus) {
+    if (vcpu >= d->nr_vcpus ||
+        !(__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & (uint32_t)BIT(vcpu))) {
         return;
     }
     spin_lock(&d->lock);
-    for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
-        if (d->cpu[vcpu].lr_used & BIT(i)) {
-            vgic_lr_refresh(d, vcpu, i, &kick);
-        }
+    d->dirty &= ~(uint32_t)BIT(vcpu);
+    for (uint32_t used = d->cpu[vcpu].lr_used; used; used &= used - 1) {
+        vgic_lr_refresh(d, vcpu, (unsigned)__builtin_ctz(used), &kick);
     }
     vgic_lr_fill(d, vcpu);
     spin_unlock(&d->lock);
@@ -432,6 +452,8 @@ void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu)
             kick |= vgic_irq_kick(d, irq);
         }
     }
+    d->dirty |= (uint32_t)BIT(vcpu); /* the LRs are about to be wiped: refill on entry */
+    d->cpu[vcpu].maybe_priv = ~(uint32_t)0;
     spin_unlock(&d->lock);
     vgic_hw_reset_cpu();
     vgic_kick(d, kick & ~(uint32_t)BIT(vcpu));

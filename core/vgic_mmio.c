@@ -339,6 +339,12 @@ int vgic_mmio_access(struct vgic_vm *d, const struct vgic_reg_table *t, unsigned
         if (a.reg->write) {
             a.reg->write(&a, off - a.reg->off, size, *val & mask);
         }
+        /* Writes are rare and may touch every interrupt (GICD_CTLR, GICR_WAKER): every
+         * vCPU reconsiders all of them at its next entry. */
+        d->dirty = (uint32_t)BIT(d->nr_vcpus) - 1;
+        for (unsigned v = 0; v < d->nr_vcpus; v++) {
+            d->cpu[v].maybe_priv = ~(uint32_t)0;
+        }
     } else {
         *val = a.reg->read ? a.reg->read(&a, off - a.reg->off, size) & mask : 0;
     }

@@ -24,6 +24,14 @@
 
 #define VGIC_ALL_VCPUS(d) ((uint32_t)BIT((d)->nr_vcpus) - 1)
 
+/* Record that a private interrupt may want a list register (see vgic_cpu.maybe_priv). */
+static inline void vgic_note_private(struct vgic_vm *d, const struct vgic_irq *irq)
+{
+    if (irq->intid < VGIC_NR_PRIVATE && irq->target < VGIC_MAX_VCPUS) {
+        d->cpu[irq->target].maybe_priv |= (uint32_t)1 << irq->intid;
+    }
+}
+
 static inline bool vgic_irq_in_lr(const struct vgic_irq *irq)
 {
     return irq->lr_vcpu != VGIC_NO_VCPU;
@@ -49,7 +57,7 @@ static inline bool vgic_irq_is_pending(const struct vgic_irq *irq)
 
 struct vgic_irq *vgic_irq_get(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
 bool vgic_irq_deliverable(const struct vgic_vm *d, const struct vgic_irq *irq, unsigned vcpu);
-uint32_t vgic_irq_kick(const struct vgic_vm *d, const struct vgic_irq *irq);
+uint32_t vgic_irq_kick(struct vgic_vm *d, const struct vgic_irq *irq);
 void vgic_kick(struct vgic_vm *d, uint32_t mask);
 
 /* State changes by guest software (MMIO) or devices; each returns the vCPUs to kick. */

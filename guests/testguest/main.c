@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Boot and mode dispatch. The boot CPU parses the DT, brings up console, GIC and timer, and
- * runs the mode named by tg.mode=; secondaries (basic mode only) enter at
- * tg_secondary_main() after PSCI CPU_ON.
+ * runs the mode named by tg.mode=; secondaries (basic and gicconf modes) enter at
+ * tg_secondary_main() after PSCI CPU_ON and run the mode's secondary part.
  */
 #include <string.h>
 
@@ -25,15 +25,21 @@ uint8_t tg_stacks[TG_MAX_CPUS][TG_STACK_SIZE] __aligned(TG_STACK_ALIGN);
 struct mode {
     const char *name;
     void (*run)(void);
+    void (*secondary)(void); /* what a CPU started with CPU_ON runs; NULL: basic's */
 };
 
 static const struct mode modes[] = {
-    { "basic", tests_basic },
-    { "hostile", tests_hostile },
-    { "spin", mode_spin },
-    { "crash", mode_crash },
-    { "reset", mode_reset },
+    { "basic", tests_basic, NULL },
+    { "hostile", tests_hostile, NULL },
+    { "spin", mode_spin, NULL },
+    { "crash", mode_crash, NULL },
+    { "reset", mode_reset, NULL },
+    { "passthrough", tests_passthrough, NULL },
+    { "gicconf", tests_gicconf, tests_gicconf_secondary },
 };
+
+/* The running mode, set by the boot CPU before it starts any secondary. */
+static const struct mode *current_mode;
 
 static const char *conduit_name(enum psci_conduit c)
 {
@@ -99,6 +105,7 @@ void tg_main(uintptr_t dtb_pa)
 
     for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
         if (!strncmp(name, modes[i].name, sizeof(name))) {
+            current_mode = &modes[i];
             modes[i].run();
         }
     }
@@ -108,7 +115,11 @@ void tg_main(uintptr_t dtb_pa)
 void tg_secondary_main(void)
 {
     cpu_common_init();
-    tests_basic_secondary();
+    if (current_mode && current_mode->secondary) {
+        current_mode->secondary();
+    } else {
+        tests_basic_secondary();
+    }
 
     int64_t ret = psci_cpu_off();
     tg_fatal("cpu %u: PSCI CPU_OFF returned %ld", cpu_idx(), ret);

@@ -23,3 +23,12 @@ void mode_spin(void) __noreturn;
 void mode_crash(void) __noreturn;
 /* Calls PSCI SYSTEM_RESET after tg.reset_after ms (default 100): the VM must restart. */
 void mode_reset(void) __noreturn;
+
+/* tg.mode=passthrough: the PL031 RTC given to the VM: ID, counting, match interrupt via the GIC. */
+void tests_passthrough(void) __noreturn;
+
+/* tg.mode=gicconf: GICv3 architecture conformance (registers, IPIs, priorities, EOImode). */
+void tests_gicconf(void) __noreturn;
+
+/* Secondary CPU part of the gicconf mode; returns when the CPU should power off. */
+void tests_gicconf_secondary(void);

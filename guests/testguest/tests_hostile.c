@@ -115,6 +115,22 @@ static void test_foreign_spi(void)
     probe_write32(plat.gicd_base + GICD_ICPENDR + word, bit);
 }
 
+/* tg.foreign_mmio=<pa>: a device window given to another VM is not in our stage 2. */
+static void test_foreign_mmio(void)
+{
+    uintptr_t pa = (uintptr_t)bootarg_get_u64("tg.foreign_mmio", 0);
+    uint64_t esr = 0;
+    uint32_t val = 0;
+
+    if (!pa) {
+        return;
+    }
+    bool faulted = !probe_read32_esr(pa, &val, &esr);
+    contained(faulted && esr_ec(esr) == ESR_EC_DABT_CUR,
+              "hostile: read 0x%lx (another VM's device) -> %s ESR=0x%lx%s", pa,
+              faulted ? "abort" : "no abort", esr, faulted ? "" : " (value read)");
+}
+
 static void test_foreign_redist(void)
 {
     /* our frames are one per CPU in the DT; the next one belongs to nobody we know */
@@ -176,6 +192,7 @@ void tests_hostile(void)
     }
     test_memory_outside();
     test_foreign_spi();
+    test_foreign_mmio();
     test_foreign_redist();
     test_forbidden_sysregs();
     test_unknown_calls();

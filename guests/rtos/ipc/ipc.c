@@ -50,6 +50,19 @@ int ipc_hv_sem_post(uint32_t id)
     return RT_ENOTSUP;
 }
 
+int ipc_hv_mutex_lock(uint32_t id, uint64_t timeout_us)
+{
+    (void)id;
+    (void)timeout_us;
+    return RT_ENOTSUP;
+}
+
+int ipc_hv_mutex_unlock(uint32_t id)
+{
+    (void)id;
+    return RT_ENOTSUP;
+}
+
 int ipc_msgq_send(uint32_t id, const void *msg, size_t len, uint64_t timeout_us)
 {
     (void)id;

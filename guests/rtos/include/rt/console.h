@@ -11,7 +11,8 @@
 
 #include <rt/rt.h>
 
-#define RT_LINE_MAX 200
+/* Bulkhead's console splits VM lines longer than 160 bytes: cut ours first. */
+#define RT_LINE_MAX 160
 
 /* Format and print one line; a trailing newline is added. Task or kernel context. */
 void rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

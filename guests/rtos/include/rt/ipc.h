@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hypervisor IPC: the calls the RTOS will use to talk to other VMs once Bulkhead offers its
- * inter-VM ABI (shared memory, doorbells, hypervisor semaphores, message queues, RPC). Only
+ * inter-VM ABI (shared memory, doorbells, semaphores, mutexes, message queues, RPC). Only
  * the interface exists so far: every call returns RT_ENOTSUP (-1) and has no effect. The
  * intended semantics are written down so applications can be coded against them now.
  *
@@ -29,6 +29,13 @@ int ipc_doorbell_bind(uint32_t id, irq_handler_t handler);
 /* Hypervisor semaphore id, shared between VMs: wait up to timeout_us / post one unit. */
 int ipc_hv_sem_wait(uint32_t id, uint64_t timeout_us);
 int ipc_hv_sem_post(uint32_t id);
+
+/*
+ * Hypervisor mutex id, shared between VMs: lock waits up to timeout_us (task context) and
+ * returns 0, or a positive "owner died" code when the previous owner's VM died holding it.
+ */
+int ipc_hv_mutex_lock(uint32_t id, uint64_t timeout_us);
+int ipc_hv_mutex_unlock(uint32_t id);
 
 /*
  * Hypervisor message queue id: send len bytes / receive into buf (at most size bytes; the

@@ -15,6 +15,7 @@
 #include <rt/arch.h>
 #include <rt/list.h>
 #include <rt/rt.h>
+#include <rt/sync.h>
 
 #define RT_NAME_MAX        16
 #define RT_STACK_MIN       1024
@@ -26,8 +27,6 @@ enum rt_task_state {
     RT_TASK_BLOCKED,     /* on a wait queue and/or the timer list */
     RT_TASK_DEAD,        /* exited; the control block may be reused after rt_task_join */
 };
-
-struct rt_waitq;
 
 struct rt_task {
     struct rt_ctx ctx; /* first: vectors.S saves into it */
@@ -46,7 +45,7 @@ struct rt_task {
     rt_time_t wake_at;           /* timer expiry while timer_node is queued */
     bool wait_release;           /* the timer ends a rt_task_wait_period() sleep */
     void *wait_msg;              /* message queue: source or destination buffer */
-    struct rt_list joiners;      /* tasks in rt_task_join() on this one (a wait queue) */
+    struct rt_waitq joiners;     /* tasks in rt_task_join() on this one */
 
     uint64_t *stack_base;
     size_t stack_size;

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RTOS applications, chosen with rt.app= on the kernel command line. Each entry point runs
+ * as the "main" task at APP_MAIN_PRIO and ends the run itself (summary line, SYSTEM_OFF).
+ */
+#pragma once
+
+#include <rt/task.h>
+
+#define APP_MAIN_PRIO RT_PRIO_MAX
+
+struct rt_app {
+    const char *name;
+    rt_task_fn main;
+};
+
+/* Three periodic tasks, semaphore ping-pong, queue producer/consumer; rt.secs, rt.load. */
+void app_demo_main(void *arg);
+
+/* Kernel self-test: RT PASS/FAIL lines and a summary. */
+void app_selftest_main(void *arg);
+
+/* The application called name, or NULL. */
+const struct rt_app *app_find(const char *name);
+
+/* "RT kernel ..." line: uptime, switches, syscalls, interrupts, timer latency, idle share. */
+void app_print_kernel_stats(void);
+
+/* Power off after the summary line; never returns. */
+void app_finish(void) __attribute__((noreturn));
+
+/* Deterministic integer busy work of about `iterations` loop turns; returns a checksum. */
+uint32_t app_work(uint32_t seed, uint32_t iterations);

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tg.mode=gicconf, the GICv3 architecture conformance mode (GIC architecture specification
+ * IHI 0069): shared pieces of gicconf_regs.c (distributor/redistributor registers),
+ * gicconf_irq.c (CPU interface: acknowledge, priorities, preemption, EOImode, timer level)
+ * gicconf_smp.c (entry point, IPIs between all CPUs) and gicconf_remote.c (SPI routing to
+ * each CPU, one CPU's view of another's interrupt state). Every check must hold on plain
+ * QEMU virt (no hypervisor) as much as on a Bulkhead VM; a check that only one of them passes
+ * is a bug in the other.
+ *
+ * SGI use: 0 ICACTIVER-in-handler, 1 pending/acknowledge, 2 active, 3/4 preemption low/high,
+ * 5 priority mask, 6 EOImode 1 and remote state, 7 IPI to self, 8..11 target-list IPI from cpu 0..3,
+ * 12..15 broadcast IPI from cpu 0..3 (and the priority register patterns before that).
+ */
+#pragma once
+
+#include "gicx.h"
+#include "tg.h"
+
+#define GC_SGI_ACTIVE_CLR 0
+#define GC_SGI_PEND       1
+#define GC_SGI_ACTIVE     2
+#define GC_SGI_LOW        3
+#define GC_SGI_HIGH       4
+#define GC_SGI_PMR        5
+#define GC_SGI_EOI        6
+#define GC_SGI_SELF       7
+#define GC_SGI_LIST_BASE  8
+#define GC_SGI_BCAST_BASE 12
+#define GC_MAX_CPUS       4  /* one target-list and one broadcast SGI per sender */
+
+#define GC_PRIO_HIGH      0x40
+#define GC_PRIO_MID       0x80
+#define GC_PRIO_LOW       0xc0
+#define GC_SETTLE_MS      20   /* time for a wrong or duplicate delivery to show up */
+#define GC_IRQ_MS         500  /* an interrupt that should come, comes by then */
+#define GC_DONE_MS        10000 /* a CPU waiting for the others gives up after this */
+
+/* CPUs taking part in the SMP tests (logical 0..gc_cpus-1); set by CPU0 before they start. */
+extern uint32_t gc_cpus;
+
+/* SGI_base frame of the calling CPU's redistributor. */
+uintptr_t gc_sgi_base(void);
+
+/* Priority byte of private interrupt intid on the calling CPU. */
+void gc_set_prio(uint32_t intid, uint8_t prio);
+
+/* IRQ handler that counts private interrupts in this_cpu()->sgi_count[]. */
+void gc_count_irq(uint32_t intid);
+
+/* Calling CPU: wait (WFE, no timer needed) until sgi_count[intid] >= target or ms passed. */
+bool gc_wait_count(uint32_t intid, uint32_t target, uint64_t ms);
+
+/* Bit intid of one of the calling CPU's SGI_base bit registers (ISPENDR0, ISACTIVER0...). */
+bool gc_private_bit(uint32_t reg, uint32_t intid);
+
+/* ICC_SGI1R_EL1 value for INTID intid to the one CPU with affinity mpidr. */
+uint64_t gc_sgi1r_one(uint32_t intid, uint64_t mpidr);
+
+/* Write ICC_SGI1R_EL1 with the barriers a sender needs. */
+void gc_sgi1r_write(uint64_t val);
+
+/* wait_event_cond() conditions: never true; the uint32_t at arg is non-zero. */
+bool gc_never(const void *arg);
+bool gc_flag_set(const void *arg);
+
+/* Barrier phases, in order; each CPU passes each one once. */
+enum gc_phase { GC_PH_LIST = 1, GC_PH_BCAST, GC_PH_SELF, GC_PH_DONE, GC_PH_SPI };
+
+/* Publish that the calling CPU reached phase, wait (bounded) until all gc_cpus CPUs did. */
+bool gc_barrier(uint32_t phase);
+
+/* The parts, run by the boot CPU in this order; the remote part has a secondary side. */
+void gicconf_regs(void);
+void gicconf_irq(void);
+void gicconf_smp(void);
+void gicconf_remote(void);
+void gicconf_remote_secondary(void);

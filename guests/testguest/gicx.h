@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv3 registers beyond what the guest driver (gic.h) needs, for the conformance and
+ * pass-through modes: identification and type fields, the active/priority/config banks, the
+ * CPU-interface registers for acknowledge, running priority and deactivation (GIC
+ * architecture specification IHI 0069, 12.2 CPU interface, 12.9 GICD, 12.10/12.11 GICR).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "gic.h"
+
+/* Distributor (12.9). */
+#define GICD_IIDR        0x0008
+#define GICD_IGROUPR     0x0080
+#define GICD_ISACTIVER   0x0300
+#define GICD_ICACTIVER   0x0380
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ICFGR       0x0c00
+
+#define GICD_CTLR_DS        BIT(6)         /* single security state */
+#define GICD_TYPER_CPUNUM   GENMASK(7, 5)
+#define GICD_TYPER_SECEXTN  BIT(10)
+#define GICD_TYPER_LPIS     BIT(17)
+#define GICD_TYPER_IDBITS   GENMASK(23, 19)
+#define GICD_TYPER_NO1N     BIT(25)
+#define GIC_IIDR_IMPLEMENTER GENMASK(11, 0)
+#define GIC_IIDR_PRODUCTID   GENMASK(31, 24)
+
+/* Redistributor RD_base (12.10) and SGI_base (12.11) frames. */
+#define GICR_IIDR        0x0004
+#define GICR_TYPER_PLPIS BIT(0)
+#define GICR_TYPER_PROCNUM GENMASK(23, 8)
+#define GICR_ISENABLER0  0x0100
+#define GICR_ISPENDR0    0x0200
+#define GICR_ISACTIVER0  0x0300
+#define GICR_ICACTIVER0  0x0380
+#define GICR_ICFGR0      0x0c00
+#define GICR_ICFGR1      0x0c04
+
+#define GIC_ICFGR_BITS   2          /* per INTID: [1] = edge, [0] RES0 */
+#define GIC_ICFGR_EDGE   2U
+#define GIC_ICFGR_SGI_VALUE 0xaaaaaaaaU /* every SGI edge-triggered (12.11.7) */
+#define GIC_PRIO_MASK    0xffU
+
+/* CPU interface system registers by encoding (12.2). */
+#define ICC_DIR_EL1    S3_0_C12_C11_1
+#define ICC_RPR_EL1    S3_0_C12_C11_3
+#define ICC_HPPIR1_EL1 S3_0_C12_C12_2
+
+#define ICC_CTLR_PRIBITS GENMASK(10, 8)
+#define ICC_SGI1R_IRM    BIT(40)
+#define ICC_INTID_SPURIOUS 1023U    /* IAR/HPPIR: nothing to acknowledge */
+#define ICC_RPR_IDLE     0xffU      /* RPR with no active interrupt */
+
+/* Byte accesses are architected for IPRIORITYR (12.1.6); LDRB/STRB also give a valid ISV. */
+static inline uint8_t mmio_read8(uintptr_t addr)
+{
+    uint32_t val;
+
+    __asm__ volatile("ldrb %w0, [%1]" : "=r"(val) : "r"(addr) : "memory");
+    return (uint8_t)val;
+}
+
+static inline void mmio_write8(uintptr_t addr, uint8_t val)
+{
+    __asm__ volatile("strb %w0, [%1]" : : "rZ"((uint32_t)val), "r"(addr) : "memory");
+}
+
+/* Byte offset of INTID intid's bit register / priority byte within a bank. */
+static inline uint32_t gic_bit_reg(uint32_t intid)
+{
+    return (intid / GIC_REG_BITS) * (uint32_t)sizeof(uint32_t);
+}
+
+static inline uint32_t gic_bit(uint32_t intid)
+{
+    return (uint32_t)BIT(intid % GIC_REG_BITS);
+}
