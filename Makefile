@@ -79,6 +79,7 @@ HOST_LDLIBS := -lfdt
 .PHONY: guests
 guests:
 	$(MAKE) -C guests/testguest O=$(CURDIR)/$(O)/testguest
+	$(MAKE) -C guests/rtos O=$(CURDIR)/$(O)/rtos
 
 $(O)/linux/Image $(O)/linux/initramfs.cpio.gz: linux-deps
 	guests/linux/mkguest.sh $(O)/linux

@@ -337,6 +337,9 @@ static const struct chan_prop msgq_props[] = {
     { NULL, false, NULL },
 };
 
+_Static_assert(sizeof(msgq_props) / sizeof(msgq_props[0]) <= PROPS_MAX,
+               "parse_props' known[] must hold the longest table, compatible and NULL");
+
 static const struct chan_type {
     const char *compat;
     const char *name;
