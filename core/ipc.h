@@ -12,8 +12,8 @@
  * Every call checks everything before it changes anything, in this order:
  *   object ID (unknown, invalid channel or wrong type)  -> -BH_ENOENT
  *   caller VM not allowed to do this                     -> -BH_EPERM
- *   lengths / buffers                                    -> -BH_ERANGE / -BH_EINVAL
  *   waiter not idle (a vCPU blocks on one thing at once) -> -BH_EINVAL
+ *   lengths / buffers                                    -> -BH_ERANGE / -BH_EINVAL
  * then takes the object's lock. Errors change no state except the object's statistics.
  *
  * Locks: one spinlock per object, never two at once; nothing here calls out while holding it.
@@ -118,7 +118,7 @@ struct ipc {
 
 /*
  * Build the objects of the validated scenario sc (IDs = indices in sc->chans; invalid
- * channels become absent IDs). sc must outlive ipc. ipc is about 290 KiB: static at EL2.
+ * channels become absent IDs). sc must outlive ipc. ipc is about 280 KiB: static at EL2.
  * Returns 0, or -BH_EINVAL / -BH_ENOMEM when sc breaks the limits cfg_parse enforces.
  */
 BH_MUST_CHECK int ipc_init(struct ipc *ipc, const struct cfg_scenario *sc);
@@ -182,7 +182,8 @@ BH_MUST_CHECK int ipc_msgq_send(struct ipc *ipc, struct ipc_waiter *w, unsigned 
  * mq_receive, so every message fits): 0 and its length in *len. If a sender was blocked, its
  * message takes the freed slot and it is in n->woken; otherwise a queue that was full gets
  * tx-intid raised in every sender. Empty -> -BH_EBUSY (!may_block) or IPC_BLOCKED: a send
- * then writes buf and sets w->msg_len. -BH_ERANGE: cap < msg-size. n is cleared first.
+ * then writes buf and sets w->msg_len. -BH_ERANGE: cap < msg-size; -BH_EINVAL: buf or len
+ * NULL. n is cleared first.
  */
 BH_MUST_CHECK int ipc_msgq_recv(struct ipc *ipc, struct ipc_waiter *w, unsigned id, void *buf,
                                 size_t cap, size_t *len, bool may_block, struct ipc_notify *n);
@@ -190,7 +191,8 @@ BH_MUST_CHECK int ipc_msgq_recv(struct ipc *ipc, struct ipc_waiter *w, unsigned 
 /*
  * After IPC_BLOCKED, once the vCPU is kicked: true when w was woken; then *result (0,
  * IPC_OWNER_DIED or -BH_E*) is its outcome (w->msg_len for a receive) and w is idle again.
- * false while w is still queued.
+ * false while w is still queued (a spurious kick: sleep on). An idle w (nothing pending, a
+ * glue bug) gives true and -BH_EINVAL.
  */
 bool ipc_waiter_done(struct ipc *ipc, struct ipc_waiter *w, int *result);
 

@@ -23,7 +23,7 @@
 struct platinfo hyp_plat;
 static struct cfg_scenario scenario;
 /* The scenario blob, copied out of the FIT (whose data is only 4-byte aligned; libfdt wants 8). */
-static uint8_t scenario_copy[64 * 1024] __attribute__((aligned(8)));
+static uint8_t scenario_copy[64 * 1024] __attribute__((aligned(8), section(".noclear")));
 static const void *boot_fit;
 
 void hyp_printf(const char *fmt, ...)

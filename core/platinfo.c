@@ -37,9 +37,9 @@ static uint64_t read_cells(const fdt32_t *cells, int count)
  * reg entry `index` of node, sized by the parent's #address-cells/#size-cells (their defaults
  * 2 and 1 apply when absent, as libfdt implements them).
  */
-static int read_reg(const void *fdt, int node, int index, struct platinfo_region *out)
+static int read_reg(const void *fdt, int node, int parent, int index,
+                    struct platinfo_region *out)
 {
-    int parent = fdt_parent_offset(fdt, node);
     if (parent < 0) {
         return -BH_EINVAL;
     }
@@ -89,9 +89,84 @@ static int read_intid(const void *fdt, int node, int index, uint32_t *intid)
 }
 
 /* /cpus/cpu@*: physical CPU index = order in the tree; MPIDR = reg. */
+/*
+ * One walk over the whole tree finds every node the parsers need, with its parent (whose
+ * #address-cells/#size-cells size its reg). Searching per node type instead rescans the tree
+ * each time (libfdt's *_by_compatible and fdt_parent_offset are linear), which cost QEMU's
+ * virt tree ~1.8 M instructions at boot.
+ */
+#define SCAN_MAX_DEPTH 16
+#define SCAN_MAX_UARTS 4
+
+struct scan {
+    int memory, memory_parent;
+    int gic, gic_parent;
+    int timer;
+    int psci;
+    int chosen, cpus; /* /chosen and /cpus */
+    int uart[SCAN_MAX_UARTS], uart_parent[SCAN_MAX_UARTS];
+    int uart_count;
+};
+
+static struct scan tree;
+
+static void scan_node(const void *fdt, int node, int parent)
+{
+    int len;
+    const char *compat = fdt_getprop(fdt, node, "compatible", &len);
+
+    if (parent == 0) {
+        const char *name = fdt_get_name(fdt, node, NULL);
+        if (name != NULL && strcmp(name, "chosen") == 0) {
+            tree.chosen = node;
+        } else if (name != NULL && strcmp(name, "cpus") == 0) {
+            tree.cpus = node;
+        }
+    }
+    if (compat != NULL && len > 0) {
+        if (tree.gic < 0 && fdt_stringlist_contains(compat, len, "arm,gic-v3")) {
+            tree.gic = node;
+            tree.gic_parent = parent;
+        } else if (tree.timer < 0 && fdt_stringlist_contains(compat, len, "arm,armv8-timer")) {
+            tree.timer = node;
+        } else if (tree.psci < 0 && fdt_stringlist_contains(compat, len, "arm,psci-0.2")) {
+            tree.psci = node;
+        } else if (tree.uart_count < SCAN_MAX_UARTS &&
+                   fdt_stringlist_contains(compat, len, "arm,pl011")) {
+            tree.uart[tree.uart_count] = node;
+            tree.uart_parent[tree.uart_count++] = parent;
+        }
+    }
+    if (tree.memory < 0) {
+        const char *type = fdt_getprop(fdt, node, "device_type", &len);
+        if (type != NULL && len == sizeof("memory") && strcmp(type, "memory") == 0) {
+            tree.memory = node;
+            tree.memory_parent = parent;
+        }
+    }
+}
+
+static void scan_tree(const void *fdt)
+{
+    int stack[SCAN_MAX_DEPTH];
+    int depth = 0;
+
+    tree = (struct scan){ .memory = -1, .gic = -1, .timer = -1, .psci = -1, .chosen = -1,
+                          .cpus = -1 };
+    stack[0] = 0;
+    for (int node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0;
+         node = fdt_next_node(fdt, node, &depth)) {
+        if (depth >= SCAN_MAX_DEPTH) {
+            continue; /* deeper than any node we look for */
+        }
+        stack[depth] = node;
+        scan_node(fdt, node, stack[depth - 1]);
+    }
+}
+
 static int parse_cpus(const void *fdt, struct platinfo *out)
 {
-    int cpus = fdt_path_offset(fdt, "/cpus");
+    int cpus = tree.cpus;
     if (cpus < 0) {
         return -BH_ENOENT;
     }
@@ -121,12 +196,11 @@ static int parse_cpus(const void *fdt, struct platinfo *out)
 
 static int parse_memory(const void *fdt, struct platinfo *out)
 {
-    int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
-                                             sizeof("memory"));
+    int node = tree.memory;
     if (node < 0) {
         return -BH_ENOENT;
     }
-    int ret = read_reg(fdt, node, MEMORY_REG, &out->ram);
+    int ret = read_reg(fdt, node, tree.memory_parent, MEMORY_REG, &out->ram);
     if (ret == 0 && (out->ram.size == 0 || out->ram.pa + out->ram.size < out->ram.pa)) {
         ret = -BH_EINVAL;
     }
@@ -136,13 +210,13 @@ static int parse_memory(const void *fdt, struct platinfo *out)
 
 static int parse_gic(const void *fdt, struct platinfo *out)
 {
-    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+    int node = tree.gic;
     if (node < 0) {
         return -BH_ENOENT;
     }
-    int ret = read_reg(fdt, node, GICV3_REG_GICD, &out->gicd);
+    int ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICD, &out->gicd);
     if (ret == 0) {
-        ret = read_reg(fdt, node, GICV3_REG_GICR, &out->gicr);
+        ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICR, &out->gicr);
     }
     return ret;
 }
@@ -151,31 +225,50 @@ static int parse_gic(const void *fdt, struct platinfo *out)
  * The console: /chosen stdout-path may be a path or an alias, optionally followed by
  * ":<options>" (chosen.yaml); only a PL011 is usable, else fall back to the first PL011.
  */
-static int find_console(const void *fdt)
+/* stdout-path names node: for a plain "/name" path, comparing names avoids a path walk. */
+static bool path_names(const void *fdt, const char *path, int namelen, int node, int parent)
 {
-    int chosen = fdt_path_offset(fdt, "/chosen");
+    const char *name = fdt_get_name(fdt, node, NULL);
+
+    if (path[0] == '/' && parent == 0 && memchr(path + 1, '/', (size_t)namelen - 1) == NULL) {
+        return name != NULL && (int)strlen(name) == namelen - 1 &&
+               strncmp(name, path + 1, (size_t)namelen - 1) == 0;
+    }
+    return fdt_path_offset_namelen(fdt, path, namelen) == node;
+}
+
+static int find_console(const void *fdt, int *parent)
+{
+    int chosen = tree.chosen;
     const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
 
+    if (tree.uart_count == 0) {
+        return -1;
+    }
     if (path != NULL) {
         const char *colon = strchr(path, ':');
         int namelen = colon != NULL ? (int)(colon - path) : (int)strlen(path);
-        int node = fdt_path_offset_namelen(fdt, path, namelen);
-        if (node >= 0 && fdt_node_check_compatible(fdt, node, "arm,pl011") == 0) {
-            return node;
+        for (int i = 0; namelen > 0 && i < tree.uart_count; i++) {
+            if (path_names(fdt, path, namelen, tree.uart[i], tree.uart_parent[i])) {
+                *parent = tree.uart_parent[i];
+                return tree.uart[i];
+            }
         }
     }
-    return fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+    *parent = tree.uart_parent[0];
+    return tree.uart[0];
 }
 
 static int parse_uart(const void *fdt, struct platinfo *out)
 {
-    int node = find_console(fdt);
+    int parent = -1;
+    int node = find_console(fdt, &parent);
 
     out->uart_intid = PLATINFO_NO_INTID;
     if (node < 0) {
         return 0; /* optional: the hypervisor may run without a console */
     }
-    int ret = read_reg(fdt, node, UART_REG, &out->uart);
+    int ret = read_reg(fdt, node, parent, UART_REG, &out->uart);
     if (ret != 0) {
         return ret;
     }
@@ -188,7 +281,7 @@ static int parse_uart(const void *fdt, struct platinfo *out)
 
 static int parse_timer(const void *fdt, struct platinfo *out)
 {
-    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+    int node = tree.timer;
     if (node < 0) {
         return -BH_ENOENT;
     }
@@ -205,7 +298,7 @@ static int parse_psci(const void *fdt, struct platinfo *out)
 {
     int node = fdt_path_offset(fdt, "/psci");
     if (node < 0) {
-        node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+        node = tree.psci;
     }
     const char *method = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
 
@@ -241,7 +334,7 @@ static int read_chosen_addr(const void *fdt, int chosen, const char *name, uint6
 
 static int parse_initrd(const void *fdt, struct platinfo *out)
 {
-    int chosen = fdt_path_offset(fdt, "/chosen");
+    int chosen = tree.chosen;
     if (chosen < 0) {
         return 0;
     }
@@ -267,6 +360,7 @@ int platinfo_parse(const void *fdt, struct platinfo *out)
     if (fdt_check_header(fdt) != 0) {
         return -BH_EINVAL;
     }
+    scan_tree(fdt);
     for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
         int ret = parsers[i](fdt, out);
         if (ret != 0) {

@@ -31,7 +31,8 @@ static uint64_t ram_base;
 static uint64_t ram_top;
 uint64_t bench_hash_insns;
 uint64_t bench_hash_bytes;
-static uint8_t dtb_store[VM_MAX][DTB_MAX] __attribute__((aligned(8)));
+/* Written by guest_fdt_build before use: not cleared at boot. */
+static uint8_t dtb_store[VM_MAX][DTB_MAX] __attribute__((aligned(8), section(".noclear")));
 
 
 void vm_ram_init(uint64_t base, uint64_t size)

@@ -20,7 +20,7 @@
 struct pcpu pcpus[MAX_CPUS];
 static uint64_t bench_first_vm_insns;
 unsigned pcpu_count;
-uint8_t pcpu_stacks[MAX_CPUS][PCPU_STACK_BYTES] __attribute__((aligned(16)));
+uint8_t pcpu_stacks[MAX_CPUS][PCPU_STACK_BYTES] __attribute__((aligned(16))) __noclear;
 
 /* Guest-visible hypervisor configuration; see arch/sysreg.h for the bits. */
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | HCR_RW)

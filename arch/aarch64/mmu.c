@@ -7,12 +7,14 @@
  */
 #include "mmu.h"
 
+#include <arch/layout.h>
 #include <arch/sysreg.h>
 #include <lib/string.h>
 
 #define TABLE_POOL_PAGES 192
 
-static uint64_t table_pool[TABLE_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096)));
+/* Pages are zeroed when handed out. */
+static uint64_t table_pool[TABLE_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096))) __noclear;
 static unsigned table_next;
 static struct pgtable el2_pt;
 

@@ -12,7 +12,7 @@
 
 #define DT_CELL_BITS      32
 #define DT_MAX_ADDR_CELLS 2
-#define DT_GIC_IRQ_CELLS  3  /* type, number, flags */
+#define DT_GIC_IRQ_CELLS  3 /* type, number, flags */
 #define DT_IRQ_TYPE_SPI   0
 #define DT_IRQ_TYPE_PPI   1
 #define DT_SPI_BASE       32

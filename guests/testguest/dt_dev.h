@@ -13,9 +13,9 @@
 #define DT_DEV_MAX_IRQS 8
 
 struct dt_dev {
-    uint64_t base;                     /* first "reg" entry */
+    uint64_t base; /* first "reg" entry */
     uint64_t size;
-    uint32_t intid[DT_DEV_MAX_IRQS];   /* GIC INTIDs (SPI n -> 32 + n, PPI n -> 16 + n) */
+    uint32_t intid[DT_DEV_MAX_IRQS]; /* GIC INTIDs (SPI n -> 32 + n, PPI n -> 16 + n) */
     uint32_t intid_count;
 };
 

@@ -9,8 +9,8 @@
  * is a bug in the other.
  *
  * SGI use: 0 ICACTIVER-in-handler, 1 pending/acknowledge, 2 active, 3/4 preemption low/high,
- * 5 priority mask, 6 EOImode 1 and remote state, 7 IPI to self, 8..11 target-list IPI from cpu 0..3,
- * 12..15 broadcast IPI from cpu 0..3 (and the priority register patterns before that).
+ * 5 priority mask, 6 EOImode 1 and remote state, 7 IPI to self, 8..11 target-list IPI from
+ * cpu 0..3, 12..15 broadcast IPI from cpu 0..3 (and the priority register patterns before).
  */
 #pragma once
 
@@ -27,14 +27,14 @@
 #define GC_SGI_SELF       7
 #define GC_SGI_LIST_BASE  8
 #define GC_SGI_BCAST_BASE 12
-#define GC_MAX_CPUS       4  /* one target-list and one broadcast SGI per sender */
+#define GC_MAX_CPUS       4 /* one target-list and one broadcast SGI per sender */
 
-#define GC_PRIO_HIGH      0x40
-#define GC_PRIO_MID       0x80
-#define GC_PRIO_LOW       0xc0
-#define GC_SETTLE_MS      20   /* time for a wrong or duplicate delivery to show up */
-#define GC_IRQ_MS         500  /* an interrupt that should come, comes by then */
-#define GC_DONE_MS        10000 /* a CPU waiting for the others gives up after this */
+#define GC_PRIO_HIGH 0x40
+#define GC_PRIO_MID  0x80
+#define GC_PRIO_LOW  0xc0
+#define GC_SETTLE_MS 20    /* time for a wrong or duplicate delivery to show up */
+#define GC_IRQ_MS    500   /* an interrupt that should come, comes by then */
+#define GC_DONE_MS   10000 /* a CPU waiting for the others gives up after this */
 
 /* CPUs taking part in the SMP tests (logical 0..gc_cpus-1); set by CPU0 before they start. */
 extern uint32_t gc_cpus;

@@ -15,13 +15,13 @@
 #include "report.h"
 #include "timer.h"
 
-#define GC_SEQ_MAX     8
-#define GC_POLL_MS     50   /* a state change the GIC makes at once, seen through MMIO */
-#define GC_VT_REFIRES  3    /* timer deliveries while its output stays asserted */
-#define GC_IDLE_INTID  ICC_INTID_SPURIOUS
+#define GC_SEQ_MAX    8
+#define GC_POLL_MS    50 /* a state change the GIC makes at once, seen through MMIO */
+#define GC_VT_REFIRES 3  /* timer deliveries while its output stays asserted */
+#define GC_IDLE_INTID ICC_INTID_SPURIOUS
 
 struct nest_state {
-    uint32_t nested;        /* SGI the low-priority handler raises */
+    uint32_t nested; /* SGI the low-priority handler raises */
     uint64_t nested_wait_ms;
     char seq[GC_SEQ_MAX];
     uint32_t seq_len;
@@ -87,7 +87,7 @@ static bool hppir_is(const void *arg)
 
 /* ---------------------------------------------------------------- acknowledge by hand */
 
-/* 12.2.13 IAR1, 12.2.12 HPPIR1, 12.2.19 RPR: nothing pending, nothing running. */
+/* 12.2 ICC_IAR1_EL1, ICC_HPPIR1_EL1, ICC_RPR_EL1: nothing pending, nothing running. */
 static void test_idle(void)
 {
     irq_mask();
@@ -128,7 +128,7 @@ static void test_manual_ack(void)
            x, r2);
 }
 
-/* 4.1.2: an active+pending interrupt is not signalled again until it is deactivated. */
+/* 4.1.2 (state machine): an active+pending interrupt is not signalled until deactivated. */
 static void test_active_pending(void)
 {
     uintptr_t sgi = gc_sgi_base();
@@ -148,13 +148,16 @@ static void test_active_pending(void)
 
     report(h1 == GC_IDLE_INTID && iar1 == GC_IDLE_INTID,
            "gicconf: active+pending SGI %u is not signalled (HPPIR1=%u, IAR1=%u)", x, h1, iar1);
-    report(seen && iar2 == x, "gicconf: after GICR_ICACTIVER0 the pending SGI %u is taken (%u)",
-           x, iar2);
+    report(seen && iar2 == x, "gicconf: after GICR_ICACTIVER0 the pending SGI %u is taken (%u)", x,
+           iar2);
 }
 
 /* ---------------------------------------------------------------- priority */
 
-/* 4.8 and 12.2.16 ICC_PMR_EL1: an interrupt is signalled only if its priority beats the mask. */
+/*
+ * 4.8 and 12.2 ICC_PMR_EL1: an interrupt is signalled only if its priority is higher (lower
+ * value) than the mask; HPPIR1 still names it, IAR1 returns 1023 (not signalled).
+ */
 static void test_pmr(void)
 {
     uint32_t x = GC_SGI_PMR;
@@ -179,7 +182,8 @@ static void test_pmr(void)
 
     report(pmr == GC_PRIO_MID && !taken && pend && hp && iar == GC_IDLE_INTID,
            "gicconf: ICC_PMR_EL1=0x%x masks SGI %u at priority 0x%x: pending=%d, HPPIR1 shows it, "
-           "IAR1=%u", pmr, x, GC_PRIO_MID, pend, iar);
+           "IAR1=%u",
+           pmr, x, GC_PRIO_MID, pend, iar);
     report(got && READ_ONCE(*count) == c0 + 1,
            "gicconf: raising ICC_PMR_EL1 to 0x%x delivers SGI %u once (%u)", ICC_PMR_LOWEST, x,
            READ_ONCE(*count) - c0);
@@ -251,8 +255,8 @@ static void test_preemption(void)
     report(ns.rpr_low == GC_PRIO_LOW && ns.rpr_high == GC_PRIO_HIGH && ns.rpr_back == GC_PRIO_LOW &&
                (ns.active_in_low & low) && !(ns.active_in_low & high) && rpr() == ICC_RPR_IDLE,
            "gicconf: nested EOIs in order: RPR 0x%x, 0x%x nested, 0x%x after its EOI (SGI %u "
-           "still active, %u not), 0x%x at the end", ns.rpr_low, ns.rpr_high, ns.rpr_back,
-           GC_SGI_LOW, GC_SGI_HIGH, rpr());
+           "still active, %u not), 0x%x at the end",
+           ns.rpr_low, ns.rpr_high, ns.rpr_back, GC_SGI_LOW, GC_SGI_HIGH, rpr());
 
     /* equal priority: the second interrupt waits for the first one's priority drop */
     nest_run(GC_SGI_PMR, GC_PRIO_LOW, GC_SETTLE_MS);
@@ -263,7 +267,7 @@ static void test_preemption(void)
 
 /* ---------------------------------------------------------------- deactivation */
 
-/* 4.1.1 / 12.2.9 ICC_CTLR_EL1.EOImode = 1: EOIR drops priority, ICC_DIR_EL1 deactivates. */
+/* 4.1.1 and 12.2 ICC_CTLR_EL1.EOImode = 1: EOIR drops priority, ICC_DIR_EL1 deactivates. */
 static void test_eoimode1(void)
 {
     uint32_t x = GC_SGI_EOI;
@@ -297,12 +301,16 @@ static void test_eoimode1(void)
     report(mode, "gicconf: ICC_CTLR_EL1.EOImode can be set (ICC_CTLR_EL1=0x%lx before)", ctlr);
     report(got1 && act1 && r1 == ICC_RPR_IDLE,
            "gicconf: EOImode 1: after ICC_EOIR1_EL1 SGI %u stays active (%d), priority dropped "
-           "(RPR 0x%x)", x, act1, r1);
-    report(!dup && pend, "gicconf: EOImode 1: SGI %u raised again while active stays pending "
-           "(pending=%d, taken=%d)", x, pend, dup);
+           "(RPR 0x%x)",
+           x, act1, r1);
+    report(!dup && pend,
+           "gicconf: EOImode 1: SGI %u raised again while active stays pending "
+           "(pending=%d, taken=%d)",
+           x, pend, dup);
     report(got2 && act2 && !act3 && READ_ONCE(*count) == c0 + 2,
            "gicconf: ICC_DIR_EL1 deactivates SGI %u: the pending one is taken, active until the "
-           "next DIR (%u deliveries)", x, READ_ONCE(*count) - c0);
+           "next DIR (%u deliveries)",
+           x, READ_ONCE(*count) - c0);
 }
 
 static void active_clr_irq(uint32_t intid)
@@ -331,7 +339,8 @@ static void test_active_clear_in_handler(void)
 
     report(got1 && got2 && !(clr_active_after & gic_bit(x)) && !act && r == ICC_RPR_IDLE,
            "gicconf: GICR_ICACTIVER0 in the handler, then EOIR: SGI %u inactive, RPR 0x%x, "
-           "taken again (%u)", x, r, this_cpu()->sgi_count[x] - c0);
+           "taken again (%u)",
+           x, r, this_cpu()->sgi_count[x] - c0);
 }
 
 /* ---------------------------------------------------------------- virtual timer */
@@ -357,7 +366,10 @@ static bool never(const void *arg)
     return false;
 }
 
-/* ARM ARM D11.2.4: the timer output is a level; the GIC re-signals it after each EOI. */
+/*
+ * ARM ARM D11 (Generic Timer): the timer output is a level, asserted while ISTATUS = 1 and
+ * IMASK = 0; a level interrupt still asserted at deactivation is pending again (4.1.2).
+ */
 static void test_vtimer_level(void)
 {
     uint32_t target = GC_VT_REFIRES;
@@ -374,8 +386,8 @@ static void test_vtimer_level(void)
     isb();
     report(READ_ONCE(vt_fires) == GC_VT_REFIRES && (ctl & CNTV_CTL_ISTATUS),
            "gicconf: virtual timer PPI %u: level re-fires after each EOI while asserted, "
-           "stops once IMASK is set (%u deliveries, CNTV_CTL=0x%lx)", plat.timer_intid,
-           READ_ONCE(vt_fires), ctl);
+           "stops once IMASK is set (%u deliveries, CNTV_CTL=0x%lx)",
+           plat.timer_intid, READ_ONCE(vt_fires), ctl);
 }
 
 /* The pending state of a level interrupt follows its line: IMASK makes it non-pending. */
@@ -408,11 +420,13 @@ static void test_vtimer_imask(void)
     isb();
 
     report(!p0 && h0 != t && (ctl0 & CNTV_CTL_ISTATUS),
-           "gicconf: virtual timer with IMASK=1: ISTATUS=1 but PPI %u not pending (HPPIR1=%u)",
-           t, h0);
+           "gicconf: virtual timer with IMASK=1: ISTATUS=1 but PPI %u not pending (HPPIR1=%u)", t,
+           h0);
     report(p1 && h1 == t, "gicconf: IMASK=0: PPI %u pending, HPPIR1=%u", t, h1);
-    report(!p2 && h2 != t, "gicconf: IMASK=1 again: PPI %u no longer pending (pending=%d, "
-           "HPPIR1=%u)", t, p2, h2);
+    report(!p2 && h2 != t,
+           "gicconf: IMASK=1 again: PPI %u no longer pending (pending=%d, "
+           "HPPIR1=%u)",
+           t, p2, h2);
     report(!READ_ONCE(vt_fires), "gicconf: masked timer not taken after unmasking IRQs (%u)",
            READ_ONCE(vt_fires));
 }

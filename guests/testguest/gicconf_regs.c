@@ -13,21 +13,21 @@
 #include "report.h"
 #include "timer.h"
 
-#define GC_RO_PATTERN      0xa5a55a5aU
-#define GC_PRIO_PATTERN    0xff7fbf3fU /* as kvm-unit-tests' gic "mmio" test */
-#define GC_PRIO_BYTE2      0x1fU
-#define GC_MIN_PRIO_BITS   4           /* 12.1.6: at least 16 levels without security */
-#define GC_SPI_MAX_LINES   30          /* ITLinesNumber <= 30: INTIDs up to 1019 */
-#define GC_IDBITS_NO_LPI   10          /* INTIDs 0..1023 need 10 bits */
-#define GC_IDBITS_LPI      14          /* LPIs start at 8192 */
-#define GC_IDBITS_MAX      24
-#define GC_SGI_PRIO_WORD   12          /* SGIs 12..15: one IPRIORITYR word */
-#define GC_PPI_PRIO_WORD   20          /* PPIs 20..23: unused on QEMU virt and Bulkhead */
-#define GC_WAKER_MS        10
-#define GC_BYTE_BITS       8
-#define GC_BYTE(v, n)      (((v) >> ((n) * GC_BYTE_BITS)) & GIC_PRIO_MASK)
-#define GC_ICFGR_PER_REG   16
-#define GC_LAST_PRIO_WORD  1016        /* INTIDs 1016..1019: the last IPRIORITYR word */
+#define GC_RO_PATTERN     0xa5a55a5aU
+#define GC_PRIO_PATTERN   0xff7fbf3fU /* as kvm-unit-tests' gic "mmio" test */
+#define GC_PRIO_BYTE2     0x1fU
+#define GC_MIN_PRIO_BITS  4  /* GICD_IPRIORITYR: at least 16 levels */
+#define GC_SPI_MAX_LINES  30 /* ITLinesNumber <= 30: INTIDs up to 1019 */
+#define GC_IDBITS_NO_LPI  10 /* INTIDs 0..1023 need 10 bits */
+#define GC_IDBITS_LPI     14 /* LPIs start at 8192 */
+#define GC_IDBITS_MAX     24
+#define GC_SGI_PRIO_WORD  12 /* SGIs 12..15: one IPRIORITYR word */
+#define GC_PPI_PRIO_WORD  20 /* PPIs 20..23: unused on QEMU virt and Bulkhead */
+#define GC_WAKER_MS       10
+#define GC_BYTE_BITS      8
+#define GC_BYTE(v, n)     (((v) >> ((n)*GC_BYTE_BITS)) & GIC_PRIO_MASK)
+#define GC_ICFGR_PER_REG  16
+#define GC_LAST_PRIO_WORD 1016 /* INTIDs 1016..1019: the last IPRIORITYR word */
 
 static uint32_t gicd_read(uint32_t off)
 {
@@ -55,7 +55,7 @@ static bool is_read_only(uintptr_t reg)
 
 /* ---------------------------------------------------------------- identification */
 
-/* 12.9.38 GICD_TYPER. */
+/* 12.9 GICD_TYPER. */
 static void test_gicd_typer(void)
 {
     uint32_t typer = gicd_read(GICD_TYPER);
@@ -84,7 +84,7 @@ static void test_gicd_typer(void)
     report(is_read_only(plat.gicd_base + GICD_TYPER), "gicconf: GICD_TYPER is read-only");
 }
 
-/* 12.9.14 GICD_IIDR, 12.9.x GICD_PIDR2, and the same on our redistributor (12.10). */
+/* 12.9 GICD_IIDR, GICD_PIDR2, and the same on our redistributor (12.10). */
 static void test_ids(void)
 {
     uint32_t iidr = gicd_read(GICD_IIDR);
@@ -105,7 +105,7 @@ static void test_ids(void)
            mmio_read32(rd + GICR_IIDR));
 }
 
-/* 12.9.4 GICD_CTLR: ARE (DS=1) or ARE_NS (NS view) is RAO/WI here, the group enable is RW. */
+/* 12.9 GICD_CTLR: ARE (DS=1) or ARE_NS (NS view) is RAO/WI here, the group enable is RW. */
 static void test_gicd_ctlr(void)
 {
     uint32_t ctlr = gicd_read(GICD_CTLR) & ~(uint32_t)GICD_CTLR_RWP;
@@ -119,15 +119,14 @@ static void test_gicd_ctlr(void)
     uint32_t restored = gicd_read(GICD_CTLR);
     irq_unmask();
 
-    report((ctlr & GICD_CTLR_ARE_NS) && (after & GICD_CTLR_ARE_NS) &&
-               (after & GICD_CTLR_ENABLE_G1),
+    report((ctlr & GICD_CTLR_ARE_NS) && (after & GICD_CTLR_ARE_NS) && (after & GICD_CTLR_ENABLE_G1),
            "gicconf: GICD_CTLR=0x%x DS=%d: ARE%s RAO/WI (0x%x after writing it 0)", ctlr,
            (ctlr & GICD_CTLR_DS) != 0, (ctlr & GICD_CTLR_DS) ? "" : "_NS", after);
     report(!(g1_off & GICD_CTLR_ENABLE_G1) && (restored & GICD_CTLR_ENABLE_G1),
            "gicconf: GICD_CTLR.EnableGrp1 is read/write (0x%x, then 0x%x)", g1_off, restored);
 }
 
-/* 12.10.37 GICR_TYPER: one frame per CPU, each affinity once, Last on the final frame. */
+/* 12.10 GICR_TYPER: one frame per CPU, each affinity once, Last on the final frame. */
 static void test_gicr_typer(void)
 {
     uint64_t stride = gic_redist_stride();
@@ -144,9 +143,9 @@ static void test_gicr_typer(void)
         frames++;
         for (uint32_t i = 0; i < plat.cpu_count; i++) {
             uint64_t m = plat.cpu_mpidr[i];
-            uint32_t aff = (uint32_t)(FIELD_GET(MPIDR_AFF0, m) | FIELD_GET(MPIDR_AFF1, m) << 8 |
-                                      FIELD_GET(MPIDR_AFF2, m) << 16 |
-                                      FIELD_GET(MPIDR_AFF3, m) << 24);
+            uint32_t aff =
+                (uint32_t)(FIELD_GET(MPIDR_AFF0, m) | FIELD_GET(MPIDR_AFF1, m) << 8 |
+                           FIELD_GET(MPIDR_AFF2, m) << 16 | FIELD_GET(MPIDR_AFF3, m) << 24);
             cpu = aff == hi ? (int)i : cpu;
         }
         found += cpu >= 0;
@@ -156,8 +155,7 @@ static void test_gicr_typer(void)
     report(last && frames == plat.cpu_count_dt && found == plat.cpu_count && !bad_last,
            "gicconf: GICR_TYPER: %u frames, Last set on frame %u only, %u of %u CPU affinities",
            frames, frames - 1, found, plat.cpu_count);
-    report(!bad_plpis, "gicconf: GICR_TYPER.PLPIS matches GICD_TYPER.LPIS=%d on every frame",
-           lpis);
+    report(!bad_plpis, "gicconf: GICR_TYPER.PLPIS matches GICD_TYPER.LPIS=%d on every frame", lpis);
 }
 
 static bool waker_is(uintptr_t rd, uint32_t want)
@@ -171,7 +169,7 @@ static bool waker_is(uintptr_t rd, uint32_t want)
     return (mmio_read32(rd + GICR_WAKER) & mask) == want;
 }
 
-/* 12.10.41 GICR_WAKER: ChildrenAsleep follows ProcessorSleep (the power-down handshake). */
+/* 12.10 GICR_WAKER: ChildrenAsleep follows ProcessorSleep (the power-down handshake). */
 static void test_gicr_waker(void)
 {
     uintptr_t rd = this_cpu()->gicr_rd;
@@ -193,7 +191,7 @@ static void test_gicr_waker(void)
 /* ---------------------------------------------------------------- per-INTID banks */
 
 /*
- * 12.11.x GICR_IPRIORITYR / 12.9.22 GICD_IPRIORITYR: byte and word access, implemented bits
+ * 12.11 GICR_IPRIORITYR / 12.9 GICD_IPRIORITYR: byte and word access, implemented bits
  * (0xff reads back with the unimplemented low bits zero), every field masked alike.
  */
 static void test_prio_word(const char *what, uintptr_t reg)
@@ -220,7 +218,8 @@ static void test_prio_word(const char *what, uintptr_t reg)
     uint32_t want2 = (want & ~(GIC_PRIO_MASK << 16)) | ((GC_PRIO_BYTE2 & m) << 16);
     report(!zero && word == want && b1 == GC_BYTE(want, 1) && after == want2,
            "gicconf: %s: word 0x%08x reads 0x%08x, byte 1 0x%02x, byte 2 <- 0x%02x gives "
-           "0x%08x", what, GC_PRIO_PATTERN, word, b1, GC_PRIO_BYTE2, after);
+           "0x%08x",
+           what, GC_PRIO_PATTERN, word, b1, GC_PRIO_BYTE2, after);
     mmio_write32(reg, orig);
 }
 
@@ -247,7 +246,8 @@ static void test_prio_spi(uint32_t intid)
     uint32_t bb = (mmio_read32(word) >> shift) & GIC_PRIO_MASK;
     report(wb == GC_PRIO_MID && ww == GC_PRIO_MID && bb == GC_PRIO_LOW,
            "gicconf: GICD_IPRIORITYR SPI %u: word write 0x%02x reads 0x%02x/0x%02x (byte/word), "
-           "byte write 0x%02x reads 0x%02x", intid, GC_PRIO_MID, wb, ww, GC_PRIO_LOW, bb);
+           "byte write 0x%02x reads 0x%02x",
+           intid, GC_PRIO_MID, wb, ww, GC_PRIO_LOW, bb);
     mmio_write8(byte, orig);
 }
 
@@ -261,13 +261,13 @@ static void test_priorities(void)
     test_prio_spi(plat.uart_intid);
     report_info("gicconf: ICC_CTLR_EL1=0x%lx: CPU interface implements %u priority bits", ctlr,
                 (uint32_t)FIELD_GET(ICC_CTLR_PRIBITS, ctlr) + 1);
-    /* 12.9.22: with affinity routing the GICD copies for INTIDs 0..31 are RAZ/WI */
+    /* GICD_IPRIORITYR: with affinity routing the copies for INTIDs 0..31 are RAZ/WI */
     uint32_t before = gicd_read(GICD_IPRIORITYR);
     gicd_write(GICD_IPRIORITYR, GC_PRIO_PATTERN);
     uint32_t after = gicd_read(GICD_IPRIORITYR), isen = gicd_read(GICD_ISENABLER);
     report(!before && !after && !isen,
-           "gicconf: GICD_IPRIORITYR0 / GICD_ISENABLER0 are RAZ/WI under ARE (0x%x, 0x%x)",
-           after, isen);
+           "gicconf: GICD_IPRIORITYR0 / GICD_ISENABLER0 are RAZ/WI under ARE (0x%x, 0x%x)", after,
+           isen);
 
     /*
      * kvm-unit-tests: fields past the last INTID GICD_TYPER promises are RAZ/WI. The last
@@ -278,12 +278,14 @@ static void test_priorities(void)
     if (GIC_REG_BITS * (lines + 1) <= GC_LAST_PRIO_WORD) {
         gicd_write(GICD_IPRIORITYR + GC_LAST_PRIO_WORD, UINT32_MAX);
         uint32_t beyond = gicd_read(GICD_IPRIORITYR + GC_LAST_PRIO_WORD);
-        report(!beyond, "gicconf: GICD_IPRIORITYR for INTIDs %u..%u (past ITLinesNumber=%u) "
-               "is RAZ/WI (0x%x)", GC_LAST_PRIO_WORD, GC_LAST_PRIO_WORD + 3, lines, beyond);
+        report(!beyond,
+               "gicconf: GICD_IPRIORITYR for INTIDs %u..%u (past ITLinesNumber=%u) "
+               "is RAZ/WI (0x%x)",
+               GC_LAST_PRIO_WORD, GC_LAST_PRIO_WORD + 3, lines, beyond);
     }
 }
 
-/* 12.11.7 GICR_ICFGR0 (SGIs always edge, read-only), 12.11.8 ICFGR1, 12.9.7 GICD_ICFGR. */
+/* 12.11 GICR_ICFGR0 (SGIs always edge, read-only) and ICFGR1, 12.9 GICD_ICFGR. */
 static void test_config(void)
 {
     uintptr_t sgi = gc_sgi_base();
@@ -313,7 +315,7 @@ static void test_config(void)
     report(edge && !level, "gicconf: GICD_ICFGR SPI %u: edge/level programmable", spi);
 }
 
-/* 12.11.x GICR_IS/ICENABLER0 and 12.9.x GICD_IS/ICENABLER<n>: write-1-to-set/clear. */
+/* 12.11 GICR_IS/ICENABLER0 and 12.9 GICD_IS/ICENABLER<n>: write-1-to-set/clear. */
 static void test_enable_bank(const char *what, uintptr_t set, uintptr_t clr, uint32_t bit)
 {
     mmio_write32(clr, bit);
@@ -339,12 +341,13 @@ static void test_enables(void)
                      gic_bit(13));
     test_enable_bank("GICR_ISENABLER0 PPI 22", sgi + GICR_ISENABLER0, sgi + GICR_ICENABLER0,
                      gic_bit(22));
-    test_enable_bank("GICD_ISENABLER SPI (UART)", plat.gicd_base + GICD_ISENABLER + gic_bit_reg(spi),
+    test_enable_bank("GICD_ISENABLER SPI (UART)",
+                     plat.gicd_base + GICD_ISENABLER + gic_bit_reg(spi),
                      plat.gicd_base + GICD_ICENABLER + gic_bit_reg(spi), gic_bit(spi));
     irq_unmask();
 }
 
-/* 12.11.x GICR_IS/ICPENDR0 and IS/ICACTIVER0 on a disabled SGI: plain state bits. */
+/* 12.11 GICR_IS/ICPENDR0 and IS/ICACTIVER0 on a disabled SGI: plain state bits. */
 static void test_pend_active_bits(void)
 {
     uintptr_t sgi = gc_sgi_base();
@@ -359,11 +362,12 @@ static void test_pend_active_bits(void)
     bool p_clr = !(mmio_read32(sgi + GICR_ISPENDR0) & pb);
     report(p_set && p_clr && hppir != GC_SGI_PEND,
            "gicconf: GICR_ISPENDR0/ICPENDR0 set and clear disabled SGI %u (not forwarded: "
-           "HPPIR1=%u)", GC_SGI_PEND, hppir);
+           "HPPIR1=%u)",
+           GC_SGI_PEND, hppir);
 
     mmio_write32(sgi + GICR_ISACTIVER0, ab);
-    bool a_set = (mmio_read32(sgi + GICR_ISACTIVER0) & ab) &&
-                 (mmio_read32(sgi + GICR_ICACTIVER0) & ab);
+    bool a_set =
+        (mmio_read32(sgi + GICR_ISACTIVER0) & ab) && (mmio_read32(sgi + GICR_ICACTIVER0) & ab);
     mmio_write32(sgi + GICR_ICACTIVER0, ab);
     bool a_clr = !(mmio_read32(sgi + GICR_ISACTIVER0) & ab);
     report(a_set && a_clr, "gicconf: GICR_ISACTIVER0/ICACTIVER0 set and clear SGI %u",
@@ -371,7 +375,7 @@ static void test_pend_active_bits(void)
     irq_unmask();
 }
 
-/* The same banks in the distributor for an owned SPI (12.9.x), plus GICD_IGROUPR (12.9.9). */
+/* The same banks in the distributor for an owned SPI (12.9), plus GICD_IGROUPR. */
 static void test_spi_bits(void)
 {
     uint32_t spi = plat.uart_intid, w = gic_bit_reg(spi), b = gic_bit(spi);
@@ -399,7 +403,10 @@ static void test_spi_bits(void)
     report(!g0 && g1, "gicconf: GICD_IGROUPR SPI %u is read/write", spi);
 }
 
-/* 12.9.23 GICD_IROUTER of an owned SPI holds the affinity written (IRM left 0). */
+/*
+ * 12.9 GICD_IROUTER of an owned SPI holds the affinity written. IRM stays 0: with
+ * GICD_TYPER.No1N = 1 (both platforms) setting it is CONSTRAINED UNPREDICTABLE.
+ */
 static void test_irouter(void)
 {
     uint32_t off = GICD_IROUTER + plat.uart_intid * GICD_IROUTER_STRIDE;

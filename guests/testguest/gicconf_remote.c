@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * GICv3 conformance across CPUs, after the IPI tests: an SPI routed with GICD_IROUTER to each
- * CPU in turn (IHI 0069 12.9.23, 4.1.2), and one CPU's view of another CPU's interrupt state
- * through that CPU's redistributor (12.11 GICR_ISPENDR0/ISACTIVER0 of a remote frame): the
- * registers must show the state of the moment, as Linux's synchronize_irq() expects when it
- * polls GICR_ISACTIVER0 of another CPU. Interrupts are taken by hand (PSTATE.I set, IAR1).
+ * CPU in turn (IHI 0069 12.9 GICD_IROUTER, 4.1.2), and one CPU's view of another CPU's
+ * interrupt state through that CPU's redistributor (12.11 GICR_ISPENDR0/ISACTIVER0 of a remote
+ * frame): the registers must show the state of the moment, as Linux's synchronize_irq() expects
+ * when it polls an interrupt's active state. Interrupts are taken by hand (PSTATE.I set, IAR1).
  */
 #include "gicconf.h"
 #include "mmio.h"
@@ -13,8 +13,8 @@
 #include "report.h"
 #include "timer.h"
 
-#define GC_REMOTE_SGI  GC_SGI_EOI
-#define GC_REMOTE_CPU  1
+#define GC_REMOTE_SGI GC_SGI_EOI
+#define GC_REMOTE_CPU 1
 
 static uint32_t spi_taken[TG_MAX_CPUS]; /* routed SPI acknowledged, by the CPU itself */
 static uint32_t spi_stray[TG_MAX_CPUS]; /* other INTIDs acknowledged in the SPI phase */
@@ -76,7 +76,7 @@ static bool taken_reached(const void *arg)
 }
 
 /*
- * 12.9.23 GICD_IROUTER + 12.9.x GICD_ISPENDR: CPU0 routes the UART's SPI to each CPU in turn
+ * 12.9 GICD_IROUTER and GICD_ISPENDR: CPU0 routes the UART's SPI to each CPU in turn
  * and pends it by software; exactly the routed CPU acknowledges it, once (a level SPI's
  * software pending state ends at acknowledge, 4.1.2).
  */
@@ -103,10 +103,10 @@ static void spi_route_run(void)
         mmio_write32(d + GICD_ISPENDR + w, b);
         if (!wait_event_cond(taken_reached, &tw, GC_IRQ_MS)) {
             report_info("gicconf: SPI %u routed to cpu %u not taken: GICD_ISPENDR=%d "
-                        "ISACTIVER=%d IROUTER=0x%x, cpu %u unexpected IRQs %u", spi, k,
-                        (mmio_read32(d + GICD_ISPENDR + w) & b) != 0,
-                        (mmio_read32(d + GICD_ISACTIVER + w) & b) != 0, mmio_read32(d + route),
-                        k, READ_ONCE(percpu[k].unexpected_irqs));
+                        "ISACTIVER=%d IROUTER=0x%x, cpu %u unexpected IRQs %u",
+                        spi, k, (mmio_read32(d + GICD_ISPENDR + w) & b) != 0,
+                        (mmio_read32(d + GICD_ISACTIVER + w) & b) != 0, mmio_read32(d + route), k,
+                        READ_ONCE(percpu[k].unexpected_irqs));
         }
         wait_event_cond(gc_never, NULL, GC_SETTLE_MS / 2);
         spi_drain();
@@ -123,10 +123,11 @@ static void spi_route_run(void)
         n += (size_t)tg_snprintf(counts + n, sizeof(counts) - n, "%s%u", k ? " " : "",
                                  READ_ONCE(spi_taken[k]));
     }
-    report(ok, "gicconf: SPI %u pended by GICD_ISPENDR, routed by GICD_IROUTER to each cpu in "
-           "turn, taken once by that cpu only (counts %s)", spi, counts);
+    report(ok,
+           "gicconf: SPI %u pended by GICD_ISPENDR, routed by GICD_IROUTER to each cpu in "
+           "turn, taken once by that cpu only (counts %s)",
+           spi, counts);
 }
-
 
 /* ---------------------------------------------------------------- remote state */
 
@@ -227,7 +228,8 @@ static void test_remote_state(void)
            GC_REMOTE_CPU);
     report(acked && rs_iar == GC_REMOTE_SGI && a1,
            "gicconf: right after cpu %u acknowledged SGI %u (IAR1=%u), its GICR_ISACTIVER0 read by "
-           "cpu 0 shows it active (%d)", GC_REMOTE_CPU, GC_REMOTE_SGI, rs_iar, a1);
+           "cpu 0 shows it active (%d)",
+           GC_REMOTE_CPU, GC_REMOTE_SGI, rs_iar, a1);
     report(acked && !p1, "gicconf: ... and its GICR_ISPENDR0 no longer pending (%d)", p1);
     report(!a2, "gicconf: right after cpu %u's EOIR, cpu 0 reads SGI %u inactive (%d)",
            GC_REMOTE_CPU, GC_REMOTE_SGI, a2);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tg.mode=gicconf entry point, helpers shared by the gicconf files, CPU start-up and the
- * IPI tests between all CPUs (IHI 0069 12.2.22 ICC_SGI1R_EL1: target list, IRM = 1 broadcast to all
+ * IPI tests between all CPUs (IHI 0069 12.2 ICC_SGI1R_EL1: target list, IRM = 1 broadcast to all
  * but self, SGI to self). With affinity routing an SGI has no per-source pending state (3.7),
  * so each sender uses its own INTID, and every receiver must see each exactly once.
  * Cross-CPU words are single-writer (tg.h); CPUs meet at WFE/SEV barriers.
@@ -196,13 +196,14 @@ static void ipi_run(void)
     bool list_ok = counts_ok(GC_SGI_LIST_BASE, list, sizeof(list));
     bool bcast_ok = counts_ok(GC_SGI_BCAST_BASE, bcast, sizeof(bcast));
     uint32_t self_count = READ_ONCE(this_cpu()->sgi_count[GC_SGI_SELF]);
-    report(list_ok, "gicconf: cpu %u target-list SGIs %u..%u, one per sender: counts %s",
-           self, GC_SGI_LIST_BASE, GC_SGI_LIST_BASE + GC_MAX_CPUS - 1, list);
-    report(bcast_ok, "gicconf: cpu %u broadcast (IRM=1) SGIs %u..%u from all others, none "
-           "from itself: counts %s", self, GC_SGI_BCAST_BASE,
-           GC_SGI_BCAST_BASE + GC_MAX_CPUS - 1, bcast);
-    report(self_count == 1, "gicconf: cpu %u SGI %u to itself exactly once (%u)", self,
-           GC_SGI_SELF, self_count);
+    report(list_ok, "gicconf: cpu %u target-list SGIs %u..%u, one per sender: counts %s", self,
+           GC_SGI_LIST_BASE, GC_SGI_LIST_BASE + GC_MAX_CPUS - 1, list);
+    report(bcast_ok,
+           "gicconf: cpu %u broadcast (IRM=1) SGIs %u..%u from all others, none "
+           "from itself: counts %s",
+           self, GC_SGI_BCAST_BASE, GC_SGI_BCAST_BASE + GC_MAX_CPUS - 1, bcast);
+    report(self_count == 1, "gicconf: cpu %u SGI %u to itself exactly once (%u)", self, GC_SGI_SELF,
+           self_count);
     report(!this_cpu()->unexpected_irqs, "gicconf: cpu %u no unexpected interrupts (%u)", self,
            this_cpu()->unexpected_irqs);
     gc_barrier(GC_PH_DONE);
@@ -217,8 +218,10 @@ static void test_remote_frames(uint32_t mask)
         uintptr_t rd = gic_find_redist(plat.cpu_mpidr[i]);
         ok += rd && (mmio_read32(rd + GICR_SGI_OFFSET + GICR_ISENABLER0) & mask) == mask;
     }
-    report(ok == gc_cpus - 1, "gicconf: cpu 0 sees the IPI SGIs enabled in the other %u cpus' "
-           "GICR_ISENABLER0 (%u)", gc_cpus - 1, ok);
+    report(ok == gc_cpus - 1,
+           "gicconf: cpu 0 sees the IPI SGIs enabled in the other %u cpus' "
+           "GICR_ISENABLER0 (%u)",
+           gc_cpus - 1, ok);
 }
 
 static uint32_t ipi_mask(void)
@@ -264,7 +267,8 @@ void gicconf_smp(void)
     gc_cpus = 1;
     for (uint32_t i = 1; i < n; i++) {
         int64_t ret = psci_cpu_on(plat.cpu_mpidr[i], (uintptr_t)secondary_entry, i);
-        if (ret != PSCI_RET_SUCCESS || !wait_event_cond(gc_flag_set, &percpu[i].online, GC_ONLINE_MS)) {
+        if (ret != PSCI_RET_SUCCESS ||
+            !wait_event_cond(gc_flag_set, &percpu[i].online, GC_ONLINE_MS)) {
             report(false, "gicconf: cpu %u did not start (CPU_ON = %ld)", i, ret);
             break;
         }

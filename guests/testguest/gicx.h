@@ -12,49 +12,49 @@
 #include "gic.h"
 
 /* Distributor (12.9). */
-#define GICD_IIDR        0x0008
-#define GICD_IGROUPR     0x0080
-#define GICD_ISACTIVER   0x0300
-#define GICD_ICACTIVER   0x0380
-#define GICD_IPRIORITYR  0x0400
-#define GICD_ICFGR       0x0c00
+#define GICD_IIDR       0x0008
+#define GICD_IGROUPR    0x0080
+#define GICD_ISACTIVER  0x0300
+#define GICD_ICACTIVER  0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR      0x0c00
 
-#define GICD_CTLR_DS        BIT(6)         /* single security state */
-#define GICD_TYPER_CPUNUM   GENMASK(7, 5)
-#define GICD_TYPER_SECEXTN  BIT(10)
-#define GICD_TYPER_LPIS     BIT(17)
-#define GICD_TYPER_IDBITS   GENMASK(23, 19)
-#define GICD_TYPER_NO1N     BIT(25)
+#define GICD_CTLR_DS         BIT(6) /* single security state */
+#define GICD_TYPER_CPUNUM    GENMASK(7, 5)
+#define GICD_TYPER_SECEXTN   BIT(10)
+#define GICD_TYPER_LPIS      BIT(17)
+#define GICD_TYPER_IDBITS    GENMASK(23, 19)
+#define GICD_TYPER_NO1N      BIT(25)
 #define GIC_IIDR_IMPLEMENTER GENMASK(11, 0)
 #define GIC_IIDR_PRODUCTID   GENMASK(31, 24)
 
 /* Redistributor RD_base (12.10) and SGI_base (12.11) frames. */
-#define GICR_IIDR        0x0004
-#define GICR_TYPER_PLPIS BIT(0)
+#define GICR_IIDR          0x0004
+#define GICR_TYPER_PLPIS   BIT(0)
 #define GICR_TYPER_PROCNUM GENMASK(23, 8)
-#define GICR_ISENABLER0  0x0100
-#define GICR_ISPENDR0    0x0200
-#define GICR_ISACTIVER0  0x0300
-#define GICR_ICACTIVER0  0x0380
-#define GICR_ICFGR0      0x0c00
-#define GICR_ICFGR1      0x0c04
+#define GICR_ISENABLER0    0x0100
+#define GICR_ISPENDR0      0x0200
+#define GICR_ISACTIVER0    0x0300
+#define GICR_ICACTIVER0    0x0380
+#define GICR_ICFGR0        0x0c00
+#define GICR_ICFGR1        0x0c04
 
-#define GIC_ICFGR_BITS   2          /* per INTID: [1] = edge, [0] RES0 */
-#define GIC_ICFGR_EDGE   2U
-#define GIC_ICFGR_SGI_VALUE 0xaaaaaaaaU /* every SGI edge-triggered (12.11.7) */
-#define GIC_PRIO_MASK    0xffU
+#define GIC_ICFGR_BITS      2 /* per INTID: [1] = edge, [0] RES0 */
+#define GIC_ICFGR_EDGE      2U
+#define GIC_ICFGR_SGI_VALUE 0xaaaaaaaaU /* every SGI edge-triggered (GICR_ICFGR0) */
+#define GIC_PRIO_MASK       0xffU
 
 /* CPU interface system registers by encoding (12.2). */
 #define ICC_DIR_EL1    S3_0_C12_C11_1
 #define ICC_RPR_EL1    S3_0_C12_C11_3
 #define ICC_HPPIR1_EL1 S3_0_C12_C12_2
 
-#define ICC_CTLR_PRIBITS GENMASK(10, 8)
-#define ICC_SGI1R_IRM    BIT(40)
-#define ICC_INTID_SPURIOUS 1023U    /* IAR/HPPIR: nothing to acknowledge */
-#define ICC_RPR_IDLE     0xffU      /* RPR with no active interrupt */
+#define ICC_CTLR_PRIBITS   GENMASK(10, 8)
+#define ICC_SGI1R_IRM      BIT(40)
+#define ICC_INTID_SPURIOUS 1023U /* IAR/HPPIR: nothing to acknowledge */
+#define ICC_RPR_IDLE       0xffU /* RPR with no active interrupt */
 
-/* Byte accesses are architected for IPRIORITYR (12.1.6); LDRB/STRB also give a valid ISV. */
+/* IPRIORITYR is byte-accessible (12.9, 12.11); LDRB/STRB also give a valid ISV. */
 static inline uint8_t mmio_read8(uintptr_t addr)
 {
     uint32_t val;

@@ -7,8 +7,9 @@
  *
  * The guest driver dispatches only SGIs and PPIs, and a level SPI that nobody clears would
  * fire forever, so this mode takes its interrupts itself: PSTATE.I stays set, WFI wakes on a
- * pending interrupt anyway (ARM ARM D1.6.2, "Wait for Interrupt"), and the loop acknowledges
- * with ICC_IAR1_EL1, runs the RTC handler and EOIs. A virtual-timer deadline bounds each WFI.
+ * pending interrupt anyway (ARM ARM, "Wait for Interrupt" wake-up events), and the loop
+ * acknowledges with ICC_IAR1_EL1, runs the RTC handler and EOIs. A virtual-timer deadline bounds
+ * each WFI.
  */
 #include "dt_dev.h"
 #include "gicx.h"
@@ -35,23 +36,23 @@
 /* PeriphID2[3:0] is the designer's upper nibble (ARM = 0x41); [7:4] is the revision. */
 #define RTC_PID2_DESIGNER GENMASK(3, 0)
 
-#define RTC_IRQ_PRIO      0x80
-#define RTC_ROUNDS        3
-#define RTC_WAIT_MS       5000  /* a match is at most 1 s away */
-#define RTC_SETTLE_MS     200   /* a second delivery of the same match would come by then */
-#define RTC_MASKED_MS     1500  /* a match with IMSC = 0 must raise RIS only */
-#define RTC_COUNT_MS      1100  /* RTCDR advances at least once in this time */
-#define RTC_MAX_ADVANCE   3
+#define RTC_IRQ_PRIO       0x80
+#define RTC_ROUNDS         3
+#define RTC_WAIT_MS        5000 /* a match is at most 1 s away */
+#define RTC_SETTLE_MS      200  /* a second delivery of the same match would come by then */
+#define RTC_MASKED_MS      1500 /* a match with IMSC = 0 must raise RIS only */
+#define RTC_COUNT_MS       1100 /* RTCDR advances at least once in this time */
+#define RTC_MAX_ADVANCE    3
 #define GICD_ICFGR_PER_REG 16
 
 struct rtc_irq_state {
-    uint32_t count;       /* RTC interrupts taken since the last reset */
-    uint32_t mis, ris;    /* status seen in the handler before clearing */
-    uint32_t ris_after;   /* RIS after writing RTCICR */
-    uint32_t dr;          /* RTCDR when the interrupt was taken */
-    bool active;          /* the distributor showed the SPI active in the handler */
-    uint64_t at;          /* CNTVCT when the interrupt was taken */
-    uint32_t unexpected;  /* other INTIDs (the timer deadline excepted) */
+    uint32_t count;      /* RTC interrupts taken since the last reset */
+    uint32_t mis, ris;   /* status seen in the handler before clearing */
+    uint32_t ris_after;  /* RIS after writing RTCICR */
+    uint32_t dr;         /* RTCDR when the interrupt was taken */
+    bool active;         /* the distributor showed the SPI active in the handler */
+    uint64_t at;         /* CNTVCT when the interrupt was taken */
+    uint32_t unexpected; /* other INTIDs (the timer deadline excepted) */
     uint32_t last_unexpected;
 };
 
@@ -88,8 +89,8 @@ static void test_rtc_ids(void)
     }
     report(pid_ok, "passthrough: PL031 PeriphID = 0x%02x 0x%02x 0x%02x 0x%02x", pid[0], pid[1],
            pid[2], pid[3]);
-    report(cid_ok, "passthrough: PL031 PrimeCell ID = 0x%02x 0x%02x 0x%02x 0x%02x", cid[0],
-           cid[1], cid[2], cid[3]);
+    report(cid_ok, "passthrough: PL031 PrimeCell ID = 0x%02x 0x%02x 0x%02x 0x%02x", cid[0], cid[1],
+           cid[2], cid[3]);
 }
 
 static void test_rtc_counting(void)
@@ -101,8 +102,7 @@ static void test_rtc_counting(void)
     timer_delay_ms(RTC_COUNT_MS); /* the SPI is not enabled yet: the normal IRQ path is safe */
     uint32_t d1 = rtc_read(RTC_DR);
     report(d0 != 0 && d1 - d0 >= 1 && d1 - d0 <= RTC_MAX_ADVANCE,
-           "passthrough: RTCDR %u -> %u after %u ms (non-zero, advancing)", d0, d1,
-           RTC_COUNT_MS);
+           "passthrough: RTCDR %u -> %u after %u ms (non-zero, advancing)", d0, d1, RTC_COUNT_MS);
 }
 
 /* ---------------------------------------------------------------- GIC set-up of the SPI */
@@ -118,7 +118,7 @@ static void gicd_wait_rwp(void)
 
 /*
  * Group 1, level-sensitive, priority, routed to this CPU with IROUTER (IRM = 0), enabled
- * (spec 12.9.9 IGROUPR, 12.9.7 ICFGR, 12.9.22 IPRIORITYR, 12.9.23 IROUTER).
+ * (spec 12.9: GICD_IGROUPR, GICD_ICFGR, GICD_IPRIORITYR, GICD_IROUTER).
  */
 static void spi_setup(uint32_t intid, uint8_t prio)
 {
@@ -240,13 +240,15 @@ static void test_rtc_match(uint32_t round)
            round + 1, match, rtc_intid, st.count, ms);
     if (!first) {
         report_info("passthrough: no interrupt: RTCRIS=0x%x RTCMIS=0x%x GICD pending=%d "
-                    "enabled=%d", rtc_read(RTC_RIS), rtc_read(RTC_MIS),
-                    spi_reg_bit(GICD_ISPENDR, rtc_intid), spi_reg_bit(GICD_ISENABLER, rtc_intid));
+                    "enabled=%d",
+                    rtc_read(RTC_RIS), rtc_read(RTC_MIS), spi_reg_bit(GICD_ISPENDR, rtc_intid),
+                    spi_reg_bit(GICD_ISENABLER, rtc_intid));
         return;
     }
     report(st.mis == RTC_INT && st.ris == RTC_INT && st.ris_after == 0 && st.active,
            "passthrough: match %u handler saw RTCMIS=0x%x RTCRIS=0x%x, RTCRIS=0x%x after "
-           "RTCICR, SPI active=%d", round + 1, st.mis, st.ris, st.ris_after, st.active);
+           "RTCICR, SPI active=%d",
+           round + 1, st.mis, st.ris, st.ris_after, st.active);
     report(st.dr >= match && st.dr <= match + 1, "passthrough: match %u RTCDR=%u at interrupt",
            round + 1, st.dr);
 }
@@ -289,12 +291,14 @@ static void test_rtc_withdrawn(void)
     isb();
     rtc_write(RTC_ICR, RTC_INT);
 
-    report(pend && h1 == rtc_intid, "passthrough: match with IRQs masked: SPI %u pending, "
-           "HPPIR1=%u", rtc_intid, h1);
+    report(pend && h1 == rtc_intid,
+           "passthrough: match with IRQs masked: SPI %u pending, "
+           "HPPIR1=%u",
+           rtc_intid, h1);
     report(dropped && h2 != rtc_intid && st.count == 0,
            "passthrough: RTCIMSC=0 before acknowledge: SPI %u no longer pending (pending=%d, "
-           "HPPIR1=%u), not delivered (%u deliveries, RTCMIS=0x%x seen)", rtc_intid, !dropped,
-           h2, st.count, st.mis);
+           "HPPIR1=%u), not delivered (%u deliveries, RTCMIS=0x%x seen)",
+           rtc_intid, !dropped, h2, st.count, st.mis);
 }
 
 /* With RTCIMSC = 0 a match raises RTCRIS but neither RTCMIS nor the interrupt line. */
@@ -311,7 +315,8 @@ static void test_rtc_masked(void)
     bool pending = spi_reg_bit(GICD_ISPENDR, rtc_intid);
     report(st.count == 0 && ris == RTC_INT && mis == 0 && !pending,
            "passthrough: masked match (RTCIMSC=0): RTCRIS=0x%x RTCMIS=0x%x, SPI pending=%d, "
-           "%u interrupts", ris, mis, pending, st.count);
+           "%u interrupts",
+           ris, mis, pending, st.count);
     rtc_write(RTC_ICR, RTC_INT);
     report(rtc_read(RTC_RIS) == 0, "passthrough: RTCICR clears RTCRIS");
 }
