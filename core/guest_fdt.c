@@ -9,6 +9,7 @@
 
 #include <libfdt.h>
 
+#include <core/ipc.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
@@ -17,6 +18,7 @@
 #define GIC_SPI       0
 #define GIC_PPI       1
 #define IRQ_LEVEL_HI  4
+#define IRQ_EDGE_RISING 1
 #define UART_CLK_HZ   24000000
 
 static int prop_u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
@@ -133,6 +135,81 @@ static int add_passthrough(void *fdt, const struct cfg_dev *d)
     return r ? r : fdt_end_node(fdt);
 }
 
+static const char *const chan_compat[] = {
+    [CFG_CHAN_SHMEM] = "bulkhead,shmem",     [CFG_CHAN_DOORBELL] = "bulkhead,doorbell",
+    [CFG_CHAN_SEM] = "bulkhead,semaphore", [CFG_CHAN_MUTEX] = "bulkhead,mutex",
+    [CFG_CHAN_MSGQ] = "bulkhead,msgq",
+};
+
+/* Interrupts of one object as this VM sees them: edge-triggered SPIs. */
+static int add_ipc_irqs(void *fdt, const struct ipc_obj_info *o)
+{
+    fdt32_t irq[9];
+    char names[16];
+    int n = 0, nlen = 0;
+    uint32_t list[3][2] = { { o->intid, 0 }, { o->rx_intid, 1 }, { o->tx_intid, 2 } };
+    static const char *const label[] = { "doorbell", "rx", "tx" };
+
+    for (int i = 0; i < 3; i++) {
+        if (!list[i][0]) {
+            continue;
+        }
+        irq[n * 3] = cpu_to_fdt32(GIC_SPI);
+        irq[n * 3 + 1] = cpu_to_fdt32(list[i][0] - 32);
+        irq[n * 3 + 2] = cpu_to_fdt32(IRQ_EDGE_RISING);
+        nlen += bh_snprintf(names + nlen, sizeof(names) - (size_t)nlen, "%s", label[list[i][1]]) + 1;
+        n++;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    int r = fdt_property(fdt, "interrupts", irq, n * 3 * 4);
+    return r ? r : fdt_property(fdt, "interrupt-names", names, nlen);
+}
+
+static int add_ipc_object(void *fdt, const struct ipc_obj_info *o)
+{
+    int r = fdt_begin_node(fdt, o->name);
+
+    r = r ? r : fdt_property_string(fdt, "compatible", chan_compat[o->type]);
+    r = r ? r : fdt_property_u32(fdt, "bulkhead,id", o->id);
+    r = r ? r : fdt_property_u32(fdt, "bulkhead,rights", o->rights);
+    if (o->type == CFG_CHAN_SHMEM) {
+        r = r ? r : prop_u64_pair(fdt, "reg", o->shm_ipa, o->shm_size);
+    } else if (o->type == CFG_CHAN_MSGQ) {
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,depth", o->depth);
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,msg-size", o->msg_size);
+    } else if (o->type == CFG_CHAN_SEM) {
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,max", o->sem_max);
+    }
+    r = r ? r : add_ipc_irqs(fdt, o);
+    return r ? r : fdt_end_node(fdt);
+}
+
+/* /bulkhead-ipc: the channel objects this VM may use (docs/ABI.md). */
+static int add_ipc(void *fdt, const struct guest_fdt_layout *lay)
+{
+    struct ipc_obj_info o;
+    bool any = false;
+
+    for (unsigned id = 0; lay->sc && id < lay->sc->chan_count; id++) {
+        any = any || ipc_vm_object(lay->sc, lay->vm_index, id, &o);
+    }
+    if (!any) {
+        return 0;
+    }
+    int r = fdt_begin_node(fdt, "bulkhead-ipc");
+    r = r ? r : fdt_property_string(fdt, "compatible", "bulkhead,ipc-v1");
+    r = r ? r : fdt_property_u32(fdt, "#address-cells", 2);
+    r = r ? r : fdt_property_u32(fdt, "#size-cells", 2);
+    for (unsigned id = 0; !r && id < lay->sc->chan_count; id++) {
+        if (ipc_vm_object(lay->sc, lay->vm_index, id, &o)) {
+            r = add_ipc_object(fdt, &o);
+        }
+    }
+    return r ? r : fdt_end_node(fdt);
+}
+
 static int add_chosen(void *fdt, const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
                       const char *uart_path)
 {
@@ -175,6 +252,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
         r = add_passthrough(buf, &vm->devs[i]);
     }
+    r = r ? r : add_ipc(buf, lay);
     r = r ? r : fdt_end_node(buf);
     r = r ? r : fdt_finish(buf);
     return r ? -BH_ENOMEM : (int)fdt_totalsize(buf);

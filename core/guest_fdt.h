@@ -12,6 +12,8 @@
 struct guest_fdt_layout {
     uint64_t initrd_ipa;
     uint64_t initrd_size; /* 0: no initrd */
+    const struct cfg_scenario *sc; /* for the channels the VM may use (NULL: none) */
+    unsigned vm_index;
 };
 
 /*

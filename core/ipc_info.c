@@ -81,6 +81,8 @@ int64_t ipc_abi_result(int ret)
         return BH_E_BUSY;
     case -BH_ENOTSUP:
         return BH_E_NOT_SUPPORTED;
+    case -BH_ETIMEDOUT:
+        return BH_E_TIMEOUT;
     case -BH_EINVAL:
     default:
         return BH_E_INVAL;

@@ -16,6 +16,7 @@
 #include <core/platinfo.h>
 #include <core/vm.h>
 #include <core/vm_build.h>
+#include <core/vm_ipc.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
@@ -129,6 +130,9 @@ static unsigned build_vms(const char *file, const void *scen)
         return 0;
     }
     vm_count = scenario.vm_count;
+    if (vm_ipc_init(&scenario) != 0) {
+        hyp_printf("bulkhead: cannot set up the channels");
+    }
     for (unsigned i = 0; i < scenario.vm_count; i++) {
         const struct cfg_vm *cfg = &scenario.vms[i];
         vms[i].name = cfg->name;

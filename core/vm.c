@@ -14,6 +14,7 @@
 #include <core/console.h>
 #include <core/hyp.h>
 #include <core/vm_build.h>
+#include <core/vm_ipc.h>
 #include <lib/fmt.h>
 
 struct vm vms[VM_MAX];
@@ -137,6 +138,7 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
     spin_unlock(&vm->lock);
 
     vm_pull_vcpus(vm);
+    vm_ipc_vm_reset(vm);
     console_vm_flush(vm->id);
     hyp_printf("bulkhead: vm %s stopped (%s)", vm->name, reason);
     vm_event(vm, restart ? "restart" : "stop", "reason=%s", reason);

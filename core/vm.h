@@ -18,6 +18,7 @@
 #include <arch/spinlock.h>
 #include <core/config.h>
 #include <core/event.h>
+#include <core/ipc.h>
 #include <core/vgic.h>
 #include <core/vuart.h>
 
@@ -70,6 +71,7 @@ struct vcpu {
     volatile enum vcpu_state state;
     uint64_t entry;  /* for VCPU_ON_PENDING */
     uint64_t ctx_id;
+    struct ipc_waiter waiter; /* its one outstanding IPC wait (core/vm_ipc.c) */
 };
 
 struct vm {

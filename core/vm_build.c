@@ -13,6 +13,7 @@
 #include <core/console.h>
 #include <core/guest_fdt.h>
 #include <core/hyp.h>
+#include <core/vm_ipc.h>
 #include <lib/string.h>
 
 #define SZ_2M         UINT64_C(0x200000)
@@ -48,7 +49,7 @@ void vm_ram_reserve(uint64_t pa, uint64_t size)
     }
 }
 
-static uint64_t ram_alloc(uint64_t size)
+uint64_t vm_ram_alloc(uint64_t size)
 {
     for (;;) {
         if (ram_top < ram_base + size) {
@@ -147,7 +148,7 @@ static int build_stage2(struct vm *vm, const struct cfg_vm *cfg)
     for (uint32_t i = 0; !r && i < cfg->dev_count; i++) {
         r = pt_map(&vm->s2, cfg->devs[i].ipa, cfg->devs[i].pa, cfg->devs[i].size, dev_attr);
     }
-    if (r) {
+    if (r || vm_ipc_map(vm) != 0) {
         return refuse(vm, "cannot build stage-2 tables", NULL);
     }
     vm->vttbr = arch_s2_vttbr(&vm->s2, vm->vmid);
@@ -236,6 +237,9 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
             arch_irq_set_owner(intid, vm->id);
         }
     }
+    if (vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
+        return refuse(vm, "too many virtual interrupts (devices and channels)", NULL);
+    }
     vc.hooks.ctx = vm;
     vc.hooks.deny = vgic_deny_hook;
     vc.hooks.hw_enable = vgic_hw_enable_hook;
@@ -254,7 +258,8 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
 
 static int build_dtb(struct vm *vm, const struct cfg_vm *cfg)
 {
-    struct guest_fdt_layout lay = { .initrd_ipa = vm->initrd_ipa, .initrd_size = vm->initrd_size };
+    struct guest_fdt_layout lay = { .initrd_ipa = vm->initrd_ipa, .initrd_size = vm->initrd_size,
+                                    .sc = vm_ipc_scenario(), .vm_index = vm->id };
     int n = guest_fdt_build(cfg, &lay, dtb_store[vm->id], DTB_MAX);
 
     if (n < 0) {
@@ -306,7 +311,7 @@ int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *f
         plan_layout(vm, cfg) || build_dtb(vm, cfg)) {
         return -BH_EINVAL;
     }
-    vm->mem_pa = ram_alloc(vm->mem_size);
+    vm->mem_pa = vm_ram_alloc(vm->mem_size);
     if (!vm->mem_pa) {
         return refuse(vm, "not enough free RAM", NULL);
     }
@@ -319,6 +324,7 @@ int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *f
         v->idx = i;
         v->pcpu = cfg->cpus[i];
         v->state = VCPU_OFF;
+        ipc_waiter_init(&v->waiter, vm->id, i);
         pcpus[v->pcpu].vcpu = v;
     }
     vm_reload(vm);

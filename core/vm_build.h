@@ -10,6 +10,8 @@
 
 /* A physical range the VM allocator must not hand out (hypervisor image, bundle, host DT). */
 void vm_ram_reserve(uint64_t pa, uint64_t size);
+/* Carve size bytes (2 MiB aligned) of free RAM; 0 when none is left. */
+uint64_t vm_ram_alloc(uint64_t size);
 /* The RAM VMs may be carved from. */
 void vm_ram_init(uint64_t base, uint64_t size);
 

@@ -104,6 +104,8 @@ void pcpu_local_init(void)
     gicv3_enable(GIC_SGI_KICK, true);
     gicv3_enable(GIC_PPI_MAINT, true);
     gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
+    sysreg_write(cnthp_ctl_el2, 0);
+    gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_HYP], true);
     vgic_hw_reset_cpu();
 }
 
@@ -232,6 +234,43 @@ uint64_t arch_s2_vttbr(const struct pgtable *pt, uint16_t vmid)
 void arch_idle(void)
 {
     pcpu_idle();
+}
+
+/* The EL2 physical timer (CNTHP) bounds a wait: its PPI wakes WFI at the deadline. */
+#define CNTHP_CTL_ENABLE BIT(0)
+
+static void hyp_timer_arm(uint64_t deadline_ns)
+{
+    uint64_t frq = sysreg_read(cntfrq_el0);
+    uint64_t now_ns = arch_now_ns();
+    uint64_t delta_ns = deadline_ns > now_ns ? deadline_ns - now_ns : 0;
+    uint64_t ticks = delta_ns / 1000 * (frq / 1000000) + 1;
+
+    sysreg_write(cnthp_cval_el2, sysreg_read(cntpct_el0) + ticks);
+    sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+    isb();
+}
+
+bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg)
+{
+    bool ok = false;
+
+    for (;;) {
+        if (done(arg)) {
+            ok = true;
+            break;
+        }
+        if (v->vm->state != VM_RUNNING || arch_now_ns() >= deadline_ns) {
+            break;
+        }
+        if (deadline_ns != UINT64_MAX) {
+            hyp_timer_arm(deadline_ns);
+        }
+        wfi();
+        irq_poll(v);
+    }
+    sysreg_write(cnthp_ctl_el2, 0);
+    return ok;
 }
 
 void arch_irq_enable(uint32_t intid, bool enable)

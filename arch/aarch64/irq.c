@@ -70,7 +70,11 @@ static void irq_one(struct vcpu *v, uint32_t intid)
         irq_vtimer(v, intid);
         return;
     }
-    if (intid == GIC_PPI_MAINT) {
+    if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_HYP]) {
+        /* A wait's deadline (arch_vcpu_wait): the waiter re-checks its time on wake-up. */
+        sysreg_write(cnthp_ctl_el2, 0);
+        gicv3_deactivate(intid);
+    } else if (intid == GIC_PPI_MAINT) {
         if (v && v->state == VCPU_RUNNING) {
             vgic_maintenance(&v->vm->vgic, v->idx);
         }

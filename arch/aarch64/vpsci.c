@@ -11,6 +11,7 @@
 #include <arch/sysreg.h>
 #include <bulkhead/abi.h>
 #include <core/vm.h>
+#include <core/vm_ipc.h>
 
 #define SMCCC_VERSION          0x80000000u
 #define SMCCC_ARCH_FEATURES    0x80000001u
@@ -184,7 +185,7 @@ static bool bh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_t 
         f->x[3] = 0x64686b75;
         return true;
     default:
-        return false;
+        return vm_ipc_call(v, fid, &f->x[1], ret);
     }
 }
 

@@ -34,6 +34,7 @@
 #define GC_PRIO_LOW  0xc0
 #define GC_SETTLE_MS 20    /* time for a wrong or duplicate delivery to show up */
 #define GC_IRQ_MS    500   /* an interrupt that should come, comes by then */
+#define GC_XCPU_MS   2000  /* the same when another CPU (a host thread) must act first */
 #define GC_DONE_MS   10000 /* a CPU waiting for the others gives up after this */
 
 /* CPUs taking part in the SMP tests (logical 0..gc_cpus-1); set by CPU0 before they start. */

@@ -101,7 +101,7 @@ static void spi_route_run(void)
         mmio_write32(d + route, (uint32_t)(m & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2)));
         mmio_write32(d + route + sizeof(uint32_t), (uint32_t)FIELD_GET(MPIDR_AFF3, m));
         mmio_write32(d + GICD_ISPENDR + w, b);
-        if (!wait_event_cond(taken_reached, &tw, GC_IRQ_MS)) {
+        if (!wait_event_cond(taken_reached, &tw, GC_XCPU_MS)) {
             report_info("gicconf: SPI %u routed to cpu %u not taken: GICD_ISPENDR=%d "
                         "ISACTIVER=%d IROUTER=0x%x, cpu %u unexpected IRQs %u",
                         spi, k, (mmio_read32(d + GICD_ISPENDR + w) & b) != 0,
@@ -174,7 +174,7 @@ static void remote_partner(void)
     gc_set_prio(GC_REMOTE_SGI, GC_PRIO_MID);
     mmio_write32(sgi + GICR_ISENABLER0, b);
     post(&rs_state, RS_READY);
-    if (wait_step(&rs_cmd, RS_ACKED) && wait_event_cond(hppir_is_remote_sgi, NULL, GC_IRQ_MS)) {
+    if (wait_step(&rs_cmd, RS_ACKED) && wait_event_cond(hppir_is_remote_sgi, NULL, GC_XCPU_MS)) {
         uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
         WRITE_ONCE(rs_iar, (uint32_t)FIELD_GET(ICC_IAR_INTID, iar));
         post(&rs_state, RS_ACKED);
@@ -215,7 +215,7 @@ static void test_remote_state(void)
         return;
     }
     gc_sgi1r_write(gc_sgi1r_one(GC_REMOTE_SGI, plat.cpu_mpidr[GC_REMOTE_CPU]));
-    bool p0 = wait_event_cond(remote_pending, &rw, GC_IRQ_MS);
+    bool p0 = wait_event_cond(remote_pending, &rw, GC_XCPU_MS);
     post(&rs_cmd, RS_ACKED);
     bool acked = wait_step(&rs_state, RS_ACKED);
     bool a1 = remote_bit(sgi, GICR_ISACTIVER0), p1 = remote_bit(sgi, GICR_ISPENDR0);

@@ -153,7 +153,7 @@ static bool wait_from_others(uint32_t base)
 
     for (uint32_t s = 0; s < gc_cpus; s++) {
         if (s != cpu_idx()) {
-            ok = gc_wait_count(base + s, 1, GC_IRQ_MS) && ok;
+            ok = gc_wait_count(base + s, 1, GC_XCPU_MS) && ok;
         }
     }
     return ok;

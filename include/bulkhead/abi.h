@@ -24,6 +24,18 @@
 /* Benchmark builds only (CONFIG_BENCH): EL2 instructions retired so far on the calling pCPU. */
 #define BH_HC_BENCH_EL2_INSNS (BH_HC_BASE | 0x0010)
 
+/* Inter-VM communication (docs/ABI.md "Inter-VM communication"): x1 = object ID. */
+#define BH_HC_IPC_INFO       (BH_HC_BASE | 0x0020) /* -> type | rights << 8 */
+#define BH_HC_DOORBELL_RING  (BH_HC_BASE | 0x0021)
+#define BH_HC_SEM_WAIT       (BH_HC_BASE | 0x0022) /* x2 timeout_ns */
+#define BH_HC_SEM_POST       (BH_HC_BASE | 0x0023)
+#define BH_HC_MUTEX_LOCK     (BH_HC_BASE | 0x0024) /* x2 timeout_ns -> 0 or BH_OWNER_DIED */
+#define BH_HC_MUTEX_UNLOCK   (BH_HC_BASE | 0x0025)
+#define BH_HC_MSGQ_SEND      (BH_HC_BASE | 0x0026) /* x2 buf ipa, x3 len, x4 timeout_ns */
+#define BH_HC_MSGQ_RECV      (BH_HC_BASE | 0x0027) /* x2 buf ipa, x3 cap, x4 timeout -> len */
+#define BH_TIMEOUT_NEVER     UINT64_C(0xffffffffffffffff) /* wait forever */
+#define BH_OWNER_DIED        1 /* MUTEX_LOCK: locked, but its previous owner's VM died */
+
 #define BH_ABI_VERSION ((UINT32_C(0) << 16) | 1)
 
 /* Return codes in x0 (negative = error), SMCCC-compatible for NOT_SUPPORTED. */

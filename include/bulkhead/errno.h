@@ -11,5 +11,6 @@
 #define BH_EBUSY    7  /* resource in use */
 #define BH_EIO      8  /* integrity or device error (hash mismatch, bad image) */
 #define BH_ENOTSUP  9  /* not supported */
+#define BH_ETIMEDOUT 10 /* a wait timed out */
 
 #define BH_MUST_CHECK __attribute__((warn_unused_result))

@@ -44,6 +44,12 @@ struct pgtable;
  * this CPU's interface, console input interrupt. Returns 0 or -BH_E*.
  */
 int arch_platform_init(const struct platinfo *plat);
+/*
+ * Sleep on v's pCPU (WFI, interrupts handled, no CPU time) until done(arg) is true (returns
+ * true), the time deadline_ns passes (UINT64_MAX: never) or v's VM stops running (returns
+ * false). Wake-ups come from arch_kick() by whoever may have made done() true.
+ */
+bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg);
 /* Physical range of the hypervisor image (text, data, bss). */
 void arch_image_bounds(uint64_t *start, uint64_t *size);
 /* Start every other CPU with the firmware's PSCI CPU_ON and wait until each is up. */

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Inter-VM communication at run time. Hypercalls are decoded and every argument checked
+ * (object ID, type and rights by the engine; guest buffers here against the caller's RAM)
+ * before anything changes; refusals return an error code and record an ipc_deny event. A
+ * call that must wait parks its vCPU in the hypervisor (WFI, no CPU time) until a peer hands
+ * it the unit, lock or message, the timeout expires, or its VM stops.
+ */
+#include <core/vm_ipc.h>
+
+#include <arch/cpu.h>
+#include <bulkhead/abi.h>
+#include <core/hyp.h>
+#include <core/ipc.h>
+#include <core/vm.h>
+#include <core/vm_build.h>
+#include <lib/string.h>
+
+static struct ipc hyp_ipc;
+static const struct cfg_scenario *ipc_sc;
+static uint64_t shm_pa[CFG_MAX_CHANS];
+
+#define NS_PER_S UINT64_C(1000000000)
+
+int vm_ipc_init(const struct cfg_scenario *sc)
+{
+    int r = ipc_init(&hyp_ipc, sc);
+
+    if (r) {
+        return r;
+    }
+    ipc_sc = sc;
+    for (unsigned id = 0; id < sc->chan_count; id++) {
+        const struct cfg_chan *c = &sc->chans[id];
+        if (!c->valid || c->type != CFG_CHAN_SHMEM) {
+            continue;
+        }
+        shm_pa[id] = vm_ram_alloc(c->shm_size);
+        if (!shm_pa[id]) {
+            hyp_printf("bulkhead: channel %s: not enough free RAM for shared memory", c->name);
+            continue; /* its members will not get the mapping */
+        }
+        memset((void *)(uintptr_t)shm_pa[id], 0, c->shm_size);
+    }
+    return 0;
+}
+
+const struct cfg_scenario *vm_ipc_scenario(void)
+{
+    return ipc_sc;
+}
+
+int vm_ipc_map(struct vm *vm)
+{
+    struct ipc_obj_info info;
+
+    for (unsigned id = 0; ipc_sc && id < ipc_sc->chan_count; id++) {
+        if (!ipc_vm_object(ipc_sc, vm->id, id, &info) || info.type != CFG_CHAN_SHMEM ||
+            !shm_pa[id]) {
+            continue;
+        }
+        uint64_t attr = PTE_S2_MEMATTR_NORMAL | PTE_SH_INNER |
+                        ((info.rights & CFG_RIGHT_WRITE) ? PTE_S2_AP_RW : PTE_S2_AP_RO);
+        int r = pt_map(&vm->s2, info.shm_ipa, shm_pa[id], info.shm_size, attr | PTE_S2_XN);
+        if (r) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+static int add_spi(struct vgic_spi_cfg *spis, unsigned *n, unsigned max, uint32_t intid)
+{
+    for (unsigned i = 0; i < *n; i++) {
+        if (spis[i].intid == intid) {
+            return 0; /* one SPI may serve several objects' notifications */
+        }
+    }
+    if (*n >= max) {
+        return -BH_ENOMEM;
+    }
+    spis[(*n)++] = (struct vgic_spi_cfg){ .intid = intid };
+    return 0;
+}
+
+int vm_ipc_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, unsigned max)
+{
+    struct ipc_obj_info info;
+    int r = 0;
+
+    for (unsigned id = 0; !r && ipc_sc && id < ipc_sc->chan_count; id++) {
+        if (!ipc_vm_object(ipc_sc, vm->id, id, &info)) {
+            continue;
+        }
+        if (info.intid) {
+            r = add_spi(spis, n, max, info.intid);
+        }
+        if (!r && info.rx_intid) {
+            r = add_spi(spis, n, max, info.rx_intid);
+        }
+        if (!r && info.tx_intid) {
+            r = add_spi(spis, n, max, info.tx_intid);
+        }
+    }
+    return r;
+}
+
+/* ------------------------------------------------------------------ effects on other VMs */
+
+static void raise_spi(unsigned vm_id, uint32_t intid)
+{
+    if (vm_id < vm_count && vms[vm_id].state == VM_RUNNING) {
+        struct vm *t = &vms[vm_id];
+        t->stats.irqs_injected++;
+        vm_kick_mask(t, vgic_inject(&t->vgic, 0, intid));
+    }
+}
+
+static void wake(const struct ipc_waiter *w)
+{
+    if (w && w->vm < vm_count && w->vcpu < vms[w->vm].nr_vcpus) {
+        arch_kick(vms[w->vm].vcpus[w->vcpu].pcpu);
+    }
+}
+
+static void apply_notify(const struct ipc_notify *n)
+{
+    for (unsigned i = 0; i < n->irq_count; i++) {
+        raise_spi(n->irqs[i].vm, n->irqs[i].intid);
+    }
+    for (unsigned i = 0; i < n->woken_count; i++) {
+        wake(n->woken[i]);
+    }
+}
+
+/* ------------------------------------------------------------------ waiting */
+
+static bool waiter_done(void *arg)
+{
+    struct vcpu *v = arg;
+    int result;
+
+    return ipc_waiter_done(&hyp_ipc, &v->waiter, &result);
+}
+
+static uint64_t deadline_of(uint64_t timeout_ns)
+{
+    uint64_t now = arch_now_ns();
+
+    if (timeout_ns == BH_TIMEOUT_NEVER || now + timeout_ns < now) {
+        return UINT64_MAX;
+    }
+    return now + timeout_ns;
+}
+
+/* r is IPC_BLOCKED: sleep until woken, timed out or the VM stops. Returns the final code. */
+static int block(struct vcpu *v, uint64_t deadline)
+{
+    int result = 0;
+
+    if (arch_vcpu_wait(v, deadline, waiter_done, v)) {
+        ipc_waiter_done(&hyp_ipc, &v->waiter, &result);
+        return result;
+    }
+    if (!ipc_cancel(&hyp_ipc, &v->waiter, &result)) {
+        return result; /* woken just before the timeout: the wake wins */
+    }
+    return -BH_ETIMEDOUT;
+}
+
+/* ------------------------------------------------------------------ hypercalls */
+
+static const char *op_name(uint32_t fid)
+{
+    switch (fid) {
+    case BH_HC_IPC_INFO: return "info";
+    case BH_HC_DOORBELL_RING: return "ring";
+    case BH_HC_SEM_WAIT: return "sem_wait";
+    case BH_HC_SEM_POST: return "sem_post";
+    case BH_HC_MUTEX_LOCK: return "lock";
+    case BH_HC_MUTEX_UNLOCK: return "unlock";
+    case BH_HC_MSGQ_SEND: return "send";
+    case BH_HC_MSGQ_RECV: return "recv";
+    default: return "?";
+    }
+}
+
+static const char *err_name(int r)
+{
+    switch (r) {
+    case -BH_ENOENT: return "noent";
+    case -BH_EPERM: return "denied";
+    case -BH_ERANGE: return "range";
+    default: return "inval";
+    }
+}
+
+/* Refusals are policy events; BUSY and TIMEOUT are normal operation. */
+static void note_result(struct vcpu *v, uint32_t fid, uint64_t id, int r)
+{
+    if (r >= 0 || r == -BH_EBUSY || r == -BH_ETIMEDOUT) {
+        return;
+    }
+    v->vm->stats.denials++;
+    vm_event(v->vm, "ipc_deny", "op=%s id=%llu err=%s", op_name(fid), (unsigned long long)id,
+             err_name(r));
+}
+
+static int call_info(struct vcpu *v, uint64_t id, int64_t *ret)
+{
+    struct ipc_obj_info info;
+
+    if (id >= CFG_MAX_CHANS || !ipc_vm_object(ipc_sc, v->vm->id, (unsigned)id, &info)) {
+        return -BH_ENOENT;
+    }
+    *ret = (int64_t)info.type | ((int64_t)info.rights << 8);
+    return 0;
+}
+
+static int call_ring(struct vcpu *v, unsigned id)
+{
+    unsigned target;
+    uint32_t intid;
+    int r = ipc_doorbell_ring(&hyp_ipc, v->vm->id, id, &target, &intid);
+
+    if (r == 0) {
+        raise_spi(target, intid);
+    }
+    return r;
+}
+
+static int call_sync(struct vcpu *v, uint32_t fid, unsigned id, uint64_t timeout)
+{
+    struct ipc_waiter *woken = NULL;
+    bool block_ok = timeout != 0;
+    int r;
+
+    v->waiter.prio = 0; /* VMs have no priority yet: FIFO among waiters */
+    switch (fid) {
+    case BH_HC_SEM_WAIT:
+        r = ipc_sem_wait(&hyp_ipc, &v->waiter, id, block_ok);
+        break;
+    case BH_HC_SEM_POST:
+        r = ipc_sem_post(&hyp_ipc, v->vm->id, id, &woken);
+        break;
+    case BH_HC_MUTEX_LOCK:
+        r = ipc_mutex_lock(&hyp_ipc, &v->waiter, id, block_ok);
+        break;
+    default:
+        r = ipc_mutex_unlock(&hyp_ipc, v->vm->id, v->idx, id, &woken);
+        break;
+    }
+    wake(woken);
+    return r == IPC_BLOCKED ? block(v, deadline_of(timeout)) : r;
+}
+
+static void *guest_buf(const struct vm *vm, uint64_t ipa)
+{
+    return (void *)(uintptr_t)(vm->mem_pa + (ipa - vm->mem_ipa));
+}
+
+static int call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a[4],
+                     int64_t *len_out)
+{
+    struct ipc_notify n;
+    size_t len = 0;
+    int r = ipc_guest_buf_check(v->vm->mem_ipa, v->vm->mem_size, a[1], a[2]);
+
+    if (r) {
+        return r;
+    }
+    memset(&n, 0, sizeof(n));
+    v->waiter.prio = 0;
+    if (fid == BH_HC_MSGQ_SEND) {
+        r = ipc_msgq_send(&hyp_ipc, &v->waiter, id, guest_buf(v->vm, a[1]), (size_t)a[2],
+                          a[3] != 0, &n);
+    } else {
+        r = ipc_msgq_recv(&hyp_ipc, &v->waiter, id, guest_buf(v->vm, a[1]), (size_t)a[2], &len,
+                          a[3] != 0, &n);
+    }
+    apply_notify(&n);
+    if (r == IPC_BLOCKED) {
+        r = block(v, deadline_of(a[3]));
+        len = v->waiter.msg_len;
+    }
+    *len_out = (int64_t)len;
+    return r;
+}
+
+bool vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4], int64_t *ret)
+{
+    uint64_t id = args[0];
+    int64_t len = 0;
+    int r;
+
+    if (fid < BH_HC_IPC_INFO || fid > BH_HC_MSGQ_RECV) {
+        return false;
+    }
+    if (!ipc_sc) {
+        r = -BH_ENOENT;
+    } else if (fid == BH_HC_IPC_INFO) {
+        r = call_info(v, id, ret);
+    } else if (id >= CFG_MAX_CHANS) {
+        r = -BH_ENOENT; /* forged: not even a possible object */
+    } else if (fid == BH_HC_DOORBELL_RING) {
+        r = call_ring(v, (unsigned)id);
+    } else if (fid == BH_HC_MSGQ_SEND || fid == BH_HC_MSGQ_RECV) {
+        r = call_msgq(v, fid, (unsigned)id, args, &len);
+    } else {
+        r = call_sync(v, fid, (unsigned)id, args[1]);
+    }
+    note_result(v, fid, id, r);
+    if (fid != BH_HC_IPC_INFO || r != 0) {
+        *ret = (r == 0 && fid == BH_HC_MSGQ_RECV) ? len : ipc_abi_result(r);
+    }
+    return true;
+}
+
+void vm_ipc_vm_reset(struct vm *vm)
+{
+    struct ipc_notify n;
+
+    if (!ipc_sc) {
+        return;
+    }
+    memset(&n, 0, sizeof(n));
+    ipc_vm_reset(&hyp_ipc, vm->id, &n);
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        ipc_waiter_init(&vm->vcpus[i].waiter, vm->id, i);
+    }
+    apply_notify(&n);
+}

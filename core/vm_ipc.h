@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor side of inter-VM communication: the channel objects of core/ipc.h wired to
+ * VMs (shared-memory mappings, virtual interrupts, guest device-tree entries) and to the
+ * hypercall ABI (include/bulkhead/abi.h), with vCPUs that sleep while they wait.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <core/config.h>
+#include <core/vgic.h>
+
+struct vm;
+struct vcpu;
+
+/* Build the engine from the validated scenario and allocate shared memory. Boot only. */
+int vm_ipc_init(const struct cfg_scenario *sc) BH_MUST_CHECK;
+
+/* Map vm's shared-memory windows in its stage 2 (read-only where its access is "ro"). */
+int vm_ipc_map(struct vm *vm) BH_MUST_CHECK;
+
+/* Append the virtual SPIs vm receives from channels (doorbells, queue notifications) to
+ * spis[*n..max); returns -BH_ENOMEM when they do not fit. */
+int vm_ipc_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, unsigned max)
+    BH_MUST_CHECK;
+
+/* The scenario the engine was built from (for the guest device tree), or NULL. */
+const struct cfg_scenario *vm_ipc_scenario(void);
+
+/*
+ * Handle hypercall fid from v with arguments x1..x4 in args; false if fid is not an IPC
+ * call. May sleep (the pCPU idles) when the call blocks; returns early when v's VM stops.
+ */
+bool vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4], int64_t *ret);
+
+/* v's VM stopped or restarts: release what it held, drop its waits (all its vCPUs parked). */
+void vm_ipc_vm_reset(struct vm *vm);
