@@ -53,6 +53,12 @@ struct vgic_hooks {
      * ISACTIVER, ICACTIVER, VM reset), to keep "virtual pending or active <=> physical active".
      */
     void (*hw_set_active)(void *ctx, unsigned vcpu, uint32_t pintid, bool active);
+    /*
+     * Level of the physical source of HW-linked interrupt pintid as seen from vcpu's pCPU
+     * (called there, at sync): a level interrupt whose line dropped before the guest
+     * acknowledged it stops being pending (IHI 0069 4.1.2). NULL: never resampled.
+     */
+    bool (*hw_line)(void *ctx, unsigned vcpu, uint32_t pintid);
     /* Needed with several vCPUs: an MMIO access, sync or maintenance made work for other
      * vCPUs (mask never contains the calling vCPU); send them a kick SGI. */
     void (*kick)(void *ctx, uint32_t vcpu_mask);
@@ -99,6 +105,8 @@ struct vgic_cpu {
     /* bit n: private INTID n may be pending or active outside the LRs (a superset, cleared
      * lazily by the flush), so the flush looks at those only. */
     uint32_t maybe_priv;
+    /* Bumped by every sync of this vCPU's LRs: a reader of state held in them waits for it. */
+    volatile uint32_t sync_gen;
     bool sleeping;                      /* GICR_WAKER.ProcessorSleep */
 };
 

@@ -12,6 +12,7 @@
  */
 #include <core/vgic_priv.h>
 
+#include <arch/cpu.h>
 #include <arch/vgic_hw.h>
 
 /* ------------------------------------------------------------------ encoding */
@@ -352,11 +353,37 @@ static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
 
 /* ------------------------------------------------------------------ public entry points */
 
+/*
+ * A HW-linked interrupt still only pending in LR i (not acknowledged): EL2 holds the physical
+ * one active, so the physical GIC cannot withdraw it when its line drops (the guest masked its
+ * timer, the device cleared its request). Resample the source; if low, the interrupt is no
+ * longer pending: clear it and complete the physical one (as KVM folds mapped level IRQs).
+ */
+static void vgic_lr_resample_hw(struct vgic_vm *d, unsigned vcpu, unsigned i, uint32_t *kick)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+    struct vgic_irq *irq = c->lr_irq[i];
+    uint64_t v = c->lr_shadow[i];
+
+    if (!(v & ICH_LR_HW) || (v & ICH_LR_STATE) != ICH_LR_PENDING || !d->hooks.hw_line ||
+        d->hooks.hw_line(d->hooks.ctx, vcpu, irq->pintid)) {
+        return;
+    }
+    irq->lr_pending = false;
+    irq->pending_latch = false;
+    vgic_lr_release(d, vcpu, i);
+    if (d->hooks.hw_set_active) {
+        d->hooks.hw_set_active(d->hooks.ctx, vcpu, irq->pintid, false);
+    }
+    *kick |= vgic_irq_kick(d, irq) & ~(uint32_t)BIT(vcpu);
+}
+
 static void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
     uint32_t used = c->lr_used, elrsr;
 
+    c->sync_gen++;
     if (!used) {
         return;
     }
@@ -366,6 +393,9 @@ static void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
         /* ELRSR says "empty": the state is invalid without reading the LR. */
         uint64_t now = (elrsr & BIT(i)) ? c->lr_shadow[i] & ~ICH_LR_STATE : arch_vgic_read_lr(i);
         vgic_lr_fold(d, vcpu, i, now, kick);
+        if (c->lr_used & BIT(i)) {
+            vgic_lr_resample_hw(d, vcpu, i, kick);
+        }
     }
 }
 
@@ -382,6 +412,7 @@ void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
     d->dirty |= (uint32_t)BIT(vcpu);
     vgic_sync_locked(d, vcpu, &kick);
     spin_unlock(&d->lock);
+    arch_wake_all(); /* a remote reader may wait for this sync (vgic_mmio_access) */
     vgic_kick(d, kick);
 }
 

@@ -13,6 +13,8 @@
 #include <bulkhead/errno.h>
 #include <core/vgic_priv.h>
 
+#include <arch/cpu.h>
+
 /* ------------------------------------------------------------------ per-INTID fields */
 
 static uint64_t vgic_get_group(const struct vgic_irq *irq)
@@ -319,8 +321,50 @@ static bool vgic_access_ok(const struct vgic_reg *r, uint32_t off, unsigned size
            (r == &vgic_reserved || off - r->off + size <= r->len);
 }
 
+/*
+ * A read of pending/active state that other vCPUs hold in their list registers: the guests
+ * may have acknowledged or completed those interrupts without an exit, so kick the holders
+ * and wait (bounded: WFE with the EL2 event stream) until each has synced, then read again.
+ * Registers must read the current state (IHI 0069 12.9); KVM halts the guest for the same.
+ */
+#define VGIC_REMOTE_SYNC_NS 2000000u
+
+static void vgic_wait_remote_sync(struct vgic_vm *d, uint32_t mask)
+{
+    uint32_t gen[VGIC_MAX_VCPUS];
+    uint64_t deadline = arch_now_ns() + VGIC_REMOTE_SYNC_NS;
+
+    for (unsigned v = 0; v < d->nr_vcpus; v++) {
+        gen[v] = d->cpu[v].sync_gen;
+    }
+    vgic_kick(d, mask);
+    for (unsigned v = 0; v < d->nr_vcpus; v++) {
+        while ((mask & BIT(v)) && d->cpu[v].sync_gen == gen[v] && arch_now_ns() < deadline) {
+            arch_wait_event();
+        }
+    }
+}
+
+static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table *t,
+                                 unsigned vcpu, unsigned rd, uint32_t off, unsigned size,
+                                 bool write, uint64_t *val, uint32_t *remote);
+
 int vgic_mmio_access(struct vgic_vm *d, const struct vgic_reg_table *t, unsigned vcpu,
                      unsigned rd, uint32_t off, unsigned size, bool write, uint64_t *val)
+{
+    uint32_t remote = 0;
+    int ret = vgic_mmio_access_once(d, t, vcpu, rd, off, size, write, val, &remote);
+
+    if (ret == 0 && !write && remote) {
+        vgic_wait_remote_sync(d, remote);
+        ret = vgic_mmio_access_once(d, t, vcpu, rd, off, size, write, val, &remote);
+    }
+    return ret;
+}
+
+static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table *t,
+                                 unsigned vcpu, unsigned rd, uint32_t off, unsigned size,
+                                 bool write, uint64_t *val, uint32_t *remote)
 {
     const struct vgic_reg *r = vgic_reg_find(t, off);
     struct vgic_access a = { .d = d, .vcpu = vcpu, .rd = rd, .write = write };
@@ -350,6 +394,10 @@ int vgic_mmio_access(struct vgic_vm *d, const struct vgic_reg_table *t, unsigned
     }
 out_unlock:
     spin_unlock(&d->lock);
-    vgic_kick(d, a.kick & ~(uint32_t)BIT(vcpu));
+    if (write) {
+        vgic_kick(d, a.kick & ~(uint32_t)BIT(vcpu));
+    } else {
+        *remote = a.kick & ~(uint32_t)BIT(vcpu); /* holders of state this read reports */
+    }
     return ret;
 }

@@ -212,6 +212,13 @@ static void vgic_hw_active_hook(void *ctx, unsigned vcpu, uint32_t pintid, bool 
     }
 }
 
+static bool vgic_hw_line_hook(void *ctx, unsigned vcpu, uint32_t pintid)
+{
+    struct vm *vm = ctx;
+
+    return vcpu < vm->nr_vcpus ? arch_irq_line(pintid, vm->vcpus[vcpu].pcpu) : true;
+}
+
 static void vgic_kick_hook(void *ctx, uint32_t mask)
 {
     vm_kick_mask(ctx, mask);
@@ -246,6 +253,7 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     vc.hooks.hw_route = vgic_hw_route_hook;
     vc.hooks.hw_set_active = vgic_hw_active_hook;
     vc.hooks.kick = vgic_kick_hook;
+    vc.hooks.hw_line = vgic_hw_line_hook;
     if (vgic_vm_init(&vm->vgic, &vc) != 0) {
         return refuse(vm, "cannot set up the virtual GIC", NULL);
     }

@@ -164,6 +164,16 @@ void gicv3_set_active(uint32_t intid, unsigned cpu, bool active)
     }
 }
 
+#define GICD_ISPENDR 0x0200
+
+bool gicv3_is_pending(uint32_t intid)
+{
+    if (intid < GIC_NR_LOCAL) {
+        return true; /* only SPIs are asked about */
+    }
+    return r32(gicd_base + GICD_ISPENDR + (intid / 32) * 4) & (UINT32_C(1) << (intid % 32));
+}
+
 void gicv3_set_priority(uint32_t intid, uint8_t prio)
 {
     if (intid < GIC_NR_LOCAL) {

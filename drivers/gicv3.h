@@ -22,6 +22,8 @@ void gicv3_set_priority(uint32_t intid, uint8_t prio);
 /* Set / clear the active state of intid; for SGIs and PPIs in physical CPU cpu's
  * redistributor. */
 void gicv3_set_active(uint32_t intid, unsigned cpu, bool active);
+/* Whether SPI intid is pending at the distributor (for a level SPI: its line is high). */
+bool gicv3_is_pending(uint32_t intid);
 /* Route an SPI to the CPU with this MPIDR. */
 void gicv3_route_spi(uint32_t intid, uint64_t mpidr);
 /* Send SGI intid to the CPU with this MPIDR. */

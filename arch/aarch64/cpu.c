@@ -86,7 +86,9 @@ static void cpu_hyp_setup(void)
     sysreg_write(hcr_el2, HCR_GUEST);
     sysreg_write(vtcr_el2, VTCR_VALUE);
     /* Guests read the physical counter, never program the physical timer (it traps). */
-    sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+    /* The event stream (EVNTEN, every 2^(EVNTI+1) counter ticks: ~33 us at 62.5 MHz) bounds
+     * every WFE at EL2, so waits with a deadline always re-check it. */
+    sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EVNTEN | FIELD_PREP(CNTHCTL_EVNTI, 10));
     sysreg_write(cntvoff_el2, 0);
     sysreg_write(mdcr_el2, MDCR_TPM | MDCR_TPMCR | pmu_mdcr_bits());
     pmu_init_cpu();
@@ -268,6 +270,8 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         }
         wfi();
         irq_poll(v);
+        /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
+        vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
     sysreg_write(cnthp_ctl_el2, 0);
     return ok;
@@ -283,6 +287,23 @@ void arch_irq_route(uint32_t intid, unsigned cpu)
     if (cpu < pcpu_count) {
         gicv3_route_spi(intid, pcpus[cpu].mpidr);
     }
+}
+
+/* CNTV_CTL_EL0 (ARM DDI 0487 D11.2.4): the timer asserts its output when enabled, the
+ * condition is met (ISTATUS) and it is not masked. */
+#define CNTV_CTL_ENABLE  BIT(0)
+#define CNTV_CTL_IMASK   BIT(1)
+#define CNTV_CTL_ISTATUS BIT(2)
+
+bool arch_irq_line(uint32_t intid, unsigned cpu)
+{
+    (void)cpu;
+    if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_VIRT]) {
+        uint64_t ctl = sysreg_read(cntv_ctl_el0);
+        return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS | CNTV_CTL_IMASK)) ==
+               (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+    }
+    return gicv3_is_pending(intid);
 }
 
 void arch_irq_set_active(uint32_t intid, unsigned cpu, bool active)

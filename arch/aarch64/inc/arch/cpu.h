@@ -65,7 +65,15 @@ void arch_irq_set_owner(uint32_t intid, unsigned vm_id);
 /* Physical interrupt control for pass-through interrupts. */
 void arch_irq_enable(uint32_t intid, bool enable);
 void arch_irq_route(uint32_t intid, unsigned cpu);
+/* Whether the source of physical interrupt intid still asserts it (the virtual timer output
+ * of this CPU, or a level SPI's input as the GIC sees it). Called on cpu itself. */
+bool arch_irq_line(uint32_t intid, unsigned cpu);
 /* Set or clear the physical active state of intid (a PPI: in cpu's redistributor). */
 void arch_irq_set_active(uint32_t intid, unsigned cpu, bool active);
 /* Benchmark builds: this CPU's cycle counter (== instructions under QEMU -icount), else 0. */
 uint64_t arch_bench_cycles(void);
+/* Wait for an event (WFE): a SEV, or the EL2 event stream's next tick (bounded). */
+static inline void arch_wait_event(void)
+{
+    __asm__ volatile("wfe" ::: "memory");
+}
