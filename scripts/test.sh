@@ -18,5 +18,6 @@ suite linux-guest make -s linux-guest
 suite unit make -s unit
 suite config-checks tests/configs/run.sh
 suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
+suite bench-budget make -s bench-check
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
