@@ -327,7 +327,7 @@ static bool vgic_access_ok(const struct vgic_reg *r, uint32_t off, unsigned size
  * and wait (bounded: WFE with the EL2 event stream) until each has synced, then read again.
  * Registers must read the current state (IHI 0069 12.9); KVM halts the guest for the same.
  */
-#define VGIC_REMOTE_SYNC_NS 2000000u
+#define VGIC_REMOTE_SYNC_NS 100000000u /* generous: TCG vCPU threads of a loaded host */
 
 static void vgic_wait_remote_sync(struct vgic_vm *d, uint32_t mask)
 {
