@@ -209,8 +209,24 @@ uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
  * pending-only ones if needed); sets ICH_HCR_EL2.En, and UIE when interrupts are left waiting.
  * vgic_maintenance: the maintenance PPI (25) fired on this pCPU: sync + flush.
  */
-void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu);
-void vgic_flush_lrs(struct vgic_vm *d, unsigned vcpu);
+void vgic_sync_lrs_slow(struct vgic_vm *d, unsigned vcpu);
+void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu);
+
+/* The common case on every exit and entry is "nothing to do": decide that inline. */
+static inline void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
+{
+    if (vcpu < d->nr_vcpus && d->cpu[vcpu].lr_used) {
+        vgic_sync_lrs_slow(d, vcpu);
+    }
+}
+
+static inline void vgic_flush_lrs(struct vgic_vm *d, unsigned vcpu)
+{
+    if (vcpu < d->nr_vcpus &&
+        (__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & ((uint32_t)1 << vcpu))) {
+        vgic_flush_lrs_slow(d, vcpu);
+    }
+}
 void vgic_maintenance(struct vgic_vm *d, unsigned vcpu);
 
 /*

@@ -399,7 +399,7 @@ static void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
     }
 }
 
-void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
+void vgic_sync_lrs_slow(struct vgic_vm *d, unsigned vcpu)
 {
     uint32_t kick = 0;
 
@@ -416,7 +416,7 @@ void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
     vgic_kick(d, kick);
 }
 
-void vgic_flush_lrs(struct vgic_vm *d, unsigned vcpu)
+void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
 {
     uint32_t kick = 0;
 

@@ -135,12 +135,17 @@ static void apply_notify(const struct ipc_notify *n)
 
 /* ------------------------------------------------------------------ waiting */
 
+/* The wait condition; ipc_waiter_done hands the outcome over exactly once, so keep it. */
+struct wait_ctx {
+    struct vcpu *v;
+    int result;
+};
+
 static bool waiter_done(void *arg)
 {
-    struct vcpu *v = arg;
-    int result;
+    struct wait_ctx *c = arg;
 
-    return ipc_waiter_done(&hyp_ipc, &v->waiter, &result);
+    return ipc_waiter_done(&hyp_ipc, &c->v->waiter, &c->result);
 }
 
 static uint64_t deadline_of(uint64_t timeout_ns)
@@ -156,14 +161,13 @@ static uint64_t deadline_of(uint64_t timeout_ns)
 /* r is IPC_BLOCKED: sleep until woken, timed out or the VM stops. Returns the final code. */
 static int block(struct vcpu *v, uint64_t deadline)
 {
-    int result = 0;
+    struct wait_ctx c = { .v = v, .result = 0 };
 
-    if (arch_vcpu_wait(v, deadline, waiter_done, v)) {
-        ipc_waiter_done(&hyp_ipc, &v->waiter, &result);
-        return result;
+    if (arch_vcpu_wait(v, deadline, waiter_done, &c)) {
+        return c.result;
     }
-    if (!ipc_cancel(&hyp_ipc, &v->waiter, &result)) {
-        return result; /* woken just before the timeout: the wake wins */
+    if (!ipc_cancel(&hyp_ipc, &v->waiter, &c.result)) {
+        return c.result; /* woken just before the timeout: the wake wins */
     }
     return -BH_ETIMEDOUT;
 }

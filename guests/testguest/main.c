@@ -36,6 +36,7 @@ static const struct mode modes[] = {
     { "reset", mode_reset, NULL },
     { "passthrough", tests_passthrough, NULL },
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
+    { "ipc", tests_ipc, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

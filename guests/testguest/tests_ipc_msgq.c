@@ -265,8 +265,8 @@ void ipc_role_consumer(void)
     uint64_t ms = ipc_ticks_to_ms(timer_now() - t0);
     report(n == count && errors == 0,
            "msgq: received %lu of %lu messages in order, each exactly once, contents intact "
-           "(errors=%u, last result %ld %s) in %lu ms",
-           n, count, errors, r, ipc_err_name(r), ms);
+           "(errors=%u, last result %ld) in %lu ms",
+           n, count, errors, r, ms);
     if (st.stuck) {
         report(false, "msgq: no rx interrupt %u within %u ms on an empty queue", q.rx_intid,
                IRQ_WAIT_MS);

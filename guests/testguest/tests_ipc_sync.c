@@ -3,8 +3,9 @@
  * Synchronisation objects across VMs (docs/ABI.md "Inter-VM communication"), scenario
  * tests/scenarios/i-sync.dts:
  *   sync-a  semaphore try-wait and timed wait (CNTVCT-measured timeout), post beyond max;
- *           starts b and c, answers b's doorbells, increments the shared counter, waits for
- *           b and c on a semaphore and checks the counter is exact; then waits three times
+ *           starts b and c, answers b's doorbells, lets b and c count ('go') and increments
+ *           the shared counter with them, waits for b and c on a semaphore ('done') and
+ *           checks the counter is exact; then waits three times
  *           for the robust-mutex VM: twice it must get OWNER_DIED, the third time 0;
  *   sync-b  rings a and counts a's answering doorbells (exactly N), increments the counter;
  *   sync-c  rings a doorbell it is not in `from` of (DENIED), increments the counter;
@@ -22,7 +23,7 @@
 #define DEF_INCREMENTS   20000
 #define DEF_ROUNDS       200    /* doorbell round trips */
 #define COUNTER_VMS      3
-#define DB_WAIT_MS       2000
+#define DB_WAIT_MS       5000
 #define DB_SETTLE_MS     50     /* a duplicate doorbell interrupt would have come by then */
 #define SEM_WAIT_NS      (30000 * IPC_NS_PER_MS)
 #define ROBUST_WAIT_NS   (120000 * IPC_NS_PER_MS) /* "rgo" comes after a's counter phase */
@@ -31,7 +32,7 @@
 #define SEM_SLACK_MS     2000   /* loaded host: a late wake-up is not the point here */
 #define ROBUST_ROUNDS    3      /* crash, SYSTEM_RESET, clean unlock */
 #define ROBUST_HOLD_MS   100    /* the robust VM holds the lock this long after "rgo" */
-#define BOOT_MAGIC       0x524f4230U /* "ROB0": the low byte counts boots */
+#define BOOT_MAGIC       0x524f4200U /* "ROB" and, in the low byte, the boot count */
 #define BOOT_MAGIC_MASK  0xffffff00U
 #define BOOT_COUNT_MASK  0xffU
 #define CRASH_OFFSET     (16 * 0x100000UL) /* 16 MiB past the end of RAM */
@@ -150,11 +151,12 @@ static void robust_wait(const struct ipc_obj *rlock, const struct ipc_obj *rheld
 
 void ipc_role_sync_a(void)
 {
-    struct ipc_obj shm, lock, start, done, idle, ping, pong, rlock, rheld, rgo;
+    struct ipc_obj shm, lock, start, go, done, idle, ping, pong, rlock, rheld, rgo;
 
     need_checked("shm", &shm, IPC_SHMEM);
     need_checked("lock", &lock, IPC_MUTEX);
     need_checked("start", &start, IPC_SEM);
+    need_checked("go", &go, IPC_SEM);
     need_checked("done", &done, IPC_SEM);
     need_checked("idle", &idle, IPC_SEM);
     need_checked("ping", &ping, IPC_DOORBELL);
@@ -176,6 +178,9 @@ void ipc_role_sync_a(void)
         ipc_expect(ipc_sem_post(start.id), BH_OK, "sync: post 'start'");
     }
     doorbell_answer(&ping, &pong);
+    for (int i = 0; i < COUNTER_VMS - 1; i++) {
+        ipc_expect(ipc_sem_post(go.id), BH_OK, "sync: post 'go'");
+    }
     count_up(&shm, &lock);
     for (int i = 0; i < COUNTER_VMS - 1; i++) {
         ipc_expect(ipc_sem_wait(done.id, SEM_WAIT_NS), BH_OK, "sync: wait 'done'");
@@ -194,13 +199,14 @@ void ipc_role_sync_a(void)
 
 void ipc_role_sync_b(void)
 {
-    struct ipc_obj shm, lock, start, done, ping, pong;
+    struct ipc_obj shm, lock, start, go, done, ping, pong;
     uint64_t rounds = bootarg_get_u64("tg.ipc_rounds", DEF_ROUNDS), i;
     int64_t r = BH_OK;
 
     need_checked("shm", &shm, IPC_SHMEM);
     need_checked("lock", &lock, IPC_MUTEX);
     need_checked("start", &start, IPC_SEM);
+    need_checked("go", &go, IPC_SEM);
     need_checked("done", &done, IPC_SEM);
     need_checked("ping", &ping, IPC_DOORBELL);
     need_checked("pong", &pong, IPC_DOORBELL);
@@ -218,6 +224,7 @@ void ipc_role_sync_b(void)
            "doorbell: rang '%s' %lu times (last %ld), '%s' interrupt %u taken %u times",
            ping.name, i, r, pong.name, pong.intid, ipc_irq_count(pong.intid));
 
+    ipc_expect(ipc_sem_wait(go.id, SEM_WAIT_NS), BH_OK, "sync: wait 'go'");
     count_up(&shm, &lock);
     ipc_expect(ipc_sem_post(done.id), BH_OK, "sync: post 'done'");
     report(!ipc_irq_unexpected(), "sync: no unexpected interrupts (%u)", ipc_irq_unexpected());
@@ -226,18 +233,20 @@ void ipc_role_sync_b(void)
 
 void ipc_role_sync_c(void)
 {
-    struct ipc_obj shm, lock, start, done, none;
+    struct ipc_obj shm, lock, start, go, done, none;
     uint64_t foreign = bootarg_get_u64("tg.ipc_foreign", UINT32_MAX);
 
     need_checked("shm", &shm, IPC_SHMEM);
     need_checked("lock", &lock, IPC_MUTEX);
     need_checked("start", &start, IPC_SEM);
+    need_checked("go", &go, IPC_SEM);
     need_checked("done", &done, IPC_SEM);
     report(!ipc_dt_find("ping", &none), "sync: doorbell 'ping' (not ours) is not in our DT");
     ipc_expect(ipc_sem_wait(start.id, SEM_WAIT_NS), BH_OK, "sync: wait 'start'");
 
     ipc_expect(ipc_ring(foreign), BH_E_DENIED, "doorbell: ring 'ping' (id from tg.ipc_foreign) "
                "without being in its `from`");
+    ipc_expect(ipc_sem_wait(go.id, SEM_WAIT_NS), BH_OK, "sync: wait 'go'");
     count_up(&shm, &lock);
     ipc_expect(ipc_sem_post(done.id), BH_OK, "sync: post 'done'");
     tg_finish();
