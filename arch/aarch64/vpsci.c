@@ -195,14 +195,17 @@ void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc)
     int64_t ret = PSCI_RET_NOT_SUPPORTED;
     bool known;
 
-    if (fid == SMCCC_VERSION) {
+    /* Dispatch on the owning entity first: Bulkhead's own calls are the hot ones. */
+    if (((fid >> BH_SMCCC_OEN_SHIFT) & BH_SMCCC_OEN_MASK) == BH_SMCCC_OEN_VENDOR_HYP) {
+        known = bh_call(v, f, fid, &ret);
+    } else if (fid == SMCCC_VERSION) {
         ret = SMCCC_VERSION_1_1;
         known = true;
     } else if (fid == SMCCC_ARCH_FEATURES) {
         ret = (uint32_t)f->x[1] == SMCCC_VERSION ? 0 : PSCI_RET_NOT_SUPPORTED;
         known = true;
     } else {
-        known = psci_call(v, f, fid, &ret) || bh_call(v, f, fid, &ret);
+        known = psci_call(v, f, fid, &ret);
     }
     if (!known) {
         v->vm->stats.denials++;

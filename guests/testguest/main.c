@@ -37,6 +37,7 @@ static const struct mode modes[] = {
     { "passthrough", tests_passthrough, NULL },
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
     { "ipc", tests_ipc, NULL },
+    { "rpc", tests_rpc, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -35,3 +35,6 @@ void tests_gicconf_secondary(void);
 
 /* tg.mode=ipc: inter-VM communication; the role comes from tg.ipc= (tests_ipc.h). */
 void tests_ipc(void) __noreturn;
+
+/* tg.mode=rpc: the guest RPC library over two message queues; tg.rpc=server|client. */
+void tests_rpc(void) __noreturn;
