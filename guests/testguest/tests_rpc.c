@@ -2,14 +2,16 @@
 /*
  * tg.mode=rpc: the guest RPC library (guests/lib/rpc) between two VMs over two hypervisor
  * message queues, request (client -> server) and response (server -> client), found by name
- * under /bulkhead-ipc. tg.rpc=server offers add, echo, fail (-42), sleep and stop; tg.rpc=client
- * makes tg.rpc_calls checked calls, then checks error propagation, an unknown method, a
- * payload too large, a malformed message and a timeout whose late answer the next call must
- * drop (tests/scenarios/j-rpc.dts).
+ * under /bulkhead-ipc. tg.rpc=server offers the test service of rpc_testsvc.h (add, echo,
+ * fail, sleep, stop; the RTOS's rt.app=rpcserver offers the same); tg.rpc=client makes
+ * tg.rpc_calls checked calls, then checks error propagation, an unknown method, a payload too
+ * large, a malformed message and a timeout whose late answer the next call must drop
+ * (tests/scenarios/j-rpc.dts, j-rpc-rtos.dts).
  */
 #include <string.h>
 
 #include "../lib/rpc/rpc.h"
+#include "../lib/rpc/rpc_testsvc.h"
 #include "../lib/rpc/transport_hvc.h"
 #include "bootargs.h"
 #include "ipc.h"
@@ -17,15 +19,15 @@
 #include "tests.h"
 #include "timer.h"
 
-#define M_ADD   1
-#define M_ECHO  2
-#define M_FAIL  3
-#define M_SLEEP 4
-#define M_STOP  5
-#define M_NONE  0x7777 /* offered by nobody */
+#define M_ADD   RPC_TESTSVC_ADD
+#define M_ECHO  RPC_TESTSVC_ECHO
+#define M_FAIL  RPC_TESTSVC_FAIL
+#define M_SLEEP RPC_TESTSVC_SLEEP
+#define M_STOP  RPC_TESTSVC_STOP
+#define M_NONE  RPC_TESTSVC_NONE
 
-#define FAIL_STATUS   (-42)
-#define FAIL_TEXT     "deliberate failure"
+#define FAIL_STATUS   RPC_TESTSVC_FAIL_STATUS
+#define FAIL_TEXT     RPC_TESTSVC_FAIL_TEXT
 #define NAME_MAX      32
 #define MSG_SIZE_MAX  4096 /* the largest msg-size a scenario may give (docs/CONFIG.md) */
 #define NS_PER_MS     1000000ULL
@@ -46,7 +48,8 @@ static struct rpc_transport transport;
 /* Look up both queues (names from tg.rpc_req / tg.rpc_resp) and check our rights on them. */
 static void setup(bool server)
 {
-    char req_name[NAME_MAX] = "rpc_req", resp_name[NAME_MAX] = "rpc_resp";
+    char req_name[NAME_MAX] = RPC_TESTSVC_REQ_QUEUE;
+    char resp_name[NAME_MAX] = RPC_TESTSVC_RESP_QUEUE;
     struct ipc_obj req, resp;
 
     bootarg_get("tg.rpc_req", req_name, sizeof(req_name));

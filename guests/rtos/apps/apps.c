@@ -13,6 +13,7 @@
 static const struct rt_app apps[] = {
     { "demo", app_demo_main },
     { "selftest", app_selftest_main },
+    { "rpcserver", app_rpcserver_main },
 };
 
 const struct rt_app *app_find(const char *name)

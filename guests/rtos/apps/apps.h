@@ -20,6 +20,9 @@ void app_demo_main(void *arg);
 /* Kernel self-test: RT PASS/FAIL lines and a summary. */
 void app_selftest_main(void *arg);
 
+/* The RPC test service over hypervisor queues beside a 1 ms periodic task (rpcserver.c). */
+void app_rpcserver_main(void *arg);
+
 /* The application called name, or NULL. */
 const struct rt_app *app_find(const char *name);
 

@@ -1,16 +1,278 @@
 // SPDX-License-Identifier: MIT
 /*
- * Placeholder for the hypervisor IPC ABI (<rt/ipc.h>): Bulkhead does not offer inter-VM
- * channels yet, so every call reports RT_ENOTSUP without touching anything. When the ABI
- * lands, these become HVC calls (SMCCC vendor-hypervisor service range) plus doorbell
- * interrupts wired through irq_register().
+ * Hypervisor IPC (<rt/ipc.h>, docs/ABI.md "Inter-VM communication"): the objects listed under
+ * /bulkhead-ipc, read once at boot, and message queues on BH_HC_MSGQ_SEND / BH_HC_MSGQ_RECV.
+ * A hypercall that blocks parks the whole vCPU in the hypervisor, so the RTOS only ever calls
+ * with timeout 0 and does the waiting itself: the task sleeps on a semaphore that the queue's
+ * rx/tx interrupt posts (IRQ-driven when the scenario gives the interrupt) or for IPC_POLL_US
+ * at a time, and tries again. Other tasks run meanwhile. The remaining objects (shared
+ * memory, doorbells, semaphores, mutexes) are still placeholders that return RT_ENOTSUP.
  */
-#include <rt/ipc.h>
+#include <libfdt.h>
+#include <string.h>
+
+#include <bulkhead/abi.h>
+#include <rt/irq.h>
+#include <rt/sync.h>
+#include <rt/task.h>
+#include <rt/time.h>
+
+#include "ipc_priv.h"
+
+#define IPC_NODE_PATH   "/bulkhead-ipc"
+#define IPC_OBJ_MAX     32 /* CFG_MAX_CHANS: at most 32 objects per scenario */
+#define IPC_CELLS       2  /* #address-cells = #size-cells = 2 under /bulkhead-ipc */
+#define DT_IRQ_CELLS    3  /* GIC specifier: type, number, flags */
+#define DT_IRQ_SPI      0
+#define DT_CELL_BITS    32
+#define GIC_SPI_BASE    32
+#define IPC_SEM_MAX     1  /* an interrupt means "look again", however often it came */
+
+/* One object, with the wake-up semaphores of a queue's interrupts. */
+struct ipc_slot {
+    struct ipc_obj_info info;
+    struct rt_sem wake[2]; /* [0] tx: became non-full, [1] rx: became non-empty */
+    bool bound[2];         /* its interrupt handler is registered */
+};
+
+static struct ipc_slot slots[IPC_OBJ_MAX];
+static uint32_t slot_count;
+static bool ipc_present;
+
+static int64_t hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    register uint64_t x0 __asm__("x0") = fid;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    register uint64_t x4 __asm__("x4") = a4;
+
+    __asm__ volatile("hvc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
+                     :
+                     : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+                       "x16", "x17", "memory");
+    return (int64_t)x0;
+}
+
+/* ------------------------------------------------------------------ device tree (boot) */
+
+static const struct {
+    const char *compat;
+    enum ipc_type type;
+} ipc_compats[] = {
+    { "bulkhead,shmem", IPC_TYPE_SHMEM },    { "bulkhead,doorbell", IPC_TYPE_DOORBELL },
+    { "bulkhead,semaphore", IPC_TYPE_SEM },  { "bulkhead,mutex", IPC_TYPE_MUTEX },
+    { "bulkhead,msgq", IPC_TYPE_MSGQ },
+};
+
+static uint32_t prop_u32(const void *fdt, int node, const char *name)
+{
+    int len = 0;
+    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+    return p && len == (int)sizeof(*p) ? fdt32_to_cpu(*p) : 0;
+}
+
+static uint64_t cells(const fdt32_t *c)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < IPC_CELLS; i++) {
+        v = (v << DT_CELL_BITS) | fdt32_to_cpu(c[i]);
+    }
+    return v;
+}
+
+/* INTID of the "interrupts" entry called name (interrupt-names), 0 if there is none. */
+static uint32_t named_irq(const void *fdt, int node, const char *name)
+{
+    int len = 0, index = name ? fdt_stringlist_search(fdt, node, "interrupt-names", name) : 0;
+    const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+
+    if (!irq || index < 0 || len < (index + 1) * DT_IRQ_CELLS * (int)sizeof(fdt32_t)) {
+        return 0;
+    }
+    irq += index * DT_IRQ_CELLS;
+    return fdt32_to_cpu(irq[0]) == DT_IRQ_SPI ? GIC_SPI_BASE + fdt32_to_cpu(irq[1]) : 0;
+}
+
+static void parse_obj(const void *fdt, int node, struct ipc_obj_info *o)
+{
+    int len = 0;
+    const char *name = fdt_get_name(fdt, node, NULL);
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+    memset(o, 0, sizeof(*o));
+    if (name) {
+        memcpy(o->name, name, strnlen(name, sizeof(o->name) - 1)); /* zeroed: terminated */
+    }
+    o->id = prop_u32(fdt, node, "bulkhead,id");
+    o->rights = prop_u32(fdt, node, "bulkhead,rights");
+    o->type = IPC_TYPE_UNKNOWN;
+    for (size_t i = 0; i < RT_ARRAY_SIZE(ipc_compats); i++) {
+        if (fdt_node_check_compatible(fdt, node, ipc_compats[i].compat) == 0) {
+            o->type = ipc_compats[i].type;
+        }
+    }
+    if (o->type == IPC_TYPE_SHMEM && reg && len == 2 * IPC_CELLS * (int)sizeof(fdt32_t)) {
+        o->shm_ipa = cells(reg);
+        o->shm_size = cells(reg + IPC_CELLS);
+    }
+    o->intid = o->type == IPC_TYPE_DOORBELL ? named_irq(fdt, node, NULL) : 0;
+    if (o->type == IPC_TYPE_MSGQ) {
+        o->rx_intid = named_irq(fdt, node, "rx");
+        o->tx_intid = named_irq(fdt, node, "tx");
+    }
+    o->depth = prop_u32(fdt, node, "bulkhead,depth");
+    o->msg_size = prop_u32(fdt, node, "bulkhead,msg-size");
+    o->sem_max = prop_u32(fdt, node, "bulkhead,max");
+}
+
+void ipc_boot_scan(const void *fdt)
+{
+    int parent = fdt ? fdt_path_offset(fdt, IPC_NODE_PATH) : -1;
+    int node;
+
+    if (parent < 0) {
+        return;
+    }
+    ipc_present = true;
+    fdt_for_each_subnode(node, fdt, parent) {
+        if (slot_count < IPC_OBJ_MAX) {
+            parse_obj(fdt, node, &slots[slot_count++].info);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ lookup */
 
 int ipc_init(void)
 {
-    return RT_ENOTSUP;
+    return ipc_present ? RT_OK : RT_ENOTSUP;
 }
+
+int ipc_find(const char *name, struct ipc_obj_info *info)
+{
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    for (uint32_t i = 0; i < slot_count; i++) {
+        if (name && !strncmp(slots[i].info.name, name, IPC_NAME_MAX)) {
+            *info = slots[i].info;
+            return RT_OK;
+        }
+    }
+    return RT_EINVAL;
+}
+
+static struct ipc_slot *slot_by_id(uint32_t id)
+{
+    for (uint32_t i = 0; i < slot_count; i++) {
+        if (slots[i].info.id == id) {
+            return &slots[i];
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ message queues */
+
+/* Kernel context: wake whoever waits for the queue behind this interrupt. */
+static void ipc_irq(uint32_t intid)
+{
+    for (uint32_t i = 0; i < slot_count; i++) {
+        struct ipc_slot *s = &slots[i];
+        for (int rx = 0; rx < 2; rx++) {
+            uint32_t want = rx ? s->info.rx_intid : s->info.tx_intid;
+            if (s->bound[rx] && want == intid) {
+                (void)rt_sem_post(&s->wake[rx]); /* at its maximum: already signalled */
+            }
+        }
+    }
+}
+
+/* Register the queue's rx (or tx) interrupt once; false if it has none (then we poll). */
+static bool bind_irq(struct ipc_slot *s, bool rx)
+{
+    uint32_t intid = rx ? s->info.rx_intid : s->info.tx_intid;
+
+    if (!s->bound[rx] && intid) {
+        rt_sem_init(&s->wake[rx], 0, IPC_SEM_MAX);
+        s->bound[rx] = true; /* before the handler can run */
+        if (irq_register(intid, ipc_irq) != RT_OK) {
+            s->bound[rx] = false;
+        }
+    }
+    return s->bound[rx];
+}
+
+int64_t ipc_msgq_xfer(bool send, uint32_t id, void *buf, size_t len, uint64_t timeout_us)
+{
+    uint32_t fid = send ? BH_HC_MSGQ_SEND : BH_HC_MSGQ_RECV;
+    struct ipc_slot *s = slot_by_id(id);
+    bool irq, rx = !send;
+    rt_time_t deadline = RT_TIME_NEVER;
+
+    if (!ipc_present) {
+        return BH_E_NOT_SUPPORTED; /* no hypervisor to ask: the HVC itself could UNDEF */
+    }
+    if (timeout_us != RT_FOREVER && timeout_us != RT_NO_WAIT) {
+        deadline = rt_now() + rt_us_to_ticks(timeout_us);
+    }
+    /* interrupt first, then look: a message that comes in between still wakes us */
+    irq = timeout_us != RT_NO_WAIT && s && bind_irq(s, rx);
+    for (;;) {
+        int64_t r = hvc(fid, id, (uintptr_t)buf, len, 0);
+        if (r != BH_E_BUSY || timeout_us == RT_NO_WAIT) {
+            return r;
+        }
+        rt_time_t now = rt_now();
+        if (now >= deadline) {
+            return BH_E_TIMEOUT;
+        }
+        uint64_t left_us = RT_FOREVER;
+        int w;
+
+        if (deadline != RT_TIME_NEVER) {
+            left_us = rt_ticks_to_us(deadline - now);
+        }
+        if (irq) {
+            w = rt_sem_wait(&s->wake[rx], left_us ? left_us : 1);
+        } else {
+            w = rt_sleep_us(RT_MIN(left_us, (uint64_t)IPC_POLL_US));
+        }
+        if (w == RT_EPERM) {
+            return IPC_E_NOT_TASK;
+        }
+    }
+}
+
+/* The RTOS's codes for a queue call's result. */
+static int rt_result(int64_t r)
+{
+    switch (r) {
+    case BH_E_BUSY: return RT_EAGAIN;
+    case BH_E_TIMEOUT: return RT_ETIMEDOUT;
+    case BH_E_DENIED:
+    case IPC_E_NOT_TASK: return RT_EPERM;
+    case BH_E_NOT_SUPPORTED: return RT_ENOTSUP;
+    default: return r < 0 ? RT_EINVAL : (int)r; /* INVAL, NOENT, RANGE; or the length */
+    }
+}
+
+int ipc_msgq_send(uint32_t id, const void *msg, size_t len, uint64_t timeout_us)
+{
+    /* the hypervisor only reads a send buffer */
+    return rt_result(ipc_msgq_xfer(true, id, (void *)(uintptr_t)msg, len, timeout_us));
+}
+
+int ipc_msgq_recv(uint32_t id, void *buf, size_t size, uint64_t timeout_us)
+{
+    return rt_result(ipc_msgq_xfer(false, id, buf, size, timeout_us));
+}
+
+/* ------------------------------------------------------------------ placeholders */
 
 int ipc_shm_get(uint32_t id, void **va, size_t *size)
 {
@@ -60,24 +322,6 @@ int ipc_hv_mutex_lock(uint32_t id, uint64_t timeout_us)
 int ipc_hv_mutex_unlock(uint32_t id)
 {
     (void)id;
-    return RT_ENOTSUP;
-}
-
-int ipc_msgq_send(uint32_t id, const void *msg, size_t len, uint64_t timeout_us)
-{
-    (void)id;
-    (void)msg;
-    (void)len;
-    (void)timeout_us;
-    return RT_ENOTSUP;
-}
-
-int ipc_msgq_recv(uint32_t id, void *buf, size_t size, uint64_t timeout_us)
-{
-    (void)id;
-    (void)buf;
-    (void)size;
-    (void)timeout_us;
     return RT_ENOTSUP;
 }
 

@@ -6,6 +6,7 @@
  * task, and start scheduling. Secondary CPUs are not started: the control VM has one vCPU.
  */
 #include <rt/console.h>
+#include <rt/ipc.h>
 #include <rt/time.h>
 
 #include "../apps/apps.h"
@@ -58,6 +59,8 @@ static bool boot_platform(uintptr_t dtb_pa)
     }
     pc->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
     platform_init(dtb_pa);
+    /* hypervisor IPC objects: read now, while libfdt may still use FP/SIMD */
+    ipc_boot_scan(plat.dtb_ok ? (const void *)plat.dtb_pa : NULL);
     /*
      * libfdt was the only FP/SIMD user and task contexts do not hold FP registers: trap
      * FP from now on, so a stray FP instruction faults its task instead of corrupting another.
