@@ -34,7 +34,7 @@
 #define CALL_MS       2000 /* ordinary calls: generous, QEMU may run on a loaded host */
 #define FIRST_CALL_MS 10000 /* the server may still be booting */
 #define IDLE_MS       20000 /* the server gives up after this long without a request */
-#define SLEEP_MS      300   /* the slow call sleeps this long ... */
+#define SLEEP_MS      1000  /* the slow call sleeps this long ... */
 #define SHORT_MS      50    /* ... and its caller waits only this long */
 #define DEF_CALLS     2000
 #define ERRORS_SHOWN  5
