@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <bulkhead/abi.h>
 #include <bulkhead/errno.h>
 #include <core/platinfo.h>
 
@@ -135,6 +136,10 @@ enum cfg_chan_type {
     CFG_CHAN_MSGQ,     /* "bulkhead,msgq": bounded, copied, ordered */
     CFG_CHAN_TYPE_COUNT,
 };
+_Static_assert(CFG_CHAN_SHMEM == BH_IPC_SHMEM && CFG_CHAN_DOORBELL == BH_IPC_DOORBELL &&
+                   CFG_CHAN_SEM == BH_IPC_SEMAPHORE && CFG_CHAN_MUTEX == BH_IPC_MUTEX &&
+                   CFG_CHAN_MSGQ == BH_IPC_MSGQ,
+               "channel types differ from include/bulkhead/abi.h");
 
 /* What a VM may do with an object: cfg_chan.rights[vm], 0 = not a member. */
 #define CFG_RIGHT_READ  0x01u /* shmem: mapped readable */
@@ -144,6 +149,12 @@ enum cfg_chan_type {
 #define CFG_RIGHT_WAIT  0x10u /* semaphore: may wait */
 #define CFG_RIGHT_POST  0x20u /* semaphore: may post */
 #define CFG_RIGHT_LOCK  0x40u /* mutex: may lock and unlock */
+/* The rights and types are guest ABI too (BH_HC_IPC_INFO): one set of values. */
+_Static_assert(CFG_RIGHT_READ == BH_IPC_RIGHT_READ && CFG_RIGHT_WRITE == BH_IPC_RIGHT_WRITE &&
+                   CFG_RIGHT_SEND == BH_IPC_RIGHT_SEND && CFG_RIGHT_RECV == BH_IPC_RIGHT_RECV &&
+                   CFG_RIGHT_WAIT == BH_IPC_RIGHT_WAIT && CFG_RIGHT_POST == BH_IPC_RIGHT_POST &&
+                   CFG_RIGHT_LOCK == BH_IPC_RIGHT_LOCK,
+               "channel rights differ from include/bulkhead/abi.h");
 
 struct cfg_chan {
     bool valid;                        /* false: an error was reported; the object is absent */

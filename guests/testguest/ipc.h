@@ -11,49 +11,30 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <bulkhead/abi.h> /* hypercall IDs, result codes, object types and rights */
+
 #include "sysreg.h"
-
-/* Hypercall function IDs (SMC64 fast calls, owning entity 6). */
-#define BH_HC_IPC_INFO      0xC6000020U
-#define BH_HC_DOORBELL_RING 0xC6000021U
-#define BH_HC_SEM_WAIT      0xC6000022U
-#define BH_HC_SEM_POST      0xC6000023U
-#define BH_HC_MUTEX_LOCK    0xC6000024U
-#define BH_HC_MUTEX_UNLOCK  0xC6000025U
-#define BH_HC_MSGQ_SEND     0xC6000026U
-#define BH_HC_MSGQ_RECV     0xC6000027U
-
-/* Results in x0. */
-#define BH_OK              0
-#define BH_E_NOT_SUPPORTED (-1)
-#define BH_E_INVAL         (-2)
-#define BH_E_DENIED        (-3)
-#define BH_E_BUSY          (-4)
-#define BH_E_NOENT         (-5)
-#define BH_E_RANGE         (-6)
-#define BH_E_TIMEOUT       (-7)
-#define BH_OWNER_DIED      1 /* MUTEX_LOCK: locked, the previous owner's VM died holding it */
 
 /* IPC_INFO: type | rights << 8. */
 #define IPC_INFO_TYPE   GENMASK(7, 0)
 #define IPC_INFO_RIGHTS GENMASK(15, 8)
 
 enum ipc_type {
-    IPC_SHMEM = 0,
-    IPC_DOORBELL = 1,
-    IPC_SEM = 2,
-    IPC_MUTEX = 3,
-    IPC_MSGQ = 4,
+    IPC_SHMEM = BH_IPC_SHMEM,
+    IPC_DOORBELL = BH_IPC_DOORBELL,
+    IPC_SEM = BH_IPC_SEMAPHORE,
+    IPC_MUTEX = BH_IPC_MUTEX,
+    IPC_MSGQ = BH_IPC_MSGQ,
     IPC_TYPE_UNKNOWN = 0xff,
 };
 
-#define IPC_R_READ  0x01U
-#define IPC_R_WRITE 0x02U
-#define IPC_R_SEND  0x04U
-#define IPC_R_RECV  0x08U
-#define IPC_R_WAIT  0x10U
-#define IPC_R_POST  0x20U
-#define IPC_R_LOCK  0x40U
+#define IPC_R_READ  BH_IPC_RIGHT_READ
+#define IPC_R_WRITE BH_IPC_RIGHT_WRITE
+#define IPC_R_SEND  BH_IPC_RIGHT_SEND
+#define IPC_R_RECV  BH_IPC_RIGHT_RECV
+#define IPC_R_WAIT  BH_IPC_RIGHT_WAIT
+#define IPC_R_POST  BH_IPC_RIGHT_POST
+#define IPC_R_LOCK  BH_IPC_RIGHT_LOCK
 
 #define IPC_NO_WAIT 0ULL
 #define IPC_FOREVER UINT64_MAX

@@ -33,6 +33,19 @@
 #define BH_HC_MUTEX_UNLOCK   (BH_HC_BASE | 0x0025)
 #define BH_HC_MSGQ_SEND      (BH_HC_BASE | 0x0026) /* x2 buf ipa, x3 len, x4 timeout_ns */
 #define BH_HC_MSGQ_RECV      (BH_HC_BASE | 0x0027) /* x2 buf ipa, x3 cap, x4 timeout -> len */
+/* BH_HC_IPC_INFO: object types and the caller's rights (bit per right). */
+#define BH_IPC_SHMEM         0
+#define BH_IPC_DOORBELL      1
+#define BH_IPC_SEMAPHORE     2
+#define BH_IPC_MUTEX         3
+#define BH_IPC_MSGQ          4
+#define BH_IPC_RIGHT_READ    0x01u /* shmem mapped readable */
+#define BH_IPC_RIGHT_WRITE   0x02u /* shmem mapped writable */
+#define BH_IPC_RIGHT_SEND    0x04u /* doorbell: may ring; queue: may send */
+#define BH_IPC_RIGHT_RECV    0x08u /* doorbell: is rung; queue: may receive */
+#define BH_IPC_RIGHT_WAIT    0x10u /* semaphore: may wait */
+#define BH_IPC_RIGHT_POST    0x20u /* semaphore: may post */
+#define BH_IPC_RIGHT_LOCK    0x40u /* mutex: may lock and unlock */
 #define BH_TIMEOUT_NEVER     UINT64_C(0xffffffffffffffff) /* wait forever */
 #define BH_OWNER_DIED        1 /* MUTEX_LOCK: locked, but its previous owner's VM died */
 
