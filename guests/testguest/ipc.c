@@ -6,6 +6,7 @@
  * pending interrupt anyway (ARM ARM D1.16.2), and ipc_irq_poll() acknowledges with
  * ICC_IAR1_EL1 and EOIs, so SPIs (which gic.c does not dispatch) are counted here.
  */
+#include <bulkhead/hvc.h>
 #include <libfdt.h>
 
 #include "gicx.h"
@@ -29,23 +30,10 @@
 #define IPC_IRQ_PRIO    0x80
 #define IPC_RWP_MS      100
 
-#define SMCCC_CLOBBERS                                                                      \
-    "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",   \
-        "memory"
 
 int64_t ipc_hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-    register uint64_t x0 __asm__("x0") = fid;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    register uint64_t x4 __asm__("x4") = a4;
-
-    __asm__ volatile("hvc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-                     :
-                     : SMCCC_CLOBBERS);
-    return (int64_t)x0;
+    return bh_hvc(fid, a1, a2, a3, a4);
 }
 
 const char *ipc_err_name(int64_t ret)

@@ -5,6 +5,7 @@
  * result in x0. The hypervisor's result codes are the library's RPC_E_* values, so they are
  * passed through unchanged; a receive's non-negative result is the message length.
  */
+#include <bulkhead/hvc.h>
 #include "transport_hvc.h"
 
 #include <bulkhead/abi.h>
@@ -19,21 +20,9 @@ _Static_assert(RPC_FOREVER == BH_TIMEOUT_NEVER, "RPC_FOREVER must be the ABI's '
 
 #define NS_PER_S UINT64_C(1000000000)
 
-/* x5-x17 may be clobbered by an SMCCC v1.0 implementation; x1-x4 are treated as outputs. */
 static int64_t hvc4(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-    register uint64_t x0 __asm__("x0") = fid;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    register uint64_t x4 __asm__("x4") = a4;
-
-    __asm__ volatile("hvc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-                     :
-                     : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
-                       "x16", "x17", "memory");
-    return (int64_t)x0;
+    return bh_hvc(fid, a1, a2, a3, a4);
 }
 
 static int hvc_send(void *ctx, const void *msg, size_t len, uint64_t timeout_ns)

@@ -8,6 +8,7 @@
  * at a time, and tries again. Other tasks run meanwhile. The remaining objects (shared
  * memory, doorbells, semaphores, mutexes) are still placeholders that return RT_ENOTSUP.
  */
+#include <bulkhead/hvc.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -41,18 +42,7 @@ static bool ipc_present;
 
 static int64_t hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-    register uint64_t x0 __asm__("x0") = fid;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = a2;
-    register uint64_t x3 __asm__("x3") = a3;
-    register uint64_t x4 __asm__("x4") = a4;
-
-    __asm__ volatile("hvc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-                     :
-                     : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
-                       "x16", "x17", "memory");
-    return (int64_t)x0;
+    return bh_hvc(fid, a1, a2, a3, a4);
 }
 
 /* ------------------------------------------------------------------ device tree (boot) */
