@@ -30,7 +30,6 @@
 #define IPC_IRQ_PRIO    0x80
 #define IPC_RWP_MS      100
 
-
 int64_t ipc_hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     return bh_hvc(fid, a1, a2, a3, a4);
