@@ -267,9 +267,20 @@ static int call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a
                      int64_t *len_out)
 {
     struct ipc_notify n;
+    struct ipc_obj_info info;
     size_t len = 0;
-    int r = ipc_guest_buf_check(v->vm->mem_ipa, v->vm->mem_size, a[1], a[2]);
+    uint32_t right = fid == BH_HC_MSGQ_SEND ? CFG_RIGHT_SEND : CFG_RIGHT_RECV;
+    int r;
 
+    /* Checks in the documented order: object, then rights, then the buffer. */
+    if (id >= ipc_sc->chan_count || !ipc_sc->chans[id].valid ||
+        ipc_sc->chans[id].type != CFG_CHAN_MSGQ) {
+        return -BH_ENOENT;
+    }
+    if (!ipc_vm_object(ipc_sc, v->vm->id, id, &info) || !(info.rights & right)) {
+        return -BH_EPERM;
+    }
+    r = ipc_guest_buf_check(v->vm->mem_ipa, v->vm->mem_size, a[1], a[2]);
     if (r) {
         return r;
     }

@@ -255,6 +255,10 @@ static void hyp_timer_arm(uint64_t deadline_ns)
 
 bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg)
 {
+    /* With the virtual CPU interface enabled, a pending virtual interrupt in the LRs ends WFI
+     * at once (QEMU, and allowed by the architecture): the wait would spin. Off while we
+     * sleep; the guest gets its interrupts when the call returns. */
+    uint64_t ich_hcr = arch_vgic_read_hcr();
     bool ok = false;
 
     for (;;) {
@@ -268,12 +272,14 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         if (deadline_ns != UINT64_MAX) {
             hyp_timer_arm(deadline_ns);
         }
+        arch_vgic_write_hcr(arch_vgic_read_hcr() & ~(uint64_t)1 /* ICH_HCR_EL2.En */);
         wfi();
         irq_poll(v);
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
     sysreg_write(cnthp_ctl_el2, 0);
+    arch_vgic_write_hcr(ich_hcr);
     return ok;
 }
 
