@@ -14,6 +14,9 @@ static const struct rt_app apps[] = {
     { "demo", app_demo_main },
     { "selftest", app_selftest_main },
     { "rpcserver", app_rpcserver_main },
+    { "control", app_control_main },
+    { "sensors", app_sensors_main },
+    { "trainclient", app_trainclient_main },
 };
 
 const struct rt_app *app_find(const char *name)

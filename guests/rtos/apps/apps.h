@@ -23,6 +23,11 @@ void app_selftest_main(void *arg);
 /* The RPC test service over hypervisor queues beside a 1 ms periodic task (rpcserver.c). */
 void app_rpcserver_main(void *arg);
 
+/* Train control (train_*.c, train.h): the 1 kHz loop with RPC, the sensors, an RPC client. */
+void app_control_main(void *arg);
+void app_sensors_main(void *arg);
+void app_trainclient_main(void *arg);
+
 /* The application called name, or NULL. */
 const struct rt_app *app_find(const char *name);
 

@@ -5,8 +5,11 @@
  * other address is Device-nGnRE, execute-never, in 1 GiB blocks, so MMIO keeps its ordering
  * and nothing speculative ever touches a device. With the data cache on, the kernel's
  * memory is fast and, unlike with the MMU off, exclusives and unaligned accesses work.
+ * Shared-memory windows of the hypervisor IPC (/bulkhead-ipc) are Normal write-back too, in
+ * 2 MiB blocks where a block is entirely shared memory, else in 4 KiB pages (level 3).
  */
 #include <rt/arch.h>
+#include <rt/ipc.h>
 #include <rt/rt.h>
 
 #include "platform.h"
@@ -21,6 +24,9 @@
 #define VA_BITS      39
 #define MAP_LIMIT    (UINT64_C(1) << VA_BITS)
 #define L2_TABLES    4                   /* GiB-sized windows that may contain RAM */
+#define L3_TABLES    8                   /* 2 MiB blocks only partly shared memory */
+#define L3_SHIFT     12                  /* 4 KiB pages */
+#define DESC_PAGE    UINT64_C(0x3)
 
 /* Descriptor fields (D8.3) */
 #define DESC_BLOCK   UINT64_C(0x1)
@@ -58,28 +64,43 @@
 
 static uint64_t l1_table[PT_ENTRIES] __attribute__((aligned(PT_ALIGN)));
 static uint64_t l2_tables[L2_TABLES][PT_ENTRIES] __attribute__((aligned(PT_ALIGN)));
+static uint64_t l3_tables[L3_TABLES][PT_ENTRIES] __attribute__((aligned(PT_ALIGN)));
 
 static const uint64_t device_block = DESC_BLOCK | DESC_AF | DESC_PXN | DESC_UXN |
                                      FIELD_PREP(DESC_ATTR, ATTR_DEVICE);
 static const uint64_t normal_block = DESC_BLOCK | DESC_AF | FIELD_PREP(DESC_SH, SH_INNER) |
                                      FIELD_PREP(DESC_ATTR, ATTR_NORMAL);
 
-/* Is [pa, pa + size) entirely inside one DT memory range? */
+/* Is [pa, pa + size) entirely inside one DT memory range or shared-memory window? */
 static bool is_ram(uint64_t pa, uint64_t size)
 {
+    uint64_t b, s;
+
     for (uint32_t i = 0; i < plat.mem_count; i++) {
         if (pa >= plat.mem[i].base && pa + size <= plat.mem[i].base + plat.mem[i].size) {
+            return true;
+        }
+    }
+    for (uint32_t i = 0; ipc_shm_window(i, &b, &s); i++) {
+        if (pa >= b && pa + size <= b + s) {
             return true;
         }
     }
     return false;
 }
 
-/* Does [pa, pa + size) overlap any DT memory range? */
+/* Does [pa, pa + size) overlap any DT memory range or shared-memory window? */
 static bool has_ram(uint64_t pa, uint64_t size)
 {
+    uint64_t b, s;
+
     for (uint32_t i = 0; i < plat.mem_count; i++) {
         if (pa < plat.mem[i].base + plat.mem[i].size && plat.mem[i].base < pa + size) {
+            return true;
+        }
+    }
+    for (uint32_t i = 0; ipc_shm_window(i, &b, &s); i++) {
+        if (pa < b + s && b < pa + size) {
             return true;
         }
     }
@@ -89,10 +110,16 @@ static bool has_ram(uint64_t pa, uint64_t size)
 /* Fill the tables; false if RAM needs more L2 tables than we have or lies above 2^39. */
 static bool build_tables(void)
 {
-    uint32_t l2_used = 0;
+    uint32_t l2_used = 0, l3_used = 0;
+    uint64_t b, sz;
 
     if (platform_mem_highest_end() > MAP_LIMIT) {
         return false;
+    }
+    for (uint32_t i = 0; ipc_shm_window(i, &b, &sz); i++) {
+        if (b + sz > MAP_LIMIT || b + sz < b) {
+            return false;
+        }
     }
     for (uint64_t i = 0; i < PT_ENTRIES; i++) {
         uint64_t gib = i << L1_SHIFT;
@@ -107,8 +134,21 @@ static bool build_tables(void)
         uint64_t *l2 = l2_tables[l2_used++];
         for (uint64_t j = 0; j < PT_ENTRIES; j++) {
             uint64_t pa = gib + (j << L2_SHIFT);
-            /* a 2 MiB block only partly RAM stays Device: never cache what is not RAM */
-            l2[j] = pa | (is_ram(pa, L2_SIZE) ? normal_block : device_block);
+            if (is_ram(pa, L2_SIZE) || !has_ram(pa, L2_SIZE)) {
+                l2[j] = pa | (is_ram(pa, L2_SIZE) ? normal_block : device_block);
+                continue;
+            }
+            /* partly RAM or shared memory: 4 KiB pages, never cache what is neither */
+            if (l3_used == L3_TABLES) {
+                return false;
+            }
+            uint64_t *l3 = l3_tables[l3_used++];
+            for (uint64_t k = 0; k < PT_ENTRIES; k++) {
+                uint64_t pg = pa + (k << L3_SHIFT);
+                uint64_t d = is_ram(pg, UINT64_C(1) << L3_SHIFT) ? normal_block : device_block;
+                l3[k] = pg | (d & ~DESC_BLOCK) | DESC_PAGE;
+            }
+            l2[j] = (uintptr_t)l3 | DESC_TABLE;
         }
         l1_table[i] = (uintptr_t)l2 | DESC_TABLE;
     }

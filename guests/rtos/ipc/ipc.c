@@ -5,8 +5,10 @@
  * A hypercall that blocks parks the whole vCPU in the hypervisor, so the RTOS only ever calls
  * with timeout 0 and does the waiting itself: the task sleeps on a semaphore that the queue's
  * rx/tx interrupt posts (IRQ-driven when the scenario gives the interrupt) or for IPC_POLL_US
- * at a time, and tries again. Other tasks run meanwhile. The remaining objects (shared
- * memory, doorbells, semaphores, mutexes) are still placeholders that return RT_ENOTSUP.
+ * at a time, and tries again. Other tasks run meanwhile. Hypervisor semaphores and mutexes
+ * work the same way (try with timeout 0, sleep the task IPC_LOCK_POLL_US, try again); shared
+ * memory is identity-mapped (arch/mmu.c maps the windows listed here as Normal memory);
+ * doorbells ring with BH_HC_DOORBELL_RING and bind their SPI (edge) with irq_register.
  */
 #include <bulkhead/hvc.h>
 #include <libfdt.h>
@@ -19,6 +21,8 @@
 #include <rt/time.h>
 
 #include "ipc_priv.h"
+#include "mmio.h"
+#include "platform.h"
 
 #define IPC_NODE_PATH   "/bulkhead-ipc"
 #define IPC_OBJ_MAX     32 /* CFG_MAX_CHANS: at most 32 objects per scenario */
@@ -34,6 +38,8 @@ struct ipc_slot {
     struct ipc_obj_info info;
     struct rt_sem wake[2]; /* [0] tx: became non-full, [1] rx: became non-empty */
     bool bound[2];         /* its interrupt handler is registered */
+    struct rt_mutex local; /* hypervisor mutex: orders this VM's tasks (see ipc_hv_mutex_lock) */
+    struct rt_task *local_owner;
 };
 
 static struct ipc_slot slots[IPC_OBJ_MAX];
@@ -130,7 +136,9 @@ void ipc_boot_scan(const void *fdt)
     ipc_present = true;
     fdt_for_each_subnode(node, fdt, parent) {
         if (slot_count < IPC_OBJ_MAX) {
-            parse_obj(fdt, node, &slots[slot_count++].info);
+            parse_obj(fdt, node, &slots[slot_count].info);
+            rt_mutex_init(&slots[slot_count].local);
+            slot_count++;
         }
     }
 }
@@ -262,58 +270,215 @@ int ipc_msgq_recv(uint32_t id, void *buf, size_t size, uint64_t timeout_us)
     return rt_result(ipc_msgq_xfer(false, id, buf, size, timeout_us));
 }
 
-/* ------------------------------------------------------------------ placeholders */
+/* ------------------------------------------------------------------ shared memory */
+
+bool ipc_shm_window(uint32_t index, uint64_t *base, uint64_t *size)
+{
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i < slot_count; i++) {
+        const struct ipc_obj_info *o = &slots[i].info;
+        if (o->type == IPC_TYPE_SHMEM && o->shm_size && n++ == index) {
+            *base = o->shm_ipa;
+            *size = o->shm_size;
+            return true;
+        }
+    }
+    return false;
+}
 
 int ipc_shm_get(uint32_t id, void **va, size_t *size)
 {
-    (void)id;
+    struct ipc_slot *s = ipc_present ? slot_by_id(id) : NULL;
+
     if (va) {
         *va = NULL;
     }
     if (size) {
         *size = 0;
     }
-    return RT_ENOTSUP;
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    if (!s || s->info.type != IPC_TYPE_SHMEM || !s->info.shm_size) {
+        return RT_EINVAL;
+    }
+    /* identity map: the window's IPA is its address (arch/mmu.c maps it Normal write-back) */
+    if (va) {
+        *va = (void *)(uintptr_t)s->info.shm_ipa;
+    }
+    if (size) {
+        *size = (size_t)s->info.shm_size;
+    }
+    return RT_OK;
+}
+
+/* ------------------------------------------------------------------ doorbells */
+
+/* The RTOS's code for a hypervisor result other than a queue's. */
+static int rt_code(int64_t r)
+{
+    switch (r) {
+    case BH_OK: return RT_OK;
+    case BH_E_BUSY: return RT_EAGAIN;
+    case BH_E_TIMEOUT: return RT_ETIMEDOUT;
+    case BH_E_DENIED:
+    case IPC_E_NOT_TASK: return RT_EPERM;
+    case BH_E_NOT_SUPPORTED: return RT_ENOTSUP;
+    case BH_E_RANGE: return RT_EOVERFLOW;
+    default: return r > 0 ? (int)r : RT_EINVAL; /* INVAL, NOENT; or a positive result */
+    }
 }
 
 int ipc_doorbell_ring(uint32_t id)
 {
-    (void)id;
-    return RT_ENOTSUP;
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    return rt_code(hvc(BH_HC_DOORBELL_RING, id, 0, 0, 0));
 }
+
+#define GICD_ICFGR_REG     0x0c00
+#define GICD_ICFGR_PER_REG 16
+#define GICD_ICFGR_BITS    2
+#define GICD_ICFGR_EDGE    2U
 
 int ipc_doorbell_bind(uint32_t id, irq_handler_t handler)
 {
-    (void)id;
-    (void)handler;
-    return RT_ENOTSUP;
+    struct ipc_slot *s = ipc_present ? slot_by_id(id) : NULL;
+
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    if (!s || s->info.type != IPC_TYPE_DOORBELL || !handler) {
+        return RT_EINVAL;
+    }
+    if (!s->info.intid || !(s->info.rights & IPC_RIGHT_RECV)) {
+        return RT_EPERM; /* we may only ring it: the interrupt goes to another VM */
+    }
+    /* edge-triggered (a ring is an event), configured before irq_register enables it */
+    uintptr_t cfg = plat.gicd_base + GICD_ICFGR_REG +
+                    (s->info.intid / GICD_ICFGR_PER_REG) * sizeof(uint32_t);
+    uint32_t shift = (s->info.intid % GICD_ICFGR_PER_REG) * GICD_ICFGR_BITS;
+    mmio_write32(cfg, mmio_read32(cfg) | (GICD_ICFGR_EDGE << shift));
+    return irq_register(s->info.intid, handler);
+}
+
+/* ------------------------------------------------------------------ semaphores, mutexes */
+
+/*
+ * Try fid (SEM_WAIT or MUTEX_LOCK) with timeout 0 and, while it answers BUSY, sleep the task
+ * IPC_LOCK_POLL_US at a time up to timeout_us. The vCPU is never parked in the hypervisor:
+ * a hypervisor wait would stop every task of this VM, whatever its priority.
+ */
+static int64_t try_until(uint32_t fid, uint32_t id, uint64_t timeout_us)
+{
+    rt_time_t deadline = RT_TIME_NEVER;
+
+    if (timeout_us != RT_FOREVER && timeout_us != RT_NO_WAIT) {
+        deadline = rt_now() + rt_us_to_ticks(timeout_us);
+    }
+    for (;;) {
+        int64_t r = hvc(fid, id, 0, 0, 0);
+        if (r != BH_E_BUSY || timeout_us == RT_NO_WAIT) {
+            return r;
+        }
+        rt_time_t now = rt_now();
+        if (now >= deadline) {
+            return BH_E_TIMEOUT;
+        }
+        uint64_t left_us = deadline == RT_TIME_NEVER ? RT_FOREVER
+                                                     : rt_ticks_to_us(deadline - now);
+        if (rt_sleep_us(RT_MAX(RT_MIN(left_us, (uint64_t)IPC_LOCK_POLL_US), 1)) == RT_EPERM) {
+            return IPC_E_NOT_TASK;
+        }
+    }
+}
+
+static struct ipc_slot *typed_slot(uint32_t id, enum ipc_type type)
+{
+    struct ipc_slot *s = slot_by_id(id);
+
+    return s && s->info.type == type ? s : NULL;
 }
 
 int ipc_hv_sem_wait(uint32_t id, uint64_t timeout_us)
 {
-    (void)id;
-    (void)timeout_us;
-    return RT_ENOTSUP;
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    return rt_code(try_until(BH_HC_SEM_WAIT, id, timeout_us));
 }
 
 int ipc_hv_sem_post(uint32_t id)
 {
-    (void)id;
-    return RT_ENOTSUP;
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    return rt_code(hvc(BH_HC_SEM_POST, id, 0, 0, 0));
 }
 
+/*
+ * The hypervisor's mutex belongs to the vCPU, i.e. to this whole VM: a second task of ours
+ * would get INVAL (relock), not BUSY. So tasks first take a local priority-inheritance mutex
+ * per object (ordering our tasks, boosting the holder), then the hypervisor's.
+ */
 int ipc_hv_mutex_lock(uint32_t id, uint64_t timeout_us)
 {
-    (void)id;
-    (void)timeout_us;
-    return RT_ENOTSUP;
+    struct ipc_slot *s = ipc_present ? typed_slot(id, IPC_TYPE_MUTEX) : NULL;
+    rt_time_t start = rt_now();
+    uint64_t left = timeout_us;
+    int r;
+
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    if (!s) {
+        return RT_EINVAL;
+    }
+    if (rt_task_self() == NULL) {
+        return RT_EPERM;
+    }
+    if (s->local_owner == rt_task_self()) {
+        return RT_EDEADLK;
+    }
+    r = rt_mutex_lock(&s->local, timeout_us);
+    if (r != RT_OK) {
+        return r == RT_EAGAIN && timeout_us != RT_NO_WAIT ? RT_ETIMEDOUT : r;
+    }
+    if (timeout_us != RT_FOREVER && timeout_us != RT_NO_WAIT) {
+        uint64_t used = rt_ticks_to_us(rt_now() - start);
+        left = used < timeout_us ? timeout_us - used : 1;
+    }
+    int64_t h = try_until(BH_HC_MUTEX_LOCK, id, left);
+    if (h < 0) {
+        rt_mutex_unlock(&s->local);
+        return rt_code(h);
+    }
+    s->local_owner = rt_task_self();
+    return (int)h; /* 0, or 1: the previous owner's VM died holding it */
 }
 
 int ipc_hv_mutex_unlock(uint32_t id)
 {
-    (void)id;
-    return RT_ENOTSUP;
+    struct ipc_slot *s = ipc_present ? typed_slot(id, IPC_TYPE_MUTEX) : NULL;
+
+    if (!ipc_present) {
+        return RT_ENOTSUP;
+    }
+    if (!s) {
+        return RT_EINVAL;
+    }
+    if (s->local_owner != rt_task_self()) {
+        return RT_EPERM;
+    }
+    int64_t h = hvc(BH_HC_MUTEX_UNLOCK, id, 0, 0, 0);
+    s->local_owner = NULL;
+    rt_mutex_unlock(&s->local);
+    return rt_code(h);
 }
+
+/* ------------------------------------------------------------------ superseded */
 
 int ipc_rpc_call(uint32_t id, const void *req, size_t req_len, void *resp, size_t resp_size,
                  uint64_t timeout_us)
