@@ -77,66 +77,6 @@ static void setup(bool server)
 
 static bool stop_requested;
 
-static int32_t m_add(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                     size_t *resp_len)
-{
-    uint32_t a[2], sum;
-
-    (void)ctx;
-    if (len != sizeof(a) || cap < sizeof(sum)) {
-        return RPC_E_INVAL;
-    }
-    memcpy(a, req, sizeof(a));
-    sum = a[0] + a[1];
-    memcpy(resp, &sum, sizeof(sum));
-    *resp_len = sizeof(sum);
-    return RPC_OK;
-}
-
-/* The payload back, and its length as a (positive) status. */
-static int32_t m_echo(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                      size_t *resp_len)
-{
-    (void)ctx;
-    if (len > cap) {
-        return RPC_E_RANGE;
-    }
-    memcpy(resp, req, len);
-    *resp_len = len;
-    return (int32_t)len;
-}
-
-static int32_t m_fail(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                      size_t *resp_len)
-{
-    (void)ctx;
-    (void)req;
-    (void)len;
-    if (cap >= sizeof(FAIL_TEXT)) {
-        memcpy(resp, FAIL_TEXT, sizeof(FAIL_TEXT));
-        *resp_len = sizeof(FAIL_TEXT);
-    }
-    return FAIL_STATUS;
-}
-
-/* Sleep the requested milliseconds (u32) before answering: the caller's timeout test. */
-static int32_t m_sleep(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                       size_t *resp_len)
-{
-    uint32_t ms;
-
-    (void)ctx;
-    (void)resp;
-    (void)cap;
-    (void)resp_len;
-    if (len != sizeof(ms)) {
-        return RPC_E_INVAL;
-    }
-    memcpy(&ms, req, sizeof(ms));
-    timer_delay_ms(ms);
-    return RPC_OK;
-}
-
 static int32_t m_stop(void *ctx, const void *req, size_t len, void *resp, size_t cap,
                       size_t *resp_len)
 {
@@ -150,9 +90,16 @@ static int32_t m_stop(void *ctx, const void *req, size_t len, void *resp, size_t
     return RPC_OK;
 }
 
+static void tg_sleep_ms(uint32_t ms)
+{
+    timer_delay_ms(ms);
+}
+
+static struct rpc_testsvc_sleep tg_sleep = { tg_sleep_ms };
+
 static const struct rpc_method methods[] = {
-    { M_ADD, "add", m_add, NULL },       { M_ECHO, "echo", m_echo, NULL },
-    { M_FAIL, "fail", m_fail, NULL },    { M_SLEEP, "sleep", m_sleep, NULL },
+    { M_ADD, "add", rpc_testsvc_add, NULL },    { M_ECHO, "echo", rpc_testsvc_echo, NULL },
+    { M_FAIL, "fail", rpc_testsvc_fail, NULL }, { M_SLEEP, "sleep", rpc_testsvc_sleep, &tg_sleep },
     { M_STOP, "stop", m_stop, NULL },
 };
 

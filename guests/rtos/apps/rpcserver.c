@@ -53,64 +53,13 @@ RT_STACK_DEFINE(ctrl_stack, STACK_SIZE);
 
 /* ------------------------------------------------------------------ the methods */
 
-static int32_t m_add(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                     size_t *resp_len)
+/* The shared test service (guests/lib/rpc/rpc_testsvc.c) sleeps the serving task only. */
+static void svc_sleep_ms(uint32_t ms)
 {
-    uint32_t a[2], sum;
-
-    (void)ctx;
-    if (len != sizeof(a) || cap < sizeof(sum)) {
-        return RPC_E_INVAL;
-    }
-    memcpy(a, req, sizeof(a));
-    sum = a[0] + a[1];
-    memcpy(resp, &sum, sizeof(sum));
-    *resp_len = sizeof(sum);
-    return RPC_OK;
-}
-
-static int32_t m_echo(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                      size_t *resp_len)
-{
-    (void)ctx;
-    if (len > cap) {
-        return RPC_E_RANGE;
-    }
-    memcpy(resp, req, len);
-    *resp_len = len;
-    return (int32_t)len;
-}
-
-static int32_t m_fail(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                      size_t *resp_len)
-{
-    (void)ctx;
-    (void)req;
-    (void)len;
-    if (cap >= sizeof(RPC_TESTSVC_FAIL_TEXT)) {
-        memcpy(resp, RPC_TESTSVC_FAIL_TEXT, sizeof(RPC_TESTSVC_FAIL_TEXT));
-        *resp_len = sizeof(RPC_TESTSVC_FAIL_TEXT);
-    }
-    return RPC_TESTSVC_FAIL_STATUS;
-}
-
-/* The task sleeps; the periodic task goes on meanwhile. */
-static int32_t m_sleep(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                       size_t *resp_len)
-{
-    uint32_t ms;
-
-    (void)ctx;
-    (void)resp;
-    (void)cap;
-    (void)resp_len;
-    if (len != sizeof(ms)) {
-        return RPC_E_INVAL;
-    }
-    memcpy(&ms, req, sizeof(ms));
     rt_sleep_us((uint64_t)ms * US_PER_MS);
-    return RPC_OK;
 }
+
+static struct rpc_testsvc_sleep svc_sleep = { svc_sleep_ms };
 
 static int32_t m_stop(void *ctx, const void *req, size_t len, void *resp, size_t cap,
                       size_t *resp_len)
@@ -126,8 +75,10 @@ static int32_t m_stop(void *ctx, const void *req, size_t len, void *resp, size_t
 }
 
 static const struct rpc_method methods[] = {
-    { RPC_TESTSVC_ADD, "add", m_add, NULL },      { RPC_TESTSVC_ECHO, "echo", m_echo, NULL },
-    { RPC_TESTSVC_FAIL, "fail", m_fail, NULL },   { RPC_TESTSVC_SLEEP, "sleep", m_sleep, NULL },
+    { RPC_TESTSVC_ADD, "add", rpc_testsvc_add, NULL },
+    { RPC_TESTSVC_ECHO, "echo", rpc_testsvc_echo, NULL },
+    { RPC_TESTSVC_FAIL, "fail", rpc_testsvc_fail, NULL },
+    { RPC_TESTSVC_SLEEP, "sleep", rpc_testsvc_sleep, &svc_sleep },
     { RPC_TESTSVC_STOP, "stop", m_stop, NULL },
 };
 
