@@ -57,20 +57,28 @@ const struct evt_record *evt_ring_get(const struct evt_ring *r, uint64_t seq)
     return &r->rec[seq % EVT_RING_SIZE];
 }
 
-int evt_format(char *buf, size_t n, const char *vm, const char *kind, const char *fmt, ...)
+int evt_vformat(char *buf, size_t n, const char *vm, const char *kind, const char *fmt,
+                va_list ap)
 {
-    va_list ap;
     int len = bh_snprintf(buf, n, "EVT vm=%s kind=%s", vm, kind);
 
     if (len < 0 || (size_t)len + 1 >= n) {
         return len;
     }
-    va_start(ap, fmt);
     int extra = bh_vsnprintf(buf + len + 1, n - (size_t)len - 1, fmt, ap);
-    va_end(ap);
     if (extra > 0) {
         buf[len] = ' ';
         len += 1 + extra;
     }
+    return len;
+}
+
+int evt_format(char *buf, size_t n, const char *vm, const char *kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    int len = evt_vformat(buf, n, vm, kind, fmt, ap);
+    va_end(ap);
     return len;
 }

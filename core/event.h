@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,3 +55,7 @@ const struct evt_record *evt_ring_get(const struct evt_ring *r, uint64_t seq);
  */
 int evt_format(char *buf, size_t n, const char *vm, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* evt_format with the extra fields as a va_list. */
+int evt_vformat(char *buf, size_t n, const char *vm, const char *kind, const char *fmt,
+                va_list ap);

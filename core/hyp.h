@@ -4,12 +4,14 @@
 
 #include <stdarg.h>
 
+#include <core/console.h>
 #include <core/platinfo.h>
 
 extern struct platinfo hyp_plat;
 
-/* Print a hypervisor line (`bulkhead: ...` markers and messages) atomically on the console. */
-void hyp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a hypervisor line (`bulkhead: ...` markers and messages) atomically on the console;
+ * fmt is a string literal, the newline is added. */
+#define hyp_printf(fmt, ...) console_printf(fmt "\n", ##__VA_ARGS__)
 
 /* A broken invariant of our own (never guest input): print file:line and stop this CPU. */
 void bh_panic(const char *file, int line, const char *msg) __attribute__((noreturn));

@@ -27,22 +27,6 @@ static struct cfg_scenario scenario;
 static uint8_t scenario_copy[64 * 1024] __attribute__((aligned(8), section(".noclear")));
 static const void *boot_fit;
 
-void hyp_printf(const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-
-    va_start(ap, fmt);
-    int n = bh_vsnprintf(line, sizeof(line) - 1, fmt, ap);
-    va_end(ap);
-    if (n > (int)sizeof(line) - 2) {
-        n = (int)sizeof(line) - 2;
-    }
-    line[n] = '\n';
-    line[n + 1] = '\0';
-    console_puts(line);
-}
-
 void bh_panic(const char *file, int line, const char *msg)
 {
     hyp_printf("bulkhead: PANIC %s:%d: %s (cpu %u)", file, line, msg, arch_cpu_id());

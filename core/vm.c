@@ -51,13 +51,9 @@ void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
         evt_format(line, sizeof(line), vm->name, "evt_dropped", "count=%u", dropped);
         evt_emit(vm, line);
     }
-    int n = bh_snprintf(line, sizeof(line), "EVT vm=%s kind=%s", vm->name, kind);
-    if (fmt[0] && n > 0 && (size_t)n + 1 < sizeof(line)) {
-        line[n] = ' ';
-        va_start(ap, fmt);
-        bh_vsnprintf(line + n + 1, sizeof(line) - (size_t)n - 1, fmt, ap);
-        va_end(ap);
-    }
+    va_start(ap, fmt);
+    evt_vformat(line, sizeof(line), vm->name, kind, fmt, ap);
+    va_end(ap);
     evt_emit(vm, line);
 }
 
@@ -72,16 +68,10 @@ void vm_kick_mask(struct vm *vm, uint32_t mask)
     }
 }
 
-struct vcpu *vm_vcpu_of_pcpu(unsigned cpu)
-{
-    return cpu < pcpu_count ? pcpus[cpu].vcpu : NULL;
-}
-
 void vm_start(struct vm *vm)
 {
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
-    vm->stop_reason = NULL;
     vm->vcpus[0].entry = vm->entry_ipa;
     vm->vcpus[0].ctx_id = 0;
     vm->vcpus[0].state = VCPU_ON_PENDING;
@@ -126,6 +116,21 @@ static bool any_vm_alive(void)
     return false;
 }
 
+/*
+ * A guest that faults (or resets) in a loop would otherwise restart at full speed forever,
+ * printing markers each time: past VM_RESTART_MAX restarts in a window it is stopped.
+ */
+static bool vm_restart_allowed(struct vm *vm)
+{
+    uint64_t now = arch_now_ns();
+
+    if (now - vm->restart_window_ns > VM_RESTART_WINDOW_NS) {
+        vm->restart_window_ns = now;
+        vm->restart_count = 0;
+    }
+    return ++vm->restart_count <= VM_RESTART_MAX;
+}
+
 void vm_stop(struct vm *vm, const char *reason, bool restart)
 {
     spin_lock(&vm->lock);
@@ -134,13 +139,22 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
         return; /* somebody else is already stopping it */
     }
     vm->state = VM_STOPPING;
-    vm->stop_reason = reason;
     spin_unlock(&vm->lock);
 
     vm_pull_vcpus(vm);
     vm_ipc_vm_reset(vm);
     console_vm_flush(vm->id);
     hyp_printf("bulkhead: vm %s stopped (%s)", vm->name, reason);
+    if (restart && !vm_restart_allowed(vm)) {
+        restart = false;
+        /* Once per VM (it stays stopped), so not rate-limited: the operator must see it. */
+        hyp_printf("bulkhead: vm %s restart limit reached (%u in %llu ms): not restarted",
+                   vm->name, (unsigned)VM_RESTART_MAX,
+                   (unsigned long long)(VM_RESTART_WINDOW_NS / 1000000));
+        vm_event(vm, "restart_limit", "restarts=%u window_ms=%llu action=stop",
+                 (unsigned)VM_RESTART_MAX,
+                 (unsigned long long)(VM_RESTART_WINDOW_NS / 1000000));
+    }
     vm_event(vm, restart ? "restart" : "stop", "reason=%s", reason);
     if (restart) {
         vm->stats.restarts++;

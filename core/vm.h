@@ -24,6 +24,9 @@
 
 #define VM_MAX      CFG_MAX_VMS
 #define VCPU_MAX    8
+/* At most this many restarts of one VM within VM_RESTART_WINDOW_NS; one more stops it. */
+#define VM_RESTART_MAX       20
+#define VM_RESTART_WINDOW_NS UINT64_C(10000000000)
 
 enum vcpu_state {
     VCPU_OFF,
@@ -81,8 +84,10 @@ struct vm {
     const char *name;
     struct spinlock lock;
     volatile enum vm_state state;
-    const char *stop_reason;
-    bool restart_requested;
+    /* Restarts in the current window (vm_stop): a crash loop is stopped, not restarted
+     * forever at full speed. */
+    uint64_t restart_window_ns;
+    uint32_t restart_count;
 
     uint64_t mem_pa;     /* host physical base of guest RAM */
     uint64_t mem_ipa;
@@ -133,6 +138,3 @@ void vm_print_stats(void);
 
 /* Kick the pCPUs of the vCPUs in mask (bit i = vCPU i), except the caller's own. */
 void vm_kick_mask(struct vm *vm, uint32_t mask);
-
-/* vCPU pinned to physical CPU cpu, or NULL. */
-struct vcpu *vm_vcpu_of_pcpu(unsigned cpu);
