@@ -426,36 +426,3 @@ uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir)
 {
     return vgic_sgi_send(d, src_vcpu, sgir, false);
 }
-
-/* ------------------------------------------------------------------ idle decision */
-
-static bool vgic_irq_signals(const struct vgic_vm *d, const struct vgic_irq *irq, unsigned vcpu,
-                             uint64_t vmcr)
-{
-    bool pend = irq->lr_vcpu == vcpu ? irq->lr_pending
-                                     : !vgic_irq_in_lr(irq) && vgic_irq_model_pending(irq) &&
-                                           vgic_irq_deliverable(d, irq, vcpu);
-    bool grp_on = vmcr & (irq->group1 ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0);
-    uint64_t pmr = FIELD_GET(ICH_VMCR_VPMR, vmcr);
-
-    return pend && grp_on && (uint64_t)(irq->priority & d->lr_prio_mask) < pmr;
-}
-
-bool vgic_vcpu_has_pending(struct vgic_vm *d, unsigned vcpu)
-{
-    uint64_t vmcr = arch_vgic_read_vmcr();
-    bool found = false;
-
-    if (vcpu >= d->nr_vcpus) {
-        return false;
-    }
-    spin_lock(&d->lock);
-    for (unsigned i = 0; i < VGIC_NR_PRIVATE && !found; i++) {
-        found = vgic_irq_signals(d, &d->cpu[vcpu].priv[i], vcpu, vmcr);
-    }
-    for (unsigned i = 0; i < VGIC_NR_SPIS && !found; i++) {
-        found = d->spi[i].owned && vgic_irq_signals(d, &d->spi[i], vcpu, vmcr);
-    }
-    spin_unlock(&d->lock);
-    return found;
-}

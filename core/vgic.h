@@ -230,13 +230,6 @@ static inline void vgic_flush_lrs(struct vgic_vm *d, unsigned vcpu)
 void vgic_maintenance(struct vgic_vm *d, unsigned vcpu);
 
 /*
- * True when an interrupt the vCPU could take is pending for it (in an LR or in the model),
- * judged against the guest's priority mask and group enables in ICH_VMCR_EL2; for the WFI
- * idle decision. Runs on vcpu's own pCPU.
- */
-bool vgic_vcpu_has_pending(struct vgic_vm *d, unsigned vcpu);
-
-/*
  * The vCPU's PE is reset (PSCI CPU_ON after CPU_OFF) or parked: hand what its LRs hold back to
  * the model (interrupt state lives in the redistributor and survives a PE reset, as on real
  * hardware), then clear the LRs, active-priority registers and ICH_VMCR_EL2 and disable the

@@ -170,6 +170,11 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
     }
 }
 
+static const char *const state_names[] = {
+    [VM_UNUSED] = "unused", [VM_REFUSED] = "refused", [VM_RUNNING] = "running",
+    [VM_STOPPING] = "stopping", [VM_STOPPED] = "stopped",
+};
+
 static const char *const exit_names[EXIT_CLASS_COUNT] = {
     [EXIT_HVC] = "hvc", [EXIT_SMC] = "smc", [EXIT_SYSREG] = "sysreg", [EXIT_DABT] = "dabt",
     [EXIT_IABT] = "iabt", [EXIT_IRQ] = "irq", [EXIT_OTHER] = "other",
@@ -186,9 +191,9 @@ void vm_print_stats(void)
             n += bh_snprintf(exits + n, sizeof(exits) - (size_t)n, " exit_%s=%llu",
                              exit_names[c], (unsigned long long)s->exits[c]);
         }
-        hyp_printf("STATS vm=%s state=%u%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
+        hyp_printf("STATS vm=%s state=%s%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
                    "events=%llu dropped=%llu restarts=%llu",
-                   vm->name, (unsigned)vm->state, exits,
+                   vm->name, state_names[vm->state], exits,
                    (unsigned long long)s->mmio_emulated, (unsigned long long)s->irqs_injected,
                    (unsigned long long)s->faults, (unsigned long long)s->denials,
                    (unsigned long long)s->events, (unsigned long long)s->events_dropped,

@@ -7,6 +7,7 @@
  */
 #include <drivers/gicv3.h>
 
+#include <arch/layout.h>
 #include <arch/sysreg.h>
 
 /* Distributor registers (IHI 0069 12.9) */
@@ -47,7 +48,7 @@
 static uint64_t gicd_base;
 static uint64_t gicr_base;
 static uint64_t gicr_limit;
-static uint64_t this_rd[8]; /* redistributor of each CPU, indexed by TPIDR_EL2 */
+static uint64_t this_rd[MAX_CPUS]; /* redistributor of each CPU, indexed by TPIDR_EL2 */
 
 static inline void w32(uint64_t a, uint32_t v)
 {
@@ -117,7 +118,7 @@ int gicv3_cpu_init(uint64_t mpidr)
     uint64_t rd = find_rd(mpidr);
     unsigned cpu = arch_cpu_id_raw();
 
-    if (!rd || cpu >= 8) {
+    if (!rd || cpu >= MAX_CPUS) {
         return -1;
     }
     this_rd[cpu] = rd;
@@ -156,7 +157,7 @@ void gicv3_set_active(uint32_t intid, unsigned cpu, bool active)
     uint32_t bit = UINT32_C(1) << (intid % 32);
 
     if (intid < GIC_NR_LOCAL) {
-        if (cpu < 8 && this_rd[cpu]) {
+        if (cpu < MAX_CPUS && this_rd[cpu]) {
             w32(this_rd[cpu] + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0), bit);
         }
     } else {

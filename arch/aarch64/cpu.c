@@ -130,7 +130,6 @@ static void vcpu_reset_el1(struct vcpu *v)
     sysreg_write(cntkctl_el1, 0);
     sysreg_write(vbar_el1, 0);
     sysreg_write(vmpidr_el2, BIT(31) | v->idx);
-    sysreg_write(vttbr_el2, v->vm->vttbr);
     sysreg_write(hcr_el2, HCR_GUEST);
     vgic_hw_reset_cpu();
     isb();

@@ -21,7 +21,7 @@ static uint64_t fault_ipa(void)
 
 enum mmio_dev { DEV_NONE, DEV_GICD, DEV_GICR, DEV_UART };
 
-static enum mmio_dev mmio_lookup(const struct vm *vm, uint64_t ipa, uint32_t *off)
+static enum mmio_dev mmio_lookup(uint64_t ipa, uint32_t *off)
 {
     if (ipa - VPLAT_GICD_IPA < VPLAT_GICD_SIZE) {
         *off = (uint32_t)(ipa - VPLAT_GICD_IPA);
@@ -37,7 +37,6 @@ static enum mmio_dev mmio_lookup(const struct vm *vm, uint64_t ipa, uint32_t *of
         *off = (uint32_t)(ipa - VPLAT_UART_IPA);
         return DEV_UART;
     }
-    (void)vm;
     return DEV_NONE;
 }
 
@@ -111,7 +110,7 @@ void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
     uint32_t off = 0;
-    enum mmio_dev dev = mmio_lookup(v->vm, ipa, &off);
+    enum mmio_dev dev = mmio_lookup(ipa, &off);
 
     if (dev == DEV_NONE) {
         s2_fault(v, f, esr, ipa, false);

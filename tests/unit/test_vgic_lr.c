@@ -466,23 +466,6 @@ static void test_disable_and_groups(void **state)
     assert_int_equal(vgic_inject(&vm, NR_VCPUS, 1), 0);
 }
 
-static void test_has_pending(void **state)
-{
-    (void)state;
-    enable_priv(0, 4, 0x80);
-    vgic_fake.vmcr = ICH_VMCR_VENG1 | FIELD_PREP(ICH_VMCR_VPMR, 0xf0);
-    assert_false(vgic_vcpu_has_pending(&vm, 0));
-    vgic_inject(&vm, 0, 4);
-    assert_true(vgic_vcpu_has_pending(&vm, 0));
-    vgic_flush_lrs(&vm, 0); /* in an LR now: still pending */
-    assert_true(vgic_vcpu_has_pending(&vm, 0));
-    vgic_fake.vmcr = ICH_VMCR_VENG1 | FIELD_PREP(ICH_VMCR_VPMR, 0x80);
-    assert_false(vgic_vcpu_has_pending(&vm, 0)); /* masked by the priority mask */
-    vgic_fake.vmcr = FIELD_PREP(ICH_VMCR_VPMR, 0xf0);
-    assert_false(vgic_vcpu_has_pending(&vm, 0)); /* Group 1 disabled at the CPU interface */
-    assert_false(vgic_vcpu_has_pending(&vm, 1));
-}
-
 static void test_reset(void **state)
 {
     (void)state;
@@ -530,7 +513,6 @@ int main(void)
         cmocka_unit_test_setup(test_hw_timer, setup),
         cmocka_unit_test_setup(test_retarget, setup),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
-        cmocka_unit_test_setup(test_has_pending, setup),
         cmocka_unit_test_setup(test_reset, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
