@@ -21,11 +21,13 @@
 #include <core/ipc.h>
 #include <core/platinfo.h>
 
+#include "cfg_fixture.h"
+
 #define FDT_BUF     32768
-#define MAX_LINES   32
+#define MAX_LINES   FIX_MAX_LINES
 #define MAX_OPS     8
-#define MAX_CELLS   4
-#define MIB         (1024u * 1024u)
+#define MAX_CELLS   FIX_MAX_CELLS
+#define MIB         FIX_MIB
 #define FILE_NAME   "cfg.dts"
 #define VM_A        "/vms/vm-a"
 #define VM_B        "/vms/vm-b"
@@ -44,54 +46,6 @@
 enum { ID_SHM, ID_DB, ID_SEM, ID_MTX, ID_Q };
 
 /* ------------------------------------------------------------------ fixtures */
-
-struct capture {
-    int count;
-    char lines[MAX_LINES][CFG_MSG_MAX];
-};
-
-static void capture_error(void *ctx, const char *msg)
-{
-    struct capture *cap = ctx;
-    if (cap->count < MAX_LINES) {
-        snprintf(cap->lines[cap->count], CFG_MSG_MAX, "%s", msg);
-    }
-    cap->count++;
-}
-
-static struct platinfo test_plat(void)
-{
-    struct platinfo p = {
-        .cpu_count = 4,
-        .mpidr = { 0, 1, 2, 3 },
-        .ram = { 0x40000000, 0x80000000 },
-        .vm_ram_avail = 0x80000000 - 128 * MIB,
-        .gicd = { 0x08000000, 0x10000 },
-        .gicr = { 0x080a0000, 0xf60000 },
-        .has_uart = true,
-        .uart = { 0x09000000, 0x1000 },
-        .uart_intid = 33,
-        .timer_intid = { 29, 30, 27, 26 },
-        .psci = PLATINFO_PSCI_SMC,
-    };
-    return p;
-}
-
-static void setprop_cells(void *fdt, int node, const char *prop, const uint32_t *v, int n)
-{
-    fdt32_t be[MAX_CELLS];
-    for (int i = 0; i < n; i++) {
-        be[i] = cpu_to_fdt32(v[i]);
-    }
-    assert_int_equal(fdt_setprop(fdt, node, prop, be, n * 4), 0);
-}
-
-static int add_node(void *fdt, int parent, const char *name)
-{
-    int node = fdt_add_subnode(fdt, parent, name);
-    assert_true(node >= 0);
-    return node;
-}
 
 static int path(void *fdt, const char *p)
 {
