@@ -7,8 +7,8 @@
 
 /*
  * Format into buf, always NUL-terminated when size > 0; output beyond size is dropped.
- * Supports %s %c %d %i %u %x %X %p %%, the l/ll/z length modifiers, the '0' and '-' flags and
- * a field width. Returns the number of characters stored (excluding the NUL).
+ * Supports what lib/fmt.h does (%s %c %d %i %u %x %p %%, l/ll/z, '0' and '-' flags, width).
+ * Returns the number of characters stored (excluding the NUL).
  */
 int tg_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int tg_snprintf(char *buf, size_t size, const char *fmt, ...)
