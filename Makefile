@@ -27,10 +27,10 @@ EL2_LIBS := $(ARM64_USR)/lib/aarch64-linux-gnu/libfdt.a $(BSSL_USR)/lib/aarch64-
 
 .PHONY: all deps linux-deps run test unit cfgtest scenarios bench clean lint
 
+all: $(O)/bulkhead.bin $(O)/bhcfg guests
+
 lint:
 	@./scripts/lint.sh
-
-all: $(O)/bulkhead.bin $(O)/bhcfg guests
 
 deps:
 	@./scripts/deps.sh
@@ -113,6 +113,7 @@ clean:
 
 .PHONY: linux-guest
 linux-guest: linux-deps
+	@$(MAKE) --no-print-directory -C guests/linux/tools O=$(CURDIR)/$(O)/linux/tools
 	guests/linux/mkguest.sh $(O)/linux
 
 # Benchmarks: make bench, make bench-check (bench/bench.mk)

@@ -334,6 +334,40 @@ static void parse_fault_policy(struct cfg_ctx *c, struct cfg_vm *vm, const char 
               s);
 }
 
+static void parse_ipc_notify(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                             const void *val, int len)
+{
+    char s[KEYWORD_MAX];
+
+    if (!cfg_read_string(c, vm, vm->path, prop, val, len, s, sizeof(s))) {
+        return;
+    }
+    if (strcmp(s, "spi") == 0) {
+        vm->ipc_notify = CFG_NOTIFY_SPI;
+    } else if (strcmp(s, "gpio") == 0) {
+        vm->ipc_notify = CFG_NOTIFY_GPIO;
+    } else {
+        cfg_error(c, &vm->valid, vm->path, prop, "unknown notification kind '%s' (spi, gpio)",
+                  s);
+    }
+}
+
+static void parse_priority(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                           const void *val, int len)
+{
+    if (len != 4) {
+        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
+        return;
+    }
+    uint32_t p = fdt32_ld((const fdt32_t *)val);
+    if (p > CFG_PRIO_MAX) {
+        cfg_error(c, &vm->valid, vm->path, prop, "%u is above the highest priority %u", p,
+                  CFG_PRIO_MAX);
+        return;
+    }
+    vm->priority = p;
+}
+
 static const struct vm_prop {
     const char *name;
     bool required;
@@ -350,6 +384,8 @@ static const struct vm_prop {
     { "initrd", false, parse_initrd },
     { "bootargs", false, parse_bootargs },
     { "fault-policy", false, parse_fault_policy },
+    { "ipc-notify", false, parse_ipc_notify },
+    { "priority", false, parse_priority },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))

@@ -30,11 +30,16 @@
 #define VPLAT_VTIMER_INTID  27
 #define VPLAT_MAINT_INTID   25
 #define VPLAT_RAM_IPA       UINT64_C(0x40000000) /* default memory-base */
-/* IPC register pages: object id's page is at VPLAT_IPC_IPA + id * VPLAT_IPC_PAGE in each
- * member VM (docs/CONFIG.md "Channels"). */
+/* IPC pages: object id's register page is at VPLAT_IPC_IPA + id * VPLAT_IPC_STRIDE in each
+ * member VM, a message queue's data page right after it (docs/ABI.md "IPC register pages"). */
 #define VPLAT_IPC_IPA       UINT64_C(0x0a000000)
 #define VPLAT_IPC_PAGE      (4 * CFG_SZ_KIB)
-#define VPLAT_IPC_SIZE      (CFG_MAX_CHANS * VPLAT_IPC_PAGE)
+#define VPLAT_IPC_STRIDE    (2 * VPLAT_IPC_PAGE)
+#define VPLAT_IPC_SIZE      (CFG_MAX_CHANS * VPLAT_IPC_STRIDE)
+/* ipc-notify = "gpio": one PL061 per notification SPI (docs/ABI.md "Notifications as GPIO"). */
+#define VPLAT_GPIO_IPA      UINT64_C(0x0a080000)
+#define VPLAT_GPIO_MAX      64
+#define VPLAT_GPIO_SIZE     (VPLAT_GPIO_MAX * VPLAT_IPC_PAGE)
 #define VPLAT_SPI_LAST      127 /* last SPI the vGIC implements (GICD_TYPER.ITLinesNumber 3) */
 
 /* ------------------------------------------------------------------------------------------
@@ -74,13 +79,22 @@ _Static_assert(VPLAT_GICR_IPA + CFG_MAX_VCPUS * VPLAT_GICR_STRIDE <= VPLAT_UART_
               "the virtual GICR region must end before the virtual UART");
 _Static_assert(VPLAT_RAM_IPA % CFG_MEM_ALIGN == 0, "default RAM base must be 2 MiB aligned");
 _Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_IPC_IPA &&
-                   VPLAT_IPC_IPA + VPLAT_IPC_SIZE <= VPLAT_RAM_IPA,
+                   VPLAT_IPC_IPA + VPLAT_IPC_SIZE <= VPLAT_GPIO_IPA &&
+                   VPLAT_GPIO_IPA + VPLAT_GPIO_SIZE <= VPLAT_RAM_IPA,
                "the IPC pages must sit between the virtual UART and the default RAM");
 
 enum cfg_kernel_type {
     CFG_KERNEL_LINUX, /* arm64 Image header (Documentation/arch/arm64/booting.rst) */
     CFG_KERNEL_RAW,   /* flat binary, entered at load address + entry */
 };
+
+/* How IPC notifications reach the VM (VM property ipc-notify). */
+enum cfg_ipc_notify {
+    CFG_NOTIFY_SPI,  /* each notification is the virtual SPI the channel names */
+    CFG_NOTIFY_GPIO, /* ... raised by a PL061 GPIO controller line (Linux user space) */
+};
+
+#define CFG_PRIO_MAX 255 /* VM property priority: IPC waiters, higher first */
 
 enum cfg_fault_policy {
     CFG_FAULT_STOP,    /* stop the VM, keep its state for inspection */
@@ -119,6 +133,8 @@ struct cfg_vm {
     uint64_t initrd_size;
     char bootargs[CFG_BOOTARGS_MAX + 1]; /* "" when none */
     enum cfg_fault_policy fault_policy;
+    enum cfg_ipc_notify ipc_notify;
+    uint32_t priority;                   /* 0..CFG_PRIO_MAX, IPC wait order */
     uint32_t dev_count;
     struct cfg_dev devs[CFG_MAX_DEVS];
 };

@@ -47,6 +47,7 @@ static void check_shm_window(struct cfg_ctx *c, struct cfg_chan *ch, uint32_t v,
         { "the virtual GICR", VPLAT_GICR_IPA, vcpus * VPLAT_GICR_STRIDE },
         { "the virtual UART", VPLAT_UART_IPA, VPLAT_UART_SIZE },
         { "the IPC pages", VPLAT_IPC_IPA, VPLAT_IPC_SIZE },
+        { "the IPC notification GPIOs", VPLAT_GPIO_IPA, VPLAT_GPIO_SIZE },
     };
 
     if (base + size < base || base + size > CFG_IPA_LIMIT) {
@@ -118,21 +119,21 @@ static void check_shm(struct cfg_ctx *c, struct cfg_chan *ch, const char *path)
 static void check_ipc_page(struct cfg_ctx *c, struct cfg_chan *ch, uint32_t id,
                            const char *path)
 {
-    uint64_t page = VPLAT_IPC_IPA + (uint64_t)id * VPLAT_IPC_PAGE;
+    uint64_t page = VPLAT_IPC_IPA + (uint64_t)id * VPLAT_IPC_STRIDE;
 
     for (uint32_t v = 0; v < CFG_MAX_VMS; v++) {
         const struct cfg_vm *vm = &c->out->vms[v];
         if (ch->rights[v] == 0 || !vm_runs(c->out, v)) {
             continue;
         }
-        if (cfg_overlap(page, VPLAT_IPC_PAGE, vm->mem_ipa, vm->mem_size)) {
+        if (cfg_overlap(page, VPLAT_IPC_STRIDE, vm->mem_ipa, vm->mem_size)) {
             cfg_error(c, &ch->valid, path, CFG_NODE_PROP,
                       "IPC page 0x%llx overlaps the RAM of VM '%s' at 0x%llx", (ull)page,
                       vm->name, (ull)vm->mem_ipa);
         }
         for (uint32_t d = 0; d < vm->dev_count; d++) {
             const struct cfg_dev *dev = &vm->devs[d];
-            if (cfg_overlap(page, VPLAT_IPC_PAGE, dev->ipa, dev->size)) {
+            if (cfg_overlap(page, VPLAT_IPC_STRIDE, dev->ipa, dev->size)) {
                 cfg_error(c, &ch->valid, path, CFG_NODE_PROP,
                           "IPC page 0x%llx overlaps passthrough device '%s' of VM '%s'",
                           (ull)page, dev->name, vm->name);

@@ -24,7 +24,7 @@ struct window {
     uint64_t size;
 };
 
-enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_WINDOWS };
+enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_WINDOWS };
 
 /* The virtual devices' IPA windows in vm (the GICR region grows with the vCPU count). */
 static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS])
@@ -34,6 +34,9 @@ static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS
     w[VPLAT_GICD] = (struct window){ "GICD", VPLAT_GICD_IPA, VPLAT_GICD_SIZE };
     w[VPLAT_GICR] = (struct window){ "GICR", VPLAT_GICR_IPA, vcpus * VPLAT_GICR_STRIDE };
     w[VPLAT_UART] = (struct window){ "UART", VPLAT_UART_IPA, VPLAT_UART_SIZE };
+    /* only a VM with ipc-notify = "gpio" has the notification GPIOs */
+    w[VPLAT_GPIO] = (struct window){ "notification GPIOs", VPLAT_GPIO_IPA,
+                                     vm->ipc_notify == CFG_NOTIFY_GPIO ? VPLAT_GPIO_SIZE : 0 };
 }
 
 /* Window [base, base + size) wraps or ends beyond the IPA space. */

@@ -167,7 +167,7 @@ static int add_ipc_irqs(void *fdt, const struct ipc_obj_info *o)
     return r ? r : fdt_property(fdt, "interrupt-names", names, nlen);
 }
 
-static int add_ipc_object(void *fdt, const struct ipc_obj_info *o)
+static int add_ipc_object(void *fdt, const struct ipc_obj_info *o, bool gpio)
 {
     int r = fdt_begin_node(fdt, o->name);
 
@@ -182,15 +182,55 @@ static int add_ipc_object(void *fdt, const struct ipc_obj_info *o)
     } else if (o->type == CFG_CHAN_SEM) {
         r = r ? r : fdt_property_u32(fdt, "bulkhead,max", o->sem_max);
     }
-    r = r ? r : add_ipc_irqs(fdt, o);
+    if (o->type != CFG_CHAN_SHMEM) {
+        /* register page (+ data page for queues): not `reg`, so no driver claims it */
+        r = r ? r : prop_u64_pair(fdt, "bulkhead,regs", o->regs_ipa,
+                                  o->type == CFG_CHAN_MSGQ ? VPLAT_IPC_STRIDE : VPLAT_IPC_PAGE);
+    }
+    if (!gpio) {
+        r = r ? r : add_ipc_irqs(fdt, o); /* else: GPIO lines named <object>.<kind> */
+    }
     return r ? r : fdt_end_node(fdt);
 }
 
+/* ipc-notify = "gpio": a PL061 per notification SPI, line 0 named <object>.<kind>. */
+static int add_ipc_gpios(void *fdt, const struct guest_fdt_layout *lay)
+{
+    static const char compat[] = "arm,pl061\0arm,primecell";
+    struct ipc_notif nt[2 * CFG_MAX_CHANS];
+    unsigned count = ipc_vm_notifications(lay->sc, lay->vm_index, nt, 2 * CFG_MAX_CHANS);
+    fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
+    char name[48], line[CFG_CHAN_NAME_MAX + 16];
+    int r = 0;
+
+    for (unsigned i = 0; !r && i < count && i < VPLAT_GPIO_MAX; i++) {
+        uint64_t base = VPLAT_GPIO_IPA + (uint64_t)i * VPLAT_IPC_PAGE;
+        fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(nt[i].intid - 32),
+                           cpu_to_fdt32(IRQ_LEVEL_HI) };
+        bh_snprintf(name, sizeof(name), "gpio@%llx", (unsigned long long)base);
+        int n = bh_snprintf(line, sizeof(line), "%s.%s", nt[i].obj, nt[i].kind);
+        r = fdt_begin_node(fdt, name);
+        r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
+        r = r ? r : prop_u64_pair(fdt, "reg", base, VPLAT_IPC_PAGE);
+        r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+        r = r ? r : fdt_property(fdt, "gpio-controller", NULL, 0);
+        r = r ? r : fdt_property_u32(fdt, "#gpio-cells", 2);
+        r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
+        r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 2);
+        r = r ? r : fdt_property(fdt, "clocks", &clk, sizeof(clk));
+        r = r ? r : fdt_property_string(fdt, "clock-names", "apb_pclk");
+        r = r ? r : fdt_property(fdt, "gpio-line-names", line, n + 1);
+        r = r ? r : fdt_end_node(fdt);
+    }
+    return r;
+}
+
 /* /bulkhead-ipc: the channel objects this VM may use (docs/ABI.md). */
-static int add_ipc(void *fdt, const struct guest_fdt_layout *lay)
+static int add_ipc(void *fdt, const struct cfg_vm *vm, const struct guest_fdt_layout *lay)
 {
     struct ipc_obj_info o;
     bool any = false;
+    bool gpio = vm->ipc_notify == CFG_NOTIFY_GPIO;
 
     for (unsigned id = 0; lay->sc && id < lay->sc->chan_count; id++) {
         any = any || ipc_vm_object(lay->sc, lay->vm_index, id, &o);
@@ -198,13 +238,15 @@ static int add_ipc(void *fdt, const struct guest_fdt_layout *lay)
     if (!any) {
         return 0;
     }
-    int r = fdt_begin_node(fdt, "bulkhead-ipc");
+    int r = gpio ? add_ipc_gpios(fdt, lay) : 0;
+
+    r = r ? r : fdt_begin_node(fdt, "bulkhead-ipc");
     r = r ? r : fdt_property_string(fdt, "compatible", "bulkhead,ipc-v1");
     r = r ? r : fdt_property_u32(fdt, "#address-cells", 2);
     r = r ? r : fdt_property_u32(fdt, "#size-cells", 2);
     for (unsigned id = 0; !r && id < lay->sc->chan_count; id++) {
         if (ipc_vm_object(lay->sc, lay->vm_index, id, &o)) {
-            r = add_ipc_object(fdt, &o);
+            r = add_ipc_object(fdt, &o, gpio);
         }
     }
     return r ? r : fdt_end_node(fdt);
@@ -252,7 +294,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
         r = add_passthrough(buf, &vm->devs[i]);
     }
-    r = r ? r : add_ipc(buf, lay);
+    r = r ? r : add_ipc(buf, vm, lay);
     r = r ? r : fdt_end_node(buf);
     r = r ? r : fdt_finish(buf);
     return r ? -BH_ENOMEM : (int)fdt_totalsize(buf);

@@ -245,6 +245,23 @@ struct ipc_obj_info {
 bool ipc_vm_object(const struct cfg_scenario *sc, unsigned v, unsigned id,
                    struct ipc_obj_info *info);
 
+/* One notification SPI of a VM and the first notification it carries ("<name>.<kind>"). */
+struct ipc_notif {
+    uint32_t intid;
+    const char *obj;   /* object name */
+    const char *kind;  /* "doorbell", "rx" or "tx" */
+};
+
+/*
+ * The distinct notification SPIs VM v receives, in object-ID order (doorbell, rx, tx within an
+ * object); an SPI several notifications share is listed once, with its first. Returns how
+ * many; at most max are stored (the count of CFG_MAX_CHANS objects is at most
+ * 2 * CFG_MAX_CHANS). The virtual SPIs, the notification GPIOs and their device-tree nodes
+ * all follow this order.
+ */
+unsigned ipc_vm_notifications(const struct cfg_scenario *sc, unsigned v, struct ipc_notif *out,
+                              unsigned max);
+
 /*
  * Guest buffer check for message calls: [ipa, ipa + len) must be IPC_BUF_ALIGN aligned and
  * inside the caller's RAM [mem_ipa, mem_ipa + mem_size). 0: the host address is the RAM's

@@ -47,8 +47,42 @@ bool ipc_vm_object(const struct cfg_scenario *sc, unsigned v, unsigned id,
     case CFG_CHAN_TYPE_COUNT:
         break;
     }
-    info->regs_ipa = VPLAT_IPC_IPA + (uint64_t)id * VPLAT_IPC_PAGE;
+    info->regs_ipa = VPLAT_IPC_IPA + (uint64_t)id * VPLAT_IPC_STRIDE;
     return true;
+}
+
+static void add_notif(struct ipc_notif *out, unsigned *n, unsigned max, uint32_t intid,
+                      const char *obj, const char *kind)
+{
+    if (intid == 0) {
+        return;
+    }
+    for (unsigned i = 0; i < *n && i < max; i++) {
+        if (out[i].intid == intid) {
+            return;
+        }
+    }
+    if (*n < max) {
+        out[*n] = (struct ipc_notif){ .intid = intid, .obj = obj, .kind = kind };
+    }
+    (*n)++;
+}
+
+unsigned ipc_vm_notifications(const struct cfg_scenario *sc, unsigned v, struct ipc_notif *out,
+                              unsigned max)
+{
+    struct ipc_obj_info info;
+    unsigned n = 0;
+
+    for (unsigned id = 0; sc && id < sc->chan_count; id++) {
+        if (!ipc_vm_object(sc, v, id, &info)) {
+            continue;
+        }
+        add_notif(out, &n, max, info.intid, info.name, "doorbell");
+        add_notif(out, &n, max, info.rx_intid, info.name, "rx");
+        add_notif(out, &n, max, info.tx_intid, info.name, "tx");
+    }
+    return n;
 }
 
 int ipc_guest_buf_check(uint64_t mem_ipa, uint64_t mem_size, uint64_t ipa, uint64_t len)

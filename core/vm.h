@@ -20,6 +20,7 @@
 #include <core/event.h>
 #include <core/ipc.h>
 #include <core/vgic.h>
+#include <core/vgpio.h>
 #include <core/vuart.h>
 
 #define VM_MAX      CFG_MAX_VMS
@@ -108,6 +109,7 @@ struct vm {
 
     struct vgic_vm vgic;
     struct vuart vuart;
+    struct vgpio_bank gpio;  /* notification GPIOs (ipc-notify = "gpio") */
     unsigned nr_vcpus;
     struct vcpu vcpus[VCPU_MAX];
 

@@ -258,6 +258,9 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
         return refuse(vm, "cannot set up the virtual GIC", NULL);
     }
     vuart_init(&vm->vuart, &uh);
+    if (vm_ipc_gpio_init(vm) != 0) {
+        return refuse(vm, "too many notification GPIOs", NULL);
+    }
     if (console_add_vm(vm->id, vm->name) != 0) {
         return refuse(vm, "cannot register the console", NULL);
     }

@@ -13,6 +13,7 @@
 #include <core/hyp.h>
 #include <core/ipc.h>
 #include <core/vm.h>
+#include <core/vgpio.h>
 #include <core/vm_build.h>
 #include <lib/string.h>
 
@@ -20,6 +21,45 @@
 static struct ipc hyp_ipc __attribute__((section(".noclear")));
 static const struct cfg_scenario *ipc_sc;
 static uint64_t shm_pa[CFG_MAX_CHANS];
+
+/* Register-page state of each (VM, object): written by the guest, read by the operations. */
+struct mmio_regs {
+    uint32_t timeout_us;
+    uint32_t len;
+};
+static struct mmio_regs mmio_regs[CFG_MAX_VMS][CFG_MAX_CHANS];
+/* A queue member's data page (host physical, 0: none), one 4 KiB page each. */
+static uint64_t data_pa[CFG_MAX_VMS][CFG_MAX_CHANS];
+
+/* One RAM block for every queue member's data page (allocations are 2 MiB granular). */
+static void alloc_data_pages(const struct cfg_scenario *sc)
+{
+    struct ipc_obj_info info;
+    uint64_t pages = 0, base;
+
+    for (unsigned v = 0; v < sc->vm_count; v++) {
+        for (unsigned id = 0; id < sc->chan_count; id++) {
+            pages += ipc_vm_object(sc, v, id, &info) && info.type == CFG_CHAN_MSGQ;
+        }
+    }
+    if (pages == 0) {
+        return;
+    }
+    base = vm_ram_alloc(pages * VPLAT_IPC_PAGE);
+    if (!base) {
+        hyp_printf("bulkhead: no RAM for the IPC data pages: queues only by hypercall");
+        return;
+    }
+    memset((void *)(uintptr_t)base, 0, pages * VPLAT_IPC_PAGE);
+    for (unsigned v = 0; v < sc->vm_count; v++) {
+        for (unsigned id = 0; id < sc->chan_count; id++) {
+            if (ipc_vm_object(sc, v, id, &info) && info.type == CFG_CHAN_MSGQ) {
+                data_pa[v][id] = base;
+                base += VPLAT_IPC_PAGE;
+            }
+        }
+    }
+}
 
 #define NS_PER_S UINT64_C(1000000000)
 
@@ -43,6 +83,7 @@ int vm_ipc_init(const struct cfg_scenario *sc)
         }
         memset((void *)(uintptr_t)shm_pa[id], 0, c->shm_size);
     }
+    alloc_data_pages(sc);
     return 0;
 }
 
@@ -56,6 +97,15 @@ int vm_ipc_map(struct vm *vm)
     struct ipc_obj_info info;
 
     for (unsigned id = 0; ipc_sc && id < ipc_sc->chan_count; id++) {
+        if (ipc_vm_object(ipc_sc, vm->id, id, &info) && data_pa[vm->id][id]) {
+            /* the queue's data page: ordinary memory, right after its register page */
+            int r = pt_map(&vm->s2, info.regs_ipa + VPLAT_IPC_PAGE, data_pa[vm->id][id],
+                           VPLAT_IPC_PAGE,
+                           PTE_S2_MEMATTR_NORMAL | PTE_SH_INNER | PTE_S2_AP_RW | PTE_S2_XN);
+            if (r) {
+                return r;
+            }
+        }
         if (!ipc_vm_object(ipc_sc, vm->id, id, &info) || info.type != CFG_CHAN_SHMEM ||
             !shm_pa[id]) {
             continue;
@@ -70,40 +120,44 @@ int vm_ipc_map(struct vm *vm)
     return 0;
 }
 
-static int add_spi(struct vgic_spi_cfg *spis, unsigned *n, unsigned max, uint32_t intid)
+int vm_ipc_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, unsigned max)
 {
-    for (unsigned i = 0; i < *n; i++) {
-        if (spis[i].intid == intid) {
-            return 0; /* one SPI may serve several objects' notifications */
+    struct ipc_notif nt[2 * CFG_MAX_CHANS];
+    unsigned count = ipc_vm_notifications(ipc_sc, vm->id, nt, 2 * CFG_MAX_CHANS);
+
+    for (unsigned i = 0; i < count; i++) {
+        if (*n >= max) {
+            return -BH_ENOMEM;
         }
+        spis[(*n)++] = (struct vgic_spi_cfg){ .intid = nt[i].intid };
     }
-    if (*n >= max) {
-        return -BH_ENOMEM;
-    }
-    spis[(*n)++] = (struct vgic_spi_cfg){ .intid = intid };
     return 0;
 }
 
-int vm_ipc_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, unsigned max)
+static void gpio_level(void *ctx, uint32_t intid, bool level)
 {
-    struct ipc_obj_info info;
-    int r = 0;
+    struct vm *vm = ctx;
 
-    for (unsigned id = 0; !r && ipc_sc && id < ipc_sc->chan_count; id++) {
-        if (!ipc_vm_object(ipc_sc, vm->id, id, &info)) {
-            continue;
-        }
-        if (info.intid) {
-            r = add_spi(spis, n, max, info.intid);
-        }
-        if (!r && info.rx_intid) {
-            r = add_spi(spis, n, max, info.rx_intid);
-        }
-        if (!r && info.tx_intid) {
-            r = add_spi(spis, n, max, info.tx_intid);
-        }
+    vm_kick_mask(vm, vgic_set_level(&vm->vgic, 0, intid, level));
+}
+
+int vm_ipc_gpio_init(struct vm *vm)
+{
+    struct ipc_notif nt[2 * CFG_MAX_CHANS];
+    uint32_t intids[2 * CFG_MAX_CHANS];
+    unsigned count = ipc_vm_notifications(ipc_sc, vm->id, nt, 2 * CFG_MAX_CHANS);
+
+    if (vm->cfg->ipc_notify != CFG_NOTIFY_GPIO) {
+        count = 0;
     }
-    return r;
+    if (count > VGPIO_MAX) {
+        return -BH_ENOMEM;
+    }
+    for (unsigned i = 0; i < count; i++) {
+        intids[i] = nt[i].intid;
+    }
+    vgpio_init(&vm->gpio, intids, count, gpio_level, vm);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ effects on other VMs */
@@ -113,7 +167,11 @@ static void raise_spi(unsigned vm_id, uint32_t intid)
     if (vm_id < vm_count && vms[vm_id].state == VM_RUNNING) {
         struct vm *t = &vms[vm_id];
         t->stats.irqs_injected++;
-        vm_kick_mask(t, vgic_inject(&t->vgic, 0, intid));
+        if (t->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
+            (void)vgpio_raise(&t->gpio, intid); /* its controller drives the SPI */
+        } else {
+            vm_kick_mask(t, vgic_inject(&t->vgic, 0, intid));
+        }
     }
 }
 
@@ -240,7 +298,7 @@ static int call_sync(struct vcpu *v, uint32_t fid, unsigned id, uint64_t timeout
     bool block_ok = timeout != 0;
     int r;
 
-    v->waiter.prio = 0; /* VMs have no priority yet: FIFO among waiters */
+    v->waiter.prio = v->vm->cfg->priority; /* waiters: higher priority first, then FIFO */
     switch (fid) {
     case BH_HC_SEM_WAIT:
         r = ipc_sem_wait(&hyp_ipc, &v->waiter, id, block_ok);
@@ -264,16 +322,11 @@ static void *guest_buf(const struct vm *vm, uint64_t ipa)
     return (void *)(uintptr_t)(vm->mem_pa + (ipa - vm->mem_ipa));
 }
 
-static int call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a[4],
-                     int64_t *len_out)
+/* The object is a queue v may use with right (send or receive)? In the documented order. */
+static int msgq_check(struct vcpu *v, unsigned id, uint32_t right)
 {
-    struct ipc_notify n;
     struct ipc_obj_info info;
-    size_t len = 0;
-    uint32_t right = fid == BH_HC_MSGQ_SEND ? CFG_RIGHT_SEND : CFG_RIGHT_RECV;
-    int r;
 
-    /* Checks in the documented order: object, then rights, then the buffer. */
     if (id >= ipc_sc->chan_count || !ipc_sc->chans[id].valid ||
         ipc_sc->chans[id].type != CFG_CHAN_MSGQ) {
         return -BH_ENOENT;
@@ -281,26 +334,45 @@ static int call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a
     if (!ipc_vm_object(ipc_sc, v->vm->id, id, &info) || !(info.rights & right)) {
         return -BH_EPERM;
     }
-    r = ipc_guest_buf_check(v->vm->mem_ipa, v->vm->mem_size, a[1], a[2]);
-    if (r) {
-        return r;
-    }
+    return 0;
+}
+
+/* Send len bytes at buf (checked host memory) or receive into it (capacity len). */
+static int msgq_op(struct vcpu *v, bool send, unsigned id, void *buf, size_t len,
+                   uint64_t timeout, int64_t *len_out)
+{
+    struct ipc_notify n;
+    size_t got = 0;
+    int r;
+
     memset(&n, 0, sizeof(n));
-    v->waiter.prio = 0;
-    if (fid == BH_HC_MSGQ_SEND) {
-        r = ipc_msgq_send(&hyp_ipc, &v->waiter, id, guest_buf(v->vm, a[1]), (size_t)a[2],
-                          a[3] != 0, &n);
+    v->waiter.prio = v->vm->cfg->priority;
+    if (send) {
+        r = ipc_msgq_send(&hyp_ipc, &v->waiter, id, buf, len, timeout != 0, &n);
     } else {
-        r = ipc_msgq_recv(&hyp_ipc, &v->waiter, id, guest_buf(v->vm, a[1]), (size_t)a[2], &len,
-                          a[3] != 0, &n);
+        r = ipc_msgq_recv(&hyp_ipc, &v->waiter, id, buf, len, &got, timeout != 0, &n);
     }
     apply_notify(&n);
     if (r == IPC_BLOCKED) {
-        r = block(v, deadline_of(a[3]));
-        len = v->waiter.msg_len;
+        r = block(v, deadline_of(timeout));
+        got = v->waiter.msg_len;
     }
-    *len_out = (int64_t)len;
+    *len_out = (int64_t)got;
     return r;
+}
+
+static int call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a[4],
+                     int64_t *len_out)
+{
+    bool send = fid == BH_HC_MSGQ_SEND;
+    int r = msgq_check(v, id, send ? CFG_RIGHT_SEND : CFG_RIGHT_RECV);
+
+    /* Checks in the documented order: object, then rights, then the buffer. */
+    r = r ? r : ipc_guest_buf_check(v->vm->mem_ipa, v->vm->mem_size, a[1], a[2]);
+    if (r) {
+        return r;
+    }
+    return msgq_op(v, send, id, guest_buf(v->vm, a[1]), (size_t)a[2], a[3], len_out);
 }
 
 bool vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4], int64_t *ret)
@@ -332,6 +404,112 @@ bool vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4], int64_t *
     return true;
 }
 
+/* ------------------------------------------------------------------ register pages */
+
+static uint64_t timeout_ns_of(uint32_t us)
+{
+    return us == BH_IPC_TIMEOUT_NEVER ? BH_TIMEOUT_NEVER : (uint64_t)us * 1000;
+}
+
+/* The operation register off of an object of this type, as a hypercall ID (0: none). */
+static uint32_t op_of(enum cfg_chan_type type, uint32_t off)
+{
+    static const struct { enum cfg_chan_type type; uint32_t off, fid; } ops[] = {
+        { CFG_CHAN_DOORBELL, BH_IPC_REG_RING, BH_HC_DOORBELL_RING },
+        { CFG_CHAN_SEM, BH_IPC_REG_POST, BH_HC_SEM_POST },
+        { CFG_CHAN_SEM, BH_IPC_REG_WAIT, BH_HC_SEM_WAIT },
+        { CFG_CHAN_MUTEX, BH_IPC_REG_LOCK, BH_HC_MUTEX_LOCK },
+        { CFG_CHAN_MUTEX, BH_IPC_REG_UNLOCK, BH_HC_MUTEX_UNLOCK },
+        { CFG_CHAN_MSGQ, BH_IPC_REG_SEND, BH_HC_MSGQ_SEND },
+        { CFG_CHAN_MSGQ, BH_IPC_REG_RECV, BH_HC_MSGQ_RECV },
+    };
+
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        if (ops[i].type == type && ops[i].off == off) {
+            return ops[i].fid;
+        }
+    }
+    return 0;
+}
+
+static bool info_reg(const struct ipc_obj_info *o, const struct mmio_regs *m, uint32_t off,
+                     uint32_t *val)
+{
+    switch (off) {
+    case BH_IPC_REG_MAGIC: *val = BH_IPC_MAGIC; return true;
+    case BH_IPC_REG_INFO: *val = (uint32_t)o->type | ((uint32_t)o->rights << 8); return true;
+    case BH_IPC_REG_ID: *val = o->id; return true;
+    case BH_IPC_REG_SIZE: *val = o->type == CFG_CHAN_MSGQ ? o->msg_size : o->sem_max; return true;
+    case BH_IPC_REG_DEPTH: *val = o->depth; return true;
+    case BH_IPC_REG_TIMEOUT: *val = m->timeout_us; return true;
+    case BH_IPC_REG_LEN: *val = m->len; return true;
+    default: return false;
+    }
+}
+
+/* An operation register was read: do it, like the hypercall, and return its result. */
+static int64_t mmio_op(struct vcpu *v, const struct ipc_obj_info *o, const struct mmio_regs *m,
+                       uint32_t fid)
+{
+    unsigned id = o->id;
+    uint64_t timeout = timeout_ns_of(m->timeout_us);
+    int64_t len = 0;
+    int r;
+
+    if (fid == BH_HC_DOORBELL_RING) {
+        r = call_ring(v, id);
+    } else if (fid == BH_HC_MSGQ_SEND || fid == BH_HC_MSGQ_RECV) {
+        bool send = fid == BH_HC_MSGQ_SEND;
+        void *page = (void *)(uintptr_t)data_pa[v->vm->id][id];
+        r = msgq_check(v, id, send ? CFG_RIGHT_SEND : CFG_RIGHT_RECV);
+        if (r == 0 && !page) {
+            r = -BH_ENOTSUP; /* no RAM was left for the data page at boot */
+        }
+        if (r == 0) {
+            r = msgq_op(v, send, id, page, send ? m->len : VPLAT_IPC_PAGE, timeout, &len);
+        }
+    } else {
+        r = call_sync(v, fid, id, timeout);
+    }
+    note_result(v, fid, id, r);
+    return (r == 0 && fid == BH_HC_MSGQ_RECV) ? len : ipc_abi_result(r);
+}
+
+int vm_ipc_mmio(struct vcpu *v, uint32_t off, unsigned size, bool write, uint64_t *val)
+{
+    struct ipc_obj_info o;
+    unsigned id = off / VPLAT_IPC_STRIDE;
+    uint32_t reg = off % VPLAT_IPC_STRIDE;
+    uint32_t word;
+
+    /* Registers are 32-bit; the data page is memory (a fault there: not a queue member). */
+    if (!ipc_sc || size != 4 || reg % 4 != 0 || reg >= VPLAT_IPC_PAGE ||
+        !ipc_vm_object(ipc_sc, v->vm->id, id, &o) || o.type == CFG_CHAN_SHMEM) {
+        return -BH_ERANGE;
+    }
+    struct mmio_regs *m = &mmio_regs[v->vm->id][id];
+    if (write) {
+        if (reg == BH_IPC_REG_TIMEOUT) {
+            m->timeout_us = (uint32_t)*val;
+        } else if (reg == BH_IPC_REG_LEN && o.type == CFG_CHAN_MSGQ) {
+            m->len = (uint32_t)*val;
+        } else {
+            return -BH_ERANGE; /* read-only or absent */
+        }
+        return 0;
+    }
+    if (info_reg(&o, m, reg, &word)) {
+        *val = word;
+        return 0;
+    }
+    uint32_t fid = op_of(o.type, reg);
+    if (!fid) {
+        return -BH_ERANGE;
+    }
+    *val = (uint32_t)mmio_op(v, &o, m, fid); /* 32-bit two's complement for errors */
+    return 0;
+}
+
 void vm_ipc_vm_reset(struct vm *vm)
 {
     struct ipc_notify n;
@@ -345,4 +523,12 @@ void vm_ipc_vm_reset(struct vm *vm)
         ipc_waiter_init(&vm->vcpus[i].waiter, vm->id, i);
     }
     apply_notify(&n);
+    /* its register pages and notification GPIOs start afresh, as after boot */
+    memset(mmio_regs[vm->id], 0, sizeof(mmio_regs[vm->id]));
+    for (unsigned id = 0; id < CFG_MAX_CHANS; id++) {
+        if (data_pa[vm->id][id]) {
+            memset((void *)(uintptr_t)data_pa[vm->id][id], 0, VPLAT_IPC_PAGE);
+        }
+    }
+    vgpio_reset(&vm->gpio);
 }

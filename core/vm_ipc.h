@@ -26,6 +26,16 @@ int vm_ipc_map(struct vm *vm) BH_MUST_CHECK;
 int vm_ipc_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, unsigned max)
     BH_MUST_CHECK;
 
+/* Set up vm's notification GPIOs (ipc-notify = "gpio"; none otherwise). After the vGIC. */
+int vm_ipc_gpio_init(struct vm *vm) BH_MUST_CHECK;
+
+/*
+ * An access to vm's IPC register pages (docs/ABI.md "IPC register pages"), off from
+ * VPLAT_IPC_IPA: 0 or -BH_ERANGE for an access the pages do not have (the caller injects an
+ * abort). Reading an operation register performs it and may sleep like the hypercall.
+ */
+int vm_ipc_mmio(struct vcpu *v, uint32_t off, unsigned size, bool write, uint64_t *val);
+
 /* The scenario the engine was built from (for the guest device tree), or NULL. */
 const struct cfg_scenario *vm_ipc_scenario(void);
 

@@ -10,6 +10,7 @@
 #include <arch/sysreg.h>
 #include <core/config.h>
 #include <core/vm.h>
+#include <core/vm_ipc.h>
 
 static uint64_t fault_ipa(void)
 {
@@ -19,9 +20,9 @@ static uint64_t fault_ipa(void)
     return (FIELD_GET(HPFAR_FIPA, hpfar) << 12) | (far & 0xfff);
 }
 
-enum mmio_dev { DEV_NONE, DEV_GICD, DEV_GICR, DEV_UART };
+enum mmio_dev { DEV_NONE, DEV_GICD, DEV_GICR, DEV_UART, DEV_IPC, DEV_GPIO };
 
-static enum mmio_dev mmio_lookup(uint64_t ipa, uint32_t *off)
+static enum mmio_dev mmio_lookup(const struct vm *vm, uint64_t ipa, uint32_t *off)
 {
     if (ipa - VPLAT_GICD_IPA < VPLAT_GICD_SIZE) {
         *off = (uint32_t)(ipa - VPLAT_GICD_IPA);
@@ -36,6 +37,15 @@ static enum mmio_dev mmio_lookup(uint64_t ipa, uint32_t *off)
     if (ipa - VPLAT_UART_IPA < VPLAT_UART_SIZE) {
         *off = (uint32_t)(ipa - VPLAT_UART_IPA);
         return DEV_UART;
+    }
+    /* Pages of objects the VM may not use are refused by vm_ipc_mmio with an event. */
+    if (ipa - VPLAT_IPC_IPA < VPLAT_IPC_SIZE) {
+        *off = (uint32_t)(ipa - VPLAT_IPC_IPA);
+        return DEV_IPC;
+    }
+    if (ipa - VPLAT_GPIO_IPA < VPLAT_GPIO_SIZE && vm->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
+        *off = (uint32_t)(ipa - VPLAT_GPIO_IPA);
+        return DEV_GPIO;
     }
     return DEV_NONE;
 }
@@ -52,6 +62,11 @@ static int mmio_dispatch(struct vcpu *v, enum mmio_dev dev, uint32_t off, unsign
         return vgic_redist_mmio(&vm->vgic, v->idx, off, size, write, val);
     case DEV_UART:
         return vuart_mmio(&vm->vuart, off, size, write, val);
+    case DEV_IPC:
+        return vm_ipc_mmio(v, off, size, write, val);
+    case DEV_GPIO:
+        return vgpio_mmio(&vm->gpio, off / VPLAT_IPC_PAGE, off % VPLAT_IPC_PAGE, size, write,
+                          val);
     case DEV_NONE:
     default:
         return -BH_ERANGE;
@@ -110,7 +125,7 @@ void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     uint64_t ipa = fault_ipa();
     uint32_t off = 0;
-    enum mmio_dev dev = mmio_lookup(ipa, &off);
+    enum mmio_dev dev = mmio_lookup(v->vm, ipa, &off);
 
     if (dev == DEV_NONE) {
         s2_fault(v, f, esr, ipa, false);

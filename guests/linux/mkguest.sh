@@ -17,6 +17,8 @@ OUT=${1:-$ROOT/build/linux}
 LINUX_PKG=$ROOT/.cache/arm64/linux-image
 BUSYBOX=$ROOT/.cache/arm64/busybox-static/bin/busybox
 OBJCOPY=${CROSS_COMPILE:-aarch64-linux-gnu-}objcopy
+# Our user-space tools (guests/linux/tools, built by `make linux-guest`): copied to /bin.
+TOOLS=${BH_TOOLS:-$OUT/tools}
 # Every file in the archive gets this mtime, so equal inputs give an identical archive.
 EPOCH=${SOURCE_DATE_EPOCH:-0}
 ARM64_MAGIC=41524d64 # "ARM\x64" at offset 0x38 of an arm64 Image (booting.rst)
@@ -183,6 +185,9 @@ make_initramfs() {
     chmod 755 "$stage/bin/busybox"
     ln -s busybox "$stage/bin/sh"
     cp -R "$HERE/rootfs/." "$stage/"
+    if [ -d "$TOOLS" ]; then
+        find "$TOOLS" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/bin/" \;
+    fi
     # The workload checks its data against a hash made here, outside the guest, by the
     # same generator (plain sh, so bash runs it too).
     (
@@ -223,8 +228,9 @@ fi
 
 initramfs_id="$(identity "$kernel" "$BUSYBOX")
 modules=$MODULES"
+mkdir -p "$TOOLS"
 if is_up_to_date "$OUT/initramfs.cpio.gz" "$OUT/.initramfs.stamp" "$initramfs_id" \
-    "$HERE/mkguest.sh" "$HERE/rootfs"; then
+    "$HERE/mkguest.sh" "$HERE/rootfs" "$TOOLS"; then
     echo "mkguest: $OUT/initramfs.cpio.gz up to date"
 else
     make_initramfs "$OUT/initramfs.cpio.gz"

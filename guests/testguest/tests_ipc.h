@@ -23,5 +23,8 @@ void ipc_role_robust(void) __noreturn;
 void ipc_role_deny(void) __noreturn;
 void ipc_role_deny_peer(void) __noreturn;
 
+/* tests_ipc_lx.c: the bare-metal peer of Linux user space (tests/scenarios/l-linux-ipc). */
+void ipc_role_lxpeer(void) __noreturn;
+
 /* report() that the call returned want; returns whether it did. */
 bool ipc_expect(int64_t got, int64_t want, const char *what);

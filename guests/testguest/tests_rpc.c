@@ -107,6 +107,8 @@ static void role_server(void)
 {
     struct rpc_server s;
     uint64_t dropped = 0;
+    /* a Linux client takes longer to come up than a bare-metal one */
+    uint64_t idle_ms = bootarg_get_u64("tg.rpc_idle_ms", IDLE_MS);
 
     setup(true);
     int r = rpc_server_init(&s, &transport, methods, ARRAY_SIZE(methods), rpc_buf,
@@ -117,7 +119,7 @@ static void role_server(void)
     }
     tg_print("rpc: server ready");
     while (!stop_requested) {
-        r = rpc_serve_one(&s, IDLE_MS * NS_PER_MS);
+        r = rpc_serve_one(&s, idle_ms * NS_PER_MS);
         if (r == RPC_E_PROTO) {
             if (dropped++ < ERRORS_SHOWN) {
                 report_info("rpc: server dropped a malformed message");

@@ -49,7 +49,35 @@
 #define BH_TIMEOUT_NEVER     UINT64_C(0xffffffffffffffff) /* wait forever */
 #define BH_OWNER_DIED        1 /* MUTEX_LOCK: locked, but its previous owner's VM died */
 
-#define BH_ABI_VERSION ((UINT32_C(0) << 16) | 1)
+/*
+ * IPC register pages (docs/ABI.md "IPC register pages"): the same operations as the
+ * hypercalls for code that cannot make hypercalls (Linux user space through /dev/mem). Object
+ * id's registers are at BH_IPC_MMIO_BASE + id * BH_IPC_MMIO_STRIDE in each member VM, 32-bit
+ * accesses only; a message queue's data page follows (ordinary memory, any access). An
+ * operation is a read of its register and returns its result (BH_OK / BH_E_* / a length).
+ */
+#define BH_IPC_MMIO_BASE     UINT64_C(0x0a000000)
+#define BH_IPC_MMIO_STRIDE   0x2000u
+#define BH_IPC_MMIO_PAGE     0x1000u /* registers; the data page is at +BH_IPC_MMIO_PAGE */
+#define BH_IPC_REG_MAGIC     0x000u  /* RO BH_IPC_MAGIC */
+#define BH_IPC_REG_INFO      0x004u  /* RO type | rights << 8 (like BH_HC_IPC_INFO) */
+#define BH_IPC_REG_ID        0x008u  /* RO object ID */
+#define BH_IPC_REG_SIZE      0x00cu  /* RO queue: msg-size; semaphore: max; else 0 */
+#define BH_IPC_REG_DEPTH     0x010u  /* RO queue: depth; else 0 */
+#define BH_IPC_REG_TIMEOUT   0x014u  /* RW microseconds a WAIT/LOCK/SEND/RECV may block:
+                                        0 = do not block (reset value), ~0 = forever */
+#define BH_IPC_REG_LEN       0x018u  /* RW queue: bytes SEND takes from the data page */
+#define BH_IPC_REG_RING      0x040u  /* doorbell: ring */
+#define BH_IPC_REG_POST      0x044u  /* semaphore: post */
+#define BH_IPC_REG_WAIT      0x048u  /* semaphore: wait */
+#define BH_IPC_REG_LOCK      0x04cu  /* mutex: lock -> BH_OK or BH_OWNER_DIED */
+#define BH_IPC_REG_UNLOCK    0x050u  /* mutex: unlock */
+#define BH_IPC_REG_SEND      0x054u  /* queue: send LEN bytes of the data page */
+#define BH_IPC_REG_RECV      0x058u  /* queue: receive into the data page -> length */
+#define BH_IPC_MAGIC         UINT32_C(0x50494842) /* "BHIP" */
+#define BH_IPC_TIMEOUT_NEVER UINT32_C(0xffffffff)
+
+#define BH_ABI_VERSION ((UINT32_C(0) << 16) | 2)
 
 /* Return codes in x0 (negative = error), SMCCC-compatible for NOT_SUPPORTED. */
 #define BH_OK               0

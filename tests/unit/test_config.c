@@ -320,6 +320,16 @@ static const struct cfg_case cases[] = {
       VM_A ": kernel-type: unknown kernel type 'elf64-image' (linux, raw)", .a_invalid = true },
     { "fault-policy unknown", { STR(VM_A, "fault-policy", "explode") },
       VM_A ": fault-policy: unknown fault policy 'explode'", .a_invalid = true },
+    { "ipc-notify unknown", { STR(VM_A, "ipc-notify", "irq") },
+      VM_A ": ipc-notify: unknown notification kind 'irq' (spi, gpio)", .a_invalid = true },
+    { "priority too high", { CELLS(VM_A, "priority", 256) },
+      VM_A ": priority: 256 is above the highest priority 255", .a_invalid = true },
+    { "priority two cells", { CELLS(VM_A, "priority", 0, 1) },
+      VM_A ": priority: must be one cell, not 8 bytes", .a_invalid = true },
+    { "passthrough over the notification GPIOs",
+      { STR(VM_B, "ipc-notify", "gpio"), CELLS(DEV0, "ipa", 0, 0x0a0bf000) },
+      DEV0 ": ipa: guest window 0xa0bf000+0x1000 overlaps the virtual notification GPIOs at "
+           "0xa080000", .b_invalid = true },
     { "entry for linux", { CELLS(VM_A, "entry", 0, 0) },
       VM_A ": entry: only allowed with kernel-type \"raw\"", .a_invalid = true },
     { "entry misaligned", { STR(VM_A, "kernel-type", "raw"), CELLS(VM_A, "entry", 0, 2) },
@@ -550,7 +560,8 @@ static void test_optional_values(void **state)
                  REPEAT(VM_A, "bootargs", "y", 256), CELLS(DEV0, "ipa", 0, 0x0c000000),
                  RAW(DEV0, "compatible", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
                                          "\0abcdefghij", 64),
-                 CELLS(VM_B, "memory-size", 0, 36 * MIB) },
+                 CELLS(VM_B, "memory-size", 0, 36 * MIB), STR(VM_A, "ipc-notify", "gpio"),
+                 CELLS(VM_B, "priority", 255), STR(VM_B, "ipc-notify", "spi") },
     };
     static struct result r;
 
@@ -569,6 +580,10 @@ static void test_optional_values(void **state)
     assert_int_equal(a->fault_policy, CFG_FAULT_ABORT);
     assert_int_equal(strlen(a->bootargs), 256);
     assert_int_equal(b->fault_policy, CFG_FAULT_RESTART);
+    assert_int_equal(a->ipc_notify, CFG_NOTIFY_GPIO);
+    assert_int_equal(b->ipc_notify, CFG_NOTIFY_SPI);
+    assert_int_equal(a->priority, 0);
+    assert_int_equal(b->priority, 255);
     assert_string_equal(b->name, "abcdefghij-_012");
     assert_int_equal(b->devs[0].ipa, 0x0c000000);
     assert_true(b->devs[0].has_ipa);

@@ -404,10 +404,10 @@ static const struct chan_case cases[] = {
       DB ": intid: INTID 49 is given to passthrough device 'dev0' in VM 'b'" },
     { "intid used by another channel", { CELLS(Q, "rx-intid", 40) },
       Q ": rx-intid: INTID 40 is already raised by channel 'db' in VM 'b'" },
-    { "IPC page over a passthrough window", { CELLS(DEV0, "ipa", 0, 0x0a001000) },
-      DB ": (node): IPC page 0xa001000 overlaps passthrough device 'dev0' of VM 'b'" },
+    { "IPC page over a passthrough window", { CELLS(DEV0, "ipa", 0, 0x0a002000) },
+      DB ": (node): IPC page 0xa002000 overlaps passthrough device 'dev0' of VM 'b'" },
     { "IPC page over RAM", { CELLS(VM_A, "memory-base", 0, 0x0a000000) },
-      DB ": (node): IPC page 0xa001000 overlaps the RAM of VM 'a' at 0xa000000",
+      DB ": (node): IPC page 0xa002000 overlaps the RAM of VM 'a' at 0xa000000",
       .extra_errors = 3, .valid = 1 },
 
     /* semaphores */
@@ -546,7 +546,7 @@ static void test_invalid_vm_blocks_nobody(void **state)
 {
     static const struct op ops[] = {
         CELLS(VM_B, "cpus", 1, 2),                 /* b conflicts with a: refused */
-        CELLS(DEV0, "ipa", 0, 0x0a001000),         /* would hide db's IPC page in b */
+        CELLS(DEV0, "ipa", 0, 0x0a002000),         /* would hide db's IPC page in b */
         CELLS(SHM_B, "ipa", 0, 0x40000000),        /* would overlap b's RAM */
         END,
     };
@@ -677,7 +677,7 @@ static void test_engine_from_scenario(void **state)
 
     assert_true(ipc_vm_object(&r.sc, 1, ID_DB, &info));
     assert_int_equal(info.intid, 40);
-    assert_int_equal(info.regs_ipa, VPLAT_IPC_IPA + ID_DB * VPLAT_IPC_PAGE);
+    assert_int_equal(info.regs_ipa, VPLAT_IPC_IPA + ID_DB * VPLAT_IPC_STRIDE);
     assert_true(ipc_vm_object(&r.sc, 0, ID_SHM, &info));
     assert_int_equal(info.rights, CFG_RIGHT_READ | CFG_RIGHT_WRITE);
 }

@@ -834,7 +834,7 @@ static void test_vm_object(void **state)
     assert_int_equal(info.tx_intid, 0);
     assert_int_equal(info.depth, 2);
     assert_int_equal(info.msg_size, Q2_MSG);
-    assert_int_equal(info.regs_ipa, VPLAT_IPC_IPA + Q2 * VPLAT_IPC_PAGE);
+    assert_int_equal(info.regs_ipa, VPLAT_IPC_IPA + Q2 * VPLAT_IPC_STRIDE);
     assert_true(ipc_vm_object(&sc, VM0, Q, &info));
     assert_int_equal(info.rx_intid, 0);
     assert_int_equal(info.tx_intid, 42);
