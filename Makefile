@@ -3,7 +3,7 @@
 # boots a scenario in QEMU; `make test` runs every test. Both install what they need first.
 
 PLATFORM ?= qemu-virt
-SCENARIO ?= default
+SCENARIO ?= train
 CROSS    ?= aarch64-linux-gnu-
 O        := build
 CACHE    := .cache

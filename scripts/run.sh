@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# `make run SCENARIO=name`: build the bundle of configs/<name>.dts and boot it. Works without a
+# `make run SCENARIO=name`: build the bundle of configs/<name>.dts and boot it (default: train). Works without a
 # terminal; the run ends when the last VM powers off (QEMU exits 0).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,4 +12,9 @@ if grep -q 'build/linux/' "configs/$scn.dts"; then
 fi
 mkdir -p build/bundles
 tools/mkbundle.sh "configs/$scn.dts" "build/bundles/$scn.itb"
-exec scripts/qemu.sh "build/bundles/$scn.itb"
+# configs/<name>.qemu: extra QEMU arguments the scenario needs (e.g. -icount for real time)
+extra=()
+if [ -f "configs/$scn.qemu" ]; then
+    read -r -a extra <"configs/$scn.qemu"
+fi
+exec scripts/qemu.sh "build/bundles/$scn.itb" "${extra[@]}"

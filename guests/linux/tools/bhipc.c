@@ -498,6 +498,7 @@ static int cmd_ui(int argc, char **argv)
     uint64_t end = secs ? bh_now_ns() + secs * 1000 * NS_PER_MS : UINT64_MAX;
     uint64_t next = bh_now_ns();
     char line[CMD_MAX];
+    bool input = true;
     int r;
 
     queues_open(&q, argv[2], argv[3]);
@@ -515,10 +516,11 @@ static int cmd_ui(int argc, char **argv)
         }
         uint64_t now = bh_now_ns();
         int ms = next > now ? (int)((next - now) / NS_PER_MS) + 1 : 0;
-        struct pollfd p = { .fd = 0, .events = POLLIN };
+        struct pollfd p = { .fd = input ? 0 : -1, .events = POLLIN };
         if (poll(&p, 1, ms) > 0) {
             if (!fgets(line, sizeof(line), stdin)) {
-                break; /* stdin closed: keep showing status until the end */
+                input = false; /* stdin closed: keep showing status until the end */
+                continue;
             }
             ui_command(&c, line);
             fflush(stdout);
