@@ -7,7 +7,7 @@ QEMU's PMU counts retired instructions exactly and honours the EL2-only event fi
 counts repeat bit for bit. The one wall-clock figure, linux_boot_ratio, is a median of
 interleaved runs and is never budgeted.
 
-    bench/run.py                  all eight figures, table, build/bench/results.json, chart
+    bench/run.py                  all nine measurements, table, build/bench/results.json, chart
     bench/run.py --quick --out X  the deterministic subset `make bench-check` budgets
 
 The builds (bench and normal hypervisor, bench guest, bhcfg, Linux guest) are made by
@@ -41,7 +41,7 @@ STARTED_MARKER = "bulkhead: all vms started"
 LINUX_RUNS = 5
 PKGS = ["gnuplot-nox", "cloc"]  # needed only by the full run (chart, SLOC)
 
-# Targets from issue 4; "max" is an upper bound on the figure.
+# Targets from issue 4 (and issue 3 for IPC); "max" is an upper bound on the figure.
 TARGETS = {
     "irq_el2_insns": 100,
     "hvc_el2_insns": 50,
@@ -51,6 +51,10 @@ TARGETS = {
     "guest_overhead_pct": 0.1,
     "linux_boot_ratio": 1.03,
     "el2_text_bytes": 128 * 1024,
+    "doorbell_send_el2_insns": 200,
+    "doorbell_recv_el2_insns": 150,
+    "sem_post_wake_el2_insns": 300,
+    "msgq_send64_el2_insns": 400,
 }
 
 # Published hardware figures (Martins & Pinto, RTAS 2023; ZCU104, Cortex-A53, GIC-400): EL2
@@ -160,9 +164,10 @@ def dts_bootargs(name):
     return m.group(1)
 
 
-def guest_checks(text, what):
-    m = re.search(r"TG bench: summary pass=(\d+) fail=(\d+)", text)
-    if not m or m.group(2) != "0":
+def guest_checks(text, what, guests=1):
+    """Each of the `guests` benchmark guests printed its summary, with no failed check."""
+    ms = re.findall(r"TG bench: summary pass=(\d+) fail=(\d+)", text)
+    if len(ms) != guests or any(f != "0" for _, f in ms):
         raise BenchError("%s: the benchmark guest did not pass:\n%s" % (what, text[-3000:]))
 
 
@@ -228,6 +233,52 @@ def boot_linux():
         "boot_linux_hash_bytes": hv["hash_bytes"],
         "hash_insns_per_byte_linux": round(hv["hash_insns"] / max(hv["hash_bytes"], 1), 2),
     }
+
+
+# ------------------------------------------------------------------ measurement 9
+
+
+def ipc():
+    """Boot the bench build with configs/bench-ipc.dts: inter-VM communication costs."""
+    itb = bundle("bench-ipc")
+    args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+    text, _, _ = run_qemu(args, timeout=120, what="ipc")
+    guest_checks(text, "bench-ipc", guests=2)
+    b = bench_lines(text)
+
+    def per_op(name):
+        if name not in b or not b[name].get("n"):
+            raise BenchError("bench-ipc: no result for %s" % name)
+        v = round(b[name]["total"] / b[name]["n"], 1)
+        return int(v) if v.is_integer() else v
+
+    def insns(name):
+        """Instructions of all CPUs per operation: virtual time, 1 ns per instruction."""
+        r = b.get(name)
+        if not r or not r.get("n") or not r.get("freq"):
+            raise BenchError("bench-ipc: no result for %s" % name)
+        v = round(r["cnt"] * 1e9 / r["freq"] / r["n"], 1)
+        return int(v) if v.is_integer() else v
+
+    f = {
+        "doorbell_send_el2_insns": per_op("db_send"),
+        "doorbell_recv_el2_insns": per_op("db_recv"),
+        "sem_post_wake_el2_insns": per_op("sem_post_wake"),
+        "msgq_send64_el2_insns": per_op("msgq_send64"),
+        "msgq_recv64_el2_insns": per_op("msgq_recv64"),
+        "msgq_send64_wake_el2_insns": per_op("msgq_send64_wake"),
+        "msgq_send4k_el2_insns": per_op("msgq_send4k"),
+        "msgq_recv4k_el2_insns": per_op("msgq_recv4k"),
+        "rpc_client_el2_insns": per_op("rpc_client"),
+        "rpc_server_el2_insns": per_op("rpc_server"),
+        "rpc_insns": insns("rpc_time"),
+        "rpc_blocking_insns": insns("rpcb_time"),
+        "ipc_counter_read_el2_insns": b["calib"]["el2_insns_per_counter_read"],
+    }
+    f["msgq_4k_el2_insns"] = round(f["msgq_send4k_el2_insns"] + f["msgq_recv4k_el2_insns"], 1)
+    f["rpc_el2_insns"] = round(f["rpc_client_el2_insns"] + f["rpc_server_el2_insns"], 1)
+    return f
 
 
 # ------------------------------------------------------------------ measurement 6
@@ -347,6 +398,22 @@ ROWS = [  # key, target key, unit, note
     ("el2_text_bytes", "el2_text_bytes", "bytes", "text + rodata of build/bulkhead.elf"),
     ("el2_data_bytes", None, "bytes", "data + bss (stacks, page-table pool)"),
     ("el2_sloc", None, "lines", "cloc code lines: " + " ".join(EL2_SRC_DIRS)),
+    ("doorbell_send_el2_insns", "doorbell_send_el2_insns", "EL2 insns/ring",
+     "IPC: doorbell ring, sender"),
+    ("doorbell_recv_el2_insns", "doorbell_recv_el2_insns", "EL2 insns/ring",
+     "IPC: doorbell, receiver (kick + SPI injection)"),
+    ("sem_post_wake_el2_insns", "sem_post_wake_el2_insns", "EL2 insns/post",
+     "IPC: SEM_POST waking a blocked vCPU of another VM"),
+    ("msgq_send64_el2_insns", "msgq_send64_el2_insns", "EL2 insns/msg",
+     "IPC: MSGQ_SEND 64 B into the queue"),
+    ("msgq_recv64_el2_insns", None, "EL2 insns/msg", "IPC: MSGQ_RECV 64 B, non-blocking"),
+    ("msgq_send64_wake_el2_insns", None, "EL2 insns/msg",
+     "IPC: MSGQ_SEND 64 B to a blocked receiver"),
+    ("msgq_4k_el2_insns", None, "EL2 insns/msg", "IPC: 4 KiB message, send + receive"),
+    ("rpc_el2_insns", None, "EL2 insns/call", "IPC: RPC round trip, EL2 of both sides"),
+    ("rpc_insns", None, "insns/call", "IPC: RPC round trip, all instructions"),
+    ("rpc_blocking_insns", None, "insns/call",
+     "IPC: RPC round trip, blocking transport, all insns"),
 ]
 
 
@@ -439,7 +506,7 @@ def main():
         ensure_packages(PKGS)
     res["versions"] = versions()
     res["command"] = "make bench-check" if args.quick else "make bench"
-    steps = [("micro", micro), ("overhead", overhead), ("sizes", sizes)]
+    steps = [("micro", micro), ("ipc", ipc), ("overhead", overhead), ("sizes", sizes)]
     if not args.quick:
         steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
                   ("sloc", sloc)]
@@ -456,10 +523,11 @@ def main():
             r, micro_text[0] = r
         fig.update(r)
 
-    # Determinism: second runs of the micro scenario and the overhead pair must give the same
-    # counts.
+    # Determinism: second runs of the micro and IPC scenarios and the overhead pair must give
+    # the same counts.
     try:
         again, _ = micro()
+        again.update(ipc())
         again.update(overhead())
         same = {k: fig.get(k) == v for k, v in again.items()}
         res["deterministic"] = all(same.values())
@@ -492,7 +560,8 @@ def main():
         with open(os.path.join(OUT, "micro.log"), "w") as f:
             f.write(micro_text[0])
     print(table(fig))
-    print("deterministic (second micro and overhead runs identical): %s" % res["deterministic"])
+    print("deterministic (second micro, ipc and overhead runs identical): %s" %
+          res["deterministic"])
     for e in res["errors"]:
         print("ERROR " + e.splitlines()[0])
     print("results: %s" % os.path.relpath(args.out, ROOT))

@@ -31,3 +31,10 @@ void bench_micro_secondary(void);
 
 /* bench.mode=overhead: a fixed compute workload under a 1 kHz tick, elapsed virtual time. */
 void bench_overhead(void) __noreturn;
+
+/*
+ * bench.mode=ipc-tx and ipc-rx (configs/bench-ipc.dts, one VM each, one vCPU on pCPUs 0 and
+ * 1): doorbell, semaphore, message-queue and RPC costs in EL2 instructions; tx prints them.
+ */
+void bench_ipc_tx(void) __noreturn;
+void bench_ipc_rx(void) __noreturn;

@@ -79,7 +79,13 @@ void tg_main(uintptr_t dtb_pa)
     if (!strncmp(mode, "overhead", sizeof(mode))) {
         bench_overhead();
     }
-    tg_fatal("unknown bench.mode=%s (micro or overhead)", mode);
+    if (!strncmp(mode, "ipc-tx", sizeof(mode))) {
+        bench_ipc_tx();
+    }
+    if (!strncmp(mode, "ipc-rx", sizeof(mode))) {
+        bench_ipc_rx();
+    }
+    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx or ipc-rx)", mode);
 }
 
 void tg_secondary_main(void)
