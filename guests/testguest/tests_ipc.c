@@ -21,7 +21,8 @@ static const struct {
     { "sync-a", ipc_role_sync_a },     { "sync-b", ipc_role_sync_b },
     { "sync-c", ipc_role_sync_c },     { "robust", ipc_role_robust },
     { "deny", ipc_role_deny },         { "deny-peer", ipc_role_deny_peer },
-    { "lxpeer", ipc_role_lxpeer },
+    { "lxpeer", ipc_role_lxpeer },     { "prio-low", ipc_role_prio_low },
+    { "prio-high", ipc_role_prio_high }, { "prio-post", ipc_role_prio_post },
 };
 
 bool ipc_expect(int64_t got, int64_t want, const char *what)

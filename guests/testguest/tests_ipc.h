@@ -26,5 +26,10 @@ void ipc_role_deny_peer(void) __noreturn;
 /* tests_ipc_lx.c: the bare-metal peer of Linux user space (tests/scenarios/l-linux-ipc). */
 void ipc_role_lxpeer(void) __noreturn;
 
+/* tests_ipc_prio.c: waiters served by VM priority (tests/scenarios/i-prio). */
+void ipc_role_prio_low(void) __noreturn;
+void ipc_role_prio_high(void) __noreturn;
+void ipc_role_prio_post(void) __noreturn;
+
 /* report() that the call returned want; returns whether it did. */
 bool ipc_expect(int64_t got, int64_t want, const char *what);
