@@ -41,6 +41,7 @@
 #define KI_DIV          4000
 #define INTEG_MAX       (PM * KI_DIV)
 #define OVERSPEED_MMPS  1500    /* above the limit by this much: service brake */
+#define MISS_LOG_MAX    8       /* late jobs printed with their time (CTRL miss ...) */
 
 static struct {
     /* channels */
@@ -162,13 +163,50 @@ static void control_step(void)
     rt_irq_unlock(daif);
 }
 
+/*
+ * The first MISS_LOG_MAX late jobs as the loop itself sees them (job end - exact release), so
+ * a run shows *when* misses happened (boot, a restart, ...), not only how many; the kernel's
+ * task statistics stay the authority for the count.
+ */
+static struct {
+    rt_time_t first_release;
+    volatile uint32_t n, printed;
+    struct { uint64_t job, release_ms, resp_us; } e[MISS_LOG_MAX];
+} miss_log;
+
 static void ctrl_main(void *arg)
 {
+    rt_time_t period = rt_us_to_ticks(CTRL_PERIOD_US);
+
     (void)arg;
     while (rt_task_wait_period() == RT_OK && !cs.stop) {
+        rt_time_t release = miss_log.first_release + cs.cycles * period;
         read_sample();
         control_step();
+        rt_time_t end = rt_now();
+        if (end - release > period && miss_log.n < MISS_LOG_MAX) {
+            miss_log.e[miss_log.n].job = cs.cycles;
+            miss_log.e[miss_log.n].release_ms = rt_ticks_to_us(release - cs.t0) / 1000;
+            miss_log.e[miss_log.n].resp_us = rt_ticks_to_us(end - release);
+            miss_log.n++;
+        }
         cs.cycles++;
+    }
+}
+
+static void print_miss_log(void)
+{
+    for (;;) {
+        uint64_t daif = rt_irq_lock(); /* stat and the main task both call this */
+        uint32_t i = miss_log.printed;
+        bool more = i < miss_log.n;
+        miss_log.printed += more;
+        rt_irq_unlock(daif);
+        if (!more) {
+            break;
+        }
+        rt_printf("CTRL miss job=%lu release_ms=%lu resp_us=%lu", miss_log.e[i].job,
+                  miss_log.e[i].release_ms, miss_log.e[i].resp_us);
     }
 }
 
@@ -197,6 +235,7 @@ static void stat_main(void *arg)
                   st.brake_pm % 10, st.samples, st.misses, st.track, st.limit_kmh10 / 10,
                   st.limit_kmh10 % 10, st.traction_pm / 10, st.traction_pm % 10, cs.lost,
                   cs.lock_busy, cs.rpc_calls);
+        print_miss_log();
     }
 }
 
@@ -325,6 +364,7 @@ void app_control_main(void *arg)
     cs.target_kmh10 = (int32_t)RT_MIN(bootarg_get_u64("rt.target", TARGET_DEFAULT),
                                       TRAIN_MAX_KMH10);
     cattr.first_release = cs.t0 + rt_us_to_ticks(CTRL_DELAY_US);
+    miss_log.first_release = cattr.first_release;
     sattr.first_release = cs.t0 + rt_us_to_ticks(STAT_PERIOD_US);
     fail = setup();
     if (!fail && (rt_task_create(&ctrl_task, &cattr, ctrl_main, NULL) != RT_OK ||
@@ -343,6 +383,7 @@ void app_control_main(void *arg)
     }
     rt_sleep_until(cs.t0 + secs * rt_clock_hz());
     rt_task_stats(&ctrl_task, &ts); /* before the stop: the loop's own record */
+    print_miss_log();
     rt_task_print_stats(&ctrl_task);
     rt_task_print_stats(&stat_task);
     if (cs.rpc) {

@@ -34,6 +34,25 @@ lx_info() {
     echo "LX uname=$(uname -r)"
 }
 
+# lx_hog_start: start the noisy neighbour in the background and print its marker line: one
+# busy loop per online CPU, plus one loop that keeps allocating a quarter of the available
+# memory (64 MiB at most), filling it from /dev/zero (every page is touched, so faulted in)
+# and freeing it again. The caller waits (hog) or does something else (crashloop).
+lx_hog_start() {
+    local cpus i=0 avail_kb chunk_kb
+    cpus=$(lx_online_cpus)
+    while [ "$i" -lt "$cpus" ]; do
+        (while :; do :; done) &
+        i=$((i + 1))
+    done
+    avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+    chunk_kb=$((avail_kb / 4))
+    [ "$chunk_kb" -gt 65536 ] && chunk_kb=65536
+    [ "$chunk_kb" -lt 1024 ] && chunk_kb=1024
+    (while :; do dd if=/dev/zero of=/dev/null bs="${chunk_kb}k" count=4 2>/dev/null; done) &
+    echo "LX hog running cpus=$cpus chunk_kb=$chunk_kb"
+}
+
 # Workload data: a 64 KiB run of "seq" text doubled WL_DOUBLINGS times (4 MiB). mkguest.sh
 # runs the same function on the build host to get the expected hash.
 WL_CHUNK=65536
