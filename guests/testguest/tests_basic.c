@@ -18,7 +18,7 @@
 
 #define TICK_HZ           1000
 #define TICK_TARGET       50
-#define TICK_TIMEOUT_MS   5000
+#define TICK_TIMEOUT_MS   8000
 #define ONLINE_TIMEOUT_MS 5000
 #define SGI_TIMEOUT_MS    2000
 #define OFF_TIMEOUT_MS    5000
@@ -26,9 +26,10 @@
 /*
  * A late tick is caught up, so elapsed time may exceed the ideal by scheduling delays only.
  * Without -icount QEMU follows the host clock, and a loaded host (tests run QEMUs in
- * parallel on 2 cores) can leave a vCPU thread unscheduled for hundreds of milliseconds.
+ * parallel on 2 cores) can leave a vCPU thread unscheduled for a second or more (seen: 1.17 s
+ * for 50 ticks); the check is that ticks come at all and never early, not how fast.
  */
-#define TICK_SLACK_MS     1000
+#define TICK_SLACK_MS     4000
 
 #define PAGE_SIZE         0x1000UL
 #define MEM_SPOTS         5 /* first page, quarter points, last page */
