@@ -7,6 +7,7 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
     bundle-args ARGS     extra tools/mkbundle.sh arguments (--no-check, --corrupt PATH)
     send REGEX => BYTES  once REGEX has appeared, type BYTES (Python escapes, e.g. \x01s)
     stop-after REGEX     the run is complete once REGEX appears: QEMU is stopped, no exit check
+    stop-after N REGEX   ... once REGEX has appeared on N lines (N a number)
     timeout SECONDS      whole-run limit (QEMU is killed after it: the test fails)
     expect REGEX         must appear, in this order relative to other expects
     expect-any REGEX     must appear somewhere (any order)
@@ -31,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def parse(path):
     t = {"name": os.path.basename(path)[:-5], "timeout": 300, "expect": [], "any": [],
          "count": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
-         "bundle_args": [], "send": [], "stop_after": None}
+         "bundle_args": [], "send": [], "stop_after": None, "stop_count": 1}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.strip()
@@ -63,7 +64,11 @@ def parse(path):
                     raise SystemExit(f"{path}:{ln}: send needs 'REGEX => BYTES'")
                 t["send"].append((rx, data.encode().decode("unicode_escape").encode("latin-1")))
             elif key == "stop-after":
-                t["stop_after"] = rest
+                n, _, rx = rest.partition(" ")
+                if n.isdigit() and rx:
+                    t["stop_count"], t["stop_after"] = int(n), rx
+                else:
+                    t["stop_after"] = rest
             else:
                 raise SystemExit(f"{path}:{ln}: unknown directive '{key}'")
     if not t["scenario"]:
@@ -93,6 +98,7 @@ def run_one(t):
     lines = []
     sends = list(t["send"])
     stopped = False
+    stop_seen = 0
     timer = threading.Timer(t["timeout"], p.kill)
     timer.start()
     with open(log, "w") as out:
@@ -106,9 +112,11 @@ def run_one(t):
                     p.stdin.flush()
                     sends[i] = (None, data)
             if t["stop_after"] and re.search(t["stop_after"], line):
-                stopped = True
-                p.kill()
-                break
+                stop_seen += 1
+                if stop_seen >= t["stop_count"]:
+                    stopped = True
+                    p.kill()
+                    break
     p.wait()
     timed_out = not timer.is_alive() and not stopped
     timer.cancel()
