@@ -286,20 +286,38 @@ static void parse_initrd(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
     parse_image(c, vm, prop, val, len, vm->initrd);
 }
 
+/* A string property that must be one of names[0..n): its index, or -1 once the error
+ * "unknown <what> '<value>' (<name>, <name>, ...)" is reported. */
+static int parse_keyword(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                         int len, const char *const names[], int n, const char *what)
+{
+    char s[KEYWORD_MAX];
+    char list[4 * KEYWORD_MAX];
+    size_t used = 0;
+
+    if (!cfg_read_string(c, vm, vm->path, prop, val, len, s, sizeof(s))) {
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            return i;
+        }
+        used += (size_t)bh_snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+                                    names[i]);
+        used = used < sizeof(list) ? used : sizeof(list) - 1;
+    }
+    cfg_error(c, &vm->valid, vm->path, prop, "unknown %s '%s' (%s)", what, s, list);
+    return -1;
+}
+
 static void parse_kernel_type(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                               const void *val, int len)
 {
-    char s[KEYWORD_MAX];
+    static const char *const names[] = { [CFG_KERNEL_LINUX] = "linux", [CFG_KERNEL_RAW] = "raw" };
+    int i = parse_keyword(c, vm, prop, val, len, names, 2, "kernel type");
 
-    if (!cfg_read_string(c, vm, vm->path, prop, val, len, s, sizeof(s))) {
-        return;
-    }
-    if (strcmp(s, "linux") == 0) {
-        vm->kernel_type = CFG_KERNEL_LINUX;
-    } else if (strcmp(s, "raw") == 0) {
-        vm->kernel_type = CFG_KERNEL_RAW;
-    } else {
-        cfg_error(c, &vm->valid, vm->path, prop, "unknown kernel type '%s' (linux, raw)", s);
+    if (i >= 0) {
+        vm->kernel_type = (enum cfg_kernel_type)i;
     }
 }
 
@@ -319,36 +337,25 @@ static void parse_bootargs(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
 static void parse_fault_policy(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                                const void *val, int len)
 {
-    char s[KEYWORD_MAX];
+    const char *names[CFG_FAULT_ABORT + 1];
 
-    if (!cfg_read_string(c, vm, vm->path, prop, val, len, s, sizeof(s))) {
-        return;
-    }
     for (int p = CFG_FAULT_STOP; p <= CFG_FAULT_ABORT; p++) {
-        if (strcmp(s, cfg_fault_policy_name((enum cfg_fault_policy)p)) == 0) {
-            vm->fault_policy = (enum cfg_fault_policy)p;
-            return;
-        }
+        names[p] = cfg_fault_policy_name((enum cfg_fault_policy)p);
     }
-    cfg_error(c, &vm->valid, vm->path, prop, "unknown fault policy '%s' (stop, restart, abort)",
-              s);
+    int i = parse_keyword(c, vm, prop, val, len, names, CFG_FAULT_ABORT + 1, "fault policy");
+    if (i >= 0) {
+        vm->fault_policy = (enum cfg_fault_policy)i;
+    }
 }
 
 static void parse_ipc_notify(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                              const void *val, int len)
 {
-    char s[KEYWORD_MAX];
+    static const char *const names[] = { [CFG_NOTIFY_SPI] = "spi", [CFG_NOTIFY_GPIO] = "gpio" };
+    int i = parse_keyword(c, vm, prop, val, len, names, 2, "notification kind");
 
-    if (!cfg_read_string(c, vm, vm->path, prop, val, len, s, sizeof(s))) {
-        return;
-    }
-    if (strcmp(s, "spi") == 0) {
-        vm->ipc_notify = CFG_NOTIFY_SPI;
-    } else if (strcmp(s, "gpio") == 0) {
-        vm->ipc_notify = CFG_NOTIFY_GPIO;
-    } else {
-        cfg_error(c, &vm->valid, vm->path, prop, "unknown notification kind '%s' (spi, gpio)",
-                  s);
+    if (i >= 0) {
+        vm->ipc_notify = (enum cfg_ipc_notify)i;
     }
 }
 

@@ -90,13 +90,27 @@ static uint64_t deadline_of(uint64_t timeout_ns)
     return timeout_ns == RPC_FOREVER ? UINT64_MAX : bh_now_ns() + timeout_ns;
 }
 
-static int lx_send(void *ctx, const void *msg, size_t len, uint64_t timeout_ns)
+/* One non-blocking send or receive, retried by until_done. */
+struct lx_try {
+    struct bh_obj *q;
+    void *buf;
+    uint32_t len;   /* send: message length; receive: capacity */
+    bool send;
+};
+
+static int32_t try_once(const struct lx_try *t)
 {
-    struct lx_queues *q = ctx;
+    return t->send ? bh_send_try(t->q, t->buf, t->len) : bh_recv_try(t->q, t->buf, t->len);
+}
+
+/* Retry while the queue is full (send) or empty (receive), waiting on its notification line:
+ * the result, RPC_E_BUSY for timeout 0, RPC_E_TIMEOUT past the deadline. */
+static int32_t until_done(const struct lx_try *t, int line, uint64_t timeout_ns)
+{
     uint64_t deadline = deadline_of(timeout_ns);
 
     for (;;) {
-        int32_t r = bh_send_try(&q->tx, msg, (uint32_t)len);
+        int32_t r = try_once(t);
         if (r != BH_E_BUSY) {
             return r;
         }
@@ -106,32 +120,29 @@ static int lx_send(void *ctx, const void *msg, size_t len, uint64_t timeout_ns)
         if (bh_now_ns() >= deadline) {
             return RPC_E_TIMEOUT;
         }
-        wait_line(q->tx_line, deadline);
+        wait_line(line, deadline);
     }
+}
+
+static int lx_send(void *ctx, const void *msg, size_t len, uint64_t timeout_ns)
+{
+    struct lx_queues *q = ctx;
+    const struct lx_try t = { &q->tx, (void *)(uintptr_t)msg, (uint32_t)len, true };
+
+    return (int)until_done(&t, q->tx_line, timeout_ns);
 }
 
 static int lx_recv(void *ctx, void *buf, size_t cap, size_t *len, uint64_t timeout_ns)
 {
     struct lx_queues *q = ctx;
-    uint64_t deadline = deadline_of(timeout_ns);
+    const struct lx_try t = { &q->rx, buf, (uint32_t)cap, false };
+    int32_t r = until_done(&t, q->rx_line, timeout_ns);
 
-    for (;;) {
-        int32_t r = bh_recv_try(&q->rx, buf, (uint32_t)cap);
-        if (r >= 0) {
-            *len = (size_t)r;
-            return RPC_OK;
-        }
-        if (r != BH_E_BUSY) {
-            return r;
-        }
-        if (timeout_ns == 0) {
-            return RPC_E_BUSY;
-        }
-        if (bh_now_ns() >= deadline) {
-            return RPC_E_TIMEOUT;
-        }
-        wait_line(q->rx_line, deadline);
+    if (r < 0) {
+        return (int)r;
     }
+    *len = (size_t)r;
+    return RPC_OK;
 }
 
 static uint64_t lx_now(void *ctx)
