@@ -4,9 +4,16 @@
  * from it to the focused VM. See console.h for the fairness argument and docs/CONSOLE.md for
  * what the user sees.
  *
- * Lock order: vuart.lock -> console lock (a vuart's tx hook calls console_vm_putc). The
- * console lock is never held while calling input_to_vm or command, which may take a vuart
- * lock or print; only putc runs under it.
+ * Output goes through a ring: a completed line is copied into it (ring.lock, held for the
+ * copy only) and written to the UART by whoever drains (ring.drain, held while writing). A
+ * VM marked real-time (console_set_vm_realtime) never drains: it appends and asks the
+ * kick_drainer hook to have another pCPU do it, so it never waits for the UART or for
+ * another VM's line in progress. Everybody else drains right after appending, so a chatty
+ * VM pays for its own output. Only when the ring is full does an appender wait.
+ *
+ * Lock order: vuart.lock -> console lock -> ring.drain -> ring.lock (a vuart's tx hook calls
+ * console_vm_putc). The console lock is never held while calling input_to_vm or command,
+ * which may take a vuart lock or print; putc runs under ring.drain only.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +32,7 @@ static const char console_help[] =
 
 struct console_vm {
     bool registered;
+    bool realtime;  /* never writes to the UART itself (console_set_vm_realtime) */
     char name[CONSOLE_NAME_MAX];
     uint16_t len; /* bytes in line */
     char line[CONSOLE_LINE_MAX];
@@ -40,10 +48,22 @@ static struct {
     struct console_vm vms[CONSOLE_MAX_VMS];
     unsigned focus;     /* VM receiving input */
     bool escape;        /* Ctrl-A seen; the next byte is a command key */
-    bool at_line_start; /* the last byte written to the UART was '\n' */
     struct console_stats stats;
     char fmt_buf[CONSOLE_FMT_MAX];
 } con; /* set up by console_init */
+
+/* The output ring (see the top). head and tail count bytes since boot; index = count % size. */
+#define OUT_RING_SIZE 16384u
+#define OUT_CHUNK     64u /* bytes copied out of the ring per lock hold while draining */
+_Static_assert((OUT_RING_SIZE & (OUT_RING_SIZE - 1)) == 0, "ring size is a power of two");
+
+static struct {
+    struct spinlock lock;  /* buf, head, tail, at_line_start */
+    struct spinlock drain; /* one writer to the UART at a time, in ring order */
+    uint64_t head, tail;
+    bool at_line_start;    /* the last byte appended was '\n' */
+    char buf[OUT_RING_SIZE];
+} ring;
 
 /* What console_input does once the lock is dropped. */
 enum console_action {
@@ -55,17 +75,95 @@ enum console_action {
     CA_HELP,
 };
 
-static void raw_putc_locked(char c)
+/* Write everything in the ring to the UART, in order. */
+static __attribute__((noinline)) void drain_all(void)
 {
-    con.hooks.putc(c);
-    con.at_line_start = (c == '\n');
+    char chunk[OUT_CHUNK];
+
+    spin_lock(&ring.drain);
+    for (;;) {
+        spin_lock(&ring.lock);
+        uint32_t n = (uint32_t)(ring.head - ring.tail);
+        n = n < OUT_CHUNK ? n : OUT_CHUNK;
+        for (uint32_t i = 0; i < n; i++) {
+            chunk[i] = ring.buf[(ring.tail + i) & (OUT_RING_SIZE - 1)];
+        }
+        ring.tail += n;
+        spin_unlock(&ring.lock);
+        if (n == 0) {
+            break;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            con.hooks.putc(chunk[i]);
+        }
+    }
+    spin_unlock(&ring.drain);
 }
 
-static void raw_puts_locked(const char *s)
+/* One piece of an output record. */
+struct piece {
+    const char *s;
+    size_t len;
+};
+
+/* Append the pieces as one record, or nothing if the ring lacks room; true if appended. If
+ * sep, a '\n' goes first unless the stream is at a line start. */
+static __attribute__((noinline)) bool try_append(const struct piece *p, unsigned n, bool sep)
 {
-    while (*s != '\0') {
-        raw_putc_locked(*s++);
+    size_t total = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        total += p[i].len;
     }
+    spin_lock(&ring.lock);
+    bool nl = sep && !ring.at_line_start;
+    bool fits = total + nl <= OUT_RING_SIZE - (ring.head - ring.tail);
+    if (fits) {
+        if (nl) {
+            ring.buf[ring.head++ & (OUT_RING_SIZE - 1)] = '\n';
+        }
+        for (unsigned i = 0; i < n; i++) {
+            for (size_t k = 0; k < p[i].len; k++) {
+                ring.buf[ring.head++ & (OUT_RING_SIZE - 1)] = p[i].s[k];
+            }
+        }
+        if (total > 0) {
+            ring.at_line_start = ring.buf[(ring.head - 1) & (OUT_RING_SIZE - 1)] == '\n';
+        }
+    }
+    spin_unlock(&ring.lock);
+    return fits;
+}
+
+/* Append, making room by draining when the ring is full (only a flood gets here). */
+static void append(const struct piece *p, unsigned n, bool sep)
+{
+    while (!try_append(p, n, sep)) {
+        con.stats.ring_full++;
+        drain_all();
+    }
+}
+
+/* The appender is done: write the ring now, or have the drainer do it for a real-time VM. */
+static void after_append(bool realtime)
+{
+    if (realtime && con.hooks.kick_drainer) {
+        con.hooks.kick_drainer();
+    } else {
+        drain_all();
+    }
+}
+
+void console_drain(void)
+{
+    drain_all();
+}
+
+static void append_str(const char *str)
+{
+    struct piece p = { str, strlen(str) };
+
+    append(&p, 1, false);
 }
 
 static struct console_vm *vm_get_locked(unsigned vm)
@@ -76,20 +174,14 @@ static struct console_vm *vm_get_locked(unsigned vm)
     return &con.vms[vm];
 }
 
-/* Write v's buffered line whole, on a line of its own. */
+/* Append v's buffered line whole, on a line of its own. */
 static void emit_vm_line_locked(struct console_vm *v)
 {
-    /* A hypervisor string without a final '\n' must not glue a VM line to its end. */
-    if (!con.at_line_start) {
-        raw_putc_locked('\n');
-    }
-    raw_putc_locked('[');
-    raw_puts_locked(v->name);
-    raw_puts_locked("] ");
-    for (uint16_t i = 0; i < v->len; i++) {
-        raw_putc_locked(v->line[i]);
-    }
-    raw_putc_locked('\n');
+    struct piece p[] = {
+        { "[", 1 }, { v->name, strlen(v->name) }, { "] ", 2 }, { v->line, v->len }, { "\n", 1 },
+    };
+
+    append(p, sizeof(p) / sizeof(p[0]), true);
     v->len = 0;
 }
 
@@ -111,7 +203,26 @@ void console_init(const struct console_hooks *hooks)
     memset(&con, 0, sizeof(con));
     spin_lock_init(&con.lock);
     con.hooks = *hooks;
-    con.at_line_start = true;
+    spin_lock_init(&ring.lock);
+    spin_lock_init(&ring.drain);
+    ring.head = ring.tail = 0;
+    ring.at_line_start = true;
+}
+
+int console_set_vm_realtime(unsigned vm, bool realtime)
+{
+    struct console_vm *v;
+    int ret = 0;
+
+    spin_lock(&con.lock);
+    v = vm_get_locked(vm);
+    if (v == NULL) {
+        ret = -BH_ENOENT;
+    } else {
+        v->realtime = realtime;
+    }
+    spin_unlock(&con.lock);
+    return ret;
 }
 
 int console_add_vm(unsigned vm, const char *name)
@@ -161,6 +272,7 @@ out_unlock:
 void console_vm_putc(unsigned vm, char c)
 {
     struct console_vm *v;
+    bool emitted = false, realtime = false;
 
     spin_lock(&con.lock);
     v = vm_get_locked(vm);
@@ -168,34 +280,45 @@ void console_vm_putc(unsigned vm, char c)
         con.stats.output_dropped++;
         goto out_unlock;
     }
+    realtime = v->realtime;
     /* Lines end in '\n' on our side; a guest's CR of CRLF would only add noise. */
     if (c == '\r') {
         goto out_unlock;
     }
     if (c == '\n') {
         emit_vm_line_locked(v);
+        emitted = true;
         goto out_unlock;
     }
     /* Full buffer: write it as a line now, so no call holds the lock for more than one. */
     if (v->len == CONSOLE_LINE_MAX) {
         emit_vm_line_locked(v);
+        emitted = true;
         con.stats.lines_split++;
     }
     v->line[v->len++] = c;
 out_unlock:
     spin_unlock(&con.lock);
+    if (emitted) {
+        after_append(realtime);
+    }
 }
 
 void console_vm_flush(unsigned vm)
 {
     struct console_vm *v;
+    bool emitted = false;
 
     spin_lock(&con.lock);
     v = vm_get_locked(vm);
     if (v != NULL && v->len > 0) {
         emit_vm_line_locked(v);
+        emitted = true;
     }
     spin_unlock(&con.lock);
+    if (emitted) {
+        drain_all(); /* the VM is stopping: whoever stops it writes its last line */
+    }
 }
 
 void console_puts(const char *s)
@@ -204,8 +327,9 @@ void console_puts(const char *s)
         return;
     }
     spin_lock(&con.lock);
-    raw_puts_locked(s);
+    append_str(s);
     spin_unlock(&con.lock);
+    drain_all();
 }
 
 void console_printf(const char *fmt, ...)
@@ -218,11 +342,12 @@ void console_printf(const char *fmt, ...)
     va_start(ap, fmt);
     n = bh_vsnprintf(con.fmt_buf, sizeof(con.fmt_buf), fmt, ap);
     va_end(ap);
-    raw_puts_locked(con.fmt_buf);
+    append_str(con.fmt_buf);
     if (n >= (int)sizeof(con.fmt_buf)) {
-        raw_puts_locked("[...]\n");
+        append_str("[...]\n");
     }
     spin_unlock(&con.lock);
+    drain_all();
 }
 
 /* Next registered VM after the focus (wrapping), or CONSOLE_MAX_VMS if there is none. */

@@ -4,12 +4,13 @@
  * physical UART, whole lines at a time, and input from it goes to the VM that has the focus,
  * switched with Ctrl-A key sequences (docs/CONSOLE.md).
  *
- * Fairness: all output is written under one console lock (a ticket lock, so waiters are
- * served in arrival order), and one call holds it for at most one line: a VM's line of at
- * most CONSOLE_LINE_MAX bytes plus its prefix, or one console_puts/console_printf. A chatty
- * VM therefore delays another VM's line by at most one line per waiter ahead of it; it cannot
- * stall the others. VM output is buffered per VM until its line is complete, so lines of
- * different VMs never interleave mid-line.
+ * Fairness: a completed line is appended to one output ring (a copy under a short lock) and
+ * the appender then writes the ring to the UART itself, so a chatty VM pays for its own
+ * output. A VM marked real-time (console_set_vm_realtime: the scenario gave it a priority)
+ * never writes to the UART: it appends and the kick_drainer hook has another pCPU write, so
+ * its vCPU never waits for the UART or for another VM's line in progress (only a full ring,
+ * i.e. a flood, makes an appender wait). VM output is buffered per VM until its line is
+ * complete, so lines of different VMs never interleave mid-line.
  */
 #pragma once
 
@@ -35,6 +36,9 @@ struct console_hooks {
     void (*input_to_vm)(unsigned vm, uint8_t c);
     /* A console command key (CONSOLE_CMD_*). Called without the console lock: may print. */
     void (*command)(char cmd);
+    /* Optional: have some other CPU call console_drain() soon (a real-time VM appended a
+     * line). Without it, real-time VMs write their lines themselves like the others. */
+    void (*kick_drainer)(void);
 };
 
 /* Command keys passed to the command hook. */
@@ -44,6 +48,7 @@ struct console_stats {
     uint64_t input_dropped;  /* input bytes with no registered VM to receive them */
     uint64_t output_dropped; /* output bytes for an unregistered VM */
     uint64_t lines_split;    /* VM lines longer than CONSOLE_LINE_MAX, cut */
+    uint64_t ring_full;      /* appends that had to wait for the UART (output flood) */
 };
 
 /*
@@ -73,6 +78,15 @@ int console_set_vm_name(unsigned vm, const char *name) BH_MUST_CHECK;
  * Takes the lock (writes at most one line while holding it).
  */
 void console_vm_putc(unsigned vm, char c);
+
+/*
+ * Mark registered VM vm real-time (or not): its lines are appended and handed to the drainer
+ * (kick_drainer), never written by its own CPU. 0 or -BH_ENOENT. Takes the lock.
+ */
+int console_set_vm_realtime(unsigned vm, bool realtime) BH_MUST_CHECK;
+
+/* Write everything appended so far to the UART (the drainer's work; also safe anywhere). */
+void console_drain(void);
 
 /* Write VM vm's partial line, if any (e.g. when the VM stops). Takes the lock. */
 void console_vm_flush(unsigned vm);

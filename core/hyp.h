@@ -8,6 +8,8 @@
 #include <core/platinfo.h>
 
 extern struct platinfo hyp_plat;
+/* The pCPU that writes real-time VMs' console output (core/main.c), -1: none. */
+extern int hyp_console_drain_cpu;
 
 /* Print a hypervisor line (`bulkhead: ...` markers and messages) atomically on the console;
  * fmt is a string literal, the newline is added. */

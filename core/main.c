@@ -42,6 +42,39 @@ static void con_input(unsigned vm, uint8_t c)
     }
 }
 
+int hyp_console_drain_cpu = -1;
+
+/* A real-time VM appended console output: its pCPU never writes the UART, the drain pCPU does
+ * (on the kick, arch irq code), or this one when there is no other (docs/CONSOLE.md). */
+static void con_kick_drainer(void)
+{
+    int cpu = hyp_console_drain_cpu;
+
+    if (cpu < 0 || (unsigned)cpu == arch_cpu_id()) {
+        console_drain();
+        return;
+    }
+    arch_kick((unsigned)cpu);
+}
+
+/* The drain pCPU: the first pCPU of the first VM without a priority (not real-time); none
+ * when no VM is real-time (then nobody needs one and kicks skip the check). */
+static void pick_console_drainer(void)
+{
+    bool any_rt = false;
+
+    for (unsigned i = 0; i < vm_count; i++) {
+        any_rt = any_rt || (vms[i].cfg && vms[i].cfg->valid && vms[i].cfg->priority > 0);
+    }
+    for (unsigned i = 0; any_rt && i < vm_count; i++) {
+        const struct cfg_vm *cfg = vms[i].cfg;
+        if (cfg && cfg->valid && vms[i].state != VM_REFUSED && cfg->priority == 0) {
+            hyp_console_drain_cpu = (int)cfg->cpus[0];
+            return;
+        }
+    }
+}
+
 static void con_command(char cmd)
 {
     if (cmd == CONSOLE_CMD_STATS) {
@@ -141,7 +174,8 @@ static unsigned build_vms(const char *file, const void *scen)
 
 void hyp_main(const void *fdt, void (*putc)(char))
 {
-    static struct console_hooks ch = { .input_to_vm = con_input, .command = con_command };
+    static struct console_hooks ch = { .input_to_vm = con_input, .command = con_command,
+                                       .kick_drainer = con_kick_drainer };
     const char *file = NULL;
     const void *scen = NULL;
 
@@ -158,6 +192,7 @@ void hyp_main(const void *fdt, void (*putc)(char))
         arch_power_off();
     }
     unsigned good = build_vms(file, scen);
+    pick_console_drainer();
     arch_start_secondaries();
     if (!good) {
         hyp_printf("bulkhead: no vm to run");

@@ -85,8 +85,12 @@ static void irq_one(struct vcpu *v, uint32_t intid)
     } else if (intid >= 32) {
         irq_passthrough(intid);
     } else {
-        /* Kick SGI: the work happens on the way back into the guest (vcpu_return). */
+        /* Kick SGI: the work happens on the way back into the guest (vcpu_return), and the
+         * console's drain pCPU writes what real-time VMs appended (core/console.c). */
         gicv3_deactivate(intid);
+        if (hyp_console_drain_cpu >= 0 && (int)arch_cpu_id() == hyp_console_drain_cpu) {
+            console_drain();
+        }
     }
 }
 

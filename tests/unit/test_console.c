@@ -19,7 +19,7 @@
 
 /* What the hooks saw. */
 static struct {
-    char out[4096];
+    char out[32768]; /* the ring-full test writes more than the 16 KiB ring */
     size_t out_len;
     unsigned in_vm[64];
     uint8_t in_byte[64];
@@ -62,6 +62,33 @@ static const struct console_hooks hooks = {
     .input_to_vm = hook_input,
     .command = hook_command,
 };
+
+static int kicks;
+
+static void hook_kick(void)
+{
+    kicks++;
+}
+
+static const struct console_hooks hooks_kick = {
+    .putc = hook_putc,
+    .input_to_vm = hook_input,
+    .command = hook_command,
+    .kick_drainer = hook_kick,
+};
+
+/* VMs 0 "linux" and 1 "rtos", rtos real-time, with a drainer hook. */
+static int setup_rt(void **state)
+{
+    (void)state;
+    memset(&rec, 0, sizeof(rec));
+    kicks = 0;
+    console_init(&hooks_kick);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    assert_int_equal(console_add_vm(1, "rtos"), 0);
+    assert_int_equal(console_set_vm_realtime(1, true), 0);
+    return 0;
+}
 
 static int setup(void **state)
 {
@@ -374,6 +401,68 @@ static void test_input_hook_unlocked(void **state)
     expect_out("[linux] ok\n");
 }
 
+/* A real-time VM only appends: its line reaches the UART when somebody drains. */
+static void test_realtime_appends_only(void **state)
+{
+    (void)state;
+    vm_puts(1, "tick 1\n");
+    expect_out("");
+    assert_int_equal(kicks, 1);
+    vm_puts(0, "boot\n"); /* everybody else drains, in ring order */
+    expect_out("[rtos] tick 1\n[linux] boot\n");
+    assert_int_equal(kicks, 1);
+    vm_puts(1, "tick 2\n");
+    expect_out("[rtos] tick 1\n[linux] boot\n");
+    console_drain();
+    expect_out("[rtos] tick 1\n[linux] boot\n[rtos] tick 2\n");
+    console_drain(); /* nothing left: nothing written */
+    expect_out("[rtos] tick 1\n[linux] boot\n[rtos] tick 2\n");
+    assert_int_equal(console_set_vm_realtime(5, true), -BH_ENOENT);
+}
+
+/* A hypervisor line written while a real-time line waits keeps the order of appending. */
+static void test_realtime_then_hypervisor(void **state)
+{
+    (void)state;
+    vm_puts(1, "partial");
+    vm_puts(1, " done\n");
+    console_puts("bulkhead: note\n");
+    expect_out("[rtos] partial done\nbulkhead: note\n");
+}
+
+/* A flood fills the ring: the appender then writes it out itself; nothing is lost. */
+static void test_realtime_ring_full(void **state)
+{
+    char line[128];
+    struct console_stats st;
+
+    (void)state;
+    for (int i = 0; i < 200; i++) {
+        snprintf(line, sizeof(line), "%03d %0100d\n", i, 0);
+        vm_puts(1, line);
+    }
+    console_get_stats(&st);
+    assert_true(st.ring_full > 0);
+    console_drain();
+    size_t lines = 0;
+    for (size_t i = 0; i < rec.out_len; i++) {
+        lines += rec.out[i] == '\n';
+    }
+    assert_int_equal(lines, 200);
+    assert_non_null(strstr(rec.out, "[rtos] 000 "));
+    assert_non_null(strstr(rec.out, "[rtos] 199 "));
+    assert_true(strstr(rec.out, "[rtos] 198 ") < strstr(rec.out, "[rtos] 199 "));
+}
+
+/* Without a drainer hook a real-time VM writes its own lines like the others. */
+static void test_realtime_without_drainer(void **state)
+{
+    (void)state;
+    assert_int_equal(console_set_vm_realtime(1, true), 0);
+    vm_puts(1, "tick\n");
+    expect_out("[rtos] tick\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +485,10 @@ int main(void)
         cmocka_unit_test_setup(test_escape_literal_and_unknown, setup2),
         cmocka_unit_test_setup(test_input_without_vms, setup),
         cmocka_unit_test_setup(test_input_hook_unlocked, setup2),
+        cmocka_unit_test_setup(test_realtime_appends_only, setup_rt),
+        cmocka_unit_test_setup(test_realtime_then_hypervisor, setup_rt),
+        cmocka_unit_test_setup(test_realtime_ring_full, setup_rt),
+        cmocka_unit_test_setup(test_realtime_without_drainer, setup2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
