@@ -13,7 +13,8 @@
  *   bhipc lock-count MUTEX SHM OFF COUNT increment a shared counter under the mutex
  *   bhipc rpc-test REQ RESP COUNT        the RPC test service (guests/lib/rpc/rpc_testsvc.h)
  *   bhipc ui REQ RESP [SECONDS]          train operator console (guests/rtos/apps/train.h):
- *                                        status every 2 s; "target N" / "status" on stdin
+ *                                        status every 2 s; "target N" / "status" on stdin,
+ *                                        "probe ADDR" writes there (a policy test)
  * Results print as "LX bhipc ..." lines; exit status 0 on success.
  */
 #include <poll.h>
@@ -487,15 +488,22 @@ static void ui_command(struct rpc_client *c, char *line)
 {
     int32_t target, prev = -1;
     size_t len = 0;
+    unsigned long long pa;
 
-    if (sscanf(line, "target %d", &target) == 1) {
+    if (sscanf(line, "probe %llx", &pa) == 1) {
+        /* policy test: the ui may request, never write another VM's memory */
+        printf("UI probe: writing to 0x%llx, which this VM does not own\n", pa);
+        fflush(stdout);
+        int r = bh_probe_write(pa & ~3ull, 1);
+        printf("UI probe: %s\n", r == 0 ? "FAIL the write went through" : "not mapped");
+    } else if (sscanf(line, "target %d", &target) == 1) {
         int r = rpc_call(c, TRAIN_RPC_SET_TARGET, &target, sizeof(target), &prev, sizeof(prev),
                          &len, 500ull * NS_PER_MS);
         printf("UI set_target(%d) -> %d (%s) prev=%d\n", target, r, rpc_strerror(r), prev);
     } else if (strncmp(line, "status", 6) == 0) {
         ui_status(c);
     } else if (line[0] != '\n') {
-        printf("UI commands: target <km/h x 10>, status\n");
+        printf("UI commands: target <km/h x 10>, status, probe <hex address> (policy test)\n");
     }
 }
 

@@ -60,6 +60,11 @@ int bh_line_wait(int fd, int timeout_ms);
 uint32_t bh_shm_rd(const struct bh_obj *o, uint64_t off);
 void bh_shm_wr(struct bh_obj *o, uint64_t off, uint32_t v);
 
+/* Write v at physical address pa through /dev/mem (4-byte aligned): a policy test, for memory
+ * this VM does not own the hypervisor must refuse it (stage-2 fault, the VM's fault-policy).
+ * 0 if the write went through, -1 if it could not be mapped. */
+int bh_probe_write(uint64_t pa, uint32_t v);
+
 /* Pin the calling thread to CPU cpu. */
 int bh_pin_cpu(int cpu);
 
