@@ -102,11 +102,15 @@ int ipc_waiter_check(struct ipc_obj *o, const struct ipc_waiter *w)
 
 /* ------------------------------------------------------------------ wait lists */
 
-void ipc_wait_enqueue_locked(struct ipc_obj *o, unsigned id, struct ipc_waiter **list,
-                             struct ipc_waiter *w, enum ipc_wait_op op)
+int ipc_wait_or_busy_locked(struct ipc_obj *o, unsigned id, struct ipc_waiter **list,
+                            struct ipc_waiter *w, enum ipc_wait_op op, bool may_block)
 {
     struct ipc_waiter **pp = list;
 
+    if (!may_block) {
+        o->stats.busy++;
+        return -BH_EBUSY;
+    }
     w->obj = id;
     w->op = op;
     w->seq = o->next_seq++;
@@ -120,6 +124,7 @@ void ipc_wait_enqueue_locked(struct ipc_obj *o, unsigned id, struct ipc_waiter *
     w->next = *pp;
     *pp = w;
     o->stats.blocked++;
+    return IPC_BLOCKED;
 }
 
 struct ipc_waiter *ipc_wait_pop_locked(struct ipc_waiter **list)

@@ -93,14 +93,10 @@ int ipc_msgq_send(struct ipc *ipc, struct ipc_waiter *w, unsigned id, const void
         }
         o->stats.ops++;
         ret = 0;
-    } else if (!may_block) {
-        o->stats.busy++;
-        ret = -BH_EBUSY;
     } else {
         w->src = msg;
         w->len = len;
-        ipc_wait_enqueue_locked(o, id, &o->senders, w, IPC_OP_SEND);
-        ret = IPC_BLOCKED;
+        ret = ipc_wait_or_busy_locked(o, id, &o->senders, w, IPC_OP_SEND, may_block);
     }
     spin_unlock(&o->lock);
     return ret;
@@ -135,14 +131,10 @@ int ipc_msgq_recv(struct ipc *ipc, struct ipc_waiter *w, unsigned id, void *buf,
         }
         o->stats.ops++;
         ret = 0;
-    } else if (!may_block) {
-        o->stats.busy++;
-        ret = -BH_EBUSY;
     } else {
         w->dst = buf;
         w->len = cap;
-        ipc_wait_enqueue_locked(o, id, &o->waiters, w, IPC_OP_RECV);
-        ret = IPC_BLOCKED;
+        ret = ipc_wait_or_busy_locked(o, id, &o->waiters, w, IPC_OP_RECV, may_block);
     }
     spin_unlock(&o->lock);
     return ret;

@@ -23,9 +23,10 @@ void ipc_obj_count(struct ipc_obj *o, uint64_t *counter);
 
 /* Caller holds o->lock for every function below. */
 
-/* Queue w on *list (of object id, operation op) in (prio desc, seq asc) order. */
-void ipc_wait_enqueue_locked(struct ipc_obj *o, unsigned id, struct ipc_waiter **list,
-                             struct ipc_waiter *w, enum ipc_wait_op op);
+/* The operation cannot complete now: -BH_EBUSY (counted) if the caller may not block, else
+ * queue w on *list (of object id, operation op) in (prio desc, seq asc) order: IPC_BLOCKED. */
+int ipc_wait_or_busy_locked(struct ipc_obj *o, unsigned id, struct ipc_waiter **list,
+                            struct ipc_waiter *w, enum ipc_wait_op op, bool may_block);
 
 /* Unlink and return the best waiter of *list, or NULL. */
 struct ipc_waiter *ipc_wait_pop_locked(struct ipc_waiter **list);

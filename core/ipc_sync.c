@@ -42,12 +42,8 @@ int ipc_sem_wait(struct ipc *ipc, struct ipc_waiter *w, unsigned id, bool may_bl
         o->sem_count--;
         o->stats.ops++;
         ret = 0;
-    } else if (!may_block) {
-        o->stats.busy++;
-        ret = -BH_EBUSY;
     } else {
-        ipc_wait_enqueue_locked(o, id, &o->waiters, w, IPC_OP_SEM);
-        ret = IPC_BLOCKED;
+        ret = ipc_wait_or_busy_locked(o, id, &o->waiters, w, IPC_OP_SEM, may_block);
     }
     spin_unlock(&o->lock);
     return ret;
@@ -119,12 +115,8 @@ int ipc_mutex_lock(struct ipc *ipc, struct ipc_waiter *w, unsigned id, bool may_
         ret = o->mutex_owner_died ? IPC_OWNER_DIED : 0;
         o->mutex_owner_died = false;
         o->stats.ops++;
-    } else if (!may_block) {
-        o->stats.busy++;
-        ret = -BH_EBUSY;
     } else {
-        ipc_wait_enqueue_locked(o, id, &o->waiters, w, IPC_OP_MUTEX);
-        ret = IPC_BLOCKED;
+        ret = ipc_wait_or_busy_locked(o, id, &o->waiters, w, IPC_OP_MUTEX, may_block);
     }
     spin_unlock(&o->lock);
     return ret;
