@@ -76,7 +76,7 @@ enum console_action {
 };
 
 /* Write everything in the ring to the UART, in order. */
-static __attribute__((noinline)) void drain_all(void)
+static void drain_all(void)
 {
     char chunk[OUT_CHUNK];
 
@@ -106,9 +106,10 @@ struct piece {
     size_t len;
 };
 
-/* Append the pieces as one record, or nothing if the ring lacks room; true if appended. If
- * sep, a '\n' goes first unless the stream is at a line start. */
-static __attribute__((noinline)) bool try_append(const struct piece *p, unsigned n, bool sep)
+/* Append the pieces as one record, or nothing if the ring lacks room; true if appended, and
+ * *was_empty tells whether the ring was empty before. If sep, a '\n' goes first unless the
+ * stream is at a line start. */
+static bool try_append(const struct piece *p, unsigned n, bool sep, bool *was_empty)
 {
     size_t total = 0;
 
@@ -118,6 +119,7 @@ static __attribute__((noinline)) bool try_append(const struct piece *p, unsigned
     spin_lock(&ring.lock);
     bool nl = sep && !ring.at_line_start;
     bool fits = total + nl <= OUT_RING_SIZE - (ring.head - ring.tail);
+    *was_empty = ring.head == ring.tail;
     if (fits) {
         if (nl) {
             ring.buf[ring.head++ & (OUT_RING_SIZE - 1)] = '\n';
@@ -135,22 +137,31 @@ static __attribute__((noinline)) bool try_append(const struct piece *p, unsigned
     return fits;
 }
 
-/* Append, making room by draining when the ring is full (only a flood gets here). */
-static void append(const struct piece *p, unsigned n, bool sep)
+/* Append, making room by draining when the ring is full (only a flood gets here). Returns
+ * whether the ring was empty before. */
+static bool append(const struct piece *p, unsigned n, bool sep)
 {
-    while (!try_append(p, n, sep)) {
+    bool was_empty;
+
+    while (!try_append(p, n, sep, &was_empty)) {
         con.stats.ring_full++;
         drain_all();
     }
+    return was_empty;
 }
 
-/* The appender is done: write the ring now, or have the drainer do it for a real-time VM. */
-static void after_append(bool realtime)
+/*
+ * The appender is done: write the ring now, or have the drainer do it for a real-time VM. A
+ * real-time VM kicks only when its line went into an empty ring: otherwise whoever put the
+ * earlier bytes there has a kick or a drain on its way, and a drain runs until the ring is
+ * empty, so one interrupt per burst reaches the drain pCPU, not one per line.
+ */
+static void after_append(bool realtime, bool was_empty)
 {
-    if (realtime && con.hooks.kick_drainer) {
-        con.hooks.kick_drainer();
-    } else {
+    if (!realtime || !con.hooks.kick_drainer) {
         drain_all();
+    } else if (was_empty) {
+        con.hooks.kick_drainer();
     }
 }
 
@@ -175,14 +186,14 @@ static struct console_vm *vm_get_locked(unsigned vm)
 }
 
 /* Append v's buffered line whole, on a line of its own. */
-static void emit_vm_line_locked(struct console_vm *v)
+static bool emit_vm_line_locked(struct console_vm *v)
 {
     struct piece p[] = {
         { "[", 1 }, { v->name, strlen(v->name) }, { "] ", 2 }, { v->line, v->len }, { "\n", 1 },
     };
 
-    append(p, sizeof(p) / sizeof(p[0]), true);
     v->len = 0;
+    return append(p, sizeof(p) / sizeof(p[0]), true);
 }
 
 static bool name_is_valid(const char *name)
@@ -272,7 +283,7 @@ out_unlock:
 void console_vm_putc(unsigned vm, char c)
 {
     struct console_vm *v;
-    bool emitted = false, realtime = false;
+    bool emitted = false, realtime = false, was_empty = false;
 
     spin_lock(&con.lock);
     v = vm_get_locked(vm);
@@ -286,13 +297,13 @@ void console_vm_putc(unsigned vm, char c)
         goto out_unlock;
     }
     if (c == '\n') {
-        emit_vm_line_locked(v);
+        was_empty = emit_vm_line_locked(v);
         emitted = true;
         goto out_unlock;
     }
     /* Full buffer: write it as a line now, so no call holds the lock for more than one. */
     if (v->len == CONSOLE_LINE_MAX) {
-        emit_vm_line_locked(v);
+        was_empty = emit_vm_line_locked(v);
         emitted = true;
         con.stats.lines_split++;
     }
@@ -300,7 +311,7 @@ void console_vm_putc(unsigned vm, char c)
 out_unlock:
     spin_unlock(&con.lock);
     if (emitted) {
-        after_append(realtime);
+        after_append(realtime, was_empty);
     }
 }
 
@@ -312,7 +323,7 @@ void console_vm_flush(unsigned vm)
     spin_lock(&con.lock);
     v = vm_get_locked(vm);
     if (v != NULL && v->len > 0) {
-        emit_vm_line_locked(v);
+        (void)emit_vm_line_locked(v);
         emitted = true;
     }
     spin_unlock(&con.lock);

@@ -417,6 +417,12 @@ static void test_realtime_appends_only(void **state)
     expect_out("[rtos] tick 1\n[linux] boot\n[rtos] tick 2\n");
     console_drain(); /* nothing left: nothing written */
     expect_out("[rtos] tick 1\n[linux] boot\n[rtos] tick 2\n");
+    assert_int_equal(kicks, 2);
+    vm_puts(1, "burst 1\nburst 2\nburst 3\n"); /* one kick for lines behind each other */
+    assert_int_equal(kicks, 3);
+    console_drain();
+    expect_out("[rtos] tick 1\n[linux] boot\n[rtos] tick 2\n[rtos] burst 1\n[rtos] burst 2\n"
+               "[rtos] burst 3\n");
     assert_int_equal(console_set_vm_realtime(5, true), -BH_ENOENT);
 }
 
