@@ -17,11 +17,9 @@ static const uint8_t vgpio_ids[8] = { 0x61, 0x10, 0x04, 0x00, 0x0D, 0xF0, 0x05, 
 static void regs_reset(struct vgpio *g)
 {
     uint32_t intid = g->intid;
-    uint64_t raised = g->raised;
 
     memset(g, 0, sizeof(*g));
     g->intid = intid;
-    g->raised = raised;
 }
 
 /* Lock held: drive the controller's interrupt output. */
@@ -139,7 +137,6 @@ bool vgpio_raise(struct vgpio_bank *b, uint32_t intid)
             continue;
         }
         found = true;
-        g->raised++;
         /* A pulse is a rising and a falling edge and a moment at high level: whatever line
          * 0 is set to sense, it is detected, unless line 0 is an output. */
         if (!(g->dir & LINE0)) {

@@ -38,7 +38,6 @@
 struct vgpio {
     uint32_t intid;   /* the SPI this controller drives (0: unused slot) */
     uint8_t dir, data, is, ibe, iev, ie, ris, afsel;
-    uint64_t raised;  /* notifications raised (statistics) */
 };
 
 typedef void vgpio_level_fn(void *ctx, uint32_t intid, bool level);

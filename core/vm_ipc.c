@@ -94,30 +94,24 @@ const struct cfg_scenario *vm_ipc_scenario(void)
 
 int vm_ipc_map(struct vm *vm)
 {
+    const uint64_t normal = PTE_S2_MEMATTR_NORMAL | PTE_SH_INNER | PTE_S2_XN;
     struct ipc_obj_info info;
+    int r = 0;
 
-    for (unsigned id = 0; ipc_sc && id < ipc_sc->chan_count; id++) {
-        if (ipc_vm_object(ipc_sc, vm->id, id, &info) && data_pa[vm->id][id]) {
-            /* the queue's data page: ordinary memory, right after its register page */
-            int r = pt_map(&vm->s2, info.regs_ipa + VPLAT_IPC_PAGE, data_pa[vm->id][id],
-                           VPLAT_IPC_PAGE,
-                           PTE_S2_MEMATTR_NORMAL | PTE_SH_INNER | PTE_S2_AP_RW | PTE_S2_XN);
-            if (r) {
-                return r;
-            }
-        }
-        if (!ipc_vm_object(ipc_sc, vm->id, id, &info) || info.type != CFG_CHAN_SHMEM ||
-            !shm_pa[id]) {
+    for (unsigned id = 0; !r && ipc_sc && id < ipc_sc->chan_count; id++) {
+        if (!ipc_vm_object(ipc_sc, vm->id, id, &info)) {
             continue;
         }
-        uint64_t attr = PTE_S2_MEMATTR_NORMAL | PTE_SH_INNER |
-                        ((info.rights & CFG_RIGHT_WRITE) ? PTE_S2_AP_RW : PTE_S2_AP_RO);
-        int r = pt_map(&vm->s2, info.shm_ipa, shm_pa[id], info.shm_size, attr | PTE_S2_XN);
-        if (r) {
-            return r;
+        if (data_pa[vm->id][id]) {
+            /* a queue's data page: ordinary memory, right after its register page */
+            r = pt_map(&vm->s2, info.regs_ipa + VPLAT_IPC_PAGE, data_pa[vm->id][id],
+                       VPLAT_IPC_PAGE, normal | PTE_S2_AP_RW);
+        } else if (info.type == CFG_CHAN_SHMEM && shm_pa[id]) {
+            r = pt_map(&vm->s2, info.shm_ipa, shm_pa[id], info.shm_size,
+                       normal | ((info.rights & CFG_RIGHT_WRITE) ? PTE_S2_AP_RW : PTE_S2_AP_RO));
         }
     }
-    return 0;
+    return r;
 }
 
 int vm_ipc_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, unsigned max)

@@ -100,7 +100,6 @@ static void test_edge_notification(void **state)
     assert_true(vgpio_raise(&bank, 40));      /* coalesces while pending */
     wr(0, VGPIO_IC, 4, 0x01);
     assert_false(level[40]);
-    assert_int_equal(bank.g[0].raised, 3);
     assert_false(vgpio_raise(&bank, 42));     /* not a notification of this VM */
 }
 
