@@ -75,20 +75,7 @@ static void setup(bool server)
 
 /* ------------------------------------------------------------------ server */
 
-static bool stop_requested;
-
-static int32_t m_stop(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                      size_t *resp_len)
-{
-    (void)ctx;
-    (void)req;
-    (void)len;
-    (void)resp;
-    (void)cap;
-    (void)resp_len;
-    stop_requested = true;
-    return RPC_OK;
-}
+static volatile bool stop_requested;
 
 static void tg_sleep_ms(uint32_t ms)
 {
@@ -100,7 +87,7 @@ static struct rpc_testsvc_sleep tg_sleep = { tg_sleep_ms };
 static const struct rpc_method methods[] = {
     { M_ADD, "add", rpc_testsvc_add, NULL },    { M_ECHO, "echo", rpc_testsvc_echo, NULL },
     { M_FAIL, "fail", rpc_testsvc_fail, NULL }, { M_SLEEP, "sleep", rpc_testsvc_sleep, &tg_sleep },
-    { M_STOP, "stop", m_stop, NULL },
+    { M_STOP, "stop", rpc_testsvc_stop, (void *)&stop_requested },
 };
 
 static void role_server(void)

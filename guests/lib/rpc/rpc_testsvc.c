@@ -68,3 +68,19 @@ int32_t rpc_testsvc_sleep(void *ctx, const void *req, size_t len, void *resp, si
     s->sleep_ms(ms);
     return RPC_OK;
 }
+
+/* ctx: a volatile bool the server loop watches; set, so that it ends after this answer. */
+int32_t rpc_testsvc_stop(void *ctx, const void *req, size_t len, void *resp, size_t cap,
+                         size_t *resp_len)
+{
+    (void)req;
+    (void)len;
+    (void)resp;
+    (void)cap;
+    (void)resp_len;
+    if (ctx == NULL) {
+        return RPC_E_INVAL;
+    }
+    *(volatile bool *)ctx = true;
+    return RPC_OK;
+}

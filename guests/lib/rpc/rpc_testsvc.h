@@ -39,3 +39,5 @@ int32_t rpc_testsvc_fail(void *ctx, const void *req, size_t len, void *resp, siz
                          size_t *resp_len);
 int32_t rpc_testsvc_sleep(void *ctx, const void *req, size_t len, void *resp, size_t cap,
                           size_t *resp_len);
+int32_t rpc_testsvc_stop(void *ctx, const void *req, size_t len, void *resp, size_t cap,
+                         size_t *resp_len); /* ctx: the server's volatile bool stop flag */

@@ -61,25 +61,12 @@ static void svc_sleep_ms(uint32_t ms)
 
 static struct rpc_testsvc_sleep svc_sleep = { svc_sleep_ms };
 
-static int32_t m_stop(void *ctx, const void *req, size_t len, void *resp, size_t cap,
-                      size_t *resp_len)
-{
-    (void)ctx;
-    (void)req;
-    (void)len;
-    (void)resp;
-    (void)cap;
-    (void)resp_len;
-    rs.stop = true;
-    return RPC_OK;
-}
-
 static const struct rpc_method methods[] = {
     { RPC_TESTSVC_ADD, "add", rpc_testsvc_add, NULL },
     { RPC_TESTSVC_ECHO, "echo", rpc_testsvc_echo, NULL },
     { RPC_TESTSVC_FAIL, "fail", rpc_testsvc_fail, NULL },
     { RPC_TESTSVC_SLEEP, "sleep", rpc_testsvc_sleep, &svc_sleep },
-    { RPC_TESTSVC_STOP, "stop", m_stop, NULL },
+    { RPC_TESTSVC_STOP, "stop", rpc_testsvc_stop, (void *)&rs.stop },
 };
 
 /* ------------------------------------------------------------------ tasks */
