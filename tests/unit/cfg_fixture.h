@@ -7,12 +7,14 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
 #include <libfdt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <core/config.h>
 #include <core/platinfo.h>
@@ -70,4 +72,107 @@ static inline int add_node(void *fdt, int parent, const char *name)
     int node = fdt_add_subnode(fdt, parent, name);
     assert_true(node >= 0);
     return node;
+}
+
+/* ------------------------------------------------------------------ edits of a base tree */
+
+enum op_kind { OP_END, OP_STR, OP_CELLS, OP_RAW, OP_REPEAT, OP_DEL, OP_NODE, OP_DELNODE };
+
+/* One edit of the base scenario tree, applied by fix_apply. */
+struct op {
+    enum op_kind kind;
+    const char *path;
+    const char *prop;  /* OP_NODE: the new node's name */
+    const char *str;   /* OP_STR, OP_RAW, OP_REPEAT (one character) */
+    int len;           /* OP_RAW bytes, OP_REPEAT count */
+    uint32_t cells[FIX_MAX_CELLS];
+    int ncells;
+};
+
+#define N_CELLS(...) ((int)(sizeof((uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t)))
+#define STR(p, n, s)   { .kind = OP_STR, .path = (p), .prop = (n), .str = (s) }
+#define CELLS(p, n, ...)                                                                     \
+    { .kind = OP_CELLS, .path = (p), .prop = (n), .cells = { __VA_ARGS__ },                   \
+      .ncells = N_CELLS(__VA_ARGS__) }
+#define RAW(p, n, s, l) { .kind = OP_RAW, .path = (p), .prop = (n), .str = (s), .len = (l) }
+#define REPEAT(p, n, c, l) { .kind = OP_REPEAT, .path = (p), .prop = (n), .str = (c), .len = (l) }
+#define DEL(p, n)      { .kind = OP_DEL, .path = (p), .prop = (n) }
+#define NODE(p, n)     { .kind = OP_NODE, .path = (p), .prop = (n) }
+#define DELNODE(p)     { .kind = OP_DELNODE, .path = (p) }
+#define END            { .kind = OP_END }
+
+static inline int fix_path(void *fdt, const char *p)
+{
+    int node = fdt_path_offset(fdt, p);
+    assert_true(node >= 0);
+    return node;
+}
+
+static inline void fix_apply(void *fdt, const struct op *op)
+{
+    int node = fix_path(fdt, op->path);
+    char buf[512];
+
+    switch (op->kind) {
+    case OP_STR:
+        assert_int_equal(fdt_setprop_string(fdt, node, op->prop, op->str), 0);
+        break;
+    case OP_CELLS:
+        setprop_cells(fdt, node, op->prop, op->cells, op->ncells);
+        break;
+    case OP_RAW:
+        assert_int_equal(fdt_setprop(fdt, node, op->prop, op->str, op->len), 0);
+        break;
+    case OP_REPEAT:
+        assert_true(op->len < (int)sizeof(buf));
+        memset(buf, op->str[0], (size_t)op->len);
+        buf[op->len] = '\0';
+        assert_int_equal(fdt_setprop_string(fdt, node, op->prop, buf), 0);
+        break;
+    case OP_DEL:
+        assert_int_equal(fdt_delprop(fdt, node, op->prop), 0);
+        break;
+    case OP_NODE:
+        add_node(fdt, node, op->prop);
+        break;
+    case OP_DELNODE:
+        assert_int_equal(fdt_del_node(fdt, node), 0);
+        break;
+    case OP_END:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ running the parser */
+
+struct result {
+    int ret;
+    struct capture cap;
+    struct cfg_scenario sc;
+};
+
+/* cfg_parse of fdt as file, errors captured; image_size may be NULL (sizes unknown). */
+static inline void fix_run(const void *fdt, const char *file, const struct platinfo *plat,
+                           int (*image_size)(void *, const char *, uint64_t *), struct result *r)
+{
+    struct cfg_hooks hooks = { .ctx = &r->cap, .error = capture_error, .image_size = image_size };
+    memset(&r->cap, 0, sizeof(r->cap));
+    r->ret = cfg_parse(fdt, file, plat, &hooks, &r->sc);
+}
+
+static inline bool has_line(const struct capture *cap, const char *substr)
+{
+    for (int i = 0; i < cap->count && i < FIX_MAX_LINES; i++) {
+        if (strstr(cap->lines[i], substr) != NULL) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static inline void dump_lines(const struct capture *cap)
+{
+    for (int i = 0; i < cap->count && i < FIX_MAX_LINES; i++) {
+        print_message("  line: %s\n", cap->lines[i]);
+    }
 }

@@ -21,9 +21,7 @@
 #include "cfg_fixture.h"
 
 #define FDT_BUF     32768
-#define MAX_LINES   FIX_MAX_LINES
 #define MAX_OPS     14
-#define MAX_CELLS   FIX_MAX_CELLS
 #define MIB         FIX_MIB
 #define FILE_NAME   "cfg.dts"
 #define VM_A        "/vms/vm-a"
@@ -94,65 +92,6 @@ static void build_base(void *fdt)
 
 /* ------------------------------------------------------------------ edits */
 
-enum op_kind { OP_END, OP_STR, OP_CELLS, OP_RAW, OP_REPEAT, OP_DEL, OP_NODE, OP_DELNODE };
-
-struct op {
-    enum op_kind kind;
-    const char *path;
-    const char *prop;  /* OP_NODE: the new node's name */
-    const char *str;   /* OP_STR, OP_RAW, OP_REPEAT (one character) */
-    int len;           /* OP_RAW bytes, OP_REPEAT count */
-    uint32_t cells[MAX_CELLS];
-    int ncells;
-};
-
-#define N_CELLS(...) ((int)(sizeof((uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t)))
-#define STR(p, n, s)   { .kind = OP_STR, .path = (p), .prop = (n), .str = (s) }
-#define CELLS(p, n, ...)                                                                     \
-    { .kind = OP_CELLS, .path = (p), .prop = (n), .cells = { __VA_ARGS__ },                   \
-      .ncells = N_CELLS(__VA_ARGS__) }
-#define RAW(p, n, s, l) { .kind = OP_RAW, .path = (p), .prop = (n), .str = (s), .len = (l) }
-#define REPEAT(p, n, c, l) { .kind = OP_REPEAT, .path = (p), .prop = (n), .str = (c), .len = (l) }
-#define DEL(p, n)      { .kind = OP_DEL, .path = (p), .prop = (n) }
-#define NODE(p, n)     { .kind = OP_NODE, .path = (p), .prop = (n) }
-#define DELNODE(p)     { .kind = OP_DELNODE, .path = (p) }
-
-static void apply(void *fdt, const struct op *op)
-{
-    int node = fdt_path_offset(fdt, op->path);
-    char buf[512];
-
-    assert_true(node >= 0);
-    switch (op->kind) {
-    case OP_STR:
-        assert_int_equal(fdt_setprop_string(fdt, node, op->prop, op->str), 0);
-        break;
-    case OP_CELLS:
-        setprop_cells(fdt, node, op->prop, op->cells, op->ncells);
-        break;
-    case OP_RAW:
-        assert_int_equal(fdt_setprop(fdt, node, op->prop, op->str, op->len), 0);
-        break;
-    case OP_REPEAT:
-        assert_true(op->len < (int)sizeof(buf));
-        memset(buf, op->str[0], (size_t)op->len);
-        buf[op->len] = '\0';
-        assert_int_equal(fdt_setprop_string(fdt, node, op->prop, buf), 0);
-        break;
-    case OP_DEL:
-        assert_int_equal(fdt_delprop(fdt, node, op->prop), 0);
-        break;
-    case OP_NODE:
-        add_node(fdt, node, op->prop);
-        break;
-    case OP_DELNODE:
-        assert_int_equal(fdt_del_node(fdt, node), 0);
-        break;
-    case OP_END:
-        break;
-    }
-}
-
 /* ------------------------------------------------------------------ running */
 
 enum plat_variant { PLAT_REF, PLAT_UART_SPI_40, PLAT_AVAIL_1G };
@@ -167,18 +106,9 @@ struct cfg_case {
     enum plat_variant plat;
 };
 
-struct result {
-    int ret;
-    struct capture cap;
-    struct cfg_scenario sc;
-};
-
 static void run_fdt(const void *fdt, const struct platinfo *plat, struct result *r)
 {
-    struct cfg_hooks hooks = { .ctx = &r->cap, .error = capture_error,
-                               .image_size = fake_image_size };
-    memset(&r->cap, 0, sizeof(r->cap));
-    r->ret = cfg_parse(fdt, FILE_NAME, plat, &hooks, &r->sc);
+    fix_run(fdt, FILE_NAME, plat, fake_image_size, r);
 }
 
 static void run_case_ops(const struct cfg_case *tc, struct result *r)
@@ -188,7 +118,7 @@ static void run_case_ops(const struct cfg_case *tc, struct result *r)
 
     build_base(fdt);
     for (int i = 0; i < MAX_OPS && tc->ops[i].kind != OP_END; i++) {
-        apply(fdt, &tc->ops[i]);
+        fix_apply(fdt, &tc->ops[i]);
     }
     if (tc->plat == PLAT_UART_SPI_40) {
         plat.uart_intid = 40;
@@ -196,23 +126,6 @@ static void run_case_ops(const struct cfg_case *tc, struct result *r)
         plat.vm_ram_avail = 1024 * MIB;
     }
     run_fdt(fdt, &plat, r);
-}
-
-static bool has_line(const struct capture *cap, const char *substr)
-{
-    for (int i = 0; i < cap->count && i < MAX_LINES; i++) {
-        if (strstr(cap->lines[i], substr) != NULL) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void dump_lines(const struct capture *cap)
-{
-    for (int i = 0; i < cap->count && i < MAX_LINES; i++) {
-        print_message("  line: %s\n", cap->lines[i]);
-    }
 }
 
 static void run_case(void **state)
@@ -699,7 +612,7 @@ static void test_scenario_errors(void **state)
         const struct scenario_case *tc = &scenario_cases[i];
         build_base(fdt);
         for (int j = 0; j < 2 && tc->ops[j].kind != OP_END; j++) {
-            apply(fdt, &tc->ops[j]);
+            fix_apply(fdt, &tc->ops[j]);
         }
         run_fdt(fdt, &plat, &r);
         assert_int_equal(r.ret, -BH_EINVAL);

@@ -24,9 +24,7 @@
 #include "cfg_fixture.h"
 
 #define FDT_BUF     32768
-#define MAX_LINES   FIX_MAX_LINES
 #define MAX_OPS     8
-#define MAX_CELLS   FIX_MAX_CELLS
 #define MIB         FIX_MIB
 #define FILE_NAME   "cfg.dts"
 #define VM_A        "/vms/vm-a"
@@ -47,17 +45,10 @@ enum { ID_SHM, ID_DB, ID_SEM, ID_MTX, ID_Q };
 
 /* ------------------------------------------------------------------ fixtures */
 
-static int path(void *fdt, const char *p)
-{
-    int node = fdt_path_offset(fdt, p);
-    assert_true(node >= 0);
-    return node;
-}
-
 static void add_vm(void *fdt, const char *p, const char *name, const uint32_t *cpus)
 {
     static const uint32_t mem64[] = { 0, 64 * MIB };
-    int vm = path(fdt, p);
+    int vm = fix_path(fdt, p);
 
     assert_int_equal(fdt_setprop_string(fdt, vm, "compatible", "bulkhead,vm"), 0);
     assert_int_equal(fdt_setprop_string(fdt, vm, "name", name), 0);
@@ -68,23 +59,23 @@ static void add_vm(void *fdt, const char *p, const char *name, const uint32_t *c
 
 static void set_u32(void *fdt, const char *p, const char *prop, uint32_t v)
 {
-    setprop_cells(fdt, path(fdt, p), prop, &v, 1);
+    setprop_cells(fdt, fix_path(fdt, p), prop, &v, 1);
 }
 
 static void set_u64(void *fdt, const char *p, const char *prop, uint64_t v)
 {
     uint32_t cells[2] = { (uint32_t)(v >> 32), (uint32_t)v };
-    setprop_cells(fdt, path(fdt, p), prop, cells, 2);
+    setprop_cells(fdt, fix_path(fdt, p), prop, cells, 2);
 }
 
 static void set_str(void *fdt, const char *p, const char *prop, const char *s)
 {
-    assert_int_equal(fdt_setprop_string(fdt, path(fdt, p), prop, s), 0);
+    assert_int_equal(fdt_setprop_string(fdt, fix_path(fdt, p), prop, s), 0);
 }
 
 static void set_raw(void *fdt, const char *p, const char *prop, const char *s, int len)
 {
-    assert_int_equal(fdt_setprop(fdt, path(fdt, p), prop, s, len), 0);
+    assert_int_equal(fdt_setprop(fdt, fix_path(fdt, p), prop, s, len), 0);
 }
 
 /*
@@ -107,22 +98,22 @@ static void build_base(void *fdt)
     add_node(fdt, vms, "vm-a");
     add_vm(fdt, VM_A, "a", cpus_a);
     add_vm(fdt, VM_B, "b", cpus_b);
-    int dev = add_node(fdt, add_node(fdt, path(fdt, VM_B), "passthrough"), "dev0");
+    int dev = add_node(fdt, add_node(fdt, fix_path(fdt, VM_B), "passthrough"), "dev0");
     assert_int_equal(fdt_setprop_string(fdt, dev, "compatible", "vendor,dev"), 0);
     setprop_cells(fdt, dev, "reg", reg, 4);
     setprop_cells(fdt, dev, "interrupts", irqs, 2);
     set_u64(fdt, DEV0, "ipa", 0x0c000000);
 
-    ch = path(fdt, CH);
+    ch = fix_path(fdt, CH);
     add_node(fdt, ch, "q");
-    add_node(fdt, path(fdt, CH), "mtx");
-    add_node(fdt, path(fdt, CH), "sem");
-    add_node(fdt, path(fdt, CH), "db");
-    add_node(fdt, path(fdt, CH), "shm0");
+    add_node(fdt, fix_path(fdt, CH), "mtx");
+    add_node(fdt, fix_path(fdt, CH), "sem");
+    add_node(fdt, fix_path(fdt, CH), "db");
+    add_node(fdt, fix_path(fdt, CH), "shm0");
     set_str(fdt, SHM, "compatible", "bulkhead,shmem");
     set_u64(fdt, SHM, "size", 0x10000);
-    add_node(fdt, path(fdt, SHM), "b");
-    add_node(fdt, path(fdt, SHM), "a");
+    add_node(fdt, fix_path(fdt, SHM), "b");
+    add_node(fdt, fix_path(fdt, SHM), "a");
     set_u64(fdt, SHM_A, "ipa", 0x20000000);
     set_str(fdt, SHM_A, "access", "rw");
     set_u64(fdt, SHM_B, "ipa", 0x20000000);
@@ -148,57 +139,6 @@ static void build_base(void *fdt)
 
 /* ------------------------------------------------------------------ edits */
 
-enum op_kind { OP_END, OP_STR, OP_CELLS, OP_RAW, OP_DEL, OP_NODE, OP_DELNODE };
-
-struct op {
-    enum op_kind kind;
-    const char *path;
-    const char *prop; /* OP_NODE: the new node's name */
-    const char *str;
-    int len;
-    uint32_t cells[MAX_CELLS];
-    int ncells;
-};
-
-#define N_CELLS(...) ((int)(sizeof((uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t)))
-#define STR(p, n, s)   { .kind = OP_STR, .path = (p), .prop = (n), .str = (s) }
-#define CELLS(p, n, ...)                                                                     \
-    { .kind = OP_CELLS, .path = (p), .prop = (n), .cells = { __VA_ARGS__ },                   \
-      .ncells = N_CELLS(__VA_ARGS__) }
-#define RAW(p, n, s, l) { .kind = OP_RAW, .path = (p), .prop = (n), .str = (s), .len = (l) }
-#define DEL(p, n)      { .kind = OP_DEL, .path = (p), .prop = (n) }
-#define NODE(p, n)     { .kind = OP_NODE, .path = (p), .prop = (n) }
-#define DELNODE(p)     { .kind = OP_DELNODE, .path = (p) }
-#define END            { .kind = OP_END }
-
-static void apply(void *fdt, const struct op *op)
-{
-    int node = path(fdt, op->path);
-
-    switch (op->kind) {
-    case OP_STR:
-        assert_int_equal(fdt_setprop_string(fdt, node, op->prop, op->str), 0);
-        break;
-    case OP_CELLS:
-        setprop_cells(fdt, node, op->prop, op->cells, op->ncells);
-        break;
-    case OP_RAW:
-        assert_int_equal(fdt_setprop(fdt, node, op->prop, op->str, op->len), 0);
-        break;
-    case OP_DEL:
-        assert_int_equal(fdt_delprop(fdt, node, op->prop), 0);
-        break;
-    case OP_NODE:
-        add_node(fdt, node, op->prop);
-        break;
-    case OP_DELNODE:
-        assert_int_equal(fdt_del_node(fdt, node), 0);
-        break;
-    case OP_END:
-        break;
-    }
-}
-
 /* ------------------------------------------------------------------ running */
 
 enum plat_variant { PLAT_REF, PLAT_TIGHT };
@@ -213,17 +153,9 @@ struct chan_case {
     enum plat_variant plat;
 };
 
-struct result {
-    int ret;
-    struct capture cap;
-    struct cfg_scenario sc;
-};
-
 static void run_fdt(const void *fdt, const struct platinfo *plat, struct result *r)
 {
-    struct cfg_hooks hooks = { .ctx = &r->cap, .error = capture_error };
-    memset(&r->cap, 0, sizeof(r->cap));
-    r->ret = cfg_parse(fdt, FILE_NAME, plat, &hooks, &r->sc);
+    fix_run(fdt, FILE_NAME, plat, NULL, r);
 }
 
 static void run_ops(const struct op *ops, enum plat_variant pv, struct result *r)
@@ -233,29 +165,12 @@ static void run_ops(const struct op *ops, enum plat_variant pv, struct result *r
 
     build_base(fdt);
     for (int i = 0; i < MAX_OPS && ops[i].kind != OP_END; i++) {
-        apply(fdt, &ops[i]);
+        fix_apply(fdt, &ops[i]);
     }
     if (pv == PLAT_TIGHT) {
         plat.vm_ram_avail = 128 * MIB + 0x8000; /* both VMs, and 32 KiB to spare */
     }
     run_fdt(fdt, &plat, r);
-}
-
-static bool has_line(const struct capture *cap, const char *substr)
-{
-    for (int i = 0; i < cap->count && i < MAX_LINES; i++) {
-        if (strstr(cap->lines[i], substr) != NULL) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void dump_lines(const struct capture *cap)
-{
-    for (int i = 0; i < cap->count && i < MAX_LINES; i++) {
-        print_message("  line: %s\n", cap->lines[i]);
-    }
 }
 
 static int valid_chans(const struct cfg_scenario *sc)
