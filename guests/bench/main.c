@@ -45,19 +45,6 @@ uint64_t bench_calibrate(void)
     return best;
 }
 
-static void cpu_common_init(void)
-{
-    struct percpu *pc = this_cpu();
-
-    pc->idx = cpu_idx();
-    pc->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
-    if (!gic_cpu_init()) {
-        tg_fatal("cpu %u: no redistributor matches mpidr 0x%lx", pc->idx, pc->mpidr);
-    }
-    timer_cpu_init();
-    irq_unmask();
-}
-
 void tg_main(uintptr_t dtb_pa)
 {
     char mode[MODE_MAX] = "";
@@ -71,7 +58,7 @@ void tg_main(uintptr_t dtb_pa)
 
     gic_dist_init();
     timer_init(plat.timer_intid);
-    cpu_common_init();
+    tg_cpu_init();
 
     if (!strncmp(mode, "micro", sizeof(mode))) {
         bench_micro();
@@ -90,7 +77,7 @@ void tg_main(uintptr_t dtb_pa)
 
 void tg_secondary_main(void)
 {
-    cpu_common_init();
+    tg_cpu_init();
     bench_micro_secondary();
 
     int64_t ret = psci_cpu_off();

@@ -71,19 +71,6 @@ static void print_banner(const char *mode)
     }
 }
 
-static void cpu_common_init(void)
-{
-    struct percpu *pc = this_cpu();
-
-    pc->idx = cpu_idx();
-    pc->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
-    if (!gic_cpu_init()) {
-        tg_fatal("cpu %u: no redistributor matches mpidr 0x%lx", pc->idx, pc->mpidr);
-    }
-    timer_cpu_init();
-    irq_unmask();
-}
-
 void tg_main(uintptr_t dtb_pa)
 {
     char name[MODE_MAX] = "basic";
@@ -103,7 +90,7 @@ void tg_main(uintptr_t dtb_pa)
 
     gic_dist_init();
     timer_init(plat.timer_intid);
-    cpu_common_init();
+    tg_cpu_init();
 
     for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
         if (!strncmp(name, modes[i].name, sizeof(name))) {
@@ -116,7 +103,7 @@ void tg_main(uintptr_t dtb_pa)
 
 void tg_secondary_main(void)
 {
-    cpu_common_init();
+    tg_cpu_init();
     if (current_mode && current_mode->secondary) {
         current_mode->secondary();
     } else {

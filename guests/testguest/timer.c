@@ -7,6 +7,7 @@
 #include "gic.h"
 #include "report.h"
 #include "timer.h"
+#include "tg.h"
 
 #define EVNTI_MAX        15  /* CNTKCTL_EL1.EVNTI is a 4-bit counter bit index */
 #define EVENT_STREAM_HZ  2000 /* event roughly every 0.5 ms bounds every WFE wait */
@@ -163,4 +164,17 @@ static bool never(const void *arg)
 void timer_delay_ms(uint64_t ms)
 {
     wait_irq_cond(never, NULL, ms);
+}
+
+void tg_cpu_init(void)
+{
+    struct percpu *pc = this_cpu();
+
+    pc->idx = cpu_idx();
+    pc->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+    if (!gic_cpu_init()) {
+        tg_fatal("cpu %u: no redistributor matches mpidr 0x%lx", pc->idx, pc->mpidr);
+    }
+    timer_cpu_init();
+    irq_unmask();
 }

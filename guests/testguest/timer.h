@@ -21,6 +21,10 @@ void timer_init(uint32_t intid);
 /* Per CPU: enable the timer PPI and the counter event stream that bounds WFE waits. */
 void timer_cpu_init(void);
 
+/* Per-CPU start of the test and bench guests: index and MPIDR in percpu, this CPU's GIC
+ * redistributor and timer, IRQs unmasked. A CPU without a redistributor is fatal. */
+void tg_cpu_init(void);
+
 /* Counter frequency in Hz (CNTFRQ_EL0) and current virtual count (CNTVCT_EL0). */
 uint64_t timer_freq(void);
 uint64_t timer_now(void);
