@@ -255,9 +255,9 @@ struct ipc_notif {
 /*
  * The distinct notification SPIs VM v receives, in object-ID order (doorbell, rx, tx within an
  * object); an SPI several notifications share is listed once, with its first. Returns how
- * many; at most max are stored (the count of CFG_MAX_CHANS objects is at most
- * 2 * CFG_MAX_CHANS). The virtual SPIs, the notification GPIOs and their device-tree nodes
- * all follow this order.
+ * many were stored, at most max (2 * CFG_MAX_CHANS holds them all: an object has at most two
+ * notifications for one VM). The virtual SPIs, the notification GPIOs and their device-tree
+ * nodes all follow this order.
  */
 unsigned ipc_vm_notifications(const struct cfg_scenario *sc, unsigned v, struct ipc_notif *out,
                               unsigned max);

@@ -57,15 +57,14 @@ static void add_notif(struct ipc_notif *out, unsigned *n, unsigned max, uint32_t
     if (intid == 0) {
         return;
     }
-    for (unsigned i = 0; i < *n && i < max; i++) {
+    for (unsigned i = 0; i < *n; i++) {
         if (out[i].intid == intid) {
             return;
         }
     }
     if (*n < max) {
-        out[*n] = (struct ipc_notif){ .intid = intid, .obj = obj, .kind = kind };
+        out[(*n)++] = (struct ipc_notif){ .intid = intid, .obj = obj, .kind = kind };
     }
-    (*n)++;
 }
 
 unsigned ipc_vm_notifications(const struct cfg_scenario *sc, unsigned v, struct ipc_notif *out,
