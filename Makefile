@@ -15,7 +15,7 @@ include platform/$(PLATFORM)/platform.mk
 # ---------------------------------------------------------------- EL2 image
 EL2_CC := $(CROSS)gcc
 EL2_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mgeneral-regs-only -fno-pic -fno-pie \
-    -mstrict-align -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+    -mstrict-align -mno-outline-atomics -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
     -Wstrict-prototypes -Wvla -Wimplicit-fallthrough -fno-common -ffunction-sections \
     -fdata-sections -fstack-protector-strong -I. -Iinclude -Iarch/aarch64/inc \
     -Iplatform/$(PLATFORM) -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl \

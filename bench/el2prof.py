@@ -58,12 +58,20 @@ def symbols():
     return addrs, names
 
 
-def trace():
+# --ipc: configs/bench-ipc.dts (guests/bench/ipc.c). Both CPUs read the counter once, then
+# calibrate (reads 2..17); tx's doorbell window is segment 18, then one window per semaphore
+# post (segments 20, 22, ...), then one per 64-byte batch of 16 sends; rx's doorbell window
+# is its segment 18. Entries: name, cpu, first segment, step, how many windows (BENCH_N = 32).
+IPC_WINDOWS = [("doorbell send", 0, 18, 2, 1), ("sem post + wake", 0, 20, 2, 32),
+               ("msgq send 64 B", 0, 84, 2, 2), ("doorbell receive", 1, 18, 2, 1)]
+
+
+def trace(scenario="bench-micro", smp="4"):
     """Run the traced boot; return the log path and the guest's operation counts."""
-    with open(os.path.join(ROOT, "configs", "bench-micro.dts")) as f:
+    with open(os.path.join(ROOT, "configs", scenario + ".dts")) as f:
         dts = f.read()
     if "bench.n=1000" not in dts:
-        raise run.BenchError("configs/bench-micro.dts: expected bench.n=1000")
+        raise run.BenchError("configs/%s.dts: expected bench.n=1000" % scenario)
     dts = dts.replace("bench.n=1000", "bench.n=" + BENCH_N)
     tmp = tempfile.mkdtemp(prefix="el2prof.")
     src = os.path.join(tmp, "bench-prof.dts")
@@ -74,11 +82,11 @@ def trace():
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     end = os.path.getsize(BIN) + 0x40200000 + 0x200000
     logf = os.path.join(tmp, "exec.log")
-    args = run.QEMU_HV + ["-smp", "4", "-m", "2G"] + run.QEMU_COMMON + [
+    args = run.QEMU_HV + ["-smp", smp, "-m", "2G"] + run.QEMU_COMMON + [
         "-icount", "shift=0,sleep=off", "-kernel", BIN, "-initrd", itb,
         "-d", "exec,nochain,in_asm", "-dfilter", "0x40200000..0x%x" % end, "-D", logf]
     text, _, _ = run.run_qemu(args, timeout=600)
-    run.guest_checks(text, "el2prof")
+    run.guest_checks(text, "el2prof", guests=2 if scenario == "bench-ipc" else 1)
     return logf, {k: v["n"] for k, v in run.bench_lines(text).items() if "n" in v}
 
 
@@ -151,10 +159,14 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--top", type=int, default=12)
     ap.add_argument("--log", help="reuse an existing exec log")
+    ap.add_argument("--ipc", action="store_true",
+                    help="profile configs/bench-ipc.dts (doorbell, semaphore, 64 B send)")
     args = ap.parse_args()
     addrs, names = symbols()
     if args.log:
         logf, counts = args.log, {}
+    elif args.ipc:
+        logf, counts = trace("bench-ipc", "2")
     else:
         logf, counts = trace()
     try:
@@ -162,6 +174,14 @@ def main():
     finally:
         if not args.log:
             shutil.rmtree(os.path.dirname(logf), ignore_errors=True)
+    if args.ipc:
+        for name, cpu, first, step, count in IPC_WINDOWS:
+            per = collections.Counter()
+            for j in range(count):
+                per.update(segs[cpu][first + step * j])
+                per.subtract(segs[cpu][16])
+            show("%s, per operation (cpu %d)" % (name, cpu), +per, int(BENCH_N, 16), args.top)
+        return 0
     show("boot, CPU0 entry to first guest entry (includes image hashing)", boot, 1, args.top)
     show("boot by caller (library code charged to the function that called it)",
          boot_by_caller, 1, args.top)

@@ -22,7 +22,7 @@ int ipc_doorbell_ring(struct ipc *ipc, unsigned vm, unsigned id, unsigned *targe
     }
     *target_vm = o->cfg->to_vm;
     *intid = o->cfg->intid;
-    ipc_obj_count(o, &o->stats.ops);
+    ipc_doorbell_rung(ipc, id);
     return 0;
 }
 

@@ -59,12 +59,9 @@ void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
 
 void vm_kick_mask(struct vm *vm, uint32_t mask)
 {
-    unsigned self = arch_cpu_id();
-
-    for (unsigned i = 0; mask && i < vm->nr_vcpus; i++, mask >>= 1) {
-        if ((mask & 1) && vm->vcpus[i].pcpu != self) {
-            arch_kick(vm->vcpus[i].pcpu);
-        }
+    mask &= (uint32_t)BIT(vm->nr_vcpus) - 1;
+    for (; mask; mask &= mask - 1) {
+        arch_kick(vm->vcpus[__builtin_ctz(mask)].pcpu); /* never the calling pCPU itself */
     }
 }
 

@@ -28,6 +28,13 @@ struct mmio_regs {
     uint32_t len;
 };
 static struct mmio_regs mmio_regs[CFG_MAX_VMS][CFG_MAX_CHANS];
+/* Doorbells each VM may ring, resolved from the scenario at boot (intid 0: none), so that
+ * a ring is a table look-up: the rights cannot change while the system runs. */
+struct ring_route {
+    uint32_t intid;
+    uint8_t to_vm;
+};
+static struct ring_route ring_routes[CFG_MAX_VMS][CFG_MAX_CHANS];
 /* A queue member's data page (host physical, 0: none), one 4 KiB page each. */
 static uint64_t data_pa[CFG_MAX_VMS][CFG_MAX_CHANS];
 
@@ -84,6 +91,16 @@ int vm_ipc_init(const struct cfg_scenario *sc)
         memset((void *)(uintptr_t)shm_pa[id], 0, c->shm_size);
     }
     alloc_data_pages(sc);
+    for (unsigned v = 0; v < sc->vm_count; v++) {
+        for (unsigned id = 0; id < sc->chan_count; id++) {
+            struct ipc_obj_info info;
+            if (ipc_vm_object(sc, v, id, &info) && info.type == CFG_CHAN_DOORBELL &&
+                (info.rights & CFG_RIGHT_SEND)) {
+                ring_routes[v][id] = (struct ring_route){ .intid = sc->chans[id].intid,
+                                                          .to_vm = (uint8_t)sc->chans[id].to_vm };
+            }
+        }
+    }
     return 0;
 }
 
@@ -263,26 +280,50 @@ static void note_result(struct vcpu *v, uint32_t fid, uint64_t id, int r)
              err_name(r));
 }
 
-static int call_info(struct vcpu *v, uint64_t id, int64_t *ret)
-{
-    struct ipc_obj_info info;
-
-    if (id >= CFG_MAX_CHANS || !ipc_vm_object(ipc_sc, v->vm->id, (unsigned)id, &info)) {
-        return -BH_ENOENT;
-    }
-    *ret = (int64_t)info.type | ((int64_t)info.rights << 8);
-    return 0;
-}
-
-static int call_ring(struct vcpu *v, unsigned id)
+/* Not in the caller's table: the engine's checks give the error (and count a denial). */
+static __attribute__((noinline)) int ring_refused(struct vcpu *v, unsigned id)
 {
     unsigned target;
     uint32_t intid;
     int r = ipc_doorbell_ring(&hyp_ipc, v->vm->id, id, &target, &intid);
 
-    if (r == 0) {
+    if (r == 0) { /* cannot happen: the table holds every doorbell the VM may ring */
         raise_spi(target, intid);
     }
+    return r;
+}
+
+/* The object's type and the caller's rights, or an error. */
+static __attribute__((noinline)) int64_t call_info(struct vcpu *v, unsigned id)
+{
+    struct ipc_obj_info info;
+
+    if (!ipc_vm_object(ipc_sc, v->vm->id, id, &info)) {
+        return -BH_ENOENT;
+    }
+    return (int64_t)info.type | ((int64_t)info.rights << 8);
+}
+
+/* id < CFG_MAX_CHANS. */
+static int call_ring(struct vcpu *v, unsigned id)
+{
+    const struct ring_route *rr = &ring_routes[v->vm->id][id];
+
+    if (rr->intid) {
+        ipc_doorbell_rung(&hyp_ipc, id);
+        raise_spi(rr->to_vm, rr->intid);
+        return 0;
+    }
+    return ring_refused(v, id);
+}
+
+/* A post never blocks: its own short path. */
+static int call_post(struct vcpu *v, unsigned id)
+{
+    struct ipc_waiter *woken;
+    int r = ipc_sem_post(&hyp_ipc, v->vm->id, id, &woken);
+
+    wake(woken);
     return r;
 }
 
@@ -327,9 +368,10 @@ static int msgq_check(const struct vcpu *v, unsigned id, uint8_t right)
     return (c->rights[v->vm->id] & right) ? 0 : -BH_EPERM;
 }
 
-/* Send len bytes at buf (checked host memory) or receive into it (capacity len). */
-static int msgq_op(struct vcpu *v, bool send, unsigned id, void *buf, size_t len,
-                   uint64_t timeout, int64_t *len_out)
+/* Send len bytes at buf (checked host memory) or receive into it (capacity len): the
+ * received length (0 for a send) or an error. */
+static int64_t msgq_op(struct vcpu *v, bool send, unsigned id, void *buf, size_t len,
+                       uint64_t timeout)
 {
     struct ipc_notify n; /* the engine clears it first thing */
     size_t got = 0;
@@ -341,17 +383,17 @@ static int msgq_op(struct vcpu *v, bool send, unsigned id, void *buf, size_t len
     } else {
         r = ipc_msgq_recv(&hyp_ipc, &v->waiter, id, buf, len, &got, timeout != 0, &n);
     }
-    apply_notify(&n);
+    if (n.irq_count | n.woken_count) {
+        apply_notify(&n);
+    }
     if (r == IPC_BLOCKED) {
         r = block(v, deadline_of(timeout));
         got = v->waiter.msg_len;
     }
-    *len_out = (int64_t)got;
-    return r;
+    return r != 0 ? r : (int64_t)got;
 }
 
-static int call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a[4],
-                     int64_t *len_out)
+static int64_t call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a[4])
 {
     bool send = fid == BH_HC_MSGQ_SEND;
     int r = msgq_check(v, id, send ? CFG_RIGHT_SEND : CFG_RIGHT_RECV);
@@ -361,36 +403,39 @@ static int call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64_t a
     if (r) {
         return r;
     }
-    return msgq_op(v, send, id, guest_buf(v->vm, a[1]), (size_t)a[2], a[3], len_out);
+    return msgq_op(v, send, id, guest_buf(v->vm, a[1]), (size_t)a[2], a[3]);
 }
 
-bool vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4], int64_t *ret)
+/* The ABI value of a call's outcome: data (a length, object info, 0, BH_OWNER_DIED) as it
+ * is, errors as BH_E_* after recording refusals. */
+static int64_t call_result(struct vcpu *v, uint32_t fid, uint64_t id, int64_t r)
+{
+    if (r >= 0) {
+        return r;
+    }
+    note_result(v, fid, id, (int)r);
+    return ipc_abi_result((int)r);
+}
+
+int64_t vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 {
     uint64_t id = args[0];
-    int64_t len = 0;
-    int r;
+    int64_t r;
 
-    if (fid < BH_HC_IPC_INFO || fid > BH_HC_MSGQ_RECV) {
-        return false;
-    }
-    if (!ipc_sc) {
-        r = -BH_ENOENT;
-    } else if (fid == BH_HC_IPC_INFO) {
-        r = call_info(v, id, ret);
-    } else if (id >= CFG_MAX_CHANS) {
+    if (!ipc_sc || id >= CFG_MAX_CHANS) {
         r = -BH_ENOENT; /* forged: not even a possible object */
     } else if (fid == BH_HC_DOORBELL_RING) {
         r = call_ring(v, (unsigned)id);
     } else if (fid == BH_HC_MSGQ_SEND || fid == BH_HC_MSGQ_RECV) {
-        r = call_msgq(v, fid, (unsigned)id, args, &len);
+        r = call_msgq(v, fid, (unsigned)id, args);
+    } else if (fid == BH_HC_SEM_POST) {
+        r = call_post(v, (unsigned)id);
+    } else if (fid == BH_HC_IPC_INFO) {
+        r = call_info(v, (unsigned)id);
     } else {
         r = call_sync(v, fid, (unsigned)id, args[1]);
     }
-    note_result(v, fid, id, r);
-    if (fid != BH_HC_IPC_INFO || r != 0) {
-        *ret = (r == 0 && fid == BH_HC_MSGQ_RECV) ? len : ipc_abi_result(r);
-    }
-    return true;
+    return call_result(v, fid, id, r);
 }
 
 /* ------------------------------------------------------------------ register pages */
@@ -442,8 +487,7 @@ static int64_t mmio_op(struct vcpu *v, const struct ipc_obj_info *o, const struc
 {
     unsigned id = o->id;
     uint64_t timeout = timeout_ns_of(m->timeout_us);
-    int64_t len = 0;
-    int r;
+    int64_t r;
 
     if (fid == BH_HC_DOORBELL_RING) {
         r = call_ring(v, id);
@@ -455,13 +499,12 @@ static int64_t mmio_op(struct vcpu *v, const struct ipc_obj_info *o, const struc
             r = -BH_ENOTSUP; /* no RAM was left for the data page at boot */
         }
         if (r == 0) {
-            r = msgq_op(v, send, id, page, send ? m->len : VPLAT_IPC_PAGE, timeout, &len);
+            r = msgq_op(v, send, id, page, send ? m->len : VPLAT_IPC_PAGE, timeout);
         }
     } else {
         r = call_sync(v, fid, id, timeout);
     }
-    note_result(v, fid, id, r);
-    return (r == 0 && fid == BH_HC_MSGQ_RECV) ? len : ipc_abi_result(r);
+    return call_result(v, fid, id, r);
 }
 
 int vm_ipc_mmio(struct vcpu *v, uint32_t off, unsigned size, bool write, uint64_t *val)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <bulkhead/abi.h>
 #include <core/config.h>
 #include <core/vgic.h>
 
@@ -39,11 +40,18 @@ int vm_ipc_mmio(struct vcpu *v, uint32_t off, unsigned size, bool write, uint64_
 /* The scenario the engine was built from (for the guest device tree), or NULL. */
 const struct cfg_scenario *vm_ipc_scenario(void);
 
+/* Hypercalls BH_HC_IPC_INFO..BH_HC_MSGQ_RECV (an IPC call). */
+static inline bool vm_ipc_is_call(uint32_t fid)
+{
+    return fid - BH_HC_IPC_INFO <= BH_HC_MSGQ_RECV - BH_HC_IPC_INFO;
+}
+
 /*
- * Handle hypercall fid from v with arguments x1..x4 in args; false if fid is not an IPC
- * call. May sleep (the pCPU idles) when the call blocks; returns early when v's VM stops.
+ * Handle IPC hypercall fid (vm_ipc_is_call) from v with arguments x1..x4 in args; returns
+ * the value for x0. May sleep (the pCPU idles) when the call blocks; returns early when v's
+ * VM stops.
  */
-bool vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4], int64_t *ret);
+int64_t vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4]);
 
 /* v's VM stopped or restarts: release what it held, drop its waits (all its vCPUs parked). */
 void vm_ipc_vm_reset(struct vm *vm);

@@ -192,15 +192,24 @@ void gicv3_route_spi(uint32_t intid, uint64_t mpidr)
     w64(gicd_base + GICD_IROUTER + intid * 8, aff);
 }
 
-void gicv3_send_sgi(uint32_t intid, uint64_t mpidr)
+uint64_t gicv3_sgi1r(uint32_t intid, uint64_t mpidr)
 {
     /* ICC_SGI1R_EL1: TargetList[15:0], Aff1[23:16], INTID[27:24], Aff2[39:32], Aff3[55:48] */
-    uint64_t v = (UINT64_C(1) << (mpidr & 0xf)) | (((mpidr >> 8) & 0xff) << 16) |
-                 ((uint64_t)intid << 24) | (((mpidr >> 16) & 0xff) << 32) |
-                 (((mpidr >> 32) & 0xff) << 48);
+    return (UINT64_C(1) << (mpidr & 0xf)) | (((mpidr >> 8) & 0xff) << 16) |
+           ((uint64_t)intid << 24) | (((mpidr >> 16) & 0xff) << 32) |
+           (((mpidr >> 32) & 0xff) << 48);
+}
+
+void gicv3_send_sgi1r(uint64_t sgi1r)
+{
     dsb(ishst);
-    sysreg_write(ICC_SGI1R_EL1, v);
+    sysreg_write(ICC_SGI1R_EL1, sgi1r);
     isb();
+}
+
+void gicv3_send_sgi(uint32_t intid, uint64_t mpidr)
+{
+    gicv3_send_sgi1r(gicv3_sgi1r(intid, mpidr));
 }
 
 uint32_t gicv3_ack(void)

@@ -28,6 +28,10 @@ bool gicv3_is_pending(uint32_t intid);
 void gicv3_route_spi(uint32_t intid, uint64_t mpidr);
 /* Send SGI intid to the CPU with this MPIDR. */
 void gicv3_send_sgi(uint32_t intid, uint64_t mpidr);
+/* The ICC_SGI1R_EL1 value that sends SGI intid to the CPU with this MPIDR, and sending a
+ * value computed before (hot paths precompute it per target). */
+uint64_t gicv3_sgi1r(uint32_t intid, uint64_t mpidr);
+void gicv3_send_sgi1r(uint64_t sgi1r);
 /* Acknowledge (returns INTID, 1023 if none), priority drop, deactivate. */
 uint32_t gicv3_ack(void);
 void gicv3_eoi(uint32_t intid);

@@ -19,6 +19,15 @@ void *memcpy(void *dst, const void *src, size_t n)
      * FIT) are only 4-byte aligned, so a 4-aligned source is read as 32-bit halves. Only
      * aligned accesses: this also runs before the MMU is on, when memory is Device. */
     if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+        /* 32 bytes a round (two load/store pairs): IPC messages are copied at EL2 per call */
+        for (; n >= 32; n -= 32, d += 32, s += 32) {
+            uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
+            uint64_t c = ((const uint64_t *)s)[2], e = ((const uint64_t *)s)[3];
+            ((uint64_t *)d)[0] = a;
+            ((uint64_t *)d)[1] = b;
+            ((uint64_t *)d)[2] = c;
+            ((uint64_t *)d)[3] = e;
+        }
         for (; n >= 8; n -= 8, d += 8, s += 8) {
             *(uint64_t *)d = *(const uint64_t *)s;
         }

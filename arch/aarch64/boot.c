@@ -37,6 +37,7 @@ int arch_platform_init(const struct platinfo *plat)
     for (unsigned i = 0; i < pcpu_count; i++) {
         pcpus[i].id = i;
         pcpus[i].mpidr = plat->mpidr[i];
+        pcpus[i].kick_sgi1r = gicv3_sgi1r(GIC_SGI_KICK, plat->mpidr[i]);
     }
     pcpus[0].online = true;
     gicv3_init(plat->gicd.pa, plat->gicr.pa, plat->gicr.size);

@@ -47,8 +47,8 @@ uint64_t arch_now_ns(void)
 
 void arch_kick(unsigned cpu)
 {
-    if (cpu < pcpu_count && cpu != arch_cpu_id()) {
-        gicv3_send_sgi(GIC_SGI_KICK, pcpus[cpu].mpidr);
+    if (cpu < pcpu_count && cpu != arch_cpu_id_raw()) {
+        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
     }
 }
 

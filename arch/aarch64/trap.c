@@ -11,6 +11,7 @@
 #include <arch/sysreg.h>
 #include <core/hyp.h>
 #include <core/vm.h>
+#include <core/vm_ipc.h>
 
 typedef void (*ec_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
 
@@ -123,6 +124,46 @@ void trap_guest_sync(struct trap_frame *f)
 
     vgic_sync_lrs(&v->vm->vgic, v->idx);
     (h ? h : ec_undef)(v, f, esr);
+    vcpu_return(v);
+}
+
+/* The vCPU can go back without vcpu_return's work: running, and no list-register refill. */
+static inline bool vcpu_return_is_noop(const struct vcpu *v)
+{
+    return v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING &&
+           !(__atomic_load_n(&v->vm->vgic.dirty, __ATOMIC_ACQUIRE) & (uint32_t)BIT(v->idx));
+}
+
+/*
+ * A Bulkhead hypercall (vectors.S saved x0-x18, x30 and ELR only). The list registers are not
+ * synced first: no Bulkhead call reads this vCPU's interrupt state, and a call that changes
+ * it (an injection into the caller's own VM) marks the vCPU dirty, which sends it through
+ * trap_guest_hvc_tail. Returns nonzero when that way back is needed.
+ */
+uint64_t trap_guest_hvc(struct trap_frame *f);
+uint64_t trap_guest_hvc(struct trap_frame *f)
+{
+    struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
+
+    uint32_t fid = (uint32_t)f->x[0];
+
+    v->vm->stats.exits[EXIT_HVC]++;
+    if (vm_ipc_is_call(fid)) {
+        f->x[0] = (uint64_t)vm_ipc_call(v, fid, &f->x[1]);
+    } else {
+        smccc_bh_call(v, f, false);
+    }
+    return !vcpu_return_is_noop(v);
+}
+
+/* The rest of a hypercall's exit, with the frame completed by vectors.S. */
+void trap_guest_hvc_tail(struct trap_frame *f);
+void trap_guest_hvc_tail(struct trap_frame *f)
+{
+    struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
+
+    (void)f;
+    vgic_sync_lrs(&v->vm->vgic, v->idx);
     vcpu_return(v);
 }
 

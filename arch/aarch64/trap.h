@@ -50,6 +50,8 @@ void irq_poll(struct vcpu *v);
 
 /* Guest SMCCC calls (HVC or SMC); returns the value for x0..x3 in the frame. */
 void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc);
+/* The same for a Bulkhead call (SMCCC OEN 6), the hypercall fast path's entry. */
+void smccc_bh_call(struct vcpu *v, struct trap_frame *f, bool is_smc);
 
 /* Data abort from the guest: emulate MMIO or apply the fault policy. */
 void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr);

@@ -72,8 +72,80 @@ el2_irq:        el2_fault 5
 el2_fiq:        el2_fault 6
 el2_serr:       el2_fault 7
 
+/*
+ * Hypercalls to Bulkhead (HVC64 with a vendor-hypervisor function ID, SMCCC OEN 6) take a
+ * short path: only what the C calling convention lets a callee clobber (x0-x18, x30) and ELR
+ * are saved, since those calls never touch x19-x29, ELR or SPSR (they may block: a wait
+ * happens at EL2 with interrupts masked, so nothing overwrites ELR/SPSR). trap_guest_hvc
+ * returns 0 when the vCPU may go straight back; otherwise the frame is completed (the guest's
+ * x19-x29 are still in their registers, preserved by C) and the usual way back is taken.
+ */
 guest_sync:
-    save_frame
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    mrs     x1, esr_el2
+    lsr     x1, x1, #26                 // ESR_EL2.EC
+    cmp     x1, #0x16                   // EC_HVC64
+    ubfx    x1, x0, #24, #6             // SMCCC owning entity of the function ID
+    ccmp    x1, #6, #0, eq              // BH_SMCCC_OEN_VENDOR_HYP
+    b.ne    guest_sync_full
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    mrs     x0, elr_el2
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x30, x0, [sp, #16 * 15]
+    mov     x0, sp
+    bl      trap_guest_hvc
+    cbnz    x0, 1f
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldr     x18, [sp, #16 * 9]
+    ldr     x30, [sp, #16 * 15]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+1:  stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    mrs     x1, spsr_el2
+    str     x1, [sp, #FRAME_SPSR]
+    mov     x0, sp
+    bl      trap_guest_hvc_tail
+    b       guest_exit
+
+guest_sync_full:
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    mrs     x0, elr_el2
+    mrs     x1, spsr_el2
+    stp     x30, x0, [sp, #16 * 15]
+    str     x1, [sp, #FRAME_SPSR]
     mov     x0, sp
     bl      trap_guest_sync
     b       guest_exit

@@ -158,6 +158,7 @@ static bool psci_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_
     }
 }
 
+/* Bulkhead's own calls (SMCCC OEN 6): the value for x0, false for an unknown function. */
 static bool bh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_t *ret)
 {
     switch (fid) {
@@ -185,7 +186,30 @@ static bool bh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_t 
         f->x[3] = 0x64686b75;
         return true;
     default:
-        return vm_ipc_call(v, fid, &f->x[1], ret);
+        return false;
+    }
+}
+
+static void smccc_unknown(struct vcpu *v, struct trap_frame *f, uint32_t fid, bool is_smc)
+{
+    v->vm->stats.denials++;
+    vm_event(v->vm, is_smc ? "smc_unknown" : "hvc_unknown",
+             "func=0x%x pc=0x%llx action=not_supported", fid, (unsigned long long)f->elr);
+    f->x[0] = (uint64_t)(int64_t)PSCI_RET_NOT_SUPPORTED;
+}
+
+void smccc_bh_call(struct vcpu *v, struct trap_frame *f, bool is_smc)
+{
+    uint32_t fid = (uint32_t)f->x[0];
+    int64_t ret;
+
+    /* The IPC calls are the hot ones: no detour through the switch. */
+    if (vm_ipc_is_call(fid)) {
+        f->x[0] = (uint64_t)vm_ipc_call(v, fid, &f->x[1]);
+    } else if (bh_call(v, f, fid, &ret)) {
+        f->x[0] = (uint64_t)ret;
+    } else {
+        smccc_unknown(v, f, fid, is_smc);
     }
 }
 
@@ -195,10 +219,11 @@ void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc)
     int64_t ret = PSCI_RET_NOT_SUPPORTED;
     bool known;
 
-    /* Dispatch on the owning entity first: Bulkhead's own calls are the hot ones. */
     if (((fid >> BH_SMCCC_OEN_SHIFT) & BH_SMCCC_OEN_MASK) == BH_SMCCC_OEN_VENDOR_HYP) {
-        known = bh_call(v, f, fid, &ret);
-    } else if (fid == SMCCC_VERSION) {
+        smccc_bh_call(v, f, is_smc);
+        return;
+    }
+    if (fid == SMCCC_VERSION) {
         ret = SMCCC_VERSION_1_1;
         known = true;
     } else if (fid == SMCCC_ARCH_FEATURES) {
@@ -208,9 +233,8 @@ void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc)
         known = psci_call(v, f, fid, &ret);
     }
     if (!known) {
-        v->vm->stats.denials++;
-        vm_event(v->vm, is_smc ? "smc_unknown" : "hvc_unknown",
-                 "func=0x%x pc=0x%llx action=not_supported", fid, (unsigned long long)f->elr);
+        smccc_unknown(v, f, fid, is_smc);
+        return;
     }
     f->x[0] = (uint64_t)ret;
 }

@@ -12,6 +12,7 @@ struct vcpu;
 struct pcpu {
     unsigned id;
     uint64_t mpidr;
+    uint64_t kick_sgi1r; /* ICC_SGI1R_EL1 value of a kick SGI to this pCPU */
     bool online;
     struct vcpu *vcpu; /* the vCPU pinned here, or NULL */
 };
