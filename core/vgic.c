@@ -58,7 +58,7 @@ uint32_t vgic_irq_kick(struct vgic_vm *d, const struct vgic_irq *irq)
     uint32_t mask = vgic_irq_kick_mask(d, irq);
 
     d->dirty |= mask;
-    vgic_note_private(d, irq);
+    vgic_note(d, irq);
     return mask;
 }
 
@@ -257,6 +257,7 @@ int vgic_vm_init(struct vgic_vm *d, const struct vgic_vm_cfg *cfg)
     for (unsigned i = 0; i < cfg->nr_spis; i++) {
         struct vgic_irq *irq = &d->spi[cfg->spis[i].intid - VGIC_SPI_BASE];
         d->owned_spi[i] = (uint8_t)(cfg->spis[i].intid - VGIC_SPI_BASE);
+        irq->owned_idx = (uint8_t)i;
         irq->owned = true;
         irq->hw = cfg->spis[i].hw;
         irq->pintid = irq->hw ? (uint16_t)cfg->spis[i].pintid : 0;
@@ -308,6 +309,7 @@ void vgic_vm_reset(struct vgic_vm *d)
         memset(c->lr_shadow, 0, sizeof(c->lr_shadow));
         c->lr_used = 0;
         c->maybe_priv = ~(uint32_t)0;
+        c->maybe_spi = ~(uint32_t)0;
         c->sleeping = false;
     }
     for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {

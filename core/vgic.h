@@ -85,6 +85,7 @@ struct vgic_irq {
     uint8_t priority;       /* all 8 bits of GICD_IPRIORITYR */
     uint8_t target;         /* vCPU it is delivered to (owner for SGI/PPI), or VGIC_NO_VCPU */
     uint8_t lr_vcpu;        /* vCPU whose list register holds it, or VGIC_NO_VCPU */
+    uint8_t owned_idx;      /* SPIs the VM owns: index in vgic_vm.owned_spi */
     bool owned;             /* exists for this VM (SGIs/PPIs always) */
     bool hw;
     bool enabled;
@@ -105,6 +106,8 @@ struct vgic_cpu {
     /* bit n: private INTID n may be pending or active outside the LRs (a superset, cleared
      * lazily by the flush), so the flush looks at those only. */
     uint32_t maybe_priv;
+    /* The same for the VM's own SPIs targeting this vCPU, by index in vgic_vm.owned_spi. */
+    uint32_t maybe_spi;
     /* Bumped by every sync of this vCPU's LRs: a reader of state held in them waits for it. */
     volatile uint32_t sync_gen;
     bool sleeping;                      /* GICR_WAKER.ProcessorSleep */
@@ -119,6 +122,16 @@ struct vgic_stats {
     uint64_t maintenance;   /* maintenance interrupts handled */
 };
 
+/* The best interrupts waiting for a list register, best first, and how many wait in all:
+ * the flush's scratch, used under the VM's lock only. Private to core/vgic_lr.c. */
+struct vgic_cands {
+    struct vgic_irq *irq[VGIC_MAX_LRS];
+    uint32_t key[VGIC_MAX_LRS];
+    unsigned n;
+    unsigned cap;
+    unsigned total;
+};
+
 struct vgic_vm {
     struct spinlock lock;
     unsigned nr_vcpus;
@@ -129,7 +142,7 @@ struct vgic_vm {
     struct vgic_hooks hooks;
     /*
      * Bit v: vCPU v's list registers may no longer match the model (an interrupt for it
-     * changed state, or an LR of it is in use), so its next entry must run the full flush.
+     * changed state, or some wait for an LR), so its next entry must run the full flush.
      * Written under lock; read without it on the entry path (a setter on another CPU also
      * kicks v, so a bit missed there is seen on the exit the kick causes).
      */
@@ -140,6 +153,7 @@ struct vgic_vm {
     struct vgic_irq spi[VGIC_NR_SPIS];
     struct vgic_cpu cpu[VGIC_MAX_VCPUS];
     struct vgic_stats stats;
+    struct vgic_cands cands;
 };
 
 /*
@@ -211,6 +225,9 @@ uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
  */
 void vgic_sync_lrs_slow(struct vgic_vm *d, unsigned vcpu);
 void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu);
+/* Both in one go, for an exit with nothing to do in between (an interrupt): the same as
+ * vgic_sync_lrs + vgic_flush_lrs, under one lock hold. */
+void vgic_sync_flush_lrs(struct vgic_vm *d, unsigned vcpu);
 
 /* The common case on every exit and entry is "nothing to do": decide that inline. */
 static inline void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)

@@ -138,7 +138,7 @@ static void vgic_lr_release(struct vgic_vm *d, unsigned vcpu, unsigned i)
         arch_vgic_write_lr(i, 0);
     }
     c->lr_irq[i]->lr_vcpu = VGIC_NO_VCPU;
-    vgic_note_private(d, c->lr_irq[i]);
+    vgic_note(d, c->lr_irq[i]);
     c->lr_irq[i] = NULL;
     c->lr_shadow[i] = 0;
     c->lr_used &= ~(uint32_t)BIT(i);
@@ -205,15 +205,6 @@ static void vgic_lr_refresh(struct vgic_vm *d, unsigned vcpu, unsigned i, uint32
 
 /* ------------------------------------------------------------------ candidates */
 
-/* The best interrupts waiting for an LR, best first, and how many wait in all. */
-struct vgic_cands {
-    struct vgic_irq *irq[VGIC_MAX_LRS];
-    uint32_t key[VGIC_MAX_LRS];
-    unsigned n;
-    unsigned cap;
-    unsigned total;
-};
-
 /* Active ones first (they must be in an LR for the guest to deactivate them), then priority,
  * then INTID. Smaller is better. */
 static uint32_t vgic_cand_key(const struct vgic_irq *irq)
@@ -267,9 +258,16 @@ static void vgic_cands_collect(struct vgic_vm *d, unsigned vcpu, struct vgic_can
             vgic_cand_add(c, irq);
         }
     }
-    for (unsigned k = 0; k < d->nr_owned_spis; k++) {
+    /* The same for the VM's SPIs; one noted for this vCPU that has been retargeted since
+     * was noted for its new target too (irouter changes go through vgic_irq_kick). */
+    maybe = cpu->maybe_spi & ((uint32_t)BIT(d->nr_owned_spis) - 1);
+    while (maybe) {
+        unsigned k = (unsigned)__builtin_ctz(maybe);
         struct vgic_irq *irq = &d->spi[d->owned_spi[k]];
-        if (vgic_wants_lr(d, irq, vcpu)) {
+        maybe &= maybe - 1;
+        if (!(irq->pending_latch | irq->line_level | irq->active) || irq->target != vcpu) {
+            cpu->maybe_spi &= ~((uint32_t)1 << k);
+        } else if (vgic_wants_lr(d, irq, vcpu)) {
             vgic_cand_add(c, irq);
         }
     }
@@ -308,18 +306,18 @@ static int vgic_lr_victim(const struct vgic_vm *d, unsigned vcpu, const struct v
 static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
-    struct vgic_cands cands; /* only n, cap, total need a value: no 200-byte memset */
+    struct vgic_cands *cands = &d->cands; /* only n, cap, total need a value */
     uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1;
     unsigned k = 0, evicted = 0;
     uint64_t hcr, want;
 
-    cands.n = 0;
-    cands.cap = d->nr_lrs;
-    cands.total = 0;
-    vgic_cands_collect(d, vcpu, &cands);
-    for (; k < cands.n; k++) {
+    cands->n = 0;
+    cands->cap = d->nr_lrs;
+    cands->total = 0;
+    vgic_cands_collect(d, vcpu, cands);
+    for (; k < cands->n; k++) {
         uint32_t free = all & ~c->lr_used;
-        struct vgic_irq *irq = cands.irq[k];
+        struct vgic_irq *irq = cands->irq[k];
         int i = free ? __builtin_ctz(free) : vgic_lr_victim(d, vcpu, irq);
         bool p;
         if (i < 0) {
@@ -338,12 +336,12 @@ static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
      * (UIE) brings us back to refill. En must stay set for the guest to see anything. */
     hcr = arch_vgic_read_hcr();
     want = (hcr | ICH_HCR_EN) & ~ICH_HCR_UIE;
-    if ((cands.total > k || evicted) && d->nr_lrs > 1) { /* 1 LR: U would fire at once */
+    if ((cands->total > k || evicted) && d->nr_lrs > 1) { /* 1 LR: U would fire at once */
         want |= ICH_HCR_UIE;
         d->stats.overflows++;
     }
     /* Interrupts still waiting for an LR keep this vCPU dirty until they are in. */
-    if (cands.total > k || evicted) {
+    if (cands->total > k || evicted) {
         d->dirty |= (uint32_t)BIT(vcpu);
     }
     if (want != hcr) {
@@ -408,12 +406,23 @@ void vgic_sync_lrs_slow(struct vgic_vm *d, unsigned vcpu)
         return;
     }
     spin_lock(&d->lock);
-    /* The guest may have acknowledged or completed what the LRs hold: reconcile at entry. */
-    d->dirty |= (uint32_t)BIT(vcpu);
+    /* What the guest did needs no refill by itself: an interrupt that leaves its LR while
+     * still pending in the model, or one that became pending meanwhile, was marked dirty
+     * for its target by vgic_irq_kick (in the fold, or by whoever changed it). */
     vgic_sync_locked(d, vcpu, &kick);
     spin_unlock(&d->lock);
     arch_wake_all(); /* a remote reader may wait for this sync (vgic_mmio_access) */
     vgic_kick(d, kick);
+}
+
+/* The flush itself, under d->lock, when vcpu is dirty. */
+static void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
+{
+    d->dirty &= ~(uint32_t)BIT(vcpu);
+    for (uint32_t used = d->cpu[vcpu].lr_used; used; used &= used - 1) {
+        vgic_lr_refresh(d, vcpu, (unsigned)__builtin_ctz(used), kick);
+    }
+    vgic_lr_fill(d, vcpu);
 }
 
 void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
@@ -425,13 +434,35 @@ void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
         return;
     }
     spin_lock(&d->lock);
-    d->dirty &= ~(uint32_t)BIT(vcpu);
-    for (uint32_t used = d->cpu[vcpu].lr_used; used; used &= used - 1) {
-        vgic_lr_refresh(d, vcpu, (unsigned)__builtin_ctz(used), &kick);
-    }
-    vgic_lr_fill(d, vcpu);
+    vgic_flush_locked(d, vcpu, &kick);
     spin_unlock(&d->lock);
     vgic_kick(d, kick);
+}
+
+void vgic_sync_flush_lrs(struct vgic_vm *d, unsigned vcpu)
+{
+    uint32_t me = (uint32_t)BIT(vcpu), kick = 0;
+    bool used;
+
+    if (vcpu >= d->nr_vcpus) {
+        return;
+    }
+    used = d->cpu[vcpu].lr_used != 0;
+    if (!used && !(__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & me)) {
+        return;
+    }
+    spin_lock(&d->lock);
+    if (used) {
+        vgic_sync_locked(d, vcpu, &kick);
+    }
+    if (d->dirty & me) {
+        vgic_flush_locked(d, vcpu, &kick);
+    }
+    spin_unlock(&d->lock);
+    if (used) {
+        arch_wake_all(); /* a remote reader may wait for this sync (vgic_mmio_access) */
+    }
+    vgic_kick(d, kick & ~me);
 }
 
 void vgic_maintenance(struct vgic_vm *d, unsigned vcpu)
@@ -485,6 +516,7 @@ void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu)
     }
     d->dirty |= (uint32_t)BIT(vcpu); /* the LRs are about to be wiped: refill on entry */
     d->cpu[vcpu].maybe_priv = ~(uint32_t)0;
+    d->cpu[vcpu].maybe_spi = ~(uint32_t)0;
     spin_unlock(&d->lock);
     vgic_hw_reset_cpu();
     vgic_kick(d, kick & ~(uint32_t)BIT(vcpu));

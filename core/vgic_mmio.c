@@ -388,6 +388,7 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
         d->dirty = (uint32_t)BIT(d->nr_vcpus) - 1;
         for (unsigned v = 0; v < d->nr_vcpus; v++) {
             d->cpu[v].maybe_priv = ~(uint32_t)0;
+            d->cpu[v].maybe_spi = ~(uint32_t)0;
         }
     } else {
         *val = a.reg->read ? a.reg->read(&a, off - a.reg->off, size) & mask : 0;

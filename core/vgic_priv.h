@@ -24,11 +24,17 @@
 
 #define VGIC_ALL_VCPUS(d) ((uint32_t)BIT((d)->nr_vcpus) - 1)
 
-/* Record that a private interrupt may want a list register (see vgic_cpu.maybe_priv). */
-static inline void vgic_note_private(struct vgic_vm *d, const struct vgic_irq *irq)
+/* Record that an interrupt may want a list register of its target (vgic_cpu.maybe_priv,
+ * maybe_spi): every change that could make it want one ends here (vgic_irq_kick). */
+static inline void vgic_note(struct vgic_vm *d, const struct vgic_irq *irq)
 {
-    if (irq->intid < VGIC_NR_PRIVATE && irq->target < VGIC_MAX_VCPUS) {
+    if (irq->target >= VGIC_MAX_VCPUS) {
+        return;
+    }
+    if (irq->intid < VGIC_NR_PRIVATE) {
         d->cpu[irq->target].maybe_priv |= (uint32_t)1 << irq->intid;
+    } else if (irq->owned) {
+        d->cpu[irq->target].maybe_spi |= (uint32_t)1 << irq->owned_idx;
     }
 }
 

@@ -35,6 +35,9 @@ struct ring_route {
     uint8_t to_vm;
 };
 static struct ring_route ring_routes[CFG_MAX_VMS][CFG_MAX_CHANS];
+/* Queues: QUEUE_MEMBER | the VM's rights on a queue, 0 for an object that is no queue. */
+#define QUEUE_MEMBER 0x80u
+static uint8_t queue_rights[CFG_MAX_VMS][CFG_MAX_CHANS];
 /* A queue member's data page (host physical, 0: none), one 4 KiB page each. */
 static uint64_t data_pa[CFG_MAX_VMS][CFG_MAX_CHANS];
 
@@ -94,6 +97,10 @@ int vm_ipc_init(const struct cfg_scenario *sc)
     for (unsigned v = 0; v < sc->vm_count; v++) {
         for (unsigned id = 0; id < sc->chan_count; id++) {
             struct ipc_obj_info info;
+            const struct cfg_chan *c = &sc->chans[id];
+            if (c->valid && c->type == CFG_CHAN_MSGQ) {
+                queue_rights[v][id] = (uint8_t)(QUEUE_MEMBER | c->rights[v]);
+            }
             if (ipc_vm_object(sc, v, id, &info) && info.type == CFG_CHAN_DOORBELL &&
                 (info.rights & CFG_RIGHT_SEND)) {
                 ring_routes[v][id] = (struct ring_route){ .intid = sc->chans[id].intid,
@@ -360,12 +367,12 @@ static void *guest_buf(const struct vm *vm, uint64_t ipa)
 /* The object is a queue v may use with right (send or receive)? In the documented order. */
 static int msgq_check(const struct vcpu *v, unsigned id, uint8_t right)
 {
-    const struct cfg_chan *c = &ipc_sc->chans[id];
+    uint8_t q = id < CFG_MAX_CHANS ? queue_rights[v->vm->id][id] : 0;
 
-    if (id >= ipc_sc->chan_count || !c->valid || c->type != CFG_CHAN_MSGQ) {
+    if (!q) {
         return -BH_ENOENT;
     }
-    return (c->rights[v->vm->id] & right) ? 0 : -BH_EPERM;
+    return (q & right) ? 0 : -BH_EPERM;
 }
 
 /* Send len bytes at buf (checked host memory) or receive into it (capacity len): the
@@ -373,18 +380,18 @@ static int msgq_check(const struct vcpu *v, unsigned id, uint8_t right)
 static int64_t msgq_op(struct vcpu *v, bool send, unsigned id, void *buf, size_t len,
                        uint64_t timeout)
 {
-    struct ipc_notify n; /* the engine clears it first thing */
+    struct ipc_notify *n = &v->notify; /* the engine clears it first thing */
     size_t got = 0;
     int r;
 
     v->waiter.prio = v->vm->cfg->priority;
     if (send) {
-        r = ipc_msgq_send(&hyp_ipc, &v->waiter, id, buf, len, timeout != 0, &n);
+        r = ipc_msgq_send(&hyp_ipc, &v->waiter, id, buf, len, timeout != 0, n);
     } else {
-        r = ipc_msgq_recv(&hyp_ipc, &v->waiter, id, buf, len, &got, timeout != 0, &n);
+        r = ipc_msgq_recv(&hyp_ipc, &v->waiter, id, buf, len, &got, timeout != 0, n);
     }
-    if (n.irq_count | n.woken_count) {
-        apply_notify(&n);
+    if (n->irq_count | n->woken_count) {
+        apply_notify(n);
     }
     if (r == IPC_BLOCKED) {
         r = block(v, deadline_of(timeout));

@@ -174,9 +174,13 @@ void trap_guest_irq(struct trap_frame *f)
 
     (void)f;
     v->vm->stats.exits[EXIT_IRQ]++;
-    vgic_sync_lrs(&v->vm->vgic, v->idx);
+    /* Handlers may inject before the LRs are synced, like another pCPU could at any time:
+     * the sync then folds what the guest did and the flush refills, in one lock hold. */
     irq_poll(v);
-    vcpu_return(v);
+    if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
+        arch_vcpu_park();
+    }
+    vgic_sync_flush_lrs(&v->vm->vgic, v->idx);
 }
 
 void trap_guest_serror(struct trap_frame *f);

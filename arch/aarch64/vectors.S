@@ -150,12 +150,40 @@ guest_sync_full:
     bl      trap_guest_sync
     b       guest_exit
 
+/*
+ * Interrupts save only x0-x18 and x30: nothing on the interrupt path reads or changes the
+ * guest's other registers, ELR or SPSR (a vCPU that must stop leaves through
+ * arch_vcpu_park, on a fresh stack, and a restart builds a whole new frame).
+ */
 guest_irq:
 guest_fiq:
-    save_frame
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    str     x30, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_irq
-    b       guest_exit
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldr     x18, [sp, #16 * 9]
+    ldr     x30, [sp, #16 * 15]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
 
 guest_serr:
     save_frame
