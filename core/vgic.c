@@ -257,7 +257,7 @@ int vgic_vm_init(struct vgic_vm *d, const struct vgic_vm_cfg *cfg)
     for (unsigned i = 0; i < cfg->nr_spis; i++) {
         struct vgic_irq *irq = &d->spi[cfg->spis[i].intid - VGIC_SPI_BASE];
         d->owned_spi[i] = (uint8_t)(cfg->spis[i].intid - VGIC_SPI_BASE);
-        irq->owned_idx = (uint8_t)i;
+        d->owned_idx[cfg->spis[i].intid - VGIC_SPI_BASE] = (uint8_t)i;
         irq->owned = true;
         irq->hw = cfg->spis[i].hw;
         irq->pintid = irq->hw ? (uint16_t)cfg->spis[i].pintid : 0;
@@ -310,6 +310,7 @@ void vgic_vm_reset(struct vgic_vm *d)
         c->lr_used = 0;
         c->maybe_priv = ~(uint32_t)0;
         c->maybe_spi = ~(uint32_t)0;
+        __atomic_store_n(&d->inbox[v], 0, __ATOMIC_RELAXED);
         c->sleeping = false;
     }
     for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
@@ -343,6 +344,51 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
         kick = vgic_irq_kick(d, irq);
     }
     spin_unlock(&d->lock);
+    return kick;
+}
+
+uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid)
+{
+    struct vgic_irq *irq;
+    unsigned t;
+
+    if (intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
+        return 0;
+    }
+    irq = &d->spi[intid - VGIC_SPI_BASE];
+    /* Read without the lock: a target changing meanwhile is caught by the taker, which
+     * hands an edge that is not its own to the model (vgic_inbox_to_model). */
+    t = __atomic_load_n(&irq->target, __ATOMIC_RELAXED);
+    if (!irq->owned || irq->hw || t >= d->nr_vcpus) {
+        return vgic_inject(d, 0, intid);
+    }
+    __atomic_fetch_or(&d->inbox[t], (uint32_t)1 << d->owned_idx[intid - VGIC_SPI_BASE],
+                     __ATOMIC_RELEASE);
+    return (uint32_t)BIT(t);
+}
+
+uint32_t vgic_inbox_to_model(struct vgic_vm *d, uint32_t bits)
+{
+    uint32_t kick = 0;
+
+    for (; bits; bits &= bits - 1) {
+        struct vgic_irq *irq = &d->spi[d->owned_spi[__builtin_ctz(bits)]];
+        irq->pending_latch = true;
+        kick |= vgic_irq_kick(d, irq);
+    }
+    return kick;
+}
+
+uint32_t vgic_inbox_fold_all(struct vgic_vm *d)
+{
+    uint32_t kick = 0;
+
+    for (unsigned v = 0; v < d->nr_vcpus; v++) {
+        if (__atomic_load_n(&d->inbox[v], __ATOMIC_RELAXED)) {
+            kick |= vgic_inbox_to_model(
+                d, __atomic_exchange_n(&d->inbox[v], 0, __ATOMIC_ACQUIRE));
+        }
+    }
     return kick;
 }
 

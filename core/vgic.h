@@ -85,7 +85,6 @@ struct vgic_irq {
     uint8_t priority;       /* all 8 bits of GICD_IPRIORITYR */
     uint8_t target;         /* vCPU it is delivered to (owner for SGI/PPI), or VGIC_NO_VCPU */
     uint8_t lr_vcpu;        /* vCPU whose list register holds it, or VGIC_NO_VCPU */
-    uint8_t owned_idx;      /* SPIs the VM owns: index in vgic_vm.owned_spi */
     bool owned;             /* exists for this VM (SGIs/PPIs always) */
     bool hw;
     bool enabled;
@@ -147,8 +146,13 @@ struct vgic_vm {
      * kicks v, so a bit missed there is seen on the exit the kick causes).
      */
     uint32_t dirty;
+    /* Per vCPU: edges posted by vgic_post_spi without the lock (atomic OR; taken with an
+     * exchange), by owned_spi index. The vCPU puts them into its LRs, or into the model, on
+     * its way back into the guest. */
+    uint32_t inbox[VGIC_MAX_VCPUS];
     /* SPIs this VM owns (indices into spi[]): the only ones a flush has to look at. */
     uint8_t owned_spi[VGIC_MAX_OWNED_SPIS];
+    uint8_t owned_idx[VGIC_NR_SPIS];    /* the reverse: SPI - 32 -> index in owned_spi */
     unsigned nr_owned_spis;
     struct vgic_irq spi[VGIC_NR_SPIS];
     struct vgic_cpu cpu[VGIC_MAX_VCPUS];
@@ -202,6 +206,14 @@ int vgic_redist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned si
  * (the configured one is used).
  */
 uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
+/*
+ * vgic_post_spi: an edge on SPI intid, like vgic_inject, without taking the VM's lock: it is
+ * posted to the target vCPU, which takes it into its LRs (or the model) on its next way back
+ * into the guest, typically straight from the kick's interrupt. For notifications other
+ * pCPUs raise often (doorbells, queue interrupts). HW-linked or unroutable SPIs take the
+ * locked path.
+ */
+uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid);
 uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level);
 uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32_t pintid);
 
@@ -225,9 +237,25 @@ uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
  */
 void vgic_sync_lrs_slow(struct vgic_vm *d, unsigned vcpu);
 void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu);
-/* Both in one go, for an exit with nothing to do in between (an interrupt): the same as
- * vgic_sync_lrs + vgic_flush_lrs, under one lock hold. */
-void vgic_sync_flush_lrs(struct vgic_vm *d, unsigned vcpu);
+/*
+ * Both in one go, for an exit with nothing to do in between (an interrupt): the same as
+ * vgic_sync_lrs + vgic_flush_lrs, under one lock hold. When the exit only brought posted
+ * edges (vgic_post_spi) that can go straight into LRs, only that is done (no sync):
+ * vgic_inbox_direct, true if it did all of it; vgic_sync_flush_model otherwise.
+ */
+bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu);
+void vgic_sync_flush_model(struct vgic_vm *d, unsigned vcpu);
+
+static inline void vgic_sync_flush_lrs(struct vgic_vm *d, unsigned vcpu)
+{
+    if (vcpu >= d->nr_vcpus) {
+        return;
+    }
+    if (__atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED) && vgic_inbox_direct(d, vcpu)) {
+        return;
+    }
+    vgic_sync_flush_model(d, vcpu);
+}
 
 /* The common case on every exit and entry is "nothing to do": decide that inline. */
 static inline void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
@@ -237,10 +265,16 @@ static inline void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
     }
 }
 
+/* Something for vcpu's next entry: a model change or a posted edge. */
+static inline bool vgic_vcpu_pending_work(struct vgic_vm *d, unsigned vcpu)
+{
+    return (__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & ((uint32_t)1 << vcpu)) ||
+           __atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED);
+}
+
 static inline void vgic_flush_lrs(struct vgic_vm *d, unsigned vcpu)
 {
-    if (vcpu < d->nr_vcpus &&
-        (__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & ((uint32_t)1 << vcpu))) {
+    if (vcpu < d->nr_vcpus && vgic_vcpu_pending_work(d, vcpu)) {
         vgic_flush_lrs_slow(d, vcpu);
     }
 }

@@ -425,45 +425,236 @@ static void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
     vgic_lr_fill(d, vcpu);
 }
 
-void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
+/* vcpu's posted edges (vgic_post_spi), taken: the caller holds d->lock. */
+static uint32_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu)
 {
-    uint32_t kick = 0;
-
-    if (vcpu >= d->nr_vcpus ||
-        !(__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & (uint32_t)BIT(vcpu))) {
-        return;
+    if (!__atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED)) {
+        return 0;
     }
-    spin_lock(&d->lock);
-    vgic_flush_locked(d, vcpu, &kick);
-    spin_unlock(&d->lock);
-    vgic_kick(d, kick);
+    return __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE);
 }
 
-void vgic_sync_flush_lrs(struct vgic_vm *d, unsigned vcpu)
+void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
 {
-    uint32_t me = (uint32_t)BIT(vcpu), kick = 0;
-    bool used;
+    uint32_t kick;
 
-    if (vcpu >= d->nr_vcpus) {
-        return;
-    }
-    used = d->cpu[vcpu].lr_used != 0;
-    if (!used && !(__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & me)) {
+    if (vcpu >= d->nr_vcpus || !vgic_vcpu_pending_work(d, vcpu)) {
         return;
     }
     spin_lock(&d->lock);
+    kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu));
+    if (d->dirty & (uint32_t)BIT(vcpu)) {
+        vgic_flush_locked(d, vcpu, &kick);
+    }
+    spin_unlock(&d->lock);
+    vgic_kick(d, kick & ~(uint32_t)BIT(vcpu));
+}
+
+/*
+ * vcpu's posted edges (vgic_post_spi) straight into its LRs, when that is all its exit has
+ * to do: it has no model change to apply first (not dirty: that also covers a remote
+ * register read waiting for its sync), it is awake and no underflow interrupt is armed. An
+ * edge SPI whose LR the guest has finished (empty in ICH_ELRSR_EL2) is re-armed in that LR;
+ * one in no LR, inactive, goes into a free one. The other LRs are not synced: their state
+ * stays in the hardware, as while the guest runs, until an exit that needs the model.
+ * Returns false when some edge needs the model; those are back in the inbox.
+ */
+bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+    uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1, elrsr = 0, bits, rest;
+    bool have_elrsr = false;
+
+    spin_lock(&d->lock);
+    if ((d->dirty & BIT(vcpu)) || c->sleeping ||
+        (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
+        spin_unlock(&d->lock);
+        return false;
+    }
+    bits = rest = __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE);
+    for (; bits; bits &= bits - 1) {
+        unsigned k = (unsigned)__builtin_ctz(bits), i;
+        struct vgic_irq *irq = &d->spi[d->owned_spi[k]];
+        uint64_t val;
+        if (irq->target != vcpu || irq->hw || irq->level || !irq->enabled ||
+            !(irq->group1 ? d->enable_grp1 : d->enable_grp0)) {
+            continue;
+        }
+        if (irq->lr_vcpu == vcpu) {
+            for (uint32_t u = c->lr_used;; u &= u - 1) { /* it is in one of them */
+                i = (unsigned)__builtin_ctz(u);
+                if (c->lr_irq[i] == irq) {
+                    break;
+                }
+            }
+            if (!have_elrsr) {
+                elrsr = arch_vgic_read_elrsr();
+                have_elrsr = true;
+            }
+            if (!(elrsr & BIT(i)) || (c->lr_shadow[i] & ICH_LR_EOI)) {
+                continue; /* still pending or active there: the sync and flush merge it */
+            }
+            /* finished by the guest: what the sync would fold, then the new edge */
+        } else if (irq->lr_vcpu == VGIC_NO_VCPU && !irq->active && !irq->pending_latch &&
+                   (all & ~c->lr_used)) {
+            i = (unsigned)__builtin_ctz(all & ~c->lr_used);
+            c->lr_irq[i] = irq;
+            c->lr_used |= (uint32_t)BIT(i);
+            irq->lr_vcpu = (uint8_t)vcpu;
+        } else {
+            continue;
+        }
+        irq->active = false;
+        irq->lr_pending = true;
+        irq->pending_latch = false;
+        val = FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+              FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+              (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_PENDING;
+        c->lr_shadow[i] = val;
+        arch_vgic_write_lr(i, val);
+        rest &= ~((uint32_t)1 << k);
+    }
+    if (rest) {
+        __atomic_fetch_or(&d->inbox[vcpu], rest, __ATOMIC_RELAXED); /* for the model path */
+    }
+    spin_unlock(&d->lock);
+    return rest == 0;
+}
+
+/* What vgic_sync_flush_fast did. */
+enum vgic_fast {
+    VGIC_FAST_DONE,     /* all of it: nothing left to do */
+    VGIC_FAST_UNTOUCHED,/* nothing: the LRs are not in its shape */
+    VGIC_FAST_SYNCED,   /* the sync; the flush is left to the general path */
+};
+
+/*
+ * The common shape of an interrupt exit, under d->lock, with the outcome of
+ * vgic_sync_locked + vgic_flush_locked but none of their generality: every LR in use was
+ * finished by the guest (empty in ICH_ELRSR_EL2, no EOI maintenance owed, its interrupt
+ * still targeting vcpu) and is released; then, if vcpu is dirty, the noted interrupts that
+ * are pending, inactive, edge-triggered (or HW-linked) and deliverable go straight into free
+ * LRs. Anything else (an LR still in use, a level or active candidate, no free LR left, an
+ * underflow interrupt armed) is left to the general path, which takes the state as this
+ * left it: both only ever make consistent changes.
+ */
+static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+    uint32_t used = c->lr_used;
+    bool grp0 = d->enable_grp0, grp1 = d->enable_grp1;
+
     if (used) {
+        if (used & ~arch_vgic_read_elrsr()) {
+            return VGIC_FAST_UNTOUCHED;
+        }
+        for (uint32_t u = used; u; u &= u - 1) {
+            unsigned i = (unsigned)__builtin_ctz(u);
+            if ((c->lr_shadow[i] & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI ||
+                c->lr_irq[i]->target != vcpu) {
+                return VGIC_FAST_UNTOUCHED;
+            }
+        }
+        c->sync_gen++;
+        for (; used; used &= used - 1) {
+            unsigned i = (unsigned)__builtin_ctz(used);
+            struct vgic_irq *irq = c->lr_irq[i];
+            irq->lr_pending = false;
+            irq->active = false; /* for HW=1 the guest's deactivation reached the GIC too */
+            irq->lr_vcpu = VGIC_NO_VCPU;
+            c->lr_irq[i] = NULL;
+            c->lr_shadow[i] = 0; /* an empty LR may keep stale bits: not rewritten */
+            vgic_note(d, irq);
+            if (vgic_irq_model_pending(irq)) {
+                d->dirty |= me;
+            }
+        }
+        c->lr_used = 0;
+    }
+    if (!(d->dirty & me)) {
+        return VGIC_FAST_DONE;
+    }
+    if ((arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN || c->sleeping) {
+        return VGIC_FAST_SYNCED;
+    }
+    d->dirty &= ~me;
+    for (unsigned pass = 0; pass < 2; pass++) {
+        uint32_t *bits = pass ? &c->maybe_spi : &c->maybe_priv;
+        uint32_t m = pass ? *bits & ((uint32_t)BIT(d->nr_owned_spis) - 1) : *bits;
+        for (; m; m &= m - 1) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            struct vgic_irq *irq = pass ? &d->spi[d->owned_spi[k]] : &c->priv[k];
+            uint32_t free;
+            unsigned i;
+            if (!(irq->pending_latch | irq->line_level | irq->active) || irq->target != vcpu) {
+                *bits &= ~((uint32_t)1 << k); /* as vgic_cands_collect forgets it */
+                continue;
+            }
+            /* vgic_wants_lr, knowing it is owned, targets vcpu and vcpu is awake */
+            if (vgic_irq_in_lr(irq) || (!irq->active && !(vgic_irq_model_pending(irq) &&
+                                                          irq->enabled &&
+                                                          (irq->group1 ? grp1 : grp0)))) {
+                continue;
+            }
+            free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
+            if (irq->active || vgic_irq_is_level(irq) || !free) {
+                d->dirty |= me; /* the general flush takes it from here */
+                return VGIC_FAST_SYNCED;
+            }
+            i = (unsigned)__builtin_ctz(free);
+            irq->pending_latch = false; /* now held by the LR */
+            irq->lr_pending = true;
+            vgic_lr_put(d, vcpu, i, irq,
+                        FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                            FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                            (irq->group1 ? ICH_LR_GROUP : 0) |
+                            (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid) : 0) |
+                            ICH_LR_PENDING);
+        }
+    }
+    return VGIC_FAST_DONE;
+}
+
+/* Whatever vgic_sync_flush_fast left (fast: what it did), the general way. */
+static __attribute__((noinline)) void vgic_sync_flush_general(struct vgic_vm *d, unsigned vcpu,
+                                                             enum vgic_fast fast, uint32_t kick)
+{
+    uint32_t me = (uint32_t)BIT(vcpu);
+
+    if (fast == VGIC_FAST_UNTOUCHED && d->cpu[vcpu].lr_used) {
         vgic_sync_locked(d, vcpu, &kick);
     }
     if (d->dirty & me) {
         vgic_flush_locked(d, vcpu, &kick);
     }
     spin_unlock(&d->lock);
+    vgic_kick(d, kick & ~me);
+}
+
+/* vgic_sync_flush_lrs through the model (posted edges become model state first). */
+void vgic_sync_flush_model(struct vgic_vm *d, unsigned vcpu)
+{
+    uint32_t me = (uint32_t)BIT(vcpu), kick;
+    enum vgic_fast fast;
+    bool used = d->cpu[vcpu].lr_used != 0;
+
+    if (!used && !vgic_vcpu_pending_work(d, vcpu)) {
+        return;
+    }
+    spin_lock(&d->lock);
+    kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu));
+    fast = vgic_sync_flush_fast(d, vcpu, me);
+    if (fast == VGIC_FAST_DONE) {
+        spin_unlock(&d->lock);
+        vgic_kick(d, kick & ~me);
+    } else {
+        vgic_sync_flush_general(d, vcpu, fast, kick); /* unlocks */
+    }
     if (used) {
         arch_wake_all(); /* a remote reader may wait for this sync (vgic_mmio_access) */
     }
-    vgic_kick(d, kick & ~me);
 }
+
 
 void vgic_maintenance(struct vgic_vm *d, unsigned vcpu)
 {
@@ -506,6 +697,7 @@ void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu)
         return;
     }
     spin_lock(&d->lock);
+    kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu)); /* posted edges stay pending */
     vgic_sync_locked(d, vcpu, &kick);
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
         if (d->cpu[vcpu].lr_used & BIT(i)) {

@@ -369,10 +369,12 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
     const struct vgic_reg *r = vgic_reg_find(t, off);
     struct vgic_access a = { .d = d, .vcpu = vcpu, .rd = rd, .write = write };
     uint64_t mask = size >= 8 ? ~UINT64_C(0) : BIT(size * 8) - 1;
+    uint32_t fold_kick;
     int ret = 0;
 
     a.reg = r ? r : &vgic_reserved;
     spin_lock(&d->lock);
+    fold_kick = vgic_inbox_fold_all(d); /* posted edges: pending state the registers show */
     if (!vgic_access_ok(a.reg, off, size)) {
         d->stats.bad_access++;
         ret = -BH_EINVAL;
@@ -392,9 +394,13 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
         }
     } else {
         *val = a.reg->read ? a.reg->read(&a, off - a.reg->off, size) & mask : 0;
+        /* holders of state this read reports must sync at their next exit: dirty also
+         * keeps them off the posted-edge fast path, which does not sync */
+        d->dirty |= a.kick & ~(uint32_t)BIT(vcpu);
     }
 out_unlock:
     spin_unlock(&d->lock);
+    vgic_kick(d, fold_kick & ~(uint32_t)BIT(vcpu));
     if (write) {
         vgic_kick(d, a.kick & ~(uint32_t)BIT(vcpu));
     } else {

@@ -34,7 +34,7 @@ static inline void vgic_note(struct vgic_vm *d, const struct vgic_irq *irq)
     if (irq->intid < VGIC_NR_PRIVATE) {
         d->cpu[irq->target].maybe_priv |= (uint32_t)1 << irq->intid;
     } else if (irq->owned) {
-        d->cpu[irq->target].maybe_spi |= (uint32_t)1 << irq->owned_idx;
+        d->cpu[irq->target].maybe_spi |= (uint32_t)1 << d->owned_idx[irq->intid - VGIC_SPI_BASE];
     }
 }
 
@@ -64,6 +64,11 @@ static inline bool vgic_irq_is_pending(const struct vgic_irq *irq)
 struct vgic_irq *vgic_irq_get(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
 bool vgic_irq_deliverable(const struct vgic_vm *d, const struct vgic_irq *irq, unsigned vcpu);
 uint32_t vgic_irq_kick(struct vgic_vm *d, const struct vgic_irq *irq);
+/* Posted edges (vgic_cpu.inbox bits) become model state: pending, and the target marked
+ * dirty. Under d->lock; returns the vCPUs to kick. _fold_all takes every vCPU's inbox
+ * first (before reading or changing pending state through registers). */
+uint32_t vgic_inbox_to_model(struct vgic_vm *d, uint32_t bits);
+uint32_t vgic_inbox_fold_all(struct vgic_vm *d);
 void vgic_kick(struct vgic_vm *d, uint32_t mask);
 
 /* State changes by guest software (MMIO) or devices; each returns the vCPUs to kick. */

@@ -76,7 +76,7 @@ struct vcpu {
     uint64_t entry;  /* for VCPU_ON_PENDING */
     uint64_t ctx_id;
     struct ipc_waiter waiter; /* its one outstanding IPC wait (core/vm_ipc.c) */
-    struct ipc_notify notify; /* what its current IPC call must raise and wake (scratch) */
+    struct ipc_notify notify; /* what its current IPC call raises and wakes (scratch) */
 };
 
 struct vm {

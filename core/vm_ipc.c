@@ -188,7 +188,7 @@ static void raise_spi(unsigned vm_id, uint32_t intid)
         if (t->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
             (void)vgpio_raise(&t->gpio, intid); /* its controller drives the SPI */
         } else {
-            vm_kick_mask(t, vgic_inject(&t->vgic, 0, intid));
+            vm_kick_mask(t, vgic_post_spi(&t->vgic, intid)); /* lock-free, see vgic.h */
         }
     }
 }

@@ -212,19 +212,4 @@ void gicv3_send_sgi(uint32_t intid, uint64_t mpidr)
     gicv3_send_sgi1r(gicv3_sgi1r(intid, mpidr));
 }
 
-uint32_t gicv3_ack(void)
-{
-    uint32_t intid = (uint32_t)sysreg_read(ICC_IAR1_EL1) & 0xffffff;
-    dsb(sy);
-    return intid;
-}
 
-void gicv3_eoi(uint32_t intid)
-{
-    sysreg_write(ICC_EOIR1_EL1, intid);
-}
-
-void gicv3_deactivate(uint32_t intid)
-{
-    sysreg_write(ICC_DIR_EL1, intid);
-}

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/sysreg.h>
+
 #define GIC_SGI_KICK   0   /* "look at your vCPU": LR refill, stop, start */
 #define GIC_PPI_MAINT  25  /* virtual CPU interface maintenance interrupt */
 
@@ -33,6 +35,20 @@ void gicv3_send_sgi(uint32_t intid, uint64_t mpidr);
 uint64_t gicv3_sgi1r(uint32_t intid, uint64_t mpidr);
 void gicv3_send_sgi1r(uint64_t sgi1r);
 /* Acknowledge (returns INTID, 1023 if none), priority drop, deactivate. */
-uint32_t gicv3_ack(void);
-void gicv3_eoi(uint32_t intid);
-void gicv3_deactivate(uint32_t intid);
+/* Inline: every interrupt taken at EL2 goes through them. */
+static inline uint32_t gicv3_ack(void)
+{
+    uint32_t intid = (uint32_t)sysreg_read(ICC_IAR1_EL1) & 0xffffff;
+    dsb(sy);
+    return intid;
+}
+
+static inline void gicv3_eoi(uint32_t intid)
+{
+    sysreg_write(ICC_EOIR1_EL1, intid);
+}
+
+static inline void gicv3_deactivate(uint32_t intid)
+{
+    sysreg_write(ICC_DIR_EL1, intid);
+}

@@ -85,13 +85,18 @@ static void irq_one(struct vcpu *v, uint32_t intid)
     } else if (intid >= 32) {
         irq_passthrough(intid);
     } else {
-        /* Kick SGI: the work happens on the way back into the guest (vcpu_return), and the
-         * console's drain pCPU writes what real-time VMs appended (core/console.c). */
-        gicv3_deactivate(intid);
-        if (hyp_console_drain_cpu >= 0 && (int)arch_cpu_id() == hyp_console_drain_cpu) {
-            console_drain();
-        }
+        gicv3_deactivate(intid); /* an SGI nobody sends */
     }
+}
+
+void irq_handle(struct vcpu *v, uint32_t intid)
+{
+    if (intid == GIC_SGI_KICK) {
+        irq_kick_taken(intid);
+        return;
+    }
+    gicv3_eoi(intid);
+    irq_one(v, intid);
 }
 
 void irq_poll(struct vcpu *v)
@@ -101,7 +106,9 @@ void irq_poll(struct vcpu *v)
         if (intid >= ICC_IAR_SPURIOUS) {
             return;
         }
-        gicv3_eoi(intid);
-        irq_one(v, intid);
+        irq_handle(v, intid);
+        if (intid == GIC_SGI_KICK) {
+            return; /* anything else pending interrupts again at once (or ends the WFI) */
+        }
     }
 }

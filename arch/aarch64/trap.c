@@ -12,6 +12,7 @@
 #include <core/hyp.h>
 #include <core/vm.h>
 #include <core/vm_ipc.h>
+#include <drivers/gicv3.h>
 
 typedef void (*ec_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
 
@@ -131,7 +132,7 @@ void trap_guest_sync(struct trap_frame *f)
 static inline bool vcpu_return_is_noop(const struct vcpu *v)
 {
     return v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING &&
-           !(__atomic_load_n(&v->vm->vgic.dirty, __ATOMIC_ACQUIRE) & (uint32_t)BIT(v->idx));
+           !vgic_vcpu_pending_work(&v->vm->vgic, v->idx);
 }
 
 /*
@@ -170,13 +171,19 @@ void trap_guest_hvc_tail(struct trap_frame *f)
 void trap_guest_irq(struct trap_frame *f);
 void trap_guest_irq(struct trap_frame *f)
 {
-    struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
+    struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
+    uint32_t intid = gicv3_ack();
 
     (void)f;
     v->vm->stats.exits[EXIT_IRQ]++;
     /* Handlers may inject before the LRs are synced, like another pCPU could at any time:
-     * the sync then folds what the guest did and the flush refills, in one lock hold. */
-    irq_poll(v);
+     * the sync then folds what the guest did and the flush refills, in one lock hold. The
+     * kick SGI, the hot one, is completed right here. */
+    if (intid == GIC_SGI_KICK) {
+        irq_kick_taken(intid);
+    } else if (intid < ICC_IAR_SPURIOUS) {
+        irq_handle(v, intid);
+    }
     if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
         arch_vcpu_park();
     }

@@ -6,6 +6,10 @@
 #include <stdint.h>
 
 #include <arch/frame.h>
+#include <arch/sysreg.h>
+#include <core/console.h>
+#include <core/hyp.h>
+#include <drivers/gicv3.h>
 
 #include "smccc.h"
 
@@ -47,6 +51,20 @@ void vcpu_return(struct vcpu *v);
 
 /* Acknowledge and handle every pending physical interrupt. v may be NULL (idle). */
 void irq_poll(struct vcpu *v);
+/* Handle one acknowledged interrupt (not spurious). */
+void irq_handle(struct vcpu *v, uint32_t intid);
+
+/* The kick SGI was acknowledged: complete it. Its work happens on the way back into the
+ * guest (posted edges, LR refill, stop); the console's drain pCPU also writes what
+ * real-time VMs appended (core/console.c). */
+static inline void irq_kick_taken(uint32_t intid)
+{
+    gicv3_eoi(intid);
+    gicv3_deactivate(intid);
+    if (hyp_console_drain_cpu >= 0 && (int)arch_cpu_id_raw() == hyp_console_drain_cpu) {
+        console_drain();
+    }
+}
 
 /* Guest SMCCC calls (HVC or SMC); returns the value for x0..x3 in the frame. */
 void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc);

@@ -3,7 +3,8 @@
  * Unit tests for vGIC injection and list-register management (core/vgic.c, core/vgic_lr.c)
  * against the fake ICH_* bank of arch/host: LR encoding, SGI decoding, priority-ordered
  * allocation, overflow and underflow maintenance, eviction, pending+active merging, level
- * resampling through EOI maintenance, HW-linked interrupts, retargeting, reset.
+ * resampling through EOI maintenance, HW-linked interrupts, retargeting, reset, and edges
+ * posted without the lock (vgic_post_spi) taken on an interrupt exit (vgic_sync_flush_lrs).
  * Each vCPU has its own fake CPU interface: on_cpu(v) swaps banks like a pCPU switch.
  */
 #include <setjmp.h>
@@ -431,6 +432,133 @@ static void test_retarget(void **state)
     on_cpu(0);
 }
 
+/* Posted edges (vgic_post_spi): straight into an LR on the target's next interrupt exit,
+ * re-armed in place once the guest finished the last one, merged through the model while
+ * the last one is still pending or active, visible to register reads before the target
+ * exits, and for HW-linked SPIs the ordinary locked injection. */
+static void test_post_direct(void **state)
+{
+    uint32_t w = GICD_ISPENDR + 4, b = 1u << (UART_SPI - 32);
+    unsigned writes;
+    int i;
+
+    (void)state;
+    dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2)); /* edge */
+    enable_spi(UART_SPI, 0xa0, 0);
+    vgic_sync_flush_lrs(&vm, 0); /* the set-up's register writes are applied */
+    assert_int_equal(lrs_valid(), 0);
+    assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0x1);
+    assert_int_equal(vm.inbox[0], 1u << 0);
+    assert_int_equal(vm.dirty & 0x1, 0); /* the model is not touched */
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_int_equal(vm.inbox[0], 0);
+    assert_true(lr_of(UART_SPI).pending);
+    assert_int_equal(lr_of(UART_SPI).priority, 0xa0);
+    i = vgic_fake_find(UART_SPI);
+
+    /* the guest completes it; the next edge re-arms the same LR, nothing else written */
+    guest_handle(UART_SPI);
+    writes = vgic_fake.lr_writes;
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_int_equal(vgic_fake_find(UART_SPI), i);
+    assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
+    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+    assert_int_equal(vm.cpu[0].lr_used, 1u << i);
+
+    /* still pending in the LR: an edge merges (one LR, still just pending) */
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 1);
+    assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
+
+    /* acknowledged, not completed: the edge makes it pending+active */
+    assert_true(vgic_fake_guest_ack((unsigned)i));
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).active);
+    assert_int_equal(lrs_valid(), 1);
+    assert_true(vgic_fake_guest_eoi((unsigned)i));
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
+    guest_handle(UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+
+    /* a register read sees a posted edge before the target exits */
+    vgic_post_spi(&vm, UART_SPI);
+    on_cpu(1);
+    {
+        uint64_t v = 0;
+        assert_int_equal(vgic_dist_mmio(&vm, 1, w, 4, false, &v), 0);
+        assert_int_equal(v & b, b);
+    }
+    on_cpu(0);
+    assert_int_equal(vm.inbox[0], 0); /* folded into the model by the read */
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+    guest_handle(UART_SPI);
+
+    /* disabled: the edge stays pending in the model until enabled */
+    dwr(GICD_ICENABLER + 4, 4, b);
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+    {
+        uint64_t v = 0;
+        assert_int_equal(vgic_dist_mmio(&vm, 0, w, 4, false, &v), 0);
+        assert_int_equal(v & b, b);
+    }
+    dwr(GICD_ISENABLER + 4, 4, b);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+}
+
+static void test_post_other_paths(void **state)
+{
+    (void)state;
+    /* HW-linked: the locked injection, dirty for its target */
+    enable_spi(PT_SPI, 0x90, 0);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_int_equal(vgic_post_spi(&vm, PT_SPI), 0x1);
+    assert_int_equal(vm.inbox[0], 0);
+    assert_int_equal(vm.dirty & 0x1, 0x1);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_true(lr_of(PT_SPI).pending && lr_of(PT_SPI).hw);
+    /* not an SPI of ours, or not an SPI: nothing */
+    assert_int_equal(vgic_post_spi(&vm, FOREIGN), 0);
+    assert_int_equal(vgic_post_spi(&vm, 27), 0);
+    assert_int_equal(vgic_post_spi(&vm, 1020), 0);
+
+    /* posted to vCPU 1, then the guest routes it to vCPU 2: the edge goes with it */
+    enable_spi(UART_SPI, 0xa0, 1);
+    assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0x2);
+    dwr(GICD_IROUTER + UART_SPI * 8, 8, 2);
+    on_cpu(1);
+    vgic_sync_flush_lrs(&vm, 1);
+    assert_int_equal(vgic_fake_find(UART_SPI), -1);
+    on_cpu(2);
+    vgic_sync_flush_lrs(&vm, 2);
+    assert_true(lr_of(UART_SPI).pending);
+    on_cpu(0);
+
+    /* a vCPU asleep (GICR_WAKER.ProcessorSleep) takes nothing */
+    enable_spi(UART_SPI, 0xa0, 3);
+    on_cpu(3);
+    rwr(3, GICR_WAKER, 4, GICR_WAKER_SLEEP);
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 3);
+    assert_int_equal(vgic_fake_find(UART_SPI), -1);
+    on_cpu(0);
+
+    /* a VM reset forgets posted edges */
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_vm_reset(&vm);
+    for (unsigned v = 0; v < NR_VCPUS; v++) {
+        assert_int_equal(vm.inbox[v], 0);
+    }
+}
+
 static void test_disable_and_groups(void **state)
 {
     uint32_t w = GICD_ISPENDR + 4, b = 1u << (UART_SPI - 32);
@@ -512,6 +640,8 @@ int main(void)
         cmocka_unit_test_setup(test_level_resample, setup),
         cmocka_unit_test_setup(test_hw_timer, setup),
         cmocka_unit_test_setup(test_retarget, setup),
+        cmocka_unit_test_setup(test_post_direct, setup),
+        cmocka_unit_test_setup(test_post_other_paths, setup),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),
     };
