@@ -133,14 +133,12 @@ void ipc_waiter_init(struct ipc_waiter *w, unsigned vm, unsigned vcpu);
 BH_MUST_CHECK int ipc_doorbell_ring(struct ipc *ipc, unsigned vm, unsigned id,
                                     unsigned *target_vm, uint32_t *intid);
 
-/* Count a ring of doorbell id whose rights the caller resolved before (the fast path of a
- * caller that keeps its own table of allowed doorbells). Lock-free: a doorbell's ops count
- * has no other writer. */
+/* Count a ring of doorbell id (an existing doorbell) whose rights the caller resolved before
+ * (the fast path of a caller that keeps its own table of allowed doorbells). Lock-free: a
+ * doorbell's ops count has no other writer. */
 static inline void ipc_doorbell_rung(struct ipc *ipc, unsigned id)
 {
-    if (id < ipc->obj_count) {
-        __atomic_fetch_add(&ipc->objs[id].stats.ops, 1, __ATOMIC_RELAXED);
-    }
+    __atomic_fetch_add(&ipc->objs[id].stats.ops, 1, __ATOMIC_RELAXED); /* id: a doorbell */
 }
 
 /*
@@ -277,8 +275,18 @@ unsigned ipc_vm_notifications(const struct cfg_scenario *sc, unsigned v, struct 
  * inside the caller's RAM [mem_ipa, mem_ipa + mem_size). 0: the host address is the RAM's
  * host base + (ipa - mem_ipa). -BH_EINVAL: misaligned. -BH_ERANGE: outside RAM or wraps.
  */
-BH_MUST_CHECK int ipc_guest_buf_check(uint64_t mem_ipa, uint64_t mem_size, uint64_t ipa,
-                                      uint64_t len);
+BH_MUST_CHECK static inline int ipc_guest_buf_check(uint64_t mem_ipa, uint64_t mem_size,
+                                                    uint64_t ipa, uint64_t len)
+{
+    if (ipa % IPC_BUF_ALIGN != 0) {
+        return -BH_EINVAL;
+    }
+    /* Written so that nothing wraps, whatever the guest put in the registers. */
+    if (ipa < mem_ipa || ipa - mem_ipa > mem_size || len > mem_size - (ipa - mem_ipa)) {
+        return -BH_ERANGE;
+    }
+    return 0;
+}
 
 /* -BH_E* (or a positive IPC_* result) as the guest sees it in x0 (include/bulkhead/abi.h). */
 int64_t ipc_abi_result(int ret);

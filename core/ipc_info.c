@@ -84,18 +84,6 @@ unsigned ipc_vm_notifications(const struct cfg_scenario *sc, unsigned v, struct 
     return n;
 }
 
-int ipc_guest_buf_check(uint64_t mem_ipa, uint64_t mem_size, uint64_t ipa, uint64_t len)
-{
-    if (ipa % IPC_BUF_ALIGN != 0) {
-        return -BH_EINVAL;
-    }
-    /* Written so that nothing wraps, whatever the guest put in the registers. */
-    if (ipa < mem_ipa || ipa - mem_ipa > mem_size || len > mem_size - (ipa - mem_ipa)) {
-        return -BH_ERANGE;
-    }
-    return 0;
-}
-
 int64_t ipc_abi_result(int ret)
 {
     switch (ret) {

@@ -268,7 +268,8 @@ static inline void vgic_sync_lrs(struct vgic_vm *d, unsigned vcpu)
 /* Something for vcpu's next entry: a model change or a posted edge. */
 static inline bool vgic_vcpu_pending_work(struct vgic_vm *d, unsigned vcpu)
 {
-    return (__atomic_load_n(&d->dirty, __ATOMIC_ACQUIRE) & ((uint32_t)1 << vcpu)) ||
+    /* relaxed: a hint only; whoever acts on it takes d->lock (which orders the rest) */
+    return (__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & ((uint32_t)1 << vcpu)) ||
            __atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED);
 }
 

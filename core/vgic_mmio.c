@@ -374,7 +374,8 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
 
     a.reg = r ? r : &vgic_reserved;
     spin_lock(&d->lock);
-    fold_kick = vgic_inbox_fold_all(d); /* posted edges: pending state the registers show */
+    /* Posted edges are pending state: the pending/active registers show and change them. */
+    fold_kick = a.reg->field && a.reg->field->lr_state ? vgic_inbox_fold_all(d) : 0;
     if (!vgic_access_ok(a.reg, off, size)) {
         d->stats.bad_access++;
         ret = -BH_EINVAL;
@@ -400,7 +401,9 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
     }
 out_unlock:
     spin_unlock(&d->lock);
-    vgic_kick(d, fold_kick & ~(uint32_t)BIT(vcpu));
+    if (fold_kick) {
+        vgic_kick(d, fold_kick & ~(uint32_t)BIT(vcpu));
+    }
     if (write) {
         vgic_kick(d, a.kick & ~(uint32_t)BIT(vcpu));
     } else {

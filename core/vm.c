@@ -57,14 +57,6 @@ void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
     evt_emit(vm, line);
 }
 
-void vm_kick_mask(struct vm *vm, uint32_t mask)
-{
-    mask &= (uint32_t)BIT(vm->nr_vcpus) - 1;
-    for (; mask; mask &= mask - 1) {
-        arch_kick(vm->vcpus[__builtin_ctz(mask)].pcpu); /* never the calling pCPU itself */
-    }
-}
-
 void vm_start(struct vm *vm)
 {
     spin_lock(&vm->lock);

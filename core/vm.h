@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/cpu.h>
 #include <arch/pgtable.h>
 #include <arch/spinlock.h>
 #include <core/config.h>
@@ -140,4 +141,11 @@ void vm_start(struct vm *vm);
 void vm_print_stats(void);
 
 /* Kick the pCPUs of the vCPUs in mask (bit i = vCPU i), except the caller's own. */
-void vm_kick_mask(struct vm *vm, uint32_t mask);
+static inline void vm_kick_mask(struct vm *vm, uint32_t mask)
+{
+    /* masks come from the vGIC (its vCPUs only); bound the array index all the same */
+    mask &= (uint32_t)BIT(VCPU_MAX) - 1;
+    for (; mask; mask &= mask - 1) {
+        arch_kick(vm->vcpus[__builtin_ctz(mask)].pcpu); /* never the calling pCPU itself */
+    }
+}

@@ -32,7 +32,7 @@ static struct mmio_regs mmio_regs[CFG_MAX_VMS][CFG_MAX_CHANS];
  * a ring is a table look-up: the rights cannot change while the system runs. */
 struct ring_route {
     uint32_t intid;
-    uint8_t to_vm;
+    struct vm *to;
 };
 static struct ring_route ring_routes[CFG_MAX_VMS][CFG_MAX_CHANS];
 /* Queues: QUEUE_MEMBER | the VM's rights on a queue, 0 for an object that is no queue. */
@@ -104,7 +104,7 @@ int vm_ipc_init(const struct cfg_scenario *sc)
             if (ipc_vm_object(sc, v, id, &info) && info.type == CFG_CHAN_DOORBELL &&
                 (info.rights & CFG_RIGHT_SEND)) {
                 ring_routes[v][id] = (struct ring_route){ .intid = sc->chans[id].intid,
-                                                          .to_vm = (uint8_t)sc->chans[id].to_vm };
+                                                          .to = &vms[sc->chans[id].to_vm] };
             }
         }
     }
@@ -180,16 +180,22 @@ int vm_ipc_gpio_init(struct vm *vm)
 
 /* ------------------------------------------------------------------ effects on other VMs */
 
-static void raise_spi(unsigned vm_id, uint32_t intid)
+static inline void raise_spi_in(struct vm *t, uint32_t intid)
 {
-    if (vm_id < vm_count && vms[vm_id].state == VM_RUNNING) {
-        struct vm *t = &vms[vm_id];
+    if (t->state == VM_RUNNING) {
         t->stats.irqs_injected++;
         if (t->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
             (void)vgpio_raise(&t->gpio, intid); /* its controller drives the SPI */
         } else {
             vm_kick_mask(t, vgic_post_spi(&t->vgic, intid)); /* lock-free, see vgic.h */
         }
+    }
+}
+
+static void raise_spi(unsigned vm_id, uint32_t intid)
+{
+    if (vm_id < vm_count) {
+        raise_spi_in(&vms[vm_id], intid);
     }
 }
 
@@ -318,11 +324,12 @@ static int call_ring(struct vcpu *v, unsigned id)
 
     if (rr->intid) {
         ipc_doorbell_rung(&hyp_ipc, id);
-        raise_spi(rr->to_vm, rr->intid);
+        raise_spi_in(rr->to, rr->intid);
         return 0;
     }
     return ring_refused(v, id);
 }
+
 
 /* A post never blocks: its own short path. */
 static int call_post(struct vcpu *v, unsigned id)
@@ -415,7 +422,8 @@ static int64_t call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64
 
 /* The ABI value of a call's outcome: data (a length, object info, 0, BH_OWNER_DIED) as it
  * is, errors as BH_E_* after recording refusals. */
-static int64_t call_result(struct vcpu *v, uint32_t fid, uint64_t id, int64_t r)
+static __attribute__((noinline)) int64_t call_result(struct vcpu *v, uint32_t fid, uint64_t id,
+                                                     int64_t r)
 {
     if (r >= 0) {
         return r;
@@ -424,25 +432,80 @@ static int64_t call_result(struct vcpu *v, uint32_t fid, uint64_t id, int64_t r)
     return ipc_abi_result((int)r);
 }
 
+/* One per hypercall, indexed by fid - BH_HC_IPC_INFO; id < CFG_MAX_CHANS, a = x1..x4.
+ * Each returns the ABI value (call_result: refusals are recorded there). */
+typedef int64_t (*ipc_call_fn)(struct vcpu *v, unsigned id, const uint64_t a[4]);
+
+#define RESULT(fid, expr)                                    \
+    do {                                                     \
+        int64_t r_ = (expr);                                 \
+        return r_ >= 0 ? r_ : call_result(v, fid, id, r_);   \
+    } while (0)
+
+static int64_t hc_info(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    (void)a;
+    RESULT(BH_HC_IPC_INFO, call_info(v, id));
+}
+
+static int64_t hc_ring(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    (void)a;
+    RESULT(BH_HC_DOORBELL_RING, call_ring(v, id));
+}
+
+static int64_t hc_sem_wait(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    RESULT(BH_HC_SEM_WAIT, call_sync(v, BH_HC_SEM_WAIT, id, a[1]));
+}
+
+static int64_t hc_sem_post(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    (void)a;
+    RESULT(BH_HC_SEM_POST, call_post(v, id));
+}
+
+static int64_t hc_lock(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    RESULT(BH_HC_MUTEX_LOCK, call_sync(v, BH_HC_MUTEX_LOCK, id, a[1]));
+}
+
+static int64_t hc_unlock(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    (void)a;
+    RESULT(BH_HC_MUTEX_UNLOCK, call_sync(v, BH_HC_MUTEX_UNLOCK, id, 0));
+}
+
+static int64_t hc_send(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    RESULT(BH_HC_MSGQ_SEND, call_msgq(v, BH_HC_MSGQ_SEND, id, a));
+}
+
+static int64_t hc_recv(struct vcpu *v, unsigned id, const uint64_t a[4])
+{
+    RESULT(BH_HC_MSGQ_RECV, call_msgq(v, BH_HC_MSGQ_RECV, id, a));
+}
+#undef RESULT
+
+#define HC(fid) [(fid) - BH_HC_IPC_INFO]
+static const ipc_call_fn ipc_calls[] = {
+    HC(BH_HC_IPC_INFO) = hc_info,        HC(BH_HC_DOORBELL_RING) = hc_ring,
+    HC(BH_HC_SEM_WAIT) = hc_sem_wait,    HC(BH_HC_SEM_POST) = hc_sem_post,
+    HC(BH_HC_MUTEX_LOCK) = hc_lock,      HC(BH_HC_MUTEX_UNLOCK) = hc_unlock,
+    HC(BH_HC_MSGQ_SEND) = hc_send,       HC(BH_HC_MSGQ_RECV) = hc_recv,
+};
+#undef HC
+_Static_assert(sizeof(ipc_calls) / sizeof(ipc_calls[0]) == BH_HC_MSGQ_RECV - BH_HC_IPC_INFO + 1,
+               "one handler per IPC hypercall");
+
 int64_t vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 {
     uint64_t id = args[0];
-    int64_t r;
 
     if (!ipc_sc || id >= CFG_MAX_CHANS) {
-        r = -BH_ENOENT; /* forged: not even a possible object */
-    } else if (fid == BH_HC_DOORBELL_RING) {
-        r = call_ring(v, (unsigned)id);
-    } else if (fid == BH_HC_MSGQ_SEND || fid == BH_HC_MSGQ_RECV) {
-        r = call_msgq(v, fid, (unsigned)id, args);
-    } else if (fid == BH_HC_SEM_POST) {
-        r = call_post(v, (unsigned)id);
-    } else if (fid == BH_HC_IPC_INFO) {
-        r = call_info(v, (unsigned)id);
-    } else {
-        r = call_sync(v, fid, (unsigned)id, args[1]);
+        return call_result(v, fid, id, -BH_ENOENT); /* forged: not even a possible object */
     }
-    return call_result(v, fid, id, r);
+    return ipc_calls[fid - BH_HC_IPC_INFO](v, (unsigned)id, args);
 }
 
 /* ------------------------------------------------------------------ register pages */

@@ -200,13 +200,6 @@ uint64_t gicv3_sgi1r(uint32_t intid, uint64_t mpidr)
            (((mpidr >> 32) & 0xff) << 48);
 }
 
-void gicv3_send_sgi1r(uint64_t sgi1r)
-{
-    dsb(ishst);
-    sysreg_write(ICC_SGI1R_EL1, sgi1r);
-    isb();
-}
-
 void gicv3_send_sgi(uint32_t intid, uint64_t mpidr)
 {
     gicv3_send_sgi1r(gicv3_sgi1r(intid, mpidr));

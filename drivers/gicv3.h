@@ -33,7 +33,12 @@ void gicv3_send_sgi(uint32_t intid, uint64_t mpidr);
 /* The ICC_SGI1R_EL1 value that sends SGI intid to the CPU with this MPIDR, and sending a
  * value computed before (hot paths precompute it per target). */
 uint64_t gicv3_sgi1r(uint32_t intid, uint64_t mpidr);
-void gicv3_send_sgi1r(uint64_t sgi1r);
+static inline void gicv3_send_sgi1r(uint64_t sgi1r)
+{
+    dsb(ishst);
+    sysreg_write(ICC_SGI1R_EL1, sgi1r);
+    isb();
+}
 /* Acknowledge (returns INTID, 1023 if none), priority drop, deactivate. */
 /* Inline: every interrupt taken at EL2 goes through them. */
 static inline uint32_t gicv3_ack(void)

@@ -45,13 +45,6 @@ uint64_t arch_now_ns(void)
     return (cnt / frq) * UINT64_C(1000000000) + (cnt % frq) * UINT64_C(1000000000) / frq;
 }
 
-void arch_kick(unsigned cpu)
-{
-    if (cpu < pcpu_count && cpu != arch_cpu_id_raw()) {
-        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
-    }
-}
-
 void arch_wake_all(void)
 {
     dsb(ish);

@@ -6,16 +6,20 @@
 #include <stdint.h>
 
 #include <arch/layout.h>
+#include <arch/sysreg.h>
+#include <drivers/gicv3.h>
 
 struct vcpu;
 
 struct pcpu {
     unsigned id;
+    bool online;
     uint64_t mpidr;
     uint64_t kick_sgi1r; /* ICC_SGI1R_EL1 value of a kick SGI to this pCPU */
-    bool online;
     struct vcpu *vcpu; /* the vCPU pinned here, or NULL */
 };
+/* 32 bytes: pcpus[i] is a shift away on every exit */
+_Static_assert(sizeof(struct pcpu) == 32, "struct pcpu: keep it a power of two");
 
 extern struct pcpu pcpus[MAX_CPUS];
 extern unsigned pcpu_count;
@@ -24,8 +28,14 @@ extern unsigned pcpu_count;
 unsigned arch_cpu_id(void);
 /* Monotonic time in nanoseconds from the architected counter. */
 uint64_t arch_now_ns(void);
-/* Ask physical CPU cpu to look at its vCPU (start, stop, interrupts to inject). */
-void arch_kick(unsigned cpu);
+/* Ask physical CPU cpu to look at its vCPU (start, stop, interrupts to inject); never the
+ * calling one (it looks on its own way back into the guest). Inline: on every IPC call. */
+static inline void arch_kick(unsigned cpu)
+{
+    if (cpu < pcpu_count && cpu != arch_cpu_id_raw()) {
+        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+    }
+}
 /* Wake CPUs sleeping in WFE. */
 void arch_wake_all(void);
 /* Power the platform off (PSCI SYSTEM_OFF through the firmware). Does not return. */
