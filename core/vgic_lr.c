@@ -450,54 +450,51 @@ void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
     vgic_kick(d, kick & ~(uint32_t)BIT(vcpu));
 }
 
-/*
- * vcpu's posted edges (vgic_post_spi) straight into its LRs, when that is all its exit has
- * to do: it has no model change to apply first (not dirty: that also covers a remote
- * register read waiting for its sync), it is awake and no underflow interrupt is armed. An
- * edge SPI whose LR the guest has finished (empty in ICH_ELRSR_EL2) is re-armed in that LR;
- * one in no LR, inactive, goes into a free one. The other LRs are not synced: their state
- * stays in the hardware, as while the guest runs, until an exit that needs the model.
- * Returns false when some edge needs the model; those are back in the inbox.
- */
-bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
+/* The LR of vcpu holding irq, or -1. */
+static int vgic_lr_of(const struct vgic_cpu *c, const struct vgic_irq *irq)
 {
-    struct vgic_cpu *c = &d->cpu[vcpu];
-    uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1, elrsr = 0, bits, rest;
-    bool have_elrsr = false;
+    for (uint32_t u = c->lr_used; u; u &= u - 1) {
+        unsigned i = (unsigned)__builtin_ctz(u);
+        if (c->lr_irq[i] == irq) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
 
-    spin_lock(&d->lock);
+/*
+ * Posted edges that need the model's state, under d->lock: vcpu must not be dirty (a model
+ * change comes first), awake, with no underflow interrupt armed. An edge SPI whose LR the
+ * guest has finished (empty in ICH_ELRSR_EL2) is re-armed in that LR; one in no LR,
+ * inactive, goes into a free one. Returns the bits it did not take.
+ */
+static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu,
+                                  uint32_t bits)
+{
+    uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1, rest = bits, elrsr;
+
     if ((d->dirty & BIT(vcpu)) || c->sleeping ||
         (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
-        spin_unlock(&d->lock);
-        return false;
+        return bits;
     }
-    bits = rest = __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE);
+    elrsr = arch_vgic_read_elrsr();
     for (; bits; bits &= bits - 1) {
-        unsigned k = (unsigned)__builtin_ctz(bits), i;
+        unsigned k = (unsigned)__builtin_ctz(bits);
         struct vgic_irq *irq = &d->spi[d->owned_spi[k]];
-        uint64_t val;
+        int i;
         if (irq->target != vcpu || irq->hw || irq->level || !irq->enabled ||
             !(irq->group1 ? d->enable_grp1 : d->enable_grp0)) {
             continue;
         }
         if (irq->lr_vcpu == vcpu) {
-            for (uint32_t u = c->lr_used;; u &= u - 1) { /* it is in one of them */
-                i = (unsigned)__builtin_ctz(u);
-                if (c->lr_irq[i] == irq) {
-                    break;
-                }
-            }
-            if (!have_elrsr) {
-                elrsr = arch_vgic_read_elrsr();
-                have_elrsr = true;
-            }
-            if (!(elrsr & BIT(i)) || (c->lr_shadow[i] & ICH_LR_EOI)) {
+            i = vgic_lr_of(c, irq);
+            if (i < 0 || !(elrsr & BIT(i)) || (c->lr_shadow[i] & ICH_LR_EOI)) {
                 continue; /* still pending or active there: the sync and flush merge it */
             }
             /* finished by the guest: what the sync would fold, then the new edge */
         } else if (irq->lr_vcpu == VGIC_NO_VCPU && !irq->active && !irq->pending_latch &&
                    (all & ~c->lr_used)) {
-            i = (unsigned)__builtin_ctz(all & ~c->lr_used);
+            i = __builtin_ctz(all & ~c->lr_used);
             c->lr_irq[i] = irq;
             c->lr_used |= (uint32_t)BIT(i);
             irq->lr_vcpu = (uint8_t)vcpu;
@@ -507,18 +504,57 @@ bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
         irq->active = false;
         irq->lr_pending = true;
         irq->pending_latch = false;
-        val = FIELD_PREP(ICH_LR_VINTID, irq->intid) |
-              FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
-              (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_PENDING;
-        c->lr_shadow[i] = val;
-        arch_vgic_write_lr(i, val);
+        c->lr_shadow[i] = FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                          FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                          (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_PENDING;
+        arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
         rest &= ~((uint32_t)1 << k);
     }
-    if (rest) {
-        __atomic_fetch_or(&d->inbox[vcpu], rest, __ATOMIC_RELAXED); /* for the model path */
+    return rest;
+}
+
+/*
+ * vcpu's posted edges (vgic_post_spi) straight into its LRs. In a VM with one vCPU the
+ * steady state of a notification stream needs no lock at all: the SPI still owns the LR it
+ * was last given (the link and shadow are this pCPU's own), the guest has finished it
+ * (empty in ELRSR) and the shadow says "pending" only, so writing the shadow back is what a
+ * sync would find unchanged, and the model, which still believes that state, needs no
+ * update: one more edge on a pending edge interrupt. No other pCPU changes that SPI's state
+ * meanwhile: its registers are only reachable from the VM's one vCPU, running here, and IPC
+ * SPIs are raised only by posting. With several vCPUs another one could clear or disable
+ * it concurrently, so those VMs, and anything else, take d->lock (vgic_inbox_locked).
+ * Returns true when the exit needs nothing more: every edge taken and vcpu not dirty;
+ * otherwise the edges left are back in the inbox for the model path.
+ */
+bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+    uint32_t bits = __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE), rest = 0;
+    uint32_t elrsr = arch_vgic_read_elrsr();
+
+    if (d->nr_vcpus != 1) {
+        rest = bits;
+        bits = 0;
     }
-    spin_unlock(&d->lock);
-    return rest == 0;
+    for (uint32_t m = bits; m; m &= m - 1) {
+        unsigned k = (unsigned)__builtin_ctz(m);
+        int i = vgic_lr_of(c, &d->spi[d->owned_spi[k]]);
+        if (i >= 0 && (elrsr & BIT(i)) &&
+            (c->lr_shadow[i] & (ICH_LR_STATE | ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_PENDING) {
+            arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+        } else {
+            rest |= (uint32_t)1 << k;
+        }
+    }
+    if (rest) {
+        spin_lock(&d->lock);
+        rest = vgic_inbox_locked(d, c, vcpu, rest);
+        if (rest) {
+            __atomic_fetch_or(&d->inbox[vcpu], rest, __ATOMIC_RELAXED); /* for the model */
+        }
+        spin_unlock(&d->lock);
+    }
+    return !rest && !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
 }
 
 /* What vgic_sync_flush_fast did. */

@@ -559,6 +559,68 @@ static void test_post_other_paths(void **state)
     }
 }
 
+/* One vCPU: the steady state of a notification stream re-arms the LR without the lock and
+ * leaves the model as it was; a model change (dirty) still gets its flush on that exit. */
+static int setup_one(void **state)
+{
+    struct vgic_vm_cfg cfg = {
+        .nr_vcpus = 1,
+        .nr_spis = 1,
+        .spis = { { .intid = UART_SPI } },
+        .hooks = { .hw_set_active = h_active, .kick = h_kick },
+    };
+
+    (void)state;
+    vgic_fake_reset();
+    cur_cpu = 0;
+    assert_int_equal(vgic_vm_init(&vm, &cfg), 0);
+    memset(&hl, 0, sizeof(hl));
+    dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0);
+    dwr(GICD_IGROUPR + 4, 4, 0xffffffff);
+    dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2)); /* edge */
+    enable_spi(UART_SPI, 0xa0, 0);
+    vgic_sync_flush_lrs(&vm, 0);
+    return 0;
+}
+
+static void test_post_one_vcpu(void **state)
+{
+    struct vgic_irq *irq = &vm.spi[UART_SPI - VGIC_SPI_BASE];
+    unsigned writes;
+    int i;
+
+    (void)state;
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0); /* first one: a free LR, under the lock */
+    i = vgic_fake_find(UART_SPI);
+    assert_true(i >= 0 && lr_of(UART_SPI).pending);
+    for (unsigned n = 0; n < 3; n++) {
+        guest_handle(UART_SPI);
+        writes = vgic_fake.lr_writes;
+        vgic_post_spi(&vm, UART_SPI);
+        vgic_sync_flush_lrs(&vm, 0);
+        assert_int_equal(vgic_fake_find(UART_SPI), i);
+        assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
+        assert_int_equal(vgic_fake.lr_writes, writes + 1); /* the LR, nothing else */
+        /* the model still holds what the last sync saw: pending in LR i */
+        assert_int_equal(irq->lr_vcpu, 0);
+        assert_true(irq->lr_pending && !irq->active && !irq->pending_latch);
+    }
+    /* a register write makes the vCPU dirty: the same exit also syncs and flushes */
+    guest_handle(UART_SPI);
+    dwr(GICD_IPRIORITYR + UART_SPI, 1, 0x40);
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_int_equal(vm.dirty, 0);
+    assert_true(lr_of(UART_SPI).pending);
+    assert_int_equal(lr_of(UART_SPI).priority, 0x40);
+    /* not finished yet (acknowledged): no re-arm, the model makes it pending+active */
+    assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+    vgic_post_spi(&vm, UART_SPI);
+    vgic_sync_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).active);
+}
+
 static void test_disable_and_groups(void **state)
 {
     uint32_t w = GICD_ISPENDR + 4, b = 1u << (UART_SPI - 32);
@@ -642,6 +704,7 @@ int main(void)
         cmocka_unit_test_setup(test_retarget, setup),
         cmocka_unit_test_setup(test_post_direct, setup),
         cmocka_unit_test_setup(test_post_other_paths, setup),
+        cmocka_unit_test_setup(test_post_one_vcpu, setup_one),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),
     };
