@@ -58,7 +58,7 @@ EL2_CFLAGS += -I$(O)/el2
 
 $(O)/bulkhead.elf: $(filter-out $(O)/el2/arch/aarch64/asm-offsets.c.o,$(EL2_OBJS)) \
         platform/$(PLATFORM)/link.ld $(EL2_LIBS)
-	$(EL2_CC) $(EL2_CFLAGS) -T platform/$(PLATFORM)/link.ld -Wl,--gc-sections \
+	$(EL2_CC) $(EL2_CFLAGS) -no-pie -static -T platform/$(PLATFORM)/link.ld -Wl,--gc-sections \
 	    -Wl,--no-warn-rwx-segments -Wl,--build-id=none -o $@ $(filter %.o,$^) $(EL2_LIBS) -lgcc
 
 $(O)/bulkhead.bin: $(O)/bulkhead.elf
