@@ -6,9 +6,8 @@
  */
 #include <asm-offsets.h>
 
-.macro save_frame
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp, #16 * 0]
+// x2-x19 into the frame (x0, x1 are saved first, by whoever needs them as scratch).
+.macro save_x2_x19
     stp     x2, x3, [sp, #16 * 1]
     stp     x4, x5, [sp, #16 * 2]
     stp     x6, x7, [sp, #16 * 3]
@@ -18,15 +17,48 @@
     stp     x14, x15, [sp, #16 * 7]
     stp     x16, x17, [sp, #16 * 8]
     stp     x18, x19, [sp, #16 * 9]
+.endm
+
+// x20-x29: what a C callee preserves, so a short path may save them late or never.
+.macro save_x20_x29
     stp     x20, x21, [sp, #16 * 10]
     stp     x22, x23, [sp, #16 * 11]
     stp     x24, x25, [sp, #16 * 12]
     stp     x26, x27, [sp, #16 * 13]
     stp     x28, x29, [sp, #16 * 14]
+.endm
+
+// The rest of a full frame once x0 and x1 are saved: x2-x30, ELR, SPSR.
+.macro save_rest
+    save_x2_x19
+    save_x20_x29
     mrs     x0, elr_el2
     mrs     x1, spsr_el2
     stp     x30, x0, [sp, #16 * 15]
     str     x1, [sp, #FRAME_SPSR]
+.endm
+
+.macro save_frame
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    save_rest
+.endm
+
+// Back to the guest from a short path: x0-x18 and x30 as saved (x19-x29 never left).
+.macro restore_caller_saved_eret
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldr     x18, [sp, #16 * 9]
+    ldr     x30, [sp, #16 * 15]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
 .endm
 
 .macro vector_entry label
@@ -89,38 +121,14 @@ guest_sync:
     ubfx    x1, x0, #24, #6             // SMCCC owning entity of the function ID
     ccmp    x1, #6, #0, eq              // BH_SMCCC_OEN_VENDOR_HYP
     b.ne    guest_sync_full
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
     mrs     x0, elr_el2
-    stp     x18, x19, [sp, #16 * 9]
+    save_x2_x19
     stp     x30, x0, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_hvc
     cbnz    x0, 1f
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
-    ldr     x18, [sp, #16 * 9]
-    ldr     x30, [sp, #16 * 15]
-    ldp     x0, x1, [sp, #16 * 0]
-    add     sp, sp, #FRAME_SIZE
-    eret
-1:  stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
+    restore_caller_saved_eret
+1:  save_x20_x29
     mrs     x1, spsr_el2
     str     x1, [sp, #FRAME_SPSR]
     mov     x0, sp
@@ -128,24 +136,7 @@ guest_sync:
     b       guest_exit
 
 guest_sync_full:
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
-    stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
-    mrs     x0, elr_el2
-    mrs     x1, spsr_el2
-    stp     x30, x0, [sp, #16 * 15]
-    str     x1, [sp, #FRAME_SPSR]
+    save_rest
     mov     x0, sp
     bl      trap_guest_sync
     b       guest_exit
@@ -159,31 +150,11 @@ guest_irq:
 guest_fiq:
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
+    save_x2_x19
     str     x30, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_irq
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
-    ldr     x18, [sp, #16 * 9]
-    ldr     x30, [sp, #16 * 15]
-    ldp     x0, x1, [sp, #16 * 0]
-    add     sp, sp, #FRAME_SIZE
-    eret
+    restore_caller_saved_eret
 
 guest_serr:
     save_frame

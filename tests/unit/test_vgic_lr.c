@@ -82,6 +82,20 @@ static void rwr(unsigned frame, uint32_t off, unsigned size, uint64_t v)
                      0);
 }
 
+/* A fresh VM from cfg, set up as Linux does it: Group 1 SPIs, distributor on. */
+static void vm_up(const struct vgic_vm_cfg *cfg)
+{
+    vgic_fake_reset();
+    for (unsigned v = 0; v < NR_VCPUS; v++) {
+        cpu_hw[v] = vgic_fake;
+    }
+    cur_cpu = 0;
+    assert_int_equal(vgic_vm_init(&vm, cfg), 0);
+    memset(&hl, 0, sizeof(hl));
+    dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0);
+    dwr(GICD_IGROUPR + 4, 4, 0xffffffff);
+}
+
 static int setup(void **state)
 {
     struct vgic_vm_cfg cfg = {
@@ -92,16 +106,7 @@ static int setup(void **state)
     };
 
     (void)state;
-    vgic_fake_reset();
-    for (unsigned v = 0; v < NR_VCPUS; v++) {
-        cpu_hw[v] = vgic_fake;
-    }
-    cur_cpu = 0;
-    assert_int_equal(vgic_vm_init(&vm, &cfg), 0);
-    memset(&hl, 0, sizeof(hl));
-    /* Guest set-up as Linux does it: Group 1 everywhere, distributor on. */
-    dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0);
-    dwr(GICD_IGROUPR + 4, 4, 0xffffffff);
+    vm_up(&cfg);
     for (unsigned v = 0; v < NR_VCPUS; v++) {
         rwr(v, SGI_BASE + GICR_IGROUPR0, 4, 0xffffffff);
     }
@@ -571,12 +576,7 @@ static int setup_one(void **state)
     };
 
     (void)state;
-    vgic_fake_reset();
-    cur_cpu = 0;
-    assert_int_equal(vgic_vm_init(&vm, &cfg), 0);
-    memset(&hl, 0, sizeof(hl));
-    dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0);
-    dwr(GICD_IGROUPR + 4, 4, 0xffffffff);
+    vm_up(&cfg);
     dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2)); /* edge */
     enable_spi(UART_SPI, 0xa0, 0);
     vgic_sync_flush_lrs(&vm, 0);
