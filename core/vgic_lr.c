@@ -691,7 +691,6 @@ void vgic_sync_flush_model(struct vgic_vm *d, unsigned vcpu)
     }
 }
 
-
 void vgic_maintenance(struct vgic_vm *d, unsigned vcpu)
 {
     if (vcpu >= d->nr_vcpus) {

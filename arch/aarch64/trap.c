@@ -128,7 +128,8 @@ void trap_guest_sync(struct trap_frame *f)
     vcpu_return(v);
 }
 
-/* The vCPU can go back without vcpu_return's work: running, and no list-register refill. */
+/* The vCPU can go back without vcpu_return's work: running, with no model change or posted
+ * edge for its list registers. */
 static inline bool vcpu_return_is_noop(const struct vcpu *v)
 {
     return v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING &&
@@ -138,14 +139,13 @@ static inline bool vcpu_return_is_noop(const struct vcpu *v)
 /*
  * A Bulkhead hypercall (vectors.S saved x0-x18, x30 and ELR only). The list registers are not
  * synced first: no Bulkhead call reads this vCPU's interrupt state, and a call that changes
- * it (an injection into the caller's own VM) marks the vCPU dirty, which sends it through
- * trap_guest_hvc_tail. Returns nonzero when that way back is needed.
+ * it (a notification into the caller's own vCPU) leaves it dirty or with a posted edge,
+ * which sends it through trap_guest_hvc_tail. Returns nonzero when that way back is needed.
  */
 uint64_t trap_guest_hvc(struct trap_frame *f);
 uint64_t trap_guest_hvc(struct trap_frame *f)
 {
     struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
-
     uint32_t fid = (uint32_t)f->x[0];
 
     v->vm->stats.exits[EXIT_HVC]++;
