@@ -215,6 +215,13 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
  */
 uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid);
 uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level);
+/*
+ * vgic_rearm_hw: HW-linked private interrupt intid (the virtual timer) fired again on vcpu's
+ * own pCPU. When the guest has finished its last one and nothing changed since, it is
+ * re-armed in the same list register and true returned: nothing else to do (no model
+ * change, no sync). Otherwise false: inject it with vgic_inject_hw. Call on vcpu's pCPU.
+ */
+bool vgic_rearm_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
 uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32_t pintid);
 
 /*
@@ -241,17 +248,22 @@ void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu);
  * Both in one go, for an exit with nothing to do in between (an interrupt): the same as
  * vgic_sync_lrs + vgic_flush_lrs, under one lock hold. When the exit only brought posted
  * edges (vgic_post_spi) that can go straight into LRs, only that is done (no sync):
- * vgic_inbox_direct, true if it did all of it; vgic_sync_flush_model otherwise.
+ * vgic_inbox_direct, true if it did all of it; vgic_sync_flush_model otherwise. quiet: the
+ * interrupt itself left nothing for the LRs (a kick, a re-armed tick), so without a model
+ * change or posted edge there is nothing to do at all: the LRs stay as the guest left them,
+ * as while it runs, until an exit that needs the model.
  */
 bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu);
 void vgic_sync_flush_model(struct vgic_vm *d, unsigned vcpu);
 
-static inline void vgic_sync_flush_lrs(struct vgic_vm *d, unsigned vcpu)
+static inline void vgic_sync_flush_lrs(struct vgic_vm *d, unsigned vcpu, bool quiet)
 {
-    if (vcpu >= d->nr_vcpus) {
-        return;
-    }
-    if (__atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED) && vgic_inbox_direct(d, vcpu)) {
+    /* vcpu < d->nr_vcpus: the caller's own vCPU (the interrupt path, every exit) */
+    if (__atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED)) {
+        if (vgic_inbox_direct(d, vcpu)) {
+            return;
+        }
+    } else if (quiet && !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & ((uint32_t)1 << vcpu))) {
         return;
     }
     vgic_sync_flush_model(d, vcpu);

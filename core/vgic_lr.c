@@ -463,6 +463,52 @@ static int vgic_lr_of(const struct vgic_cpu *c, const struct vgic_irq *irq)
 }
 
 /*
+ * LR i of vcpu holds a finished interrupt that may simply be raised again in place: empty in
+ * ELRSR (the guest deactivated it) while its shadow says "pending" (with hw: HW-linked, else
+ * not, and no EOI maintenance owed). The model still believes that LR pending, which is its
+ * state again once the shadow is written back: nothing else changes (see vgic_inbox_direct
+ * for when that needs d->lock).
+ */
+static bool vgic_lr_rearmable(const struct vgic_cpu *c, int i, uint32_t elrsr, bool hw)
+{
+    uint64_t want = ICH_LR_PENDING | (hw ? ICH_LR_HW : 0);
+
+    return i >= 0 && (elrsr & BIT(i)) &&
+           (c->lr_shadow[i] & (ICH_LR_STATE | ICH_LR_HW | (hw ? 0 : ICH_LR_EOI))) == want;
+}
+
+bool vgic_rearm_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
+{
+    struct vgic_cpu *c;
+    bool ok;
+    int i;
+
+    if (vcpu >= d->nr_vcpus || intid >= VGIC_NR_PRIVATE) {
+        return false;
+    }
+    c = &d->cpu[vcpu];
+    i = vgic_lr_of(c, &c->priv[intid]);
+    if (!vgic_lr_rearmable(c, i, arch_vgic_read_elrsr(), true)) {
+        return false;
+    }
+    if (d->nr_vcpus == 1) {
+        /* Its registers are only reachable from this vCPU, which is here: nothing can
+         * change it meanwhile. */
+        arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+        return true;
+    }
+    /* Another vCPU may write this one's redistributor: re-arm only if no change is pending
+     * (one made before takes the lock and marks us dirty; one made after kicks us). */
+    spin_lock(&d->lock);
+    ok = !(d->dirty & BIT(vcpu));
+    if (ok) {
+        arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+    }
+    spin_unlock(&d->lock);
+    return ok;
+}
+
+/*
  * Posted edges that need the model's state, under d->lock: vcpu must not be dirty (a model
  * change comes first), awake, with no underflow interrupt armed. An edge SPI whose LR the
  * guest has finished (empty in ICH_ELRSR_EL2) is re-armed in that LR; one in no LR,
@@ -526,6 +572,19 @@ static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigne
  * Returns true when the exit needs nothing more: every edge taken and vcpu not dirty;
  * otherwise the edges left are back in the inbox for the model path.
  */
+/* vgic_inbox_direct's edges that need the lock (rest), then its answer. */
+static __attribute__((noinline)) bool vgic_inbox_rest(struct vgic_vm *d, struct vgic_cpu *c,
+                                                      unsigned vcpu, uint32_t rest)
+{
+    spin_lock(&d->lock);
+    rest = vgic_inbox_locked(d, c, vcpu, rest);
+    if (rest) {
+        __atomic_fetch_or(&d->inbox[vcpu], rest, __ATOMIC_RELAXED); /* for the model */
+    }
+    spin_unlock(&d->lock);
+    return !rest && !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
+}
+
 bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
@@ -539,22 +598,16 @@ bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
     for (uint32_t m = bits; m; m &= m - 1) {
         unsigned k = (unsigned)__builtin_ctz(m);
         int i = vgic_lr_of(c, &d->spi[d->owned_spi[k]]);
-        if (i >= 0 && (elrsr & BIT(i)) &&
-            (c->lr_shadow[i] & (ICH_LR_STATE | ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_PENDING) {
+        if (vgic_lr_rearmable(c, i, elrsr, false)) {
             arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
         } else {
             rest |= (uint32_t)1 << k;
         }
     }
     if (rest) {
-        spin_lock(&d->lock);
-        rest = vgic_inbox_locked(d, c, vcpu, rest);
-        if (rest) {
-            __atomic_fetch_or(&d->inbox[vcpu], rest, __ATOMIC_RELAXED); /* for the model */
-        }
-        spin_unlock(&d->lock);
+        return vgic_inbox_rest(d, c, vcpu, rest);
     }
-    return !rest && !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
+    return !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
 }
 
 /* What vgic_sync_flush_fast did. */

@@ -26,16 +26,21 @@ void arch_irq_set_owner(uint32_t intid, unsigned vm_id)
     }
 }
 
-static void irq_vtimer(struct vcpu *v, uint32_t intid)
+/* True when the tick went straight back into its list register (vgic_rearm_hw). */
+static bool irq_vtimer(struct vcpu *v, uint32_t intid)
 {
     if (!v || v->state != VCPU_RUNNING) {
         /* No guest owns the timer here: silence it and complete the interrupt. */
         sysreg_write(cntv_ctl_el0, 0);
         gicv3_deactivate(intid);
-        return;
+        return false;
     }
     v->vm->stats.irqs_injected++;
+    if (vgic_rearm_hw(&v->vm->vgic, v->idx, intid)) {
+        return true;
+    }
     vgic_inject_hw(&v->vm->vgic, v->idx, intid, intid);
+    return false;
 }
 
 static void irq_console(void)
@@ -64,11 +69,10 @@ static void irq_passthrough(uint32_t intid)
     vm_kick_mask(vm, vgic_inject_hw(&vm->vgic, 0, intid, intid));
 }
 
-static void irq_one(struct vcpu *v, uint32_t intid)
+static bool irq_one(struct vcpu *v, uint32_t intid)
 {
     if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_VIRT]) {
-        irq_vtimer(v, intid);
-        return;
+        return irq_vtimer(v, intid);
     }
     if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_HYP]) {
         /* A wait's deadline (arch_vcpu_wait): the waiter re-checks its time on wake-up. */
@@ -87,16 +91,17 @@ static void irq_one(struct vcpu *v, uint32_t intid)
     } else {
         gicv3_deactivate(intid); /* an SGI nobody sends */
     }
+    return false;
 }
 
-void irq_handle(struct vcpu *v, uint32_t intid)
+bool irq_handle(struct vcpu *v, uint32_t intid)
 {
     if (intid == GIC_SGI_KICK) {
         irq_kick_taken(intid);
-        return;
+        return true;
     }
     gicv3_eoi(intid);
-    irq_one(v, intid);
+    return irq_one(v, intid);
 }
 
 void irq_poll(struct vcpu *v)

@@ -168,6 +168,15 @@ void trap_guest_hvc_tail(struct trap_frame *f)
     vcpu_return(v);
 }
 
+/* The way back from an interrupt (quiet: see vgic_sync_flush_lrs). */
+static inline __attribute__((always_inline)) void irq_return(struct vcpu *v, bool quiet)
+{
+    if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
+        arch_vcpu_park();
+    }
+    vgic_sync_flush_lrs(&v->vm->vgic, v->idx, quiet);
+}
+
 void trap_guest_irq(struct trap_frame *f);
 void trap_guest_irq(struct trap_frame *f)
 {
@@ -181,13 +190,10 @@ void trap_guest_irq(struct trap_frame *f)
      * kick SGI, the hot one, is completed right here. */
     if (intid == GIC_SGI_KICK) {
         irq_kick_taken(intid);
-    } else if (intid < ICC_IAR_SPURIOUS) {
-        irq_handle(v, intid);
+        irq_return(v, true);
+        return;
     }
-    if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
-        arch_vcpu_park();
-    }
-    vgic_sync_flush_lrs(&v->vm->vgic, v->idx);
+    irq_return(v, intid < ICC_IAR_SPURIOUS && irq_handle(v, intid));
 }
 
 void trap_guest_serror(struct trap_frame *f);

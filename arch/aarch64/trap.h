@@ -51,8 +51,9 @@ void vcpu_return(struct vcpu *v);
 
 /* Acknowledge and handle every pending physical interrupt. v may be NULL (idle). */
 void irq_poll(struct vcpu *v);
-/* Handle one acknowledged interrupt (not spurious). */
-void irq_handle(struct vcpu *v, uint32_t intid);
+/* Handle one acknowledged interrupt (not spurious). True when it leaves no work for the
+ * list registers beyond what vgic_vcpu_pending_work shows (a kick, a re-armed tick). */
+bool irq_handle(struct vcpu *v, uint32_t intid);
 
 /* The kick SGI was acknowledged: complete it. Its work happens on the way back into the
  * guest (posted edges, LR refill, stop); the console's drain pCPU also writes what

@@ -415,6 +415,48 @@ static void test_hw_timer(void **state)
     on_cpu(0);
 }
 
+/* The timer tick re-armed in its finished LR (vgic_rearm_hw): lock-free with one vCPU, under
+ * the lock (and not while dirty) with several; never while the last tick is in progress. */
+static void test_rearm_timer(void **state)
+{
+    unsigned writes;
+    int i;
+
+    (void)state;
+    enable_priv(1, VGIC_VTIMER_INTID, 0xa0);
+    on_cpu(1);
+    assert_false(vgic_rearm_hw(&vm, 1, VGIC_VTIMER_INTID)); /* in no LR yet */
+    vgic_inject_hw(&vm, 1, VGIC_VTIMER_INTID, VGIC_VTIMER_INTID);
+    vgic_sync_flush_lrs(&vm, 1, false);
+    i = vgic_fake_find(VGIC_VTIMER_INTID);
+    assert_true(i >= 0);
+    guest_handle(VGIC_VTIMER_INTID);
+    writes = vgic_fake.lr_writes;
+    assert_true(vgic_rearm_hw(&vm, 1, VGIC_VTIMER_INTID));
+    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+    assert_int_equal(vgic_fake_find(VGIC_VTIMER_INTID), i);
+    assert_true(lr_of(VGIC_VTIMER_INTID).hw && lr_of(VGIC_VTIMER_INTID).pending);
+    vgic_sync_flush_lrs(&vm, 1, true); /* a quiet exit: nothing else written */
+    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+    /* acknowledged, not finished: no re-arm (the physical one cannot fire then anyway) */
+    assert_true(vgic_fake_guest_ack((unsigned)i));
+    assert_false(vgic_rearm_hw(&vm, 1, VGIC_VTIMER_INTID));
+    assert_true(vgic_fake_guest_eoi((unsigned)i));
+    /* another vCPU changed something of vCPU 1's: no re-arm until its flush */
+    on_cpu(0);
+    rwr(1, SGI_BASE + GICR_IPRIORITYR0 + VGIC_VTIMER_INTID, 1, 0x40);
+    on_cpu(1);
+    assert_false(vgic_rearm_hw(&vm, 1, VGIC_VTIMER_INTID));
+    vgic_inject_hw(&vm, 1, VGIC_VTIMER_INTID, VGIC_VTIMER_INTID);
+    vgic_sync_flush_lrs(&vm, 1, true); /* dirty: synced and flushed on this exit */
+    assert_int_equal(lr_of(VGIC_VTIMER_INTID).priority, 0x40);
+    assert_true(lr_of(VGIC_VTIMER_INTID).pending);
+    /* not a private interrupt, or not a vCPU: no */
+    assert_false(vgic_rearm_hw(&vm, 1, UART_SPI));
+    assert_false(vgic_rearm_hw(&vm, NR_VCPUS, VGIC_VTIMER_INTID));
+    on_cpu(0);
+}
+
 static void test_retarget(void **state)
 {
     (void)state;
@@ -450,12 +492,12 @@ static void test_post_direct(void **state)
     (void)state;
     dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2)); /* edge */
     enable_spi(UART_SPI, 0xa0, 0);
-    vgic_sync_flush_lrs(&vm, 0); /* the set-up's register writes are applied */
+    vgic_sync_flush_lrs(&vm, 0, false); /* the set-up's register writes are applied */
     assert_int_equal(lrs_valid(), 0);
     assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0x1);
     assert_int_equal(vm.inbox[0], 1u << 0);
     assert_int_equal(vm.dirty & 0x1, 0); /* the model is not touched */
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_int_equal(vm.inbox[0], 0);
     assert_true(lr_of(UART_SPI).pending);
     assert_int_equal(lr_of(UART_SPI).priority, 0xa0);
@@ -465,7 +507,7 @@ static void test_post_direct(void **state)
     guest_handle(UART_SPI);
     writes = vgic_fake.lr_writes;
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_int_equal(vgic_fake_find(UART_SPI), i);
     assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
     assert_int_equal(vgic_fake.lr_writes, writes + 1);
@@ -473,21 +515,21 @@ static void test_post_direct(void **state)
 
     /* still pending in the LR: an edge merges (one LR, still just pending) */
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_int_equal(lrs_valid(), 1);
     assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
 
     /* acknowledged, not completed: the edge makes it pending+active */
     assert_true(vgic_fake_guest_ack((unsigned)i));
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).active);
     assert_int_equal(lrs_valid(), 1);
     assert_true(vgic_fake_guest_eoi((unsigned)i));
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
     guest_handle(UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_int_equal(lrs_valid(), 0);
 
     /* a register read sees a posted edge before the target exits */
@@ -500,14 +542,14 @@ static void test_post_direct(void **state)
     }
     on_cpu(0);
     assert_int_equal(vm.inbox[0], 0); /* folded into the model by the read */
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_true(lr_of(UART_SPI).pending);
     guest_handle(UART_SPI);
 
     /* disabled: the edge stays pending in the model until enabled */
     dwr(GICD_ICENABLER + 4, 4, b);
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_int_equal(lrs_valid(), 0);
     {
         uint64_t v = 0;
@@ -515,7 +557,7 @@ static void test_post_direct(void **state)
         assert_int_equal(v & b, b);
     }
     dwr(GICD_ISENABLER + 4, 4, b);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_true(lr_of(UART_SPI).pending);
 }
 
@@ -524,11 +566,11 @@ static void test_post_other_paths(void **state)
     (void)state;
     /* HW-linked: the locked injection, dirty for its target */
     enable_spi(PT_SPI, 0x90, 0);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_int_equal(vgic_post_spi(&vm, PT_SPI), 0x1);
     assert_int_equal(vm.inbox[0], 0);
     assert_int_equal(vm.dirty & 0x1, 0x1);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_true(lr_of(PT_SPI).pending && lr_of(PT_SPI).hw);
     /* not an SPI of ours, or not an SPI: nothing */
     assert_int_equal(vgic_post_spi(&vm, FOREIGN), 0);
@@ -540,10 +582,10 @@ static void test_post_other_paths(void **state)
     assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0x2);
     dwr(GICD_IROUTER + UART_SPI * 8, 8, 2);
     on_cpu(1);
-    vgic_sync_flush_lrs(&vm, 1);
+    vgic_sync_flush_lrs(&vm, 1, false);
     assert_int_equal(vgic_fake_find(UART_SPI), -1);
     on_cpu(2);
-    vgic_sync_flush_lrs(&vm, 2);
+    vgic_sync_flush_lrs(&vm, 2, false);
     assert_true(lr_of(UART_SPI).pending);
     on_cpu(0);
 
@@ -552,7 +594,7 @@ static void test_post_other_paths(void **state)
     on_cpu(3);
     rwr(3, GICR_WAKER, 4, GICR_WAKER_SLEEP);
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 3);
+    vgic_sync_flush_lrs(&vm, 3, false);
     assert_int_equal(vgic_fake_find(UART_SPI), -1);
     on_cpu(0);
 
@@ -579,7 +621,7 @@ static int setup_one(void **state)
     vm_up(&cfg);
     dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2)); /* edge */
     enable_spi(UART_SPI, 0xa0, 0);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     return 0;
 }
 
@@ -591,14 +633,14 @@ static void test_post_one_vcpu(void **state)
 
     (void)state;
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0); /* first one: a free LR, under the lock */
+    vgic_sync_flush_lrs(&vm, 0, false); /* first one: a free LR, under the lock */
     i = vgic_fake_find(UART_SPI);
     assert_true(i >= 0 && lr_of(UART_SPI).pending);
     for (unsigned n = 0; n < 3; n++) {
         guest_handle(UART_SPI);
         writes = vgic_fake.lr_writes;
         vgic_post_spi(&vm, UART_SPI);
-        vgic_sync_flush_lrs(&vm, 0);
+        vgic_sync_flush_lrs(&vm, 0, false);
         assert_int_equal(vgic_fake_find(UART_SPI), i);
         assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
         assert_int_equal(vgic_fake.lr_writes, writes + 1); /* the LR, nothing else */
@@ -610,14 +652,24 @@ static void test_post_one_vcpu(void **state)
     guest_handle(UART_SPI);
     dwr(GICD_IPRIORITYR + UART_SPI, 1, 0x40);
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_int_equal(vm.dirty, 0);
     assert_true(lr_of(UART_SPI).pending);
     assert_int_equal(lr_of(UART_SPI).priority, 0x40);
+    /* the timer the same way, without the lock */
+    rwr(0, SGI_BASE + GICR_IPRIORITYR0 + VGIC_VTIMER_INTID, 1, 0xa0);
+    rwr(0, SGI_BASE + GICR_ISENABLER0, 4, 1u << VGIC_VTIMER_INTID);
+    vgic_inject_hw(&vm, 0, VGIC_VTIMER_INTID, VGIC_VTIMER_INTID);
+    vgic_sync_flush_lrs(&vm, 0, false);
+    guest_handle(VGIC_VTIMER_INTID);
+    writes = vgic_fake.lr_writes;
+    assert_true(vgic_rearm_hw(&vm, 0, VGIC_VTIMER_INTID));
+    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+    assert_true(lr_of(VGIC_VTIMER_INTID).pending && lr_of(VGIC_VTIMER_INTID).hw);
     /* not finished yet (acknowledged): no re-arm, the model makes it pending+active */
     assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
     vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0);
+    vgic_sync_flush_lrs(&vm, 0, false);
     assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).active);
 }
 
@@ -701,6 +753,7 @@ int main(void)
         cmocka_unit_test_setup(test_lr_pending_active, setup),
         cmocka_unit_test_setup(test_level_resample, setup),
         cmocka_unit_test_setup(test_hw_timer, setup),
+        cmocka_unit_test_setup(test_rearm_timer, setup),
         cmocka_unit_test_setup(test_retarget, setup),
         cmocka_unit_test_setup(test_post_direct, setup),
         cmocka_unit_test_setup(test_post_other_paths, setup),
