@@ -44,8 +44,7 @@
     save_rest
 .endm
 
-// Back to the guest from a short path: x0-x18 and x30 as saved (x19-x29 never left).
-.macro restore_caller_saved_eret
+.macro load_x2_x17
     ldp     x2, x3, [sp, #16 * 1]
     ldp     x4, x5, [sp, #16 * 2]
     ldp     x6, x7, [sp, #16 * 3]
@@ -54,6 +53,11 @@
     ldp     x12, x13, [sp, #16 * 6]
     ldp     x14, x15, [sp, #16 * 7]
     ldp     x16, x17, [sp, #16 * 8]
+.endm
+
+// Back to the guest from a short path: x0-x18 and x30 as saved (x19-x29 never left).
+.macro restore_caller_saved_eret
+    load_x2_x17
     ldr     x18, [sp, #16 * 9]
     ldr     x30, [sp, #16 * 15]
     ldp     x0, x1, [sp, #16 * 0]
@@ -172,14 +176,7 @@ guest_exit:
     msr     elr_el2, x0
     msr     spsr_el2, x1
     ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
+    load_x2_x17
     ldp     x18, x19, [sp, #16 * 9]
     ldp     x20, x21, [sp, #16 * 10]
     ldp     x22, x23, [sp, #16 * 11]

@@ -479,6 +479,21 @@ static void test_retarget(void **state)
     on_cpu(0);
 }
 
+/* The guest completes intid, one more edge is posted and taken on an interrupt exit: it must
+ * come back pending in LR i, and that LR write must be the only one. */
+static void repost_rearmed(uint32_t intid, int i)
+{
+    unsigned writes;
+
+    guest_handle(intid);
+    writes = vgic_fake.lr_writes;
+    vgic_post_spi(&vm, intid);
+    vgic_sync_flush_lrs(&vm, cur_cpu, false);
+    assert_int_equal(vgic_fake_find(intid), i);
+    assert_true(lr_of(intid).pending && !lr_of(intid).active);
+    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+}
+
 /* Posted edges (vgic_post_spi): straight into an LR on the target's next interrupt exit,
  * re-armed in place once the guest finished the last one, merged through the model while
  * the last one is still pending or active, visible to register reads before the target
@@ -486,7 +501,6 @@ static void test_retarget(void **state)
 static void test_post_direct(void **state)
 {
     uint32_t w = GICD_ISPENDR + 4, b = 1u << (UART_SPI - 32);
-    unsigned writes;
     int i;
 
     (void)state;
@@ -504,13 +518,7 @@ static void test_post_direct(void **state)
     i = vgic_fake_find(UART_SPI);
 
     /* the guest completes it; the next edge re-arms the same LR, nothing else written */
-    guest_handle(UART_SPI);
-    writes = vgic_fake.lr_writes;
-    vgic_post_spi(&vm, UART_SPI);
-    vgic_sync_flush_lrs(&vm, 0, false);
-    assert_int_equal(vgic_fake_find(UART_SPI), i);
-    assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
-    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+    repost_rearmed(UART_SPI, i);
     assert_int_equal(vm.cpu[0].lr_used, 1u << i);
 
     /* still pending in the LR: an edge merges (one LR, still just pending) */
@@ -637,13 +645,7 @@ static void test_post_one_vcpu(void **state)
     i = vgic_fake_find(UART_SPI);
     assert_true(i >= 0 && lr_of(UART_SPI).pending);
     for (unsigned n = 0; n < 3; n++) {
-        guest_handle(UART_SPI);
-        writes = vgic_fake.lr_writes;
-        vgic_post_spi(&vm, UART_SPI);
-        vgic_sync_flush_lrs(&vm, 0, false);
-        assert_int_equal(vgic_fake_find(UART_SPI), i);
-        assert_true(lr_of(UART_SPI).pending && !lr_of(UART_SPI).active);
-        assert_int_equal(vgic_fake.lr_writes, writes + 1); /* the LR, nothing else */
+        repost_rearmed(UART_SPI, i);
         /* the model still holds what the last sync saw: pending in LR i */
         assert_int_equal(irq->lr_vcpu, 0);
         assert_true(irq->lr_pending && !irq->active && !irq->pending_latch);
