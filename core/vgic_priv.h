@@ -20,6 +20,8 @@
 #include <core/vgic.h>
 #include <core/vgic_regs.h>
 
+#include <arch/vgic_hw.h>
+
 /* ------------------------------------------------------------------ interrupt state */
 
 #define VGIC_ALL_VCPUS(d) ((uint32_t)BIT((d)->nr_vcpus) - 1)
@@ -168,3 +170,23 @@ struct vgic_lr {
 
 uint64_t vgic_lr_encode(const struct vgic_lr *lr);
 struct vgic_lr vgic_lr_decode(uint64_t v);
+
+/* Shared by vgic_lr.c (the general sync and flush) and vgic_fast.c (the short ways); all
+ * under d->lock. Link LR i of vcpu to irq and write val into it (on vcpu's pCPU); fold what
+ * the guest did to vcpu's LRs into the model; the flush of a dirty vcpu; take vcpu's posted
+ * edges. */
+static inline void vgic_lr_put(struct vgic_vm *d, unsigned vcpu, unsigned i,
+                               struct vgic_irq *irq, uint64_t val)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+
+    c->lr_irq[i] = irq;
+    c->lr_shadow[i] = val;
+    c->lr_used |= (uint32_t)BIT(i);
+    irq->lr_vcpu = (uint8_t)vcpu;
+    arch_vgic_write_lr(i, val);
+}
+
+void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
+void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
+uint32_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu);
