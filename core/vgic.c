@@ -379,6 +379,19 @@ uint32_t vgic_inbox_to_model(struct vgic_vm *d, uint32_t bits)
     return kick;
 }
 
+void vgic_inbox_fold(struct vgic_vm *d, unsigned vcpu)
+{
+    uint32_t kick;
+
+    if (vcpu >= d->nr_vcpus || !__atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED)) {
+        return;
+    }
+    spin_lock(&d->lock);
+    kick = vgic_inbox_to_model(d, __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE));
+    spin_unlock(&d->lock);
+    vgic_kick(d, kick);
+}
+
 uint32_t vgic_inbox_fold_all(struct vgic_vm *d)
 {
     uint32_t kick = 0;

@@ -6,7 +6,8 @@
  * routing always on (ARE = 1, RAO/WI). Design notes and the integration contract are in
  * docs/VGIC.md.
  *
- * Locking: every function here takes d->lock itself (callers must not hold it). Hooks other than
+ * Locking: every function here takes d->lock itself when it needs it (callers must not hold
+ * it); vgic_post_spi, vgic_rearm_hw and vgic_inbox_direct often need none. Hooks other than
  * kick run with d->lock held and must not call back into this module; kick runs after the lock
  * is dropped. Lock order: vm->lock -> vgic.lock -> locks taken by hooks (console, events, GIC).
  */
@@ -222,6 +223,9 @@ uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool l
  * change, no sync). Otherwise false: inject it with vgic_inject_hw. Call on vcpu's pCPU.
  */
 bool vgic_rearm_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
+/* vcpu is not running (off, or parked): its posted edges become model state, so that one
+ * posted just as it went off, or to its old target after a retarget, is not left behind. */
+void vgic_inbox_fold(struct vgic_vm *d, unsigned vcpu);
 uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32_t pintid);
 
 /*

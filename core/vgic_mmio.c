@@ -329,42 +329,45 @@ static bool vgic_access_ok(const struct vgic_reg *r, uint32_t off, unsigned size
  */
 #define VGIC_REMOTE_SYNC_NS 100000000u /* generous: TCG vCPU threads of a loaded host */
 
-static void vgic_wait_remote_sync(struct vgic_vm *d, uint32_t mask)
+/*
+ * gen: the holders' sync generations as the read saw them (under the lock, so a sync between
+ * the read and the kick counts). The waiter syncs its own LRs while it waits: another vCPU
+ * may be waiting the same way for state this one holds.
+ */
+static void vgic_wait_remote_sync(struct vgic_vm *d, unsigned vcpu, uint32_t mask,
+                                  const uint32_t *gen)
 {
-    uint32_t gen[VGIC_MAX_VCPUS];
     uint64_t deadline = arch_now_ns() + VGIC_REMOTE_SYNC_NS;
 
-    for (unsigned v = 0; v < d->nr_vcpus; v++) {
-        gen[v] = d->cpu[v].sync_gen;
-    }
     vgic_kick(d, mask);
     for (unsigned v = 0; v < d->nr_vcpus; v++) {
         while ((mask & BIT(v)) && d->cpu[v].sync_gen == gen[v] && arch_now_ns() < deadline) {
             arch_wait_event();
+            vgic_sync_lrs(d, vcpu);
         }
     }
 }
 
 static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table *t,
                                  unsigned vcpu, unsigned rd, uint32_t off, unsigned size,
-                                 bool write, uint64_t *val, uint32_t *remote);
+                                 bool write, uint64_t *val, uint32_t *remote, uint32_t *gen);
 
 int vgic_mmio_access(struct vgic_vm *d, const struct vgic_reg_table *t, unsigned vcpu,
                      unsigned rd, uint32_t off, unsigned size, bool write, uint64_t *val)
 {
-    uint32_t remote = 0;
-    int ret = vgic_mmio_access_once(d, t, vcpu, rd, off, size, write, val, &remote);
+    uint32_t remote = 0, gen[VGIC_MAX_VCPUS];
+    int ret = vgic_mmio_access_once(d, t, vcpu, rd, off, size, write, val, &remote, gen);
 
     if (ret == 0 && !write && remote) {
-        vgic_wait_remote_sync(d, remote);
-        ret = vgic_mmio_access_once(d, t, vcpu, rd, off, size, write, val, &remote);
+        vgic_wait_remote_sync(d, vcpu, remote, gen);
+        ret = vgic_mmio_access_once(d, t, vcpu, rd, off, size, write, val, &remote, gen);
     }
     return ret;
 }
 
 static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table *t,
                                  unsigned vcpu, unsigned rd, uint32_t off, unsigned size,
-                                 bool write, uint64_t *val, uint32_t *remote)
+                                 bool write, uint64_t *val, uint32_t *remote, uint32_t *gen)
 {
     const struct vgic_reg *r = vgic_reg_find(t, off);
     struct vgic_access a = { .d = d, .vcpu = vcpu, .rd = rd, .write = write };
@@ -397,7 +400,12 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
         *val = a.reg->read ? a.reg->read(&a, off - a.reg->off, size) & mask : 0;
         /* holders of state this read reports must sync at their next exit: dirty also
          * keeps them off the posted-edge fast path, which does not sync */
-        d->dirty |= a.kick & ~(uint32_t)BIT(vcpu);
+        if (a.kick & ~(uint32_t)BIT(vcpu)) {
+            d->dirty |= a.kick & ~(uint32_t)BIT(vcpu);
+            for (unsigned v = 0; v < d->nr_vcpus; v++) {
+                gen[v] = d->cpu[v].sync_gen;
+            }
+        }
     }
 out_unlock:
     spin_unlock(&d->lock);

@@ -22,7 +22,10 @@ static uint64_t bench_first_vm_insns;
 unsigned pcpu_count;
 uint8_t pcpu_stacks[MAX_CPUS][PCPU_STACK_BYTES] __attribute__((aligned(16))) __noclear;
 
-/* Guest-visible hypervisor configuration; see arch/sysreg.h for the bits. */
+/* Guest-visible hypervisor configuration; see arch/sysreg.h for the bits. Set/way cache
+ * maintenance (DC ISW/CSW/CISW) is not trapped (no HCR_TSW): with HCR_EL2.VM set the
+ * hardware upgrades it to clean+invalidate, so no VM can lose another's data, but a VM that
+ * uses it does disturb the others' cache timing (KVM traps and emulates it instead). */
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | HCR_RW)
 /* VTCR_EL2: T0SZ 25 (39-bit IPA), SL0 = 1 (start at level 1), WBWA, inner shareable, 4K,
  * PS = 40 bits; bit 31 RES1. */
@@ -171,6 +174,10 @@ static void idle_loop(void *arg)
         }
         wfi();
         irq_poll(NULL);
+        if (v) {
+            /* an edge posted to this vCPU while it is off (or just as it went off) */
+            vgic_inbox_fold(&v->vm->vgic, v->idx);
+        }
     }
 }
 
@@ -250,7 +257,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
     /* With the virtual CPU interface enabled, a pending virtual interrupt in the LRs ends WFI
      * at once (QEMU, and allowed by the architecture): the wait would spin. Off while we
      * sleep; the guest gets its interrupts when the call returns. */
-    uint64_t ich_hcr = arch_vgic_read_hcr();
+    uint64_t en = arch_vgic_read_hcr() & ICH_HCR_EN;
     bool ok = false;
 
     for (;;) {
@@ -264,14 +271,14 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         if (deadline_ns != UINT64_MAX) {
             hyp_timer_arm(deadline_ns);
         }
-        arch_vgic_write_hcr(arch_vgic_read_hcr() & ~(uint64_t)1 /* ICH_HCR_EL2.En */);
+        arch_vgic_write_hcr(arch_vgic_read_hcr() & ~ICH_HCR_EN);
         wfi();
         irq_poll(v);
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
     sysreg_write(cnthp_ctl_el2, 0);
-    arch_vgic_write_hcr(ich_hcr);
+    arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     return ok;
 }
 

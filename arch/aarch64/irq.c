@@ -79,10 +79,12 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
         sysreg_write(cnthp_ctl_el2, 0);
         gicv3_deactivate(intid);
     } else if (intid == GIC_PPI_MAINT) {
-        if (v && v->state == VCPU_RUNNING) {
+        bool done = v && v->state == VCPU_RUNNING;
+        if (done) {
             vgic_maintenance(&v->vm->vgic, v->idx);
         }
-        gicv3_deactivate(intid);
+        gicv3_deactivate(intid); /* after the refill: it is level-sensitive */
+        return done; /* synced and refilled: nothing left for the way back */
     } else if (intid == hyp_plat.uart_intid) {
         irq_console();
         gicv3_deactivate(intid);

@@ -202,6 +202,7 @@ void trap_guest_serror(struct trap_frame *f)
     struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
     uint64_t esr = sysreg_read(esr_el2);
 
+    vgic_sync_lrs(&v->vm->vgic, v->idx); /* vcpu_return may flush: never on a stale LR view */
     v->vm->stats.faults++;
     vm_event(v->vm, "serror", "esr=0x%llx pc=0x%llx", (unsigned long long)esr,
              (unsigned long long)f->elr);

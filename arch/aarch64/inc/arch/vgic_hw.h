@@ -25,6 +25,7 @@
 #define ICH_AP1R2_EL2   S3_4_C12_C9_2
 #define ICH_AP1R3_EL2   S3_4_C12_C9_3
 #define ICH_HCR_EL2     S3_4_C12_C11_0
+#define ICH_HCR_EN      BIT(0)  /* as core/vgic_regs.h, for arch code that only toggles it */
 #define ICH_VTR_EL2     S3_4_C12_C11_1
 #define ICH_MISR_EL2    S3_4_C12_C11_2
 #define ICH_EISR_EL2    S3_4_C12_C11_3
