@@ -32,9 +32,9 @@
 #define VPLAT_RAM_IPA       UINT64_C(0x40000000) /* default memory-base */
 /* IPC pages: object id's register page is at VPLAT_IPC_IPA + id * VPLAT_IPC_STRIDE in each
  * member VM, a message queue's data page right after it (docs/ABI.md "IPC register pages"). */
-#define VPLAT_IPC_IPA       UINT64_C(0x0a000000)
-#define VPLAT_IPC_PAGE      (4 * CFG_SZ_KIB)
-#define VPLAT_IPC_STRIDE    (2 * VPLAT_IPC_PAGE)
+#define VPLAT_IPC_IPA       BH_IPC_MMIO_BASE /* the guest ABI's numbers (bulkhead/abi.h) */
+#define VPLAT_IPC_PAGE      BH_IPC_MMIO_PAGE
+#define VPLAT_IPC_STRIDE    BH_IPC_MMIO_STRIDE
 #define VPLAT_IPC_SIZE      (CFG_MAX_CHANS * VPLAT_IPC_STRIDE)
 /* ipc-notify = "gpio": one PL061 per notification SPI (docs/ABI.md "Notifications as GPIO"). */
 #define VPLAT_GPIO_IPA      UINT64_C(0x0a080000)

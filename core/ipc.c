@@ -113,11 +113,10 @@ int ipc_wait_or_busy_locked(struct ipc_obj *o, unsigned id, struct ipc_waiter **
     }
     w->obj = id;
     w->op = op;
-    w->seq = o->next_seq++;
     w->result = 0;
     w->msg_len = 0;
     w->state = IPC_WAIT_QUEUED;
-    /* Sequence numbers only grow, so "after every waiter of equal or higher prio" is FIFO. */
+    /* After every waiter of equal or higher prio: FIFO among equals. */
     while (*pp != NULL && (*pp)->prio >= w->prio) {
         pp = &(*pp)->next;
     }

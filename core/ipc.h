@@ -27,11 +27,13 @@
 #include <stdint.h>
 
 #include <arch/spinlock.h>
+#include <bulkhead/abi.h>
 #include <bulkhead/errno.h>
 #include <core/config.h>
 
 /* Positive results (errors are -BH_E*). */
-#define IPC_OWNER_DIED 1 /* mutex acquired, but its previous owner's VM died holding it */
+#define IPC_OWNER_DIED BH_OWNER_DIED /* mutex acquired, but its previous owner's VM died
+                                     * holding it: the guest sees this very value */
 #define IPC_BLOCKED    2 /* the waiter was queued: put the vCPU to sleep */
 
 #define IPC_MAX_OBJS        CFG_MAX_CHANS
@@ -61,13 +63,12 @@ struct ipc_waiter {
     enum ipc_wait_state state;
     enum ipc_wait_op op;
     unsigned obj;             /* object waited on (its lock guards the fields below) */
-    uint64_t seq;             /* FIFO order among waiters of equal prio */
     int result;               /* IPC_WAIT_WOKEN: 0, IPC_OWNER_DIED or -BH_E* */
     size_t msg_len;           /* IPC_WAIT_WOKEN after a receive: the message length */
     const void *src;          /* blocked send: the message, still in the sender's memory */
     void *dst;                /* blocked receive: where the message goes */
     size_t len;               /* send: message length; receive: capacity of dst */
-    struct ipc_waiter *next;  /* wait list, sorted by (prio desc, seq asc) */
+    struct ipc_waiter *next;  /* wait list: prio desc, then arrival (FIFO) */
 };
 
 /* A virtual SPI the glue must raise: intid in VM vm. */
@@ -93,11 +94,12 @@ struct ipc_stats {
     uint64_t timeouts; /* waits cancelled by ipc_cancel before anything woke them */
 };
 
+/* Cache-line aligned: each object is used by the pCPUs of its members, not its neighbours'
+ * (and a power-of-two size keeps objs[id] a shift on the ring path). */
 struct ipc_obj {
     struct spinlock lock;
     const struct cfg_chan *cfg; /* NULL: no such object (invalid channel) */
     struct ipc_stats stats;
-    uint64_t next_seq;
     struct ipc_waiter *waiters; /* sem, mutex: lockers; msgq: blocked receivers */
     struct ipc_waiter *senders; /* msgq: blocked senders */
     uint32_t sem_count;
@@ -107,7 +109,7 @@ struct ipc_obj {
     uint8_t *q_data;            /* msgq ring: depth slots of msg_size bytes */
     uint16_t *q_len;            /* length of each slot's message */
     uint32_t q_head, q_count;
-};
+} __attribute__((aligned(64)));
 
 struct ipc {
     unsigned obj_count;

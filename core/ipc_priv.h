@@ -24,7 +24,7 @@ void ipc_obj_count(struct ipc_obj *o, uint64_t *counter);
 /* Caller holds o->lock for every function below. */
 
 /* The operation cannot complete now: -BH_EBUSY (counted) if the caller may not block, else
- * queue w on *list (of object id, operation op) in (prio desc, seq asc) order: IPC_BLOCKED. */
+ * queue w on *list (of object id, operation op) in (prio desc, then arrival) order: IPC_BLOCKED. */
 int ipc_wait_or_busy_locked(struct ipc_obj *o, unsigned id, struct ipc_waiter **list,
                             struct ipc_waiter *w, enum ipc_wait_op op, bool may_block);
 

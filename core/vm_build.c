@@ -282,22 +282,17 @@ static int build_dtb(struct vm *vm, const struct cfg_vm *cfg)
     return 0;
 }
 
-static void *guest_pa(const struct vm *vm, uint64_t ipa)
-{
-    return (void *)(uintptr_t)(vm->mem_pa + (ipa - vm->mem_ipa));
-}
-
 void vm_reload(struct vm *vm)
 {
-    memcpy(guest_pa(vm, vm->kernel_ipa), vm->kernel, vm->kernel_size);
-    arch_sync_guest_memory((uint64_t)(uintptr_t)guest_pa(vm, vm->kernel_ipa), vm->kernel_size);
+    memcpy(vm_ipa_to_host(vm, vm->kernel_ipa), vm->kernel, vm->kernel_size);
+    arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->kernel_ipa), vm->kernel_size);
     if (vm->initrd_size) {
-        memcpy(guest_pa(vm, vm->initrd_ipa), vm->initrd, vm->initrd_size);
-        arch_sync_guest_memory((uint64_t)(uintptr_t)guest_pa(vm, vm->initrd_ipa),
+        memcpy(vm_ipa_to_host(vm, vm->initrd_ipa), vm->initrd, vm->initrd_size);
+        arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->initrd_ipa),
                                vm->initrd_size);
     }
-    memcpy(guest_pa(vm, vm->dtb_ipa), vm->dtb, vm->dtb_size);
-    arch_sync_guest_memory((uint64_t)(uintptr_t)guest_pa(vm, vm->dtb_ipa), vm->dtb_size);
+    memcpy(vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb, vm->dtb_size);
+    arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb_size);
     vgic_vm_reset(&vm->vgic);
     vuart_reset(&vm->vuart);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {

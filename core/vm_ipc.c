@@ -38,7 +38,9 @@ static struct ring_route ring_routes[CFG_MAX_VMS][CFG_MAX_CHANS];
 /* Queues: QUEUE_MEMBER | the VM's rights on a queue, 0 for an object that is no queue. */
 #define QUEUE_MEMBER 0x80u
 static uint8_t queue_rights[CFG_MAX_VMS][CFG_MAX_CHANS];
-/* A queue member's data page (host physical, 0: none), one 4 KiB page each. */
+/* A queue member's data page (host physical, 0: none), one 4 KiB page each. A send from it
+ * reads up to msg-size bytes, which must not run into the next VM's page. */
+_Static_assert(CFG_MSGQ_MSG_MAX <= VPLAT_IPC_PAGE, "a message fits in its data page");
 static uint64_t data_pa[CFG_MAX_VMS][CFG_MAX_CHANS];
 
 /* One RAM block for every queue member's data page (allocations are 2 MiB granular). */
@@ -70,8 +72,6 @@ static void alloc_data_pages(const struct cfg_scenario *sc)
         }
     }
 }
-
-#define NS_PER_S UINT64_C(1000000000)
 
 int vm_ipc_init(const struct cfg_scenario *sc)
 {
@@ -352,9 +352,6 @@ static int call_sync(struct vcpu *v, uint32_t fid, unsigned id, uint64_t timeout
     case BH_HC_SEM_WAIT:
         r = ipc_sem_wait(&hyp_ipc, &v->waiter, id, block_ok);
         break;
-    case BH_HC_SEM_POST:
-        r = ipc_sem_post(&hyp_ipc, v->vm->id, id, &woken);
-        break;
     case BH_HC_MUTEX_LOCK:
         r = ipc_mutex_lock(&hyp_ipc, &v->waiter, id, block_ok);
         break;
@@ -364,11 +361,6 @@ static int call_sync(struct vcpu *v, uint32_t fid, unsigned id, uint64_t timeout
     }
     wake(woken);
     return r == IPC_BLOCKED ? block(v, deadline_of(timeout)) : r;
-}
-
-static void *guest_buf(const struct vm *vm, uint64_t ipa)
-{
-    return (void *)(uintptr_t)(vm->mem_pa + (ipa - vm->mem_ipa));
 }
 
 /* The object is a queue v may use with right (send or receive)? In the documented order. */
@@ -417,7 +409,7 @@ static int64_t call_msgq(struct vcpu *v, uint32_t fid, unsigned id, const uint64
     if (r) {
         return r;
     }
-    return msgq_op(v, send, id, guest_buf(v->vm, a[1]), (size_t)a[2], a[3]);
+    return msgq_op(v, send, id, vm_ipa_to_host(v->vm, a[1]), (size_t)a[2], a[3]);
 }
 
 /* The ABI value of a call's outcome: data (a length, object info, 0, BH_OWNER_DIED) as it
@@ -510,9 +502,11 @@ int64_t vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 
 /* ------------------------------------------------------------------ register pages */
 
+#define NS_PER_US 1000u
+
 static uint64_t timeout_ns_of(uint32_t us)
 {
-    return us == BH_IPC_TIMEOUT_NEVER ? BH_TIMEOUT_NEVER : (uint64_t)us * 1000;
+    return us == BH_IPC_TIMEOUT_NEVER ? BH_TIMEOUT_NEVER : (uint64_t)us * NS_PER_US;
 }
 
 /* The operation register off of an object of this type, as a hypercall ID (0: none). */
@@ -571,6 +565,8 @@ static int64_t mmio_op(struct vcpu *v, const struct ipc_obj_info *o, const struc
         if (r == 0) {
             r = msgq_op(v, send, id, page, send ? m->len : VPLAT_IPC_PAGE, timeout);
         }
+    } else if (fid == BH_HC_SEM_POST) {
+        r = call_post(v, id);
     } else {
         r = call_sync(v, fid, id, timeout);
     }
