@@ -49,6 +49,9 @@
 #define CFG_MAX_VCPUS       PLATINFO_MAX_CPUS
 #define CFG_MAX_DEVS        4   /* passthrough devices per VM */
 #define CFG_MAX_DEV_IRQS    8   /* interrupts per passthrough device */
+/* Virtual SPIs one VM owns in all: its UART's, its devices' and the channel notifications it
+ * receives (the vGIC's VGIC_MAX_OWNED_SPIS; vm_build.c asserts they agree). */
+#define CFG_MAX_VM_SPIS     32
 #define CFG_NAME_MAX        15  /* VM name characters */
 #define CFG_DEV_NAME_MAX    31  /* passthrough node name characters */
 #define CFG_PATH_MAX        128 /* node and image path buffers, NUL included */

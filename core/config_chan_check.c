@@ -193,6 +193,20 @@ static const char *intid_conflict(const struct cfg_scenario *sc, const struct cf
     return NULL;
 }
 
+/* Virtual SPIs VM v owns with the valid channels before ch (the hypervisor's vGIC holds
+ * CFG_MAX_VM_SPIS of them). */
+static uint32_t vm_spis_before(const struct cfg_scenario *sc, const struct cfg_chan *ch,
+                               uint32_t v)
+{
+    uint32_t intid[RAISED_MAX], n = cfg_vm_dev_spis(&sc->vms[v]);
+    const char *prop[RAISED_MAX];
+
+    for (const struct cfg_chan *o = sc->chans; o < ch; o++) {
+        n += o->valid ? raised(o, v, intid, prop) : 0;
+    }
+    return n;
+}
+
 static void check_intids(struct cfg_ctx *c, struct cfg_chan *ch, const char *path)
 {
     uint32_t intid[RAISED_MAX];
@@ -202,6 +216,12 @@ static void check_intids(struct cfg_ctx *c, struct cfg_chan *ch, const char *pat
         uint32_t n = vm_runs(c->out, v) ? raised(ch, v, intid, prop) : 0;
         const char *vname = c->out->vms[v].name;
 
+        if (n > 0 && vm_spis_before(c->out, ch, v) + n > CFG_MAX_VM_SPIS) {
+            cfg_error(c, &ch->valid, path, prop[0],
+                      "VM '%s' would own more than %u virtual SPIs (UART, devices, channels)",
+                      vname, CFG_MAX_VM_SPIS);
+            continue;
+        }
         for (uint32_t i = 0; i < n; i++) {
             const char *who = NULL;
             const char *why = intid_conflict(c->out, ch, v, intid[i], &who);

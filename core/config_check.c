@@ -155,13 +155,30 @@ static void check_dev_siblings(struct cfg_ctx *c, struct cfg_vm *vm, uint32_t id
     }
 }
 
+uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
+{
+    uint32_t n = 1; /* the virtual UART's */
+
+    for (uint32_t i = 0; i < vm->dev_count; i++) {
+        n += vm->devs[i].irq_count;
+    }
+    return n;
+}
+
 static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
 {
     char path[CFG_PATH_MAX];
+    uint32_t spis = 1;
 
     for (uint32_t i = 0; i < vm->dev_count; i++) {
         const struct cfg_dev *dev = &vm->devs[i];
         cfg_dev_path(vm, dev, path);
+        spis += dev->irq_count;
+        if (spis > CFG_MAX_VM_SPIS && spis - dev->irq_count <= CFG_MAX_VM_SPIS) {
+            cfg_error(c, &vm->valid, path, "interrupts",
+                      "the VM would own %u virtual SPIs (its UART's and its devices'); at most %u",
+                      spis, CFG_MAX_VM_SPIS);
+        }
         if (dev->size != 0) {
             check_dev_host(c, vm, dev, path);
             check_dev_guest(c, vm, dev, path);

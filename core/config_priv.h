@@ -54,6 +54,8 @@ void cfg_parse_passthrough(struct cfg_ctx *c, struct cfg_vm *vm, int node);
 
 /* Checks needing several properties of one VM: memory layout, devices, images. */
 void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm);
+/* Virtual SPIs vm owns before any channel: its UART's and its devices'. */
+uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm);
 
 /* Checks between VMs, in scenario order: CPUs, devices, interrupts, total memory. */
 void cfg_check_cross(struct cfg_ctx *c);

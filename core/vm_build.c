@@ -224,6 +224,8 @@ static void vgic_kick_hook(void *ctx, uint32_t mask)
     vm_kick_mask(ctx, mask);
 }
 
+_Static_assert(CFG_MAX_VM_SPIS == VGIC_MAX_OWNED_SPIS, "the checker counts what the vGIC holds");
+
 static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
 {
     struct vgic_vm_cfg vc;

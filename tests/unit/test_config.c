@@ -377,6 +377,17 @@ static const struct cfg_case cases[] = {
       DEV0 ": (node): too many passthrough devices (at most 4)", .b_invalid = true },
 
     /* interrupts */
+    { "more SPIs than the vGIC holds",
+      { CELLS(DEV0, "interrupts", 40, 41, 42, 43, 44, 45, 46, 47), ADD_DEV1(0x0a001000),
+        CELLS(DEV1, "interrupts", 50, 51, 52, 53, 54, 55, 56, 57), NODE(PT_B, "dev2"),
+        STR(PT_B "/dev2", "compatible", "x,y"),
+        CELLS(PT_B "/dev2", "reg", 0, 0x0a002000, 0, 0x1000),
+        CELLS(PT_B "/dev2", "interrupts", 60, 61, 62, 63, 64, 65, 66, 67), NODE(PT_B, "dev3"),
+        STR(PT_B "/dev3", "compatible", "x,y"),
+        CELLS(PT_B "/dev3", "reg", 0, 0x0a003000, 0, 0x1000),
+        CELLS(PT_B "/dev3", "interrupts", 70, 71, 72, 73, 74, 75, 76, 77) },
+      DEV0 ": interrupts: the VM would own 33 virtual SPIs (its UART's and its devices'); "
+           "at most 32", .b_invalid = true },
     { "irq below SPIs", { CELLS(DEV0, "interrupts", 31) },
       DEV0 ": interrupts: INTID 31 is not an SPI (32..1019)", .b_invalid = true },
     { "irq above SPIs", { CELLS(DEV0, "interrupts", 1020) },

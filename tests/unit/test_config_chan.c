@@ -497,6 +497,39 @@ static void test_no_channels_and_intid_per_vm(void **state)
     assert_int_equal(valid_chans(&r.sc), BASE_CHANS + 1);
 }
 
+/* A VM owns at most CFG_MAX_VM_SPIS virtual SPIs: b has its UART's and dev0's two; 14 queues
+ * sent and received by b add two each (31), db's one makes 32 and q's rx-intid is one too
+ * many (added nodes come first): only q is refused (a channel error never refuses a VM). */
+static void test_vm_spi_budget(void **state)
+{
+    static char fdt[FDT_BUF];
+    static struct result r;
+    struct platinfo plat = test_plat();
+    char path[64], name[8];
+
+    (void)state;
+    build_base(fdt);
+    for (uint32_t i = 0; i < 14; i++) {
+        snprintf(name, sizeof(name), "p%u", i);
+        snprintf(path, sizeof(path), CH "/%s", name);
+        add_node(fdt, fix_path(fdt, CH), name);
+        set_str(fdt, path, "compatible", "bulkhead,msgq");
+        set_u32(fdt, path, "depth", 1);
+        set_u32(fdt, path, "msg-size", 8);
+        set_str(fdt, path, "senders", "b");
+        set_str(fdt, path, "receivers", "b");
+        set_u32(fdt, path, "rx-intid", 60 + 2 * i);
+        set_u32(fdt, path, "tx-intid", 61 + 2 * i);
+    }
+    run_fdt(fdt, &plat, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 1);
+    assert_string_equal(r.cap.lines[0], "cfg.dts: " CH "/q: rx-intid: VM 'b' would own more "
+                                        "than 32 virtual SPIs (UART, devices, channels)");
+    assert_true(r.sc.vms[1].valid);
+    assert_int_equal(valid_chans(&r.sc), BASE_CHANS + 13);
+}
+
 /* n semaphores "s0".. under /channels (sequential-write API, so names may repeat). */
 static void build_many(void *fdt, int n, bool same_name)
 {
@@ -606,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_line_format_and_ids),
         cmocka_unit_test(test_invalid_vm_blocks_nobody),
         cmocka_unit_test(test_no_channels_and_intid_per_vm),
+        cmocka_unit_test(test_vm_spi_budget),
         cmocka_unit_test(test_too_many_channels),
         cmocka_unit_test(test_duplicate_name),
         cmocka_unit_test(test_engine_from_scenario),
