@@ -70,7 +70,7 @@ $(EL2_LIBS):
 # ---------------------------------------------------------------- host tools
 HOST_CC := gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -I. -Iinclude -Iarch/host/inc \
-    -fsanitize=address,undefined -fno-omit-frame-pointer
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LDLIBS := -lfdt
 
 -include tools/*/tool.mk

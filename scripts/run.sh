@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-scn="${1:-default}"
+scn="${1:-train}"
 [ -f "configs/$scn.dts" ] || { echo "run: no such scenario: configs/$scn.dts" >&2; exit 2; }
 if grep -q 'build/linux/' "configs/$scn.dts"; then
     make -s linux-guest

@@ -212,14 +212,11 @@ static int cmd_op(const char *name, uint32_t type, uint32_t reg, uint32_t timeou
 static int cmd_send(int argc, char **argv)
 {
     struct lx_queues q;
-    struct rpc_transport t;
     char name[BH_NAME_MAX + 8];
 
     open_or_die(argv[2], &q.tx, BH_IPC_MSGQ);
     line_name(name, sizeof(name), argv[2], "tx");
     q.tx_line = bh_line_open(name);
-    transport_init(&t, &q);
-    t.msg_size = q.tx.msg_size;
     int r = lx_send(&q, argv[3], strlen(argv[3]),
                     (uint64_t)ms_arg(argc, argv, 4, 1000) * NS_PER_MS);
     printf("LX bhipc send %s -> %d (%s)\n", argv[2], r, bh_strerror(r));

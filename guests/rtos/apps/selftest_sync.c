@@ -384,7 +384,6 @@ void st_irq_ipc(void)
         ipc_hv_mutex_unlock(0),
         ipc_msgq_send(0, msg, sizeof(msg), RT_NO_WAIT),
         ipc_msgq_recv(0, msg, sizeof(msg), RT_NO_WAIT),
-        ipc_rpc_call(0, msg, sizeof(msg), msg, sizeof(msg), RT_NO_WAIT),
     };
     bool all = va == NULL && size == 0;
     for (size_t i = 0; i < RT_ARRAY_SIZE(r); i++) {

@@ -62,12 +62,17 @@ static const struct {
     { "bulkhead,msgq", IPC_TYPE_MSGQ },
 };
 
-static uint32_t prop_u32(const void *fdt, int node, const char *name)
+static uint32_t prop_u32_or(const void *fdt, int node, const char *name, uint32_t dflt)
 {
     int len = 0;
     const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
 
-    return p && len == (int)sizeof(*p) ? fdt32_to_cpu(*p) : 0;
+    return p && len == (int)sizeof(*p) ? fdt32_to_cpu(*p) : dflt;
+}
+
+static uint32_t prop_u32(const void *fdt, int node, const char *name)
+{
+    return prop_u32_or(fdt, node, name, 0);
 }
 
 static uint64_t cells(const fdt32_t *c)
@@ -103,7 +108,7 @@ static void parse_obj(const void *fdt, int node, struct ipc_obj_info *o)
     if (name) {
         memcpy(o->name, name, strnlen(name, sizeof(o->name) - 1)); /* zeroed: terminated */
     }
-    o->id = prop_u32(fdt, node, "bulkhead,id");
+    o->id = prop_u32_or(fdt, node, "bulkhead,id", UINT32_MAX); /* absent: no object 0 */
     o->rights = prop_u32(fdt, node, "bulkhead,rights");
     o->type = IPC_TYPE_UNKNOWN;
     for (size_t i = 0; i < RT_ARRAY_SIZE(ipc_compats); i++) {
@@ -476,18 +481,4 @@ int ipc_hv_mutex_unlock(uint32_t id)
     s->local_owner = NULL;
     rt_mutex_unlock(&s->local);
     return rt_code(h);
-}
-
-/* ------------------------------------------------------------------ superseded */
-
-int ipc_rpc_call(uint32_t id, const void *req, size_t req_len, void *resp, size_t resp_size,
-                 uint64_t timeout_us)
-{
-    (void)id;
-    (void)req;
-    (void)req_len;
-    (void)resp;
-    (void)resp_size;
-    (void)timeout_us;
-    return RT_ENOTSUP;
 }

@@ -125,9 +125,3 @@ int ipc_hv_mutex_unlock(uint32_t id);
 int ipc_msgq_send(uint32_t id, const void *msg, size_t len, uint64_t timeout_us);
 int ipc_msgq_recv(uint32_t id, void *buf, size_t size, uint64_t timeout_us);
 
-/*
- * Superseded by guests/lib/rpc (<rt/ipc_rpc.h>), which needs a request and a response queue;
- * kept for source compatibility: always RT_ENOTSUP.
- */
-int ipc_rpc_call(uint32_t id, const void *req, size_t req_len, void *resp, size_t resp_size,
-                 uint64_t timeout_us);
