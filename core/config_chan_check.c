@@ -81,6 +81,12 @@ static void check_shm_window(struct cfg_ctx *c, struct cfg_chan *ch, uint32_t v,
     }
 }
 
+/* RAM a shared-memory region takes: the hypervisor allocates VM RAM in 2 MiB blocks. */
+static uint64_t shm_ram(const struct cfg_chan *ch)
+{
+    return cfg_align_up(ch->shm_size, CFG_MEM_ALIGN);
+}
+
 /* Shared memory also needs RAM: VMs and regions together must fit what is left for VMs. */
 static void check_shm_budget(struct cfg_ctx *c, struct cfg_chan *ch, const char *path)
 {
@@ -91,14 +97,13 @@ static void check_shm_budget(struct cfg_ctx *c, struct cfg_chan *ch, const char 
         total += vm_runs(sc, v) ? sc->vms[v].mem_size : 0;
     }
     for (const struct cfg_chan *o = sc->chans; o < ch; o++) {
-        total += o->valid && o->type == CFG_CHAN_SHMEM ? o->shm_size : 0;
+        total += o->valid && o->type == CFG_CHAN_SHMEM ? shm_ram(o) : 0;
     }
-    if (total + ch->shm_size > c->plat->vm_ram_avail) {
+    if (total + shm_ram(ch) > c->plat->vm_ram_avail) {
         cfg_error(c, &ch->valid, path, "size",
-                  "0x%llx more bytes would bring VM and shared memory to 0x%llx, over the "
-                  "0x%llx available for VMs",
-                  (ull)ch->shm_size, (ull)(total + ch->shm_size),
-                  (ull)c->plat->vm_ram_avail);
+                  "0x%llx more bytes (RAM is given in 2 MiB blocks) would bring VM and shared "
+                  "memory to 0x%llx, over the 0x%llx available for VMs",
+                  (ull)shm_ram(ch), (ull)(total + shm_ram(ch)), (ull)c->plat->vm_ram_avail);
     }
 }
 

@@ -203,11 +203,6 @@ static uint64_t image_size(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
     return size;
 }
 
-static uint64_t align_up(uint64_t v, uint64_t align)
-{
-    return (v + align - 1) & ~(align - 1);
-}
-
 /*
  * The loader puts the kernel at the start of VM memory and the initrd and DTB in their own
  * 2 MiB granules above it. This is the necessary condition only; a Linux kernel also needs
@@ -228,8 +223,8 @@ static void check_images(struct cfg_ctx *c, struct cfg_vm *vm)
     if (!sizes_known || vm->mem_size == 0) {
         return;
     }
-    uint64_t need = align_up(vm->kernel_size, CFG_LOAD_ALIGN) +
-                    align_up(vm->initrd_size, CFG_LOAD_ALIGN) + CFG_FDT_RESERVE;
+    uint64_t need = cfg_align_up(vm->kernel_size, CFG_LOAD_ALIGN) +
+                    cfg_align_up(vm->initrd_size, CFG_LOAD_ALIGN) + CFG_FDT_RESERVE;
     if (need > vm->mem_size) {
         cfg_error(c, &vm->valid, vm->path, "memory-size",
                   "0x%llx bytes cannot hold kernel (0x%llx), initrd (0x%llx) and device tree "

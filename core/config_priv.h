@@ -54,6 +54,12 @@ void cfg_parse_passthrough(struct cfg_ctx *c, struct cfg_vm *vm, int node);
 
 /* Checks needing several properties of one VM: memory layout, devices, images. */
 void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm);
+/* v rounded up to a multiple of align (a power of two). */
+static inline uint64_t cfg_align_up(uint64_t v, uint64_t align)
+{
+    return (v + align - 1) & ~(align - 1);
+}
+
 /* Virtual SPIs vm owns before any channel: its UART's and its devices'. */
 uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm);
 

@@ -247,8 +247,8 @@ static const struct chan_case cases[] = {
     { "shmem size too large", { CELLS(SHM, "size", 0, 0x4001000) },
       SHM ": size: 0x4001000 is over the 64 MiB limit" },
     { "shmem memory budget", { CELLS(SHM, "size", 0, 0x9000) },
-      SHM ": size: 0x9000 more bytes would bring VM and shared memory to 0x8009000, over the "
-          "0x8008000 available for VMs",
+      SHM ": size: 0x200000 more bytes (RAM is given in 2 MiB blocks) would bring VM and "
+          "shared memory to 0x8200000, over the 0x8008000 available for VMs",
       .plat = PLAT_TIGHT },
     { "shmem member unknown VM", { NODE(SHM, "ctl") }, SHM "/ctl: (node): no VM named 'ctl'" },
     { "shmem member ipa missing", { DEL(SHM_A, "ipa") }, SHM_A ": ipa: missing required" },
