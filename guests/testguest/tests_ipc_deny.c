@@ -4,7 +4,8 @@
  * scenario tests/scenarios/i-deny.dts. The prober (tg.ipc=deny) forges IDs, uses objects of
  * the wrong type and objects it is not a member of, passes bad buffers and lengths, posts a
  * full semaphore, relocks its own mutex and unlocks one another VM holds, and finally writes
- * to shared memory mapped read-only (a data abort with fault-policy "abort"). The peer
+ * to shared memory mapped read-only (a data abort with fault-policy "abort"); the same
+ * through the register pages (aborts for what a page does not have). The peer
  * (tg.ipc=deny-peer) fills the shared memory and, when told to on 'hs_y', takes the mutex,
  * rings the prober and says so on 'hs_x'; it unlocks on the next 'hs_y'.
  *
@@ -234,6 +235,42 @@ static void test_peer(const struct deny_objs *o)
 }
 
 /* Last: a write to the read-only window is a data abort (fault-policy "abort"). */
+/* Register page of object id (docs/ABI.md "IPC register pages"). */
+static uintptr_t regs(uint64_t id)
+{
+    return (uintptr_t)(BH_IPC_MMIO_BASE + id * BH_IPC_MMIO_STRIDE);
+}
+
+/* A register-page access the hypervisor must refuse with an abort (and an mmio_deny). */
+static void page_abort(bool write, uintptr_t pa, const char *what)
+{
+    uint32_t val = 0;
+    uint64_t esr = 0;
+    bool done = write ? probe_write32_esr(pa, BH_IPC_MAGIC, &esr)
+                      : probe_read32_esr(pa, &val, &esr);
+
+    report(!done, "regs: %s at 0x%lx aborts (ESR 0x%lx)", what, (uint64_t)pa, esr);
+    ipc_delay_ms(EVT_PACE_MS);
+}
+
+/* The register pages are the Linux user-space face of the same policy: another VM's object,
+ * a read-only register, another type's operation, a length over msg-size. */
+static void test_regs(const struct deny_objs *o)
+{
+    uint32_t magic = 0, len = MSG_SIZE + 1, r = 0;
+
+    report(probe_read32(regs(o->sem1.id) + BH_IPC_REG_MAGIC, &magic) && magic == BH_IPC_MAGIC,
+           "regs: 'sem1' page reads its magic (0x%x)", magic);
+    page_abort(false, regs(o->ylock) + BH_IPC_REG_MAGIC, "not a member: read of 'ylock'");
+    page_abort(true, regs(o->sem1.id) + BH_IPC_REG_MAGIC, "write of read-only MAGIC");
+    page_abort(false, regs(o->sem1.id) + BH_IPC_REG_RING, "RING on a semaphore");
+    report(probe_write32(regs(o->q.id) + BH_IPC_REG_LEN, len) &&
+               probe_read32(regs(o->q.id) + BH_IPC_REG_SEND, &r) && (int32_t)r == BH_E_RANGE,
+           "regs: SEND of %u bytes on 'q' (msg-size %u) refused: %d", len, MSG_SIZE,
+           (int32_t)r);
+    ipc_delay_ms(EVT_PACE_MS);
+}
+
 static void test_ro_write(const struct ipc_obj *shm)
 {
     uint64_t esr = 0;
@@ -273,6 +310,7 @@ void ipc_role_deny(void)
     test_queue_ok(&o.q);
     test_sem_mutex(&o);
     test_peer(&o);
+    test_regs(&o);
     test_ro_write(&o.shm);
     report(!ipc_irq_unexpected(), "deny: no unexpected interrupts (%u)", ipc_irq_unexpected());
     tg_finish();
