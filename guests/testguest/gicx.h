@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gic.h"
@@ -39,6 +40,7 @@
 #define GICR_ICFGR0        0x0c00
 #define GICR_ICFGR1        0x0c04
 
+#define GICD_ICFGR_PER_REG  16
 #define GIC_ICFGR_BITS      2 /* per INTID: [1] = edge, [0] RES0 */
 #define GIC_ICFGR_EDGE      2U
 #define GIC_ICFGR_SGI_VALUE 0xaaaaaaaaU /* every SGI edge-triggered (GICR_ICFGR0) */
@@ -78,3 +80,14 @@ static inline uint32_t gic_bit(uint32_t intid)
 {
     return (uint32_t)BIT(intid % GIC_REG_BITS);
 }
+
+/* Wait (WFE, at most 100 ms) until distributor writes have taken effect (GICD_CTLR.RWP). */
+void gicd_wait_rwp(void);
+
+/*
+ * SPI intid, while disabled: Group 1, edge- or level-triggered, priority prio, routed to the
+ * calling CPU with IROUTER (IRM = 0), then enabled; clear_pending drops an old pending state
+ * first, else an edge that came early is kept (spec 12.9). Disable: and wait for RWP.
+ */
+void gic_spi_setup(uint32_t intid, uint8_t prio, bool edge, bool clear_pending);
+void gic_spi_disable(uint32_t intid);

@@ -26,9 +26,7 @@
 
 #define GIC_SPI_FIRST   32
 #define GIC_SPI_END     128 /* the vGIC implements SPIs 32..127 */
-#define GICD_ICFGR_PER_REG 16
 #define IPC_IRQ_PRIO    0x80
-#define IPC_RWP_MS      100
 
 int64_t ipc_hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -217,38 +215,14 @@ void ipc_irq_init(void)
     irq_mask();
 }
 
-static void gicd_wait_rwp(void)
-{
-    uint64_t deadline = timer_now() + timer_ms_to_ticks(IPC_RWP_MS);
-
-    while ((mmio_read32(plat.gicd_base + GICD_CTLR) & GICD_CTLR_RWP) &&
-           timer_now() < deadline) {
-        wfe();
-    }
-}
-
 void ipc_spi_enable(uint32_t intid)
 {
-    uintptr_t d = plat.gicd_base;
-    uint32_t bit = gic_bit(intid), word = gic_bit_reg(intid);
-    uintptr_t cfg = d + GICD_ICFGR + (intid / GICD_ICFGR_PER_REG) * sizeof(uint32_t);
-    uint32_t cfg_shift = (intid % GICD_ICFGR_PER_REG) * GIC_ICFGR_BITS;
-    uint64_t mpidr = this_cpu()->mpidr;
-    uintptr_t route = d + GICD_IROUTER + intid * GICD_IROUTER_STRIDE;
-
     if (intid < GIC_SPI_FIRST || intid >= GIC_SPI_END) {
         report(false, "ipc: INTID %u is not an SPI the vGIC implements", intid);
         return;
     }
-    /* configured while disabled; a pending edge that came early is kept (not cleared) */
-    mmio_write32(d + GICD_ICENABLER + word, bit);
-    gicd_wait_rwp();
-    mmio_write32(d + GICD_IGROUPR + word, mmio_read32(d + GICD_IGROUPR + word) | bit);
-    mmio_write32(cfg, mmio_read32(cfg) | (GIC_ICFGR_EDGE << cfg_shift));
-    mmio_write8(d + GICD_IPRIORITYR + intid, IPC_IRQ_PRIO);
-    mmio_write32(route, (uint32_t)(mpidr & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2)));
-    mmio_write32(route + sizeof(uint32_t), (uint32_t)FIELD_GET(MPIDR_AFF3, mpidr));
-    mmio_write32(d + GICD_ISENABLER + word, bit);
+    /* a pending edge that came before set-up is kept (not cleared) */
+    gic_spi_setup(intid, IPC_IRQ_PRIO, true, false);
 }
 
 void ipc_irq_poll(void)

@@ -43,7 +43,6 @@
 #define RTC_MASKED_MS      1500 /* a match with IMSC = 0 must raise RIS only */
 #define RTC_COUNT_MS       1100 /* RTCDR advances at least once in this time */
 #define RTC_MAX_ADVANCE    3
-#define GICD_ICFGR_PER_REG 16
 
 struct rtc_irq_state {
     uint32_t count;      /* RTC interrupts taken since the last reset */
@@ -106,45 +105,6 @@ static void test_rtc_counting(void)
 }
 
 /* ---------------------------------------------------------------- GIC set-up of the SPI */
-
-static void gicd_wait_rwp(void)
-{
-    uint64_t deadline = timer_now() + timer_ms_to_ticks(RTC_SETTLE_MS);
-
-    while ((mmio_read32(plat.gicd_base + GICD_CTLR) & GICD_CTLR_RWP) && timer_now() < deadline) {
-        wfe();
-    }
-}
-
-/*
- * Group 1, level-sensitive, priority, routed to this CPU with IROUTER (IRM = 0), enabled
- * (spec 12.9: GICD_IGROUPR, GICD_ICFGR, GICD_IPRIORITYR, GICD_IROUTER).
- */
-static void spi_setup(uint32_t intid, uint8_t prio)
-{
-    uintptr_t d = plat.gicd_base;
-    uint32_t bit = gic_bit(intid), word = gic_bit_reg(intid);
-    uintptr_t cfg = d + GICD_ICFGR + (intid / GICD_ICFGR_PER_REG) * sizeof(uint32_t);
-    uint32_t cfg_shift = (intid % GICD_ICFGR_PER_REG) * GIC_ICFGR_BITS;
-    uint64_t mpidr = this_cpu()->mpidr;
-    uintptr_t route = d + GICD_IROUTER + intid * GICD_IROUTER_STRIDE;
-
-    mmio_write32(d + GICD_ICENABLER + word, bit);
-    gicd_wait_rwp();
-    mmio_write32(d + GICD_ICPENDR + word, bit);
-    mmio_write32(d + GICD_IGROUPR + word, mmio_read32(d + GICD_IGROUPR + word) | bit);
-    mmio_write32(cfg, mmio_read32(cfg) & ~(GIC_ICFGR_EDGE << cfg_shift));
-    mmio_write8(d + GICD_IPRIORITYR + intid, prio);
-    mmio_write32(route, (uint32_t)(mpidr & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2)));
-    mmio_write32(route + sizeof(uint32_t), (uint32_t)FIELD_GET(MPIDR_AFF3, mpidr));
-    mmio_write32(d + GICD_ISENABLER + word, bit);
-}
-
-static void spi_disable(uint32_t intid)
-{
-    mmio_write32(plat.gicd_base + GICD_ICENABLER + gic_bit_reg(intid), gic_bit(intid));
-    gicd_wait_rwp();
-}
 
 static bool spi_reg_bit(uint32_t bank, uint32_t intid)
 {
@@ -337,14 +297,14 @@ void tests_passthrough(void)
 
     test_rtc_ids();
     test_rtc_counting();
-    spi_setup(rtc_intid, RTC_IRQ_PRIO);
+    gic_spi_setup(rtc_intid, RTC_IRQ_PRIO, false, true); /* level, like the RTC */
     for (uint32_t round = 0; round < RTC_ROUNDS; round++) {
         test_rtc_match(round);
     }
     test_rtc_masked();
     test_rtc_withdrawn();
     rtc_write(RTC_IMSC, 0);
-    spi_disable(rtc_intid);
+    gic_spi_disable(rtc_intid);
 
     report(!st.unexpected, "passthrough: no unexpected interrupts (%u, last INTID %u)",
            st.unexpected, st.last_unexpected);
