@@ -157,7 +157,8 @@ static int add_ipc_irqs(void *fdt, const struct ipc_obj_info *o)
         irq[n * 3] = cpu_to_fdt32(GIC_SPI);
         irq[n * 3 + 1] = cpu_to_fdt32(list[i][0] - 32);
         irq[n * 3 + 2] = cpu_to_fdt32(IRQ_EDGE_RISING);
-        nlen += bh_snprintf(names + nlen, sizeof(names) - (size_t)nlen, "%s", label[list[i][1]]) + 1;
+        nlen += bh_snprintf(names + nlen, sizeof(names) - (size_t)nlen, "%s",
+                            label[list[i][1]]) + 1;
         n++;
     }
     if (n == 0) {

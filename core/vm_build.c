@@ -286,8 +286,10 @@ static int build_dtb(struct vm *vm, const struct cfg_vm *cfg)
 
 void vm_reload(struct vm *vm)
 {
-    memcpy(vm_ipa_to_host(vm, vm->kernel_ipa), vm->kernel, vm->kernel_size);
-    arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->kernel_ipa), vm->kernel_size);
+    void *kernel = vm_ipa_to_host(vm, vm->kernel_ipa);
+
+    memcpy(kernel, vm->kernel, vm->kernel_size);
+    arch_sync_guest_memory((uint64_t)(uintptr_t)kernel, vm->kernel_size);
     if (vm->initrd_size) {
         memcpy(vm_ipa_to_host(vm, vm->initrd_ipa), vm->initrd, vm->initrd_size);
         arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->initrd_ipa),

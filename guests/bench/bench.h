@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tg.h"
@@ -22,6 +23,15 @@ uint64_t bench_el2_insns(void);
  * back-to-back reads on the calling CPU. Subtract it once from every measured window.
  */
 uint64_t bench_calibrate(void);
+
+/* One result line: "BENCH name total=... n=... calib=..." (bench/run.py divides). */
+void bench_print_result(const char *name, uint64_t total, uint64_t n, uint64_t calib);
+
+#define BENCH_OP_TIMEOUT_MS 5000 /* a step the other side must take by then */
+
+/* Wait until *word >= target (set by another CPU or VM), at most BENCH_OP_TIMEOUT_MS: with
+ * WFE, or with irq, WFI taking interrupts. False on timeout. */
+bool bench_wait_word(const uint32_t *word, uint32_t target, bool irq);
 
 /* bench.mode=micro: hvc, mmio, timer IRQ and IPI costs in EL2 instructions; needs 2 vCPUs. */
 void bench_micro(void) __noreturn;

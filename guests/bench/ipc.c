@@ -45,7 +45,7 @@
 #include "transport_hvc.h"
 
 #define BENCH_N_DEFAULT 1000
-#define OP_TIMEOUT_MS   5000
+#define OP_TIMEOUT_MS   BENCH_OP_TIMEOUT_MS
 #define OP_TIMEOUT_NS   (OP_TIMEOUT_MS * IPC_NS_PER_MS)
 #define Q64_LEN         64
 #define Q4K_LEN         4096
@@ -89,24 +89,10 @@ static uint8_t q4k_buf[Q4K_LEN] __aligned(8);
 
 /* ------------------------------------------------------------------ helpers */
 
-static void print_result(const char *name, uint64_t total, uint64_t n, uint64_t calib)
-{
-    tg_print("BENCH %s total=%lu n=%lu calib=%lu", name, total, n, calib);
-}
-
-static bool u32_reached(const void *arg)
-{
-    const uint32_t *const *w = arg;
-
-    return READ_ONCE(*w[0]) >= *w[1];
-}
-
 /* Wait with WFE (not trapped) until *word >= target, written by the other VM. */
 static bool wait_word(const uint32_t *word, uint32_t target)
 {
-    const uint32_t *w[2] = { word, &target };
-
-    return wait_event_cond(u32_reached, w, OP_TIMEOUT_MS);
+    return bench_wait_word(word, target, false);
 }
 
 static void publish(uint32_t *word, uint32_t v)
@@ -254,9 +240,9 @@ static void tx_doorbell(void)
     }
     uint64_t b = bench_el2_insns();
     report(bad == 0 && i == n_ops, "db: %u doorbells rung and taken one at a time", i);
-    print_result("db_send", b - a - cal, i, cal);
+    bench_print_result("db_send", b - a - cal, i, cal);
     if (report(wait_word(&mb->r_db_done, 1), "db: receiver's count")) {
-        print_result("db_recv", READ_ONCE(mb->r_db_total), READ_ONCE(mb->r_db_n),
+        bench_print_result("db_recv", READ_ONCE(mb->r_db_total), READ_ONCE(mb->r_db_n),
                      READ_ONCE(mb->r_calib));
     }
 }
@@ -308,8 +294,8 @@ static void tx_batches(const char *name, const char *rx_name, const struct ipc_o
     }
     report(bad == 0 && done == n_ops, "%s: %u messages of %u bytes sent in batches of %u",
            name, done, len, q->depth);
-    print_result(name, total, done, cal);
-    print_result(rx_name, READ_ONCE(*rx_total), READ_ONCE(*recvd), READ_ONCE(mb->r_calib));
+    bench_print_result(name, total, done, cal);
+    bench_print_result(rx_name, READ_ONCE(*rx_total), READ_ONCE(*recvd), READ_ONCE(mb->r_calib));
 }
 
 static void tx_q64_wake(void)
@@ -367,8 +353,8 @@ static void tx_rpc(void)
     uint64_t b = bench_el2_insns();
     report(ok && wrong == 0 && wait_word(&mb->r_rpc_done, 1), "rpc: %u calls (add), %u wrong",
            n_ops, wrong);
-    print_result("rpc_client", b - a - cal, n_ops, cal);
-    print_result("rpc_server", READ_ONCE(mb->r_rpc_total), READ_ONCE(mb->r_rpc_n),
+    bench_print_result("rpc_client", b - a - cal, n_ops, cal);
+    bench_print_result("rpc_server", READ_ONCE(mb->r_rpc_total), READ_ONCE(mb->r_rpc_n),
                  READ_ONCE(mb->r_calib));
     tg_print("BENCH rpc_time cnt=%lu freq=%lu n=%u", t1 - t0, timer_freq(), n_ops);
 }

@@ -30,6 +30,26 @@ uint64_t bench_el2_insns(void)
     return (uint64_t)smccc_hvc(BH_HC_BENCH_EL2_INSNS, 0, 0, 0);
 }
 
+void bench_print_result(const char *name, uint64_t total, uint64_t n, uint64_t calib)
+{
+    tg_print("BENCH %s total=%lu n=%lu calib=%lu", name, total, n, calib);
+}
+
+static bool u32_reached(const void *arg)
+{
+    const uint32_t *const *w = arg;
+
+    return READ_ONCE(*w[0]) >= *w[1];
+}
+
+bool bench_wait_word(const uint32_t *word, uint32_t target, bool irq)
+{
+    const uint32_t *w[2] = { word, &target };
+
+    return irq ? wait_irq_cond(u32_reached, w, BENCH_OP_TIMEOUT_MS)
+               : wait_event_cond(u32_reached, w, BENCH_OP_TIMEOUT_MS);
+}
+
 uint64_t bench_calibrate(void)
 {
     uint64_t best = UINT64_MAX;

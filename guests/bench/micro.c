@@ -26,7 +26,6 @@
 #define SGI_BENCH         3
 #define RECV_CPU          1
 #define ONLINE_TIMEOUT_MS 5000
-#define OP_TIMEOUT_MS     5000
 
 /* Receiver side of the IPI benchmark, written by RECV_CPU only and read by CPU0. */
 struct ipi_recv {
@@ -39,27 +38,6 @@ struct ipi_recv {
 static struct ipi_recv recv;
 static uint32_t n_ops = BENCH_N_DEFAULT; /* set by CPU0 before CPU1 starts */
 
-static void print_result(const char *name, uint64_t total, uint64_t n, uint64_t calib)
-{
-    tg_print("BENCH %s total=%lu n=%lu calib=%lu", name, total, n, calib);
-}
-
-static bool u32_reached(const void *arg)
-{
-    const uint32_t *const *w = arg;
-
-    return READ_ONCE(*w[0]) >= *w[1];
-}
-
-/* Wait with WFE until *word >= target (set by another CPU); false on timeout. */
-static bool wait_word(const uint32_t *word, uint32_t target, bool irq)
-{
-    const uint32_t *w[2] = { word, &target };
-
-    return irq ? wait_irq_cond(u32_reached, w, OP_TIMEOUT_MS)
-               : wait_event_cond(u32_reached, w, OP_TIMEOUT_MS);
-}
-
 static void bench_hvc(uint64_t cal)
 {
     int64_t bad = 0;
@@ -70,7 +48,7 @@ static void bench_hvc(uint64_t cal)
     }
     uint64_t b = bench_el2_insns();
     report(bad == 0, "hvc: BH_HC_NULL returned 0");
-    print_result("hvc", b - a - cal, n_ops, cal);
+    bench_print_result("hvc", b - a - cal, n_ops, cal);
 }
 
 static void bench_mmio(const char *name, uintptr_t reg, uint64_t cal)
@@ -83,7 +61,7 @@ static void bench_mmio(const char *name, uintptr_t reg, uint64_t cal)
     }
     uint64_t b = bench_el2_insns();
     tg_print("%s: read 0x%lx -> 0x%x", name, reg, acc);
-    print_result(name, b - a - cal, n_ops, cal);
+    bench_print_result(name, b - a - cal, n_ops, cal);
 }
 
 /*
@@ -97,15 +75,15 @@ static void bench_irq(uint64_t cal)
     uint32_t *ticks = &this_cpu()->timer_ticks;
 
     timer_start_periodic(TICK_HZ);
-    bool ok = wait_word(ticks, 2, true); /* warm up, then start just after a tick */
+    bool ok = bench_wait_word(ticks, 2, true); /* warm up, then start just after a tick */
     uint32_t t0 = READ_ONCE(*ticks);
     uint64_t a = bench_el2_insns();
-    ok = ok && wait_word(ticks, t0 + n_ops, true);
+    ok = ok && bench_wait_word(ticks, t0 + n_ops, true);
     uint64_t b = bench_el2_insns();
     uint32_t t1 = READ_ONCE(*ticks);
     timer_stop();
     report(ok && t1 == t0 + n_ops, "irq: %u virtual timer ticks in the window", t1 - t0);
-    print_result("irq", b - a - cal, t1 - t0, cal);
+    bench_print_result("irq", b - a - cal, t1 - t0, cal);
 }
 
 static void sgi_count_irq(uint32_t intid)
@@ -126,23 +104,23 @@ static void bench_ipi(uint64_t cal)
     gic_set_handler(SGI_BENCH, sgi_count_irq);
     int64_t ret = psci_cpu_on(plat.cpu_mpidr[RECV_CPU], (uintptr_t)secondary_entry, RECV_CPU);
     if (!report(ret == PSCI_RET_SUCCESS, "ipi: CPU_ON(cpu %u) = %ld", RECV_CPU, ret) ||
-        !report(wait_word(&recv.ready, 1, false), "ipi: cpu %u ready", RECV_CPU)) {
+        !report(bench_wait_word(&recv.ready, 1, false), "ipi: cpu %u ready", RECV_CPU)) {
         return;
     }
     uint64_t a = bench_el2_insns();
     uint32_t i = 0;
     for (; i < n_ops; i++) {
         gic_send_sgi(SGI_BENCH, plat.cpu_mpidr[RECV_CPU]);
-        if (!wait_word(&rc->sgi_count[SGI_BENCH], i + 1, false)) {
+        if (!bench_wait_word(&rc->sgi_count[SGI_BENCH], i + 1, false)) {
             break;
         }
     }
     uint64_t b = bench_el2_insns();
-    bool done = wait_word(&recv.done, 1, false);
+    bool done = bench_wait_word(&recv.done, 1, false);
     report(i == n_ops && done, "ipi: %u SGIs delivered one at a time", i);
-    print_result("ipi_send", b - a - cal, i, cal);
+    bench_print_result("ipi_send", b - a - cal, i, cal);
     if (done) {
-        print_result("ipi_recv", READ_ONCE(recv.total), READ_ONCE(rc->sgi_count[SGI_BENCH]),
+        bench_print_result("ipi_recv", READ_ONCE(recv.total), READ_ONCE(rc->sgi_count[SGI_BENCH]),
                      READ_ONCE(recv.calib));
     }
 }
@@ -157,7 +135,7 @@ void bench_micro_secondary(void)
     WRITE_ONCE(recv.ready, 1);
     dsb_sy();
     sev();
-    wait_word(&this_cpu()->sgi_count[SGI_BENCH], n_ops, true);
+    bench_wait_word(&this_cpu()->sgi_count[SGI_BENCH], n_ops, true);
     uint64_t b = bench_el2_insns();
     recv.total = b - a - cal;
     recv.calib = cal;
