@@ -10,7 +10,6 @@
 #include "platform.h"
 #include "report.h"
 #include "tg.h"
-#include "timer.h"
 
 #define GIC_SGI_TARGETS_PER_RS 16 /* ICC_SGI1R TargetList covers Aff0 % 16, RS = Aff0 / 16 */
 #define GICR_AFF_BITS 8
@@ -22,19 +21,32 @@ static irq_handler_t handlers[GIC_NR_PRIVATE];
 
 void gicd_wait_rwp(void)
 {
-    uint64_t deadline = timer_now() + timer_ms_to_ticks(GICD_RWP_MS);
+    /* the counter directly: the RTOS links this file without timer.c */
+    uint64_t deadline = read_sysreg(cntvct_el0) + read_sysreg(cntfrq_el0) * GICD_RWP_MS / 1000;
 
-    while ((mmio_read32(plat.gicd_base + GICD_CTLR) & GICD_CTLR_RWP) && timer_now() < deadline) {
+    while ((mmio_read32(plat.gicd_base + GICD_CTLR) & GICD_CTLR_RWP) &&
+           read_sysreg(cntvct_el0) < deadline) {
         wfe();
     }
+}
+
+static void spi_config(uint32_t intid, bool edge)
+{
+    uintptr_t cfg = plat.gicd_base + GICD_ICFGR + (intid / GICD_ICFGR_PER_REG) * sizeof(uint32_t);
+    uint32_t edge_bit = GIC_ICFGR_EDGE << ((intid % GICD_ICFGR_PER_REG) * GIC_ICFGR_BITS);
+
+    mmio_write32(cfg, edge ? mmio_read32(cfg) | edge_bit : mmio_read32(cfg) & ~edge_bit);
+}
+
+void gic_spi_set_edge(uint32_t intid)
+{
+    spi_config(intid, true);
 }
 
 void gic_spi_setup(uint32_t intid, uint8_t prio, bool edge, bool clear_pending)
 {
     uintptr_t d = plat.gicd_base;
     uint32_t bit = gic_bit(intid), word = gic_bit_reg(intid);
-    uintptr_t cfg = d + GICD_ICFGR + (intid / GICD_ICFGR_PER_REG) * sizeof(uint32_t);
-    uint32_t edge_bit = GIC_ICFGR_EDGE << ((intid % GICD_ICFGR_PER_REG) * GIC_ICFGR_BITS);
     uint64_t mpidr = this_cpu()->mpidr;
     uintptr_t route = d + GICD_IROUTER + intid * GICD_IROUTER_STRIDE;
 
@@ -43,7 +55,7 @@ void gic_spi_setup(uint32_t intid, uint8_t prio, bool edge, bool clear_pending)
         mmio_write32(d + GICD_ICPENDR + word, bit);
     }
     mmio_write32(d + GICD_IGROUPR + word, mmio_read32(d + GICD_IGROUPR + word) | bit);
-    mmio_write32(cfg, edge ? mmio_read32(cfg) | edge_bit : mmio_read32(cfg) & ~edge_bit);
+    spi_config(intid, edge);
     mmio_write8(d + GICD_IPRIORITYR + intid, prio);
     mmio_write32(route, (uint32_t)(mpidr & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2)));
     mmio_write32(route + sizeof(uint32_t), (uint32_t)FIELD_GET(MPIDR_AFF3, mpidr));

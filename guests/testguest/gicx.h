@@ -90,4 +90,6 @@ void gicd_wait_rwp(void);
  * first, else an edge that came early is kept (spec 12.9). Disable: and wait for RWP.
  */
 void gic_spi_setup(uint32_t intid, uint8_t prio, bool edge, bool clear_pending);
+/* Make SPI intid edge-triggered (GICD_ICFGR), e.g. before a driver enables it. */
+void gic_spi_set_edge(uint32_t intid);
 void gic_spi_disable(uint32_t intid);

@@ -20,6 +20,7 @@
 #include <rt/task.h>
 #include <rt/time.h>
 
+#include "gicx.h"
 #include "ipc_priv.h"
 #include "mmio.h"
 #include "platform.h"
@@ -203,6 +204,7 @@ static bool bind_irq(struct ipc_slot *s, bool rx)
     if (!s->bound[rx] && intid) {
         rt_sem_init(&s->wake[rx], 0, IPC_SEM_MAX);
         s->bound[rx] = true; /* before the handler can run */
+        gic_spi_set_edge(intid); /* an event, as the device tree says */
         if (irq_register(intid, ipc_irq) != RT_OK) {
             s->bound[rx] = false;
         }
@@ -343,11 +345,6 @@ int ipc_doorbell_ring(uint32_t id)
     return rt_code(hvc(BH_HC_DOORBELL_RING, id, 0, 0, 0));
 }
 
-#define GICD_ICFGR_REG     0x0c00
-#define GICD_ICFGR_PER_REG 16
-#define GICD_ICFGR_BITS    2
-#define GICD_ICFGR_EDGE    2U
-
 int ipc_doorbell_bind(uint32_t id, irq_handler_t handler)
 {
     struct ipc_slot *s = ipc_present ? slot_by_id(id) : NULL;
@@ -362,10 +359,7 @@ int ipc_doorbell_bind(uint32_t id, irq_handler_t handler)
         return RT_EPERM; /* we may only ring it: the interrupt goes to another VM */
     }
     /* edge-triggered (a ring is an event), configured before irq_register enables it */
-    uintptr_t cfg = plat.gicd_base + GICD_ICFGR_REG +
-                    (s->info.intid / GICD_ICFGR_PER_REG) * sizeof(uint32_t);
-    uint32_t shift = (s->info.intid % GICD_ICFGR_PER_REG) * GICD_ICFGR_BITS;
-    mmio_write32(cfg, mmio_read32(cfg) | (GICD_ICFGR_EDGE << shift));
+    gic_spi_set_edge(s->info.intid);
     return irq_register(s->info.intid, handler);
 }
 
