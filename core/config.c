@@ -85,11 +85,11 @@ bool cfg_read_string(struct cfg_ctx *c, struct cfg_vm *vm, const char *path, con
     return true;
 }
 
-bool cfg_read_u64(struct cfg_ctx *c, struct cfg_vm *vm, const char *path, const char *prop,
+bool cfg_read_u64(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
                   const void *val, int len, uint64_t *out)
 {
     if (len != U64_BYTES) {
-        cfg_error(c, &vm->valid, path, prop, "expected 2 cells (a 64-bit value), got %d bytes",
+        cfg_error(c, valid, path, prop, "expected 2 cells (a 64-bit value), got %d bytes",
                   len);
         return false;
     }
@@ -132,7 +132,7 @@ static bool is_known(const char *name, const char *const *known)
     return false;
 }
 
-void cfg_check_unknown_props(struct cfg_ctx *c, struct cfg_vm *vm, int node, const char *path,
+void cfg_check_unknown_props(struct cfg_ctx *c, bool *valid, int node, const char *path,
                              const char *const *known)
 {
     int prop;
@@ -144,7 +144,7 @@ void cfg_check_unknown_props(struct cfg_ctx *c, struct cfg_vm *vm, int node, con
         }
         /* dtc adds phandle by itself when a label of the node is referenced. */
         if (!is_known(name, known) && strcmp(name, "phandle") != 0) {
-            cfg_error(c, &vm->valid, path, name, "unknown property");
+            cfg_error(c, valid, path, name, "unknown property");
         }
     }
 }
@@ -163,7 +163,7 @@ static void parse_vm_compat(struct cfg_ctx *c, struct cfg_vm *vm, const char *pr
     }
 }
 
-static bool is_name_char(char ch)
+bool cfg_is_name_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
 }
@@ -177,7 +177,7 @@ static void parse_name(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
         return;
     }
     for (const char *p = name; *p != '\0'; p++) {
-        if (!is_name_char(*p)) {
+        if (!cfg_is_name_char(*p)) {
             cfg_error(c, &vm->valid, vm->path, prop,
                       "'%s' has a character other than a-z, 0-9, '_' and '-'", name);
             return;
@@ -220,7 +220,7 @@ static void parse_mem_size(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
 {
     uint64_t size;
 
-    if (!cfg_read_u64(c, vm, vm->path, prop, val, len, &size)) {
+    if (!cfg_read_u64(c, &vm->valid, vm->path, prop, val, len, &size)) {
         return;
     }
     if (size == 0) {
@@ -239,7 +239,7 @@ static void parse_mem_base(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
     uint64_t base;
 
     vm->has_mem_base = true;
-    if (!cfg_read_u64(c, vm, vm->path, prop, val, len, &base)) {
+    if (!cfg_read_u64(c, &vm->valid, vm->path, prop, val, len, &base)) {
         return;
     }
     if (base % CFG_MEM_ALIGN != 0) {
@@ -325,7 +325,7 @@ static void parse_entry(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                         const void *val, int len)
 {
     vm->has_entry = true;
-    (void)cfg_read_u64(c, vm, vm->path, prop, val, len, &vm->entry);
+    (void)cfg_read_u64(c, &vm->valid, vm->path, prop, val, len, &vm->entry);
 }
 
 static void parse_bootargs(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
@@ -414,7 +414,7 @@ static void parse_vm_props(struct cfg_ctx *c, struct cfg_vm *vm, int node)
         }
     }
     known[VM_PROP_COUNT] = NULL;
-    cfg_check_unknown_props(c, vm, node, vm->path, known);
+    cfg_check_unknown_props(c, &vm->valid, node, vm->path, known);
 }
 
 static void parse_vm_children(struct cfg_ctx *c, struct cfg_vm *vm, int node)

@@ -18,7 +18,6 @@
 #include <lib/string.h>
 
 #define CELL_BYTES     4
-#define U64_BYTES      8
 #define KEYWORD_MAX    24 /* compatible and access values, NUL included */
 #define ASCII_FIRST_PRINTABLE 0x20
 #define ASCII_LAST_PRINTABLE  0x7e
@@ -63,18 +62,6 @@ static bool read_u32(struct chan_parse *p, const char *prop, const void *val, in
         return false;
     }
     *out = fdt32_ld(val);
-    return true;
-}
-
-static bool read_u64(struct chan_parse *p, const char *path, const char *prop, const void *val,
-                     int len, uint64_t *out)
-{
-    if (len != U64_BYTES) {
-        cfg_error(p->c, &p->ch->valid, path, prop,
-                  "expected 2 cells (a 64-bit value), got %d bytes", len);
-        return false;
-    }
-    *out = fdt64_ld(val);
     return true;
 }
 
@@ -219,7 +206,7 @@ static void parse_shm_size(struct chan_parse *p, const char *prop, const void *v
 {
     uint64_t size;
 
-    if (!read_u64(p, p->path, prop, val, len, &size)) {
+    if (!cfg_read_u64(p->c, &p->ch->valid, p->path, prop, val, len, &size)) {
         return;
     }
     if (size == 0) {
@@ -357,29 +344,6 @@ const char *cfg_chan_type_name(enum cfg_chan_type type)
     return (unsigned)type < CFG_CHAN_TYPE_COUNT ? chan_types[type].name : "?";
 }
 
-/* Report every property of node (at path) that is not in known[] (NULL-terminated). */
-static void check_unknown_props(struct chan_parse *p, int node, const char *path,
-                                const char *const *known)
-{
-    int prop;
-
-    fdt_for_each_property_offset(prop, p->c->fdt, node) {
-        const char *name;
-        bool found = false;
-
-        if (fdt_getprop_by_offset(p->c->fdt, prop, &name, NULL) == NULL) {
-            continue;
-        }
-        for (const char *const *k = known; *k != NULL && !found; k++) {
-            found = strcmp(*k, name) == 0;
-        }
-        /* dtc adds phandle by itself when a label of the node is referenced. */
-        if (!found && strcmp(name, "phandle") != 0) {
-            cfg_error(p->c, &p->ch->valid, path, name, "unknown property");
-        }
-    }
-}
-
 /* Every child of node (at path) is unknown. */
 static void report_children(struct chan_parse *p, int node, const char *path)
 {
@@ -411,7 +375,7 @@ static void parse_shm_member(struct chan_parse *p, int node, const char *name)
     }
     if (ipa == NULL) {
         cfg_error(p->c, &p->ch->valid, path, "ipa", "missing required property");
-    } else if (read_u64(p, path, "ipa", ipa, len, &p->ch->shm_ipa[v]) &&
+    } else if (cfg_read_u64(p->c, &p->ch->valid, path, "ipa", ipa, len, &p->ch->shm_ipa[v]) &&
                p->ch->shm_ipa[v] % CFG_PAGE_SIZE != 0) {
         cfg_error(p->c, &p->ch->valid, path, "ipa", "0x%llx is not 4 KiB aligned",
                   (ull)p->ch->shm_ipa[v]);
@@ -429,7 +393,7 @@ static void parse_shm_member(struct chan_parse *p, int node, const char *name)
                       access);
         }
     }
-    check_unknown_props(p, node, path, known);
+    cfg_check_unknown_props(p->c, &p->ch->valid, node, path, known);
     report_children(p, node, path);
 }
 
@@ -455,11 +419,6 @@ static void parse_children(struct chan_parse *p)
 
 /* ------------------------------------------------------------------ one channel node */
 
-static bool is_name_char(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-}
-
 static void parse_name(struct chan_parse *p, const char *name, int namelen)
 {
     const struct cfg_scenario *sc = p->c->out;
@@ -471,7 +430,7 @@ static void parse_name(struct chan_parse *p, const char *name, int namelen)
         return;
     }
     for (int i = 0; i < namelen; i++) {
-        if (!is_name_char(name[i])) {
+        if (!cfg_is_name_char(name[i])) {
             chan_error(p, CFG_NODE_PROP,
                        "channel name '%s' has a character other than a-z, 0-9, '_' and '-'",
                        clip(name, shown, sizeof(shown)));
@@ -533,7 +492,7 @@ static void parse_props(struct chan_parse *p)
         }
     }
     known[n] = NULL;
-    check_unknown_props(p, p->node, p->path, known);
+    cfg_check_unknown_props(p->c, &p->ch->valid, p->node, p->path, known);
     if (p->ch->type == CFG_CHAN_SEM && p->ch->valid && p->ch->sem_initial > p->ch->sem_max) {
         chan_error(p, "initial", "%u is greater than max (%u)", p->ch->sem_initial,
                    p->ch->sem_max);
@@ -569,16 +528,14 @@ static void parse_chan(struct cfg_ctx *c, int node)
 void cfg_parse_channels(struct cfg_ctx *c)
 {
     static const char *const none[] = { NULL };
-    struct chan_parse top = { .c = c, .path = "/channels" };
-    struct cfg_chan scratch = { .valid = true }; /* /channels' own problems block no object */
+    bool ignored = true; /* /channels' own problems block no object */
     int node = fdt_subnode_offset(c->fdt, 0, "channels");
     int child;
 
     if (node < 0) {
         return;
     }
-    top.ch = &scratch;
-    check_unknown_props(&top, node, top.path, none);
+    cfg_check_unknown_props(c, &ignored, node, "/channels", none);
     fdt_for_each_subnode(child, c->fdt, node) {
         parse_chan(c, child);
     }

@@ -79,7 +79,7 @@ static void parse_dev_ipa(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_dev *
     uint64_t ipa;
 
     dev->has_ipa = true;
-    if (!cfg_read_u64(c, vm, path, prop, val, len, &ipa)) {
+    if (!cfg_read_u64(c, &vm->valid, path, prop, val, len, &ipa)) {
         return;
     }
     if (ipa % CFG_PAGE_SIZE != 0) {
@@ -157,7 +157,7 @@ static void parse_dev_props(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_dev
         }
     }
     known[DEV_PROP_COUNT] = NULL;
-    cfg_check_unknown_props(c, vm, node, path, known);
+    cfg_check_unknown_props(c, &vm->valid, node, path, known);
     if (!dev->has_ipa) {
         dev->ipa = dev->pa;
     }
@@ -201,7 +201,7 @@ void cfg_parse_passthrough(struct cfg_ctx *c, struct cfg_vm *vm, int node)
     int child;
 
     bh_snprintf(path, sizeof(path), "%s/passthrough", vm->path);
-    cfg_check_unknown_props(c, vm, node, path, none);
+    cfg_check_unknown_props(c, &vm->valid, node, path, none);
     fdt_for_each_subnode(child, c->fdt, node) {
         parse_dev(c, vm, child);
     }

@@ -38,7 +38,7 @@ const char *cfg_dev_path(const struct cfg_vm *vm, const struct cfg_dev *dev, cha
  */
 bool cfg_read_string(struct cfg_ctx *c, struct cfg_vm *vm, const char *path, const char *prop,
                      const void *val, int len, char *dst, size_t cap);
-bool cfg_read_u64(struct cfg_ctx *c, struct cfg_vm *vm, const char *path, const char *prop,
+bool cfg_read_u64(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
                   const void *val, int len, uint64_t *out);
 /* A list of 1..max 32-bit cells; returns the count, or 0 after reporting a problem. */
 uint32_t cfg_read_cells(struct cfg_ctx *c, struct cfg_vm *vm, const char *path,
@@ -46,7 +46,7 @@ uint32_t cfg_read_cells(struct cfg_ctx *c, struct cfg_vm *vm, const char *path,
                         uint32_t max, const char *what);
 
 /* Report every property of node not in known[] (NULL-terminated) as unknown. */
-void cfg_check_unknown_props(struct cfg_ctx *c, struct cfg_vm *vm, int node, const char *path,
+void cfg_check_unknown_props(struct cfg_ctx *c, bool *valid, int node, const char *path,
                              const char *const *known);
 
 /* Parse the passthrough node of vm (config_dev.c). */
@@ -54,6 +54,9 @@ void cfg_parse_passthrough(struct cfg_ctx *c, struct cfg_vm *vm, int node);
 
 /* Checks needing several properties of one VM: memory layout, devices, images. */
 void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm);
+/* A character of a VM or channel name: a-z, 0-9, '_', '-'. */
+bool cfg_is_name_char(char ch);
+
 /* v rounded up to a multiple of align (a power of two). */
 static inline uint64_t cfg_align_up(uint64_t v, uint64_t align)
 {
