@@ -184,8 +184,7 @@ void vgic_vm_reset(struct vgic_vm *d);
  * off / 0x20000, RD_base at +0, SGI_base at +0x10000). size is 1, 2, 4 or 8; *val is the value
  * to write, or receives the value read (zero-extended). Returns 0 when handled (RAZ/WI
  * included), -BH_EINVAL for a width or alignment the register does not allow (inject an
- * abort), -BH_EPERM for a redistributor frame >= nr_vcpus (deny hook called, so already
- * reported: inject an abort without another event).
+ * abort), -BH_ERANGE for a redistributor frame >= nr_vcpus (deny hook called; inject an abort).
  * vcpu is the accessing vCPU; the caller must have run vgic_sync_lrs since the guest exited.
  */
 int vgic_dist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned size, bool write,

@@ -124,7 +124,7 @@ int vgic_redist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned si
             d->hooks.deny(d->hooks.ctx, vcpu, VGIC_INTID_NONE, r ? r->name : "GICR", write);
         }
         spin_unlock(&d->lock);
-        return -BH_EPERM; /* reported: the caller aborts the access without another event */
+        return -BH_ERANGE;
     }
     return vgic_mmio_access(d, t, vcpu, frame, in, size, write, val);
 }

@@ -100,15 +100,11 @@ static void mmio_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr, enu
     if (write && size < 8) {
         val &= (UINT64_C(1) << (size * 8)) - 1;
     }
-    int r = mmio_dispatch(v, dev, off, size, write, &val);
-    if (r != 0) {
-        /* Not a register the device has at that width: an external abort, like hardware.
-         * -BH_EPERM: the device refused it and recorded that itself (vgic_deny). */
-        if (r != -BH_EPERM) {
-            v->vm->stats.denials++;
-            vm_event(v->vm, "mmio_deny", "ipa=0x%llx size=%u dir=%s action=abort",
-                     (unsigned long long)ipa, size, write ? "write" : "read");
-        }
+    if (mmio_dispatch(v, dev, off, size, write, &val) != 0) {
+        /* Not a register the device has at that width: an external abort, like hardware. */
+        v->vm->stats.denials++;
+        vm_event(v->vm, "mmio_deny", "ipa=0x%llx size=%u dir=%s action=abort",
+                 (unsigned long long)ipa, size, write ? "write" : "read");
         inject_dabt(f, sysreg_read(far_el2));
         return;
     }

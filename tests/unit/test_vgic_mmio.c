@@ -482,7 +482,7 @@ static void test_redist_foreign_frames(void **state)
     (void)state;
     assert_int_equal(vgic_redist_mmio(&vm, 1, NR_VCPUS * GICR_FRAME_SIZE + GICR_TYPER, 8, false,
                                       &v),
-                     -BH_EPERM);
+                     -BH_ERANGE);
     assert_int_equal(hl.deny_calls, 1);
     assert_int_equal(hl.deny_vcpu, 1);
     assert_int_equal(hl.deny_intid, VGIC_INTID_NONE);
@@ -491,7 +491,7 @@ static void test_redist_foreign_frames(void **state)
     assert_int_equal(vgic_redist_mmio(&vm, 0,
                                       7 * GICR_FRAME_SIZE + GICR_SGI_OFFSET + GICR_ISENABLER0, 4,
                                       true, &v),
-                     -BH_EPERM);
+                     -BH_ERANGE);
     assert_string_equal(hl.deny_reg, "GICR_ISENABLER0");
     assert_true(hl.deny_write);
     assert_int_equal(vgic_dist_mmio(&vm, NR_VCPUS, GICD_CTLR, 4, false, &v), -BH_EINVAL);
