@@ -20,7 +20,7 @@ EL2_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mgeneral-regs-only -fno-pic -
     -fdata-sections -fstack-protector-strong -I. -Iinclude -Iarch/aarch64/inc \
     -Iplatform/$(PLATFORM) -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl \
     -DPLAT_LOAD_ADDR=$(PLAT_LOAD_ADDR) $(EL2_PLAT_DEFS) $(EL2_EXTRA) -MMD -MP
-EL2_SRCS := $(wildcard lib/*.c core/*.c arch/aarch64/*.c arch/aarch64/*.S drivers/*.c \
+EL2_SRCS := $(wildcard lib/*.c core/*.c core/*/*.c arch/aarch64/*.c arch/aarch64/*.S drivers/*.c \
     platform/$(PLATFORM)/*.c)
 EL2_OBJS := $(patsubst %,$(O)/el2/%.o,$(EL2_SRCS))
 EL2_LIBS := $(ARM64_USR)/lib/aarch64-linux-gnu/libfdt.a $(BSSL_USR)/lib/aarch64-linux-gnu/libbearssl.a

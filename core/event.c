@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Event record formatting, per-VM rate limiting (token bucket) and the in-memory ring. Portable:
- * the time source and the console are passed in by the caller (core/vm.c), so all of this is
+ * the time source and the console are passed in by the caller (core/vm/vm.c), so all of this is
  * unit-tested on the host.
  */
 #include <core/event.h>

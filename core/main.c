@@ -9,14 +9,14 @@
 
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
-#include <core/bundle.h>
-#include <core/config.h>
+#include <core/vm/bundle.h>
+#include <core/config/config.h>
 #include <core/console.h>
 #include <core/hyp.h>
 #include <core/platinfo.h>
-#include <core/vm.h>
-#include <core/vm_build.h>
-#include <core/vm_ipc.h>
+#include <core/vm/vm.h>
+#include <core/vm/vm_build.h>
+#include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 

@@ -14,10 +14,10 @@ check() { # dir allowed-regex
             echo "lint: $line"
             bad=$((bad + 1))
         fi
-    done < <(grep -Hn '^#include' "$dir"/*.c "$dir"/*.h)
+    done < <(grep -rHn --include='*.[ch]' '^#include' "$dir")
 }
 check lib '^<(lib/[a-z_]+\.h|bulkhead/[a-z_]+\.h|std(arg|bool|def|int)\.h|string\.h|stdlib\.h)>$'
-check core '^<(lib|core|bulkhead)/[a-z_]+\.h>$|^<arch/[a-z_]+\.h>$|^<(libfdt|bearssl_hash)\.h>$|^<std(arg|bool|def|int)\.h>$'
+check core '^<(lib|core(/[a-z]+)?|bulkhead)/[a-z_]+\.h>$|^<arch/[a-z_]+\.h>$|^<(libfdt|bearssl_hash)\.h>$|^<std(arg|bool|def|int)\.h>$'
 if [ "$bad" -eq 0 ]; then
     echo "lint: layering ok"
 fi

@@ -10,7 +10,7 @@
 #include <arch/sysreg.h>
 #include <arch/vgic_hw.h>
 #include <core/hyp.h>
-#include <core/vm.h>
+#include <core/vm/vm.h>
 #include <drivers/gicv3.h>
 
 #include "mmu.h"

@@ -8,9 +8,9 @@
 #include "trap.h"
 
 #include <arch/sysreg.h>
-#include <core/config.h>
-#include <core/vm.h>
-#include <core/vm_ipc.h>
+#include <core/config/config.h>
+#include <core/vm/vm.h>
+#include <core/ipc/vm_ipc.h>
 
 static uint64_t fault_ipa(void)
 {

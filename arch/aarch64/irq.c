@@ -12,7 +12,7 @@
 #include <arch/sysreg.h>
 #include <core/console.h>
 #include <core/hyp.h>
-#include <core/vm.h>
+#include <core/vm/vm.h>
 #include <drivers/gicv3.h>
 #include <drivers/uart_pl011.h>
 

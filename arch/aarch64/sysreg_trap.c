@@ -9,7 +9,7 @@
 #include "trap.h"
 
 #include <arch/sysreg.h>
-#include <core/vm.h>
+#include <core/vm/vm.h>
 #include <lib/fmt.h>
 
 enum sysreg_action {

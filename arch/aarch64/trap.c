@@ -10,8 +10,8 @@
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include <core/hyp.h>
-#include <core/vm.h>
-#include <core/vm_ipc.h>
+#include <core/vm/vm.h>
+#include <core/ipc/vm_ipc.h>
 #include <drivers/gicv3.h>
 
 typedef void (*ec_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);

@@ -10,8 +10,8 @@
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include <bulkhead/abi.h>
-#include <core/vm.h>
-#include <core/vm_ipc.h>
+#include <core/vm/vm.h>
+#include <core/ipc/vm_ipc.h>
 
 #define SMCCC_VERSION          0x80000000u
 #define SMCCC_ARCH_FEATURES    0x80000001u

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <core/config.h>
+#include <core/config/config.h>
 #include <core/platinfo.h>
 
 #define FIX_MAX_LINES 32

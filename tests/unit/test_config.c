@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for core/config*.c: every configuration error kind, as a table of edits applied
+ * Unit tests for core/config/config*.c: every configuration error kind, as a table of edits applied
  * to a known-good scenario (built with libfdt's read-write API), each run as its own cmocka
  * test. A case names the substring its error line must contain, how many lines it expects
  * (one, unless said otherwise: no cascades) and which VMs must stay valid.
@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <core/config.h>
+#include <core/config/config.h>
 #include <core/platinfo.h>
 
 #include "cfg_fixture.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for core/config_chan*.c: every /channels error kind as a table of edits applied
+ * Unit tests for core/config/config_chan*.c: every /channels error kind as a table of edits applied
  * to a known-good scenario (two VMs and one object of each type), each its own cmocka test.
  * A case names the substring its error line must contain and how many lines it expects (one
  * unless said otherwise: no cascades), and every case checks that no VM became invalid and
@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <core/config.h>
-#include <core/ipc.h>
+#include <core/config/config.h>
+#include <core/ipc/ipc.h>
 #include <core/platinfo.h>
 
 #include "cfg_fixture.h"

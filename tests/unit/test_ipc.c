@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for core/ipc*.c: validation of every call (forged IDs, wrong types, rights,
+ * Unit tests for core/ipc/ipc*.c: validation of every call (forged IDs, wrong types, rights,
  * lengths, busy waiters) with no state change on error; semaphore counting and max; wake
  * order by priority then FIFO; cancel against wake; mutex ownership and owner-died handover;
  * message queues (order and loss-freedom over 10^5+ messages through a small queue, back
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include <bulkhead/abi.h>
-#include <core/ipc.h>
+#include <core/ipc/ipc.h>
 
 enum { VM0, VM1, VM2, VM_COUNT };
 

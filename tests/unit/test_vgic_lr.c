@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for vGIC injection and list-register management (core/vgic.c, core/vgic_lr.c)
+ * Unit tests for vGIC injection and list-register management (core/vgic/vgic.c, core/vgic/vgic_lr.c)
  * against the fake ICH_* bank of arch/host: LR encoding, SGI decoding, priority-ordered
  * allocation, overflow and underflow maintenance, eviction, pending+active merging, level
  * resampling through EOI maintenance, HW-linked interrupts, retargeting, reset, and edges
@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include <bulkhead/errno.h>
-#include <core/vgic_priv.h>
+#include <core/vgic/vgic_priv.h>
 
 #include <arch/vgic_hw.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for the emulated GICv3 distributor and redistributor registers (core/vgic_dist.c,
- * core/vgic_redist.c, core/vgic_mmio.c): identification values, every register class's
+ * Unit tests for the emulated GICv3 distributor and redistributor registers (core/vgic/vgic_dist.c,
+ * core/vgic/vgic_redist.c, core/vgic/vgic_mmio.c): identification values, every register class's
  * read/write semantics, RAZ/WI rows, width checks, ownership denials and foreign frames.
  */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include <bulkhead/errno.h>
-#include <core/vgic_priv.h>
+#include <core/vgic/vgic_priv.h>
 
 #include <arch/vgic_hw.h>
 

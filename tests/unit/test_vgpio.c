@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The PL061 notification GPIOs (core/vgpio.c): what Linux's gpio-pl061 driver and the GPIO
+/* The PL061 notification GPIOs (core/dev/vgpio.c): what Linux's gpio-pl061 driver and the GPIO
  * character device do with them, against ARM DDI 0190B. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include <core/vgpio.h>
+#include <core/dev/vgpio.h>
 
 static struct vgpio_bank bank;
 static uint32_t last_intid;

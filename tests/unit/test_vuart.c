@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for core/vuart.c: every PL011 register's reset value and access semantics, the
+ * Unit tests for core/dev/vuart.c: every PL011 register's reset value and access semantics, the
  * receive FIFO with and without FEN, the interrupt model (set_irq only on level changes), and
  * the register sequences Linux's amba-pl011 driver and polling code perform.
  */
@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include <core/vuart.h>
+#include <core/dev/vuart.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

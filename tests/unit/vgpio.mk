@@ -1,2 +1,2 @@
 UNIT_TESTS += test_vgpio
-test_vgpio_SRCS := tests/unit/test_vgpio.c core/vgpio.c
+test_vgpio_SRCS := tests/unit/test_vgpio.c core/dev/vgpio.c

@@ -1,2 +1,2 @@
 UNIT_TESTS += test_vuart
-test_vuart_SRCS := tests/unit/test_vuart.c core/vuart.c
+test_vuart_SRCS := tests/unit/test_vuart.c core/dev/vuart.c

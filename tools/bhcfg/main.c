@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * bhcfg: the host-side scenario checker. Runs the hypervisor's own validation (core/config.c)
+ * bhcfg: the host-side scenario checker. Runs the hypervisor's own validation (core/config/config.c)
  * against a platform description and the image files under a root directory, so a scenario
  * that passes here is accepted at boot. See docs/CONFIG.md.
  *
@@ -20,7 +20,7 @@
 
 #include <libfdt.h>
 
-#include <core/config.h>
+#include <core/config/config.h>
 #include <core/platinfo.h>
 #include <tools/bhcfg/virtplat.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EL2 access to the GICv3 virtual CPU interface control registers (ICH_*_EL2, GIC spec IHI 0069H
- * section 12.5), the only hardware core/vgic*.c touches. Registers are named by their encodings
+ * section 12.5), the only hardware core/vgic/vgic*.c touches. Registers are named by their encodings
  * (op0=3, op1=4, CRn=12) so that assemblers without GICv3 names accept them:
  *   ICH_AP0R<n>_EL2  S3_4_C12_C8_<n>      ICH_AP1R<n>_EL2  S3_4_C12_C9_<n>
  *   ICH_HCR_EL2      S3_4_C12_C11_0       ICH_VTR_EL2      S3_4_C12_C11_1
@@ -25,7 +25,7 @@
 #define ICH_AP1R2_EL2   S3_4_C12_C9_2
 #define ICH_AP1R3_EL2   S3_4_C12_C9_3
 #define ICH_HCR_EL2     S3_4_C12_C11_0
-#define ICH_HCR_EN      BIT(0)  /* as core/vgic_regs.h, for arch code that only toggles it */
+#define ICH_HCR_EN      BIT(0)  /* as core/vgic/vgic_regs.h, for arch code that only toggles it */
 #define ICH_VTR_EL2     S3_4_C12_C11_1
 #define ICH_MISR_EL2    S3_4_C12_C11_2
 #define ICH_EISR_EL2    S3_4_C12_C11_3

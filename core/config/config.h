@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario configuration: a device tree (configs/<name>.dts, schema in docs/CONFIG.md) parsed
+ * and validated into fixed-size structures. The same code runs in the host checker (bhcfg) and
+ * in the hypervisor at boot, so a scenario that passes the checker boots the same way.
+ * Errors name file, node, property and reason; a VM with an error does not start, the others do.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bulkhead/abi.h>
+#include <bulkhead/errno.h>
+#include <core/platinfo.h>
+
+#define CFG_SZ_KIB UINT64_C(0x400)
+#define CFG_SZ_MIB UINT64_C(0x100000)
+
+/* ------------------------------------------------------------------------------------------
+ * The virtual platform every VM sees (guest-physical layout, like QEMU virt).
+ */
+#define VPLAT_GICD_IPA      UINT64_C(0x08000000)
+#define VPLAT_GICD_SIZE     (64 * CFG_SZ_KIB)
+#define VPLAT_GICR_IPA      UINT64_C(0x080A0000)
+#define VPLAT_GICR_STRIDE   (128 * CFG_SZ_KIB) /* per vCPU: RD frame + SGI frame */
+#define VPLAT_UART_IPA      UINT64_C(0x09000000)
+#define VPLAT_UART_SIZE     (4 * CFG_SZ_KIB)
+#define VPLAT_UART_INTID    33 /* SPI 1, level */
+#define VPLAT_VTIMER_INTID  27
+#define VPLAT_MAINT_INTID   25
+#define VPLAT_RAM_IPA       UINT64_C(0x40000000) /* default memory-base */
+/* IPC pages: object id's register page is at VPLAT_IPC_IPA + id * VPLAT_IPC_STRIDE in each
+ * member VM, a message queue's data page right after it (docs/ABI.md "IPC register pages"). */
+#define VPLAT_IPC_IPA       BH_IPC_MMIO_BASE /* the guest ABI's numbers (bulkhead/abi.h) */
+#define VPLAT_IPC_PAGE      BH_IPC_MMIO_PAGE
+#define VPLAT_IPC_STRIDE    BH_IPC_MMIO_STRIDE
+#define VPLAT_IPC_SIZE      (CFG_MAX_CHANS * VPLAT_IPC_STRIDE)
+/* ipc-notify = "gpio": one PL061 per notification SPI (docs/ABI.md "Notifications as GPIO"). */
+#define VPLAT_GPIO_IPA      UINT64_C(0x0a080000)
+#define VPLAT_GPIO_MAX      64
+#define VPLAT_GPIO_SIZE     (VPLAT_GPIO_MAX * VPLAT_IPC_PAGE)
+#define VPLAT_SPI_LAST      127 /* last SPI the vGIC implements (GICD_TYPER.ITLinesNumber 3) */
+
+/* ------------------------------------------------------------------------------------------
+ * Limits. Everything is a fixed-size array: the hypervisor has no heap.
+ */
+#define CFG_MAX_VMS         8
+#define CFG_MAX_VCPUS       PLATINFO_MAX_CPUS
+#define CFG_MAX_DEVS        4   /* passthrough devices per VM */
+#define CFG_MAX_DEV_IRQS    8   /* interrupts per passthrough device */
+/* Virtual SPIs one VM owns in all: its UART's, its devices' and the channel notifications it
+ * receives (the vGIC's VGIC_MAX_OWNED_SPIS; vm_build.c asserts they agree). */
+#define CFG_MAX_VM_SPIS     32
+#define CFG_NAME_MAX        15  /* VM name characters */
+#define CFG_DEV_NAME_MAX    31  /* passthrough node name characters */
+#define CFG_PATH_MAX        128 /* node and image path buffers, NUL included */
+#define CFG_BOOTARGS_MAX    256 /* bootargs characters */
+#define CFG_COMPAT_MAX      64  /* passthrough compatible bytes, all NULs included */
+#define CFG_MSG_MAX         384 /* one error line */
+#define CFG_MAX_CHANS       32  /* IPC objects under /channels */
+#define CFG_CHAN_NAME_MAX   31  /* channel node name characters */
+#define CFG_SHMEM_MAX       (64 * CFG_SZ_MIB)  /* one shared-memory region */
+#define CFG_SEM_MAX         65535              /* semaphore max */
+#define CFG_MSGQ_DEPTH_MAX  256                /* messages in one queue */
+#define CFG_MSGQ_MSG_MAX    4096               /* bytes in one message */
+#define CFG_MSGQ_STORAGE_MAX (256 * CFG_SZ_KIB) /* depth * msg-size summed over queues */
+
+#define CFG_IPA_BITS        39 /* stage-2 input size the hypervisor configures */
+#define CFG_IPA_LIMIT       (UINT64_C(1) << CFG_IPA_BITS)
+#define CFG_MEM_ALIGN       (2 * CFG_SZ_MIB) /* VM memory: block-mapped at stage 2 */
+#define CFG_PAGE_SIZE       (4 * CFG_SZ_KIB)
+#define CFG_FDT_RESERVE     (2 * CFG_SZ_MIB) /* room the loader keeps for the guest DTB */
+#define CFG_LOAD_ALIGN      (2 * CFG_SZ_MIB) /* kernel and initrd placement granule */
+#define CFG_DEFAULT_RAM_RESERVE (128 * CFG_SZ_MIB) /* hypervisor + boot bundle (bhcfg default) */
+
+/* First and last SPI INTID (GICv3 spec, section 2.2.1). */
+#define CFG_SPI_FIRST       32
+#define CFG_SPI_LAST        1019
+
+_Static_assert(VPLAT_GICR_IPA + CFG_MAX_VCPUS * VPLAT_GICR_STRIDE <= VPLAT_UART_IPA,
+              "the virtual GICR region must end before the virtual UART");
+_Static_assert(VPLAT_RAM_IPA % CFG_MEM_ALIGN == 0, "default RAM base must be 2 MiB aligned");
+_Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_IPC_IPA &&
+                   VPLAT_IPC_IPA + VPLAT_IPC_SIZE <= VPLAT_GPIO_IPA &&
+                   VPLAT_GPIO_IPA + VPLAT_GPIO_SIZE <= VPLAT_RAM_IPA,
+               "the IPC pages must sit between the virtual UART and the default RAM");
+
+enum cfg_kernel_type {
+    CFG_KERNEL_LINUX, /* arm64 Image header (Documentation/arch/arm64/booting.rst) */
+    CFG_KERNEL_RAW,   /* flat binary, entered at load address + entry */
+};
+
+/* How IPC notifications reach the VM (VM property ipc-notify). */
+enum cfg_ipc_notify {
+    CFG_NOTIFY_SPI,  /* each notification is the virtual SPI the channel names */
+    CFG_NOTIFY_GPIO, /* ... raised by a PL061 GPIO controller line (Linux user space) */
+};
+
+#define CFG_PRIO_MAX 255 /* VM property priority: IPC waiters, higher first */
+
+enum cfg_fault_policy {
+    CFG_FAULT_STOP,    /* stop the VM, keep its state for inspection */
+    CFG_FAULT_RESTART, /* reload and restart the VM */
+    CFG_FAULT_ABORT,   /* inject an abort into the guest and let it continue */
+};
+
+/* A physical device given to one VM. */
+struct cfg_dev {
+    char name[CFG_DEV_NAME_MAX + 1];  /* node name under passthrough */
+    char compat[CFG_COMPAT_MAX];      /* raw string list, copied to the guest tree */
+    uint32_t compat_len;              /* bytes of compat, last NUL included */
+    uint64_t pa;                      /* physical MMIO base, page aligned */
+    uint64_t ipa;                     /* guest-physical base, page aligned */
+    bool has_ipa;                     /* ipa given (else ipa = pa) */
+    uint64_t size;                    /* rounded up to CFG_PAGE_SIZE; 0 if reg was bad */
+    uint32_t irq_count;
+    uint32_t irqs[CFG_MAX_DEV_IRQS];  /* SPI INTIDs, same number in the guest */
+};
+
+struct cfg_vm {
+    bool valid;                          /* false: a configuration error, do not start */
+    char name[CFG_NAME_MAX + 1];
+    char path[CFG_PATH_MAX];             /* node path in the scenario, e.g. /vms/vm-a */
+    uint32_t vcpu_count;
+    uint32_t cpus[CFG_MAX_VCPUS];        /* vCPU i runs on physical CPU cpus[i] */
+    uint64_t mem_ipa;
+    uint64_t mem_size;                   /* 0 if memory-size was bad */
+    bool has_mem_base;                   /* memory-base given (else VPLAT_RAM_IPA) */
+    char kernel[CFG_PATH_MAX];           /* image path as written, relative to the root */
+    uint64_t kernel_size;                /* from cfg_hooks.image_size, 0 if unknown */
+    enum cfg_kernel_type kernel_type;
+    uint64_t entry;                      /* raw kernels: entry offset from the load address */
+    bool has_entry;
+    char initrd[CFG_PATH_MAX];           /* "" when none */
+    uint64_t initrd_size;
+    char bootargs[CFG_BOOTARGS_MAX + 1]; /* "" when none */
+    enum cfg_fault_policy fault_policy;
+    enum cfg_ipc_notify ipc_notify;
+    uint32_t priority;                   /* 0..CFG_PRIO_MAX, IPC wait order */
+    uint32_t dev_count;
+    struct cfg_dev devs[CFG_MAX_DEVS];
+};
+
+/* ------------------------------------------------------------------------------------------
+ * Inter-VM communication objects (/channels, core/config/config_chan.c). The object ID guests use is
+ * the index in cfg_scenario.chans, which follows node order; an invalid channel keeps its slot
+ * (valid = false, the hypervisor treats it as non-existent) so one mistake renumbers nothing.
+ */
+enum cfg_chan_type {
+    CFG_CHAN_SHMEM,    /* "bulkhead,shmem": memory mapped into each member */
+    CFG_CHAN_DOORBELL, /* "bulkhead,doorbell": from -> virtual SPI in `to` */
+    CFG_CHAN_SEM,      /* "bulkhead,semaphore": counting, kept by the hypervisor */
+    CFG_CHAN_MUTEX,    /* "bulkhead,mutex": owned by one vCPU, owner-died aware */
+    CFG_CHAN_MSGQ,     /* "bulkhead,msgq": bounded, copied, ordered */
+    CFG_CHAN_TYPE_COUNT,
+};
+_Static_assert(CFG_CHAN_SHMEM == BH_IPC_SHMEM && CFG_CHAN_DOORBELL == BH_IPC_DOORBELL &&
+                   CFG_CHAN_SEM == BH_IPC_SEMAPHORE && CFG_CHAN_MUTEX == BH_IPC_MUTEX &&
+                   CFG_CHAN_MSGQ == BH_IPC_MSGQ,
+               "channel types differ from include/bulkhead/abi.h");
+
+/* What a VM may do with an object: cfg_chan.rights[vm], 0 = not a member. */
+#define CFG_RIGHT_READ  0x01u /* shmem: mapped readable */
+#define CFG_RIGHT_WRITE 0x02u /* shmem: mapped writable ("rw") */
+#define CFG_RIGHT_SEND  0x04u /* doorbell: may ring (from); msgq: may send (senders) */
+#define CFG_RIGHT_RECV  0x08u /* doorbell: is rung (to); msgq: may receive (receivers) */
+#define CFG_RIGHT_WAIT  0x10u /* semaphore: may wait */
+#define CFG_RIGHT_POST  0x20u /* semaphore: may post */
+#define CFG_RIGHT_LOCK  0x40u /* mutex: may lock and unlock */
+/* The rights and types are guest ABI too (BH_HC_IPC_INFO): one set of values. */
+_Static_assert(CFG_RIGHT_READ == BH_IPC_RIGHT_READ && CFG_RIGHT_WRITE == BH_IPC_RIGHT_WRITE &&
+                   CFG_RIGHT_SEND == BH_IPC_RIGHT_SEND && CFG_RIGHT_RECV == BH_IPC_RIGHT_RECV &&
+                   CFG_RIGHT_WAIT == BH_IPC_RIGHT_WAIT && CFG_RIGHT_POST == BH_IPC_RIGHT_POST &&
+                   CFG_RIGHT_LOCK == BH_IPC_RIGHT_LOCK,
+               "channel rights differ from include/bulkhead/abi.h");
+
+struct cfg_chan {
+    bool valid;                        /* false: an error was reported; the object is absent */
+    char name[CFG_CHAN_NAME_MAX + 1];  /* node name; "" if it was bad */
+    enum cfg_chan_type type;
+    uint8_t rights[CFG_MAX_VMS];       /* CFG_RIGHT_* per VM index */
+    uint32_t intid;      /* doorbell: SPI raised in `to` */
+    uint32_t to_vm;      /* doorbell: VM index rung */
+    uint32_t rx_intid;   /* msgq: raised in receivers when it becomes non-empty; 0 = none */
+    uint32_t tx_intid;   /* msgq: raised in senders when it becomes non-full; 0 = none */
+    uint32_t sem_initial;
+    uint32_t sem_max;
+    uint32_t depth;      /* msgq: messages */
+    uint32_t msg_size;   /* msgq: bytes per message at most */
+    uint64_t shm_size;   /* shmem: bytes, multiple of CFG_PAGE_SIZE */
+    uint64_t shm_ipa[CFG_MAX_VMS]; /* shmem: guest-physical base in each member */
+};
+
+struct cfg_scenario {
+    uint32_t vm_count;                /* VM nodes stored, valid or not */
+    struct cfg_vm vms[CFG_MAX_VMS];   /* in scenario order */
+    uint32_t chan_count;              /* /channels children stored, valid or not */
+    struct cfg_chan chans[CFG_MAX_CHANS]; /* index = object ID */
+    uint32_t error_count;             /* lines reported through cfg_hooks.error */
+};
+
+/* How cfg_parse reports and finds things outside the device tree. */
+struct cfg_hooks {
+    void *ctx;
+    /* One error line: "<file>: <node path>: <property>: <reason>", no newline. */
+    void (*error)(void *ctx, const char *msg);
+    /*
+     * Whether the image `path` (as written in the scenario) exists: 0 and its size in *size,
+     * or -BH_ENOENT. NULL skips the image checks (existence and fit in memory).
+     */
+    int (*image_size)(void *ctx, const char *path, uint64_t *size);
+};
+
+/*
+ * Parse and validate the scenario `fdt` (named `file` in messages) against the platform
+ * `plat` (cpu_count, RAM, GIC, console UART and vm_ram_avail are used). fdt must point to at
+ * least fdt_totalsize(fdt) readable bytes. No allocation; `out` is about 17 KiB, so at EL2 it
+ * should be static, not on the stack.
+ * Every problem is reported as one line through hooks->error and counted in
+ * out->error_count. A problem in a VM marks that VM invalid and the others are still checked
+ * and may stay valid; where two VMs conflict (CPU, device, interrupt, total memory) the later
+ * one in the scenario is refused. VM nodes beyond CFG_MAX_VMS are reported and dropped.
+ * The optional /channels node is read after the VMs: a problem in a channel marks that
+ * channel invalid (out->chans[i].valid) and never a VM; of two conflicting channels the later
+ * one is refused.
+ * Returns 0 when the scenario could be read (look at out->vms[i].valid), or -BH_EINVAL for a
+ * scenario-level error (not a valid FDT, root compatible not "bulkhead,scenario", no /vms or
+ * no VM in it), also reported through hooks->error.
+ */
+BH_MUST_CHECK int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
+                            const struct cfg_hooks *hooks, struct cfg_scenario *out);
+
+/* "linux" / "raw". */
+const char *cfg_kernel_type_name(enum cfg_kernel_type type);
+
+/* "stop" / "restart" / "abort". */
+const char *cfg_fault_policy_name(enum cfg_fault_policy policy);
+
+/* "shmem" / "doorbell" / "semaphore" / "mutex" / "msgq" (the compatible without "bulkhead,"). */
+const char *cfg_chan_type_name(enum cfg_chan_type type);
+
+/* The VM named `name`, or NULL. */
+const struct cfg_vm *cfg_find_vm(const struct cfg_scenario *sc, const char *name);

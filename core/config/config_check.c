@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Checks that need more than one property: the guest-physical layout of a VM (RAM, the
+ * virtual platform's device windows, passthrough windows), passthrough windows against what
+ * the hypervisor owns, images against memory, and conflicts between VMs. Values that failed
+ * their own check were left at 0 by the parsers and are skipped here, so one mistake is
+ * reported once.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <core/config/config.h>
+#include <core/config/config_priv.h>
+#include <lib/string.h>
+
+#define INSN_ALIGN 4 /* A64 instructions */
+
+typedef unsigned long long ull; /* what %llx takes, whatever uint64_t is */
+
+struct window {
+    const char *name;
+    uint64_t base;
+    uint64_t size;
+};
+
+enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_WINDOWS };
+
+/* The virtual devices' IPA windows in vm (the GICR region grows with the vCPU count). */
+static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS])
+{
+    uint64_t vcpus = vm->vcpu_count > 0 ? vm->vcpu_count : 1;
+
+    w[VPLAT_GICD] = (struct window){ "GICD", VPLAT_GICD_IPA, VPLAT_GICD_SIZE };
+    w[VPLAT_GICR] = (struct window){ "GICR", VPLAT_GICR_IPA, vcpus * VPLAT_GICR_STRIDE };
+    w[VPLAT_UART] = (struct window){ "UART", VPLAT_UART_IPA, VPLAT_UART_SIZE };
+    /* only a VM with ipc-notify = "gpio" has the notification GPIOs */
+    w[VPLAT_GPIO] = (struct window){ "notification GPIOs", VPLAT_GPIO_IPA,
+                                     vm->ipc_notify == CFG_NOTIFY_GPIO ? VPLAT_GPIO_SIZE : 0 };
+}
+
+/* Window [base, base + size) wraps or ends beyond the IPA space. */
+static bool beyond_ipa(uint64_t base, uint64_t size)
+{
+    return base + size < base || base + size > CFG_IPA_LIMIT;
+}
+
+static const char *mem_prop(const struct cfg_vm *vm)
+{
+    return vm->has_mem_base ? "memory-base" : "memory-size";
+}
+
+static void check_mem_window(struct cfg_ctx *c, struct cfg_vm *vm)
+{
+    struct window w[VPLAT_WINDOWS];
+    uint64_t base = vm->mem_ipa;
+    uint64_t size = vm->mem_size;
+
+    if (size == 0) {
+        return;
+    }
+    if (beyond_ipa(base, size)) {
+        cfg_error(c, &vm->valid, vm->path, mem_prop(vm),
+                  "guest RAM 0x%llx+0x%llx goes beyond the %d-bit IPA space", (ull)base,
+                  (ull)size, CFG_IPA_BITS);
+        return;
+    }
+    vplat_windows(vm, w);
+    for (int i = 0; i < VPLAT_WINDOWS; i++) {
+        if (cfg_overlap(base, size, w[i].base, w[i].size)) {
+            cfg_error(c, &vm->valid, vm->path, mem_prop(vm),
+                      "guest RAM 0x%llx+0x%llx overlaps the virtual %s at 0x%llx", (ull)base,
+                      (ull)size, w[i].name, (ull)w[i].base);
+        }
+    }
+    for (uint32_t i = 0; i < vm->dev_count; i++) {
+        const struct cfg_dev *d = &vm->devs[i];
+        if (cfg_overlap(base, size, d->ipa, d->size)) {
+            cfg_error(c, &vm->valid, vm->path, mem_prop(vm),
+                      "guest RAM 0x%llx+0x%llx overlaps passthrough device '%s' at 0x%llx",
+                      (ull)base, (ull)size, d->name, (ull)d->ipa);
+        }
+    }
+}
+
+/* Physical side: nothing the hypervisor drives or owns may be given away. */
+static void check_dev_host(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_dev *dev,
+                           const char *path)
+{
+    const struct platinfo *p = c->plat;
+    const struct window owned[] = {
+        { "RAM", p->ram.pa, p->ram.size },
+        { "GIC distributor", p->gicd.pa, p->gicd.size },
+        { "GIC redistributors", p->gicr.pa, p->gicr.size },
+        { "console UART", p->uart.pa, p->has_uart ? p->uart.size : 0 },
+    };
+
+    for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+        if (cfg_overlap(dev->pa, dev->size, owned[i].base, owned[i].size)) {
+            cfg_error(c, &vm->valid, path, "reg",
+                      "0x%llx+0x%llx overlaps the hypervisor's %s at 0x%llx", (ull)dev->pa,
+                      (ull)dev->size, owned[i].name, (ull)owned[i].base);
+        }
+    }
+}
+
+/* Guest side: inside the IPA space, clear of the virtual devices. */
+static void check_dev_guest(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_dev *dev,
+                            const char *path)
+{
+    const char *prop = dev->has_ipa ? "ipa" : "reg";
+    struct window w[VPLAT_WINDOWS];
+
+    if (beyond_ipa(dev->ipa, dev->size)) {
+        cfg_error(c, &vm->valid, path, prop,
+                  "guest window 0x%llx+0x%llx goes beyond the %d-bit IPA space",
+                  (ull)dev->ipa, (ull)dev->size, CFG_IPA_BITS);
+        return;
+    }
+    vplat_windows(vm, w);
+    for (int i = 0; i < VPLAT_WINDOWS; i++) {
+        if (cfg_overlap(dev->ipa, dev->size, w[i].base, w[i].size)) {
+            cfg_error(c, &vm->valid, path, prop,
+                      "guest window 0x%llx+0x%llx overlaps the virtual %s at 0x%llx",
+                      (ull)dev->ipa, (ull)dev->size, w[i].name, (ull)w[i].base);
+        }
+    }
+}
+
+/* dev against the devices listed before it in the same VM: windows (both sides), SPIs. */
+static void check_dev_siblings(struct cfg_ctx *c, struct cfg_vm *vm, uint32_t idx,
+                               const char *path)
+{
+    const struct cfg_dev *dev = &vm->devs[idx];
+
+    for (uint32_t j = 0; j < idx; j++) {
+        const struct cfg_dev *o = &vm->devs[j];
+        if (cfg_overlap(dev->pa, dev->size, o->pa, o->size)) {
+            cfg_error(c, &vm->valid, path, "reg", "0x%llx+0x%llx overlaps device '%s'",
+                      (ull)dev->pa, (ull)dev->size, o->name);
+        } else if (cfg_overlap(dev->ipa, dev->size, o->ipa, o->size)) {
+            cfg_error(c, &vm->valid, path, dev->has_ipa ? "ipa" : "reg",
+                      "guest window 0x%llx+0x%llx overlaps device '%s'", (ull)dev->ipa,
+                      (ull)dev->size, o->name);
+        }
+        for (uint32_t a = 0; a < dev->irq_count; a++) {
+            for (uint32_t b = 0; b < o->irq_count; b++) {
+                if (dev->irqs[a] == o->irqs[b]) {
+                    cfg_error(c, &vm->valid, path, "interrupts",
+                              "INTID %u is already given to device '%s'", dev->irqs[a],
+                              o->name);
+                }
+            }
+        }
+    }
+}
+
+uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
+{
+    uint32_t n = 1; /* the virtual UART's */
+
+    for (uint32_t i = 0; i < vm->dev_count; i++) {
+        n += vm->devs[i].irq_count;
+    }
+    return n;
+}
+
+static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
+{
+    char path[CFG_PATH_MAX];
+    uint32_t spis = 1;
+
+    for (uint32_t i = 0; i < vm->dev_count; i++) {
+        const struct cfg_dev *dev = &vm->devs[i];
+        cfg_dev_path(vm, dev, path);
+        spis += dev->irq_count;
+        if (spis > CFG_MAX_VM_SPIS && spis - dev->irq_count <= CFG_MAX_VM_SPIS) {
+            cfg_error(c, &vm->valid, path, "interrupts",
+                      "the VM would own %u virtual SPIs (its UART's and its devices'); at most %u",
+                      spis, CFG_MAX_VM_SPIS);
+        }
+        if (dev->size != 0) {
+            check_dev_host(c, vm, dev, path);
+            check_dev_guest(c, vm, dev, path);
+        }
+        check_dev_siblings(c, vm, i, path);
+    }
+}
+
+/* Looks an image up through the hook: its size, or 0 after reporting it missing or empty. */
+static uint64_t image_size(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                           const char *path)
+{
+    uint64_t size = 0;
+
+    if (c->hooks->image_size(c->hooks->ctx, path, &size) != 0) {
+        cfg_error(c, &vm->valid, vm->path, prop, "image '%s' not found", path);
+        return 0;
+    }
+    if (size == 0) {
+        cfg_error(c, &vm->valid, vm->path, prop, "image '%s' is empty", path);
+    }
+    return size;
+}
+
+/*
+ * The loader puts the kernel at the start of VM memory and the initrd and DTB in their own
+ * 2 MiB granules above it. This is the necessary condition only; a Linux kernel also needs
+ * its BSS (Image header image_size), which the loader checks when it reads the header.
+ */
+static void check_images(struct cfg_ctx *c, struct cfg_vm *vm)
+{
+    if (c->hooks == NULL || c->hooks->image_size == NULL) {
+        return;
+    }
+    if (vm->kernel[0] != '\0') {
+        vm->kernel_size = image_size(c, vm, "kernel", vm->kernel);
+    }
+    if (vm->initrd[0] != '\0') {
+        vm->initrd_size = image_size(c, vm, "initrd", vm->initrd);
+    }
+    bool sizes_known = vm->kernel_size != 0 && (vm->initrd[0] == '\0' || vm->initrd_size != 0);
+    if (!sizes_known || vm->mem_size == 0) {
+        return;
+    }
+    uint64_t need = cfg_align_up(vm->kernel_size, CFG_LOAD_ALIGN) +
+                    cfg_align_up(vm->initrd_size, CFG_LOAD_ALIGN) + CFG_FDT_RESERVE;
+    if (need > vm->mem_size) {
+        cfg_error(c, &vm->valid, vm->path, "memory-size",
+                  "0x%llx bytes cannot hold kernel (0x%llx), initrd (0x%llx) and device tree "
+                  "(0x%llx): 0x%llx needed",
+                  (ull)vm->mem_size, (ull)vm->kernel_size, (ull)vm->initrd_size,
+                  (ull)CFG_FDT_RESERVE, (ull)need);
+    }
+}
+
+static void check_entry(struct cfg_ctx *c, struct cfg_vm *vm)
+{
+    if (!vm->has_entry) {
+        return;
+    }
+    if (vm->kernel_type != CFG_KERNEL_RAW) {
+        /* A Linux Image is entered at its start (booting.rst); an offset means a mistake. */
+        cfg_error(c, &vm->valid, vm->path, "entry", "only allowed with kernel-type \"raw\"");
+    } else if (vm->entry % INSN_ALIGN != 0) {
+        cfg_error(c, &vm->valid, vm->path, "entry", "0x%llx is not 4-byte aligned",
+                  (ull)vm->entry);
+    } else if (vm->kernel_size != 0 && vm->entry >= vm->kernel_size) {
+        cfg_error(c, &vm->valid, vm->path, "entry",
+                  "0x%llx is beyond the kernel image (0x%llx bytes)", (ull)vm->entry,
+                  (ull)vm->kernel_size);
+    }
+}
+
+void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm)
+{
+    check_mem_window(c, vm);
+    check_devs(c, vm);
+    check_images(c, vm);
+    check_entry(c, vm);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Between VMs. VM i is checked against the earlier VMs that are still valid, so the later of
+ * two conflicting VMs is the one refused and a refused VM blocks nobody.
+ */
+static void check_cpus_pair(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_vm *o)
+{
+    for (uint32_t a = 0; a < vm->vcpu_count; a++) {
+        for (uint32_t b = 0; b < o->vcpu_count; b++) {
+            if (vm->cpus[a] == o->cpus[b]) {
+                cfg_error(c, &vm->valid, vm->path, "cpus", "CPU %u is already given to VM '%s'",
+                          vm->cpus[a], o->name);
+            }
+        }
+    }
+}
+
+static void check_dev_pair(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_dev *dev,
+                           const struct cfg_vm *o)
+{
+    char path[CFG_PATH_MAX];
+
+    cfg_dev_path(vm, dev, path);
+    for (uint32_t j = 0; j < o->dev_count; j++) {
+        const struct cfg_dev *od = &o->devs[j];
+        if (cfg_overlap(dev->pa, dev->size, od->pa, od->size)) {
+            cfg_error(c, &vm->valid, path, "reg",
+                      "0x%llx+0x%llx overlaps device '%s' of VM '%s'", (ull)dev->pa,
+                      (ull)dev->size, od->name, o->name);
+        }
+        for (uint32_t a = 0; a < dev->irq_count; a++) {
+            for (uint32_t b = 0; b < od->irq_count; b++) {
+                if (dev->irqs[a] == od->irqs[b]) {
+                    cfg_error(c, &vm->valid, path, "interrupts",
+                              "INTID %u is already given to VM '%s'", dev->irqs[a], o->name);
+                }
+            }
+        }
+    }
+}
+
+static void check_total_memory(struct cfg_ctx *c, struct cfg_vm *vm, uint64_t *total)
+{
+    uint64_t avail = c->plat->vm_ram_avail;
+
+    if (*total + vm->mem_size > avail) {
+        cfg_error(c, &vm->valid, vm->path, "memory-size",
+                  "0x%llx more bytes would bring VM memory to 0x%llx, over the 0x%llx "
+                  "available for VMs",
+                  (ull)vm->mem_size, (ull)(*total + vm->mem_size), (ull)avail);
+        return;
+    }
+    *total += vm->mem_size;
+}
+
+void cfg_check_cross(struct cfg_ctx *c)
+{
+    struct cfg_scenario *sc = c->out;
+    uint64_t total = 0;
+
+    for (uint32_t i = 0; i < sc->vm_count; i++) {
+        struct cfg_vm *vm = &sc->vms[i];
+        if (!vm->valid) {
+            continue;
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            const struct cfg_vm *o = &sc->vms[j];
+            if (!o->valid) {
+                continue;
+            }
+            check_cpus_pair(c, vm, o);
+            for (uint32_t d = 0; d < vm->dev_count; d++) {
+                check_dev_pair(c, vm, &vm->devs[d], o);
+            }
+        }
+        if (vm->valid) {
+            check_total_memory(c, vm, &total);
+        }
+    }
+}

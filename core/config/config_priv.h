@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals shared by config.c (scenario and VM properties), config_dev.c (passthrough nodes)
+ * and config_check.c (layout, image and cross-VM checks). Not for other modules.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <core/config/config.h>
+
+/* Property field of messages about a node rather than one of its properties. */
+#define CFG_NODE_PROP "(node)"
+
+struct cfg_ctx {
+    const void *fdt;
+    const char *file;
+    const struct platinfo *plat;
+    const struct cfg_hooks *hooks;
+    struct cfg_scenario *out;
+};
+
+/*
+ * Report "<file>: <path>: <prop>: <reason>" and count it; clears *valid when valid != NULL
+ * (the VM the problem belongs to).
+ */
+void cfg_error(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Node path of passthrough device dev of vm, into buf (CFG_PATH_MAX bytes). */
+const char *cfg_dev_path(const struct cfg_vm *vm, const struct cfg_dev *dev, char *buf);
+
+/*
+ * Value readers: check the property value (val, len as from fdt_getprop), report a malformed
+ * value against vm and return false, or store it and return true.
+ */
+bool cfg_read_string(struct cfg_ctx *c, struct cfg_vm *vm, const char *path, const char *prop,
+                     const void *val, int len, char *dst, size_t cap);
+bool cfg_read_u64(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
+                  const void *val, int len, uint64_t *out);
+/* A list of 1..max 32-bit cells; returns the count, or 0 after reporting a problem. */
+uint32_t cfg_read_cells(struct cfg_ctx *c, struct cfg_vm *vm, const char *path,
+                        const char *prop, const void *val, int len, uint32_t *dst,
+                        uint32_t max, const char *what);
+
+/* Report every property of node not in known[] (NULL-terminated) as unknown. */
+void cfg_check_unknown_props(struct cfg_ctx *c, bool *valid, int node, const char *path,
+                             const char *const *known);
+
+/* Parse the passthrough node of vm (config_dev.c). */
+void cfg_parse_passthrough(struct cfg_ctx *c, struct cfg_vm *vm, int node);
+
+/* Checks needing several properties of one VM: memory layout, devices, images. */
+void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm);
+/* A character of a VM or channel name: a-z, 0-9, '_', '-'. */
+bool cfg_is_name_char(char ch);
+
+/* v rounded up to a multiple of align (a power of two). */
+static inline uint64_t cfg_align_up(uint64_t v, uint64_t align)
+{
+    return (v + align - 1) & ~(align - 1);
+}
+
+/* Virtual SPIs vm owns before any channel: its UART's and its devices'. */
+uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm);
+
+/* Checks between VMs, in scenario order: CPUs, devices, interrupts, total memory. */
+void cfg_check_cross(struct cfg_ctx *c);
+
+/* The optional /channels node (config_chan.c); after cfg_check_cross, VM validity is final. */
+void cfg_parse_channels(struct cfg_ctx *c);
+
+/*
+ * Checks of channel id (node path) against the VMs and the earlier valid channels
+ * (config_chan_check.c): guest windows, IPC pages, interrupts, memory and queue budgets.
+ */
+void cfg_check_chan(struct cfg_ctx *c, uint32_t id, const char *path);
+
+/* [a, a + as) and [b, b + bs) intersect; both windows must not wrap. */
+static inline bool cfg_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+    return as != 0 && bs != 0 && a < b + bs && b < a + as;
+}

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The short ways through the list registers (docs/VGIC.md "Posted edges", "Timer re-arm"):
+ * posted edges put straight into LRs, finished LRs re-armed in place, and the sync + flush of
+ * an interrupt exit in its common shape. Each gives the same outcome as the general sync and
+ * flush of vgic_lr.c, which takes over whenever the state is not in the shape a short way
+ * knows.
+ *
+ * Lock order: d->lock only; the kick hook runs after it is dropped.
+ */
+#include <core/vgic/vgic_priv.h>
+
+#include <arch/cpu.h>
+#include <arch/vgic_hw.h>
+
+/* The LR of vcpu holding irq, or -1. */
+static int vgic_lr_of(const struct vgic_cpu *c, const struct vgic_irq *irq)
+{
+    for (uint32_t u = c->lr_used; u; u &= u - 1) {
+        unsigned i = (unsigned)__builtin_ctz(u);
+        if (c->lr_irq[i] == irq) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/*
+ * LR i of vcpu holds a finished interrupt that may simply be raised again in place: empty in
+ * ELRSR (the guest deactivated it) while its shadow says "pending" (with hw: HW-linked, else
+ * not, and no EOI maintenance owed). The model still believes that LR pending, which is its
+ * state again once the shadow is written back: nothing else changes (see vgic_inbox_direct
+ * for when that needs d->lock).
+ */
+static bool vgic_lr_rearmable(const struct vgic_cpu *c, int i, uint32_t elrsr, bool hw)
+{
+    uint64_t want = ICH_LR_PENDING | (hw ? ICH_LR_HW : 0);
+
+    return i >= 0 && (elrsr & BIT(i)) &&
+           (c->lr_shadow[i] & (ICH_LR_STATE | ICH_LR_HW | (hw ? 0 : ICH_LR_EOI))) == want;
+}
+
+bool vgic_rearm_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
+{
+    struct vgic_cpu *c;
+    bool ok;
+    int i;
+
+    if (vcpu >= d->nr_vcpus || intid >= VGIC_NR_PRIVATE) {
+        return false;
+    }
+    c = &d->cpu[vcpu];
+    i = vgic_lr_of(c, &c->priv[intid]);
+    if (!vgic_lr_rearmable(c, i, arch_vgic_read_elrsr(), true)) {
+        return false;
+    }
+    if (d->nr_vcpus == 1) {
+        /* Its registers are only reachable from this vCPU, which is here: nothing can
+         * change it meanwhile. */
+        arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+        return true;
+    }
+    /* Another vCPU may write this one's redistributor: re-arm only if no change is pending
+     * (one made before takes the lock and marks us dirty; one made after kicks us). */
+    spin_lock(&d->lock);
+    ok = !(d->dirty & BIT(vcpu));
+    if (ok) {
+        arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+    }
+    spin_unlock(&d->lock);
+    return ok;
+}
+
+/*
+ * Posted edges that need the model's state, under d->lock: vcpu must not be dirty (a model
+ * change comes first), awake, with no underflow interrupt armed. An edge SPI whose LR the
+ * guest has finished (empty in ICH_ELRSR_EL2) is re-armed in that LR; one in no LR,
+ * inactive, goes into a free one. Returns the bits it did not take.
+ */
+static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu,
+                                  uint32_t bits)
+{
+    uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1, rest = bits, elrsr;
+
+    if ((d->dirty & BIT(vcpu)) || c->sleeping ||
+        (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
+        return bits;
+    }
+    elrsr = arch_vgic_read_elrsr();
+    for (; bits; bits &= bits - 1) {
+        unsigned k = (unsigned)__builtin_ctz(bits);
+        struct vgic_irq *irq = &d->spi[d->owned_spi[k]];
+        int i;
+        if (irq->target != vcpu || irq->hw || irq->level || !irq->enabled ||
+            !(irq->group1 ? d->enable_grp1 : d->enable_grp0)) {
+            continue;
+        }
+        if (irq->lr_vcpu == vcpu) {
+            i = vgic_lr_of(c, irq);
+            if (i < 0 || !(elrsr & BIT(i)) || (c->lr_shadow[i] & ICH_LR_EOI)) {
+                continue; /* still pending or active there: the sync and flush merge it */
+            }
+            /* finished by the guest: what the sync would fold, then the new edge */
+        } else if (irq->lr_vcpu == VGIC_NO_VCPU && !irq->active && !irq->pending_latch &&
+                   (all & ~c->lr_used)) {
+            i = __builtin_ctz(all & ~c->lr_used);
+            c->lr_irq[i] = irq;
+            c->lr_used |= (uint32_t)BIT(i);
+            irq->lr_vcpu = (uint8_t)vcpu;
+        } else {
+            continue;
+        }
+        irq->active = false;
+        irq->lr_pending = true;
+        irq->pending_latch = false;
+        c->lr_shadow[i] = FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                          FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                          (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_PENDING;
+        arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+        rest &= ~((uint32_t)1 << k);
+    }
+    return rest;
+}
+
+/*
+ * vcpu's posted edges (vgic_post_spi) straight into its LRs. In a VM with one vCPU the
+ * steady state of a notification stream needs no lock at all: the SPI still owns the LR it
+ * was last given (the link and shadow are this pCPU's own), the guest has finished it
+ * (empty in ELRSR) and the shadow says "pending" only, so writing the shadow back is what a
+ * sync would find unchanged, and the model, which still believes that state, needs no
+ * update: one more edge on a pending edge interrupt. No other pCPU changes that SPI's state
+ * meanwhile: its registers are only reachable from the VM's one vCPU, running here, and IPC
+ * SPIs are raised only by posting. With several vCPUs another one could clear or disable
+ * it concurrently, so those VMs, and anything else, take d->lock (vgic_inbox_locked).
+ * Returns true when the exit needs nothing more: every edge taken and vcpu not dirty;
+ * otherwise the edges left are back in the inbox for the model path.
+ */
+/* vgic_inbox_direct's edges that need the lock (rest), then its answer. */
+static __attribute__((noinline)) bool vgic_inbox_rest(struct vgic_vm *d, struct vgic_cpu *c,
+                                                      unsigned vcpu, uint32_t rest)
+{
+    spin_lock(&d->lock);
+    rest = vgic_inbox_locked(d, c, vcpu, rest);
+    if (rest) {
+        __atomic_fetch_or(&d->inbox[vcpu], rest, __ATOMIC_RELAXED); /* for the model */
+    }
+    spin_unlock(&d->lock);
+    return !rest && !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
+}
+
+bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+    uint32_t bits = __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE), rest = 0;
+    uint32_t elrsr = arch_vgic_read_elrsr();
+
+    if (d->nr_vcpus != 1) {
+        rest = bits;
+        bits = 0;
+    }
+    for (uint32_t m = bits; m; m &= m - 1) {
+        unsigned k = (unsigned)__builtin_ctz(m);
+        int i = vgic_lr_of(c, &d->spi[d->owned_spi[k]]);
+        if (vgic_lr_rearmable(c, i, elrsr, false)) {
+            arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+        } else {
+            rest |= (uint32_t)1 << k;
+        }
+    }
+    if (rest) {
+        return vgic_inbox_rest(d, c, vcpu, rest);
+    }
+    return !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
+}
+
+/* What vgic_sync_flush_fast did. */
+enum vgic_fast {
+    VGIC_FAST_DONE,     /* all of it: nothing left to do */
+    VGIC_FAST_UNTOUCHED,/* nothing: the LRs are not in its shape */
+    VGIC_FAST_SYNCED,   /* the sync; the flush is left to the general path */
+};
+
+/*
+ * The common shape of an interrupt exit, under d->lock, with the outcome of
+ * vgic_sync_locked + vgic_flush_locked but none of their generality: every LR in use was
+ * finished by the guest (empty in ICH_ELRSR_EL2, no EOI maintenance owed, its interrupt
+ * still targeting vcpu) and is released; then, if vcpu is dirty, the noted interrupts that
+ * are pending, inactive, edge-triggered (or HW-linked) and deliverable go straight into free
+ * LRs. Anything else (an LR still in use, a level or active candidate, no free LR left, an
+ * underflow interrupt armed) is left to the general path, which takes the state as this
+ * left it: both only ever make consistent changes.
+ */
+static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+    uint32_t used = c->lr_used;
+    bool grp0 = d->enable_grp0, grp1 = d->enable_grp1;
+
+    if (used) {
+        if (used & ~arch_vgic_read_elrsr()) {
+            return VGIC_FAST_UNTOUCHED;
+        }
+        for (uint32_t u = used; u; u &= u - 1) {
+            unsigned i = (unsigned)__builtin_ctz(u);
+            if ((c->lr_shadow[i] & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI ||
+                c->lr_irq[i]->target != vcpu) {
+                return VGIC_FAST_UNTOUCHED;
+            }
+        }
+        c->sync_gen++;
+        for (; used; used &= used - 1) {
+            unsigned i = (unsigned)__builtin_ctz(used);
+            struct vgic_irq *irq = c->lr_irq[i];
+            irq->lr_pending = false;
+            irq->active = false; /* for HW=1 the guest's deactivation reached the GIC too */
+            irq->lr_vcpu = VGIC_NO_VCPU;
+            c->lr_irq[i] = NULL;
+            c->lr_shadow[i] = 0; /* an empty LR may keep stale bits: not rewritten */
+            vgic_note(d, irq);
+            if (vgic_irq_model_pending(irq)) {
+                d->dirty |= me;
+            }
+        }
+        c->lr_used = 0;
+    }
+    if (!(d->dirty & me)) {
+        return VGIC_FAST_DONE;
+    }
+    if ((arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN || c->sleeping) {
+        return VGIC_FAST_SYNCED;
+    }
+    d->dirty &= ~me;
+    for (unsigned pass = 0; pass < 2; pass++) {
+        uint32_t *bits = pass ? &c->maybe_spi : &c->maybe_priv;
+        uint32_t m = pass ? *bits & ((uint32_t)BIT(d->nr_owned_spis) - 1) : *bits;
+        for (; m; m &= m - 1) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            struct vgic_irq *irq = pass ? &d->spi[d->owned_spi[k]] : &c->priv[k];
+            uint32_t free;
+            unsigned i;
+            if (!(irq->pending_latch | irq->line_level | irq->active) || irq->target != vcpu) {
+                *bits &= ~((uint32_t)1 << k); /* as vgic_cands_collect forgets it */
+                continue;
+            }
+            /* vgic_wants_lr, knowing it is owned, targets vcpu and vcpu is awake */
+            if (vgic_irq_in_lr(irq) || (!irq->active && !(vgic_irq_model_pending(irq) &&
+                                                          irq->enabled &&
+                                                          (irq->group1 ? grp1 : grp0)))) {
+                continue;
+            }
+            free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
+            if (irq->active || vgic_irq_is_level(irq) || !free) {
+                d->dirty |= me; /* the general flush takes it from here */
+                return VGIC_FAST_SYNCED;
+            }
+            i = (unsigned)__builtin_ctz(free);
+            irq->pending_latch = false; /* now held by the LR */
+            irq->lr_pending = true;
+            vgic_lr_put(d, vcpu, i, irq,
+                        FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                            FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                            (irq->group1 ? ICH_LR_GROUP : 0) |
+                            (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid) : 0) |
+                            ICH_LR_PENDING);
+        }
+    }
+    return VGIC_FAST_DONE;
+}
+
+/* Whatever vgic_sync_flush_fast left (fast: what it did), the general way. */
+static __attribute__((noinline)) void vgic_sync_flush_general(struct vgic_vm *d, unsigned vcpu,
+                                                             enum vgic_fast fast, uint32_t kick)
+{
+    uint32_t me = (uint32_t)BIT(vcpu);
+
+    if (fast == VGIC_FAST_UNTOUCHED && d->cpu[vcpu].lr_used) {
+        vgic_sync_locked(d, vcpu, &kick);
+    }
+    if (d->dirty & me) {
+        vgic_flush_locked(d, vcpu, &kick);
+    }
+    spin_unlock(&d->lock);
+    vgic_kick(d, kick & ~me);
+}
+
+/* vgic_sync_flush_lrs through the model (posted edges become model state first). */
+void vgic_sync_flush_model(struct vgic_vm *d, unsigned vcpu)
+{
+    uint32_t me = (uint32_t)BIT(vcpu), kick;
+    enum vgic_fast fast;
+    bool used = d->cpu[vcpu].lr_used != 0;
+
+    if (!used && !vgic_vcpu_pending_work(d, vcpu)) {
+        return;
+    }
+    spin_lock(&d->lock);
+    kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu));
+    fast = vgic_sync_flush_fast(d, vcpu, me);
+    if (fast == VGIC_FAST_DONE) {
+        spin_unlock(&d->lock);
+        vgic_kick(d, kick & ~me);
+    } else {
+        vgic_sync_flush_general(d, vcpu, fast, kick); /* unlocks */
+    }
+    if (used) {
+        arch_wake_all(); /* a remote reader may wait for this sync (vgic_mmio_access) */
+    }
+}

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals shared by core/vgic/vgic*.c: interrupt state transitions (vgic.c), the MMIO register
+ * table machinery (vgic_mmio.c) and the list-register encoding (vgic_lr.c). Not for other
+ * modules; unit tests include it to check tables and encodings.
+ *
+ * State model of one interrupt (docs/VGIC.md has the long version):
+ *   - pending_latch: an edge or software-set pending state not yet given to a list register.
+ *     Handing it to an LR moves it there (lr_pending); a new edge while the LR still shows
+ *     pending merges, one after the guest acknowledged becomes pending+active.
+ *   - level interrupts are pending while line_level || pending_latch (ISPENDR); their LR
+ *     carries the EOI bit so deactivation exits and the line is resampled.
+ *   - HW-linked interrupts behave as edges here: the physical GIC holds the level; the
+ *     physical interrupt stays active until the guest deactivates the virtual one.
+ *   - while an interrupt sits in vCPU v's LR, only v's pCPU writes that LR; others change the
+ *     model under d->lock and kick v, whose next flush reconciles the LR.
+ */
+#pragma once
+
+#include <core/vgic/vgic.h>
+#include <core/vgic/vgic_regs.h>
+
+#include <arch/vgic_hw.h>
+
+/* ------------------------------------------------------------------ interrupt state */
+
+#define VGIC_ALL_VCPUS(d) ((uint32_t)BIT((d)->nr_vcpus) - 1)
+
+/* Record that an interrupt may want a list register of its target (vgic_cpu.maybe_priv,
+ * maybe_spi): every change that could make it want one ends here (vgic_irq_kick). */
+static inline void vgic_note(struct vgic_vm *d, const struct vgic_irq *irq)
+{
+    if (irq->target >= VGIC_MAX_VCPUS) {
+        return;
+    }
+    if (irq->intid < VGIC_NR_PRIVATE) {
+        d->cpu[irq->target].maybe_priv |= (uint32_t)1 << irq->intid;
+    } else if (irq->owned) {
+        d->cpu[irq->target].maybe_spi |= (uint32_t)1 << d->owned_idx[irq->intid - VGIC_SPI_BASE];
+    }
+}
+
+static inline bool vgic_irq_in_lr(const struct vgic_irq *irq)
+{
+    return irq->lr_vcpu != VGIC_NO_VCPU;
+}
+
+/* Level semantics apply to virtual level interrupts only; the physical GIC resamples HW ones. */
+static inline bool vgic_irq_is_level(const struct vgic_irq *irq)
+{
+    return irq->level && !irq->hw;
+}
+
+/* Pending state held by the model itself (not counting a list register). */
+static inline bool vgic_irq_model_pending(const struct vgic_irq *irq)
+{
+    return irq->pending_latch || (vgic_irq_is_level(irq) && irq->line_level);
+}
+
+/* Guest-visible pending state (GICD_ISPENDR). */
+static inline bool vgic_irq_is_pending(const struct vgic_irq *irq)
+{
+    return vgic_irq_model_pending(irq) || irq->lr_pending;
+}
+
+struct vgic_irq *vgic_irq_get(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
+bool vgic_irq_deliverable(const struct vgic_vm *d, const struct vgic_irq *irq, unsigned vcpu);
+uint32_t vgic_irq_kick(struct vgic_vm *d, const struct vgic_irq *irq);
+/* Posted edges (vgic_cpu.inbox bits) become model state: pending, and the target marked
+ * dirty. Under d->lock; returns the vCPUs to kick. _fold_all takes every vCPU's inbox
+ * first (before reading or changing pending state through registers). */
+uint32_t vgic_inbox_to_model(struct vgic_vm *d, uint32_t bits);
+uint32_t vgic_inbox_fold_all(struct vgic_vm *d);
+void vgic_kick(struct vgic_vm *d, uint32_t mask);
+
+/* State changes by guest software (MMIO) or devices; each returns the vCPUs to kick. */
+uint32_t vgic_irq_set_enabled(struct vgic_vm *d, struct vgic_irq *irq, bool enable);
+uint32_t vgic_irq_set_pending(struct vgic_vm *d, struct vgic_irq *irq, bool pending);
+uint32_t vgic_irq_set_active(struct vgic_vm *d, struct vgic_irq *irq, bool active);
+uint32_t vgic_irq_set_group(struct vgic_vm *d, struct vgic_irq *irq, bool group1);
+uint32_t vgic_irq_set_priority(struct vgic_vm *d, struct vgic_irq *irq, uint8_t prio);
+uint32_t vgic_irq_set_config(struct vgic_vm *d, struct vgic_irq *irq, bool level);
+uint32_t vgic_irq_set_irouter(struct vgic_vm *d, struct vgic_irq *irq, uint64_t irouter);
+bool vgic_irq_config_is_ro(const struct vgic_irq *irq);
+
+/* ------------------------------------------------------------------ MMIO tables */
+
+/* Access widths a register accepts, as a mask of access sizes in bytes. */
+#define VGIC_ACC_8   0x1u
+#define VGIC_ACC_32  0x4u
+#define VGIC_ACC_64  0x8u
+
+struct vgic_reg;
+
+/* One emulated access in progress. */
+struct vgic_access {
+    struct vgic_vm *d;
+    const struct vgic_reg *reg;
+    unsigned vcpu;      /* accessing vCPU */
+    unsigned rd;        /* redistributor frame owner; VGIC_NO_VCPU in the distributor */
+    bool write;
+    uint32_t kick;      /* vCPUs to kick once the lock is dropped */
+};
+
+enum vgic_field_kind {
+    VGIC_FIELD_RW,      /* value written is the new field value */
+    VGIC_FIELD_W1S,     /* write 1 sets, 0 ignored */
+    VGIC_FIELD_W1C,     /* write 1 clears, 0 ignored */
+};
+
+/* A per-INTID field packed bits-per-INTID into a register class (IGROUPR, IPRIORITYR...). */
+struct vgic_field {
+    uint8_t bits;               /* 1, 2, 8 or 64 */
+    uint8_t kind;               /* enum vgic_field_kind */
+    bool lr_state;              /* the value may be cached in another vCPU's LR */
+    uint64_t (*get)(const struct vgic_irq *irq);
+    uint32_t (*set)(struct vgic_vm *d, struct vgic_irq *irq, uint64_t v);
+};
+
+/*
+ * One row of a register table: [off, off + len) accepting the widths in `widths`. read == NULL
+ * reads as zero, write == NULL ignores writes. roff is the offset inside the row.
+ */
+struct vgic_reg {
+    uint32_t off;
+    uint32_t len;
+    uint8_t widths;
+    const char *name;
+    uint64_t (*read)(struct vgic_access *a, uint32_t roff, unsigned size);
+    void (*write)(struct vgic_access *a, uint32_t roff, unsigned size, uint64_t val);
+    const struct vgic_field *field;
+};
+
+struct vgic_reg_table {
+    const struct vgic_reg *rows;
+    size_t count;
+};
+
+extern const struct vgic_reg_table vgic_dist_table;
+extern const struct vgic_reg_table vgic_rd_table;
+extern const struct vgic_reg_table vgic_sgi_table;
+
+/* Per-INTID fields, shared by the distributor and redistributor tables. */
+extern const struct vgic_field vgic_field_group, vgic_field_enable_set, vgic_field_enable_clr,
+    vgic_field_pend_set, vgic_field_pend_clr, vgic_field_active_set, vgic_field_active_clr,
+    vgic_field_priority, vgic_field_config, vgic_field_irouter;
+
+const struct vgic_reg *vgic_reg_find(const struct vgic_reg_table *t, uint32_t off);
+int vgic_mmio_access(struct vgic_vm *d, const struct vgic_reg_table *t, unsigned vcpu,
+                     unsigned rd, uint32_t off, unsigned size, bool write, uint64_t *val);
+uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned size);
+void vgic_mmio_write_field(struct vgic_access *a, uint32_t roff, unsigned size, uint64_t val);
+uint64_t vgic_mmio_read_idregs(struct vgic_access *a, uint32_t roff, unsigned size);
+uint64_t vgic_mmio_read_iidr(struct vgic_access *a, uint32_t roff, unsigned size);
+void vgic_deny(struct vgic_access *a, uint32_t intid);
+
+/* ------------------------------------------------------------------ list registers */
+
+/* Decoded ICH_LR<n>_EL2. */
+struct vgic_lr {
+    uint32_t vintid;
+    uint32_t pintid;    /* HW = 1 only */
+    uint8_t priority;
+    bool group1;
+    bool hw;
+    bool eoi;           /* HW = 0 only: maintenance interrupt on deactivation */
+    bool pending;
+    bool active;
+};
+
+uint64_t vgic_lr_encode(const struct vgic_lr *lr);
+struct vgic_lr vgic_lr_decode(uint64_t v);
+
+/* Shared by vgic_lr.c (the general sync and flush) and vgic_fast.c (the short ways); all
+ * under d->lock. Link LR i of vcpu to irq and write val into it (on vcpu's pCPU); fold what
+ * the guest did to vcpu's LRs into the model; the flush of a dirty vcpu; take vcpu's posted
+ * edges. */
+static inline void vgic_lr_put(struct vgic_vm *d, unsigned vcpu, unsigned i,
+                               struct vgic_irq *irq, uint64_t val)
+{
+    struct vgic_cpu *c = &d->cpu[vcpu];
+
+    c->lr_irq[i] = irq;
+    c->lr_shadow[i] = val;
+    c->lr_used |= (uint32_t)BIT(i);
+    irq->lr_vcpu = (uint8_t)vcpu;
+    arch_vgic_write_lr(i, val);
+}
+
+void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
+void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
+uint32_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu);

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Generates each VM's device tree with libfdt's sequential-write API, following the Linux
+ * bindings (Documentation/devicetree/bindings: arm/cpus.yaml, arm/psci.yaml,
+ * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml, serial/pl011.yaml). The
+ * guest sees only its own CPUs, memory, virtual devices and pass-through devices.
+ */
+#include <core/vm/guest_fdt.h>
+
+#include <libfdt.h>
+
+#include <core/ipc/ipc.h>
+#include <lib/fmt.h>
+#include <lib/string.h>
+
+#define PHANDLE_GIC   1
+#define PHANDLE_CLK   2
+#define GIC_SPI       0
+#define GIC_PPI       1
+#define IRQ_LEVEL_HI  4
+#define IRQ_EDGE_RISING 1
+#define UART_CLK_HZ   24000000
+
+static int prop_u64_pair(void *fdt, const char *name, uint64_t a, uint64_t b)
+{
+    fdt64_t v[2] = { cpu_to_fdt64(a), cpu_to_fdt64(b) };
+    return fdt_property(fdt, name, v, sizeof(v));
+}
+
+static int add_cpus(void *fdt, const struct cfg_vm *vm)
+{
+    char name[16];
+    int r = fdt_begin_node(fdt, "cpus");
+
+    r = r ? r : fdt_property_u32(fdt, "#address-cells", 1);
+    r = r ? r : fdt_property_u32(fdt, "#size-cells", 0);
+    for (uint32_t i = 0; !r && i < vm->vcpu_count; i++) {
+        bh_snprintf(name, sizeof(name), "cpu@%u", i);
+        r = fdt_begin_node(fdt, name);
+        r = r ? r : fdt_property_string(fdt, "device_type", "cpu");
+        r = r ? r : fdt_property_string(fdt, "compatible", "arm,armv8");
+        r = r ? r : fdt_property_u32(fdt, "reg", i);
+        r = r ? r : fdt_property_string(fdt, "enable-method", "psci");
+        r = r ? r : fdt_end_node(fdt);
+    }
+    return r ? r : fdt_end_node(fdt);
+}
+
+static int add_gic(void *fdt, const struct cfg_vm *vm)
+{
+    char name[32];
+    fdt64_t reg[4] = {
+        cpu_to_fdt64(VPLAT_GICD_IPA), cpu_to_fdt64(VPLAT_GICD_SIZE),
+        cpu_to_fdt64(VPLAT_GICR_IPA), cpu_to_fdt64(VPLAT_GICR_STRIDE * vm->vcpu_count),
+    };
+    fdt32_t irq[3] = { cpu_to_fdt32(GIC_PPI), cpu_to_fdt32(VPLAT_MAINT_INTID - 16),
+                       cpu_to_fdt32(IRQ_LEVEL_HI) };
+
+    bh_snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VPLAT_GICD_IPA);
+    int r = fdt_begin_node(fdt, name);
+    r = r ? r : fdt_property_string(fdt, "compatible", "arm,gic-v3");
+    r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 3);
+    r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
+    r = r ? r : fdt_property_u32(fdt, "#redistributor-regions", 1);
+    r = r ? r : fdt_property(fdt, "reg", reg, sizeof(reg));
+    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_GIC);
+    return r ? r : fdt_end_node(fdt);
+}
+
+static int add_timer_psci(void *fdt)
+{
+    /* Secure phys, non-secure phys, virtual, hypervisor: PPIs 13, 14, 11, 10. */
+    static const uint32_t ppis[4] = { 13, 14, 11, 10 };
+    fdt32_t irq[12];
+
+    for (int i = 0; i < 4; i++) {
+        irq[i * 3] = cpu_to_fdt32(GIC_PPI);
+        irq[i * 3 + 1] = cpu_to_fdt32(ppis[i]);
+        irq[i * 3 + 2] = cpu_to_fdt32(IRQ_LEVEL_HI);
+    }
+    int r = fdt_begin_node(fdt, "timer");
+    r = r ? r : fdt_property_string(fdt, "compatible", "arm,armv8-timer");
+    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : fdt_property(fdt, "always-on", NULL, 0);
+    r = r ? r : fdt_end_node(fdt);
+    r = r ? r : fdt_begin_node(fdt, "psci");
+    static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
+    r = r ? r : fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat));
+    r = r ? r : fdt_property_string(fdt, "method", "hvc");
+    return r ? r : fdt_end_node(fdt);
+}
+
+static int add_uart(void *fdt, const char *path)
+{
+    static const char compat[] = "arm,pl011\0arm,primecell";
+    static const char clk_names[] = "uartclk\0apb_pclk";
+    fdt32_t clks[2] = { cpu_to_fdt32(PHANDLE_CLK), cpu_to_fdt32(PHANDLE_CLK) };
+    fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VPLAT_UART_INTID - 32),
+                       cpu_to_fdt32(IRQ_LEVEL_HI) };
+
+    int r = fdt_begin_node(fdt, "apb-pclk");
+    r = r ? r : fdt_property_string(fdt, "compatible", "fixed-clock");
+    r = r ? r : fdt_property_u32(fdt, "#clock-cells", 0);
+    r = r ? r : fdt_property_u32(fdt, "clock-frequency", UART_CLK_HZ);
+    r = r ? r : fdt_property_string(fdt, "clock-output-names", "clk24mhz");
+    r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_CLK);
+    r = r ? r : fdt_end_node(fdt);
+    r = r ? r : fdt_begin_node(fdt, path + 1);
+    r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
+    r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_UART_IPA, VPLAT_UART_SIZE);
+    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : fdt_property(fdt, "clocks", clks, sizeof(clks));
+    r = r ? r : fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names));
+    return r ? r : fdt_end_node(fdt);
+}
+
+static int add_passthrough(void *fdt, const struct cfg_dev *d)
+{
+    char name[64];
+    fdt32_t irq[CFG_MAX_DEV_IRQS * 3];
+
+    bh_snprintf(name, sizeof(name), "%s@%llx", d->name, (unsigned long long)d->ipa);
+    for (uint32_t i = 0; i < d->irq_count; i++) {
+        irq[i * 3] = cpu_to_fdt32(GIC_SPI);
+        irq[i * 3 + 1] = cpu_to_fdt32(d->irqs[i] - 32);
+        irq[i * 3 + 2] = cpu_to_fdt32(IRQ_LEVEL_HI);
+    }
+    int r = fdt_begin_node(fdt, name);
+    r = r ? r : fdt_property(fdt, "compatible", d->compat, (int)d->compat_len);
+    r = r ? r : prop_u64_pair(fdt, "reg", d->ipa, d->size);
+    if (d->irq_count) {
+        r = r ? r : fdt_property(fdt, "interrupts", irq, (int)(d->irq_count * 3 * 4));
+    }
+    return r ? r : fdt_end_node(fdt);
+}
+
+static const char *const chan_compat[] = {
+    [CFG_CHAN_SHMEM] = "bulkhead,shmem",     [CFG_CHAN_DOORBELL] = "bulkhead,doorbell",
+    [CFG_CHAN_SEM] = "bulkhead,semaphore", [CFG_CHAN_MUTEX] = "bulkhead,mutex",
+    [CFG_CHAN_MSGQ] = "bulkhead,msgq",
+};
+
+/* Interrupts of one object as this VM sees them: edge-triggered SPIs. */
+static int add_ipc_irqs(void *fdt, const struct ipc_obj_info *o)
+{
+    fdt32_t irq[9];
+    char names[16];
+    int n = 0, nlen = 0;
+    uint32_t list[3][2] = { { o->intid, 0 }, { o->rx_intid, 1 }, { o->tx_intid, 2 } };
+    static const char *const label[] = { "doorbell", "rx", "tx" };
+
+    for (int i = 0; i < 3; i++) {
+        if (!list[i][0]) {
+            continue;
+        }
+        irq[n * 3] = cpu_to_fdt32(GIC_SPI);
+        irq[n * 3 + 1] = cpu_to_fdt32(list[i][0] - 32);
+        irq[n * 3 + 2] = cpu_to_fdt32(IRQ_EDGE_RISING);
+        nlen += bh_snprintf(names + nlen, sizeof(names) - (size_t)nlen, "%s",
+                            label[list[i][1]]) + 1;
+        n++;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    int r = fdt_property(fdt, "interrupts", irq, n * 3 * 4);
+    return r ? r : fdt_property(fdt, "interrupt-names", names, nlen);
+}
+
+static int add_ipc_object(void *fdt, const struct ipc_obj_info *o, bool gpio)
+{
+    int r = fdt_begin_node(fdt, o->name);
+
+    r = r ? r : fdt_property_string(fdt, "compatible", chan_compat[o->type]);
+    r = r ? r : fdt_property_u32(fdt, "bulkhead,id", o->id);
+    r = r ? r : fdt_property_u32(fdt, "bulkhead,rights", o->rights);
+    if (o->type == CFG_CHAN_SHMEM) {
+        r = r ? r : prop_u64_pair(fdt, "reg", o->shm_ipa, o->shm_size);
+    } else if (o->type == CFG_CHAN_MSGQ) {
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,depth", o->depth);
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,msg-size", o->msg_size);
+    } else if (o->type == CFG_CHAN_SEM) {
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,max", o->sem_max);
+    }
+    if (o->type != CFG_CHAN_SHMEM) {
+        /* register page (+ data page for queues): not `reg`, so no driver claims it */
+        r = r ? r : prop_u64_pair(fdt, "bulkhead,regs", o->regs_ipa,
+                                  o->type == CFG_CHAN_MSGQ ? VPLAT_IPC_STRIDE : VPLAT_IPC_PAGE);
+    }
+    if (!gpio) {
+        r = r ? r : add_ipc_irqs(fdt, o); /* else: GPIO lines named <object>.<kind> */
+    }
+    return r ? r : fdt_end_node(fdt);
+}
+
+/* ipc-notify = "gpio": a PL061 per notification SPI, line 0 named <object>.<kind>. */
+static int add_ipc_gpios(void *fdt, const struct guest_fdt_layout *lay)
+{
+    static const char compat[] = "arm,pl061\0arm,primecell";
+    struct ipc_notif nt[2 * CFG_MAX_CHANS];
+    unsigned count = ipc_vm_notifications(lay->sc, lay->vm_index, nt, 2 * CFG_MAX_CHANS);
+    fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
+    char name[48], line[CFG_CHAN_NAME_MAX + 16];
+    int r = 0;
+
+    for (unsigned i = 0; !r && i < count && i < VPLAT_GPIO_MAX; i++) {
+        uint64_t base = VPLAT_GPIO_IPA + (uint64_t)i * VPLAT_IPC_PAGE;
+        fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(nt[i].intid - 32),
+                           cpu_to_fdt32(IRQ_LEVEL_HI) };
+        bh_snprintf(name, sizeof(name), "gpio@%llx", (unsigned long long)base);
+        int n = bh_snprintf(line, sizeof(line), "%s.%s", nt[i].obj, nt[i].kind);
+        r = fdt_begin_node(fdt, name);
+        r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
+        r = r ? r : prop_u64_pair(fdt, "reg", base, VPLAT_IPC_PAGE);
+        r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+        r = r ? r : fdt_property(fdt, "gpio-controller", NULL, 0);
+        r = r ? r : fdt_property_u32(fdt, "#gpio-cells", 2);
+        r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
+        r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 2);
+        r = r ? r : fdt_property(fdt, "clocks", &clk, sizeof(clk));
+        r = r ? r : fdt_property_string(fdt, "clock-names", "apb_pclk");
+        r = r ? r : fdt_property(fdt, "gpio-line-names", line, n + 1);
+        r = r ? r : fdt_end_node(fdt);
+    }
+    return r;
+}
+
+/* /bulkhead-ipc: the channel objects this VM may use (docs/ABI.md). */
+static int add_ipc(void *fdt, const struct cfg_vm *vm, const struct guest_fdt_layout *lay)
+{
+    struct ipc_obj_info o;
+    bool any = false;
+    bool gpio = vm->ipc_notify == CFG_NOTIFY_GPIO;
+
+    for (unsigned id = 0; lay->sc && id < lay->sc->chan_count; id++) {
+        any = any || ipc_vm_object(lay->sc, lay->vm_index, id, &o);
+    }
+    if (!any) {
+        return 0;
+    }
+    int r = gpio ? add_ipc_gpios(fdt, lay) : 0;
+
+    r = r ? r : fdt_begin_node(fdt, "bulkhead-ipc");
+    r = r ? r : fdt_property_string(fdt, "compatible", "bulkhead,ipc-v1");
+    r = r ? r : fdt_property_u32(fdt, "#address-cells", 2);
+    r = r ? r : fdt_property_u32(fdt, "#size-cells", 2);
+    for (unsigned id = 0; !r && id < lay->sc->chan_count; id++) {
+        if (ipc_vm_object(lay->sc, lay->vm_index, id, &o)) {
+            r = add_ipc_object(fdt, &o, gpio);
+        }
+    }
+    return r ? r : fdt_end_node(fdt);
+}
+
+static int add_chosen(void *fdt, const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
+                      const char *uart_path)
+{
+    int r = fdt_begin_node(fdt, "chosen");
+
+    r = r ? r : fdt_property_string(fdt, "bootargs", vm->bootargs);
+    r = r ? r : fdt_property_string(fdt, "stdout-path", uart_path);
+    if (lay->initrd_size) {
+        r = r ? r : fdt_property_u64(fdt, "linux,initrd-start", lay->initrd_ipa);
+        r = r ? r : fdt_property_u64(fdt, "linux,initrd-end", lay->initrd_ipa + lay->initrd_size);
+    }
+    return r ? r : fdt_end_node(fdt);
+}
+
+int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay, void *buf,
+                    size_t size)
+{
+    char mem_name[32];
+    char uart_path[32];
+    int r = fdt_create(buf, (int)size);
+
+    bh_snprintf(mem_name, sizeof(mem_name), "memory@%llx", (unsigned long long)vm->mem_ipa);
+    bh_snprintf(uart_path, sizeof(uart_path), "/pl011@%llx", (unsigned long long)VPLAT_UART_IPA);
+    r = r ? r : fdt_finish_reservemap(buf);
+    r = r ? r : fdt_begin_node(buf, "");
+    r = r ? r : fdt_property_string(buf, "compatible", "bulkhead,vm");
+    r = r ? r : fdt_property_string(buf, "model", vm->name);
+    r = r ? r : fdt_property_u32(buf, "#address-cells", 2);
+    r = r ? r : fdt_property_u32(buf, "#size-cells", 2);
+    r = r ? r : fdt_property_u32(buf, "interrupt-parent", PHANDLE_GIC);
+    r = r ? r : add_chosen(buf, vm, lay, uart_path);
+    r = r ? r : fdt_begin_node(buf, mem_name);
+    r = r ? r : fdt_property_string(buf, "device_type", "memory");
+    r = r ? r : prop_u64_pair(buf, "reg", vm->mem_ipa, vm->mem_size);
+    r = r ? r : fdt_end_node(buf);
+    r = r ? r : add_cpus(buf, vm);
+    r = r ? r : add_gic(buf, vm);
+    r = r ? r : add_timer_psci(buf);
+    r = r ? r : add_uart(buf, uart_path);
+    for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
+        r = add_passthrough(buf, &vm->devs[i]);
+    }
+    r = r ? r : add_ipc(buf, vm, lay);
+    r = r ? r : fdt_end_node(buf);
+    r = r ? r : fdt_finish(buf);
+    return r ? -BH_ENOMEM : (int)fdt_totalsize(buf);
+}

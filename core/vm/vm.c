@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VM lifecycle: start, stop and restart, event records and statistics. A stop pulls every
+ * vCPU of the VM out of the guest (a kick makes each pCPU notice on its way back into the
+ * guest) before the VM's memory is reloaded, so a restart never races with a running vCPU.
+ * The last VM to stop powers the platform off.
+ */
+#include <core/vm/vm.h>
+
+#include <stdarg.h>
+
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include <core/console.h>
+#include <core/hyp.h>
+#include <core/vm/vm_build.h>
+#include <core/ipc/vm_ipc.h>
+#include <lib/fmt.h>
+
+struct vm vms[VM_MAX];
+unsigned vm_count;
+static struct evt_ring evt_ring;
+static struct spinlock evt_lock = SPINLOCK_INIT;
+
+static void evt_emit(struct vm *vm, const char *line)
+{
+    uint64_t now = arch_now_ns();
+
+    console_printf("%s\n", line);
+    spin_lock(&evt_lock);
+    evt_ring_push(&evt_ring, now, line);
+    spin_unlock(&evt_lock);
+    (void)vm;
+}
+
+void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
+{
+    char line[EVT_LINE_MAX];
+    uint32_t dropped = 0;
+    va_list ap;
+
+    vm->stats.events++;
+    spin_lock(&evt_lock);
+    bool ok = evt_bucket_take(&vm->evt_bucket, arch_now_ns(), &dropped);
+    spin_unlock(&evt_lock);
+    if (!ok) {
+        vm->stats.events_dropped++;
+        return;
+    }
+    if (dropped) {
+        evt_format(line, sizeof(line), vm->name, "evt_dropped", "count=%u", dropped);
+        evt_emit(vm, line);
+    }
+    va_start(ap, fmt);
+    evt_vformat(line, sizeof(line), vm->name, kind, fmt, ap);
+    va_end(ap);
+    evt_emit(vm, line);
+}
+
+void vm_start(struct vm *vm)
+{
+    spin_lock(&vm->lock);
+    vm->state = VM_RUNNING;
+    vm->vcpus[0].entry = vm->entry_ipa;
+    vm->vcpus[0].ctx_id = 0;
+    vm->vcpus[0].state = VCPU_ON_PENDING;
+    spin_unlock(&vm->lock);
+    hyp_printf("bulkhead: vm %s started", vm->name);
+    vm_event(vm, "start", "vcpus=%u mem=0x%llx", vm->nr_vcpus,
+             (unsigned long long)vm->mem_size);
+    arch_wake_all();
+    arch_kick(vm->vcpus[0].pcpu);
+}
+
+/* Kick every other vCPU out of the guest and wait (WFE) until each has parked. */
+static void vm_pull_vcpus(struct vm *vm)
+{
+    unsigned self = arch_cpu_id();
+
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        if (v->state == VCPU_ON_PENDING) {
+            v->state = VCPU_OFF;
+        }
+        if (v->pcpu == self) {
+            v->state = VCPU_OFF;
+        } else if (v->state == VCPU_RUNNING) {
+            arch_kick(v->pcpu);
+        }
+    }
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        while (vm->vcpus[i].state == VCPU_RUNNING) {
+            wfe();
+        }
+    }
+}
+
+static bool any_vm_alive(void)
+{
+    for (unsigned i = 0; i < vm_count; i++) {
+        if (vms[i].state == VM_RUNNING || vms[i].state == VM_STOPPING) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A guest that faults (or resets) in a loop would otherwise restart at full speed forever,
+ * printing markers each time: past VM_RESTART_MAX restarts in a window it is stopped.
+ */
+static bool vm_restart_allowed(struct vm *vm)
+{
+    uint64_t now = arch_now_ns();
+
+    if (now - vm->restart_window_ns > VM_RESTART_WINDOW_NS) {
+        vm->restart_window_ns = now;
+        vm->restart_count = 0;
+    }
+    return ++vm->restart_count <= VM_RESTART_MAX;
+}
+
+void vm_stop(struct vm *vm, const char *reason, bool restart)
+{
+    spin_lock(&vm->lock);
+    if (vm->state != VM_RUNNING) {
+        spin_unlock(&vm->lock);
+        return; /* somebody else is already stopping it */
+    }
+    vm->state = VM_STOPPING;
+    spin_unlock(&vm->lock);
+
+    vm_pull_vcpus(vm);
+    vm_ipc_vm_reset(vm);
+    console_vm_flush(vm->id);
+    hyp_printf("bulkhead: vm %s stopped (%s)", vm->name, reason);
+    if (restart && !vm_restart_allowed(vm)) {
+        restart = false;
+        /* Once per VM (it stays stopped), so not rate-limited: the operator must see it. */
+        hyp_printf("bulkhead: vm %s restart limit reached (%u in %llu ms): not restarted",
+                   vm->name, (unsigned)VM_RESTART_MAX,
+                   (unsigned long long)(VM_RESTART_WINDOW_NS / 1000000));
+        vm_event(vm, "restart_limit", "restarts=%u window_ms=%llu action=stop",
+                 (unsigned)VM_RESTART_MAX,
+                 (unsigned long long)(VM_RESTART_WINDOW_NS / 1000000));
+    }
+    vm_event(vm, restart ? "restart" : "stop", "reason=%s", reason);
+    if (restart) {
+        vm->stats.restarts++;
+        vm_reload(vm);
+        vm_start(vm);
+        return;
+    }
+    vm->state = VM_STOPPED;
+    if (!any_vm_alive()) {
+        vm_print_stats();
+        hyp_printf("bulkhead: powering off");
+        arch_power_off();
+    }
+}
+
+static const char *const state_names[] = {
+    [VM_UNUSED] = "unused", [VM_REFUSED] = "refused", [VM_RUNNING] = "running",
+    [VM_STOPPING] = "stopping", [VM_STOPPED] = "stopped",
+};
+
+static const char *const exit_names[EXIT_CLASS_COUNT] = {
+    [EXIT_HVC] = "hvc", [EXIT_SMC] = "smc", [EXIT_SYSREG] = "sysreg", [EXIT_DABT] = "dabt",
+    [EXIT_IABT] = "iabt", [EXIT_IRQ] = "irq", [EXIT_OTHER] = "other",
+};
+
+void vm_print_stats(void)
+{
+    for (unsigned i = 0; i < vm_count; i++) {
+        const struct vm *vm = &vms[i];
+        const struct vm_stats *s = &vm->stats;
+        char exits[128];
+        int n = 0;
+        for (int c = 0; c < EXIT_CLASS_COUNT; c++) {
+            n += bh_snprintf(exits + n, sizeof(exits) - (size_t)n, " exit_%s=%llu",
+                             exit_names[c], (unsigned long long)s->exits[c]);
+        }
+        hyp_printf("STATS vm=%s state=%s%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
+                   "events=%llu dropped=%llu restarts=%llu",
+                   vm->name, state_names[vm->state], exits,
+                   (unsigned long long)s->mmio_emulated, (unsigned long long)s->irqs_injected,
+                   (unsigned long long)s->faults, (unsigned long long)s->denials,
+                   (unsigned long long)s->events, (unsigned long long)s->events_dropped,
+                   (unsigned long long)s->restarts);
+    }
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual machines and vCPUs. Each vCPU is pinned to one physical CPU for its whole life, so a
+ * pCPU runs at most one vCPU and guest register state stays live in hardware between traps.
+ * Lifecycle: a VM is built once at boot from its validated configuration (memory carved out,
+ * images copied from the verified bundle, device tree generated, stage-2 tables built); it is
+ * then started, and may stop (SYSTEM_OFF, fault policy "stop") or restart (SYSTEM_RESET,
+ * policy "restart"), which reloads it from the bundle.
+ *
+ * Lock order: vm->lock before vm->vgic.lock before the console lock.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <arch/cpu.h>
+#include <arch/pgtable.h>
+#include <arch/spinlock.h>
+#include <core/config/config.h>
+#include <core/event.h>
+#include <core/ipc/ipc.h>
+#include <core/vgic/vgic.h>
+#include <core/dev/vgpio.h>
+#include <core/dev/vuart.h>
+
+#define VM_MAX      CFG_MAX_VMS
+#define VCPU_MAX    8
+/* At most this many restarts of one VM within VM_RESTART_WINDOW_NS; one more stops it. */
+#define VM_RESTART_MAX       20
+#define VM_RESTART_WINDOW_NS UINT64_C(10000000000)
+
+enum vcpu_state {
+    VCPU_OFF,
+    VCPU_ON_PENDING, /* CPU_ON accepted, the pCPU will enter it */
+    VCPU_RUNNING,
+};
+
+enum vm_state {
+    VM_UNUSED,
+    VM_REFUSED,  /* bad configuration or image: never started */
+    VM_RUNNING,
+    VM_STOPPING, /* vCPUs are being pulled out of the guest */
+    VM_STOPPED,
+};
+
+/* Exit classes counted per VM. */
+enum vm_exit_class {
+    EXIT_HVC,
+    EXIT_SMC,
+    EXIT_SYSREG,
+    EXIT_DABT,
+    EXIT_IABT,
+    EXIT_IRQ,
+    EXIT_OTHER,
+    EXIT_CLASS_COUNT,
+};
+
+struct vm_stats {
+    uint64_t exits[EXIT_CLASS_COUNT];
+    uint64_t mmio_emulated;
+    uint64_t irqs_injected;
+    uint64_t faults;
+    uint64_t denials;
+    uint64_t events;
+    uint64_t events_dropped;
+    uint64_t restarts;
+};
+
+struct vm;
+
+struct vcpu {
+    struct vm *vm;
+    unsigned idx;
+    unsigned pcpu;
+    volatile enum vcpu_state state;
+    uint64_t entry;  /* for VCPU_ON_PENDING */
+    uint64_t ctx_id;
+    struct ipc_waiter waiter; /* its one outstanding IPC wait (core/ipc/vm_ipc.c) */
+    struct ipc_notify notify; /* what its current IPC call raises and wakes (scratch) */
+} __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 448 bytes, so
+                                  * vcpus[i] on the doorbell path is 3 instructions, not 5) */
+
+struct vm {
+    unsigned id;
+    uint16_t vmid;
+    const struct cfg_vm *cfg;
+    const char *name;
+    struct spinlock lock;
+    volatile enum vm_state state;
+    /* Restarts in the current window (vm_stop): a crash loop is stopped, not restarted
+     * forever at full speed. */
+    uint64_t restart_window_ns;
+    uint32_t restart_count;
+
+    uint64_t mem_pa;     /* host physical base of guest RAM */
+    uint64_t mem_ipa;
+    uint64_t mem_size;
+    uint64_t entry_ipa;
+    uint64_t dtb_ipa;
+    const void *kernel;  /* images inside the verified bundle */
+    uint64_t kernel_size;
+    uint64_t kernel_ipa;
+    const void *initrd;
+    uint64_t initrd_size;
+    uint64_t initrd_ipa;
+    const void *dtb;     /* generated at boot, kept for restarts */
+    uint64_t dtb_size;
+
+    struct pgtable s2;
+    uint64_t vttbr;
+
+    struct vgic_vm vgic;
+    struct vuart vuart;
+    struct vgpio_bank gpio;  /* notification GPIOs (ipc-notify = "gpio") */
+    unsigned nr_vcpus;
+    struct vcpu vcpus[VCPU_MAX];
+
+    struct vm_stats stats;
+    struct evt_bucket evt_bucket;
+};
+
+extern struct vm vms[VM_MAX];
+extern unsigned vm_count;
+
+/* Emit an event record for vm (rate-limited per VM). fmt may be "" for no extra fields. */
+void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Stop the VM (reason is printed in the marker). Safe from any vCPU of the VM or from the
+ * hypervisor; other vCPUs are pulled out by a kick. If restart is true the VM is reloaded
+ * from the bundle and started again. Returns once the calling pCPU may leave the guest; the
+ * caller must not return into the guest if its own VM is no longer running.
+ */
+void vm_stop(struct vm *vm, const char *reason, bool restart);
+
+/* Start vCPU 0 of a built VM: prints the start marker and kicks its pCPU. */
+void vm_start(struct vm *vm);
+
+/* Print every VM's statistics on the console. */
+void vm_print_stats(void);
+
+/* The hypervisor's address of guest physical address ipa, inside the VM's RAM (checked by
+ * the caller). */
+static inline void *vm_ipa_to_host(const struct vm *vm, uint64_t ipa)
+{
+    return (void *)(uintptr_t)(vm->mem_pa + (ipa - vm->mem_ipa));
+}
+
+/* Kick the pCPUs of the vCPUs in mask (bit i = vCPU i), except the caller's own. */
+static inline void vm_kick_mask(struct vm *vm, uint32_t mask)
+{
+    /* masks come from the vGIC (its vCPUs only); bound the array index all the same */
+    mask &= (uint32_t)BIT(VCPU_MAX) - 1;
+    for (; mask; mask &= mask - 1) {
+        arch_kick(vm->vcpus[__builtin_ctz(mask)].pcpu); /* never the calling pCPU itself */
+    }
+}

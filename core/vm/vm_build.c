@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Turns a validated cfg_vm into a runnable VM: guest RAM carved top-down from free physical
+ * memory (2 MiB aligned so stage 2 uses blocks), images verified (SHA-256) and loaded per the
+ * arm64 boot protocol (Documentation/arch/arm64/booting.rst: Image at text_offset from a
+ * 2 MiB aligned base, DTB in its own 2 MiB region, initrd below it), stage-2 tables, vGIC
+ * and virtual UART wired to the console.
+ */
+#include <core/vm/vm_build.h>
+
+#include <arch/cpu.h>
+#include <core/vm/bundle.h>
+#include <core/console.h>
+#include <core/vm/guest_fdt.h>
+#include <core/hyp.h>
+#include <core/ipc/vm_ipc.h>
+#include <lib/string.h>
+
+#define SZ_2M         UINT64_C(0x200000)
+#define DTB_MAX       (64 * 1024)
+#define MAX_RESERVED  8
+#define IMAGE_MAGIC   0x644d5241u /* "ARM\x64" at offset 0x38 */
+
+struct range {
+    uint64_t base;
+    uint64_t size;
+};
+
+static struct range reserved[MAX_RESERVED];
+static unsigned reserved_count;
+static uint64_t ram_base;
+static uint64_t ram_top;
+uint64_t bench_hash_insns;
+uint64_t bench_hash_bytes;
+/* Written by guest_fdt_build before use: not cleared at boot. */
+static uint8_t dtb_store[VM_MAX][DTB_MAX] __attribute__((aligned(8), section(".noclear")));
+
+
+void vm_ram_init(uint64_t base, uint64_t size)
+{
+    ram_base = base;
+    ram_top = base + size;
+}
+
+void vm_ram_reserve(uint64_t pa, uint64_t size)
+{
+    if (reserved_count < MAX_RESERVED) {
+        reserved[reserved_count++] = (struct range){ pa, size };
+    }
+}
+
+uint64_t vm_ram_alloc(uint64_t size)
+{
+    for (;;) {
+        if (ram_top < ram_base + size) {
+            return 0;
+        }
+        uint64_t cand = (ram_top - size) & ~(SZ_2M - 1);
+        bool clash = false;
+        for (unsigned i = 0; i < reserved_count; i++) {
+            const struct range *r = &reserved[i];
+            if (cand < r->base + r->size && r->base < cand + size) {
+                ram_top = r->base;
+                clash = true;
+            }
+        }
+        if (!clash) {
+            ram_top = cand;
+            return cand;
+        }
+    }
+}
+
+static int refuse(struct vm *vm, const char *why, const char *what)
+{
+    hyp_printf("bulkhead: vm %s not started: %s%s%s", vm->name, why, what ? " " : "",
+               what ? what : "");
+    vm_event(vm, "refused", "reason=\"%s%s%s\" action=refuse", why, what ? " " : "",
+             what ? what : "");
+    return -BH_EINVAL;
+}
+
+static int load_image(struct vm *vm, const void *fit, const char *path, const void **data,
+                      uint64_t *size)
+{
+    struct bundle_image img;
+
+    if (bundle_find(fit, path, &img) != 0) {
+        return refuse(vm, "image missing from bundle:", path);
+    }
+    uint64_t t0 = arch_bench_cycles();
+    int r = bundle_verify(fit, &img);
+    bench_hash_insns += arch_bench_cycles() - t0;
+    bench_hash_bytes += img.size;
+    if (r == -BH_EIO) {
+        return refuse(vm, "image sha256 mismatch:", path);
+    }
+    if (r) {
+        return refuse(vm, "image has no sha256 hash:", path);
+    }
+    *data = img.data;
+    *size = img.size;
+    return 0;
+}
+
+static int plan_layout(struct vm *vm, const struct cfg_vm *cfg)
+{
+    uint64_t kernel_end;
+
+    if (cfg->kernel_type == CFG_KERNEL_LINUX) {
+        const uint8_t *h = vm->kernel;
+        uint64_t text_offset, image_size;
+        uint32_t magic;
+        if (vm->kernel_size < 64) {
+            return refuse(vm, "kernel is not an arm64 Image:", cfg->kernel);
+        }
+        memcpy(&magic, h + 0x38, 4);
+        memcpy(&text_offset, h + 8, 8);
+        memcpy(&image_size, h + 16, 8);
+        if (magic != IMAGE_MAGIC) {
+            return refuse(vm, "kernel is not an arm64 Image:", cfg->kernel);
+        }
+        vm->kernel_ipa = vm->mem_ipa + text_offset;
+        vm->entry_ipa = vm->kernel_ipa;
+        kernel_end = vm->kernel_ipa + (image_size > vm->kernel_size ? image_size : vm->kernel_size);
+    } else {
+        vm->kernel_ipa = vm->mem_ipa;
+        vm->entry_ipa = vm->mem_ipa + cfg->entry;
+        kernel_end = vm->kernel_ipa + vm->kernel_size;
+    }
+    vm->dtb_ipa = vm->mem_ipa + vm->mem_size - SZ_2M;
+    vm->initrd_ipa = (vm->dtb_ipa - vm->initrd_size) & ~UINT64_C(0xfff);
+    if (kernel_end > vm->initrd_ipa || vm->mem_size < 2 * SZ_2M) {
+        return refuse(vm, "kernel, initrd and device tree do not fit in memory", NULL);
+    }
+    return 0;
+}
+
+static int build_stage2(struct vm *vm, const struct cfg_vm *cfg)
+{
+    const uint64_t ram_attr = PTE_S2_MEMATTR_NORMAL | PTE_S2_AP_RW | PTE_SH_INNER;
+    const uint64_t dev_attr = PTE_S2_MEMATTR_DEVICE | PTE_S2_AP_RW | PTE_S2_XN;
+
+    if (arch_s2_init(&vm->s2) != 0) {
+        return refuse(vm, "out of translation table pages", NULL);
+    }
+    int r = pt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, ram_attr);
+    for (uint32_t i = 0; !r && i < cfg->dev_count; i++) {
+        r = pt_map(&vm->s2, cfg->devs[i].ipa, cfg->devs[i].pa, cfg->devs[i].size, dev_attr);
+    }
+    if (r || vm_ipc_map(vm) != 0) {
+        return refuse(vm, "cannot build stage-2 tables", NULL);
+    }
+    vm->vttbr = arch_s2_vttbr(&vm->s2, vm->vmid);
+    return 0;
+}
+
+static void vuart_tx(void *ctx, char c)
+{
+    console_vm_putc(((struct vm *)ctx)->id, c);
+}
+
+static void vuart_irq(void *ctx, bool level)
+{
+    struct vm *vm = ctx;
+
+    vm_kick_mask(vm, vgic_set_level(&vm->vgic, 0, VPLAT_UART_INTID, level));
+}
+
+static void vuart_notice(void *ctx, uint32_t off, bool write)
+{
+    struct vm *vm = ctx;
+
+    vm_event(vm, "mmio_notice", "dev=uart off=0x%x dir=%s", off, write ? "write" : "read");
+}
+
+static void vgic_deny_hook(void *ctx, unsigned vcpu, uint32_t intid, const char *reg,
+                           bool write)
+{
+    struct vm *vm = ctx;
+
+    vm->stats.denials++;
+    if (intid == UINT32_MAX) {
+        vm_event(vm, "vgic_deny", "vcpu=%u reg=%s dir=%s", vcpu, reg, write ? "write" : "read");
+    } else {
+        vm_event(vm, "vgic_deny", "vcpu=%u intid=%u reg=%s dir=%s", vcpu, intid, reg,
+                 write ? "write" : "read");
+    }
+}
+
+static void vgic_hw_enable_hook(void *ctx, uint32_t pintid, bool enable)
+{
+    (void)ctx;
+    arch_irq_enable(pintid, enable);
+}
+
+static void vgic_hw_route_hook(void *ctx, uint32_t pintid, unsigned vcpu)
+{
+    struct vm *vm = ctx;
+
+    if (vcpu < vm->nr_vcpus) {
+        arch_irq_route(pintid, vm->vcpus[vcpu].pcpu);
+    }
+}
+
+static void vgic_hw_active_hook(void *ctx, unsigned vcpu, uint32_t pintid, bool active)
+{
+    struct vm *vm = ctx;
+
+    if (vcpu < vm->nr_vcpus) {
+        arch_irq_set_active(pintid, vm->vcpus[vcpu].pcpu, active);
+    }
+}
+
+static bool vgic_hw_line_hook(void *ctx, unsigned vcpu, uint32_t pintid)
+{
+    struct vm *vm = ctx;
+
+    return vcpu < vm->nr_vcpus ? arch_irq_line(pintid, vm->vcpus[vcpu].pcpu) : true;
+}
+
+static void vgic_kick_hook(void *ctx, uint32_t mask)
+{
+    vm_kick_mask(ctx, mask);
+}
+
+_Static_assert(CFG_MAX_VM_SPIS == VGIC_MAX_OWNED_SPIS, "the checker counts what the vGIC holds");
+
+static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
+{
+    struct vgic_vm_cfg vc;
+    const struct vuart_hooks uh = {
+        .tx = vuart_tx, .set_irq = vuart_irq, .notice = vuart_notice, .ctx = vm,
+    };
+
+    memset(&vc, 0, sizeof(vc));
+    vc.nr_vcpus = cfg->vcpu_count;
+    vc.spis[vc.nr_spis++] = (struct vgic_spi_cfg){ .intid = VPLAT_UART_INTID };
+    for (uint32_t d = 0; d < cfg->dev_count; d++) {
+        for (uint32_t i = 0; i < cfg->devs[d].irq_count; i++) {
+            uint32_t intid = cfg->devs[d].irqs[i];
+            if (vc.nr_spis < VGIC_MAX_OWNED_SPIS) {
+                vc.spis[vc.nr_spis++] = (struct vgic_spi_cfg){
+                    .intid = intid, .hw = true, .pintid = intid };
+            }
+            arch_irq_set_owner(intid, vm->id);
+        }
+    }
+    if (vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
+        return refuse(vm, "too many virtual interrupts (devices and channels)", NULL);
+    }
+    vc.hooks.ctx = vm;
+    vc.hooks.deny = vgic_deny_hook;
+    vc.hooks.hw_enable = vgic_hw_enable_hook;
+    vc.hooks.hw_route = vgic_hw_route_hook;
+    vc.hooks.hw_set_active = vgic_hw_active_hook;
+    vc.hooks.kick = vgic_kick_hook;
+    vc.hooks.hw_line = vgic_hw_line_hook;
+    if (vgic_vm_init(&vm->vgic, &vc) != 0) {
+        return refuse(vm, "cannot set up the virtual GIC", NULL);
+    }
+    vuart_init(&vm->vuart, &uh);
+    if (vm_ipc_gpio_init(vm) != 0) {
+        return refuse(vm, "too many notification GPIOs", NULL);
+    }
+    if (console_add_vm(vm->id, vm->name) != 0 ||
+        console_set_vm_realtime(vm->id, cfg->priority > 0) != 0) {
+        return refuse(vm, "cannot register the console", NULL);
+    }
+    return 0;
+}
+
+static int build_dtb(struct vm *vm, const struct cfg_vm *cfg)
+{
+    struct guest_fdt_layout lay = { .initrd_ipa = vm->initrd_ipa, .initrd_size = vm->initrd_size,
+                                    .sc = vm_ipc_scenario(), .vm_index = vm->id };
+    int n = guest_fdt_build(cfg, &lay, dtb_store[vm->id], DTB_MAX);
+
+    if (n < 0) {
+        return refuse(vm, "device tree too large", NULL);
+    }
+    vm->dtb = dtb_store[vm->id];
+    vm->dtb_size = (uint64_t)n;
+    return 0;
+}
+
+void vm_reload(struct vm *vm)
+{
+    void *kernel = vm_ipa_to_host(vm, vm->kernel_ipa);
+
+    memcpy(kernel, vm->kernel, vm->kernel_size);
+    arch_sync_guest_memory((uint64_t)(uintptr_t)kernel, vm->kernel_size);
+    if (vm->initrd_size) {
+        memcpy(vm_ipa_to_host(vm, vm->initrd_ipa), vm->initrd, vm->initrd_size);
+        arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->initrd_ipa),
+                               vm->initrd_size);
+    }
+    memcpy(vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb, vm->dtb_size);
+    arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb_size);
+    vgic_vm_reset(&vm->vgic);
+    vuart_reset(&vm->vuart);
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        vm->vcpus[i].state = VCPU_OFF;
+    }
+}
+
+int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *fit)
+{
+    vm->id = id;
+    vm->vmid = (uint16_t)(id + 1);
+    vm->cfg = cfg;
+    vm->name = cfg->name;
+    vm->state = VM_REFUSED;
+    spin_lock_init(&vm->lock);
+    evt_bucket_init(&vm->evt_bucket, arch_now_ns());
+    vm->mem_ipa = cfg->mem_ipa;
+    vm->mem_size = cfg->mem_size;
+    vm->nr_vcpus = cfg->vcpu_count;
+
+    if (load_image(vm, fit, cfg->kernel, &vm->kernel, &vm->kernel_size) ||
+        (cfg->initrd[0] && load_image(vm, fit, cfg->initrd, &vm->initrd, &vm->initrd_size)) ||
+        plan_layout(vm, cfg) || build_dtb(vm, cfg)) {
+        return -BH_EINVAL;
+    }
+    vm->mem_pa = vm_ram_alloc(vm->mem_size);
+    if (!vm->mem_pa) {
+        return refuse(vm, "not enough free RAM", NULL);
+    }
+    if (build_stage2(vm, cfg) || setup_devices(vm, cfg)) {
+        return -BH_EINVAL;
+    }
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        v->vm = vm;
+        v->idx = i;
+        v->pcpu = cfg->cpus[i];
+        v->state = VCPU_OFF;
+        ipc_waiter_init(&v->waiter, vm->id, i);
+        pcpus[v->pcpu].vcpu = v;
+    }
+    vm_reload(vm);
+    vm->state = VM_STOPPED;
+    return 0;
+}
