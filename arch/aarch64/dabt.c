@@ -118,7 +118,7 @@ static void mmio_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr, enu
         }
         f->x[rt] = val;
     }
-    f->elr += 4;
+    arch_skip_insn(f, esr);
 }
 
 void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)

@@ -12,50 +12,64 @@
 #include <core/vm/vm.h>
 #include <lib/fmt.h>
 
+/* Emulated registers (SR_EMUL) name an access function in their row: it returns 0 with *val
+ * read or written, or a negative error for an access the vCPU may not make (UNDEF + event).
+ * The functions live with the feature they emulate (timers, PMU, debug: see trap.h). */
 enum sysreg_action {
     SR_DENY,     /* UNDEF + event */
     SR_RAZ_WI,   /* read as zero, write ignored */
     SR_SGI1R,    /* Group 1 SGI generation: emulated by the vGIC */
     SR_SGI0,     /* Group 0 SGI generation (ICC_SGI0R_EL1, ICC_ASGI1R_EL1 with DS=1) */
+    SR_EMUL,     /* the row's access function */
 };
 
 struct sysreg_row {
     uint32_t enc;
     const char *name;
     enum sysreg_action action;
+    sysreg_access_fn access;
 };
 
-/* One row per register (no duplicates), grouped by function. */
+/* One row per register (no duplicates), sorted by encoding. */
 const struct sysreg_row sysreg_rows[] = {
-    { SYSREG_ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", SR_SGI1R },
-    { SYSREG_ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", SR_SGI0 },
-    { SYSREG_ENC(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", SR_SGI0 },
-    { SYSREG_ENC(3, 3, 9, 12, 0), "PMCR_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 12, 1), "PMCNTENSET_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 12, 2), "PMCNTENCLR_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 12, 3), "PMOVSCLR_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 12, 4), "PMSWINC_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 12, 5), "PMSELR_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 12, 6), "PMCEID0_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 12, 7), "PMCEID1_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 13, 0), "PMCCNTR_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 13, 1), "PMXEVTYPER_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 9, 13, 2), "PMXEVCNTR_EL0", SR_DENY },
+    { SYSREG_ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", SR_SGI1R, NULL },
+    { SYSREG_ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", SR_SGI0, NULL },
+    { SYSREG_ENC(3, 0, 12, 11, 7), "ICC_SGI0R_EL1", SR_SGI0, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 0), "PMCR_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 1), "PMCNTENSET_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 2), "PMCNTENCLR_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 3), "PMOVSCLR_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 4), "PMSWINC_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 5), "PMSELR_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 6), "PMCEID0_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 12, 7), "PMCEID1_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 13, 0), "PMCCNTR_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 13, 1), "PMXEVTYPER_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 9, 13, 2), "PMXEVCNTR_EL0", SR_DENY, NULL },
     /* Linux clears PMUSERENR_EL0 at CPU set-up whenever ID_AA64DFR0_EL1 shows a PMU. */
-    { SYSREG_ENC(3, 3, 9, 14, 0), "PMUSERENR_EL0", SR_RAZ_WI },
-    { SYSREG_ENC(3, 3, 9, 14, 3), "PMOVSSET_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", SR_DENY },
-    { SYSREG_ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", SR_DENY },
+    { SYSREG_ENC(3, 3, 9, 14, 0), "PMUSERENR_EL0", SR_RAZ_WI, NULL },
+    { SYSREG_ENC(3, 3, 9, 14, 3), "PMOVSSET_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", SR_DENY, NULL },
 };
 const unsigned sysreg_row_count = sizeof(sysreg_rows) / sizeof(sysreg_rows[0]);
 
-/* Trapped accesses are rare (none on a hot path), so a linear scan is enough. */
+/* Trapped accesses are rare (none on a hot path): a binary search of the sorted table. */
 static const struct sysreg_row *sysreg_find(uint32_t enc)
 {
-    for (unsigned i = 0; i < sysreg_row_count; i++) {
-        if (sysreg_rows[i].enc == enc) {
-            return &sysreg_rows[i];
+    unsigned lo = 0, hi = sysreg_row_count;
+
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (sysreg_rows[mid].enc == enc) {
+            return &sysreg_rows[mid];
+        }
+        if (sysreg_rows[mid].enc < enc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
     return NULL;
@@ -83,7 +97,8 @@ void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
         }
         /* SGI registers are write-only */
         __attribute__((fallthrough));
-    case SR_DENY: {
+    case SR_DENY:
+    deny: {
         char name[32];
         if (row) {
             bh_snprintf(name, sizeof(name), "%s", row->name);
@@ -102,6 +117,14 @@ void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
             f->x[rt] = 0;
         }
         break;
+    case SR_EMUL:
+        if (row->access(v, enc, is_read, &val) != 0) {
+            goto deny;
+        }
+        if (is_read && rt != 31) {
+            f->x[rt] = val;
+        }
+        break;
     }
-    f->elr += 4;
+    arch_skip_insn(f, esr);
 }

@@ -72,9 +72,8 @@ static void ec_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 
 static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    (void)esr;
     v->vm->stats.exits[EXIT_SMC]++;
-    f->elr += 4; /* a trapped SMC returns to the SMC itself (D1.10.2) */
+    arch_skip_insn(f, esr); /* a trapped SMC returns to the SMC itself (D1.10.2) */
     smccc_guest_call(v, f, true);
 }
 

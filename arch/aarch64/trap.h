@@ -67,6 +67,18 @@ static inline void irq_kick_taken(uint32_t intid)
     }
 }
 
+/* Step the guest past the trapped instruction: 2 bytes for a 16-bit T32 instruction, 4
+ * otherwise, as ESR_EL2.IL says (ARM DDI 0487 D17.2.37). */
+static inline void arch_skip_insn(struct trap_frame *f, uint64_t esr)
+{
+    f->elr += (esr & ESR_IL) ? 4 : 2;
+}
+
+/* A trapped system register access (EC 0x18) that a row of sysreg_trap.c's table emulates:
+ * enc is the ISS encoding (SYSREG_ENC), *val the value written, or set to the value read.
+ * Returns 0, or a negative error for an access the vCPU may not make (UNDEF + sysreg_deny). */
+typedef int (*sysreg_access_fn)(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val);
+
 /* Guest SMCCC calls (HVC or SMC); returns the value for x0..x3 in the frame. */
 void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc);
 /* The same for a Bulkhead call (SMCCC OEN 6), the hypercall fast path's entry. */
