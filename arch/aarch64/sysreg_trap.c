@@ -30,7 +30,7 @@ struct sysreg_row {
     sysreg_access_fn access;
 };
 
-/* One row per register (no duplicates), sorted by encoding. */
+/* One row per register (no duplicates), grouped by function. */
 const struct sysreg_row sysreg_rows[] = {
     { SYSREG_ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", SR_SGI1R, NULL },
     { SYSREG_ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", SR_SGI0, NULL },
@@ -55,21 +55,12 @@ const struct sysreg_row sysreg_rows[] = {
 };
 const unsigned sysreg_row_count = sizeof(sysreg_rows) / sizeof(sysreg_rows[0]);
 
-/* Trapped accesses are rare (none on a hot path): a binary search of the sorted table. */
+/* Trapped accesses are rare (none on a hot path), so a linear scan is enough. */
 static const struct sysreg_row *sysreg_find(uint32_t enc)
 {
-    unsigned lo = 0, hi = sysreg_row_count;
-
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-
-        if (sysreg_rows[mid].enc == enc) {
-            return &sysreg_rows[mid];
-        }
-        if (sysreg_rows[mid].enc < enc) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+    for (unsigned i = 0; i < sysreg_row_count; i++) {
+        if (sysreg_rows[i].enc == enc) {
+            return &sysreg_rows[i];
         }
     }
     return NULL;

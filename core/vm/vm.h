@@ -18,6 +18,7 @@
 #include <arch/pgtable.h>
 #include <arch/spinlock.h>
 #include <core/config/config.h>
+#include <core/dev/mmio.h>
 #include <core/event.h>
 #include <core/ipc/ipc.h>
 #include <core/vgic/vgic.h>
@@ -113,6 +114,7 @@ struct vm {
     struct vgic_vm vgic;
     struct vuart vuart;
     struct vgpio_bank gpio;  /* notification GPIOs (ipc-notify = "gpio") */
+    struct mmio_bus mmio;    /* emulated MMIO windows (core/dev/mmio.h) */
     unsigned nr_vcpus;
     struct vcpu vcpus[VCPU_MAX];
 
@@ -137,6 +139,10 @@ void vm_stop(struct vm *vm, const char *reason, bool restart);
 
 /* Start vCPU 0 of a built VM: prints the start marker and kicks its pCPU. */
 void vm_start(struct vm *vm);
+
+/* Register the built-in virtual devices' MMIO windows on vm->mmio (core/vm/vm_mmio.c); after
+ * the devices are set up. 0 or the bus's error. */
+int vm_mmio_register(struct vm *vm) BH_MUST_CHECK;
 
 /* Print every VM's statistics on the console. */
 void vm_print_stats(void);

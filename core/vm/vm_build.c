@@ -263,6 +263,9 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     if (vm_ipc_gpio_init(vm) != 0) {
         return refuse(vm, "too many notification GPIOs", NULL);
     }
+    if (vm_mmio_register(vm) != 0) {
+        return refuse(vm, "cannot register the virtual devices' MMIO windows", NULL);
+    }
     if (console_add_vm(vm->id, vm->name) != 0 ||
         console_set_vm_realtime(vm->id, cfg->priority > 0) != 0) {
         return refuse(vm, "cannot register the console", NULL);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A VM's emulated MMIO windows. Each virtual device registers the guest-physical window it
+ * answers (the vGIC's distributor and redistributors, the UART, the IPC register pages, the
+ * notification GPIOs, ...); the stage-2 abort path decodes the access once, looks the faulting
+ * IPA up here and calls the device. A device never touches arch/, and arch/ knows no device
+ * (the model of Linux KVM's kvm_io_bus and Xen's register_mmio_handler).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bulkhead/errno.h>
+
+struct vcpu;
+
+/*
+ * One access of size bytes (1, 2, 4 or 8) at offset off inside the window: *val is the value
+ * written (zero-extended) or receives the value read. Returns 0, or nonzero for an access the
+ * device does not have at that offset and width (the caller records mmio_deny and injects an
+ * external abort, as hardware would). Called on the accessing vCPU's pCPU; may sleep (IPC).
+ */
+typedef int (*mmio_access_fn)(struct vcpu *v, void *dev, uint64_t off, unsigned size,
+                              bool write, uint64_t *val);
+
+struct mmio_region {
+    uint64_t ipa;
+    uint64_t size;
+    mmio_access_fn access;
+    void *dev;
+    const char *name;
+};
+
+#define MMIO_MAX_REGIONS 12
+
+/* The windows of one VM, sorted by address, never overlapping. */
+struct mmio_bus {
+    unsigned count;
+    struct mmio_region regions[MMIO_MAX_REGIONS];
+};
+
+void mmio_bus_init(struct mmio_bus *bus);
+
+/*
+ * Add the window [ipa, ipa + size) served by access(dev). Boot and VM build only (not
+ * concurrent with lookups of the same bus). Returns -BH_EINVAL for an empty or wrapping
+ * window, -BH_EEXIST when it overlaps one already registered, -BH_ENOMEM when the bus is full.
+ */
+int mmio_register(struct mmio_bus *bus, const char *name, uint64_t ipa, uint64_t size,
+                  mmio_access_fn access, void *dev) BH_MUST_CHECK;
+
+/* The window holding ipa, or NULL. */
+const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint64_t ipa);

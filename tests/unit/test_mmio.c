@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/* The MMIO registration table (core/dev/mmio.c): windows kept sorted and disjoint, lookups at
+ * every edge, and each refusal (empty, wrapping, overlapping, full). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <core/dev/mmio.h>
+
+static int dev_a, dev_b, dev_c;
+
+static int access_stub(struct vcpu *v, void *dev, uint64_t off, unsigned size, bool write,
+                       uint64_t *val)
+{
+    (void)v;
+    (void)write;
+    *val = off + size + (uint64_t)(uintptr_t)dev;
+    return 0;
+}
+
+static void test_sorted_lookup(void **state)
+{
+    struct mmio_bus bus;
+
+    (void)state;
+    mmio_bus_init(&bus);
+    assert_int_equal(mmio_register(&bus, "c", 0x9000, 0x1000, access_stub, &dev_c), 0);
+    assert_int_equal(mmio_register(&bus, "a", 0x1000, 0x1000, access_stub, &dev_a), 0);
+    assert_int_equal(mmio_register(&bus, "b", 0x2000, 0x100, access_stub, &dev_b), 0);
+    assert_int_equal(bus.count, 3);
+    assert_true(bus.regions[0].ipa < bus.regions[1].ipa);
+    assert_true(bus.regions[1].ipa < bus.regions[2].ipa);
+
+    assert_null(mmio_find(&bus, 0xfff));
+    assert_ptr_equal(mmio_find(&bus, 0x1000)->dev, &dev_a);
+    assert_ptr_equal(mmio_find(&bus, 0x1fff)->dev, &dev_a);
+    assert_ptr_equal(mmio_find(&bus, 0x2000)->dev, &dev_b);
+    assert_ptr_equal(mmio_find(&bus, 0x20ff)->dev, &dev_b);
+    assert_null(mmio_find(&bus, 0x2100));
+    assert_ptr_equal(mmio_find(&bus, 0x9abc)->dev, &dev_c);
+    assert_null(mmio_find(&bus, 0xa000));
+    assert_null(mmio_find(&bus, UINT64_MAX));
+    assert_string_equal(mmio_find(&bus, 0x2010)->name, "b");
+}
+
+static void test_refusals(void **state)
+{
+    struct mmio_bus bus;
+
+    (void)state;
+    mmio_bus_init(&bus);
+    assert_int_equal(mmio_register(&bus, "x", 0x1000, 0, access_stub, NULL), -BH_EINVAL);
+    assert_int_equal(mmio_register(&bus, "x", UINT64_MAX - 0xff, 0x1000, access_stub, NULL),
+                     -BH_EINVAL);
+    assert_int_equal(mmio_register(&bus, "x", 0x1000, 0x10, NULL, NULL), -BH_EINVAL);
+    assert_int_equal(mmio_register(&bus, "a", 0x1000, 0x1000, access_stub, NULL), 0);
+    /* overlapping the start, the end, inside, around, the same window */
+    assert_int_equal(mmio_register(&bus, "x", 0x0800, 0x0801, access_stub, NULL), -BH_EEXIST);
+    assert_int_equal(mmio_register(&bus, "x", 0x1fff, 0x10, access_stub, NULL), -BH_EEXIST);
+    assert_int_equal(mmio_register(&bus, "x", 0x1100, 0x10, access_stub, NULL), -BH_EEXIST);
+    assert_int_equal(mmio_register(&bus, "x", 0x0000, 0x10000, access_stub, NULL), -BH_EEXIST);
+    assert_int_equal(mmio_register(&bus, "x", 0x1000, 0x1000, access_stub, NULL), -BH_EEXIST);
+    /* touching is fine */
+    assert_int_equal(mmio_register(&bus, "l", 0x0800, 0x0800, access_stub, NULL), 0);
+    assert_int_equal(mmio_register(&bus, "r", 0x2000, 0x0800, access_stub, NULL), 0);
+    assert_int_equal(bus.count, 3);
+    /* a refused registration changed nothing */
+    assert_string_equal(mmio_find(&bus, 0x1800)->name, "a");
+}
+
+static void test_full(void **state)
+{
+    struct mmio_bus bus;
+
+    (void)state;
+    mmio_bus_init(&bus);
+    for (unsigned i = 0; i < MMIO_MAX_REGIONS; i++) {
+        assert_int_equal(mmio_register(&bus, "n", 0x10000 * (i + 1), 0x1000, access_stub, NULL),
+                         0);
+    }
+    assert_int_equal(mmio_register(&bus, "x", 0x0, 0x1000, access_stub, NULL), -BH_ENOMEM);
+    assert_int_equal(bus.count, MMIO_MAX_REGIONS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sorted_lookup),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_full),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
