@@ -55,7 +55,8 @@ const struct sysreg_row sysreg_rows[] = {
 };
 const unsigned sysreg_row_count = sizeof(sysreg_rows) / sizeof(sysreg_rows[0]);
 
-/* Trapped accesses are rare (none on a hot path), so a linear scan is enough. */
+/* Trapped accesses are rare (none on a hot path), so a linear scan is enough. (ISS
+ * encodings do not sort in register order: no binary search.) */
 static const struct sysreg_row *sysreg_find(uint32_t enc)
 {
     for (unsigned i = 0; i < sysreg_row_count; i++) {
