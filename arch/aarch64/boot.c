@@ -40,6 +40,9 @@ int arch_platform_init(const struct platinfo *plat)
         pcpus[i].kick_sgi1r = gicv3_sgi1r(GIC_SGI_KICK, plat->mpidr[i]);
     }
     pcpus[0].online = true;
+    if (arch_smccc_init() != 0) {
+        return -BH_EEXIST;
+    }
     gicv3_init(plat->gicd.pa, plat->gicr.pa, plat->gicr.size);
     pcpu_local_init();
     if (plat->has_uart && plat->uart_intid != PLATINFO_NO_INTID) {

@@ -9,6 +9,7 @@
 
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
+#include <core/dev/smccc.h>
 #include <core/hyp.h>
 #include <core/vm/vm.h>
 #include <core/ipc/vm_ipc.h>
@@ -67,14 +68,14 @@ static void ec_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     (void)esr;
     v->vm->stats.exits[EXIT_HVC]++;
-    smccc_guest_call(v, f, false);
+    smccc_dispatch(v, f, false);
 }
 
 static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     v->vm->stats.exits[EXIT_SMC]++;
     arch_skip_insn(f, esr); /* a trapped SMC returns to the SMC itself (D1.10.2) */
-    smccc_guest_call(v, f, true);
+    smccc_dispatch(v, f, true);
 }
 
 static void ec_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
@@ -150,8 +151,8 @@ uint64_t trap_guest_hvc(struct trap_frame *f)
     v->vm->stats.exits[EXIT_HVC]++;
     if (vm_ipc_is_call(fid)) {
         f->x[0] = (uint64_t)vm_ipc_call(v, fid, &f->x[1]);
-    } else {
-        smccc_bh_call(v, f, false);
+    } else if (!vbh_call(v, f, fid)) {
+        smccc_dispatch(v, f, false);
     }
     return !vcpu_return_is_noop(v);
 }

@@ -79,10 +79,16 @@ static inline void arch_skip_insn(struct trap_frame *f, uint64_t esr)
  * Returns 0, or a negative error for an access the vCPU may not make (UNDEF + sysreg_deny). */
 typedef int (*sysreg_access_fn)(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val);
 
-/* Guest SMCCC calls (HVC or SMC); returns the value for x0..x3 in the frame. */
-void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc);
-/* The same for a Bulkhead call (SMCCC OEN 6), the hypercall fast path's entry. */
-void smccc_bh_call(struct vcpu *v, struct trap_frame *f, bool is_smc);
+/* A Bulkhead call (SMCCC OEN 6, include/bulkhead/abi.h), also the hypercall fast path's:
+ * false for a function that does not exist (the caller answers NOT_SUPPORTED). */
+bool vbh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid);
+
+/* PSCI for guests (vpsci.c), one of the SMCCC services arch_smccc_init registers. */
+extern const struct smccc_service vpsci_service;
+
+/* Register the SMCCC services of this layer (PSCI, TRNG, architecture workarounds, Bulkhead
+ * calls) in core's table; boot CPU, before any guest. */
+int arch_smccc_init(void);
 
 /* Data abort from the guest: emulate MMIO or apply the fault policy. */
 void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr);

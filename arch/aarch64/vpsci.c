@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Guest firmware calls over HVC and SMC (SMC Calling Convention DEN0028 v1.1): PSCI 1.1 for
- * the VM's vCPUs (DEN0022D), the SMCCC architecture queries, the Bulkhead vendor hypervisor
- * service (include/bulkhead/abi.h). Anything else answers NOT_SUPPORTED and is logged.
+ * PSCI 1.1 for a VM's vCPUs (DEN0022D), one service of the SMCCC table (core/dev/smccc.h):
+ * CPU_ON/OFF/SUSPEND, AFFINITY_INFO, SYSTEM_OFF/RESET, FEATURES. A VM whose last vCPU turns
+ * itself off has stopped, like SYSTEM_OFF, with its record.
  */
 #include "pmu.h"
 #include "trap.h"
@@ -10,19 +10,12 @@
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include <bulkhead/abi.h>
+#include <core/dev/smccc.h>
 #include <core/vm/vm.h>
-#include <core/ipc/vm_ipc.h>
 
-#define SMCCC_VERSION          0x80000000u
-#define SMCCC_ARCH_FEATURES    0x80000001u
-#define SMCCC_VERSION_1_1      0x10001u
 #define PSCI_VERSION_1_1       0x10001u
-#define SMCCC_FN_MASK          0xffffu
-/* SMCCC general queries of the vendor hypervisor service (OEN 6), 32-bit calling convention
- * as DEN0028 section 6.2 specifies for them. */
-#define BH_HC_CALL_UID         0x8600ff01u
-#define BH_HC_REVISION         0x8600ff03u
 #define PSCI_POWER_STATE_TYPE  BIT(16) /* 1 = powerdown */
+#define PSCI_FN_LAST           0x1fu   /* PSCI's share of the standard service's numbers */
 
 static int64_t vcpu_target(struct vm *vm, uint64_t mpidr, struct vcpu **out)
 {
@@ -118,6 +111,27 @@ static int64_t psci_cpu_suspend(struct vcpu *v, struct trap_frame *f, uint64_t s
     return PSCI_RET_SUCCESS;
 }
 
+/* CPU_OFF never returns. The last vCPU of the VM going off is the VM stopping: recorded, and
+ * the platform powers off when it was the last VM, instead of a silent zombie. */
+static void __attribute__((noreturn)) psci_cpu_off(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    bool last = true;
+
+    spin_lock(&vm->lock);
+    v->state = VCPU_OFF;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        if (vm->vcpus[i].state != VCPU_OFF) {
+            last = false;
+        }
+    }
+    spin_unlock(&vm->lock);
+    if (last) {
+        vm_stop(vm, "cpu_off", false);
+    }
+    arch_vcpu_park();
+}
+
 static bool psci_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_t *ret)
 {
     switch (fid) {
@@ -132,8 +146,7 @@ static bool psci_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_
         *ret = psci_cpu_on(v, f->x[1], f->x[2], f->x[3]);
         return true;
     case PSCI_CPU_OFF:
-        v->state = VCPU_OFF;
-        arch_vcpu_park();
+        psci_cpu_off(v);
     case PSCI_AFFINITY_INFO_32:
     case PSCI_AFFINITY_INFO_64:
         *ret = psci_affinity_info(v, f->x[1], f->x[2]);
@@ -158,83 +171,21 @@ static bool psci_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_
     }
 }
 
-/* Bulkhead's own calls (SMCCC OEN 6): the value for x0, false for an unknown function. */
-static bool bh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid, int64_t *ret)
+static bool psci_service_call(struct vcpu *v, struct trap_frame *f, uint32_t fid)
 {
-    switch (fid) {
-    case BH_HC_NULL:
-        *ret = BH_OK;
-        return true;
-    case BH_HC_VERSION:
-    case BH_HC_REVISION:
-        *ret = BH_ABI_VERSION;
-        return true;
-    case BH_HC_BENCH_EL2_INSNS:
-        if (!IS_ENABLED(CONFIG_BENCH)) {
-            return false;
-        }
-        *ret = (int64_t)pmu_el2_insns();
-        return true;
-    case BH_HC_VM_ID:
-        *ret = v->vm->id;
-        return true;
-    case BH_HC_CALL_UID:
-        /* UUID 6b1d7c5e-0b0e-4a1f-9c3d-42756c6b6864 ("Bulkhead") in SMCCC UID layout. */
-        *ret = 0x6b1d7c5e;
-        f->x[1] = 0x4a1f0b0e;
-        f->x[2] = 0x6c42d3c9;
-        f->x[3] = 0x64686b75;
-        return true;
-    default:
-        return false;
-    }
-}
-
-static void smccc_unknown(struct vcpu *v, struct trap_frame *f, uint32_t fid, bool is_smc)
-{
-    v->vm->stats.denials++;
-    vm_event(v->vm, is_smc ? "smc_unknown" : "hvc_unknown",
-             "func=0x%x pc=0x%llx action=not_supported", fid, (unsigned long long)f->elr);
-    f->x[0] = (uint64_t)(int64_t)PSCI_RET_NOT_SUPPORTED;
-}
-
-void smccc_bh_call(struct vcpu *v, struct trap_frame *f, bool is_smc)
-{
-    uint32_t fid = (uint32_t)f->x[0];
     int64_t ret;
 
-    /* The IPC calls are the hot ones: no detour through the switch. */
-    if (vm_ipc_is_call(fid)) {
-        f->x[0] = (uint64_t)vm_ipc_call(v, fid, &f->x[1]);
-    } else if (bh_call(v, f, fid, &ret)) {
-        f->x[0] = (uint64_t)ret;
-    } else {
-        smccc_unknown(v, f, fid, is_smc);
-    }
-}
-
-void smccc_guest_call(struct vcpu *v, struct trap_frame *f, bool is_smc)
-{
-    uint32_t fid = (uint32_t)f->x[0];
-    int64_t ret = PSCI_RET_NOT_SUPPORTED;
-    bool known;
-
-    if (((fid >> BH_SMCCC_OEN_SHIFT) & BH_SMCCC_OEN_MASK) == BH_SMCCC_OEN_VENDOR_HYP) {
-        smccc_bh_call(v, f, is_smc);
-        return;
-    }
-    if (fid == SMCCC_VERSION) {
-        ret = SMCCC_VERSION_1_1;
-        known = true;
-    } else if (fid == SMCCC_ARCH_FEATURES) {
-        ret = (uint32_t)f->x[1] == SMCCC_VERSION ? 0 : PSCI_RET_NOT_SUPPORTED;
-        known = true;
-    } else {
-        known = psci_call(v, f, fid, &ret);
-    }
-    if (!known) {
-        smccc_unknown(v, f, fid, is_smc);
-        return;
+    if (!psci_call(v, f, fid, &ret)) {
+        return false;
     }
     f->x[0] = (uint64_t)ret;
+    return true;
 }
+
+const struct smccc_service vpsci_service = {
+    .name = "psci",
+    .oen = SMCCC_OEN_STD,
+    .fn_first = 0,
+    .fn_last = PSCI_FN_LAST,
+    .call = psci_service_call,
+};

@@ -38,6 +38,8 @@ static const struct mode modes[] = {
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
     { "ipc", tests_ipc, NULL },
     { "rpc", tests_rpc, NULL },
+    { "smccc", tests_smccc, NULL },
+    { "cpuoff", tests_cpuoff, tests_cpuoff_secondary },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

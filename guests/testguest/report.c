@@ -88,6 +88,17 @@ unsigned int report_fail_count(void)
     return READ_ONCE(fail_count);
 }
 
+bool tg_summary(void)
+{
+    if (READ_ONCE(finishing)) {
+        return false;
+    }
+    WRITE_ONCE(finishing, 1);
+    dsb_sy();
+    tg_print("summary pass=%u fail=%u", READ_ONCE(pass_count), READ_ONCE(fail_count));
+    return true;
+}
+
 void tg_finish(void)
 {
     /*
@@ -95,14 +106,11 @@ void tg_finish(void)
      * time must not print a second summary, so it parks. The flag is not atomic (see tg.h),
      * which only matters if two CPUs fail within the same few instructions.
      */
-    if (READ_ONCE(finishing)) {
+    if (!tg_summary()) {
         for (;;) {
             wfi();
         }
     }
-    WRITE_ONCE(finishing, 1);
-    dsb_sy();
-    tg_print("summary pass=%u fail=%u", READ_ONCE(pass_count), READ_ONCE(fail_count));
     psci_system_off();
     tg_print("SYSTEM_OFF returned");
     for (;;) {

@@ -33,6 +33,9 @@ void vreport_info(const char *fmt, va_list ap);
 /* Number of FAIL lines so far. */
 unsigned int report_fail_count(void);
 
+/* Print the summary line, once: false (nothing printed) when a CPU already did. */
+bool tg_summary(void);
+
 /* Print the summary line once and power off with PSCI SYSTEM_OFF; never returns. */
 void tg_finish(void) __noreturn;
 

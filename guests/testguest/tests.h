@@ -38,3 +38,10 @@ void tests_ipc(void) __noreturn;
 
 /* tg.mode=rpc: the guest RPC library over two message queues; tg.rpc=server|client. */
 void tests_rpc(void) __noreturn;
+
+/* tg.mode=smccc: SMCCC / TRNG / PSCI discovery answered as the specifications say. */
+void tests_smccc(void) __noreturn;
+
+/* tg.mode=cpuoff: every vCPU turns itself off (the last one stops the VM). */
+void tests_cpuoff(void) __noreturn;
+void tests_cpuoff_secondary(void);
