@@ -72,9 +72,16 @@ void exc_irq(struct exc_frame *frame)
     gic_handle_irq();
 }
 
+void (*exc_a32_svc_hook)(struct exc_frame *frame);
+
 void exc_unexpected(struct exc_frame *frame, uint64_t slot)
 {
     uint64_t esr = read_sysreg(esr_el1);
+
+    if (slot == 12 && esr_ec(esr) == 0x11 && exc_a32_svc_hook) { /* SVC from AArch32 EL0 */
+        exc_a32_svc_hook(frame);
+        return;
+    }
 
     tg_fatal("unexpected exception on cpu %u: %s ESR=0x%lx ELR=0x%lx FAR=0x%lx", cpu_idx(),
              slot < ARRAY_SIZE(slot_names) ? slot_names[slot] : "?", esr, frame->elr,

@@ -37,6 +37,10 @@ void exc_irq(struct exc_frame *frame);
 /* slot: index (0..15) of the vector table entry that was taken. */
 void exc_unexpected(struct exc_frame *frame, uint64_t slot);
 
+/* If set, an SVC from AArch32 EL0 (lower-EL AArch32 vector) calls it instead of failing; it may
+ * rewrite the frame to resume elsewhere (tg.mode=a32). */
+extern void (*exc_a32_svc_hook)(struct exc_frame *frame);
+
 /* Arm the calling CPU for one expected synchronous exception and clear the previous record. */
 void fault_expect(void);
 

@@ -40,6 +40,7 @@ static const struct mode modes[] = {
     { "rpc", tests_rpc, NULL },
     { "smccc", tests_smccc, NULL },
     { "cpuoff", tests_cpuoff, tests_cpuoff_secondary },
+    { "a32", tests_a32, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

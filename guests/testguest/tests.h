@@ -45,3 +45,6 @@ void tests_smccc(void) __noreturn;
 /* tg.mode=cpuoff: every vCPU turns itself off (the last one stops the VM). */
 void tests_cpuoff(void) __noreturn;
 void tests_cpuoff_secondary(void);
+
+/* tg.mode=a32: MMIO from AArch32 EL0 (T32 16/32-bit, A32) steps the PC by the right length. */
+void tests_a32(void) __noreturn;
