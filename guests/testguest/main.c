@@ -38,6 +38,7 @@ static const struct mode modes[] = {
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
     { "ipc", tests_ipc, NULL },
     { "rpc", tests_rpc, NULL },
+    { "forge", tests_forge, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -38,3 +38,7 @@ void tests_ipc(void) __noreturn;
 
 /* tg.mode=rpc: the guest RPC library over two message queues; tg.rpc=server|client. */
 void tests_rpc(void) __noreturn;
+
+/* tg.mode=forge: writes forged hypervisor lines with terminal escapes (tg.victim= names the
+ * VM it pretends to report on); tests/scenarios/k-forge.test checks how they arrive. */
+void tests_forge(void) __noreturn;
