@@ -19,12 +19,12 @@ for t in "$@"; do
     # shellcheck disable=SC2086
     if "$O/fuzz/fuzz_$t" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
             -artifact_prefix="$O/fuzz/$t-" ${FUZZ_OPTS:-} "$work" "$seed" >"$O/fuzz/$t.log" 2>&1; then
-        echo "fuzz: $t: ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$O/fuzz/$t.log" |
+        echo "fuzz: $t: ok ($(grep -ao 'stat::number_of_executed_units: [0-9]*' "$O/fuzz/$t.log" |
             awk '{print $2}' || true) runs, $(ls "$work" | wc -l) corpus entries found)"
     else
         failed+=("$t")
         echo "fuzz: $t: FAILED; reproducer: $(ls "$O/fuzz/$t"-* 2>/dev/null | grep -v '\.log$' | head -1)"
-        grep -E 'ERROR|FUZZ_CHECK|runtime error|SUMMARY' "$O/fuzz/$t.log" | head -5
+        grep -aE 'ERROR|FUZZ_CHECK|runtime error|SUMMARY' "$O/fuzz/$t.log" | head -5
         echo "      (log: $O/fuzz/$t.log; replay: $O/fuzz/fuzz_$t <reproducer>)"
     fi
 done
