@@ -87,6 +87,8 @@ $(O)/linux/Image $(O)/linux/initramfs.cpio.gz: linux-deps
 # ---------------------------------------------------------------- unit tests
 UNIT_TESTS :=
 -include tests/unit/*.mk
+# Fuzz targets (make fuzz, fuzz-short); each also replays its seed corpus as a unit test.
+include tests/fuzz/fuzz.mk
 
 define unit_rule
 $(O)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h)

@@ -95,7 +95,8 @@ def run_qemu(args, timeout, stop_at=None, marks=(), what=None):
     """Run QEMU with args; return (console text, seconds to stop_at or to exit, {mark: s}).
 
     With stop_at, QEMU is killed as soon as that text appears (for wall-clock runs); marks
-    are texts whose first appearance is timed on the way."""
+    are hypervisor lines whose first appearance is timed on the way: they match only at the
+    start of a line, so a guest cannot print them (its lines start with its "[name] ")."""
     if what:
         COMMANDS[what] = shlex.join([QEMU] + [os.path.relpath(a, ROOT) if a.startswith(ROOT)
                                               else a for a in args])
@@ -115,7 +116,7 @@ def run_qemu(args, timeout, stop_at=None, marks=(), what=None):
             out += chunk
             now = time.monotonic() - t0
             for m in marks:
-                if m not in seen and m.encode() in out:
+                if m not in seen and (out.startswith(m.encode()) or b"\n" + m.encode() in out):
                     seen[m] = now
             if stop_at and stop_at.encode() in out:
                 hit = now
@@ -147,7 +148,7 @@ def bundle(name):
 def hv_bench_counts(text, what):
     """The boot counts a CONFIG_BENCH hypervisor prints ('bulkhead: bench k=v ...')."""
     hv = {}
-    for m in re.finditer(r"bulkhead: bench (.*)", text):
+    for m in re.finditer(r"^bulkhead: bench (.*)", text, re.M):
         hv.update({k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))})
     for k in ("boot_insns_first_vm", "boot_insns_all_started", "hash_insns", "hash_bytes"):
         if k not in hv:

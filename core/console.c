@@ -20,6 +20,7 @@
 
 #include <arch/spinlock.h>
 #include <core/console.h>
+#include <core/console_text.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
@@ -36,9 +37,11 @@ struct console_vm {
     char name[CONSOLE_NAME_MAX];
     uint16_t len; /* bytes in line */
     char line[CONSOLE_LINE_MAX];
+    struct console_text text; /* the guest's unfinished UTF-8 sequence, if any */
 };
 
 _Static_assert(CONSOLE_LINE_MAX <= UINT16_MAX, "line length fits console_vm.len");
+_Static_assert(CONSOLE_LINE_MAX >= CONSOLE_TEXT_OUT_MAX, "one piece of safe text fits a line");
 _Static_assert(CONSOLE_MAX_VMS <= 10, "focus keys are the single digits 0..MAX-1");
 
 /* Everything below is protected by con.lock. */
@@ -250,6 +253,7 @@ int console_add_vm(unsigned vm, const char *name)
     }
     set_name_locked(&con.vms[vm], name);
     con.vms[vm].len = 0;
+    console_text_reset(&con.vms[vm].text);
     con.vms[vm].registered = true;
     /* Input always has a registered target once there is one. */
     if (!con.vms[con.focus].registered) {
@@ -280,10 +284,30 @@ out_unlock:
     return ret;
 }
 
+/*
+ * Add safe text (at most CONSOLE_TEXT_OUT_MAX bytes, never cut) to v's line, writing the line
+ * out first if the text does not fit. Returns whether that line went into an empty ring.
+ */
+static bool line_add_locked(struct console_vm *v, const char *s, size_t n, bool *emitted)
+{
+    bool was_empty = false;
+
+    if (v->len + n > CONSOLE_LINE_MAX) {
+        was_empty = emit_vm_line_locked(v);
+        *emitted = true;
+        con.stats.lines_split++;
+    }
+    memcpy(&v->line[v->len], s, n);
+    v->len = (uint16_t)(v->len + n);
+    return was_empty;
+}
+
 void console_vm_putc(unsigned vm, char c)
 {
     struct console_vm *v;
     bool emitted = false, realtime = false, was_empty = false;
+    char text[CONSOLE_TEXT_OUT_MAX];
+    size_t n;
 
     spin_lock(&con.lock);
     v = vm_get_locked(vm);
@@ -292,22 +316,20 @@ void console_vm_putc(unsigned vm, char c)
         goto out_unlock;
     }
     realtime = v->realtime;
-    /* Lines end in '\n' on our side; a guest's CR of CRLF would only add noise. */
-    if (c == '\r') {
-        goto out_unlock;
+    /*
+     * Guest bytes become safe text (console_text.h): no control byte but TAB reaches the
+     * UART, so nothing a guest writes moves the cursor over its prefix or starts a line that
+     * is not prefixed. Lines end in '\n' on our side; '\r' (of CRLF) is dropped.
+     */
+    n = console_text_put(&v->text, (uint8_t)c, text, &con.stats.escaped);
+    if (n > 0) {
+        was_empty = line_add_locked(v, text, n, &emitted);
     }
     if (c == '\n') {
-        was_empty = emit_vm_line_locked(v);
+        /* At most two lines per call: a split just above (then the ring is not empty). */
+        was_empty |= emit_vm_line_locked(v);
         emitted = true;
-        goto out_unlock;
     }
-    /* Full buffer: write it as a line now, so no call holds the lock for more than one. */
-    if (v->len == CONSOLE_LINE_MAX) {
-        was_empty = emit_vm_line_locked(v);
-        emitted = true;
-        con.stats.lines_split++;
-    }
-    v->line[v->len++] = c;
 out_unlock:
     spin_unlock(&con.lock);
     if (emitted) {
@@ -319,12 +341,20 @@ void console_vm_flush(unsigned vm)
 {
     struct console_vm *v;
     bool emitted = false;
+    char text[CONSOLE_TEXT_OUT_MAX];
+    size_t n;
 
     spin_lock(&con.lock);
     v = vm_get_locked(vm);
-    if (v != NULL && v->len > 0) {
-        (void)emit_vm_line_locked(v);
-        emitted = true;
+    if (v != NULL) {
+        n = console_text_flush(&v->text, text, &con.stats.escaped);
+        if (n > 0) {
+            (void)line_add_locked(v, text, n, &emitted);
+        }
+        if (v->len > 0) {
+            (void)emit_vm_line_locked(v);
+            emitted = true;
+        }
     }
     spin_unlock(&con.lock);
     if (emitted) {

@@ -49,6 +49,7 @@ struct console_stats {
     uint64_t output_dropped; /* output bytes for an unregistered VM */
     uint64_t lines_split;    /* VM lines longer than CONSOLE_LINE_MAX, cut */
     uint64_t ring_full;      /* appends that had to wait for the UART (output flood) */
+    uint64_t escaped;        /* guest output bytes shown as \xHH (control bytes, bad UTF-8) */
 };
 
 /*
@@ -72,10 +73,13 @@ int console_add_vm(unsigned vm, const char *name) BH_MUST_CHECK;
 int console_set_vm_name(unsigned vm, const char *name) BH_MUST_CHECK;
 
 /*
- * One byte of output from VM vm. Bytes are buffered per VM; a '\n', a full buffer (the line
- * is split) or console_vm_flush writes the line as "[<name>] <line>\n" in one piece. '\r' is
- * dropped, other control bytes are kept. Bytes for an unregistered VM are counted and dropped.
- * Takes the lock (writes at most one line while holding it).
+ * One byte of output from VM vm. Bytes are buffered per VM as safe text (console_text.h:
+ * control bytes but TAB, invalid UTF-8 and a few unsafe code points become "\xHH"; '\r' is
+ * dropped); a '\n', a full buffer (the line is split, never inside a character or an escape)
+ * or console_vm_flush writes the line as "[<name>] <line>\n" in one piece. So every byte a
+ * guest writes reaches the UART on a line that starts with its prefix. Bytes for an
+ * unregistered VM are counted and dropped. Takes the lock (appends at most two lines while
+ * holding it: a split and the line its '\n' ends).
  */
 void console_vm_putc(unsigned vm, char c);
 
@@ -88,7 +92,10 @@ int console_set_vm_realtime(unsigned vm, bool realtime) BH_MUST_CHECK;
 /* Write everything appended so far to the UART (the drainer's work; also safe anywhere). */
 void console_drain(void);
 
-/* Write VM vm's partial line, if any (e.g. when the VM stops). Takes the lock. */
+/*
+ * Write VM vm's partial line, if any (e.g. when the VM stops), with an unfinished UTF-8
+ * sequence shown escaped. Takes the lock.
+ */
 void console_vm_flush(unsigned vm);
 
 /*

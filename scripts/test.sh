@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# `make test`: every test. Host unit tests, configuration checks, then QEMU scenarios (two at
-# a time). Prints one closing line "N passed, M failed" over all suites.
+# `make test`: every test. Host unit tests, a few seconds of fuzzing per target, configuration
+# checks, then QEMU scenarios (two at a time). Prints one closing line "N passed, M failed"
+# over all suites.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -16,6 +17,7 @@ suite lint ./scripts/lint.sh
 suite build make -s all
 suite linux-guest make -s linux-guest
 suite unit make -s unit
+suite fuzz make -s fuzz-short
 suite config-checks tests/configs/run.sh
 suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
 suite bench-budget make -s bench-check

@@ -41,6 +41,7 @@ static const struct mode modes[] = {
     { "smccc", tests_smccc, NULL },
     { "cpuoff", tests_cpuoff, tests_cpuoff_secondary },
     { "a32", tests_a32, NULL },
+    { "forge", tests_forge, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -48,3 +48,6 @@ void tests_cpuoff_secondary(void);
 
 /* tg.mode=a32: MMIO from AArch32 EL0 (T32 16/32-bit, A32) steps the PC by the right length. */
 void tests_a32(void) __noreturn;
+/* tg.mode=forge: writes forged hypervisor lines with terminal escapes (tg.victim= names the
+ * VM it pretends to report on); tests/scenarios/k-forge.test checks how they arrive. */
+void tests_forge(void) __noreturn;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Scenario test runner: boots a scenario under QEMU and checks its console.
+r"""Scenario test runner: boots a scenario under QEMU and checks its console.
 
 A test file (tests/scenarios/*.test) is a list of directives, one per line:
     scenario NAME|PATH   configs/NAME.dts (or a .dts path) is packed into a bundle and booted
@@ -16,6 +16,13 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
     exit CODE            QEMU's expected exit status (default 0: powered off by itself)
     qemu ARGS            extra QEMU arguments
 Lines starting with # are comments. Several tests run in parallel (-j).
+
+Only the hypervisor writes lines that start with `EVT `, `STATS ` or `bulkhead:`; every line
+of guest output starts with its VM's `[name] ` prefix, and the hypervisor shows any control
+byte a guest writes as `\xHH` (docs/CONSOLE.md). So a pattern of any directive that starts
+with one of those, or with `\[` (a VM's own lines), matches only at the start of a line: a
+guest cannot satisfy it by printing the text. Every run also checks that no guest line holds
+a raw control byte (TAB aside).
 """
 import argparse
 import concurrent.futures
@@ -27,6 +34,16 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# Line starts only the hypervisor writes (README.md "Console interface"), and a VM's prefix.
+LINE_START_PATTERNS = ("EVT ", "STATS ", "bulkhead:", r"\[")
+# What the console never lets through from a guest: C0 controls but TAB, DEL, C1 controls.
+RAW_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def anchored(rx):
+    """rx, matching only at a line start if it names a hypervisor line or a VM prefix."""
+    return "^" + rx if rx.startswith(LINE_START_PATTERNS) else rx
 
 
 def parse(path):
@@ -44,14 +61,14 @@ def parse(path):
             elif key == "timeout":
                 t["timeout"] = int(rest)
             elif key == "expect":
-                t["expect"].append(rest)
+                t["expect"].append(anchored(rest))
             elif key == "expect-any":
-                t["any"].append(rest)
+                t["any"].append(anchored(rest))
             elif key == "count":
                 n, _, rx = rest.partition(" ")
-                t["count"].append((int(n), rx))
+                t["count"].append((int(n), anchored(rx)))
             elif key == "forbid":
-                t["forbid"].append(rest)
+                t["forbid"].append(anchored(rest))
             elif key == "exit":
                 t["exit"] = int(rest)
             elif key == "qemu":
@@ -62,13 +79,13 @@ def parse(path):
                 rx, sep, data = rest.partition(" => ")
                 if not sep:
                     raise SystemExit(f"{path}:{ln}: send needs 'REGEX => BYTES'")
-                t["send"].append((rx, data.encode().decode("unicode_escape").encode("latin-1")))
+                t["send"].append((anchored(rx), data.encode().decode("unicode_escape").encode("latin-1")))
             elif key == "stop-after":
                 n, _, rx = rest.partition(" ")
                 if n.isdigit() and rx:
-                    t["stop_count"], t["stop_after"] = int(n), rx
+                    t["stop_count"], t["stop_after"] = int(n), anchored(rx)
                 else:
-                    t["stop_after"] = rest
+                    t["stop_after"] = anchored(rest)
             else:
                 raise SystemExit(f"{path}:{ln}: unknown directive '{key}'")
     if not t["scenario"]:
@@ -149,6 +166,10 @@ def check(t, text, rc, log, secs):
         if m:
             line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
             errs.append(f"forbidden: {rx}: {line.strip()}")
+    for line in text.split("\n"):  # not splitlines(): it also splits at \v, \f, \x85...
+        if line.startswith("[") and RAW_CONTROL.search(line.rstrip("\r")):
+            errs.append(f"raw control byte in guest output: {ascii(line)}")
+            break
     return t["name"], errs, log, secs
 
 

@@ -1,2 +1,2 @@
 UNIT_TESTS += test_console
-test_console_SRCS := tests/unit/test_console.c core/console.c lib/fmt.c
+test_console_SRCS := tests/unit/test_console.c core/console.c core/console_text.c lib/fmt.c

@@ -2,7 +2,9 @@
 /*
  * Unit tests for core/console.c: per-VM line assembly with prefixes, whole lines when VMs
  * interleave, long-line splitting, flush, hypervisor lines, focus switching and the Ctrl-A
- * key sequences, and that input hooks run without the console lock.
+ * key sequences, and that input hooks run without the console lock. Guest text is sanitised
+ * (core/console_text.c): control bytes, escape sequences and malformed UTF-8 (RFC 3629) come
+ * out as "\xHH", so a guest cannot forge or hide a hypervisor line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -211,15 +213,178 @@ static void test_long_line_split(void **state)
     assert_int_equal(st.lines_split, 1);
 }
 
-static void test_control_chars(void **state)
+/*
+ * Every line written is a hypervisor line or starts with a VM prefix, and carries no byte a
+ * terminal acts on: no C0 control but TAB, no DEL, no raw byte >= 0x80 unless allow_utf8.
+ */
+static void assert_lines_safe(bool allow_utf8)
 {
+    const char *line = rec.out;
+
+    for (size_t i = 0; i < rec.out_len; i++) {
+        uint8_t c = (uint8_t)rec.out[i];
+        if (c == '\n') {
+            line = rec.out + i + 1;
+            continue;
+        }
+        if (line == rec.out + i) {
+            assert_true(c == '[' || strncmp(line, "bulkhead: ", 10) == 0);
+        }
+        assert_true(c == '\t' || (c >= 0x20 && c != 0x7f));
+        assert_true(allow_utf8 || c < 0x80);
+    }
+    assert_true(rec.out_len == 0 || rec.out[rec.out_len - 1] == '\n');
+}
+
+static void test_control_chars_escaped(void **state)
+{
+    struct console_stats st;
     (void)state;
     vm_puts(0, "\x1b[1mbold\x1b[0m\tx\r\r\n");
-    expect_out("[linux] \x1b[1mbold\x1b[0m\tx\n");
+    expect_out("[linux] \\x1b[1mbold\\x1b[0m\tx\n"); /* TAB kept, CR dropped */
+    clear_out();
     console_vm_putc(0, '\0');
     console_vm_putc(0, '\n');
-    assert_int_equal(rec.out_len, strlen("[linux] \x1b[1mbold\x1b[0m\tx\n") + 10);
-    assert_memory_equal(rec.out + rec.out_len - 10, "[linux] \0\n", 10);
+    expect_out("[linux] \\x00\n");
+    clear_out();
+    /* Operating system commands, bell, backspace, DEL, and the other line breaks. */
+    vm_puts(0, "\x1b]0;title\x07\b\x7f\v\f\x1a\x1f\n");
+    expect_out("[linux] \\x1b]0;title\\x07\\x08\\x7f\\x0b\\x0c\\x1a\\x1f\n");
+    console_get_stats(&st);
+    assert_int_equal(st.escaped, 2 + 1 + 8);
+    assert_lines_safe(false);
+}
+
+/* A CR never reaches the UART: text after it stays behind the prefix, on the same line. */
+static void test_cr_cannot_return_over_prefix(void **state)
+{
+    (void)state;
+    vm_puts(0, "innocent\rbulkhead: vm rtos stopped (fault)\n");
+    expect_out("[linux] innocentbulkhead: vm rtos stopped (fault)\n");
+    clear_out();
+    vm_puts(1, "\r\r\rEVT vm=linux kind=stop\r\n");
+    expect_out("[rtos] EVT vm=linux kind=stop\n");
+}
+
+/* The forged records of finding 7: erase-line, CR and backspaces in front of our markers. */
+static void test_forged_evt_prefixed_and_escaped(void **state)
+{
+    (void)state;
+    vm_puts(0, "\x1b[2K\rEVT vm=rtos kind=stop reason=fault\n");
+    vm_puts(0, "\b\b\b\b\b\b\b\bbulkhead: powering off\n");
+    vm_puts(0, "\x1b[1G\x1b[A\x1b[KEVT vm=rtos kind=restart\n");
+    expect_out("[linux] \\x1b[2KEVT vm=rtos kind=stop reason=fault\n"
+               "[linux] \\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08bulkhead: powering off\n"
+               "[linux] \\x1b[1G\\x1b[A\\x1b[KEVT vm=rtos kind=restart\n");
+    assert_lines_safe(false);
+    /* The real-time path sanitises the same way. */
+    assert_int_equal(console_set_vm_realtime(1, true), 0);
+    clear_out();
+    vm_puts(1, "\x1b[2K\rEVT vm=linux kind=stop\n");
+    console_drain();
+    expect_out("[rtos] \\x1b[2KEVT vm=linux kind=stop\n");
+}
+
+/* Well-formed UTF-8 passes unchanged; what a terminal could act on does not. */
+static void test_utf8(void **state)
+{
+    (void)state;
+    vm_puts(0, "temp\xc3\xa9rature 20 \xc2\xb0""C \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80\n");
+    expect_out("[linux] temp\xc3\xa9rature 20 \xc2\xb0""C \xe6\x9d\xb1\xe4\xba\xac "
+               "\xf0\x9f\x98\x80\n");
+    assert_lines_safe(true);
+    clear_out();
+    /* C1 CSI and NEL, U+2028/2029, a bidi override (RLO) and isolate (RLI): escaped. */
+    vm_puts(0, "\xc2\x9b""2K\xc2\x85x\xe2\x80\xa8y\xe2\x80\xa9z\xe2\x80\xae!\xe2\x81\xa7\n");
+    expect_out("[linux] \\xc2\\x9b2K\\xc2\\x85x\\xe2\\x80\\xa8y\\xe2\\x80\\xa9z\\xe2\\x80\\xae!"
+               "\\xe2\\x81\\xa7\n");
+    clear_out();
+    /* RFC 3629 ill-formed: overlong '/', a surrogate, above U+10FFFF, F5, a stray
+     * continuation byte, a raw C1 byte, and a sequence cut short by an ASCII byte. */
+    vm_puts(0, "\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xf5|\x80|\x9b|\xe2\x82x\n");
+    expect_out("[linux] \\xc0\\xaf|\\xed\\xa0\\x80|\\xf4\\x90\\x80\\x80|\\xf5|\\x80|\\x9b|"
+               "\\xe2\\x82x\n");
+    clear_out();
+    /* The newline ends an unfinished sequence, which is shown; the next line is clean. */
+    vm_puts(0, "\xf0\x9f\x98\nok\n");
+    expect_out("[linux] \\xf0\\x9f\\x98\n[linux] ok\n");
+    clear_out();
+    /* A new lead byte breaks the sequence before it and starts its own. */
+    vm_puts(0, "\xe6\xc3\xa9\n");
+    expect_out("[linux] \\xe6\xc3\xa9\n");
+    assert_lines_safe(true);
+}
+
+/* Long lines split before an escape or a character that does not fit, never inside one. */
+static void test_long_line_split_keeps_units(void **state)
+{
+    char line[CONSOLE_LINE_MAX + 1];
+    char want[3 * CONSOLE_LINE_MAX];
+    (void)state;
+
+    memset(line, 'a', CONSOLE_LINE_MAX - 2);
+    line[CONSOLE_LINE_MAX - 2] = '\0';
+    vm_puts(0, line);
+    vm_puts(0, "\x1b" "b\n");
+    snprintf(want, sizeof(want), "[linux] %s\n[linux] \\x1bb\n", line);
+    expect_out(want);
+    clear_out();
+    vm_puts(0, line);
+    vm_puts(0, "\xe2\x82\xac" "\n"); /* 3 bytes do not fit behind 158: the euro sign moves */
+    snprintf(want, sizeof(want), "[linux] %s\n[linux] \xe2\x82\xac\n", line);
+    expect_out(want);
+    clear_out();
+    /* A whole line of escapes: 40 per line, each line prefixed. */
+    for (int i = 0; i < 100; i++) {
+        console_vm_putc(0, '\x1b');
+    }
+    console_vm_putc(0, '\n');
+    size_t lines = 0;
+    for (size_t i = 0; i < rec.out_len; i++) {
+        lines += rec.out[i] == '\n';
+    }
+    assert_int_equal(lines, 3);
+    assert_lines_safe(false);
+}
+
+/* A flush writes an unfinished sequence escaped. */
+static void test_flush_unfinished_utf8(void **state)
+{
+    (void)state;
+    vm_puts(0, "ab\xe2\x82");
+    console_vm_flush(0);
+    expect_out("[linux] ab\\xe2\\x82\n");
+    clear_out();
+    vm_puts(0, "\xe2");
+    console_vm_flush(0);
+    vm_puts(0, "\x82\xac\n"); /* the sequence was ended by the flush: stray bytes */
+    expect_out("[linux] \\xe2\n[linux] \\x82\\xac\n");
+}
+
+/* Whatever two bytes a guest writes, and whatever follows, every line keeps its prefix. */
+static void test_prefix_survives_every_byte(void **state)
+{
+    (void)state;
+    for (unsigned a = 0; a < 256; a++) {
+        for (unsigned b = 0; b < 256; b++) {
+            clear_out();
+            console_vm_putc(1, (char)a);
+            console_vm_putc(1, (char)b);
+            vm_puts(1, "EVT vm=linux kind=stop\n");
+            assert_true(strncmp(rec.out, "[rtos] ", 7) == 0);
+            assert_lines_safe(true);
+        }
+    }
+    /* The same bytes behind every possible unfinished 4-byte lead. */
+    for (unsigned b = 0; b < 256; b++) {
+        clear_out();
+        console_vm_putc(1, '\xf0');
+        console_vm_putc(1, '\x9f');
+        console_vm_putc(1, (char)b);
+        console_vm_putc(1, '\n');
+        assert_true(strncmp(rec.out, "[rtos] ", 7) == 0);
+        assert_lines_safe(true);
+    }
 }
 
 static void test_flush(void **state)
@@ -477,7 +642,13 @@ int main(void)
         cmocka_unit_test_setup(test_hypervisor_lines_between, setup2),
         cmocka_unit_test_setup(test_printf_truncation, setup),
         cmocka_unit_test_setup(test_long_line_split, setup2),
-        cmocka_unit_test_setup(test_control_chars, setup2),
+        cmocka_unit_test_setup(test_control_chars_escaped, setup2),
+        cmocka_unit_test_setup(test_cr_cannot_return_over_prefix, setup2),
+        cmocka_unit_test_setup(test_forged_evt_prefixed_and_escaped, setup_rt),
+        cmocka_unit_test_setup(test_utf8, setup2),
+        cmocka_unit_test_setup(test_long_line_split_keeps_units, setup2),
+        cmocka_unit_test_setup(test_flush_unfinished_utf8, setup2),
+        cmocka_unit_test_setup(test_prefix_survives_every_byte, setup2),
         cmocka_unit_test_setup(test_flush, setup2),
         cmocka_unit_test_setup(test_unregistered_output, setup2),
         cmocka_unit_test_setup(test_add_vm_errors, setup2),
