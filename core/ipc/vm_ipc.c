@@ -43,14 +43,15 @@ static struct ring_route ring_routes[CFG_MAX_VMS][CFG_MAX_CHANS];
 /*
  * A sender's budget on a rate-limited doorbell (docs/CONFIG.md "rate-limit"): a token bucket
  * of rate_count rings refilled over rate_period_us, per sender VM so that one sender cannot
- * spend another's. Refusals are counted; the first of each run is recorded (ipc_rate).
+ * spend another's. Refusals are counted, and recorded (ipc_rate) at most once a second.
  */
+#define RING_RATE_REPORT_NS UINT64_C(1000000000)
 struct ring_rate {
     struct spinlock lock;   /* the sender's vCPUs may ring at once */
     uint32_t tokens;
     uint64_t last_ns;       /* time of the last whole token added */
     uint64_t refused;       /* rings refused in all */
-    bool refusing;          /* the last ring was refused: a run is under way */
+    uint64_t report_ns;     /* when the last ipc_rate record went out (0: never) */
 };
 static struct ring_rate ring_rates[CFG_MAX_VMS][CFG_MAX_CHANS];
 /* Queues: QUEUE_MEMBER | the VM's rights on a queue, 0 for an object that is no queue. */
@@ -342,10 +343,10 @@ static __attribute__((noinline)) int64_t call_info(struct vcpu *v, unsigned id)
 
 /*
  * One token of the sender's budget on doorbell c at now_ns: true, or false when over the limit
- * (counted; *first: it begins a run of refusals).
+ * (counted; *report: the first refusal, or the first a second after the last report).
  */
 static bool ring_rate_take(struct ring_rate *r, const struct cfg_chan *c, uint64_t now_ns,
-                           bool *first)
+                           bool *report)
 {
     uint64_t period_ns = (uint64_t)c->rate_period_us * NS_PER_US;
     uint64_t per_token_ns = period_ns / c->rate_count;
@@ -366,13 +367,16 @@ static bool ring_rate_take(struct ring_rate *r, const struct cfg_chan *c, uint64
         }
     }
     ok = r->tokens != 0;
-    *first = !ok && !r->refusing;
+    *report = false;
     if (ok) {
         r->tokens--;
     } else {
         r->refused++;
+        if (r->refused == 1 || now_ns - r->report_ns >= RING_RATE_REPORT_NS) {
+            r->report_ns = now_ns;
+            *report = true;
+        }
     }
-    r->refusing = !ok;
     spin_unlock(&r->lock);
     return ok;
 }
@@ -384,15 +388,15 @@ static __attribute__((noinline)) int ring_slow(struct vcpu *v, unsigned id)
     const struct ring_route *rr = &ring_routes[v->vm->id][id];
     const struct cfg_chan *c = &ipc_sc->chans[id];
     struct ring_rate *r = &ring_rates[v->vm->id][id];
-    bool first;
+    bool report;
 
     if (rr->intid == 0) {
         return ring_refused(v, id);
     }
-    if (c->rate_count != 0 && !ring_rate_take(r, c, arch_now_ns(), &first)) {
-        /* Over the limit: the first refusal of a run is recorded (vm_event limits the
-         * records too); the sender gets BH_E_BUSY, no ipc_deny (note_result). */
-        if (first) {
+    if (c->rate_count != 0 && !ring_rate_take(r, c, arch_now_ns(), &report)) {
+        /* Over the limit: BH_E_BUSY, no ipc_deny (note_result); recorded at most once a
+         * second with the total refused so far. */
+        if (report) {
             vm_event(v->vm, "ipc_rate",
                      "op=ring id=%u limit=%u/%uus refused=%llu action=busy", id,
                      c->rate_count, c->rate_period_us,
