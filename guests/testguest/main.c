@@ -38,6 +38,10 @@ static const struct mode modes[] = {
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
     { "ipc", tests_ipc, NULL },
     { "rpc", tests_rpc, NULL },
+    { "evtflood", mode_evtflood, NULL },
+    { "offat", mode_offat, NULL },
+    { "vbarbad", mode_vbarbad, NULL },
+    { "dbstorm", mode_dbstorm, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

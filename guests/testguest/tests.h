@@ -38,3 +38,9 @@ void tests_ipc(void) __noreturn;
 
 /* tg.mode=rpc: the guest RPC library over two message queues; tg.rpc=server|client. */
 void tests_rpc(void) __noreturn;
+
+/* Hostile lifecycle modes (tests_lifecycle.c): tg.mode=evtflood, offat, vbarbad, dbstorm. */
+void mode_evtflood(void) __noreturn;
+void mode_offat(void) __noreturn;
+void mode_vbarbad(void) __noreturn;
+void mode_dbstorm(void) __noreturn;
