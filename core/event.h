@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Event records: one fixed-format console line per event, `EVT vm=<name> kind=<kind> k=v...`,
- * a stable interface that tests and tools match. Every VM has a token bucket so a guest that
- * faults in a loop cannot flood the console; suppressed records are counted and reported in an
- * `EVT vm=<name> kind=evt_dropped count=<n>` record once the bucket refills. Records are also
- * kept in a ring (the newest EVT_RING_SIZE) for management tools.
+ * a stable interface that tests and tools match. A guest that faults or is refused in a loop
+ * must not flood the console, but a flood must not hide what matters either, so:
+ *   - every (VM, kind) has its own token bucket: a flood of one kind cannot use up the
+ *     tokens of another;
+ *   - lifecycle records (start, stop, restart, restart_limit, refused, config_error, and a
+ *     fault that stops or restarts the VM: the caller says so) are never dropped; each is
+ *     bounded by the lifecycle itself (VM_RESTART_MAX restarts per window, then a stop);
+ *   - suppressed records are counted per kind and reported in
+ *     `EVT vm=<name> kind=evt_dropped count=<n> dropped_kind=<kind>`: before the next record
+ *     of that kind, with any later record of the VM once that kind's bucket has a token again,
+ *     and unconditionally when the VM stops or restarts (evt_limiter_next_drop, force).
+ * Records are also kept in a ring (the newest EVT_RING_SIZE) for management tools.
  */
 #pragma once
 
@@ -15,13 +23,46 @@
 
 #define EVT_RING_SIZE    64
 #define EVT_LINE_MAX     160
-#define EVT_BURST        32   /* records a VM may emit back to back */
+#define EVT_BURST        32   /* records of one kind a VM may emit back to back */
 #define EVT_REFILL_NS    UINT64_C(50000000) /* one token per 50 ms */
+
+/*
+ * The kinds the limiter tells apart. A kind not in the table (a new one not yet listed)
+ * shares the EVT_KIND_OTHER bucket: still limited, never unlimited by accident.
+ */
+enum evt_kind {
+    EVT_KIND_START,
+    EVT_KIND_STOP,
+    EVT_KIND_RESTART,
+    EVT_KIND_RESTART_LIMIT,
+    EVT_KIND_REFUSED,
+    EVT_KIND_CONFIG_ERROR,
+    EVT_KIND_LIFECYCLE_END, /* kinds below are lifecycle records: never dropped */
+    EVT_KIND_S2_FAULT = EVT_KIND_LIFECYCLE_END,
+    EVT_KIND_SERROR,
+    EVT_KIND_FAULT_LOOP,
+    EVT_KIND_TRAP_UNDEF,
+    EVT_KIND_SYSREG_DENY,
+    EVT_KIND_MMIO_DENY,
+    EVT_KIND_MMIO_NOTICE,
+    EVT_KIND_VGIC_DENY,
+    EVT_KIND_HVC_UNKNOWN,
+    EVT_KIND_SMC_UNKNOWN,
+    EVT_KIND_IPC_DENY,
+    EVT_KIND_IPC_RATE,
+    EVT_KIND_OTHER,
+    EVT_KIND_COUNT,
+};
 
 struct evt_bucket {
     uint32_t tokens;
     uint32_t dropped;
     uint64_t last_ns;
+};
+
+/* One VM's buckets, one per kind. */
+struct evt_limiter {
+    struct evt_bucket kind[EVT_KIND_COUNT];
 };
 
 struct evt_record {
@@ -43,6 +84,38 @@ void evt_bucket_init(struct evt_bucket *b, uint64_t now_ns);
  * receives how many records were suppressed since the last emitted one (and is reset).
  */
 bool evt_bucket_take(struct evt_bucket *b, uint64_t now_ns, uint32_t *dropped);
+
+/* The limiter's index of kind (a record's kind= string); EVT_KIND_OTHER if not listed. */
+enum evt_kind evt_kind_of(const char *kind);
+
+/* The kind= string of index k (k < EVT_KIND_COUNT; "other" for EVT_KIND_OTHER). */
+const char *evt_kind_name(enum evt_kind k);
+
+/* Lifecycle kinds are never dropped. */
+static inline bool evt_kind_is_lifecycle(enum evt_kind k)
+{
+    return k < EVT_KIND_LIFECYCLE_END;
+}
+
+/* Every kind's bucket full (a VM being built). */
+void evt_limiter_init(struct evt_limiter *l, uint64_t now_ns);
+
+/*
+ * May a record of kind k be emitted at now_ns? always (or a lifecycle kind): yes, without a
+ * token if none is left. Otherwise it takes a token of k's bucket, or counts a drop and
+ * returns false. When true, *dropped receives the records of kind k suppressed before this
+ * one (reset): the caller reports them first. Caller serialises calls on one limiter.
+ */
+bool evt_limiter_take(struct evt_limiter *l, enum evt_kind k, bool always, uint64_t now_ns,
+                      uint32_t *dropped);
+
+/*
+ * The next kind with suppressed records to report: its kind in *k and count in *count (reset)
+ * and true, or false when none is owed. Without force only a kind whose bucket has a token
+ * again qualifies (the report takes it); with force (the VM stops) every kind does.
+ */
+bool evt_limiter_next_drop(struct evt_limiter *l, uint64_t now_ns, bool force,
+                           enum evt_kind *k, uint32_t *count);
 
 /* Append a line to the ring (overwriting the oldest when full). */
 void evt_ring_push(struct evt_ring *r, uint64_t now_ns, const char *line);

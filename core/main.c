@@ -158,7 +158,7 @@ static unsigned build_vms(const char *file, const void *scen)
         if (!cfg->valid) {
             const char *name = cfg->name[0] ? cfg->name : cfg->path;
             vms[i].name = name;
-            evt_bucket_init(&vms[i].evt_bucket, arch_now_ns());
+            evt_limiter_init(&vms[i].evt_limit, arch_now_ns());
             hyp_printf("bulkhead: vm %s not started: configuration error", name);
             vm_event(&vms[i], "config_error", "node=%s action=refuse", cfg->path);
             continue;

@@ -29,10 +29,11 @@ static void s2_fault(struct vcpu *v, struct trap_frame *f, uint64_t esr, uint64_
     uint64_t far = sysreg_read(far_el2);
 
     v->vm->stats.faults++;
-    vm_event(v->vm, "s2_fault", "ipa=0x%llx esr=0x%llx pc=0x%llx access=%s action=%s",
-             (unsigned long long)ipa, (unsigned long long)esr, (unsigned long long)f->elr,
-             is_exec ? "exec" : ((esr & ISS_WNR) ? "write" : "read"),
-             action[v->vm->cfg->fault_policy]);
+    /* One that stops or restarts the VM is a lifecycle record: never dropped. */
+    (v->vm->cfg->fault_policy == CFG_FAULT_ABORT ? vm_event : vm_event_always)(
+        v->vm, "s2_fault", "ipa=0x%llx esr=0x%llx pc=0x%llx access=%s action=%s",
+        (unsigned long long)ipa, (unsigned long long)esr, (unsigned long long)f->elr,
+        is_exec ? "exec" : ((esr & ISS_WNR) ? "write" : "read"), action[v->vm->cfg->fault_policy]);
     fault_policy_apply(v, f, is_exec, far);
 }
 

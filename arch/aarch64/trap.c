@@ -12,6 +12,7 @@
 #include <core/dev/smccc.h>
 #include <core/hyp.h>
 #include <core/vm/vm.h>
+#include <core/vm/vm_fault.h>
 #include <core/ipc/vm_ipc.h>
 #include <drivers/gicv3.h>
 
@@ -37,6 +38,8 @@ void inject_sync(struct trap_frame *f, uint64_t esr, uint64_t far)
     sysreg_write(spsr_el1, f->spsr);
     f->elr = sysreg_read(vbar_el1) + off;
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
+    /* where this vCPU was sent: a stage-2 fault right there is a fault while delivering one */
+    pcpus[arch_cpu_id()].vcpu->injected_pc = f->elr;
 }
 
 void inject_undef(struct trap_frame *f)
@@ -196,17 +199,40 @@ void trap_guest_irq(struct trap_frame *f)
     irq_return(v, intid < ICC_IAR_SPURIOUS && irq_handle(v, intid));
 }
 
+/*
+ * A physical SError taken while the guest ran (HCR_EL2.AMO routes it here). Under the abort
+ * policy the guest gets a virtual SError (HCR_EL2.VSE; ARM DDI 0487 D1.14.6): asynchronous, like
+ * the physical one, taken when the guest unmasks PSTATE.A, with the syndrome from VSESR_EL2 when
+ * FEAT_RAS is implemented (IDS set: implementation-defined syndrome, as KVM reports it).
+ */
+static void inject_vserror(void)
+{
+    if (FIELD_GET(ID_AA64PFR0_RAS, sysreg_read(id_aa64pfr0_el1)) != 0) {
+        sysreg_write(VSESR_EL2, VSESR_IDS);
+    }
+    sysreg_write(hcr_el2, sysreg_read(hcr_el2) | HCR_VSE);
+    isb();
+}
+
 void trap_guest_serror(struct trap_frame *f);
 void trap_guest_serror(struct trap_frame *f)
 {
     struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
     uint64_t esr = sysreg_read(esr_el2);
+    enum vm_fault_action act =
+        vm_fault_decide(v->vm->cfg->fault_policy, VM_FAULT_SERROR, f->elr, v->injected_pc);
 
     vgic_sync_lrs(&v->vm->vgic, v->idx); /* vcpu_return may flush: never on a stale LR view */
     v->vm->stats.faults++;
-    vm_event(v->vm, "serror", "esr=0x%llx pc=0x%llx", (unsigned long long)esr,
-             (unsigned long long)f->elr);
-    fault_policy_apply(v, f, false, 0);
+    (act == VM_FAULT_INJECT_VSERROR ? vm_event : vm_event_always)(
+        v->vm, "serror", "esr=0x%llx pc=0x%llx action=%s", (unsigned long long)esr,
+        (unsigned long long)f->elr,
+        act == VM_FAULT_INJECT_VSERROR ? "vserror" : (act == VM_FAULT_RESTART ? "restart" : "stop"));
+    if (act == VM_FAULT_INJECT_VSERROR) {
+        inject_vserror();
+    } else {
+        vm_stop(v->vm, "fault", act == VM_FAULT_RESTART);
+    }
     vcpu_return(v);
 }
 
@@ -218,20 +244,34 @@ void vcpu_return(struct vcpu *v)
     vgic_flush_lrs(&v->vm->vgic, v->idx);
 }
 
+/* The abort policy's injection faulted again at the vector it went to: injecting once more
+ * would loop (VBAR_EL1 outside RAM, say), so the VM stops, with its record. */
+static void fault_loop_stop(struct vcpu *v, const struct trap_frame *f, bool is_exec)
+{
+    vm_event_always(v->vm, "fault_loop", "pc=0x%llx vbar=0x%llx access=%s action=stop",
+                    (unsigned long long)f->elr, (unsigned long long)sysreg_read(vbar_el1),
+                    is_exec ? "exec" : "data");
+    vm_stop(v->vm, "fault_loop", false);
+}
+
 void fault_policy_apply(struct vcpu *v, struct trap_frame *f, bool is_exec, uint64_t far)
 {
-    switch (v->vm->cfg->fault_policy) {
-    case CFG_FAULT_ABORT:
-        if (is_exec) {
-            inject_iabt(f, far);
-        } else {
-            inject_dabt(f, far);
-        }
+    switch (vm_fault_decide(v->vm->cfg->fault_policy, is_exec ? VM_FAULT_IABT : VM_FAULT_DABT,
+                            f->elr, v->injected_pc)) {
+    case VM_FAULT_INJECT_IABT:
+        inject_iabt(f, far);
         break;
-    case CFG_FAULT_RESTART:
+    case VM_FAULT_INJECT_DABT:
+        inject_dabt(f, far);
+        break;
+    case VM_FAULT_STOP_LOOP:
+        fault_loop_stop(v, f, is_exec);
+        break;
+    case VM_FAULT_RESTART:
         vm_stop(v->vm, "fault", true);
         break;
-    case CFG_FAULT_STOP:
+    case VM_FAULT_STOP:
+    case VM_FAULT_INJECT_VSERROR: /* not for synchronous faults */
     default:
         vm_stop(v->vm, "fault", false);
         break;

@@ -65,6 +65,8 @@
 #define CFG_MSGQ_DEPTH_MAX  256                /* messages in one queue */
 #define CFG_MSGQ_MSG_MAX    4096               /* bytes in one message */
 #define CFG_MSGQ_STORAGE_MAX (256 * CFG_SZ_KIB) /* depth * msg-size summed over queues */
+#define CFG_RATE_COUNT_MAX  1000000            /* doorbell rate-limit: rings per period */
+#define CFG_RATE_PERIOD_US_MAX 60000000        /* doorbell rate-limit: period, 60 s */
 
 #define CFG_IPA_BITS        39 /* stage-2 input size the hypervisor configures */
 #define CFG_IPA_LIMIT       (UINT64_C(1) << CFG_IPA_BITS)
@@ -182,6 +184,8 @@ struct cfg_chan {
     uint8_t rights[CFG_MAX_VMS];       /* CFG_RIGHT_* per VM index */
     uint32_t intid;      /* doorbell: SPI raised in `to` */
     uint32_t to_vm;      /* doorbell: VM index rung */
+    uint32_t rate_count; /* doorbell: rings each sender may make per rate_period_us; 0 = any */
+    uint32_t rate_period_us;
     uint32_t rx_intid;   /* msgq: raised in receivers when it becomes non-empty; 0 = none */
     uint32_t tx_intid;   /* msgq: raised in senders when it becomes non-full; 0 = none */
     uint32_t sem_initial;

@@ -241,6 +241,30 @@ static void parse_db_intid(struct chan_parse *p, const char *prop, const void *v
     read_intid(p, prop, val, len, &p->ch->intid);
 }
 
+/* rate-limit = <count period-us>: a token bucket of count rings, refilled over period-us. */
+static void parse_db_rate(struct chan_parse *p, const char *prop, const void *val, int len)
+{
+    uint32_t count, period_us;
+
+    if (len != 2 * CELL_BYTES) {
+        chan_error(p, prop, "expected 2 cells <count period-us>, got %d bytes", len);
+        return;
+    }
+    count = fdt32_ld(val);
+    period_us = fdt32_ld((const fdt32_t *)val + 1);
+    if (count < 1 || count > CFG_RATE_COUNT_MAX) {
+        chan_error(p, prop, "count %u is out of range (1..%u)", count, CFG_RATE_COUNT_MAX);
+        return;
+    }
+    if (period_us < 1 || period_us > CFG_RATE_PERIOD_US_MAX) {
+        chan_error(p, prop, "period %u us is out of range (1..%u)", period_us,
+                   CFG_RATE_PERIOD_US_MAX);
+        return;
+    }
+    p->ch->rate_count = count;
+    p->ch->rate_period_us = period_us;
+}
+
 static void parse_sem_initial(struct chan_parse *p, const char *prop, const void *val, int len)
 {
     read_count(p, prop, val, len, 0, CFG_SEM_MAX, &p->ch->sem_initial);
@@ -302,6 +326,7 @@ static const struct chan_prop doorbell_props[] = {
     { "from", true, parse_db_from },
     { "to", true, parse_db_to },
     { "intid", true, parse_db_intid },
+    { "rate-limit", false, parse_db_rate },
     { NULL, false, NULL },
 };
 static const struct chan_prop sem_props[] = {

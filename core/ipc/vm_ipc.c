@@ -29,12 +29,31 @@ struct mmio_regs {
 };
 static struct mmio_regs mmio_regs[CFG_MAX_VMS][CFG_MAX_CHANS];
 /* Doorbells each VM may ring, resolved from the scenario at boot (intid 0: none), so that
- * a ring is a table look-up: the rights cannot change while the system runs. */
+ * a ring is a table look-up: the rights cannot change while the system runs. `to` is NULL
+ * when the ring must go through ring_slow (a rate limit to enforce, or a receiver that takes
+ * notifications through GPIO lines): the common case is one test of the pointer it needs
+ * anyway. */
+#define NS_PER_US 1000u
 struct ring_route {
     uint32_t intid;
     struct vm *to;
 };
 static struct ring_route ring_routes[CFG_MAX_VMS][CFG_MAX_CHANS];
+
+/*
+ * A sender's budget on a rate-limited doorbell (docs/CONFIG.md "rate-limit"): a token bucket
+ * of rate_count rings refilled over rate_period_us, per sender VM so that one sender cannot
+ * spend another's. Refusals are counted, and recorded (ipc_rate) at most once a second.
+ */
+#define RING_RATE_REPORT_NS UINT64_C(1000000000)
+struct ring_rate {
+    struct spinlock lock;   /* the sender's vCPUs may ring at once */
+    uint32_t tokens;
+    uint64_t last_ns;       /* time of the last whole token added */
+    uint64_t refused;       /* rings refused in all */
+    uint64_t report_ns;     /* when the last ipc_rate record went out (0: never) */
+};
+static struct ring_rate ring_rates[CFG_MAX_VMS][CFG_MAX_CHANS];
 /* Queues: QUEUE_MEMBER | the VM's rights on a queue, 0 for an object that is no queue. */
 #define QUEUE_MEMBER 0x80u
 static uint8_t queue_rights[CFG_MAX_VMS][CFG_MAX_CHANS];
@@ -103,8 +122,13 @@ int vm_ipc_init(const struct cfg_scenario *sc)
             }
             if (ipc_vm_object(sc, v, id, &info) && info.type == CFG_CHAN_DOORBELL &&
                 (info.rights & CFG_RIGHT_SEND)) {
-                ring_routes[v][id] = (struct ring_route){ .intid = sc->chans[id].intid,
-                                                          .to = &vms[sc->chans[id].to_vm] };
+                bool slow = c->rate_count != 0 ||
+                            sc->vms[c->to_vm].ipc_notify == CFG_NOTIFY_GPIO;
+                ring_routes[v][id] = (struct ring_route){
+                    .intid = c->intid, .to = slow ? NULL : &vms[c->to_vm] };
+                spin_lock_init(&ring_rates[v][id].lock);
+                ring_rates[v][id].tokens = c->rate_count;
+                ring_rates[v][id].last_ns = arch_now_ns();
             }
         }
     }
@@ -317,19 +341,97 @@ static __attribute__((noinline)) int64_t call_info(struct vcpu *v, unsigned id)
     return (int64_t)info.type | ((int64_t)info.rights << 8);
 }
 
+/*
+ * One token of the sender's budget on doorbell c at now_ns: true, or false when over the limit
+ * (counted; *report: the first refusal, or the first a second after the last report).
+ */
+static bool ring_rate_take(struct ring_rate *r, const struct cfg_chan *c, uint64_t now_ns,
+                           bool *report)
+{
+    uint64_t period_ns = (uint64_t)c->rate_period_us * NS_PER_US;
+    uint64_t per_token_ns = period_ns / c->rate_count;
+    bool ok;
+
+    if (per_token_ns == 0) {
+        per_token_ns = 1; /* more rings than nanoseconds per period: one per ns */
+    }
+    spin_lock(&r->lock);
+    if (now_ns > r->last_ns) {
+        uint64_t add = (now_ns - r->last_ns) / per_token_ns;
+        if (add >= c->rate_count - r->tokens) {
+            r->tokens = c->rate_count; /* full: the bucket never holds more than a burst */
+            r->last_ns = now_ns;
+        } else if (add) {
+            r->tokens += (uint32_t)add;
+            r->last_ns += add * per_token_ns;
+        }
+    }
+    ok = r->tokens != 0;
+    *report = false;
+    if (ok) {
+        r->tokens--;
+    } else {
+        r->refused++;
+        if (r->refused == 1 || now_ns - r->report_ns >= RING_RATE_REPORT_NS) {
+            r->report_ns = now_ns;
+            *report = true;
+        }
+    }
+    spin_unlock(&r->lock);
+    return ok;
+}
+
+/* A ring that is not the plain case: refused (no route), rate-limited, or to a receiver
+ * that takes its notifications through GPIO lines. */
+static __attribute__((noinline)) int ring_slow(struct vcpu *v, unsigned id)
+{
+    const struct ring_route *rr = &ring_routes[v->vm->id][id];
+    const struct cfg_chan *c = &ipc_sc->chans[id];
+    struct ring_rate *r = &ring_rates[v->vm->id][id];
+    bool report;
+
+    if (rr->intid == 0) {
+        return ring_refused(v, id);
+    }
+    if (c->rate_count != 0 && !ring_rate_take(r, c, arch_now_ns(), &report)) {
+        /* Over the limit: BH_E_BUSY, no ipc_deny (note_result); recorded at most once a
+         * second with the total refused so far. */
+        if (report) {
+            vm_event(v->vm, "ipc_rate",
+                     "op=ring id=%u limit=%u/%uus refused=%llu action=busy", id,
+                     c->rate_count, c->rate_period_us,
+                     (unsigned long long)__atomic_load_n(&r->refused, __ATOMIC_RELAXED));
+        }
+        return -BH_EBUSY;
+    }
+    ipc_doorbell_rung(&hyp_ipc, id);
+    raise_spi_in(&vms[c->to_vm], rr->intid);
+    return 0;
+}
+
+/* The plain ring (no limit, a vGIC receiver), straight to the receiver's SPI: true, or false
+ * when it must take ring_slow. id < CFG_MAX_CHANS. Inline: the doorbell send fast path. */
+static inline __attribute__((always_inline)) bool ring_direct(struct vcpu *v, unsigned id)
+{
+    const struct ring_route *rr = &ring_routes[v->vm->id][id];
+    struct vm *t = rr->to;
+
+    if (!t) {
+        return false;
+    }
+    ipc_doorbell_rung(&hyp_ipc, id);
+    if (t->state == VM_RUNNING) {
+        t->stats.irqs_injected++;
+        vm_kick_mask(t, vgic_post_spi(&t->vgic, rr->intid)); /* lock-free, see vgic.h */
+    }
+    return true;
+}
+
 /* id < CFG_MAX_CHANS. */
 static int call_ring(struct vcpu *v, unsigned id)
 {
-    const struct ring_route *rr = &ring_routes[v->vm->id][id];
-
-    if (rr->intid) {
-        ipc_doorbell_rung(&hyp_ipc, id);
-        raise_spi_in(rr->to, rr->intid);
-        return 0;
-    }
-    return ring_refused(v, id);
+    return ring_direct(v, id) ? 0 : ring_slow(v, id);
 }
-
 
 /* A post never blocks: its own short path. */
 static int call_post(struct vcpu *v, unsigned id)
@@ -440,10 +542,16 @@ static int64_t hc_info(struct vcpu *v, unsigned id, const uint64_t a[4])
     RESULT(BH_HC_IPC_INFO, call_info(v, id));
 }
 
+static __attribute__((noinline)) int64_t hc_ring_slow(struct vcpu *v, unsigned id)
+{
+    RESULT(BH_HC_DOORBELL_RING, ring_slow(v, id));
+}
+
+/* The plain ring keeps nothing live across its calls but the receiver. */
 static int64_t hc_ring(struct vcpu *v, unsigned id, const uint64_t a[4])
 {
     (void)a;
-    RESULT(BH_HC_DOORBELL_RING, call_ring(v, id));
+    return ring_direct(v, id) ? 0 : hc_ring_slow(v, id);
 }
 
 static int64_t hc_sem_wait(struct vcpu *v, unsigned id, const uint64_t a[4])
@@ -501,8 +609,6 @@ int64_t vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4])
 }
 
 /* ------------------------------------------------------------------ register pages */
-
-#define NS_PER_US 1000u
 
 static uint64_t timeout_ns_of(uint32_t us)
 {

@@ -350,6 +350,7 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
 uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid)
 {
     struct vgic_irq *irq;
+    uint32_t bit;
     unsigned t;
 
     if (intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
@@ -359,11 +360,18 @@ uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid)
     /* Read without the lock: a target changing meanwhile is caught by the taker, which
      * hands an edge that is not its own to the model (vgic_inbox_to_model). */
     t = __atomic_load_n(&irq->target, __ATOMIC_RELAXED);
-    if (!irq->owned || irq->hw || t >= d->nr_vcpus) {
+    /* A disabled SPI takes the locked path too: it becomes pending in the model and kicks
+     * nobody (vgic_irq_kick), and enabling it later, under the same lock, delivers it. So a
+     * guest that rings another's disabled doorbell in a loop cannot make it exit. */
+    if (!irq->owned || irq->hw || t >= d->nr_vcpus || !irq->enabled) {
         return vgic_inject(d, 0, intid);
     }
-    __atomic_fetch_or(&d->inbox[t], (uint32_t)1 << d->owned_idx[intid - VGIC_SPI_BASE],
-                     __ATOMIC_RELEASE);
+    bit = (uint32_t)1 << d->owned_idx[intid - VGIC_SPI_BASE];
+    /* Already posted and not yet taken: the kick that came with it is on its way, and the
+     * target takes both edges at once (an edge on a pending edge interrupt changes nothing). */
+    if (__atomic_fetch_or(&d->inbox[t], bit, __ATOMIC_RELEASE) & bit) {
+        return 0;
+    }
     return (uint32_t)BIT(t);
 }
 

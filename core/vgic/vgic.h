@@ -211,8 +211,9 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
  * vgic_post_spi: an edge on SPI intid, like vgic_inject, without taking the VM's lock: it is
  * posted to the target vCPU, which takes it into its LRs (or the model) on its next way back
  * into the guest, typically straight from the kick's interrupt. For notifications other
- * pCPUs raise often (doorbells, queue interrupts). HW-linked or unroutable SPIs take the
- * locked path.
+ * pCPUs raise often (doorbells, queue interrupts). HW-linked, unroutable or disabled SPIs
+ * take the locked path (a disabled one kicks nobody). Returns 0, no kick needed, when the
+ * edge was already posted and not yet taken.
  */
 uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid);
 uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level);

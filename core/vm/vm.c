@@ -3,7 +3,7 @@
  * VM lifecycle: start, stop and restart, event records and statistics. A stop pulls every
  * vCPU of the VM out of the guest (a kick makes each pCPU notice on its way back into the
  * guest) before the VM's memory is reloaded, so a restart never races with a running vCPU.
- * The last VM to stop powers the platform off.
+ * The last VM to stop powers the platform off (exactly one, even when several stop at once).
  */
 #include <core/vm/vm.h>
 
@@ -14,6 +14,7 @@
 #include <core/console.h>
 #include <core/hyp.h>
 #include <core/vm/vm_build.h>
+#include <core/vm/vm_fault.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
 
@@ -33,34 +34,104 @@ static void evt_emit(struct vm *vm, const char *line)
     (void)vm;
 }
 
-void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
+/* At most this many evt_dropped reports go out ahead of one record (the rest follow later
+ * records, or the stop: nothing is lost, the counts only wait). */
+#define EVT_DROP_REPORTS_MAX 4
+
+struct drop_report {
+    enum evt_kind kind;
+    uint32_t count;
+};
+
+static void emit_drop_reports(struct vm *vm, const struct drop_report *r, unsigned n)
 {
     char line[EVT_LINE_MAX];
+
+    for (unsigned i = 0; i < n; i++) {
+        evt_format(line, sizeof(line), vm->name, "evt_dropped", "count=%u dropped_kind=%s",
+                   r[i].count, evt_kind_name(r[i].kind));
+        evt_emit(vm, line);
+    }
+}
+
+/* Drops owed for other kinds whose buckets have a token again (force: all), under evt_lock. */
+static unsigned collect_drops_locked(struct vm *vm, uint64_t now, bool force,
+                                     struct drop_report *r, unsigned n, unsigned max)
+{
+    while (n < max && evt_limiter_next_drop(&vm->evt_limit, now, force, &r[n].kind,
+                                            &r[n].count)) {
+        n++;
+    }
+    return n;
+}
+
+static void vm_vevent(struct vm *vm, const char *kind, bool always, const char *fmt,
+                      va_list ap)
+{
+    struct drop_report drops[EVT_DROP_REPORTS_MAX];
+    enum evt_kind k = evt_kind_of(kind);
+    char line[EVT_LINE_MAX];
+    uint64_t now = arch_now_ns();
     uint32_t dropped = 0;
-    va_list ap;
+    unsigned n = 0;
 
     vm->stats.events++;
     spin_lock(&evt_lock);
-    bool ok = evt_bucket_take(&vm->evt_bucket, arch_now_ns(), &dropped);
+    bool ok = evt_limiter_take(&vm->evt_limit, k, always, now, &dropped);
+    if (ok) {
+        if (dropped) {
+            drops[n++] = (struct drop_report){ .kind = k, .count = dropped };
+        }
+        n = collect_drops_locked(vm, now, false, drops, n, EVT_DROP_REPORTS_MAX);
+    }
     spin_unlock(&evt_lock);
     if (!ok) {
         vm->stats.events_dropped++;
         return;
     }
-    if (dropped) {
-        evt_format(line, sizeof(line), vm->name, "evt_dropped", "count=%u", dropped);
-        evt_emit(vm, line);
-    }
-    va_start(ap, fmt);
+    emit_drop_reports(vm, drops, n);
     evt_vformat(line, sizeof(line), vm->name, kind, fmt, ap);
-    va_end(ap);
     evt_emit(vm, line);
+}
+
+void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vm_vevent(vm, kind, false, fmt, ap);
+    va_end(ap);
+}
+
+void vm_event_always(struct vm *vm, const char *kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vm_vevent(vm, kind, true, fmt, ap);
+    va_end(ap);
+}
+
+/* Every drop still owed, reported now whatever the buckets say (the VM stops or restarts:
+ * bounded by the number of kinds). */
+static void vm_event_flush_drops(struct vm *vm)
+{
+    struct drop_report drops[EVT_KIND_COUNT];
+    unsigned n;
+
+    spin_lock(&evt_lock);
+    n = collect_drops_locked(vm, arch_now_ns(), true, drops, 0, EVT_KIND_COUNT);
+    spin_unlock(&evt_lock);
+    emit_drop_reports(vm, drops, n);
 }
 
 void vm_start(struct vm *vm)
 {
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        vm->vcpus[i].injected_pc = VM_FAULT_NO_PC; /* nothing injected in this run yet */
+    }
     vm->vcpus[0].entry = vm->entry_ipa;
     vm->vcpus[0].ctx_id = 0;
     vm->vcpus[0].state = VCPU_ON_PENDING;
@@ -106,6 +177,20 @@ static bool any_vm_alive(void)
 }
 
 /*
+ * The caller just marked its VM stopped: is it the one that powers the platform off? Two VMs
+ * stopping at once may both find nobody alive (or, with the stores still in flight, neither
+ * might): the full barrier makes the later of the two see both stores, and the exchange lets
+ * exactly one of those that see them through.
+ */
+static bool vm_is_last_to_stop(void)
+{
+    static bool powering_off;
+
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return !any_vm_alive() && !__atomic_exchange_n(&powering_off, true, __ATOMIC_SEQ_CST);
+}
+
+/*
  * A guest that faults (or resets) in a loop would otherwise restart at full speed forever,
  * printing markers each time: past VM_RESTART_MAX restarts in a window it is stopped.
  */
@@ -134,9 +219,10 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
     vm_ipc_vm_reset(vm);
     console_vm_flush(vm->id);
     hyp_printf("bulkhead: vm %s stopped (%s)", vm->name, reason);
+    vm_event_flush_drops(vm);
     if (restart && !vm_restart_allowed(vm)) {
         restart = false;
-        /* Once per VM (it stays stopped), so not rate-limited: the operator must see it. */
+        /* Once per VM (it stays stopped): a lifecycle record, never dropped (event.h). */
         hyp_printf("bulkhead: vm %s restart limit reached (%u in %llu ms): not restarted",
                    vm->name, (unsigned)VM_RESTART_MAX,
                    (unsigned long long)(VM_RESTART_WINDOW_NS / 1000000));
@@ -152,7 +238,7 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
         return;
     }
     vm->state = VM_STOPPED;
-    if (!any_vm_alive()) {
+    if (vm_is_last_to_stop()) {
         vm_print_stats();
         hyp_printf("bulkhead: powering off");
         arch_power_off();

@@ -79,6 +79,9 @@ struct vcpu {
     uint64_t ctx_id;
     struct ipc_waiter waiter; /* its one outstanding IPC wait (core/ipc/vm_ipc.c) */
     struct ipc_notify notify; /* what its current IPC call raises and wakes (scratch) */
+    /* Where the last exception the hypervisor injected sent it (VM_FAULT_NO_PC: none since
+     * it started): a stage-2 fault at that PC is a fault while delivering one (vm_fault.h). */
+    uint64_t injected_pc;
 } __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 448 bytes, so
                                   * vcpus[i] on the doorbell path is 3 instructions, not 5) */
 
@@ -119,14 +122,23 @@ struct vm {
     struct vcpu vcpus[VCPU_MAX];
 
     struct vm_stats stats;
-    struct evt_bucket evt_bucket;
+    struct evt_limiter evt_limit; /* per kind; under vm.c's evt_lock */
 };
 
 extern struct vm vms[VM_MAX];
 extern unsigned vm_count;
 
-/* Emit an event record for vm (rate-limited per VM). fmt may be "" for no extra fields. */
+/*
+ * Emit an event record for vm, rate-limited per VM and kind (core/event.h); lifecycle kinds
+ * are never dropped, and drops are reported in evt_dropped records. fmt may be "" for no extra
+ * fields.
+ */
 void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* vm_event for a record that must not be dropped whatever its kind: a fault that stops or
+ * restarts the VM, or ends a fault loop. Only for events bounded by the VM's lifecycle. */
+void vm_event_always(struct vm *vm, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*

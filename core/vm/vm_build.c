@@ -315,7 +315,7 @@ int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *f
     vm->name = cfg->name;
     vm->state = VM_REFUSED;
     spin_lock_init(&vm->lock);
-    evt_bucket_init(&vm->evt_bucket, arch_now_ns());
+    evt_limiter_init(&vm->evt_limit, arch_now_ns());
     vm->mem_ipa = cfg->mem_ipa;
     vm->mem_size = cfg->mem_size;
     vm->nr_vcpus = cfg->vcpu_count;

@@ -42,6 +42,10 @@ static const struct mode modes[] = {
     { "cpuoff", tests_cpuoff, tests_cpuoff_secondary },
     { "a32", tests_a32, NULL },
     { "forge", tests_forge, NULL },
+    { "evtflood", mode_evtflood, NULL },
+    { "offat", mode_offat, NULL },
+    { "vbarbad", mode_vbarbad, NULL },
+    { "dbstorm", mode_dbstorm, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

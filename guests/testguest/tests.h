@@ -51,3 +51,8 @@ void tests_a32(void) __noreturn;
 /* tg.mode=forge: writes forged hypervisor lines with terminal escapes (tg.victim= names the
  * VM it pretends to report on); tests/scenarios/k-forge.test checks how they arrive. */
 void tests_forge(void) __noreturn;
+/* Hostile lifecycle modes (tests_lifecycle.c): tg.mode=evtflood, offat, vbarbad, dbstorm. */
+void mode_evtflood(void) __noreturn;
+void mode_offat(void) __noreturn;
+void mode_vbarbad(void) __noreturn;
+void mode_dbstorm(void) __noreturn;

@@ -12,6 +12,7 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
     expect REGEX         must appear, in this order relative to other expects
     expect-any REGEX     must appear somewhere (any order)
     count N REGEX        must appear at least N times
+    count-exact N REGEX  must appear exactly N times (lines matching, or matches with re.M)
     forbid REGEX         must never appear
     exit CODE            QEMU's expected exit status (default 0: powered off by itself)
     qemu ARGS            extra QEMU arguments
@@ -48,7 +49,7 @@ def anchored(rx):
 
 def parse(path):
     t = {"name": os.path.basename(path)[:-5], "timeout": 300, "expect": [], "any": [],
-         "count": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
+         "count": [], "count_exact": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
          "bundle_args": [], "send": [], "stop_after": None, "stop_count": 1}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
@@ -67,6 +68,9 @@ def parse(path):
             elif key == "count":
                 n, _, rx = rest.partition(" ")
                 t["count"].append((int(n), anchored(rx)))
+            elif key == "count-exact":
+                n, _, rx = rest.partition(" ")
+                t["count_exact"].append((int(n), anchored(rx)))
             elif key == "forbid":
                 t["forbid"].append(anchored(rest))
             elif key == "exit":
@@ -161,6 +165,10 @@ def check(t, text, rc, log, secs):
         got = len(re.findall(rx, text, re.M))
         if got < n:
             errs.append(f"expected >= {n} of {rx}, got {got}")
+    for n, rx in t["count_exact"]:
+        got = len(re.findall(rx, text, re.M))
+        if got != n:
+            errs.append(f"expected exactly {n} of {rx}, got {got}")
     for rx in t["forbid"]:
         m = re.search(rx, text, re.M)
         if m:

@@ -307,6 +307,20 @@ static const struct chan_case cases[] = {
     { "doorbell from missing", { DEL(DB, "from") }, DB ": from: missing required property" },
     { "doorbell to missing", { DEL(DB, "to") }, DB ": to: missing required property" },
     { "doorbell intid missing", { DEL(DB, "intid") }, DB ": intid: missing required property" },
+    { "rate-limit one cell", { CELLS(DB, "rate-limit", 100) },
+      DB ": rate-limit: expected 2 cells <count period-us>, got 4 bytes" },
+    { "rate-limit three cells", { CELLS(DB, "rate-limit", 100, 1000, 1) },
+      DB ": rate-limit: expected 2 cells <count period-us>, got 12 bytes" },
+    { "rate-limit count 0", { CELLS(DB, "rate-limit", 0, 1000) },
+      DB ": rate-limit: count 0 is out of range (1..1000000)" },
+    { "rate-limit count too big", { CELLS(DB, "rate-limit", 1000001, 1000) },
+      DB ": rate-limit: count 1000001 is out of range (1..1000000)" },
+    { "rate-limit period 0", { CELLS(DB, "rate-limit", 10, 0) },
+      DB ": rate-limit: period 0 us is out of range (1..60000000)" },
+    { "rate-limit period too long", { CELLS(DB, "rate-limit", 10, 60000001) },
+      DB ": rate-limit: period 60000001 us is out of range (1..60000000)" },
+    { "rate-limit on a semaphore", { CELLS(SEM, "rate-limit", 10, 1000) },
+      SEM ": rate-limit: unknown property" },
     { "intid not one cell", { RAW(DB, "intid", "\0\0", 2) },
       DB ": intid: expected 1 cell, got 2 bytes" },
     { "intid below SPIs", { CELLS(DB, "intid", 31) },
@@ -392,6 +406,7 @@ static void test_base_values(void **state)
     assert_int_equal(c->rights[1], CFG_RIGHT_RECV);
     assert_int_equal(c->to_vm, 1);
     assert_int_equal(c->intid, 40);
+    assert_int_equal(c->rate_count, 0); /* no rate-limit: unlimited */
 
     c = &r.sc.chans[ID_SEM];
     assert_int_equal(c->type, CFG_CHAN_SEM);
@@ -439,6 +454,25 @@ static void test_limits_ok(void **state)
     assert_int_equal(r.sc.chans[ID_SEM].sem_initial, 0);
     assert_int_equal(r.sc.chans[ID_Q].rx_intid, 0);
     assert_int_equal(r.sc.chans[ID_SHM].shm_size, 64 * MIB);
+}
+
+/* A doorbell's rate-limit at both ends of its ranges is accepted and kept. */
+static void test_doorbell_rate_limit_ok(void **state)
+{
+    static const struct op high[] = { CELLS(DB, "rate-limit", 1000000, 60000000), END };
+    static const struct op low[] = { CELLS(DB, "rate-limit", 1, 1), END };
+    static struct result r;
+
+    (void)state;
+    run_ops(high, PLAT_REF, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 0);
+    assert_int_equal(r.sc.chans[ID_DB].rate_count, 1000000);
+    assert_int_equal(r.sc.chans[ID_DB].rate_period_us, 60000000);
+    run_ops(low, PLAT_REF, &r);
+    assert_int_equal(r.cap.count, 0);
+    assert_int_equal(r.sc.chans[ID_DB].rate_count, 1);
+    assert_int_equal(r.sc.chans[ID_DB].rate_period_us, 1);
 }
 
 /* The exact line format, and that an invalid channel keeps its ID slot. */
@@ -636,6 +670,7 @@ int main(void)
     const struct CMUnitTest others[] = {
         cmocka_unit_test(test_base_values),
         cmocka_unit_test(test_limits_ok),
+        cmocka_unit_test(test_doorbell_rate_limit_ok),
         cmocka_unit_test(test_line_format_and_ids),
         cmocka_unit_test(test_invalid_vm_blocks_nobody),
         cmocka_unit_test(test_no_channels_and_intid_per_vm),

@@ -614,6 +614,54 @@ static void test_post_other_paths(void **state)
     }
 }
 
+/* A post asks for a kick only when the target has something to take (issue 9, a doorbell
+ * storm): a disabled SPI becomes pending in the model and kicks nobody until it is enabled
+ * (IHI 0069 4.1: a disabled interrupt can be pending but is not forwarded); an edge posted
+ * while the last one is not yet taken rides on that one's kick. */
+static void test_post_kicks_only_when_needed(void **state)
+{
+    uint32_t w = GICD_ISPENDR + 4, b = 1u << (UART_SPI - 32);
+    uint64_t v = 0;
+
+    (void)state;
+    dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2)); /* edge */
+    enable_spi(UART_SPI, 0xa0, 1);
+    dwr(GICD_ICENABLER + 4, 4, b);
+    on_cpu(1);
+    vgic_sync_flush_lrs(&vm, 1, false);
+    on_cpu(0);
+    hl.kick_mask = 0;
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0); /* disabled: no kick */
+    }
+    assert_int_equal(hl.kick_mask, 0);
+    assert_int_equal(vm.inbox[1], 0);
+    assert_int_equal(vgic_dist_mmio(&vm, 0, w, 4, false, &v), 0);
+    assert_int_equal(v & b, b); /* but pending, once */
+    /* enabling it delivers it: the target is kicked and takes it */
+    dwr(GICD_ISENABLER + 4, 4, b);
+    assert_int_equal(hl.kick_mask & 0x2, 0x2);
+    on_cpu(1);
+    vgic_sync_flush_lrs(&vm, 1, false);
+    assert_true(lr_of(UART_SPI).pending);
+    guest_handle(UART_SPI);
+    vgic_sync_flush_lrs(&vm, 1, false);
+    on_cpu(0);
+
+    /* enabled: the first post kicks, the next ones until it is taken do not */
+    assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0x2);
+    assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0);
+    assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0);
+    on_cpu(1);
+    vgic_sync_flush_lrs(&vm, 1, false);
+    assert_int_equal(vm.inbox[1], 0);
+    assert_true(lr_of(UART_SPI).pending);
+    guest_handle(UART_SPI);
+    on_cpu(0);
+    /* taken: the next edge is new and kicks again */
+    assert_int_equal(vgic_post_spi(&vm, UART_SPI), 0x2);
+}
+
 /* One vCPU: the steady state of a notification stream re-arms the LR without the lock and
  * leaves the model as it was; a model change (dirty) still gets its flush on that exit. */
 static int setup_one(void **state)
@@ -759,6 +807,7 @@ int main(void)
         cmocka_unit_test_setup(test_retarget, setup),
         cmocka_unit_test_setup(test_post_direct, setup),
         cmocka_unit_test_setup(test_post_other_paths, setup),
+        cmocka_unit_test_setup(test_post_kicks_only_when_needed, setup),
         cmocka_unit_test_setup(test_post_one_vcpu, setup_one),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),

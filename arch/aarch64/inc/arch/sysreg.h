@@ -49,6 +49,7 @@
 #define HCR_FMO   BIT(3)
 #define HCR_IMO   BIT(4)
 #define HCR_AMO   BIT(5)
+#define HCR_VSE   BIT(8)   /* virtual SError pending (cleared by hardware when taken) */
 #define HCR_BSU_IS FIELD_PREP(GENMASK(11, 10), 1)
 #define HCR_TWI   BIT(13)
 #define HCR_TWE   BIT(14)
@@ -56,6 +57,12 @@
 #define HCR_TACR  BIT(21)
 #define HCR_TSW   BIT(22)
 #define HCR_RW    BIT(31)
+
+/* VSESR_EL2 (FEAT_RAS; D17.2.161): syndrome of a virtual SError. IDS: implementation-defined. */
+#define VSESR_EL2 S3_4_C5_C2_3
+#define VSESR_IDS BIT(24)
+/* ID_AA64PFR0_EL1.RAS: FEAT_RAS implemented when nonzero. */
+#define ID_AA64PFR0_RAS GENMASK(31, 28)
 
 /* SCTLR_ELx */
 #define SCTLR_M    BIT(0)
