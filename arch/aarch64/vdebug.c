@@ -6,8 +6,10 @@
  * removing what a guest (which has no EL2) may not ask for: HMC (match at EL2), the EL2-only
  * breakpoint types (VMID, CONTEXTIDR_EL2), halting debug. MDCR_EL2.TDE stays clear, so the
  * debug target is EL1 and no debug exception can be taken from EL2 (D2.4 "Enabling debug
- * exceptions"). The OS lock is the hardware's (it gates the guest's debug exceptions);
- * OSDLR_EL1 is RAZ/WI and ID_AA64DFR0_EL1.DoubleLock says "not implemented"; DBGPRCR_EL1 is a
+ * exceptions"). The OS lock is emulated: while the guest holds it, the hardware MDSCR_EL1 has
+ * MDE, KDE and SS clear, so no breakpoint, watchpoint or step exception is generated
+ * (AArch64.GenerateDebugExceptionsFrom returns FALSE with OSLK set; QEMU 7.2 does not gate
+ * on its own OS lock), and the hardware's own OS lock stays unlocked; OSDLR_EL1 is RAZ/WI and ID_AA64DFR0_EL1.DoubleLock says "not implemented"; DBGPRCR_EL1 is a
  * per-vCPU value with no effect (a vCPU never powers its core down); MDRAR_EL1 (no ROM table),
  * the DCC and claim tags are RAZ/WI (rows in sysreg_trap.c).
  * Also the ID registers (HCR_EL2.TID3) and ACTLR_EL1 (HCR_EL2.TACR), the other CPU identity
@@ -70,11 +72,27 @@
 #define MDSCR_KDE       BIT(13)
 #define MDSCR_MDE       BIT(15)
 #define MDSCR_GUEST     (MDSCR_SS | MDSCR_TDCC | MDSCR_KDE | MDSCR_MDE)
+#define MDSCR_OSLOCKED  (MDSCR_SS | MDSCR_KDE | MDSCR_MDE) /* what the OS lock turns off */
 #define OSLAR_OSLK      BIT(0)
+#define OSLSR_OSLM_V8   BIT(3)  /* OSLM = 0b10: the OS lock is implemented (D13.3.26) */
+#define OSLSR_OSLK      BIT(1)
 #define DBGPRCR_CORENPDRQ BIT(0)
 
-/* The guest's DBGPRCR_EL1 of each pCPU's vCPU. */
-static uint8_t vdebug_prcr[MAX_CPUS];
+/* The guest's debug state of each pCPU's vCPU (one vCPU per pCPU, ever). */
+struct vdebug_cpu {
+    uint64_t mdscr; /* MDSCR_EL1 as the guest wrote it (guest bits) */
+    bool oslk;      /* OS lock locked */
+    bool corenpdrq; /* DBGPRCR_EL1.CORENPDRQ */
+};
+
+static struct vdebug_cpu vdebug_cpus[MAX_CPUS];
+
+/* The hardware MDSCR_EL1: the guest's, without debug exceptions while the OS lock is held. */
+static void vdebug_load_mdscr(const struct vdebug_cpu *c)
+{
+    sysreg_write(mdscr_el1, c->oslk ? c->mdscr & ~MDSCR_OSLOCKED : c->mdscr);
+    isb();
+}
 
 static unsigned dbg_brps(void)
 {
@@ -169,37 +187,39 @@ static int vdebug_bkpt(uint32_t enc, bool is_read, uint64_t *val)
 
 int vdebug_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val)
 {
-    unsigned cpu = v->pcpu;
+    struct vdebug_cpu *c;
 
-    if (cpu >= MAX_CPUS) {
+    if (v->pcpu >= MAX_CPUS) {
         return -BH_EINVAL;
     }
+    c = &vdebug_cpus[v->pcpu];
     switch (enc) {
     case MDSCR_EL1_ENC:
         if (is_read) {
-            *val = sysreg_read(mdscr_el1) & MDSCR_GUEST;
+            *val = c->mdscr;
         } else {
-            sysreg_write(mdscr_el1, *val & MDSCR_GUEST);
+            c->mdscr = *val & MDSCR_GUEST;
+            vdebug_load_mdscr(c);
         }
         return 0;
     case OSLAR_EL1_ENC:
         if (is_read) {
             return -BH_EPERM; /* write-only */
         }
-        sysreg_write(oslar_el1, *val & OSLAR_OSLK);
-        isb();
+        c->oslk = *val & OSLAR_OSLK;
+        vdebug_load_mdscr(c);
         return 0;
     case OSLSR_EL1_ENC:
         if (!is_read) {
             return -BH_EPERM; /* read-only */
         }
-        *val = sysreg_read(oslsr_el1);
+        *val = OSLSR_OSLM_V8 | (c->oslk ? OSLSR_OSLK : 0);
         return 0;
     case DBGPRCR_EL1_ENC:
         if (is_read) {
-            *val = vdebug_prcr[cpu];
+            *val = c->corenpdrq ? DBGPRCR_CORENPDRQ : 0;
         } else {
-            vdebug_prcr[cpu] = (uint8_t)(*val & DBGPRCR_CORENPDRQ);
+            c->corenpdrq = *val & DBGPRCR_CORENPDRQ;
         }
         return 0;
     case DBGAUTHSTATUS_EL1_ENC:
@@ -295,6 +315,10 @@ void vdebug_reset_cpu(void)
     uint64_t zero = 0;
 
     sysreg_write(mdscr_el1, 0);
+    if (cpu < MAX_CPUS) {
+        /* the OS lock is locked after a cold reset (D13.3.26 OSLSR_EL1.OSLK) */
+        vdebug_cpus[cpu] = (struct vdebug_cpu){ .mdscr = 0, .oslk = true, .corenpdrq = false };
+    }
     for (unsigned n = 0; n < brps; n++) {
         dbg_bcr(n, false, &zero);
         dbg_bvr(n, false, &zero);
@@ -303,10 +327,8 @@ void vdebug_reset_cpu(void)
         dbg_wcr(n, false, &zero);
         dbg_wvr(n, false, &zero);
     }
+    /* the hardware's locks stay open: the guest's OS lock is vdebug_cpu.oslk */
     sysreg_write(osdlr_el1, 0);
-    sysreg_write(oslar_el1, OSLAR_OSLK);
-    if (cpu < MAX_CPUS) {
-        vdebug_prcr[cpu] = 0;
-    }
+    sysreg_write(oslar_el1, 0);
     isb();
 }

@@ -50,6 +50,6 @@ int vdebug_id_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val);
 int vdebug_actlr_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val);
 
 /* Reset this pCPU's debug registers for the vCPU about to start here: breakpoints and
- * watchpoints disabled and zeroed, MDSCR_EL1 zero, OS lock locked (its cold-reset state),
- * OS double lock clear. Call on the vCPU's own pCPU before it enters the guest. */
+ * watchpoints disabled and zeroed, MDSCR_EL1 zero, the guest's OS lock locked (its
+ * cold-reset state), the hardware's OS lock and double lock open. Call on the vCPU's own pCPU before it enters the guest. */
 void vdebug_reset_cpu(void);
