@@ -33,6 +33,7 @@ int arch_platform_init(const struct platinfo *plat)
         return -BH_ENOMEM;
     }
     mmu_enable();
+    sysreg_table_check();
     pcpu_count = plat->cpu_count;
     for (unsigned i = 0; i < pcpu_count; i++) {
         pcpus[i].id = i;

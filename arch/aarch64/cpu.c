@@ -16,6 +16,8 @@
 #include "mmu.h"
 #include "pmu.h"
 #include "trap.h"
+#include "vdebug.h"
+#include "vpmu.h"
 
 struct pcpu pcpus[MAX_CPUS];
 static uint64_t bench_first_vm_insns;
@@ -26,7 +28,16 @@ uint8_t pcpu_stacks[MAX_CPUS][PCPU_STACK_BYTES] __attribute__((aligned(16))) __n
  * maintenance (DC ISW/CSW/CISW) is not trapped (no HCR_TSW): with HCR_EL2.VM set the
  * hardware upgrades it to clean+invalidate, so no VM can lose another's data, but a VM that
  * uses it does disturb the others' cache timing (KVM traps and emulates it instead). */
-#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | HCR_RW)
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | HCR_RW | \
+                   HCR_GUEST_ID_TRAPS)
+/* ID registers (TID3), IMPLEMENTATION DEFINED registers (TIDCP: refused) and ACTLR_EL1 (TACR)
+ * trap, so a VM sees sanitised identity and cannot change core- or cluster-wide IMPDEF
+ * controls (docs/VIRTUAL-CPU.md). */
+#define HCR_GUEST_ID_TRAPS (HCR_TID3 | HCR_TIDCP | HCR_TACR)
+/* MDCR_EL2: every PMU (TPM, TPMCR) and debug register (TDA, TDOSA, TDRA) access traps and is
+ * emulated on this pCPU's hardware (vpmu.c, vdebug.c); TDE stays clear, so debug exceptions
+ * go to the guest's EL1 and none can be taken at EL2. HPMN/HPME come from pmu.c. */
+#define MDCR_GUEST (MDCR_TPM | MDCR_TPMCR | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
 /* VTCR_EL2: T0SZ 25 (39-bit IPA), SL0 = 1 (start at level 1), WBWA, inner shareable, 4K,
  * PS = 40 bits; bit 31 RES1. */
 #define VTCR_VALUE ((64 - PT_IA_BITS) | (UINT64_C(1) << 6) | (UINT64_C(1) << 8) | \
@@ -86,7 +97,7 @@ static void cpu_hyp_setup(void)
      * every WFE at EL2, so waits with a deadline always re-check it. */
     sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EVNTEN | FIELD_PREP(CNTHCTL_EVNTI, 10));
     sysreg_write(cntvoff_el2, 0);
-    sysreg_write(mdcr_el2, MDCR_TPM | MDCR_TPMCR | pmu_mdcr_bits());
+    sysreg_write(mdcr_el2, MDCR_GUEST | pmu_mdcr_bits());
     pmu_init_cpu();
     sysreg_write(vpidr_el2, sysreg_read(midr_el1));
     sysreg_write(hstr_el2, 0);
@@ -104,6 +115,8 @@ void pcpu_local_init(void)
     gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
     sysreg_write(cnthp_ctl_el2, 0);
     gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_HYP], true);
+    vpmu_silence();
+    gicv3_enable(VPMU_INTID, true);
     vgic_hw_reset_cpu();
 }
 
@@ -127,6 +140,10 @@ static void vcpu_reset_el1(struct vcpu *v)
     sysreg_write(vbar_el1, 0);
     sysreg_write(vmpidr_el2, BIT(31) | v->idx);
     sysreg_write(hcr_el2, HCR_GUEST);
+    /* PMU and debug registers live in this pCPU's hardware: nothing of a previous VM
+     * instance (or of boot) may show through. */
+    vpmu_reset_cpu();
+    vdebug_reset_cpu();
     vgic_hw_reset_cpu();
     isb();
 }
@@ -137,6 +154,12 @@ void vcpu_enter_fresh(struct vcpu *v)
     struct trap_frame *f = pcpu_frame(cpu);
     bool first = v->idx == 0;
 
+    if (IS_ENABLED(CONFIG_BENCH) && cpu == 0 && !bench_first_vm_insns) {
+        /* before vcpu_reset_el1 hands the cycle counter to the guest (vpmu_reset_cpu) */
+        bench_first_vm_insns = pmu_cycles();
+        hyp_printf("bulkhead: bench boot_insns_first_vm=%llu",
+                   (unsigned long long)bench_first_vm_insns);
+    }
     vcpu_reset_el1(v);
     arch_tlb_flush_vmid(v->vm->vttbr);
     for (unsigned i = 0; i < 31; i++) {
@@ -146,11 +169,6 @@ void vcpu_enter_fresh(struct vcpu *v)
     f->elr = v->entry;
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
     v->state = VCPU_RUNNING;
-    if (IS_ENABLED(CONFIG_BENCH) && cpu == 0 && !bench_first_vm_insns) {
-        bench_first_vm_insns = pmu_cycles();
-        hyp_printf("bulkhead: bench boot_insns_first_vm=%llu",
-                   (unsigned long long)bench_first_vm_insns);
-    }
     arch_wake_all();
     vcpu_return(v);
     guest_enter(f);
@@ -193,8 +211,10 @@ void arch_vcpu_park(void)
 {
     struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
 
-    /* Nothing of the guest may keep firing here: timer off, list registers cleared. */
+    /* Nothing of the guest may keep firing here: timer off, PMU interrupt masked, list
+     * registers cleared. */
     sysreg_write(cntv_ctl_el0, 0);
+    vpmu_silence();
     if (v) {
         vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
     } else {
@@ -307,6 +327,9 @@ bool arch_irq_line(uint32_t intid, unsigned cpu)
         uint64_t ctl = sysreg_read(cntv_ctl_el0);
         return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS | CNTV_CTL_IMASK)) ==
                (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+    }
+    if (intid == VPMU_INTID) {
+        return vpmu_irq_line();
     }
     return gicv3_is_pending(intid);
 }

@@ -7,6 +7,7 @@
  * console input) are deactivated here.
  */
 #include "trap.h"
+#include "vpmu.h"
 
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
@@ -73,6 +74,9 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
 {
     if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_VIRT]) {
         return irq_vtimer(v, intid);
+    }
+    if (intid == VPMU_INTID) {
+        return vpmu_irq(v, intid);
     }
     if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_HYP]) {
         /* A wait's deadline (arch_vcpu_wait): the waiter re-checks its time on wake-up. */

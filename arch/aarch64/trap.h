@@ -102,3 +102,6 @@ void inject_iabt(struct trap_frame *f, uint64_t far);
 
 /* Apply the VM's fault policy to a guest fault that was already logged. */
 void fault_policy_apply(struct vcpu *v, struct trap_frame *f, bool is_exec, uint64_t far);
+
+/* Check once at boot that sysreg_trap.c's table is sorted and its ranges disjoint (panics). */
+void sysreg_table_check(void);

@@ -29,6 +29,7 @@
 #define VPLAT_UART_INTID    33 /* SPI 1, level */
 #define VPLAT_VTIMER_INTID  27
 #define VPLAT_MAINT_INTID   25
+#define VPLAT_PMU_INTID     23 /* PPI 7, level: PMUv3 overflow (arch/aarch64/vpmu.c) */
 #define VPLAT_RAM_IPA       UINT64_C(0x40000000) /* default memory-base */
 /* IPC pages: object id's register page is at VPLAT_IPC_IPA + id * VPLAT_IPC_STRIDE in each
  * member VM, a message queue's data page right after it (docs/ABI.md "IPC register pages"). */

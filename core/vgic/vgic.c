@@ -246,7 +246,7 @@ int vgic_vm_init(struct vgic_vm *d, const struct vgic_vm_cfg *cfg)
             struct vgic_irq *irq = &d->cpu[v].priv[i];
             irq->intid = (uint16_t)i;
             irq->owned = true;
-            irq->hw = i == VGIC_VTIMER_INTID;
+            irq->hw = i == VGIC_VTIMER_INTID || i == VGIC_PMU_INTID;
             irq->pintid = irq->hw ? (uint16_t)i : 0;
         }
     }

@@ -91,6 +91,18 @@ static int add_timer_psci(void *fdt)
     return r ? r : fdt_end_node(fdt);
 }
 
+/* The PMUv3 (Documentation/devicetree/bindings/arm/pmu.yaml): overflow interrupt PPI 7. */
+static int add_pmu(void *fdt)
+{
+    fdt32_t irq[3] = { cpu_to_fdt32(GIC_PPI), cpu_to_fdt32(VPLAT_PMU_INTID - 16),
+                       cpu_to_fdt32(IRQ_LEVEL_HI) };
+
+    int r = fdt_begin_node(fdt, "pmu");
+    r = r ? r : fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3");
+    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    return r ? r : fdt_end_node(fdt);
+}
+
 static int add_uart(void *fdt, const char *path)
 {
     static const char compat[] = "arm,pl011\0arm,primecell";
@@ -291,6 +303,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     r = r ? r : add_cpus(buf, vm);
     r = r ? r : add_gic(buf, vm);
     r = r ? r : add_timer_psci(buf);
+    r = r ? r : add_pmu(buf);
     r = r ? r : add_uart(buf, uart_path);
     for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
         r = add_passthrough(buf, &vm->devs[i]);

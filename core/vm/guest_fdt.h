@@ -19,7 +19,7 @@ struct guest_fdt_layout {
 /*
  * Write the VM's device tree into buf (size bytes): memory, cpus (enable-method psci), psci
  * (method hvc), the GICv3 (distributor, one redistributor frame per vCPU, maintenance PPI),
- * the architected timer, the PL011 with its clock, chosen (bootargs, stdout-path, initrd) and
+ * the architected timer, the PMU (overflow PPI), the PL011 with its clock, chosen (bootargs, stdout-path, initrd) and
  * one node per pass-through device. Uses libfdt's sequential-write API, so it must run where
  * FP/SIMD use is allowed (boot). Returns the blob size, or -BH_ENOMEM if buf is too small.
  */

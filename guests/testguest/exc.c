@@ -9,6 +9,8 @@
 #include "report.h"
 
 #define A64_INSN_SIZE 4
+#define ESR_EC_STEP_CUR 0x33 /* software step, taken without a change of EL */
+#define MDSCR_SS        BIT(0)
 
 static const char *const slot_names[] = {
     "sync (SP_EL0)", "irq (SP_EL0)", "fiq (SP_EL0)", "serror (SP_EL0)",
@@ -59,6 +61,12 @@ void exc_sync(struct exc_frame *frame)
         f->esr = esr;
         f->far = far;
         f->elr = frame->elr;
+        if (esr_ec(esr) == ESR_EC_STEP_CUR) {
+            /* The stepped instruction completed and ELR is the next one. Stop stepping, or
+             * the return would take the step exception again at once (ARM ARM D2.12). */
+            write_sysreg(read_sysreg(S2_0_C0_C2_2) & ~MDSCR_SS, S2_0_C0_C2_2);
+            return;
+        }
         frame->elr += A64_INSN_SIZE;
         return;
     }

@@ -36,6 +36,8 @@ static const struct mode modes[] = {
     { "reset", mode_reset, NULL },
     { "passthrough", tests_passthrough, NULL },
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
+    { "pmu", tests_pmu, NULL },
+    { "debug", tests_debug, NULL },
     { "ipc", tests_ipc, NULL },
     { "rpc", tests_rpc, NULL },
     { "smccc", tests_smccc, NULL },

@@ -36,6 +36,12 @@ void tests_gicconf_secondary(void);
 /* tg.mode=ipc: inter-VM communication; the role comes from tg.ipc= (tests_ipc.h). */
 void tests_ipc(void) __noreturn;
 
+/* tg.mode=pmu: the virtual PMUv3 (counters, filtering, overflow PPI 23, reset state). */
+void tests_pmu(void) __noreturn;
+
+/* tg.mode=debug: breakpoints, watchpoints, single-step, OS lock, ACTLR_EL1, IMPDEF UNDEF. */
+void tests_debug(void) __noreturn;
+
 /* tg.mode=rpc: the guest RPC library over two message queues; tg.rpc=server|client. */
 void tests_rpc(void) __noreturn;
 

@@ -25,6 +25,7 @@
 #define PROBE_WRITE_VALUE     0x5447beefU
 #define BULKHEAD_UNKNOWN_HVC  0xC600FFFFU /* vendor hypervisor service range, unassigned */
 #define UNKNOWN_SMC           0x82001234U /* SiP service range, SMC32 */
+#define PMCR_N                GENMASK(15, 11)
 
 static bool bare;
 
@@ -156,12 +157,17 @@ static void test_forbidden_sysregs(void)
     contained(undef, "hostile: read CNTP_CTL_EL0 -> %s (ESR=0x%lx, value 0x%lx)",
               undef ? "UNDEF" : "no UNDEF", esr, val);
 
+    /* The PMU counters beyond PMCR_EL0.N (the hypervisor's, in benchmark builds) */
+    uint64_t n = FIELD_GET(PMCR_N, read_sysreg(pmcr_el0));
     esr = 0;
+    write_sysreg(n, pmselr_el0);
+    isb();
     fault_expect();
-    __asm__ volatile("msr pmcr_el0, xzr" : : : "memory");
+    __asm__ volatile("msr pmxevcntr_el0, xzr" : : : "memory");
     undef = fault_taken(&esr) && esr_ec(esr) == ESR_EC_UNKNOWN;
-    contained(undef, "hostile: write PMCR_EL0 -> %s (ESR=0x%lx)", undef ? "UNDEF" : "no UNDEF",
-              esr);
+    write_sysreg(0, pmselr_el0);
+    contained(undef, "hostile: write PMU counter %lu (PMCR_EL0.N) -> %s (ESR=0x%lx)", n,
+              undef ? "UNDEF" : "no UNDEF", esr);
 }
 
 static void test_unknown_calls(void)

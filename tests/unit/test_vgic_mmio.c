@@ -339,14 +339,15 @@ static void test_icfgr(void **state)
     dwr(icfgr2, 4, 0);
     assert_int_equal(drd(icfgr2, 4), 0);
     assert_int_equal(hl.deny_calls, 0);
-    /* SGIs: read-only edge. PPIs: configurable except the HW-linked timer (level). */
+    /* SGIs: read-only edge. PPIs: configurable except the HW-linked timer and PMU (level). */
     assert_int_equal(rrd(1, GICR_SGI_OFFSET + GICR_ICFGR0, 4), 0xaaaaaaaa);
     rwr(1, GICR_SGI_OFFSET + GICR_ICFGR0, 4, 0);
     assert_int_equal(rrd(1, GICR_SGI_OFFSET + GICR_ICFGR0, 4), 0xaaaaaaaa);
     assert_int_equal(rrd(1, GICR_SGI_OFFSET + GICR_ICFGR0 + 4, 4), 0);
     rwr(1, GICR_SGI_OFFSET + GICR_ICFGR0 + 4, 4, 0xaaaaaaaa);
     assert_int_equal(rrd(1, GICR_SGI_OFFSET + GICR_ICFGR0 + 4, 4),
-                     0xaaaaaaaa & ~(2u << (VGIC_VTIMER_INTID - 16) * 2));
+                     0xaaaaaaaa & ~(2u << (VGIC_VTIMER_INTID - 16) * 2) &
+                         ~(2u << (VGIC_PMU_INTID - 16) * 2));
 }
 
 static void test_irouter(void **state)

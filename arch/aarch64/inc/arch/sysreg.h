@@ -53,7 +53,9 @@
 #define HCR_BSU_IS FIELD_PREP(GENMASK(11, 10), 1)
 #define HCR_TWI   BIT(13)
 #define HCR_TWE   BIT(14)
+#define HCR_TID3  BIT(18)
 #define HCR_TSC   BIT(19)
+#define HCR_TIDCP BIT(20)
 #define HCR_TACR  BIT(21)
 #define HCR_TSW   BIT(22)
 #define HCR_RW    BIT(31)
@@ -127,6 +129,10 @@
 #define MDCR_TPMCR BIT(5)
 #define MDCR_TPM   BIT(6)
 #define MDCR_HPME  BIT(7)
+#define MDCR_TDE   BIT(8)
+#define MDCR_TDA   BIT(9)
+#define MDCR_TDOSA BIT(10)
+#define MDCR_TDRA  BIT(11)
 
 /* CPTR_EL2 (E2H=0): RES1 bits 13:12, 9:0; TFP bit 10 */
 #define CPTR_EL2_RES1 (GENMASK(13, 12) | GENMASK(9, 0))
