@@ -202,8 +202,10 @@ static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uin
         }
         for (uint32_t u = used; u; u &= u - 1) {
             unsigned i = (unsigned)__builtin_ctz(u);
+            /* (a HW level interrupt's software pending ends at its ack: the general fold) */
             if ((c->lr_shadow[i] & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI ||
-                c->lr_irq[i]->target != vcpu) {
+                c->lr_irq[i]->target != vcpu ||
+                (vgic_irq_is_hw_level(c->lr_irq[i]) && c->lr_irq[i]->pending_latch)) {
                 return VGIC_FAST_UNTOUCHED;
             }
         }
@@ -253,8 +255,20 @@ static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uin
                 d->dirty |= me; /* the general flush takes it from here */
                 return VGIC_FAST_SYNCED;
             }
+            if (vgic_irq_is_hw_level(irq)) {
+                uint32_t self = 0; /* it targets vcpu: a retire concerns no other vCPU */
+                /* as vgic_wants_lr_now: only while its source still asserts it */
+                if (irq->line_level) {
+                    vgic_hw_resample(d, irq, vcpu, &self);
+                }
+                if (!vgic_irq_model_pending(irq)) {
+                    continue;
+                }
+                irq->line_level = false; /* now held by the LR; a software latch stays */
+            } else {
+                irq->pending_latch = false; /* now held by the LR */
+            }
             i = (unsigned)__builtin_ctz(free);
-            irq->pending_latch = false; /* now held by the LR */
             irq->lr_pending = true;
             vgic_lr_put(d, vcpu, i, irq,
                         FIELD_PREP(ICH_LR_VINTID, irq->intid) |
