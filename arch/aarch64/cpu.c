@@ -16,6 +16,7 @@
 #include "mmu.h"
 #include "pmu.h"
 #include "trap.h"
+#include "vtimer.h"
 
 struct pcpu pcpus[MAX_CPUS];
 static uint64_t bench_first_vm_insns;
@@ -124,6 +125,7 @@ static void vcpu_reset_el1(struct vcpu *v)
     sysreg_write(cpacr_el1, 0);
     sysreg_write(cntv_ctl_el0, 0);
     sysreg_write(cntkctl_el1, 0);
+    vtimer_ptimer_reset(v);
     sysreg_write(vbar_el1, 0);
     sysreg_write(vmpidr_el2, BIT(31) | v->idx);
     sysreg_write(hcr_el2, HCR_GUEST);
@@ -193,8 +195,9 @@ void arch_vcpu_park(void)
 {
     struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
 
-    /* Nothing of the guest may keep firing here: timer off, list registers cleared. */
+    /* Nothing of the guest may keep firing here: timers off, list registers cleared. */
     sysreg_write(cntv_ctl_el0, 0);
+    sysreg_write(cnthp_ctl_el2, 0);
     if (v) {
         vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
     } else {
@@ -277,7 +280,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
-    sysreg_write(cnthp_ctl_el2, 0);
+    vtimer_ptimer_update(v); /* CNTHP back to the guest's physical timer, or off */
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     return ok;
 }

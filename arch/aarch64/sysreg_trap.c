@@ -7,6 +7,7 @@
  * registers of features a VM does not have (the physical timer, the PMU, ...).
  */
 #include "trap.h"
+#include "vtimer.h"
 
 #include <arch/sysreg.h>
 #include <core/vm/vm.h>
@@ -30,7 +31,7 @@ struct sysreg_row {
     sysreg_access_fn access;
 };
 
-/* One row per register (no duplicates), sorted by encoding. */
+/* One row per register (no duplicates), grouped by function. */
 const struct sysreg_row sysreg_rows[] = {
     { SYSREG_ENC(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", SR_SGI1R, NULL },
     { SYSREG_ENC(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1", SR_SGI0, NULL },
@@ -49,27 +50,20 @@ const struct sysreg_row sysreg_rows[] = {
     /* Linux clears PMUSERENR_EL0 at CPU set-up whenever ID_AA64DFR0_EL1 shows a PMU. */
     { SYSREG_ENC(3, 3, 9, 14, 0), "PMUSERENR_EL0", SR_RAZ_WI, NULL },
     { SYSREG_ENC(3, 3, 9, 14, 3), "PMOVSSET_EL0", SR_DENY, NULL },
-    { SYSREG_ENC(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", SR_DENY, NULL },
-    { SYSREG_ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", SR_DENY, NULL },
-    { SYSREG_ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", SR_DENY, NULL },
+    /* EL1 physical timer, emulated (CNTHCTL_EL2.EL1PCEN = 0 traps it): vtimer.c */
+    { SYSREG_ENC(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", SR_EMUL, vtimer_ptimer_access },
+    { SYSREG_ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", SR_EMUL, vtimer_ptimer_access },
+    { SYSREG_ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", SR_EMUL, vtimer_ptimer_access },
 };
 const unsigned sysreg_row_count = sizeof(sysreg_rows) / sizeof(sysreg_rows[0]);
 
-/* Trapped accesses are rare (none on a hot path): a binary search of the sorted table. */
+/* Trapped accesses are rare (none on a hot path), so a linear scan is enough. (ISS
+ * encodings do not sort in register order: no binary search.) */
 static const struct sysreg_row *sysreg_find(uint32_t enc)
 {
-    unsigned lo = 0, hi = sysreg_row_count;
-
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-
-        if (sysreg_rows[mid].enc == enc) {
-            return &sysreg_rows[mid];
-        }
-        if (sysreg_rows[mid].enc < enc) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+    for (unsigned i = 0; i < sysreg_row_count; i++) {
+        if (sysreg_rows[i].enc == enc) {
+            return &sysreg_rows[i];
         }
     }
     return NULL;

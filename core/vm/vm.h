@@ -17,6 +17,7 @@
 #include <arch/cpu.h>
 #include <arch/pgtable.h>
 #include <arch/spinlock.h>
+#include <arch/vtimer.h>
 #include <core/config/config.h>
 #include <core/event.h>
 #include <core/ipc/ipc.h>
@@ -78,6 +79,7 @@ struct vcpu {
     uint64_t ctx_id;
     struct ipc_waiter waiter; /* its one outstanding IPC wait (core/ipc/vm_ipc.c) */
     struct ipc_notify notify; /* what its current IPC call raises and wakes (scratch) */
+    struct arch_ptimer ptimer; /* emulated EL1 physical timer (arch/aarch64/vtimer.c) */
 } __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 448 bytes, so
                                   * vcpus[i] on the doorbell path is 3 instructions, not 5) */
 
