@@ -36,6 +36,7 @@ static const struct mode modes[] = {
     { "reset", mode_reset, NULL },
     { "passthrough", tests_passthrough, NULL },
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
+    { "timer", tests_timer, NULL },
     { "ipc", tests_ipc, NULL },
     { "rpc", tests_rpc, NULL },
 };
