@@ -18,6 +18,7 @@
 #include "trap.h"
 #include "vdebug.h"
 #include "vpmu.h"
+#include "vtimer.h"
 
 struct pcpu pcpus[MAX_CPUS];
 static uint64_t bench_first_vm_insns;
@@ -137,6 +138,7 @@ static void vcpu_reset_el1(struct vcpu *v)
     sysreg_write(cpacr_el1, 0);
     sysreg_write(cntv_ctl_el0, 0);
     sysreg_write(cntkctl_el1, 0);
+    vtimer_ptimer_reset(v);
     sysreg_write(vbar_el1, 0);
     sysreg_write(vmpidr_el2, BIT(31) | v->idx);
     sysreg_write(hcr_el2, HCR_GUEST);
@@ -211,9 +213,10 @@ void arch_vcpu_park(void)
 {
     struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
 
-    /* Nothing of the guest may keep firing here: timer off, PMU interrupt masked, list
+    /* Nothing of the guest may keep firing here: timers off, PMU interrupt masked, list
      * registers cleared. */
     sysreg_write(cntv_ctl_el0, 0);
+    sysreg_write(cnthp_ctl_el2, 0);
     vpmu_silence();
     if (v) {
         vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
@@ -297,7 +300,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
-    sysreg_write(cnthp_ctl_el2, 0);
+    vtimer_ptimer_update(v); /* CNTHP back to the guest's physical timer, or off */
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     return ok;
 }

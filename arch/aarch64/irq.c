@@ -8,6 +8,7 @@
  */
 #include "trap.h"
 #include "vpmu.h"
+#include "vtimer.h"
 
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
@@ -79,8 +80,12 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
         return vpmu_irq(v, intid);
     }
     if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_HYP]) {
-        /* A wait's deadline (arch_vcpu_wait): the waiter re-checks its time on wake-up. */
+        /* A wait's deadline (arch_vcpu_wait: the waiter re-checks its time on wake-up), or
+         * the guest's emulated physical timer reached its compare value (vtimer.c). */
         sysreg_write(cnthp_ctl_el2, 0);
+        if (v && v->state == VCPU_RUNNING) {
+            vtimer_ptimer_update(v);
+        }
         gicv3_deactivate(intid);
     } else if (intid == GIC_PPI_MAINT) {
         bool done = v && v->state == VCPU_RUNNING;

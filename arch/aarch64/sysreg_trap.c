@@ -11,6 +11,7 @@
 #include "trap.h"
 #include "vdebug.h"
 #include "vpmu.h"
+#include "vtimer.h"
 
 #include <arch/sysreg.h>
 #include <core/vm/vm.h>
@@ -57,16 +58,16 @@ const struct sysreg_row sysreg_rows[] = {
     { PMCR_EL0_ENC, "PMCR_EL0", SR_EMUL, vpmu_access },
     { PMCCNTR_EL0_ENC, "PMCCNTR_EL0", SR_EMUL, vpmu_access },
     { PMUSERENR_EL0_ENC, "PMUSERENR_EL0", SR_EMUL, vpmu_access },
-    { SYSREG_ENC(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", SR_EMUL, vtimer_ptimer_access },
     { ACTLR_EL1_ENC, "ACTLR_EL1", SR_EMUL, vdebug_actlr_access },
     { PMINTENSET_EL1_ENC, "PMINTENSET_EL1", SR_EMUL, vpmu_access },
     { PMCNTENSET_EL0_ENC, "PMCNTENSET_EL0", SR_EMUL, vpmu_access },
     { PMXEVTYPER_EL0_ENC, "PMXEVTYPER_EL0", SR_EMUL, vpmu_access },
-    { SYSREG_ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 14, 2, 1), "CNTP_CTL_EL0", SR_EMUL, vtimer_ptimer_access },
     { PMINTENCLR_EL1_ENC, "PMINTENCLR_EL1", SR_EMUL, vpmu_access },
     { PMCNTENCLR_EL0_ENC, "PMCNTENCLR_EL0", SR_EMUL, vpmu_access },
     { PMXEVCNTR_EL0_ENC, "PMXEVCNTR_EL0", SR_EMUL, vpmu_access },
-    { SYSREG_ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", SR_DENY, NULL },
+    { SYSREG_ENC(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", SR_EMUL, vtimer_ptimer_access },
     { PMOVSCLR_EL0_ENC, "PMOVSCLR_EL0", SR_EMUL, vpmu_access },
     { PMOVSSET_EL0_ENC, "PMOVSSET_EL0", SR_EMUL, vpmu_access },
     { PMSWINC_EL0_ENC, "PMSWINC_EL0", SR_EMUL, vpmu_access },

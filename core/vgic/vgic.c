@@ -94,6 +94,28 @@ static bool vgic_irq_is_hw_spi(const struct vgic_irq *irq)
     return irq->hw && irq->intid >= VGIC_SPI_BASE;
 }
 
+/*
+ * As KVM resamples mapped level interrupts (vgic_irq_handle_resampling): EL2 holds a taken
+ * physical interrupt active, so the physical GIC cannot withdraw it when its line drops; we
+ * look at the source instead. Only from a pCPU that sees it: a PPI's source (the timer) is
+ * its own CPU's.
+ */
+bool vgic_hw_resample(struct vgic_vm *d, struct vgic_irq *irq, unsigned vcpu, uint32_t *kick)
+{
+    bool was = vgic_irq_busy(irq), line;
+
+    if (!d->hooks.hw_line || (irq->intid < VGIC_SPI_BASE && irq->target != vcpu)) {
+        return irq->line_level;
+    }
+    line = d->hooks.hw_line(d->hooks.ctx, vcpu, irq->pintid);
+    if (!line && irq->line_level && !vgic_irq_in_lr(irq)) {
+        irq->line_level = false;
+        vgic_hw_follow(d, irq, was);
+        *kick |= vgic_irq_kick(d, irq);
+    }
+    return line;
+}
+
 /* ------------------------------------------------------------------ software state changes */
 
 uint32_t vgic_irq_set_enabled(struct vgic_vm *d, struct vgic_irq *irq, bool enable)
@@ -114,6 +136,11 @@ uint32_t vgic_irq_set_pending(struct vgic_vm *d, struct vgic_irq *irq, bool pend
     bool was = vgic_irq_busy(irq);
 
     irq->pending_latch = pending;
+    if (!pending && vgic_irq_is_hw_level(irq)) {
+        /* The physical interrupt is completed (vgic_hw_follow) and comes back if its source
+         * still asserts it, as KVM's vgic_hw_irq_cpending does. */
+        irq->line_level = false;
+    }
     if (!pending) {
         /* The LR's pending state goes too, unless the line still asserts it; the LR owner
          * applies this at its next flush (unless the guest acknowledged first). */
@@ -160,6 +187,11 @@ uint32_t vgic_irq_set_config(struct vgic_vm *d, struct vgic_irq *irq, bool level
 {
     if (vgic_irq_config_is_ro(irq) || irq->level == level) {
         return 0;
+    }
+    if (irq->hw && irq->line_level) {
+        /* a taken physical interrupt stays pending: an HW-linked edge keeps it in the latch */
+        irq->pending_latch = true;
+        irq->line_level = false;
     }
     irq->level = level;
     return vgic_irq_kick(d, irq);
@@ -415,10 +447,25 @@ uint32_t vgic_inbox_fold_all(struct vgic_vm *d)
 
 uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32_t pintid)
 {
+    uint32_t kick = 0;
+    struct vgic_irq *irq;
+
     /* The physical INTID is fixed by the configuration; the caller's copy only documents
      * which physical interrupt it left active. */
     (void)pintid;
-    return vgic_inject(d, vcpu, intid);
+    spin_lock(&d->lock);
+    irq = vgic_irq_owned(d, vcpu, intid);
+    if (irq) {
+        /* HW level: pending while the source asserts it (resampled); edge: latched */
+        if (vgic_irq_is_hw_level(irq)) {
+            irq->line_level = true;
+        } else {
+            irq->pending_latch = true;
+        }
+        kick = vgic_irq_kick(d, irq);
+    }
+    spin_unlock(&d->lock);
+    return kick;
 }
 
 uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level)

@@ -29,6 +29,7 @@
 #define VGIC_MAX_LRS        16  /* architectural maximum of ICH_LR<n>_EL2 */
 #define VGIC_VTIMER_INTID   27  /* virtual timer PPI, always HW-linked to physical PPI 27 */
 #define VGIC_PMU_INTID      23  /* PMU overflow PPI, always HW-linked to physical PPI 23 */
+#define VGIC_PTIMER_INTID   30  /* EL1 physical timer PPI: emulated, a virtual level line */
 #define VGIC_NO_VCPU        0xffu
 #define VGIC_INTID_NONE     UINT32_MAX
 

@@ -185,10 +185,11 @@ enum vgic_fast {
  * vgic_sync_locked + vgic_flush_locked but none of their generality: every LR in use was
  * finished by the guest (empty in ICH_ELRSR_EL2, no EOI maintenance owed, its interrupt
  * still targeting vcpu) and is released; then, if vcpu is dirty, the noted interrupts that
- * are pending, inactive, edge-triggered (or HW-linked) and deliverable go straight into free
- * LRs. Anything else (an LR still in use, a level or active candidate, no free LR left, an
- * underflow interrupt armed) is left to the general path, which takes the state as this
- * left it: both only ever make consistent changes.
+ * are pending, inactive, edge-triggered (HW-linked ones too) and deliverable go straight into
+ * free LRs. Anything else (an LR still in use, a level or active candidate, HW-linked level
+ * ones included as they are resampled first, no free LR left, an underflow interrupt armed)
+ * is left to the general path, which takes the state as this left it: both only ever make
+ * consistent changes.
  */
 static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
 {
@@ -202,8 +203,11 @@ static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uin
         }
         for (uint32_t u = used; u; u &= u - 1) {
             unsigned i = (unsigned)__builtin_ctz(u);
-            if ((c->lr_shadow[i] & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI ||
-                c->lr_irq[i]->target != vcpu) {
+            uint64_t sh = c->lr_shadow[i];
+            const struct vgic_irq *irq = c->lr_irq[i];
+            /* (a HW level interrupt's software pending ends at its ack: the general fold) */
+            if ((sh & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI || irq->target != vcpu ||
+                ((sh & ICH_LR_HW) && irq->pending_latch && irq->level)) {
                 return VGIC_FAST_UNTOUCHED;
             }
         }
@@ -249,12 +253,14 @@ static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uin
                 continue;
             }
             free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
-            if (irq->active || vgic_irq_is_level(irq) || !free) {
+            /* any level interrupt, HW-linked ones included (they are resampled first: see
+             * vgic_wants_lr_now), goes the general way */
+            if (irq->active || irq->level || !free) {
                 d->dirty |= me; /* the general flush takes it from here */
                 return VGIC_FAST_SYNCED;
             }
-            i = (unsigned)__builtin_ctz(free);
             irq->pending_latch = false; /* now held by the LR */
+            i = (unsigned)__builtin_ctz(free);
             irq->lr_pending = true;
             vgic_lr_put(d, vcpu, i, irq,
                         FIELD_PREP(ICH_LR_VINTID, irq->intid) |

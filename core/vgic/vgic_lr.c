@@ -68,18 +68,26 @@ static bool vgic_lr_decide(struct vgic_vm *d, unsigned vcpu, struct vgic_irq *ir
 {
     bool deliver = vgic_irq_deliverable(d, irq, vcpu);
     bool level = vgic_irq_is_level(irq);
+    bool hwl = vgic_irq_is_hw_level(irq);
     bool p = irq->lr_pending;
 
-    if (p && !level) {
+    /* What an LR takes: an edge's latch; a HW level interrupt's taken line (its software
+     * latch stays until ack); nothing of a virtual level one (the model keeps the line). */
+    if (p && hwl) {
+        irq->line_level = false;
+    } else if (p && !level) {
         irq->pending_latch = false;
     }
     if (p && (!deliver || (level && !vgic_irq_model_pending(irq)))) {
         p = false;
-        irq->pending_latch |= !level;
+        irq->line_level |= hwl; /* resampled before it is offered again */
+        irq->pending_latch |= !level && !hwl;
     }
     if (!p && deliver && vgic_irq_model_pending(irq) && (!irq->active || (!level && !irq->hw))) {
         p = true;
-        if (!level) {
+        if (hwl) {
+            irq->line_level = false;
+        } else if (!level) {
             irq->pending_latch = false;
         }
     }
@@ -137,7 +145,11 @@ static void vgic_lr_evict(struct vgic_vm *d, unsigned vcpu, unsigned i)
 {
     struct vgic_irq *irq = d->cpu[vcpu].lr_irq[i];
 
-    irq->pending_latch |= irq->lr_pending && !vgic_irq_is_level(irq);
+    if (vgic_irq_is_hw_level(irq)) {
+        irq->line_level |= irq->lr_pending;
+    } else {
+        irq->pending_latch |= irq->lr_pending && !vgic_irq_is_level(irq);
+    }
     irq->lr_pending = false;
     vgic_lr_release(d, vcpu, i);
 }
@@ -157,7 +169,7 @@ static void vgic_lr_fold(struct vgic_vm *d, unsigned vcpu, unsigned i, uint64_t 
     if (acked) {
         irq->lr_pending = false;
         irq->active = true;
-        if (vgic_irq_is_level(irq)) {
+        if (irq->level) {
             irq->pending_latch = false; /* ISPENDR state of a level interrupt ends at ack */
         }
     }
@@ -229,7 +241,23 @@ static bool vgic_wants_lr(const struct vgic_vm *d, const struct vgic_irq *irq, u
     return irq->active || (vgic_irq_model_pending(irq) && vgic_irq_deliverable(d, irq, vcpu));
 }
 
-static void vgic_cands_collect(struct vgic_vm *d, unsigned vcpu, struct vgic_cands *c)
+/* A HW level interrupt taken while it could not be delivered (disabled, asleep...) is offered
+ * only if its source still asserts it: a timer stopped meanwhile must not fire late. */
+static bool vgic_wants_lr_now(struct vgic_vm *d, struct vgic_irq *irq, unsigned vcpu,
+                              uint32_t *kick)
+{
+    if (!vgic_wants_lr(d, irq, vcpu)) {
+        return false;
+    }
+    if (vgic_irq_is_hw_level(irq) && irq->line_level && !irq->active) {
+        vgic_hw_resample(d, irq, vcpu, kick);
+        return vgic_wants_lr(d, irq, vcpu);
+    }
+    return true;
+}
+
+static void vgic_cands_collect(struct vgic_vm *d, unsigned vcpu, struct vgic_cands *c,
+                               uint32_t *kick)
 {
     struct vgic_cpu *cpu = &d->cpu[vcpu];
     uint32_t maybe = cpu->maybe_priv;
@@ -242,7 +270,7 @@ static void vgic_cands_collect(struct vgic_vm *d, unsigned vcpu, struct vgic_can
         maybe &= maybe - 1;
         if (!(irq->pending_latch | irq->line_level | irq->active)) {
             cpu->maybe_priv &= ~((uint32_t)1 << i);
-        } else if (vgic_wants_lr(d, irq, vcpu)) {
+        } else if (vgic_wants_lr_now(d, irq, vcpu, kick)) {
             vgic_cand_add(c, irq);
         }
     }
@@ -255,7 +283,7 @@ static void vgic_cands_collect(struct vgic_vm *d, unsigned vcpu, struct vgic_can
         maybe &= maybe - 1;
         if (!(irq->pending_latch | irq->line_level | irq->active) || irq->target != vcpu) {
             cpu->maybe_spi &= ~((uint32_t)1 << k);
-        } else if (vgic_wants_lr(d, irq, vcpu)) {
+        } else if (vgic_wants_lr_now(d, irq, vcpu, kick)) {
             vgic_cand_add(c, irq);
         }
     }
@@ -291,7 +319,7 @@ static int vgic_lr_victim(const struct vgic_vm *d, unsigned vcpu, const struct v
 }
 
 /* Flush phase 2: fill free LRs, evict if that lets a better interrupt in, arm underflow. */
-static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
+static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
     struct vgic_cands *cands = &d->cands; /* only n, cap, total need a value */
@@ -302,7 +330,7 @@ static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
     cands->n = 0;
     cands->cap = d->nr_lrs;
     cands->total = 0;
-    vgic_cands_collect(d, vcpu, cands);
+    vgic_cands_collect(d, vcpu, cands, kick);
     for (; k < cands->n; k++) {
         uint32_t free = all & ~c->lr_used;
         struct vgic_irq *irq = cands->irq[k];
@@ -340,10 +368,11 @@ static void vgic_lr_fill(struct vgic_vm *d, unsigned vcpu)
 /* ------------------------------------------------------------------ public entry points */
 
 /*
- * A HW-linked interrupt still only pending in LR i (not acknowledged): EL2 holds the physical
- * one active, so the physical GIC cannot withdraw it when its line drops (the guest masked its
- * timer, the device cleared its request). Resample the source; if low, the interrupt is no
- * longer pending: clear it and complete the physical one (as KVM folds mapped level IRQs).
+ * A HW-linked level interrupt still only pending in LR i (not acknowledged): EL2 holds the
+ * physical one active, so the physical GIC cannot withdraw it when its line drops (the guest
+ * masked its timer, the device cleared its request). Resample the source; if low, the
+ * interrupt is no longer pending: clear it and complete the physical one (as KVM folds mapped
+ * level IRQs). Software pending (ISPENDR) stays until acknowledged, like on a GIC.
  */
 static void vgic_lr_resample_hw(struct vgic_vm *d, unsigned vcpu, unsigned i, uint32_t *kick)
 {
@@ -351,12 +380,13 @@ static void vgic_lr_resample_hw(struct vgic_vm *d, unsigned vcpu, unsigned i, ui
     struct vgic_irq *irq = c->lr_irq[i];
     uint64_t v = c->lr_shadow[i];
 
-    if (!(v & ICH_LR_HW) || (v & ICH_LR_STATE) != ICH_LR_PENDING || !d->hooks.hw_line ||
+    if (!(v & ICH_LR_HW) || (v & ICH_LR_STATE) != ICH_LR_PENDING ||
+        !vgic_irq_is_hw_level(irq) || irq->pending_latch || !d->hooks.hw_line ||
         d->hooks.hw_line(d->hooks.ctx, vcpu, irq->pintid)) {
         return;
     }
     irq->lr_pending = false;
-    irq->pending_latch = false;
+    irq->line_level = false;
     vgic_lr_release(d, vcpu, i);
     if (d->hooks.hw_set_active) {
         d->hooks.hw_set_active(d->hooks.ctx, vcpu, irq->pintid, false);
@@ -410,7 +440,7 @@ void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
     for (uint32_t used = d->cpu[vcpu].lr_used; used; used &= used - 1) {
         vgic_lr_refresh(d, vcpu, (unsigned)__builtin_ctz(used), kick);
     }
-    vgic_lr_fill(d, vcpu);
+    vgic_lr_fill(d, vcpu, kick);
 }
 
 /* vcpu's posted edges (vgic_post_spi), taken: the caller holds d->lock. */

@@ -109,26 +109,27 @@ static uint32_t vgic_put_irouter(struct vgic_vm *d, struct vgic_irq *irq, uint64
     return vgic_irq_set_irouter(d, irq, v);
 }
 
-const struct vgic_field vgic_field_group = { 1, VGIC_FIELD_RW, false, vgic_get_group,
+/* bits, kind, lr_state (may be cached in an LR), line (a HW-level source counts), get, set */
+const struct vgic_field vgic_field_group = { 1, VGIC_FIELD_RW, false, false, vgic_get_group,
                                              vgic_put_group };
-const struct vgic_field vgic_field_enable_set = { 1, VGIC_FIELD_W1S, false, vgic_get_enabled,
-                                                  vgic_put_enable };
-const struct vgic_field vgic_field_enable_clr = { 1, VGIC_FIELD_W1C, false, vgic_get_enabled,
-                                                  vgic_put_disable };
-const struct vgic_field vgic_field_pend_set = { 1, VGIC_FIELD_W1S, true, vgic_get_pending,
+const struct vgic_field vgic_field_enable_set = { 1, VGIC_FIELD_W1S, false, false,
+                                                  vgic_get_enabled, vgic_put_enable };
+const struct vgic_field vgic_field_enable_clr = { 1, VGIC_FIELD_W1C, false, false,
+                                                  vgic_get_enabled, vgic_put_disable };
+const struct vgic_field vgic_field_pend_set = { 1, VGIC_FIELD_W1S, true, true, vgic_get_pending,
                                                 vgic_put_pend };
-const struct vgic_field vgic_field_pend_clr = { 1, VGIC_FIELD_W1C, true, vgic_get_pending,
+const struct vgic_field vgic_field_pend_clr = { 1, VGIC_FIELD_W1C, true, true, vgic_get_pending,
                                                 vgic_put_unpend };
-const struct vgic_field vgic_field_active_set = { 1, VGIC_FIELD_W1S, true, vgic_get_active,
-                                                  vgic_put_activate };
-const struct vgic_field vgic_field_active_clr = { 1, VGIC_FIELD_W1C, true, vgic_get_active,
-                                                  vgic_put_deactivate };
-const struct vgic_field vgic_field_priority = { 8, VGIC_FIELD_RW, false, vgic_get_priority,
-                                                vgic_put_priority };
-const struct vgic_field vgic_field_config = { 2, VGIC_FIELD_RW, false, vgic_get_config,
+const struct vgic_field vgic_field_active_set = { 1, VGIC_FIELD_W1S, true, false,
+                                                  vgic_get_active, vgic_put_activate };
+const struct vgic_field vgic_field_active_clr = { 1, VGIC_FIELD_W1C, true, false,
+                                                  vgic_get_active, vgic_put_deactivate };
+const struct vgic_field vgic_field_priority = { 8, VGIC_FIELD_RW, false, false,
+                                                vgic_get_priority, vgic_put_priority };
+const struct vgic_field vgic_field_config = { 2, VGIC_FIELD_RW, false, false, vgic_get_config,
                                               vgic_put_config };
-const struct vgic_field vgic_field_irouter = { 64, VGIC_FIELD_RW, false, vgic_get_irouter,
-                                               vgic_put_irouter };
+const struct vgic_field vgic_field_irouter = { 64, VGIC_FIELD_RW, false, false,
+                                               vgic_get_irouter, vgic_put_irouter };
 
 /* ------------------------------------------------------------------ generic handlers */
 
@@ -220,6 +221,13 @@ uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned siz
         struct vgic_irq *irq = vgic_mmio_irq(a, first + k, &foreign);
         if (!irq) {
             continue;
+        }
+        /* A HW-linked level interrupt is pending while its source asserts it (IHI 0069
+         * 4.1.2), whether or not EL2 has taken it yet (e.g. while the guest disabled it);
+         * a taken one whose source dropped is withdrawn first. */
+        if (f->line && vgic_irq_is_hw_level(irq) && vgic_hw_resample(a->d, irq, a->vcpu,
+                                                                     &a->refill)) {
+            v |= UINT64_C(1) << (k * per);
         }
         v |= (f->get(irq) & mask) << (k * per);
         vgic_mmio_note_read(a, irq);
@@ -409,8 +417,8 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
     }
 out_unlock:
     spin_unlock(&d->lock);
-    if (fold_kick) {
-        vgic_kick(d, fold_kick & ~(uint32_t)BIT(vcpu));
+    if (fold_kick | a.refill) {
+        vgic_kick(d, (fold_kick | a.refill) & ~(uint32_t)BIT(vcpu));
     }
     if (write) {
         vgic_kick(d, a.kick & ~(uint32_t)BIT(vcpu));

@@ -45,16 +45,27 @@ static inline bool vgic_irq_in_lr(const struct vgic_irq *irq)
     return irq->lr_vcpu != VGIC_NO_VCPU;
 }
 
-/* Level semantics apply to virtual level interrupts only; the physical GIC resamples HW ones. */
+/* Virtual level interrupts: the model holds the line, an EOI maintenance resamples it. */
 static inline bool vgic_irq_is_level(const struct vgic_irq *irq)
 {
     return irq->level && !irq->hw;
 }
 
+/*
+ * HW-linked level interrupts (the virtual timer, a pass-through SPI left level): line_level
+ * is a physical interrupt EL2 took (and holds active) that no list register holds yet; it
+ * moves into an LR like an edge, and is withdrawn when the source no longer asserts it
+ * (vgic_hw_resample). pending_latch is only software pending (ISPENDR), kept until ack.
+ */
+static inline bool vgic_irq_is_hw_level(const struct vgic_irq *irq)
+{
+    return irq->level && irq->hw;
+}
+
 /* Pending state held by the model itself (not counting a list register). */
 static inline bool vgic_irq_model_pending(const struct vgic_irq *irq)
 {
-    return irq->pending_latch || (vgic_irq_is_level(irq) && irq->line_level);
+    return irq->pending_latch || (irq->level && irq->line_level);
 }
 
 /* Guest-visible pending state (GICD_ISPENDR). */
@@ -66,6 +77,14 @@ static inline bool vgic_irq_is_pending(const struct vgic_irq *irq)
 struct vgic_irq *vgic_irq_get(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
 bool vgic_irq_deliverable(const struct vgic_vm *d, const struct vgic_irq *irq, unsigned vcpu);
 uint32_t vgic_irq_kick(struct vgic_vm *d, const struct vgic_irq *irq);
+/*
+ * HW-level irq (vgic_irq_is_hw_level) seen from vcpu, under d->lock: whether its source
+ * asserts it now. Asks the hw_line hook only where it can answer (an SPI, or a PPI of vcpu
+ * itself: the caller runs on vcpu's pCPU), else returns the model's last view (line_level).
+ * A line_level not in an LR whose source dropped is withdrawn, and the physical interrupt
+ * completed unless still pending (ISPENDR) or active; the vCPUs to kick are added to *kick.
+ */
+bool vgic_hw_resample(struct vgic_vm *d, struct vgic_irq *irq, unsigned vcpu, uint32_t *kick);
 /* Posted edges (vgic_cpu.inbox bits) become model state: pending, and the target marked
  * dirty. Under d->lock; returns the vCPUs to kick. _fold_all takes every vCPU's inbox
  * first (before reading or changing pending state through registers). */
@@ -100,6 +119,7 @@ struct vgic_access {
     unsigned rd;        /* redistributor frame owner; VGIC_NO_VCPU in the distributor */
     bool write;
     uint32_t kick;      /* vCPUs to kick once the lock is dropped */
+    uint32_t refill;    /* reads too: vCPUs a resampled line left work for (kicked after) */
 };
 
 enum vgic_field_kind {
@@ -113,6 +133,7 @@ struct vgic_field {
     uint8_t bits;               /* 1, 2, 8 or 64 */
     uint8_t kind;               /* enum vgic_field_kind */
     bool lr_state;              /* the value may be cached in another vCPU's LR */
+    bool line;                  /* pending state: a HW-level source's line counts too */
     uint64_t (*get)(const struct vgic_irq *irq);
     uint32_t (*set)(struct vgic_vm *d, struct vgic_irq *irq, uint64_t v);
 };

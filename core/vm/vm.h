@@ -17,6 +17,7 @@
 #include <arch/cpu.h>
 #include <arch/pgtable.h>
 #include <arch/spinlock.h>
+#include <arch/vtimer.h>
 #include <core/config/config.h>
 #include <core/dev/mmio.h>
 #include <core/event.h>
@@ -82,8 +83,9 @@ struct vcpu {
     /* Where the last exception the hypervisor injected sent it (VM_FAULT_NO_PC: none since
      * it started): a stage-2 fault at that PC is a fault while delivering one (vm_fault.h). */
     uint64_t injected_pc;
-} __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 448 bytes, so
-                                  * vcpus[i] on the doorbell path is 3 instructions, not 5) */
+    struct arch_ptimer ptimer; /* emulated EL1 physical timer (arch/aarch64/vtimer.c) */
+} __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 512 bytes, so
+                                  * vcpus[i] on the doorbell path is a shift) */
 
 struct vm {
     unsigned id;

@@ -38,6 +38,7 @@ static const struct mode modes[] = {
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
     { "pmu", tests_pmu, NULL },
     { "debug", tests_debug, NULL },
+    { "timer", tests_timer, NULL },
     { "ipc", tests_ipc, NULL },
     { "rpc", tests_rpc, NULL },
     { "smccc", tests_smccc, NULL },

@@ -19,6 +19,7 @@
 #define DEF_GICR_BASE   0x080a0000UL
 #define DEF_GICR_FRAME  0x20000UL    /* RD + SGI frame */
 #define DEF_TIMER_INTID 27
+#define DEF_PTIMER_INTID 30
 
 #define GIC_PPI_BASE 16
 #define GIC_SPI_BASE 32
@@ -26,6 +27,7 @@
 #define DT_IRQ_TYPE_PPI 1
 #define DT_GIC_INTERRUPT_CELLS 3
 #define DT_TIMER_VIRT_INDEX 2  /* secure phys, non-secure phys, virt, hyp */
+#define DT_TIMER_PHYS_INDEX 1
 #define DT_CELL_BITS 32
 
 struct platform plat;
@@ -231,6 +233,10 @@ static void parse_devices(void)
     if (node < 0 || !dt_interrupt(node, DT_TIMER_VIRT_INDEX, &plat.timer_intid)) {
         plat.timer_intid = DEF_TIMER_INTID;
         note_default("timer");
+    }
+    if (node < 0 || !dt_interrupt(node, DT_TIMER_PHYS_INDEX, &plat.ptimer_intid)) {
+        plat.ptimer_intid = DEF_PTIMER_INTID;
+        note_default("ptimer");
     }
 }
 

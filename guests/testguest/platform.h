@@ -33,6 +33,7 @@ struct platform {
     uint64_t gicr_size;
     uint64_t gicr_stride;            /* 0: use GICR_TYPER.VLPIS to pick 128 or 256 KiB */
     uint32_t timer_intid;            /* virtual timer PPI */
+    uint32_t ptimer_intid;           /* EL1 (non-secure) physical timer PPI */
     enum psci_conduit psci;
     char bootargs[PLAT_BOOTARGS_MAX];
     uintptr_t dtb_pa;                /* where the loader put the DTB */

@@ -33,6 +33,9 @@ void tests_gicconf(void) __noreturn;
 /* Secondary CPU part of the gicconf mode; returns when the CPU should power off. */
 void tests_gicconf_secondary(void);
 
+/* tg.mode=timer: virtual timer as a HW-linked level interrupt, emulated physical timer. */
+void tests_timer(void) __noreturn;
+
 /* tg.mode=ipc: inter-VM communication; the role comes from tg.ipc= (tests_ipc.h). */
 void tests_ipc(void) __noreturn;
 

@@ -261,6 +261,38 @@ static void test_rtc_withdrawn(void)
            rtc_intid, !dropped, h2, st.count, st.mis);
 }
 
+/*
+ * A level interrupt is pending while its line is asserted, enabled or not (GIC spec 4.1.2,
+ * 12.9.14 GICD_ISPENDR): a match while the guest has the SPI disabled reads pending, and
+ * the interrupt is delivered once the SPI is enabled.
+ */
+static void test_rtc_pending_while_disabled(void)
+{
+    struct spi_wait on = { rtc_intid, true };
+    uint64_t daif = read_sysreg(daif);
+
+    irq_mask(); /* the SPI is taken by hand (rtc_wait): the guest driver has no SPI handler */
+    gic_spi_disable(rtc_intid);
+    rtc_write(RTC_IMSC, 0);
+    rtc_write(RTC_ICR, RTC_INT);
+    rtc_irq_reset();
+    rtc_write(RTC_MR, rtc_read(RTC_DR) + 1);
+    rtc_write(RTC_IMSC, RTC_INT);
+    bool pend = wait_event_cond(spi_pending_is, &on, RTC_WAIT_MS);
+    uint32_t before = st.count;
+    gic_spi_setup(rtc_intid, RTC_IRQ_PRIO, false, false); /* enable, keeping pending state */
+    rtc_wait(1, RTC_WAIT_MS);
+    rtc_write(RTC_IMSC, 0);
+    rtc_write(RTC_ICR, RTC_INT);
+    write_sysreg(daif, daif);
+    isb();
+
+    report(pend && before == 0 && st.count == 1 && st.mis == RTC_INT,
+           "passthrough: level SPI %u asserted while disabled reads pending (%d), is delivered "
+           "once enabled (%u deliveries, RTCMIS=0x%x)",
+           rtc_intid, pend, st.count, st.mis);
+}
+
 /* With RTCIMSC = 0 a match raises RTCRIS but neither RTCMIS nor the interrupt line. */
 static void test_rtc_masked(void)
 {
@@ -303,6 +335,7 @@ void tests_passthrough(void)
     }
     test_rtc_masked();
     test_rtc_withdrawn();
+    test_rtc_pending_while_disabled();
     rtc_write(RTC_IMSC, 0);
     gic_spi_disable(rtc_intid);
 

@@ -6,3 +6,6 @@ test_vgic_mmio_SRCS := tests/unit/test_vgic_mmio.c $(VGIC_SRCS)
 
 UNIT_TESTS += test_vgic_lr
 test_vgic_lr_SRCS := tests/unit/test_vgic_lr.c $(VGIC_SRCS)
+
+UNIT_TESTS += test_vgic_hwlevel
+test_vgic_hwlevel_SRCS := tests/unit/test_vgic_hwlevel.c $(VGIC_SRCS)
