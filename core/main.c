@@ -88,7 +88,7 @@ static void cfg_error(void *ctx, const char *msg)
     hyp_printf("bulkhead: config error: %s", msg);
 }
 
-static int cfg_image_size(void *ctx, const char *path, uint64_t *size)
+static int cfg_image(void *ctx, const char *path, struct cfg_image *out)
 {
     struct bundle_image img;
 
@@ -96,7 +96,9 @@ static int cfg_image_size(void *ctx, const char *path, uint64_t *size)
     if (bundle_find(boot_fit, path, &img) != 0) {
         return -BH_ENOENT;
     }
-    *size = img.size;
+    out->size = img.size;
+    out->head_len = img.size < CFG_IMAGE_HEAD ? (uint32_t)img.size : CFG_IMAGE_HEAD;
+    memcpy(out->head, img.data, out->head_len);
     return 0;
 }
 
@@ -119,17 +121,18 @@ static int open_bundle(const char **file, const void **scen)
     boot_fit = (const void *)(uintptr_t)hyp_plat.initrd_start;
     uint64_t size = hyp_plat.initrd_end - hyp_plat.initrd_start;
     vm_ram_reserve(hyp_plat.initrd_start, size);
-    if (bundle_open(boot_fit, size) || bundle_scenario(boot_fit, scen, file)) {
+    uint64_t scen_size = 0;
+    if (bundle_open(boot_fit, size) || bundle_scenario(boot_fit, scen, &scen_size, file)) {
         hyp_printf("bulkhead: the boot bundle is not a valid FIT image with a scenario");
         return -BH_EINVAL;
     }
-    const uint8_t *p = *scen;
-    uint32_t total = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
-    if (total > sizeof(scenario_copy)) {
-        hyp_printf("bulkhead: %s: the scenario in the bundle is too large", *file);
+    /* The copy is what cfg_parse reads: fdt_totalsize() bytes of it must be the blob's. */
+    if (scen_size > sizeof(scenario_copy) || scen_size < sizeof(struct fdt_header) ||
+        fdt_totalsize(*scen) > scen_size) {
+        hyp_printf("bulkhead: %s: the scenario in the bundle is too large or truncated", *file);
         return -BH_EINVAL;
     }
-    memcpy(scenario_copy, *scen, total);
+    memcpy(scenario_copy, *scen, scen_size);
     *scen = scenario_copy;
     uint64_t img, img_size;
     arch_image_bounds(&img, &img_size);
@@ -140,7 +143,7 @@ static int open_bundle(const char **file, const void **scen)
 static unsigned build_vms(const char *file, const void *scen)
 {
     const struct cfg_hooks hooks = { .ctx = NULL, .error = cfg_error,
-                                     .image_size = cfg_image_size };
+                                     .image = cfg_image };
     unsigned good = 0;
 
     if (cfg_parse(scen, file, &hyp_plat, &hooks, &scenario) != 0) {

@@ -74,6 +74,17 @@ static inline int add_node(void *fdt, int parent, const char *name)
     return node;
 }
 
+/* An arm64 Image header (booting.rst): text_offset, image_size, "ARM\x64" magic at 0x38. */
+static inline void fix_image_header(uint8_t *head, uint64_t text_offset, uint64_t image_size)
+{
+    memset(head, 0, CFG_IMAGE_HEAD);
+    for (int i = 0; i < 8; i++) {
+        head[8 + i] = (uint8_t)(text_offset >> (8 * i));
+        head[16 + i] = (uint8_t)(image_size >> (8 * i));
+    }
+    memcpy(&head[56], "ARM\x64", 4);
+}
+
 /* ------------------------------------------------------------------ edits of a base tree */
 
 enum op_kind { OP_END, OP_STR, OP_CELLS, OP_RAW, OP_REPEAT, OP_DEL, OP_NODE, OP_DELNODE };
@@ -151,11 +162,12 @@ struct result {
     struct cfg_scenario sc;
 };
 
-/* cfg_parse of fdt as file, errors captured; image_size may be NULL (sizes unknown). */
+/* cfg_parse of fdt as file, errors captured; image may be NULL (images unknown). */
 static inline void fix_run(const void *fdt, const char *file, const struct platinfo *plat,
-                           int (*image_size)(void *, const char *, uint64_t *), struct result *r)
+                           int (*image)(void *, const char *, struct cfg_image *),
+                           struct result *r)
 {
-    struct cfg_hooks hooks = { .ctx = &r->cap, .error = capture_error, .image_size = image_size };
+    struct cfg_hooks hooks = { .ctx = &r->cap, .error = capture_error, .image = image };
     memset(&r->cap, 0, sizeof(r->cap));
     r->ret = cfg_parse(fdt, file, plat, &hooks, &r->sc);
 }

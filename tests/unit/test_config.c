@@ -34,21 +34,39 @@
 struct fake_image {
     const char *path;
     uint64_t size;
+    bool linux_header;    /* starts with an arm64 Image header */
+    uint64_t text_offset; /* ... with these fields */
+    uint64_t image_size;
 };
 
+/* tg.bin is an arm64 Image too: the test guest's binary starts with the header. */
 static const struct fake_image images[] = {
-    { "tg.bin", 100 * 1024 },
-    { "linux/Image", 30 * MIB },
-    { "linux/initrd", 1 * MIB },
-    { "empty.bin", 0 },
+    { "tg.bin", 100 * 1024, true, 0, 0x40000 },
+    { "linux/Image", 30 * MIB, true, 0, 31 * MIB },
+    { "linux/initrd", 1 * MIB, false, 0, 0 },
+    { "empty.bin", 0, false, 0, 0 },
+    { "raw.bin", 100 * 1024, false, 0, 0 },
+    { "tiny.bin", 16, false, 0, 0 },
+    { "wrap.img", 100 * 1024, true, UINT64_C(0xfffffffffffff000), 0x200000 },
+    { "huge.img", 100 * 1024, true, 0, UINT64_C(0xffffffffffffff00) },
+    { "far.img", 100 * 1024, true, 0x10000000, 0x200000 },
+    { "odd.img", 100 * 1024, true, 0x80010, 0x200000 },
+    { "short.img", 100 * 1024, true, 0, 0x1000 },
+    { "bigrd.img", UINT64_C(0xfffffffffffff000), false, 0, 0 },
 };
 
-static int fake_image_size(void *ctx, const char *path, uint64_t *size)
+static int fake_image(void *ctx, const char *path, struct cfg_image *out)
 {
     (void)ctx;
     for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
-        if (strcmp(images[i].path, path) == 0) {
-            *size = images[i].size;
+        const struct fake_image *f = &images[i];
+        if (strcmp(f->path, path) == 0) {
+            out->size = f->size;
+            out->head_len = f->size < CFG_IMAGE_HEAD ? (uint32_t)f->size : CFG_IMAGE_HEAD;
+            memset(out->head, 0x5a, sizeof(out->head)); /* raw: no magic */
+            if (f->linux_header) {
+                fix_image_header(out->head, f->text_offset, f->image_size);
+            }
             return 0;
         }
     }
@@ -108,7 +126,7 @@ struct cfg_case {
 
 static void run_fdt(const void *fdt, const struct platinfo *plat, struct result *r)
 {
-    fix_run(fdt, FILE_NAME, plat, fake_image_size, r);
+    fix_run(fdt, FILE_NAME, plat, fake_image, r);
 }
 
 static void run_case_ops(const struct cfg_case *tc, struct result *r)
@@ -417,9 +435,42 @@ static const struct cfg_case cases[] = {
     { "kernel empty", { STR(VM_A, "kernel", "empty.bin") },
       VM_A ": kernel: image 'empty.bin' is empty", .a_invalid = true },
     { "images too large", { CELLS(VM_B, "memory-size", 0, 32 * MIB) },
-      VM_B ": memory-size: 0x2000000 bytes cannot hold kernel (0x1e00000), initrd (0x100000) "
-           "and device tree (0x200000): 0x2200000 needed",
+      VM_B ": memory-size: 0x2000000 bytes cannot hold kernel (0x1f00000 with its offset and "
+           "BSS), initrd (0x100000) and device tree (0x200000): 0x2200000 needed",
       .b_invalid = true },
+    /* Image header checks (booting.rst): the loader's own function, so the checker and the
+     * boot refuse the same images. */
+    { "raw binary declared linux", { STR(VM_A, "kernel", "raw.bin") },
+      VM_A ": kernel: 'raw.bin' is not an arm64 Image: no 'ARM\\x64' magic at 0x38",
+      .a_invalid = true },
+    { "image shorter than its header", { STR(VM_A, "kernel", "tiny.bin") },
+      VM_A ": kernel: 'tiny.bin' is not an arm64 Image: 0x10 bytes, shorter than its header",
+      .a_invalid = true },
+    { "raw binary may be tiny", { STR(VM_A, "kernel", "tiny.bin"), STR(VM_A, "kernel-type", "raw"),
+      CELLS(VM_A, "entry", 0, 16) },
+      VM_A ": entry: 0x10 is beyond the kernel image (0x10 bytes)", .a_invalid = true },
+    { "text_offset wraps", { STR(VM_A, "kernel", "wrap.img") },
+      VM_A ": kernel: 'wrap.img': text_offset 0xfffffffffffff000 + size 0x200000 wraps around",
+      .a_invalid = true },
+    { "image_size huge", { STR(VM_A, "kernel", "huge.img") },
+      VM_A ": memory-size: 0x4000000 bytes cannot hold kernel (0xffffffffffffff00 with its "
+           "offset and BSS), initrd (0x0) and device tree (0x200000): 0xffffffffffffffff needed",
+      .a_invalid = true },
+    { "text_offset beyond RAM", { STR(VM_A, "kernel", "far.img") },
+      VM_A ": memory-size: 0x4000000 bytes cannot hold kernel (0x10200000 with its offset",
+      .a_invalid = true },
+    { "text_offset misaligned", { STR(VM_A, "kernel", "odd.img") },
+      VM_A ": kernel: 'odd.img': Image text_offset 0x80010 is not 4 KiB aligned",
+      .a_invalid = true },
+    { "image_size below the file", { STR(VM_A, "kernel", "short.img") },
+      VM_A ": kernel: 'short.img': Image image_size 0x1000 is smaller than the file (0x19000)",
+      .a_invalid = true },
+    { "initrd larger than RAM", { STR(VM_B, "initrd", "bigrd.img") },
+      VM_B ": memory-size: 0x4000000 bytes cannot hold kernel (0x1f00000 with its offset and "
+           "BSS), initrd (0xfffffffffffff000) and device tree (0x200000): 0xffffffffffffffff",
+      .b_invalid = true },
+    { "smallest memory", { CELLS(VM_A, "memory-size", 0, 2 * MIB) },
+      VM_A ": memory-size: 0x200000 bytes: at least 0x400000 are needed", .a_invalid = true },
 };
 
 #define CASE_COUNT (sizeof(cases) / sizeof(cases[0]))
@@ -652,7 +703,7 @@ static void test_hooks_optional(void **state)
     static char fdt[FDT_BUF];
     static struct cfg_scenario sc;
     struct platinfo plat = test_plat();
-    struct cfg_hooks no_images = { .ctx = NULL, .error = NULL, .image_size = NULL };
+    struct cfg_hooks no_images = { .ctx = NULL, .error = NULL, .image = NULL };
 
     (void)state;
     build_base(fdt);

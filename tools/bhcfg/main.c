@@ -215,7 +215,8 @@ static void on_error(void *ctx, const char *msg)
     fprintf(stderr, "error: %s\n", msg);
 }
 
-static int on_image_size(void *ctx, const char *path, uint64_t *size)
+/* The image's size and first bytes: the format checks are the loader's (cfg_image_layout). */
+static int on_image(void *ctx, const char *path, struct cfg_image *out)
 {
     const struct opts *o = ctx;
     char full[PATH_MAX];
@@ -225,7 +226,13 @@ static int on_image_size(void *ctx, const char *path, uint64_t *size)
         stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
         return -BH_ENOENT;
     }
-    *size = (uint64_t)st.st_size;
+    out->size = (uint64_t)st.st_size;
+    FILE *f = fopen(full, "rb");
+    if (f == NULL) {
+        return -BH_ENOENT;
+    }
+    out->head_len = (uint32_t)fread(out->head, 1, sizeof(out->head), f);
+    fclose(f);
     return 0;
 }
 
@@ -259,7 +266,7 @@ int main(int argc, char **argv)
         free(dtb.data);
         return EXIT_CONFIG;
     }
-    struct cfg_hooks hooks = { .ctx = &o, .error = on_error, .image_size = on_image_size };
+    struct cfg_hooks hooks = { .ctx = &o, .error = on_error, .image = on_image };
     int ret = cfg_parse(dtb.data, o.file, &plat, &hooks, &sc);
     free(dtb.data);
     if (ret == 0) {
