@@ -5,6 +5,8 @@
  * scenario with the same code as the host checker, builds every VM whose configuration is
  * good, brings the other CPUs up with PSCI CPU_ON and starts the VMs.
  */
+#include <stdarg.h>
+
 #include <libfdt.h>
 
 #include <arch/cpu.h>
@@ -12,12 +14,14 @@
 #include <core/vm/bundle.h>
 #include <core/config/config.h>
 #include <core/console.h>
+#include <core/event.h>
 #include <core/hyp.h>
 #include <core/platinfo.h>
 #include <core/vm/vm.h>
 #include <core/vm/vm_build.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
+#include <lib/range.h>
 #include <lib/string.h>
 
 
@@ -102,14 +106,36 @@ static int cfg_image(void *ctx, const char *path, struct cfg_image *out)
     return 0;
 }
 
-static void reserve_boot_memory(const void *fdt)
+/* [pa, pa + size) lies in the hypervisor's reserve, below the VMs' RAM (PLATINFO_HYP_RESERVE). */
+static bool in_hyp_reserve(const char *what, uint64_t pa, uint64_t size)
+{
+    if (pa >= hyp_plat.ram.pa && range_fits(pa - hyp_plat.ram.pa, size, PLATINFO_HYP_RESERVE)) {
+        return true;
+    }
+    hyp_printf("bulkhead: the %s at 0x%llx+0x%llx is outside the hypervisor's %llu MiB at "
+               "0x%llx: VM RAM would overlap it", what, (unsigned long long)pa,
+               (unsigned long long)size, (unsigned long long)(PLATINFO_HYP_RESERVE >> 20),
+               (unsigned long long)hyp_plat.ram.pa);
+    return false;
+}
+
+/*
+ * VMs get the RAM above the hypervisor's reserve, as the checker counts it (platinfo.h); the
+ * image and the host device tree must lie inside the reserve (the bundle: open_bundle).
+ */
+static int reserve_boot_memory(const void *fdt)
 {
     uint64_t img, img_size;
 
     arch_image_bounds(&img, &img_size);
-    vm_ram_init(hyp_plat.ram.pa, hyp_plat.ram.size);
+    vm_ram_init(hyp_plat.vm_ram.pa, hyp_plat.vm_ram.size);
     vm_ram_reserve(img, img_size);
     vm_ram_reserve((uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt));
+    if (!in_hyp_reserve("hypervisor image", img, img_size) ||
+        !in_hyp_reserve("host device tree", (uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt))) {
+        return -BH_EINVAL;
+    }
+    return 0;
 }
 
 static int open_bundle(const char **file, const void **scen)
@@ -121,6 +147,9 @@ static int open_bundle(const char **file, const void **scen)
     boot_fit = (const void *)(uintptr_t)hyp_plat.initrd_start;
     uint64_t size = hyp_plat.initrd_end - hyp_plat.initrd_start;
     vm_ram_reserve(hyp_plat.initrd_start, size);
+    if (!in_hyp_reserve("boot bundle", hyp_plat.initrd_start, size)) {
+        return -BH_EINVAL;
+    }
     uint64_t scen_size = 0;
     if (bundle_open(boot_fit, size) || bundle_scenario(boot_fit, scen, &scen_size, file)) {
         hyp_printf("bulkhead: the boot bundle is not a valid FIT image with a scenario");
@@ -134,10 +163,35 @@ static int open_bundle(const char **file, const void **scen)
     }
     memcpy(scenario_copy, *scen, scen_size);
     *scen = scenario_copy;
-    uint64_t img, img_size;
-    arch_image_bounds(&img, &img_size);
-    platinfo_reserve(&hyp_plat, img_size + size + UINT64_C(0x400000));
     return 0;
+}
+
+/*
+ * A refusal that belongs to no VM (a channel, the whole scenario) still gets its record, with
+ * vm=- (docs/CONFIG.md "Refusals at boot"). At most CFG_MAX_CHANS + 1 lines, once, at boot:
+ * no guest can trigger more, so no rate limit is needed.
+ */
+static void config_event(const char *fmt, ...)
+{
+    char line[EVT_LINE_MAX], fields[EVT_LINE_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    bh_vsnprintf(fields, sizeof(fields), fmt, ap);
+    va_end(ap);
+    evt_format(line, sizeof(line), "-", "config_error", "%s", fields);
+    hyp_printf("%s", line);
+}
+
+static void report_bad_channels(void)
+{
+    for (unsigned id = 0; id < scenario.chan_count; id++) {
+        const struct cfg_chan *ch = &scenario.chans[id];
+        if (!ch->valid) {
+            config_event("chan=%u node=/channels/%s action=refuse", id,
+                         ch->name[0] ? ch->name : "?");
+        }
+    }
 }
 
 static unsigned build_vms(const char *file, const void *scen)
@@ -147,8 +201,10 @@ static unsigned build_vms(const char *file, const void *scen)
     unsigned good = 0;
 
     if (cfg_parse(scen, file, &hyp_plat, &hooks, &scenario) != 0) {
+        config_event("node=/ action=refuse");
         return 0;
     }
+    report_bad_channels();
     vm_count = scenario.vm_count;
     if (vm_ipc_init(&scenario) != 0) {
         hyp_printf("bulkhead: cannot set up the channels");
@@ -190,8 +246,7 @@ void hyp_main(const void *fdt, void (*putc)(char))
         hyp_printf("bulkhead: platform set-up failed");
         arch_power_off();
     }
-    reserve_boot_memory(fdt);
-    if (open_bundle(&file, &scen) != 0) {
+    if (reserve_boot_memory(fdt) != 0 || open_bundle(&file, &scen) != 0) {
         arch_power_off();
     }
     unsigned good = build_vms(file, scen);

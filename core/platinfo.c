@@ -204,7 +204,11 @@ static int parse_memory(const void *fdt, struct platinfo *out)
     if (ret == 0 && (out->ram.size == 0 || out->ram.pa + out->ram.size < out->ram.pa)) {
         ret = -BH_EINVAL;
     }
-    out->vm_ram_avail = out->ram.size;
+    if (ret == 0 && out->ram.size > PLATINFO_HYP_RESERVE) {
+        out->vm_ram.pa = out->ram.pa + PLATINFO_HYP_RESERVE;
+        out->vm_ram.size = out->ram.size - PLATINFO_HYP_RESERVE;
+    }
+    out->vm_ram_avail = out->vm_ram.size;
     return ret;
 }
 
@@ -368,9 +372,4 @@ int platinfo_parse(const void *fdt, struct platinfo *out)
         }
     }
     return 0;
-}
-
-void platinfo_reserve(struct platinfo *plat, uint64_t reserve_bytes)
-{
-    plat->vm_ram_avail = reserve_bytes < plat->ram.size ? plat->ram.size - reserve_bytes : 0;
 }

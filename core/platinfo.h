@@ -14,6 +14,16 @@
 
 #define PLATINFO_MAX_CPUS 8
 
+/*
+ * RAM the hypervisor keeps for itself: the lowest 256 MiB of the platform's RAM hold its
+ * image, data and stacks, the host device tree and the boot bundle (QEMU virt loads the image
+ * at RAM + 2 MiB and the bundle, as the initrd, at RAM + 128 MiB). VMs get the rest, one
+ * contiguous region, so what the checker counts is exactly what the allocator hands out
+ * (docs/CONFIG.md "Memory budget"). The hypervisor refuses to boot when a boot object lies
+ * outside its reserve.
+ */
+#define PLATINFO_HYP_RESERVE (UINT64_C(256) << 20)
+
 /* No interrupt described (e.g. a console UART without an interrupts property). */
 #define PLATINFO_NO_INTID UINT32_MAX
 
@@ -51,7 +61,8 @@ struct platinfo {
     uint32_t cpus_ignored;               /* CPUs the tree has beyond PLATINFO_MAX_CPUS */
     uint64_t mpidr[PLATINFO_MAX_CPUS];   /* physical CPU index -> MPIDR affinity (reg) */
     struct platinfo_region ram;          /* first /memory reg entry */
-    uint64_t vm_ram_avail;               /* bytes of RAM VMs may use (see platinfo_reserve) */
+    struct platinfo_region vm_ram;       /* RAM above PLATINFO_HYP_RESERVE: the VMs' */
+    uint64_t vm_ram_avail;               /* bytes of RAM VMs may use: vm_ram.size */
     struct platinfo_region gicd;         /* distributor: reg[0] */
     struct platinfo_region gicr;         /* first redistributor region: reg[1] */
     bool has_uart;
@@ -74,17 +85,12 @@ struct platinfo {
  * (32- or 64-bit cells). CPUs beyond PLATINFO_MAX_CPUS are counted in cpus_ignored and
  * otherwise left out. reg values are read with the parent's #address-cells/#size-cells (1 or
  * 2 each); "ranges" translation is not applied (all nodes used sit on the root bus).
- * vm_ram_avail is set to the whole RAM size; see platinfo_reserve().
+ * vm_ram is the RAM above the hypervisor's PLATINFO_HYP_RESERVE (size 0 when RAM is smaller),
+ * vm_ram_avail its size: the one definition of VM memory, for bhcfg and the boot.
  * Returns 0, -BH_EINVAL for a bad header or malformed property, -BH_ENOENT when a required
  * node is missing. *out is zeroed first and partially filled on error.
  */
 BH_MUST_CHECK int platinfo_parse(const void *fdt, struct platinfo *out);
-
-/*
- * Take reserve_bytes (the hypervisor image, its data and the boot bundle) out of the RAM left
- * for VMs: vm_ram_avail = ram.size - reserve_bytes, or 0 if the reserve is larger.
- */
-void platinfo_reserve(struct platinfo *plat, uint64_t reserve_bytes);
 
 /*
  * Translate a 3-cell GIC interrupt specifier <type number flags> (big-endian cells as stored

@@ -73,7 +73,6 @@
 #define CFG_PAGE_SIZE       (4 * CFG_SZ_KIB)
 #define CFG_FDT_RESERVE     (2 * CFG_SZ_MIB) /* room the loader keeps for the guest DTB */
 #define CFG_LOAD_ALIGN      (2 * CFG_SZ_MIB) /* kernel and initrd placement granule */
-#define CFG_DEFAULT_RAM_RESERVE (128 * CFG_SZ_MIB) /* hypervisor + boot bundle (bhcfg default) */
 
 /* First and last SPI INTID (GICv3 spec, section 2.2.1). */
 #define CFG_SPI_FIRST       32

@@ -155,7 +155,7 @@ static uint32_t raised(const struct cfg_chan *ch, uint32_t v, uint32_t intid[RAI
 {
     uint32_t n = 0;
 
-    if (ch->type == CFG_CHAN_DOORBELL && (ch->rights[v] & CFG_RIGHT_RECV)) {
+    if (ch->type == CFG_CHAN_DOORBELL && (ch->rights[v] & CFG_RIGHT_RECV) && ch->intid != 0) {
         intid[n] = ch->intid;
         prop[n++] = "intid";
     }

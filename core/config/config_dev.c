@@ -48,6 +48,9 @@ static void parse_dev_compat(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_de
 static void parse_dev_reg(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_dev *dev,
                           const char *path, const char *prop, const void *val, int len)
 {
+    if (!cfg_check_cells(c, &vm->valid, path, prop, val, len, "<u32> cells (2 address + 2 size)")) {
+        return;
+    }
     if (len != REG_BYTES) {
         cfg_error(c, &vm->valid, path, prop, "expected 4 cells (2 address + 2 size), got %d bytes",
                   len);

@@ -38,14 +38,15 @@ static inline void capture_error(void *ctx, const char *msg)
     cap->count++;
 }
 
-/* The reference machine as platinfo_parse() describes it, 128 MiB kept for the hypervisor. */
+/* The reference machine as platinfo_parse() describes it. */
 static inline struct platinfo test_plat(void)
 {
     struct platinfo p = {
         .cpu_count = 4,
         .mpidr = { 0, 1, 2, 3 },
         .ram = { 0x40000000, 0x80000000 },
-        .vm_ram_avail = 0x80000000 - 128 * FIX_MIB,
+        .vm_ram = { 0x40000000 + PLATINFO_HYP_RESERVE, 0x80000000 - PLATINFO_HYP_RESERVE },
+        .vm_ram_avail = 0x80000000 - PLATINFO_HYP_RESERVE,
         .gicd = { 0x08000000, 0x10000 },
         .gicr = { 0x080a0000, 0xf60000 },
         .has_uart = true,

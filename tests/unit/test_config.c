@@ -275,6 +275,22 @@ static const struct cfg_case cases[] = {
       VM_A ": kernel: 'a\"b' contains a quote or backslash", .a_invalid = true },
     { "initrd empty", { STR(VM_B, "initrd", "") }, VM_B ": initrd: must not be empty",
       .b_invalid = true },
+    /* a string where cells are expected: named as such, not read as a number (issue 9) */
+    { "cpus a string", { STR(VM_A, "cpus", "two") },
+      VM_A ": cpus: expected <u32> cells, got the string 'two'", .a_invalid = true },
+    { "memory-size a string", { STR(VM_A, "memory-size", "64M") },
+      VM_A ": memory-size: expected <u32 u32> cells (a 64-bit value), got the string '64M'",
+      .a_invalid = true },
+    { "priority a string", { STR(VM_A, "priority", "high") },
+      VM_A ": priority: expected one <u32> cell, got the string 'high'", .a_invalid = true },
+    { "dev reg a string", { STR(DEV0, "reg", "0xa000000") },
+      DEV0 ": reg: expected <u32> cells (2 address + 2 size), got the string '0xa000000'",
+      .b_invalid = true },
+    { "interrupts a string list", { RAW(DEV0, "interrupts", "spi\0x48", 8) },
+      DEV0 ": interrupts: expected <u32> cells, got the string 'spi'", .b_invalid = true },
+    { "long string cut", { STR(VM_A, "cpus", "zero-one-two-three") },
+      VM_A ": cpus: expected <u32> cells, got the string 'zero-one-two-th...'",
+      .a_invalid = true },
     { "bootargs too long", { REPEAT(VM_A, "bootargs", "x", 257) },
       VM_A ": bootargs: too long: 257 characters (at most 256)", .a_invalid = true },
     { "bootargs non-printable", { STR(VM_A, "bootargs", "a\tb") },
@@ -697,7 +713,37 @@ static void test_not_a_dtb(void **state)
     assert_non_null(strstr(r.cap.lines[0], "cfg.dts: /: (node): not a valid device tree blob"));
 }
 
-/* Without image_size the image checks are skipped; without error, lines are only counted. */
+/* bootargs = "" is a valid (empty) command line, not a missing one (issue 9). */
+static void test_empty_bootargs(void **state)
+{
+    static const struct cfg_case tc = { .name = "empty bootargs",
+                                        .ops = { STR(VM_A, "bootargs", "") } };
+    static struct result r;
+
+    (void)state;
+    run_case_ops(&tc, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 0);
+    assert_true(r.sc.vms[0].valid);
+    assert_string_equal(r.sc.vms[0].bootargs, "");
+}
+
+/* A VM refused for a taken name keeps that name, so the boot refusal names it (issue 9);
+ * lookups by name still find the first VM. */
+static void test_duplicate_keeps_name(void **state)
+{
+    static const struct cfg_case tc = { .name = "dup", .ops = { STR(VM_B, "name", "a") } };
+    static struct result r;
+
+    (void)state;
+    run_case_ops(&tc, &r);
+    assert_int_equal(r.cap.count, 1);
+    assert_false(r.sc.vms[1].valid);
+    assert_string_equal(r.sc.vms[1].name, "a");
+    assert_ptr_equal(cfg_find_vm(&r.sc, "a"), &r.sc.vms[0]);
+}
+
+/* Without the image hook the image checks are skipped; without error, lines are only counted. */
 static void test_hooks_optional(void **state)
 {
     static char fdt[FDT_BUF];
@@ -726,7 +772,8 @@ int main(void)
         cmocka_unit_test(test_line_format),     cmocka_unit_test(test_total_memory_exact),
         cmocka_unit_test(test_too_many_vms),    cmocka_unit_test(test_long_node_path),
         cmocka_unit_test(test_scenario_errors), cmocka_unit_test(test_not_a_dtb),
-        cmocka_unit_test(test_hooks_optional),
+        cmocka_unit_test(test_hooks_optional),  cmocka_unit_test(test_empty_bootargs),
+        cmocka_unit_test(test_duplicate_keeps_name),
     };
 
     for (size_t i = 0; i < CASE_COUNT; i++) {

@@ -630,6 +630,40 @@ static void test_engine_from_scenario(void **state)
     assert_int_equal(info.rights, CFG_RIGHT_READ | CFG_RIGHT_WRITE);
 }
 
+/*
+ * A channel with several problems reports every one of them in one run (issue 9: only the
+ * first was): two unknown VM names in one list, a string where a cell is expected, and an
+ * INTID that collides in the VM it is raised in, each with its own line.
+ */
+static void test_all_errors_reported(void **state)
+{
+    static const struct op ops[] = {
+        RAW(DB, "from", "x\0y", 4), STR(SEM, "max", "two"), CELLS(DB, "to", 0), END,
+    };
+    static const struct op ops2[] = { RAW(DB, "from", "x\0a", 4), CELLS(DB, "intid", 48), END };
+    static struct result r;
+
+    (void)state;
+    run_ops(ops, PLAT_REF, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 4);
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": from: no VM named 'x'"));
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": from: no VM named 'y'"));
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": to: must be a list of VM names"));
+    assert_true(has_line(&r.cap, "cfg.dts: " SEM ": max: expected one <u32> cell, got the "
+                                 "string 'two'"));
+    assert_int_equal(valid_chans(&r.sc), BASE_CHANS - 2);
+
+    /* a property error does not hide the checks against the VMs: the INTID is still checked */
+    run_ops(ops2, PLAT_REF, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 2);
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": from: no VM named 'x'"));
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": intid: INTID 48 is given to passthrough "
+                                 "device 'dev0' in VM 'b'"));
+    assert_false(r.sc.chans[ID_DB].valid);
+}
+
 int main(void)
 {
     static struct CMUnitTest table[CASE_COUNT];
@@ -642,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_vm_spi_budget),
         cmocka_unit_test(test_too_many_channels),
         cmocka_unit_test(test_duplicate_name),
+        cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_engine_from_scenario),
     };
 
