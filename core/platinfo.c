@@ -97,16 +97,61 @@ static int read_intid(const void *fdt, int node, int index, uint32_t *intid)
  */
 #define SCAN_MAX_DEPTH 16
 #define SCAN_MAX_UARTS 4
+#define SCAN_MAX_DMA   64 /* DMA-capable nodes: QEMU virt has 32 virtio-mmio, fw_cfg, PCIe */
 
 struct scan {
     int memory, memory_parent;
     int gic, gic_parent;
+    int its, its_parent;
     int timer;
     int psci;
     int chosen, cpus; /* /chosen and /cpus */
     int uart[SCAN_MAX_UARTS], uart_parent[SCAN_MAX_UARTS];
     int uart_count;
+    int dma[SCAN_MAX_DMA], dma_parent[SCAN_MAX_DMA];
+    const char *dma_why[SCAN_MAX_DMA];
+    int dma_count;
+    bool dma_overflow;
 };
+
+/* Bus masters by compatible (their bindings), then by the properties that imply one. */
+static const struct {
+    const char *compat;
+    const char *why;
+} dma_compats[] = {
+    { "virtio,mmio", "virtio-mmio" },
+    { "qemu,fw-cfg-mmio", "fw_cfg DMA interface" },
+    { "pci-host-ecam-generic", "PCIe host bridge" },
+    { "pci-host-cam-generic", "PCIe host bridge" },
+};
+static const char *const dma_props[] = { "dma-coherent", "iommus", "iommu-map", "msi-parent",
+                                         "msi-map" };
+
+const char *platinfo_dma_compatible(const char *compat, int len)
+{
+    for (size_t i = 0; compat != NULL && i < sizeof(dma_compats) / sizeof(dma_compats[0]); i++) {
+        if (fdt_stringlist_contains(compat, len, dma_compats[i].compat)) {
+            return dma_compats[i].why;
+        }
+    }
+    return NULL;
+}
+
+/* Why node can master the bus, or NULL. */
+static const char *dma_reason(const void *fdt, int node, const char *compat, int len)
+{
+    const char *why = platinfo_dma_compatible(compat, len);
+
+    if (why != NULL) {
+        return why;
+    }
+    for (size_t i = 0; i < sizeof(dma_props) / sizeof(dma_props[0]); i++) {
+        if (fdt_getprop(fdt, node, dma_props[i], NULL) != NULL) {
+            return dma_props[i];
+        }
+    }
+    return NULL;
+}
 
 static struct scan tree;
 
@@ -122,6 +167,21 @@ static void scan_node(const void *fdt, int node, int parent)
         } else if (name != NULL && strcmp(name, "cpus") == 0) {
             tree.cpus = node;
         }
+    }
+    if (compat != NULL && len > 0 && fdt_stringlist_contains(compat, len, "arm,gic-v3-its")) {
+        if (tree.its < 0) {
+            tree.its = node;
+            tree.its_parent = parent;
+        }
+        return; /* the hypervisor's own, like the GIC: not a passthrough candidate */
+    }
+    const char *why = dma_reason(fdt, node, len > 0 ? compat : NULL, len);
+    if (why != NULL && tree.dma_count < SCAN_MAX_DMA) {
+        tree.dma[tree.dma_count] = node;
+        tree.dma_parent[tree.dma_count] = parent;
+        tree.dma_why[tree.dma_count++] = why;
+    } else if (why != NULL) {
+        tree.dma_overflow = true;
     }
     if (compat != NULL && len > 0) {
         if (tree.gic < 0 && fdt_stringlist_contains(compat, len, "arm,gic-v3")) {
@@ -151,8 +211,8 @@ static void scan_tree(const void *fdt)
     int stack[SCAN_MAX_DEPTH];
     int depth = 0;
 
-    tree = (struct scan){ .memory = -1, .gic = -1, .timer = -1, .psci = -1, .chosen = -1,
-                          .cpus = -1 };
+    tree = (struct scan){ .memory = -1, .gic = -1, .its = -1, .timer = -1, .psci = -1,
+                          .chosen = -1, .cpus = -1 };
     stack[0] = 0;
     for (int node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0;
          node = fdt_next_node(fdt, node, &depth)) {
@@ -354,10 +414,70 @@ static int parse_initrd(const void *fdt, struct platinfo *out)
     return 0;
 }
 
+/* One DMA-capable window, merged with the previous one when adjacent and of the same kind. */
+static void add_dma(struct platinfo *out, uint64_t pa, uint64_t size, const char *why)
+{
+    struct platinfo_dma *last = out->dma_count > 0 ? &out->dma[out->dma_count - 1] : NULL;
+
+    if (size == 0) {
+        return;
+    }
+    if (last != NULL && last->why == why && last->win.pa + last->win.size == pa &&
+        last->win.size + size > last->win.size) {
+        last->win.size += size;
+    } else if (out->dma_count < PLATINFO_MAX_DMA) {
+        out->dma[out->dma_count++] = (struct platinfo_dma){ { pa, size }, why };
+    } else {
+        out->dma_overflow = true;
+    }
+}
+
+/* A PCIe host's "ranges": <child (3 cells) parent (#address-cells) size (own #size-cells)>,
+ * the windows its devices' BARs live in (PCI bus binding, IEEE 1275). */
+static void add_pci_ranges(const void *fdt, int node, int parent, const char *why,
+                           struct platinfo *out)
+{
+    int len;
+    const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+    int pac = fdt_address_cells(fdt, parent);
+    int sc = fdt_size_cells(fdt, node);
+    int entry = 3 + pac + sc;
+
+    if (r == NULL || len <= 0 || pac < 1 || pac > MAX_REG_CELLS || sc < 1 ||
+        sc > MAX_REG_CELLS) {
+        return;
+    }
+    for (int i = 0; (i + 1) * entry <= len / CELL_BYTES; i++) {
+        add_dma(out, read_cells(&r[i * entry + 3], pac), read_cells(&r[i * entry + 3 + pac], sc),
+                why);
+    }
+}
+
+static int parse_dma(const void *fdt, struct platinfo *out)
+{
+    struct platinfo_region reg;
+
+    out->dma_overflow = tree.dma_overflow;
+    if (tree.its >= 0 && read_reg(fdt, tree.its, tree.its_parent, 0, &reg) == 0) {
+        out->has_its = true;
+        out->its = reg;
+    }
+    for (int i = 0; i < tree.dma_count; i++) {
+        for (int r = 0; read_reg(fdt, tree.dma[i], tree.dma_parent[i], r, &reg) == 0; r++) {
+            add_dma(out, reg.pa, reg.size, tree.dma_why[i]);
+        }
+        if (strcmp(tree.dma_why[i], "PCIe host bridge") == 0) {
+            add_pci_ranges(fdt, tree.dma[i], tree.dma_parent[i], tree.dma_why[i], out);
+        }
+    }
+    return 0;
+}
+
 int platinfo_parse(const void *fdt, struct platinfo *out)
 {
     static int (*const parsers[])(const void *, struct platinfo *) = {
         parse_cpus, parse_memory, parse_gic, parse_uart, parse_timer, parse_psci, parse_initrd,
+        parse_dma,
     };
 
     memset(out, 0, sizeof(*out));

@@ -113,6 +113,7 @@ struct cfg_dev {
     uint64_t pa;                      /* physical MMIO base, page aligned */
     uint64_t ipa;                     /* guest-physical base, page aligned */
     bool has_ipa;                     /* ipa given (else ipa = pa) */
+    bool dma_unsafe_ack;              /* dma-unsafe-ack present (docs/CONFIG.md) */
     uint64_t size;                    /* rounded up to CFG_PAGE_SIZE; 0 if reg was bad */
     uint32_t irq_count;
     uint32_t irqs[CFG_MAX_DEV_IRQS];  /* SPI INTIDs, same number in the guest */

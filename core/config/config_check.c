@@ -91,6 +91,7 @@ static void check_dev_host(struct cfg_ctx *c, struct cfg_vm *vm, const struct cf
         { "GIC distributor", p->gicd.pa, p->gicd.size },
         { "GIC redistributors", p->gicr.pa, p->gicr.size },
         { "console UART", p->uart.pa, p->has_uart ? p->uart.size : 0 },
+        { "GIC ITS", p->its.pa, p->has_its ? p->its.size : 0 },
     };
 
     for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
@@ -99,6 +100,52 @@ static void check_dev_host(struct cfg_ctx *c, struct cfg_vm *vm, const struct cf
                       "0x%llx+0x%llx overlaps the hypervisor's %s at 0x%llx", (ull)dev->pa,
                       (ull)dev->size, owned[i].name, (ull)owned[i].base);
         }
+    }
+}
+
+/*
+ * Why dev can master the bus (DMA or MSI writes), or NULL: the platform's tree says so for its
+ * window, or its own compatible is a bus master by binding (platinfo.c has both lists).
+ */
+static const char *dev_dma_reason(const struct platinfo *p, const struct cfg_dev *dev,
+                                  uint64_t *at)
+{
+    for (uint32_t i = 0; i < p->dma_count; i++) {
+        if (cfg_overlap(dev->pa, dev->size, p->dma[i].win.pa, p->dma[i].win.size)) {
+            *at = p->dma[i].win.pa;
+            return p->dma[i].why;
+        }
+    }
+    *at = dev->pa;
+    if (p->dma_overflow) {
+        return "the platform lists more bus masters than Bulkhead tracks";
+    }
+    return platinfo_dma_compatible(dev->compat, (int)dev->compat_len);
+}
+
+/*
+ * No SMMU stage 2 is set up for devices, so a bus master given to a VM could write any host
+ * memory: refused. dma-unsafe-ack would accept the risk, but only for an identity-mapped VM
+ * (guest-physical = host-physical, so the device's addresses are the guest's), which Bulkhead
+ * does not provide: refused too, with that reason (docs/CONFIG.md "DMA-capable devices").
+ */
+static void check_dev_dma(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_dev *dev,
+                          const char *path)
+{
+    uint64_t at;
+    const char *why = dev_dma_reason(c->plat, dev, &at);
+
+    if (why == NULL) {
+        return;
+    }
+    if (!dev->dma_unsafe_ack) {
+        cfg_error(c, &vm->valid, path, "reg",
+                  "0x%llx+0x%llx is DMA-capable (%s at 0x%llx): without an IOMMU it could "
+                  "write any memory", (ull)dev->pa, (ull)dev->size, why, (ull)at);
+    } else {
+        cfg_error(c, &vm->valid, path, "dma-unsafe-ack",
+                  "DMA-capable device (%s) needs an identity-mapped VM, which Bulkhead does "
+                  "not provide", why);
     }
 }
 
@@ -179,6 +226,7 @@ static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
         }
         if (dev->size != 0) {
             check_dev_host(c, vm, dev, path);
+            check_dev_dma(c, vm, dev, path);
             check_dev_guest(c, vm, dev, path);
         }
         check_dev_siblings(c, vm, i, path);

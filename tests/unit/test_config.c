@@ -112,7 +112,9 @@ static void build_base(void *fdt)
 
 /* ------------------------------------------------------------------ running */
 
-enum plat_variant { PLAT_REF, PLAT_UART_SPI_40, PLAT_AVAIL_1G };
+enum plat_variant {
+    PLAT_REF, PLAT_UART_SPI_40, PLAT_AVAIL_1G, PLAT_BUS_MASTERS, PLAT_DMA_OVERFLOW
+};
 
 struct cfg_case {
     const char *name;
@@ -142,6 +144,16 @@ static void run_case_ops(const struct cfg_case *tc, struct result *r)
         plat.uart_intid = 40;
     } else if (tc->plat == PLAT_AVAIL_1G) {
         plat.vm_ram_avail = 1024 * MIB;
+    } else if (tc->plat == PLAT_BUS_MASTERS) {
+        /* what platinfo_parse reads from QEMU virt's tree (test_platinfo.c checks it) */
+        plat.has_its = true;
+        plat.its = (struct platinfo_region){ 0x08080000, 0x20000 };
+        plat.dma[plat.dma_count++] = (struct platinfo_dma){ { 0x09020000, 0x18 },
+                                                            "fw_cfg DMA interface" };
+        plat.dma[plat.dma_count++] = (struct platinfo_dma){ { 0x0a000000, 0x4000 },
+                                                            "virtio-mmio" };
+    } else if (tc->plat == PLAT_DMA_OVERFLOW) {
+        plat.dma_overflow = true;
     }
     run_fdt(fdt, &plat, r);
 }
@@ -409,6 +421,31 @@ static const struct cfg_case cases[] = {
         STR(PT_B "/dev4", "compatible", "x,y"),
         CELLS(PT_B "/dev4", "reg", 0, 0x0a004000, 0, 0x1000) },
       DEV0 ": (node): too many passthrough devices (at most 4)", .b_invalid = true },
+
+    /* bus masters (issue 9, hostile finding 2): no SMMU, so never to a VM */
+    { "dev is a virtio-mmio slot of the platform", { END },
+      DEV0 ": reg: 0xa000000+0x1000 is DMA-capable (virtio-mmio at 0xa000000): without an "
+           "IOMMU it could write any memory", .b_invalid = true, .plat = PLAT_BUS_MASTERS },
+    { "dev is fw_cfg",
+      { CELLS(DEV0, "reg", 0, 0x09020000, 0, 0x18), CELLS(DEV0, "ipa", 0, 0x0c000000) },
+      DEV0 ": reg: 0x9020000+0x1000 is DMA-capable (fw_cfg DMA interface at 0x9020000)",
+      .b_invalid = true, .plat = PLAT_BUS_MASTERS },
+    { "dev DMA-capable by its compatible", { STR(DEV0, "compatible", "pci-host-ecam-generic") },
+      DEV0 ": reg: 0xa000000+0x1000 is DMA-capable (PCIe host bridge at 0xa000000)",
+      .b_invalid = true },
+    { "dma-unsafe-ack needs identity mapping",
+      { STR(DEV0, "compatible", "virtio,mmio"), RAW(DEV0, "dma-unsafe-ack", "", 0) },
+      DEV0 ": dma-unsafe-ack: DMA-capable device (virtio-mmio) needs an identity-mapped VM, "
+           "which Bulkhead does not provide", .b_invalid = true },
+    { "dma-unsafe-ack with a value", { CELLS(DEV0, "dma-unsafe-ack", 1) },
+      DEV0 ": dma-unsafe-ack: takes no value (write `dma-unsafe-ack;`)", .b_invalid = true },
+    { "unknown bus masters", { END },
+      DEV0 ": reg: 0xa000000+0x1000 is DMA-capable (the platform lists more bus masters than "
+           "Bulkhead tracks at 0xa000000)", .b_invalid = true, .plat = PLAT_DMA_OVERFLOW },
+    { "dev is the GIC ITS",
+      { CELLS(DEV0, "reg", 0, 0x08080000, 0, 0x10000), CELLS(DEV0, "ipa", 0, 0x0c000000) },
+      DEV0 ": reg: 0x8080000+0x10000 overlaps the hypervisor's GIC ITS at 0x8080000",
+      .b_invalid = true, .plat = PLAT_BUS_MASTERS },
 
     /* interrupts */
     { "more SPIs than the vGIC holds",
