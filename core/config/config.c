@@ -13,6 +13,7 @@
 
 #include <core/config/config.h>
 #include <core/config/config_priv.h>
+#include <core/fdtcheck.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
@@ -513,6 +514,11 @@ static void parse_vm(struct cfg_ctx *c, int node)
 static int find_vms(struct cfg_ctx *c)
 {
     int err = fdt_check_header(c->fdt);
+    /* Our own walk first: libfdt 1.6.1 hangs or dereferences NULL on some blobs that pass
+     * its header check (core/fdtcheck.h; found by tests/fuzz/fuzz_config.c). */
+    if (err == 0 && fdtcheck_blob(c->fdt, fdt_totalsize(c->fdt)) != 0) {
+        err = -FDT_ERR_BADSTRUCTURE;
+    }
     if (err == 0) {
         err = fdt_check_full(c->fdt, fdt_totalsize(c->fdt));
     }

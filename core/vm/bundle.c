@@ -9,6 +9,7 @@
 #include <bearssl_hash.h>
 #include <libfdt.h>
 
+#include <core/fdtcheck.h>
 #include <lib/string.h>
 
 #define SHA256_BYTES 32
@@ -17,8 +18,10 @@ int bundle_open(const void *fit, uint64_t max_size)
 {
     /* The header's offsets and sizes must stay inside the bundle before anything is read;
      * fdt_check_full then walks the structure block once (not the image data it skips). */
+    /* fdtcheck first: libfdt 1.6.1 hangs or faults on some crafted blobs (core/fdtcheck.h) */
     if (max_size < sizeof(struct fdt_header) || fdt_check_header(fit) != 0 ||
-        fdt_totalsize(fit) > max_size || fdt_check_full(fit, fdt_totalsize(fit)) != 0) {
+        fdt_totalsize(fit) > max_size || fdtcheck_blob(fit, max_size) != 0 ||
+        fdt_check_full(fit, fdt_totalsize(fit)) != 0) {
         return -BH_EINVAL;
     }
     return fdt_path_offset(fit, "/images") < 0 ? -BH_EINVAL : 0;

@@ -750,6 +750,28 @@ static void test_not_a_dtb(void **state)
     assert_non_null(strstr(r.cap.lines[0], "cfg.dts: /: (node): not a valid device tree blob"));
 }
 
+/*
+ * A blob older than v16 (node names were paths) is refused before libfdt's fdt_check_full,
+ * which dereferences NULL on such a root in libfdt 1.6.1 (tests/fuzz/fuzz_config.c found it;
+ * the input is tests/fuzz/corpus/config/crash-v5-root.hex).
+ */
+static void test_old_blob_version(void **state)
+{
+    static char fdt[FDT_BUF];
+    static struct result r;
+    struct platinfo plat = test_plat();
+
+    (void)state;
+    build_base(fdt);
+    assert_int_equal(fdt_pack(fdt), 0);
+    fdt_set_version(fdt, 5);
+    fdt_set_last_comp_version(fdt, 0);
+    run_fdt(fdt, &plat, &r);
+    assert_int_equal(r.ret, -BH_EINVAL);
+    assert_int_equal(r.cap.count, 1);
+    assert_non_null(strstr(r.cap.lines[0], "cfg.dts: /: (node): not a valid device tree blob"));
+}
+
 /* bootargs = "" is a valid (empty) command line, not a missing one (issue 9). */
 static void test_empty_bootargs(void **state)
 {
@@ -810,7 +832,7 @@ int main(void)
         cmocka_unit_test(test_too_many_vms),    cmocka_unit_test(test_long_node_path),
         cmocka_unit_test(test_scenario_errors), cmocka_unit_test(test_not_a_dtb),
         cmocka_unit_test(test_hooks_optional),  cmocka_unit_test(test_empty_bootargs),
-        cmocka_unit_test(test_duplicate_keeps_name),
+        cmocka_unit_test(test_duplicate_keeps_name), cmocka_unit_test(test_old_blob_version),
     };
 
     for (size_t i = 0; i < CASE_COUNT; i++) {
