@@ -244,18 +244,20 @@ void hyp_main(const void *fdt, void (*putc)(char))
                (unsigned long long)(hyp_plat.ram.size >> 20));
     if (arch_platform_init(&hyp_plat) != 0) {
         hyp_printf("bulkhead: platform set-up failed");
-        arch_power_off();
+        arch_power_off_failure();
     }
     if (reserve_boot_memory(fdt) != 0 || open_bundle(&file, &scen) != 0) {
-        arch_power_off();
+        hyp_printf("bulkhead: powering off (failure)");
+        arch_power_off_failure();
     }
     unsigned good = build_vms(file, scen);
     pick_console_drainer();
     arch_start_secondaries();
     if (!good) {
+        /* Every VM was refused: a failed boot, and the exit status says so (QEMU: 1). */
         hyp_printf("bulkhead: no vm to run");
-        hyp_printf("bulkhead: powering off");
-        arch_power_off();
+        hyp_printf("bulkhead: powering off (failure)");
+        arch_power_off_failure();
     }
     for (unsigned i = 0; i < vm_count; i++) {
         if (vms[i].state == VM_STOPPED) {

@@ -21,6 +21,9 @@
 #define UART_REG        0
 #define MEMORY_REG      0
 #define MAX_REG_CELLS   2 /* 64-bit addresses and sizes at most */
+#define PCI_SPACE_SHIFT 24
+#define PCI_SPACE_MASK  3
+#define PCI_SPACE_MEM32 2
 
 /* Read a 1- or 2-cell big-endian number. */
 static uint64_t read_cells(const fdt32_t *cells, int count)
@@ -459,8 +462,14 @@ static void add_pci_ranges(const void *fdt, int node, int parent, const char *wh
         return;
     }
     for (int i = 0; (i + 1) * entry <= len / CELL_BYTES; i++) {
-        add_dma(out, read_cells(&r[i * entry + 3], pac), read_cells(&r[i * entry + 3 + pac], sc),
-                why);
+        uint64_t pa = read_cells(&r[i * entry + 3], pac);
+        uint64_t size = read_cells(&r[i * entry + 3 + pac], sc);
+        add_dma(out, pa, size, why);
+        /* phys.hi bits 25:24 = space code, 0b10: 32-bit memory (PCI bus binding 2.2.1.1) */
+        if (((fdt32_ld(&r[i * entry]) >> PCI_SPACE_SHIFT) & PCI_SPACE_MASK) == PCI_SPACE_MEM32 &&
+            out->pci_mem32.size == 0) {
+            out->pci_mem32 = (struct platinfo_region){ pa, size };
+        }
     }
 }
 
@@ -492,6 +501,11 @@ static int parse_dma(const void *fdt, struct platinfo *out)
                     read_cells(&r[e * (ac + sc) + ac], sc), tree.dma_why[i]);
         }
         if (strcmp(tree.dma_why[i], "PCIe host bridge") == 0) {
+            if (!out->has_pci && r != NULL && cells_ok && len / CELL_BYTES >= ac + sc) {
+                out->has_pci = true; /* the first one; pci_mem32 from its ranges */
+                out->pci_ecam = (struct platinfo_region){ read_cells(r, ac),
+                                                          read_cells(&r[ac], sc) };
+            }
             add_pci_ranges(fdt, tree.dma[i], tree.dma_parent[i], tree.dma_why[i], out);
         }
     }

@@ -81,6 +81,9 @@ struct platinfo {
     uint32_t dma_count;
     struct platinfo_dma dma[PLATINFO_MAX_DMA]; /* DMA-capable windows the tree describes */
     bool dma_overflow;                   /* more than the arrays hold: trust no window */
+    bool has_pci;                        /* a generic ECAM PCIe host (first one) */
+    struct platinfo_region pci_ecam;     /* its configuration space (reg[0]) */
+    struct platinfo_region pci_mem32;    /* its 32-bit memory window (ranges, space 0x02) */
     bool has_uart;
     struct platinfo_region uart;         /* console PL011 */
     uint32_t uart_intid;                 /* its INTID, or PLATINFO_NO_INTID */

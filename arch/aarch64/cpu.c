@@ -12,6 +12,7 @@
 #include <core/hyp.h>
 #include <core/vm/vm.h>
 #include <drivers/gicv3.h>
+#include <drivers/pvpanic.h>
 
 #include "mmu.h"
 #include "pmu.h"
@@ -205,6 +206,14 @@ void arch_vcpu_park(void)
     }
     arch_wake_all();
     pcpu_idle();
+}
+
+void arch_power_off_failure(void)
+{
+    if (hyp_plat.has_pci && hyp_plat.pci_mem32.size != 0) {
+        (void)pvpanic_signal(hyp_plat.pci_ecam.pa, hyp_plat.pci_mem32.pa);
+    }
+    arch_power_off(); /* no pvpanic-pci (or not QEMU): a plain power-off */
 }
 
 void arch_power_off(void)

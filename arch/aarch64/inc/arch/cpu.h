@@ -40,6 +40,9 @@ static inline void arch_kick(unsigned cpu)
 void arch_wake_all(void);
 /* Power the platform off (PSCI SYSTEM_OFF through the firmware). Does not return. */
 void arch_power_off(void) __attribute__((noreturn));
+/* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
+ * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
+void arch_power_off_failure(void) __attribute__((noreturn));
 /* Leave the guest context on this pCPU and go to the idle loop. Does not return. */
 void arch_vcpu_park(void) __attribute__((noreturn));
 /* Clean the data cache to the point of coherency and invalidate the I-cache for a range the
