@@ -246,10 +246,16 @@ static const struct chan_case cases[] = {
       SHM ": size: 0x1800 is not a multiple of 4 KiB" },
     { "shmem size too large", { CELLS(SHM, "size", 0, 0x4001000) },
       SHM ": size: 0x4001000 is over the 64 MiB limit" },
+    /* PLAT_TIGHT leaves 32 KiB beside the VMs: neither the shared memory's 2 MiB block nor
+     * the queue data pages' fits (the queue's line is the next row) */
     { "shmem memory budget", { CELLS(SHM, "size", 0, 0x9000) },
       SHM ": size: 0x200000 more bytes (RAM is given in 2 MiB blocks) would bring VM and "
           "shared memory to 0x8200000, over the 0x8008000 available for VMs",
-      .plat = PLAT_TIGHT },
+      .extra_errors = 1, .valid = BASE_CHANS - 2, .plat = PLAT_TIGHT },
+    { "queue data pages budget", { CELLS(SHM, "size", 0, 0x9000) },
+      Q ": (node): the queue data pages (one 0x200000 block) would bring VM and shared memory "
+        "to 0x8200000, over the 0x8008000 available for VMs",
+      .extra_errors = 1, .valid = BASE_CHANS - 2, .plat = PLAT_TIGHT },
     { "shmem member unknown VM", { NODE(SHM, "ctl") }, SHM "/ctl: (node): no VM named 'ctl'" },
     { "shmem member ipa missing", { DEL(SHM_A, "ipa") }, SHM_A ": ipa: missing required" },
     { "shmem member ipa one cell", { CELLS(SHM_A, "ipa", 0x20000000) },
