@@ -138,5 +138,15 @@ if [ -n "$corrupt" ]; then
         fdtput -t bx "$out.tmp" "/images/img-$i/hash-1" value $(printf '0 %.0s' $(seq 32))
     done
 fi
+# The hypervisor keeps the lowest 256 MiB of RAM (PLATINFO_HYP_RESERVE) and refuses to boot
+# when the bundle does not lie inside it; QEMU virt loads the bundle at RAM + 128 MiB and
+# the host device tree after it (docs/CONFIG.md "Memory budget").
+max_kib=$((126 * 1024))
+size_kib=$(( ($(stat -c %s "$out.tmp") + 1023) / 1024 ))
+if [ "$size_kib" -gt "$max_kib" ]; then
+    rm -f "$out.tmp"
+    echo "mkbundle: $out: ${size_kib} KiB is over the ${max_kib} KiB the boot layout holds" >&2
+    exit 1
+fi
 mv "$out.tmp" "$out"
 echo "mkbundle: $out: scenario + ${#paths[@]} image(s)"
