@@ -274,28 +274,13 @@ static int build_dtb(struct vm *vm, const struct cfg_vm *cfg)
     return 0;
 }
 
-/*
- * Zero guest RAM [from, to) (offsets from its base) and push the zeros to the point of
- * coherency: the guest starts with its MMU and caches off. 64 bytes per iteration, since this
- * runs over all RAM the images leave (the loop is what dominates under TCG, not the stores).
- */
+/* Zero guest RAM [from, to) (offsets from its base), cleaned for a guest with caches off. */
 static void clear_guest(struct vm *vm, uint64_t from, uint64_t to)
 {
-    uint8_t *p = vm_ipa_to_host(vm, vm->mem_ipa + from);
-    uint64_t n = to - from;
-
-    if (to <= from) {
-        return;
+    if (from < to) {
+        arch_zero_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->mem_ipa + from),
+                               to - from);
     }
-    for (; n > 0 && ((uintptr_t)p & 63) != 0; n--) {
-        *p++ = 0;
-    }
-    for (uint64_t *w = (uint64_t *)(void *)p; n >= 64; n -= 64, w += 8, p += 64) {
-        w[0] = 0, w[1] = 0, w[2] = 0, w[3] = 0, w[4] = 0, w[5] = 0, w[6] = 0, w[7] = 0;
-    }
-    memset(p, 0, n);
-    arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->mem_ipa + from),
-                           to - from);
 }
 
 /*

@@ -48,6 +48,10 @@ void arch_vcpu_park(void) __attribute__((noreturn));
 /* Clean the data cache to the point of coherency and invalidate the I-cache for a range the
  * hypervisor wrote guest code or data into. */
 void arch_sync_guest_memory(uint64_t pa, uint64_t size);
+/* Zero [pa, pa + size) of guest RAM (DC ZVA where allowed) and clean it to the point of
+ * coherency: the guest starts with its caches off. No I-cache maintenance: the caller syncs
+ * the images it loads afterwards (vm_reload), which invalidates the whole I-cache. */
+void arch_zero_guest_memory(uint64_t pa, uint64_t size);
 /* Invalidate all stage-1 and stage-2 TLB entries of the VMID in vttbr (inner shareable). */
 void arch_tlb_flush_vmid(uint64_t vttbr);
 struct platinfo;
