@@ -129,7 +129,7 @@ struct cfg_vm {
     uint64_t mem_size;                   /* 0 if memory-size was bad */
     bool has_mem_base;                   /* memory-base given (else VPLAT_RAM_IPA) */
     char kernel[CFG_PATH_MAX];           /* image path as written, relative to the root */
-    uint64_t kernel_size;                /* from cfg_hooks.image_size, 0 if unknown */
+    uint64_t kernel_size;                /* from cfg_hooks.image, 0 if unknown */
     enum cfg_kernel_type kernel_type;
     uint64_t entry;                      /* raw kernels: entry offset from the load address */
     bool has_entry;
