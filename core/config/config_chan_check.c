@@ -13,6 +13,7 @@
 #include <core/config/config.h>
 #include <core/config/config_priv.h>
 #include <lib/fmt.h>
+#include <lib/range.h>
 #include <lib/string.h>
 
 #define RAISED_MAX 2 /* virtual SPIs one object raises in one VM: msgq rx + tx */
@@ -50,7 +51,7 @@ static void check_shm_window(struct cfg_ctx *c, struct cfg_chan *ch, uint32_t v,
         { "the IPC notification GPIOs", VPLAT_GPIO_IPA, VPLAT_GPIO_SIZE },
     };
 
-    if (base + size < base || base + size > CFG_IPA_LIMIT) {
+    if (!range_fits(base, size, CFG_IPA_LIMIT)) {
         cfg_error(c, &ch->valid, path, "ipa",
                   "guest window 0x%llx+0x%llx goes beyond the %d-bit IPA space", (ull)base,
                   (ull)size, CFG_IPA_BITS);

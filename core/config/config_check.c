@@ -12,6 +12,7 @@
 
 #include <core/config/config.h>
 #include <core/config/config_priv.h>
+#include <lib/range.h>
 #include <lib/string.h>
 
 typedef unsigned long long ull; /* what %llx takes, whatever uint64_t is */
@@ -40,7 +41,7 @@ static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS
 /* Window [base, base + size) wraps or ends beyond the IPA space. */
 static bool beyond_ipa(uint64_t base, uint64_t size)
 {
-    return base + size < base || base + size > CFG_IPA_LIMIT;
+    return !range_fits(base, size, CFG_IPA_LIMIT);
 }
 
 static const char *mem_prop(const struct cfg_vm *vm)
