@@ -5,6 +5,8 @@
  * scenario with the same code as the host checker, builds every VM whose configuration is
  * good, brings the other CPUs up with PSCI CPU_ON and starts the VMs.
  */
+#include <stdarg.h>
+
 #include <libfdt.h>
 
 #include <arch/cpu.h>
@@ -12,12 +14,14 @@
 #include <core/vm/bundle.h>
 #include <core/config/config.h>
 #include <core/console.h>
+#include <core/event.h>
 #include <core/hyp.h>
 #include <core/platinfo.h>
 #include <core/vm/vm.h>
 #include <core/vm/vm_build.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
+#include <lib/range.h>
 #include <lib/string.h>
 
 
@@ -88,7 +92,7 @@ static void cfg_error(void *ctx, const char *msg)
     hyp_printf("bulkhead: config error: %s", msg);
 }
 
-static int cfg_image_size(void *ctx, const char *path, uint64_t *size)
+static int cfg_image(void *ctx, const char *path, struct cfg_image *out)
 {
     struct bundle_image img;
 
@@ -96,18 +100,42 @@ static int cfg_image_size(void *ctx, const char *path, uint64_t *size)
     if (bundle_find(boot_fit, path, &img) != 0) {
         return -BH_ENOENT;
     }
-    *size = img.size;
+    out->size = img.size;
+    out->head_len = img.size < CFG_IMAGE_HEAD ? (uint32_t)img.size : CFG_IMAGE_HEAD;
+    memcpy(out->head, img.data, out->head_len);
     return 0;
 }
 
-static void reserve_boot_memory(const void *fdt)
+/* [pa, pa + size) lies in the hypervisor's reserve, below the VMs' RAM (PLATINFO_HYP_RESERVE). */
+static bool in_hyp_reserve(const char *what, uint64_t pa, uint64_t size)
+{
+    if (pa >= hyp_plat.ram.pa && range_fits(pa - hyp_plat.ram.pa, size, PLATINFO_HYP_RESERVE)) {
+        return true;
+    }
+    hyp_printf("bulkhead: the %s at 0x%llx+0x%llx is outside the hypervisor's %llu MiB at "
+               "0x%llx: VM RAM would overlap it", what, (unsigned long long)pa,
+               (unsigned long long)size, (unsigned long long)(PLATINFO_HYP_RESERVE >> 20),
+               (unsigned long long)hyp_plat.ram.pa);
+    return false;
+}
+
+/*
+ * VMs get the RAM above the hypervisor's reserve, as the checker counts it (platinfo.h); the
+ * image and the host device tree must lie inside the reserve (the bundle: open_bundle).
+ */
+static int reserve_boot_memory(const void *fdt)
 {
     uint64_t img, img_size;
 
     arch_image_bounds(&img, &img_size);
-    vm_ram_init(hyp_plat.ram.pa, hyp_plat.ram.size);
+    vm_ram_init(hyp_plat.vm_ram.pa, hyp_plat.vm_ram.size);
     vm_ram_reserve(img, img_size);
     vm_ram_reserve((uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt));
+    if (!in_hyp_reserve("hypervisor image", img, img_size) ||
+        !in_hyp_reserve("host device tree", (uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt))) {
+        return -BH_EINVAL;
+    }
+    return 0;
 }
 
 static int open_bundle(const char **file, const void **scen)
@@ -119,33 +147,64 @@ static int open_bundle(const char **file, const void **scen)
     boot_fit = (const void *)(uintptr_t)hyp_plat.initrd_start;
     uint64_t size = hyp_plat.initrd_end - hyp_plat.initrd_start;
     vm_ram_reserve(hyp_plat.initrd_start, size);
-    if (bundle_open(boot_fit, size) || bundle_scenario(boot_fit, scen, file)) {
+    if (!in_hyp_reserve("boot bundle", hyp_plat.initrd_start, size)) {
+        return -BH_EINVAL;
+    }
+    uint64_t scen_size = 0;
+    if (bundle_open(boot_fit, size) || bundle_scenario(boot_fit, scen, &scen_size, file)) {
         hyp_printf("bulkhead: the boot bundle is not a valid FIT image with a scenario");
         return -BH_EINVAL;
     }
-    const uint8_t *p = *scen;
-    uint32_t total = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
-    if (total > sizeof(scenario_copy)) {
-        hyp_printf("bulkhead: %s: the scenario in the bundle is too large", *file);
+    /* The copy is what cfg_parse reads: fdt_totalsize() bytes of it must be the blob's. */
+    if (scen_size > sizeof(scenario_copy) || scen_size < sizeof(struct fdt_header) ||
+        fdt_totalsize(*scen) > scen_size) {
+        hyp_printf("bulkhead: %s: the scenario in the bundle is too large or truncated", *file);
         return -BH_EINVAL;
     }
-    memcpy(scenario_copy, *scen, total);
+    memcpy(scenario_copy, *scen, scen_size);
     *scen = scenario_copy;
-    uint64_t img, img_size;
-    arch_image_bounds(&img, &img_size);
-    platinfo_reserve(&hyp_plat, img_size + size + UINT64_C(0x400000));
     return 0;
+}
+
+/*
+ * A refusal that belongs to no VM (a channel, the whole scenario) still gets its record, with
+ * vm=- (docs/CONFIG.md "Refusals at boot"). At most CFG_MAX_CHANS + 1 lines, once, at boot:
+ * no guest can trigger more, so no rate limit is needed.
+ */
+static void config_event(const char *fmt, ...)
+{
+    char line[EVT_LINE_MAX], fields[EVT_LINE_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    bh_vsnprintf(fields, sizeof(fields), fmt, ap);
+    va_end(ap);
+    evt_format(line, sizeof(line), "-", "config_error", "%s", fields);
+    hyp_printf("%s", line);
+}
+
+static void report_bad_channels(void)
+{
+    for (unsigned id = 0; id < scenario.chan_count; id++) {
+        const struct cfg_chan *ch = &scenario.chans[id];
+        if (!ch->valid) {
+            config_event("chan=%u node=/channels/%s action=refuse", id,
+                         ch->name[0] ? ch->name : "?");
+        }
+    }
 }
 
 static unsigned build_vms(const char *file, const void *scen)
 {
     const struct cfg_hooks hooks = { .ctx = NULL, .error = cfg_error,
-                                     .image_size = cfg_image_size };
+                                     .image = cfg_image };
     unsigned good = 0;
 
     if (cfg_parse(scen, file, &hyp_plat, &hooks, &scenario) != 0) {
+        config_event("node=/ action=refuse");
         return 0;
     }
+    report_bad_channels();
     vm_count = scenario.vm_count;
     if (vm_ipc_init(&scenario) != 0) {
         hyp_printf("bulkhead: cannot set up the channels");
@@ -185,19 +244,20 @@ void hyp_main(const void *fdt, void (*putc)(char))
                (unsigned long long)(hyp_plat.ram.size >> 20));
     if (arch_platform_init(&hyp_plat) != 0) {
         hyp_printf("bulkhead: platform set-up failed");
-        arch_power_off();
+        arch_power_off_failure();
     }
-    reserve_boot_memory(fdt);
-    if (open_bundle(&file, &scen) != 0) {
-        arch_power_off();
+    if (reserve_boot_memory(fdt) != 0 || open_bundle(&file, &scen) != 0) {
+        hyp_printf("bulkhead: powering off (failure)");
+        arch_power_off_failure();
     }
     unsigned good = build_vms(file, scen);
     pick_console_drainer();
     arch_start_secondaries();
     if (!good) {
+        /* Every VM was refused: a failed boot, and the exit status says so (QEMU: 1). */
         hyp_printf("bulkhead: no vm to run");
-        hyp_printf("bulkhead: powering off");
-        arch_power_off();
+        hyp_printf("bulkhead: powering off (failure)");
+        arch_power_off_failure();
     }
     for (unsigned i = 0; i < vm_count; i++) {
         if (vms[i].state == VM_STOPPED) {

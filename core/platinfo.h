@@ -14,6 +14,16 @@
 
 #define PLATINFO_MAX_CPUS 8
 
+/*
+ * RAM the hypervisor keeps for itself: the lowest 256 MiB of the platform's RAM hold its
+ * image, data and stacks, the host device tree and the boot bundle (QEMU virt loads the image
+ * at RAM + 2 MiB and the bundle, as the initrd, at RAM + 128 MiB). VMs get the rest, one
+ * contiguous region, so what the checker counts is exactly what the allocator hands out
+ * (docs/CONFIG.md "Memory budget"). The hypervisor refuses to boot when a boot object lies
+ * outside its reserve.
+ */
+#define PLATINFO_HYP_RESERVE (UINT64_C(256) << 20)
+
 /* No interrupt described (e.g. a console UART without an interrupts property). */
 #define PLATINFO_NO_INTID UINT32_MAX
 
@@ -46,14 +56,34 @@ struct platinfo_region {
     uint64_t size;
 };
 
+/*
+ * A window of a device that can master the bus (DMA, or MSI writes, which are DMA too).
+ * Without an SMMU stage 2 such a device, handed to a VM, writes any memory (docs/CONFIG.md
+ * "DMA-capable devices"). Adjacent windows with the same reason are merged.
+ */
+#define PLATINFO_MAX_DMA 16
+struct platinfo_dma {
+    struct platinfo_region win;
+    const char *why; /* static: "virtio-mmio", "dma-coherent", ... */
+};
+
 struct platinfo {
     uint32_t cpu_count;                  /* CPUs used: at most PLATINFO_MAX_CPUS */
     uint32_t cpus_ignored;               /* CPUs the tree has beyond PLATINFO_MAX_CPUS */
     uint64_t mpidr[PLATINFO_MAX_CPUS];   /* physical CPU index -> MPIDR affinity (reg) */
     struct platinfo_region ram;          /* first /memory reg entry */
-    uint64_t vm_ram_avail;               /* bytes of RAM VMs may use (see platinfo_reserve) */
+    struct platinfo_region vm_ram;       /* RAM above PLATINFO_HYP_RESERVE: the VMs' */
+    uint64_t vm_ram_avail;               /* bytes of RAM VMs may use: vm_ram.size */
     struct platinfo_region gicd;         /* distributor: reg[0] */
     struct platinfo_region gicr;         /* first redistributor region: reg[1] */
+    bool has_its;                        /* a GICv3 ITS: the hypervisor's, never a VM's */
+    struct platinfo_region its;          /* its translation register frame(s) */
+    uint32_t dma_count;
+    struct platinfo_dma dma[PLATINFO_MAX_DMA]; /* DMA-capable windows the tree describes */
+    bool dma_overflow;                   /* more than the arrays hold: trust no window */
+    bool has_pci;                        /* a generic ECAM PCIe host (first one) */
+    struct platinfo_region pci_ecam;     /* its configuration space (reg[0]) */
+    struct platinfo_region pci_mem32;    /* its 32-bit memory window (ranges, space 0x02) */
     bool has_uart;
     struct platinfo_region uart;         /* console PL011 */
     uint32_t uart_intid;                 /* its INTID, or PLATINFO_NO_INTID */
@@ -74,17 +104,23 @@ struct platinfo {
  * (32- or 64-bit cells). CPUs beyond PLATINFO_MAX_CPUS are counted in cpus_ignored and
  * otherwise left out. reg values are read with the parent's #address-cells/#size-cells (1 or
  * 2 each); "ranges" translation is not applied (all nodes used sit on the root bus).
- * vm_ram_avail is set to the whole RAM size; see platinfo_reserve().
+ * DMA-capable devices (dma[]) are the nodes with a "dma-coherent", "iommus", "iommu-map",
+ * "msi-parent" or "msi-map" property or a bus-master compatible (virtio,mmio,
+ * qemu,fw-cfg-mmio, PCIe host bridges): every reg window, and a PCIe host's "ranges"
+ * windows (its devices' BARs); the "arm,gic-v3-its" node is its instead.
+ * vm_ram is the RAM above the hypervisor's PLATINFO_HYP_RESERVE (size 0 when RAM is smaller),
+ * vm_ram_avail its size: the one definition of VM memory, for bhcfg and the boot.
  * Returns 0, -BH_EINVAL for a bad header or malformed property, -BH_ENOENT when a required
  * node is missing. *out is zeroed first and partially filled on error.
  */
 BH_MUST_CHECK int platinfo_parse(const void *fdt, struct platinfo *out);
 
 /*
- * Take reserve_bytes (the hypervisor image, its data and the boot bundle) out of the RAM left
- * for VMs: vm_ram_avail = ram.size - reserve_bytes, or 0 if the reserve is larger.
+ * Whether a compatible string list (compat, len bytes as in the tree) names a device that
+ * masters the bus by its binding (virtio,mmio, qemu,fw-cfg-mmio, PCIe host bridges): the
+ * reason as a static string, or NULL. compat may be NULL.
  */
-void platinfo_reserve(struct platinfo *plat, uint64_t reserve_bytes);
+const char *platinfo_dma_compatible(const char *compat, int len);
 
 /*
  * Translate a 3-cell GIC interrupt specifier <type number flags> (big-endian cells as stored

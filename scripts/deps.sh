@@ -4,13 +4,14 @@
 # present) and extracts the arm64-only static libraries (libfdt, BearSSL) into a git-ignored
 # cache, since their -dev packages cannot be co-installed with the host (amd64) ones.
 # clang with libclang-rt-dev (its libclang_rt.fuzzer, which clang only recommends) builds the
-# libFuzzer targets of make fuzz (tests/fuzz/fuzz.mk).
+# libFuzzer targets of make fuzz (tests/fuzz/fuzz.mk); the host libbearssl-dev links the loader
+# target (bundle hashes).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="$ROOT/.cache"
 HOST_PKGS="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu device-tree-compiler
   libfdt-dev libcmocka-dev u-boot-tools python3 cpio gzip xz-utils gdb-multiarch
-  clang libclang-rt-dev"
+  clang libclang-rt-dev libbearssl-dev"
 missing=()
 for p in $HOST_PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -9,6 +9,7 @@
 #include <core/hyp.h>
 #include <core/platinfo.h>
 #include <drivers/gicv3.h>
+#include <drivers/pvpanic.h>
 #include <drivers/uart_pl011.h>
 
 #include "mmu.h"
@@ -30,6 +31,12 @@ int arch_platform_init(const struct platinfo *plat)
         mmu_map_device(plat->gicd.pa, plat->gicd.size) ||
         mmu_map_device(plat->gicr.pa, plat->gicr.size) ||
         (plat->has_uart && mmu_map_device(plat->uart.pa, plat->uart.size))) {
+        return -BH_ENOMEM;
+    }
+    /* pvpanic-pci, for a failure exit status (arch_power_off_failure): bus 0 and one page */
+    if (plat->has_pci && plat->pci_mem32.size != 0 &&
+        (mmu_map_device(plat->pci_ecam.pa, PVPANIC_ECAM_BUS0) ||
+         mmu_map_device(plat->pci_mem32.pa, PT_PAGE_SIZE))) {
         return -BH_ENOMEM;
     }
     mmu_enable();

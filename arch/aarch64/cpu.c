@@ -10,8 +10,10 @@
 #include <arch/sysreg.h>
 #include <arch/vgic_hw.h>
 #include <core/hyp.h>
+#include <lib/string.h>
 #include <core/vm/vm.h>
 #include <drivers/gicv3.h>
+#include <drivers/pvpanic.h>
 
 #include "mmu.h"
 #include "pmu.h"
@@ -77,6 +79,45 @@ void arch_sync_guest_memory(uint64_t pa, uint64_t size)
     __asm__ volatile("ic ialluis" ::: "memory");
     dsb(ish);
     isb();
+}
+
+/* DCZID_EL0 (D17.2.35): BS = log2 of the DC ZVA block in words, DZP = DC ZVA prohibited. */
+#define DCZID_BS_MASK  0xfu
+#define DCZID_DZP      (UINT64_C(1) << 4)
+#define ZVA_UNROLL     4
+
+void arch_zero_guest_memory(uint64_t pa, uint64_t size)
+{
+    uint64_t dczid = sysreg_read(dczid_el0);
+    uint64_t blk = UINT64_C(4) << (dczid & DCZID_BS_MASK);
+    uint8_t *p = (uint8_t *)(uintptr_t)pa;
+    uint8_t *end = p + size;
+
+    /* DC ZVA zeroes a whole block per instruction: a quarter of the stores loop's count. */
+    while (!(dczid & DCZID_DZP) && p < end && ((uintptr_t)p & (blk - 1)) != 0) {
+        *p++ = 0;
+    }
+    while (!(dczid & DCZID_DZP) && (uint64_t)(end - p) >= ZVA_UNROLL * blk) {
+        __asm__ volatile("dc zva, %0" : : "r"(p) : "memory");
+        __asm__ volatile("dc zva, %0" : : "r"(p + blk) : "memory");
+        __asm__ volatile("dc zva, %0" : : "r"(p + 2 * blk) : "memory");
+        __asm__ volatile("dc zva, %0" : : "r"(p + 3 * blk) : "memory");
+        p += ZVA_UNROLL * blk;
+    }
+    memset(p, 0, (size_t)(end - p));
+    /* Clean to PoC, unrolled like the zeroing (the I-cache: vm_reload's image sync does it) */
+    uint64_t line = 4u << (sysreg_read(ctr_el0) >> 16 & 0xf);
+    uint64_t a = pa & ~(line - 1);
+    for (; a + ZVA_UNROLL * line <= pa + size; a += ZVA_UNROLL * line) {
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + line) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + 2 * line) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + 3 * line) : "memory");
+    }
+    for (; a < pa + size; a += line) {
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+    }
+    dsb(ish);
 }
 
 void arch_tlb_flush_vmid(uint64_t vttbr)
@@ -228,6 +269,14 @@ void arch_vcpu_park(void)
     }
     arch_wake_all();
     pcpu_idle();
+}
+
+void arch_power_off_failure(void)
+{
+    if (hyp_plat.has_pci && hyp_plat.pci_mem32.size != 0) {
+        (void)pvpanic_signal(hyp_plat.pci_ecam.pa, hyp_plat.pci_mem32.pa);
+    }
+    arch_power_off(); /* no pvpanic-pci (or not QEMU): a plain power-off */
 }
 
 void arch_power_off(void)

@@ -13,6 +13,7 @@
 
 #include <core/config/config.h>
 #include <core/config/config_priv.h>
+#include <core/fdtcheck.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
@@ -85,9 +86,43 @@ bool cfg_read_string(struct cfg_ctx *c, struct cfg_vm *vm, const char *path, con
     return true;
 }
 
+bool cfg_is_string_value(const void *val, int len)
+{
+    const char *s = val;
+
+    if (len < 2 || s[len - 1] != '\0' || s[0] == '\0') {
+        return false;
+    }
+    for (int i = 0; i < len - 1; i++) {
+        bool printable = s[i] >= ASCII_FIRST_PRINTABLE && s[i] <= ASCII_LAST_PRINTABLE;
+        if (!printable && !(s[i] == '\0' && s[i + 1] != '\0')) {
+            return false; /* a string list has no empty member */
+        }
+    }
+    return true;
+}
+
+bool cfg_check_cells(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
+                     const void *val, int len, const char *expect)
+{
+    if (cfg_is_string_value(val, len)) {
+        char shown[CFG_NAME_MAX + 1];
+        size_t n = strnlen(val, sizeof(shown) - 1);
+        memcpy(shown, val, n);
+        shown[n] = '\0';
+        cfg_error(c, valid, path, prop, "expected %s, got the string '%s%s'", expect, shown,
+                  n < strlen(val) ? "..." : "");
+        return false;
+    }
+    return true;
+}
+
 bool cfg_read_u64(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
                   const void *val, int len, uint64_t *out)
 {
+    if (!cfg_check_cells(c, valid, path, prop, val, len, "<u32 u32> cells (a 64-bit value)")) {
+        return false;
+    }
     if (len != U64_BYTES) {
         cfg_error(c, valid, path, prop, "expected 2 cells (a 64-bit value), got %d bytes",
                   len);
@@ -105,6 +140,9 @@ uint32_t cfg_read_cells(struct cfg_ctx *c, struct cfg_vm *vm, const char *path,
 
     if (len <= 0) {
         cfg_error(c, &vm->valid, path, prop, "must not be empty");
+        return 0;
+    }
+    if (!cfg_check_cells(c, &vm->valid, path, prop, val, len, "<u32> cells")) {
         return 0;
     }
     if (len % CELL_BYTES != 0) {
@@ -188,9 +226,10 @@ static void parse_name(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
         if (strcmp(other->name, name) == 0) {
             cfg_error(c, &vm->valid, vm->path, prop, "VM name '%s' is already used by %s",
                       name, other->path);
-            return;
+            break;
         }
     }
+    /* Kept even when taken: the refusal names the VM (cfg_find_vm finds the earlier one). */
     memcpy(vm->name, name, sizeof(name));
 }
 
@@ -328,9 +367,14 @@ static void parse_entry(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
     (void)cfg_read_u64(c, &vm->valid, vm->path, prop, val, len, &vm->entry);
 }
 
+/* An empty string is valid bootargs (the guest gets an empty /chosen/bootargs). */
 static void parse_bootargs(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                            const void *val, int len)
 {
+    if (len == 1 && ((const char *)val)[0] == '\0') {
+        vm->bootargs[0] = '\0';
+        return;
+    }
     (void)cfg_read_string(c, vm, vm->path, prop, val, len, vm->bootargs, sizeof(vm->bootargs));
 }
 
@@ -362,7 +406,10 @@ static void parse_ipc_notify(struct cfg_ctx *c, struct cfg_vm *vm, const char *p
 static void parse_priority(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                            const void *val, int len)
 {
-    if (len != 4) {
+    if (!cfg_check_cells(c, &vm->valid, vm->path, prop, val, len, "one <u32> cell")) {
+        return;
+    }
+    if (len != CELL_BYTES) {
         cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
         return;
     }
@@ -467,6 +514,11 @@ static void parse_vm(struct cfg_ctx *c, int node)
 static int find_vms(struct cfg_ctx *c)
 {
     int err = fdt_check_header(c->fdt);
+    /* Our own walk first: libfdt 1.6.1 hangs or dereferences NULL on some blobs that pass
+     * its header check (core/fdtcheck.h; found by tests/fuzz/fuzz_config.c). */
+    if (err == 0 && fdtcheck_blob(c->fdt, fdt_totalsize(c->fdt)) != 0) {
+        err = -FDT_ERR_BADSTRUCTURE;
+    }
     if (err == 0) {
         err = fdt_check_full(c->fdt, fdt_totalsize(c->fdt));
     }

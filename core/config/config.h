@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <bulkhead/abi.h>
@@ -75,7 +76,6 @@
 #define CFG_PAGE_SIZE       (4 * CFG_SZ_KIB)
 #define CFG_FDT_RESERVE     (2 * CFG_SZ_MIB) /* room the loader keeps for the guest DTB */
 #define CFG_LOAD_ALIGN      (2 * CFG_SZ_MIB) /* kernel and initrd placement granule */
-#define CFG_DEFAULT_RAM_RESERVE (128 * CFG_SZ_MIB) /* hypervisor + boot bundle (bhcfg default) */
 
 /* First and last SPI INTID (GICv3 spec, section 2.2.1). */
 #define CFG_SPI_FIRST       32
@@ -116,6 +116,7 @@ struct cfg_dev {
     uint64_t pa;                      /* physical MMIO base, page aligned */
     uint64_t ipa;                     /* guest-physical base, page aligned */
     bool has_ipa;                     /* ipa given (else ipa = pa) */
+    bool dma_unsafe_ack;              /* dma-unsafe-ack present (docs/CONFIG.md) */
     uint64_t size;                    /* rounded up to CFG_PAGE_SIZE; 0 if reg was bad */
     uint32_t irq_count;
     uint32_t irqs[CFG_MAX_DEV_IRQS];  /* SPI INTIDs, same number in the guest */
@@ -131,13 +132,13 @@ struct cfg_vm {
     uint64_t mem_size;                   /* 0 if memory-size was bad */
     bool has_mem_base;                   /* memory-base given (else VPLAT_RAM_IPA) */
     char kernel[CFG_PATH_MAX];           /* image path as written, relative to the root */
-    uint64_t kernel_size;                /* from cfg_hooks.image_size, 0 if unknown */
+    uint64_t kernel_size;                /* from cfg_hooks.image, 0 if unknown */
     enum cfg_kernel_type kernel_type;
     uint64_t entry;                      /* raw kernels: entry offset from the load address */
     bool has_entry;
     char initrd[CFG_PATH_MAX];           /* "" when none */
     uint64_t initrd_size;
-    char bootargs[CFG_BOOTARGS_MAX + 1]; /* "" when none */
+    char bootargs[CFG_BOOTARGS_MAX + 1]; /* "" when none or empty */
     enum cfg_fault_policy fault_policy;
     enum cfg_ipc_notify ipc_notify;
     uint32_t priority;                   /* 0..CFG_PRIO_MAX, IPC wait order */
@@ -205,16 +206,49 @@ struct cfg_scenario {
     uint32_t error_count;             /* lines reported through cfg_hooks.error */
 };
 
+/* ------------------------------------------------------------------------------------------
+ * Images and where the loader puts them (config_image.c). One function decides, for bhcfg
+ * (image files on the host) and for the loader at boot (verified bundle data), so an image the
+ * checker passes is loaded the same way.
+ */
+#define CFG_IMAGE_HEAD 64 /* arm64 Image header bytes (Documentation/arch/arm64/booting.rst) */
+
+/* What the hooks tell about one image. */
+struct cfg_image {
+    uint64_t size;                 /* bytes */
+    uint32_t head_len;             /* bytes valid in head: min(size, CFG_IMAGE_HEAD) */
+    uint8_t head[CFG_IMAGE_HEAD];  /* the first bytes of the image */
+};
+
+/* A VM's images in its RAM, as offsets from the RAM base (all checked to fit mem_size). */
+struct cfg_layout {
+    uint64_t kernel_off; /* Image: header text_offset; raw: 0 */
+    uint64_t kernel_end; /* kernel_off + max(file size, Image header image_size) */
+    uint64_t entry_off;  /* where vCPU 0 starts: kernel_off (Image) or entry (raw) */
+    uint64_t initrd_off; /* 4 KiB aligned, right below the device tree; = dtb_off if none */
+    uint64_t dtb_off;    /* mem_size - CFG_FDT_RESERVE */
+};
+
+/*
+ * Check vm's kernel (kernel->head, the file's first bytes; kernel->size) and initrd size
+ * against its kernel-type, entry and memory-size, and compute where each goes. Every size and
+ * offset is checked without overflow (lib/range.h). Returns 0 and *out, or -BH_EINVAL with
+ * the property to blame in *prop and the reason in why (why_len bytes, NUL-terminated).
+ */
+BH_MUST_CHECK int cfg_image_layout(const struct cfg_vm *vm, const struct cfg_image *kernel,
+                                   uint64_t initrd_size, struct cfg_layout *out,
+                                   const char **prop, char *why, size_t why_len);
+
 /* How cfg_parse reports and finds things outside the device tree. */
 struct cfg_hooks {
     void *ctx;
     /* One error line: "<file>: <node path>: <property>: <reason>", no newline. */
     void (*error)(void *ctx, const char *msg);
     /*
-     * Whether the image `path` (as written in the scenario) exists: 0 and its size in *size,
-     * or -BH_ENOENT. NULL skips the image checks (existence and fit in memory).
+     * Whether the image `path` (as written in the scenario) exists: 0 and its size and first
+     * bytes in *out, or -BH_ENOENT. NULL skips the image checks (existence, format, layout).
      */
-    int (*image_size)(void *ctx, const char *path, uint64_t *size);
+    int (*image)(void *ctx, const char *path, struct cfg_image *out);
 };
 
 /*

@@ -57,6 +57,9 @@ struct chan_prop {
 static bool read_u32(struct chan_parse *p, const char *prop, const void *val, int len,
                      uint32_t *out)
 {
+    if (!cfg_check_cells(p->c, &p->ch->valid, p->path, prop, val, len, "one <u32> cell")) {
+        return false;
+    }
     if (len != CELL_BYTES) {
         chan_error(p, prop, "expected 1 cell, got %d bytes", len);
         return false;
@@ -131,31 +134,35 @@ static bool read_vm_list(struct chan_parse *p, const char *prop, const void *val
     uint32_t seen = 0, count = 0;
     char shown[SHOWN_NAME_MAX + 1];
 
+    bool ok = true;
+
     if (len <= 1 || s[len - 1] != '\0' || s[0] == '\0') {
         chan_error(p, prop, "must be a list of VM names");
         return false;
     }
+    /* Every bad name is reported, not only the first; no right is given if one is bad. */
     for (int off = 0; off < len; off += (int)strlen(s + off) + 1) {
         const char *name = s + off;
         int v = vm_index(p->c->out, name);
 
         if (name[0] == '\0') {
             chan_error(p, prop, "must not contain an empty string");
-            return false;
-        }
-        if (max_names != 0 && ++count > max_names) {
+            ok = false;
+        } else if (max_names != 0 && ++count > max_names) {
             chan_error(p, prop, "names more than %u VM", max_names);
             return false;
-        }
-        if (v < 0) {
+        } else if (v < 0) {
             chan_error(p, prop, "no VM named '%s'", clip(name, shown, sizeof(shown)));
-            return false;
-        }
-        if (seen & (1u << v)) {
+            ok = false;
+        } else if (seen & (1u << v)) {
             chan_error(p, prop, "VM '%s' is listed twice", name);
-            return false;
+            ok = false;
+        } else {
+            seen |= 1u << v;
         }
-        seen |= 1u << v;
+    }
+    if (!ok) {
+        return false;
     }
     for (uint32_t v = 0; v < CFG_MAX_VMS; v++) {
         if (seen & (1u << v)) {
@@ -541,11 +548,11 @@ static void parse_chan(struct cfg_ctx *c, int node)
     p.ch = &sc->chans[sc->chan_count++];
     p.ch->valid = true;
     parse_name(&p, name, namelen);
+    /* A channel with a bad property is still checked against the VMs and the channels
+     * before it, so every problem is reported at once (values that failed stay 0: unused). */
     if (parse_type(&p)) {
         parse_props(&p);
         parse_children(&p);
-    }
-    if (p.ch->valid) {
         cfg_check_chan(c, p.id, p.path);
     }
 }

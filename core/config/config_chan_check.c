@@ -13,6 +13,7 @@
 #include <core/config/config.h>
 #include <core/config/config_priv.h>
 #include <lib/fmt.h>
+#include <lib/range.h>
 #include <lib/string.h>
 
 #define RAISED_MAX 2 /* virtual SPIs one object raises in one VM: msgq rx + tx */
@@ -50,7 +51,7 @@ static void check_shm_window(struct cfg_ctx *c, struct cfg_chan *ch, uint32_t v,
         { "the IPC notification GPIOs", VPLAT_GPIO_IPA, VPLAT_GPIO_SIZE },
     };
 
-    if (base + size < base || base + size > CFG_IPA_LIMIT) {
+    if (!range_fits(base, size, CFG_IPA_LIMIT)) {
         cfg_error(c, &ch->valid, path, "ipa",
                   "guest window 0x%llx+0x%llx goes beyond the %d-bit IPA space", (ull)base,
                   (ull)size, CFG_IPA_BITS);
@@ -87,18 +88,31 @@ static uint64_t shm_ram(const struct cfg_chan *ch)
     return cfg_align_up(ch->shm_size, CFG_MEM_ALIGN);
 }
 
-/* Shared memory also needs RAM: VMs and regions together must fit what is left for VMs. */
-static void check_shm_budget(struct cfg_ctx *c, struct cfg_chan *ch, const char *path)
+/*
+ * RAM taken before ch by the valid VMs, shared memory, and the one 2 MiB block the hypervisor
+ * allocates for all queue data pages once a queue exists (core/ipc/vm_ipc.c): VM RAM is one
+ * contiguous region given in 2 MiB blocks, so this is what the allocator hands out.
+ */
+static uint64_t ram_before(const struct cfg_scenario *sc, const struct cfg_chan *ch)
 {
-    const struct cfg_scenario *sc = c->out;
     uint64_t total = 0;
+    bool queue = false;
 
     for (uint32_t v = 0; v < sc->vm_count; v++) {
         total += vm_runs(sc, v) ? sc->vms[v].mem_size : 0;
     }
     for (const struct cfg_chan *o = sc->chans; o < ch; o++) {
         total += o->valid && o->type == CFG_CHAN_SHMEM ? shm_ram(o) : 0;
+        queue = queue || (o->valid && o->type == CFG_CHAN_MSGQ);
     }
+    return total + (queue ? CFG_MEM_ALIGN : 0);
+}
+
+/* Shared memory also needs RAM: VMs and regions together must fit what is left for VMs. */
+static void check_shm_budget(struct cfg_ctx *c, struct cfg_chan *ch, const char *path)
+{
+    uint64_t total = ram_before(c->out, ch);
+
     if (total + shm_ram(ch) > c->plat->vm_ram_avail) {
         cfg_error(c, &ch->valid, path, "size",
                   "0x%llx more bytes (RAM is given in 2 MiB blocks) would bring VM and shared "
@@ -155,7 +169,7 @@ static uint32_t raised(const struct cfg_chan *ch, uint32_t v, uint32_t intid[RAI
 {
     uint32_t n = 0;
 
-    if (ch->type == CFG_CHAN_DOORBELL && (ch->rights[v] & CFG_RIGHT_RECV)) {
+    if (ch->type == CFG_CHAN_DOORBELL && (ch->rights[v] & CFG_RIGHT_RECV) && ch->intid != 0) {
         intid[n] = ch->intid;
         prop[n++] = "intid";
     }
@@ -258,6 +272,18 @@ static void check_msgq_storage(struct cfg_ctx *c, struct cfg_chan *ch, const cha
                   "0x%llx bytes of queue storage (depth x msg-size) would bring the total to "
                   "0x%llx, over 0x%llx",
                   (ull)mine, (ull)(total + mine), (ull)CFG_MSGQ_STORAGE_MAX);
+    }
+    /* The first valid queue brings the data-page block (ram_before counts it for the rest). */
+    bool first = true;
+    for (const struct cfg_chan *o = c->out->chans; o < ch; o++) {
+        first = first && !(o->valid && o->type == CFG_CHAN_MSGQ);
+    }
+    uint64_t ram = ram_before(c->out, ch);
+    if (first && ram + CFG_MEM_ALIGN > c->plat->vm_ram_avail) {
+        cfg_error(c, &ch->valid, path, CFG_NODE_PROP,
+                  "the queue data pages (one 0x%llx block) would bring VM and shared memory "
+                  "to 0x%llx, over the 0x%llx available for VMs",
+                  (ull)CFG_MEM_ALIGN, (ull)(ram + CFG_MEM_ALIGN), (ull)c->plat->vm_ram_avail);
     }
 }
 

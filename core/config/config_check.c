@@ -12,9 +12,8 @@
 
 #include <core/config/config.h>
 #include <core/config/config_priv.h>
+#include <lib/range.h>
 #include <lib/string.h>
-
-#define INSN_ALIGN 4 /* A64 instructions */
 
 typedef unsigned long long ull; /* what %llx takes, whatever uint64_t is */
 
@@ -42,7 +41,7 @@ static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS
 /* Window [base, base + size) wraps or ends beyond the IPA space. */
 static bool beyond_ipa(uint64_t base, uint64_t size)
 {
-    return base + size < base || base + size > CFG_IPA_LIMIT;
+    return !range_fits(base, size, CFG_IPA_LIMIT);
 }
 
 static const char *mem_prop(const struct cfg_vm *vm)
@@ -93,6 +92,7 @@ static void check_dev_host(struct cfg_ctx *c, struct cfg_vm *vm, const struct cf
         { "GIC distributor", p->gicd.pa, p->gicd.size },
         { "GIC redistributors", p->gicr.pa, p->gicr.size },
         { "console UART", p->uart.pa, p->has_uart ? p->uart.size : 0 },
+        { "GIC ITS", p->its.pa, p->has_its ? p->its.size : 0 },
     };
 
     for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
@@ -101,6 +101,52 @@ static void check_dev_host(struct cfg_ctx *c, struct cfg_vm *vm, const struct cf
                       "0x%llx+0x%llx overlaps the hypervisor's %s at 0x%llx", (ull)dev->pa,
                       (ull)dev->size, owned[i].name, (ull)owned[i].base);
         }
+    }
+}
+
+/*
+ * Why dev can master the bus (DMA or MSI writes), or NULL: the platform's tree says so for its
+ * window, or its own compatible is a bus master by binding (platinfo.c has both lists).
+ */
+static const char *dev_dma_reason(const struct platinfo *p, const struct cfg_dev *dev,
+                                  uint64_t *at)
+{
+    for (uint32_t i = 0; i < p->dma_count; i++) {
+        if (cfg_overlap(dev->pa, dev->size, p->dma[i].win.pa, p->dma[i].win.size)) {
+            *at = p->dma[i].win.pa;
+            return p->dma[i].why;
+        }
+    }
+    *at = dev->pa;
+    if (p->dma_overflow) {
+        return "the platform lists more bus masters than Bulkhead tracks";
+    }
+    return platinfo_dma_compatible(dev->compat, (int)dev->compat_len);
+}
+
+/*
+ * No SMMU stage 2 is set up for devices, so a bus master given to a VM could write any host
+ * memory: refused. dma-unsafe-ack would accept the risk, but only for an identity-mapped VM
+ * (guest-physical = host-physical, so the device's addresses are the guest's), which Bulkhead
+ * does not provide: refused too, with that reason (docs/CONFIG.md "DMA-capable devices").
+ */
+static void check_dev_dma(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_dev *dev,
+                          const char *path)
+{
+    uint64_t at;
+    const char *why = dev_dma_reason(c->plat, dev, &at);
+
+    if (why == NULL) {
+        return;
+    }
+    if (!dev->dma_unsafe_ack) {
+        cfg_error(c, &vm->valid, path, "reg",
+                  "0x%llx+0x%llx is DMA-capable (%s at 0x%llx): without an IOMMU it could "
+                  "write any memory", (ull)dev->pa, (ull)dev->size, why, (ull)at);
+    } else {
+        cfg_error(c, &vm->valid, path, "dma-unsafe-ack",
+                  "DMA-capable device (%s) needs an identity-mapped VM, which Bulkhead does "
+                  "not provide", why);
     }
 }
 
@@ -181,74 +227,67 @@ static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
         }
         if (dev->size != 0) {
             check_dev_host(c, vm, dev, path);
+            check_dev_dma(c, vm, dev, path);
             check_dev_guest(c, vm, dev, path);
         }
         check_dev_siblings(c, vm, i, path);
     }
 }
 
-/* Looks an image up through the hook: its size, or 0 after reporting it missing or empty. */
-static uint64_t image_size(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
-                           const char *path)
+/* Looks an image up through the hook: 0 and *img, or -BH_ENOENT after reporting it missing
+ * or empty. */
+static int find_image(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const char *path,
+                      struct cfg_image *img)
 {
-    uint64_t size = 0;
-
-    if (c->hooks->image_size(c->hooks->ctx, path, &size) != 0) {
+    memset(img, 0, sizeof(*img));
+    if (c->hooks->image(c->hooks->ctx, path, img) != 0) {
         cfg_error(c, &vm->valid, vm->path, prop, "image '%s' not found", path);
-        return 0;
+        return -BH_ENOENT;
     }
-    if (size == 0) {
+    if (img->size == 0) {
         cfg_error(c, &vm->valid, vm->path, prop, "image '%s' is empty", path);
+        return -BH_ENOENT;
     }
-    return size;
+    return 0;
 }
 
 /*
- * The loader puts the kernel at the start of VM memory and the initrd and DTB in their own
- * 2 MiB granules above it. This is the necessary condition only; a Linux kernel also needs
- * its BSS (Image header image_size), which the loader checks when it reads the header.
+ * The images must exist, and the kernel's format and the layout the loader will use must
+ * work: cfg_image_layout is the loader's own check (vm_build.c runs it again on the verified
+ * bundle data), so whatever passes here is loaded.
  */
 static void check_images(struct cfg_ctx *c, struct cfg_vm *vm)
 {
-    if (c->hooks == NULL || c->hooks->image_size == NULL) {
+    struct cfg_image kernel, initrd = { 0 };
+    struct cfg_layout lay;
+    char why[CFG_MSG_MAX / 2];
+    const char *prop = NULL;
+
+    if (c->hooks == NULL || c->hooks->image == NULL) {
         return;
     }
-    if (vm->kernel[0] != '\0') {
-        vm->kernel_size = image_size(c, vm, "kernel", vm->kernel);
+    bool ok = vm->kernel[0] != '\0' && find_image(c, vm, "kernel", vm->kernel, &kernel) == 0;
+    if (ok) {
+        vm->kernel_size = kernel.size;
     }
     if (vm->initrd[0] != '\0') {
-        vm->initrd_size = image_size(c, vm, "initrd", vm->initrd);
+        ok = find_image(c, vm, "initrd", vm->initrd, &initrd) == 0 && ok;
+        vm->initrd_size = initrd.size;
     }
-    bool sizes_known = vm->kernel_size != 0 && (vm->initrd[0] == '\0' || vm->initrd_size != 0);
-    if (!sizes_known || vm->mem_size == 0) {
+    if (!ok || vm->mem_size == 0) {
         return;
     }
-    uint64_t need = cfg_align_up(vm->kernel_size, CFG_LOAD_ALIGN) +
-                    cfg_align_up(vm->initrd_size, CFG_LOAD_ALIGN) + CFG_FDT_RESERVE;
-    if (need > vm->mem_size) {
-        cfg_error(c, &vm->valid, vm->path, "memory-size",
-                  "0x%llx bytes cannot hold kernel (0x%llx), initrd (0x%llx) and device tree "
-                  "(0x%llx): 0x%llx needed",
-                  (ull)vm->mem_size, (ull)vm->kernel_size, (ull)vm->initrd_size,
-                  (ull)CFG_FDT_RESERVE, (ull)need);
+    if (cfg_image_layout(vm, &kernel, initrd.size, &lay, &prop, why, sizeof(why)) != 0) {
+        cfg_error(c, &vm->valid, vm->path, prop, "%s", why);
     }
 }
 
+/* Image-independent entry rules; alignment and range are cfg_image_layout's. */
 static void check_entry(struct cfg_ctx *c, struct cfg_vm *vm)
 {
-    if (!vm->has_entry) {
-        return;
-    }
-    if (vm->kernel_type != CFG_KERNEL_RAW) {
+    if (vm->has_entry && vm->kernel_type != CFG_KERNEL_RAW) {
         /* A Linux Image is entered at its start (booting.rst); an offset means a mistake. */
         cfg_error(c, &vm->valid, vm->path, "entry", "only allowed with kernel-type \"raw\"");
-    } else if (vm->entry % INSN_ALIGN != 0) {
-        cfg_error(c, &vm->valid, vm->path, "entry", "0x%llx is not 4-byte aligned",
-                  (ull)vm->entry);
-    } else if (vm->kernel_size != 0 && vm->entry >= vm->kernel_size) {
-        cfg_error(c, &vm->valid, vm->path, "entry",
-                  "0x%llx is beyond the kernel image (0x%llx bytes)", (ull)vm->entry,
-                  (ull)vm->kernel_size);
     }
 }
 

@@ -48,6 +48,9 @@ static void parse_dev_compat(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_de
 static void parse_dev_reg(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_dev *dev,
                           const char *path, const char *prop, const void *val, int len)
 {
+    if (!cfg_check_cells(c, &vm->valid, path, prop, val, len, "<u32> cells (2 address + 2 size)")) {
+        return;
+    }
     if (len != REG_BYTES) {
         cfg_error(c, &vm->valid, path, prop, "expected 4 cells (2 address + 2 size), got %d bytes",
                   len);
@@ -126,6 +129,18 @@ static void parse_dev_irqs(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_dev 
     }
 }
 
+/* Boolean: the scenario accepts that this DMA-capable device can reach all memory. */
+static void parse_dev_dma_ack(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_dev *dev,
+                              const char *path, const char *prop, const void *val, int len)
+{
+    (void)val;
+    if (len != 0) {
+        cfg_error(c, &vm->valid, path, prop, "takes no value (write `%s;`)", prop);
+        return;
+    }
+    dev->dma_unsafe_ack = true;
+}
+
 static const struct dev_prop {
     const char *name;
     bool required;
@@ -135,6 +150,7 @@ static const struct dev_prop {
     { "reg", true, parse_dev_reg },
     { "ipa", false, parse_dev_ipa },
     { "interrupts", false, parse_dev_irqs },
+    { "dma-unsafe-ack", false, parse_dev_dma_ack },
 };
 
 #define DEV_PROP_COUNT (sizeof(dev_props) / sizeof(dev_props[0]))

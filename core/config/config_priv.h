@@ -38,6 +38,15 @@ const char *cfg_dev_path(const struct cfg_vm *vm, const struct cfg_dev *dev, cha
  */
 bool cfg_read_string(struct cfg_ctx *c, struct cfg_vm *vm, const char *path, const char *prop,
                      const void *val, int len, char *dst, size_t cap);
+/* val/len look like a string (list): printable, NUL-terminated, no empty member. */
+bool cfg_is_string_value(const void *val, int len);
+/*
+ * A property that must be cells: when it holds a string instead, report "expected <expect>,
+ * got the string '...'" against valid and return false (so `cpus = "two"` is not read as
+ * CPU 1953984256).
+ */
+bool cfg_check_cells(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
+                     const void *val, int len, const char *expect);
 bool cfg_read_u64(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
                   const void *val, int len, uint64_t *out);
 /* A list of 1..max 32-bit cells; returns the count, or 0 after reporting a problem. */

@@ -9,13 +9,19 @@
 #include <bearssl_hash.h>
 #include <libfdt.h>
 
+#include <core/fdtcheck.h>
 #include <lib/string.h>
 
 #define SHA256_BYTES 32
 
 int bundle_open(const void *fit, uint64_t max_size)
 {
-    if (fdt_check_header(fit) != 0 || fdt_totalsize(fit) > max_size) {
+    /* The header's offsets and sizes must stay inside the bundle before anything is read;
+     * fdt_check_full then walks the structure block once (not the image data it skips). */
+    /* fdtcheck first: libfdt 1.6.1 hangs or faults on some crafted blobs (core/fdtcheck.h) */
+    if (max_size < sizeof(struct fdt_header) || fdt_check_header(fit) != 0 ||
+        fdt_totalsize(fit) > max_size || fdtcheck_blob(fit, max_size) != 0 ||
+        fdt_check_full(fit, fdt_totalsize(fit)) != 0) {
         return -BH_EINVAL;
     }
     return fdt_path_offset(fit, "/images") < 0 ? -BH_EINVAL : 0;
@@ -35,7 +41,16 @@ static int image_data(const void *fit, int node, struct bundle_image *out)
     return 0;
 }
 
-int bundle_scenario(const void *fit, const void **dtb, const char **file)
+/* A string property: NUL-terminated inside its length, or NULL. */
+static const char *prop_string(const void *fit, int node, const char *name)
+{
+    int len = 0;
+    const char *s = fdt_getprop(fit, node, name, &len);
+
+    return s && len > 0 && memchr(s, '\0', (size_t)len) != NULL ? s : NULL;
+}
+
+int bundle_scenario(const void *fit, const void **dtb, uint64_t *size, const char **file)
 {
     struct bundle_image img;
     int node = fdt_path_offset(fit, "/images/scenario");
@@ -44,7 +59,8 @@ int bundle_scenario(const void *fit, const void **dtb, const char **file)
         return -BH_ENOENT;
     }
     *dtb = img.data;
-    *file = fdt_getprop(fit, node, "description", NULL);
+    *size = img.size;
+    *file = prop_string(fit, node, "description");
     if (!*file) {
         *file = "scenario";
     }
@@ -57,10 +73,9 @@ int bundle_find(const void *fit, const char *path, struct bundle_image *out)
     int node;
 
     fdt_for_each_subnode(node, fit, images) {
-        int len = 0;
-        const char *desc = fdt_getprop(fit, node, "description", &len);
-        if (desc && len > 0 && strnlen(desc, (size_t)len) == strlen(path) &&
-            strcmp(desc, path) == 0 && strcmp(fdt_get_name(fit, node, NULL), "scenario") != 0) {
+        const char *desc = prop_string(fit, node, "description");
+        const char *name = fdt_get_name(fit, node, NULL);
+        if (desc && name && strcmp(desc, path) == 0 && strcmp(name, "scenario") != 0) {
             return image_data(fit, node, out);
         }
     }
@@ -74,7 +89,7 @@ int bundle_verify(const void *fit, const struct bundle_image *img)
 
     fdt_for_each_subnode(h, fit, img->node) {
         int len = 0;
-        const char *algo = fdt_getprop(fit, h, "algo", NULL);
+        const char *algo = prop_string(fit, h, "algo");
         const uint8_t *want = fdt_getprop(fit, h, "value", &len);
         if (!algo || strcmp(algo, "sha256") != 0) {
             continue;

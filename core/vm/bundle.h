@@ -18,11 +18,17 @@ struct bundle_image {
     int node; /* FIT node offset */
 };
 
-/* Check the FIT header at fit (at most max_size bytes). Returns 0 or -BH_EINVAL. */
+/*
+ * Check the FIT at fit (at most max_size bytes readable): header, every offset and size in
+ * it, and the structure block (fdt_check_full); /images must exist. Returns 0 or -BH_EINVAL.
+ * The other functions assume a bundle that passed.
+ */
 int bundle_open(const void *fit, uint64_t max_size) BH_MUST_CHECK;
 
-/* The scenario blob and its file name (the description of /images/scenario). */
-int bundle_scenario(const void *fit, const void **dtb, const char **file) BH_MUST_CHECK;
+/* The scenario blob, its size in bytes and its file name (the description of
+ * /images/scenario). The blob is not checked: cfg_parse does that (within *size bytes). */
+int bundle_scenario(const void *fit, const void **dtb, uint64_t *size,
+                    const char **file) BH_MUST_CHECK;
 
 /* Find the image whose description equals path. Returns 0 or -BH_ENOENT. */
 int bundle_find(const void *fit, const char *path, struct bundle_image *out) BH_MUST_CHECK;

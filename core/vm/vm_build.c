@@ -14,12 +14,12 @@
 #include <core/vm/guest_fdt.h>
 #include <core/hyp.h>
 #include <core/ipc/vm_ipc.h>
+#include <lib/fmt.h>
 #include <lib/string.h>
 
 #define SZ_2M         UINT64_C(0x200000)
 #define DTB_MAX       (64 * 1024)
 #define MAX_RESERVED  8
-#define IMAGE_MAGIC   0x644d5241u /* "ARM\x64" at offset 0x38 */
 
 struct range {
     uint64_t base;
@@ -73,6 +73,7 @@ uint64_t vm_ram_alloc(uint64_t size)
 
 static int refuse(struct vm *vm, const char *why, const char *what)
 {
+    /* "reason" or "reason detail": e.g. "image missing from bundle: <path>", "kernel: <why>" */
     hyp_printf("bulkhead: vm %s not started: %s%s%s", vm->name, why, what ? " " : "",
                what ? what : "");
     vm_event(vm, "refused", "reason=\"%s%s%s\" action=refuse", why, what ? " " : "",
@@ -103,36 +104,25 @@ static int load_image(struct vm *vm, const void *fit, const char *path, const vo
     return 0;
 }
 
+/* The checker's own image and layout check (config_image.c) on the verified bundle data. */
 static int plan_layout(struct vm *vm, const struct cfg_vm *cfg)
 {
-    uint64_t kernel_end;
+    struct cfg_image k = { .size = vm->kernel_size };
+    struct cfg_layout lay;
+    const char *prop;
+    char why[160], reason[192];
 
-    if (cfg->kernel_type == CFG_KERNEL_LINUX) {
-        const uint8_t *h = vm->kernel;
-        uint64_t text_offset, image_size;
-        uint32_t magic;
-        if (vm->kernel_size < 64) {
-            return refuse(vm, "kernel is not an arm64 Image:", cfg->kernel);
-        }
-        memcpy(&magic, h + 0x38, 4);
-        memcpy(&text_offset, h + 8, 8);
-        memcpy(&image_size, h + 16, 8);
-        if (magic != IMAGE_MAGIC) {
-            return refuse(vm, "kernel is not an arm64 Image:", cfg->kernel);
-        }
-        vm->kernel_ipa = vm->mem_ipa + text_offset;
-        vm->entry_ipa = vm->kernel_ipa;
-        kernel_end = vm->kernel_ipa + (image_size > vm->kernel_size ? image_size : vm->kernel_size);
-    } else {
-        vm->kernel_ipa = vm->mem_ipa;
-        vm->entry_ipa = vm->mem_ipa + cfg->entry;
-        kernel_end = vm->kernel_ipa + vm->kernel_size;
+    k.head_len = vm->kernel_size < CFG_IMAGE_HEAD ? (uint32_t)vm->kernel_size : CFG_IMAGE_HEAD;
+    memcpy(k.head, vm->kernel, k.head_len);
+    if (cfg_image_layout(cfg, &k, vm->initrd_size, &lay, &prop, why, sizeof(why)) != 0) {
+        bh_snprintf(reason, sizeof(reason), "%s: %s", prop, why);
+        return refuse(vm, reason, NULL);
     }
-    vm->dtb_ipa = vm->mem_ipa + vm->mem_size - SZ_2M;
-    vm->initrd_ipa = (vm->dtb_ipa - vm->initrd_size) & ~UINT64_C(0xfff);
-    if (kernel_end > vm->initrd_ipa || vm->mem_size < 2 * SZ_2M) {
-        return refuse(vm, "kernel, initrd and device tree do not fit in memory", NULL);
-    }
+    /* Offsets fit in mem_size, which fits the IPA space (config_check.c): no sum wraps. */
+    vm->kernel_ipa = vm->mem_ipa + lay.kernel_off;
+    vm->entry_ipa = vm->mem_ipa + lay.entry_off;
+    vm->initrd_ipa = vm->mem_ipa + lay.initrd_off;
+    vm->dtb_ipa = vm->mem_ipa + lay.dtb_off;
     return 0;
 }
 
@@ -287,9 +277,36 @@ static int build_dtb(struct vm *vm, const struct cfg_vm *cfg)
     return 0;
 }
 
+/* Zero guest RAM [from, to) (offsets from its base), cleaned for a guest with caches off. */
+static void clear_guest(struct vm *vm, uint64_t from, uint64_t to)
+{
+    if (from < to) {
+        arch_zero_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->mem_ipa + from),
+                               to - from);
+    }
+}
+
+/*
+ * Nothing of an earlier boot or instance may reach the guest (issue 9, item 10): every byte
+ * the images and the device tree do not overwrite is cleared, the kernel's BSS included. The
+ * pieces are in address order (cfg_image_layout): kernel, initrd, device tree.
+ */
+static void clear_guest_ram(struct vm *vm)
+{
+    uint64_t k = vm->kernel_ipa - vm->mem_ipa, i = vm->initrd_ipa - vm->mem_ipa;
+    uint64_t d = vm->dtb_ipa - vm->mem_ipa;
+
+    clear_guest(vm, 0, k);
+    clear_guest(vm, k + vm->kernel_size, i);
+    clear_guest(vm, i + vm->initrd_size, d);
+    clear_guest(vm, d + vm->dtb_size, vm->mem_size);
+}
+
 void vm_reload(struct vm *vm)
 {
     void *kernel = vm_ipa_to_host(vm, vm->kernel_ipa);
+
+    clear_guest_ram(vm);
 
     memcpy(kernel, vm->kernel, vm->kernel_size);
     arch_sync_guest_memory((uint64_t)(uintptr_t)kernel, vm->kernel_size);

@@ -34,6 +34,7 @@ static const struct mode modes[] = {
     { "spin", mode_spin, NULL },
     { "crash", mode_crash, NULL },
     { "reset", mode_reset, NULL },
+    { "ramclear", mode_ramclear, NULL },
     { "passthrough", tests_passthrough, NULL },
     { "gicconf", tests_gicconf, tests_gicconf_secondary },
     { "pmu", tests_pmu, NULL },

@@ -23,6 +23,8 @@ void mode_spin(void) __noreturn;
 void mode_crash(void) __noreturn;
 /* Calls PSCI SYSTEM_RESET after tg.reset_after ms (default 100): the VM must restart. */
 void mode_reset(void) __noreturn;
+/* tg.mode=ramclear: RAM the loader did not fill reads zero; then marks it and resets. */
+void mode_ramclear(void) __noreturn;
 
 /* tg.mode=passthrough: the PL031 RTC given to the VM: ID, counting, match interrupt via the GIC. */
 void tests_passthrough(void) __noreturn;

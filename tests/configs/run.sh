@@ -17,21 +17,26 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 root="$tmp/root"
-placeholder() { # path size
+placeholder() { # path size [image]: "image" starts it with an arm64 Image header
     mkdir -p "$root/$(dirname "$1")"
     if [ -f "$TOP/$1" ]; then
         ln -s "$TOP/$1" "$root/$1"
     else
+        # booting.rst: text_offset 0 (offset 8), image_size 0 (16: the file size), magic at 56
+        [ "${3:-}" = image ] && printf '%56s\x41\x52\x4d\x64' '' | tr ' ' '\0' > "$root/$1"
         truncate -s "$2" "$root/$1"
     fi
 }
-placeholder build/linux/Image 30M
+placeholder build/linux/Image 30M image
 placeholder build/linux/initramfs.cpio.gz 1M
-placeholder build/testguest/testguest.bin 100K
+placeholder build/testguest/testguest.bin 100K image
+placeholder build/testguest/testguest.elf 100K
 # Any other image a shipped scenario names (guests built by other make targets).
-for img in $(sed -n 's/^[[:space:]]*\(kernel\|initrd\)[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\2/p' \
-        configs/*.dts | sort -u); do
-    [ -e "$root/$img" ] || placeholder "$img" 100K
+for kind in kernel initrd; do
+    for img in $(sed -n "s/^[[:space:]]*$kind[[:space:]]*=[[:space:]]*\"\([^\"]*\)\".*/\1/p" \
+            configs/*.dts | sort -u); do
+        [ -e "$root/$img" ] || placeholder "$img" 100K "$([ $kind = kernel ] && echo image)"
+    done
 done
 
 pass=0

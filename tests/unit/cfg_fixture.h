@@ -38,14 +38,15 @@ static inline void capture_error(void *ctx, const char *msg)
     cap->count++;
 }
 
-/* The reference machine as platinfo_parse() describes it, 128 MiB kept for the hypervisor. */
+/* The reference machine as platinfo_parse() describes it. */
 static inline struct platinfo test_plat(void)
 {
     struct platinfo p = {
         .cpu_count = 4,
         .mpidr = { 0, 1, 2, 3 },
         .ram = { 0x40000000, 0x80000000 },
-        .vm_ram_avail = 0x80000000 - 128 * FIX_MIB,
+        .vm_ram = { 0x40000000 + PLATINFO_HYP_RESERVE, 0x80000000 - PLATINFO_HYP_RESERVE },
+        .vm_ram_avail = 0x80000000 - PLATINFO_HYP_RESERVE,
         .gicd = { 0x08000000, 0x10000 },
         .gicr = { 0x080a0000, 0xf60000 },
         .has_uart = true,
@@ -72,6 +73,17 @@ static inline int add_node(void *fdt, int parent, const char *name)
     int node = fdt_add_subnode(fdt, parent, name);
     assert_true(node >= 0);
     return node;
+}
+
+/* An arm64 Image header (booting.rst): text_offset, image_size, "ARM\x64" magic at 0x38. */
+static inline void fix_image_header(uint8_t *head, uint64_t text_offset, uint64_t image_size)
+{
+    memset(head, 0, CFG_IMAGE_HEAD);
+    for (int i = 0; i < 8; i++) {
+        head[8 + i] = (uint8_t)(text_offset >> (8 * i));
+        head[16 + i] = (uint8_t)(image_size >> (8 * i));
+    }
+    memcpy(&head[56], "ARM\x64", 4);
 }
 
 /* ------------------------------------------------------------------ edits of a base tree */
@@ -151,11 +163,12 @@ struct result {
     struct cfg_scenario sc;
 };
 
-/* cfg_parse of fdt as file, errors captured; image_size may be NULL (sizes unknown). */
+/* cfg_parse of fdt as file, errors captured; image may be NULL (images unknown). */
 static inline void fix_run(const void *fdt, const char *file, const struct platinfo *plat,
-                           int (*image_size)(void *, const char *, uint64_t *), struct result *r)
+                           int (*image)(void *, const char *, struct cfg_image *),
+                           struct result *r)
 {
-    struct cfg_hooks hooks = { .ctx = &r->cap, .error = capture_error, .image_size = image_size };
+    struct cfg_hooks hooks = { .ctx = &r->cap, .error = capture_error, .image = image };
     memset(&r->cap, 0, sizeof(r->cap));
     r->ret = cfg_parse(fdt, file, plat, &hooks, &r->sc);
 }

@@ -34,21 +34,39 @@
 struct fake_image {
     const char *path;
     uint64_t size;
+    bool linux_header;    /* starts with an arm64 Image header */
+    uint64_t text_offset; /* ... with these fields */
+    uint64_t image_size;
 };
 
+/* tg.bin is an arm64 Image too: the test guest's binary starts with the header. */
 static const struct fake_image images[] = {
-    { "tg.bin", 100 * 1024 },
-    { "linux/Image", 30 * MIB },
-    { "linux/initrd", 1 * MIB },
-    { "empty.bin", 0 },
+    { "tg.bin", 100 * 1024, true, 0, 0x40000 },
+    { "linux/Image", 30 * MIB, true, 0, 31 * MIB },
+    { "linux/initrd", 1 * MIB, false, 0, 0 },
+    { "empty.bin", 0, false, 0, 0 },
+    { "raw.bin", 100 * 1024, false, 0, 0 },
+    { "tiny.bin", 16, false, 0, 0 },
+    { "wrap.img", 100 * 1024, true, UINT64_C(0xfffffffffffff000), 0x200000 },
+    { "huge.img", 100 * 1024, true, 0, UINT64_C(0xffffffffffffff00) },
+    { "far.img", 100 * 1024, true, 0x10000000, 0x200000 },
+    { "odd.img", 100 * 1024, true, 0x80010, 0x200000 },
+    { "short.img", 100 * 1024, true, 0, 0x1000 },
+    { "bigrd.img", UINT64_C(0xfffffffffffff000), false, 0, 0 },
 };
 
-static int fake_image_size(void *ctx, const char *path, uint64_t *size)
+static int fake_image(void *ctx, const char *path, struct cfg_image *out)
 {
     (void)ctx;
     for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
-        if (strcmp(images[i].path, path) == 0) {
-            *size = images[i].size;
+        const struct fake_image *f = &images[i];
+        if (strcmp(f->path, path) == 0) {
+            out->size = f->size;
+            out->head_len = f->size < CFG_IMAGE_HEAD ? (uint32_t)f->size : CFG_IMAGE_HEAD;
+            memset(out->head, 0x5a, sizeof(out->head)); /* raw: no magic */
+            if (f->linux_header) {
+                fix_image_header(out->head, f->text_offset, f->image_size);
+            }
             return 0;
         }
     }
@@ -94,7 +112,9 @@ static void build_base(void *fdt)
 
 /* ------------------------------------------------------------------ running */
 
-enum plat_variant { PLAT_REF, PLAT_UART_SPI_40, PLAT_AVAIL_1G };
+enum plat_variant {
+    PLAT_REF, PLAT_UART_SPI_40, PLAT_AVAIL_1G, PLAT_BUS_MASTERS, PLAT_DMA_OVERFLOW
+};
 
 struct cfg_case {
     const char *name;
@@ -108,7 +128,7 @@ struct cfg_case {
 
 static void run_fdt(const void *fdt, const struct platinfo *plat, struct result *r)
 {
-    fix_run(fdt, FILE_NAME, plat, fake_image_size, r);
+    fix_run(fdt, FILE_NAME, plat, fake_image, r);
 }
 
 static void run_case_ops(const struct cfg_case *tc, struct result *r)
@@ -124,6 +144,16 @@ static void run_case_ops(const struct cfg_case *tc, struct result *r)
         plat.uart_intid = 40;
     } else if (tc->plat == PLAT_AVAIL_1G) {
         plat.vm_ram_avail = 1024 * MIB;
+    } else if (tc->plat == PLAT_BUS_MASTERS) {
+        /* what platinfo_parse reads from QEMU virt's tree (test_platinfo.c checks it) */
+        plat.has_its = true;
+        plat.its = (struct platinfo_region){ 0x08080000, 0x20000 };
+        plat.dma[plat.dma_count++] = (struct platinfo_dma){ { 0x09020000, 0x18 },
+                                                            "fw_cfg DMA interface" };
+        plat.dma[plat.dma_count++] = (struct platinfo_dma){ { 0x0a000000, 0x4000 },
+                                                            "virtio-mmio" };
+    } else if (tc->plat == PLAT_DMA_OVERFLOW) {
+        plat.dma_overflow = true;
     }
     run_fdt(fdt, &plat, r);
 }
@@ -257,6 +287,22 @@ static const struct cfg_case cases[] = {
       VM_A ": kernel: 'a\"b' contains a quote or backslash", .a_invalid = true },
     { "initrd empty", { STR(VM_B, "initrd", "") }, VM_B ": initrd: must not be empty",
       .b_invalid = true },
+    /* a string where cells are expected: named as such, not read as a number (issue 9) */
+    { "cpus a string", { STR(VM_A, "cpus", "two") },
+      VM_A ": cpus: expected <u32> cells, got the string 'two'", .a_invalid = true },
+    { "memory-size a string", { STR(VM_A, "memory-size", "64M") },
+      VM_A ": memory-size: expected <u32 u32> cells (a 64-bit value), got the string '64M'",
+      .a_invalid = true },
+    { "priority a string", { STR(VM_A, "priority", "high") },
+      VM_A ": priority: expected one <u32> cell, got the string 'high'", .a_invalid = true },
+    { "dev reg a string", { STR(DEV0, "reg", "0xa000000") },
+      DEV0 ": reg: expected <u32> cells (2 address + 2 size), got the string '0xa000000'",
+      .b_invalid = true },
+    { "interrupts a string list", { RAW(DEV0, "interrupts", "spi\0x48", 8) },
+      DEV0 ": interrupts: expected <u32> cells, got the string 'spi'", .b_invalid = true },
+    { "long string cut", { STR(VM_A, "cpus", "zero-one-two-three") },
+      VM_A ": cpus: expected <u32> cells, got the string 'zero-one-two-th...'",
+      .a_invalid = true },
     { "bootargs too long", { REPEAT(VM_A, "bootargs", "x", 257) },
       VM_A ": bootargs: too long: 257 characters (at most 256)", .a_invalid = true },
     { "bootargs non-printable", { STR(VM_A, "bootargs", "a\tb") },
@@ -376,6 +422,31 @@ static const struct cfg_case cases[] = {
         CELLS(PT_B "/dev4", "reg", 0, 0x0a004000, 0, 0x1000) },
       DEV0 ": (node): too many passthrough devices (at most 4)", .b_invalid = true },
 
+    /* bus masters (issue 9, hostile finding 2): no SMMU, so never to a VM */
+    { "dev is a virtio-mmio slot of the platform", { END },
+      DEV0 ": reg: 0xa000000+0x1000 is DMA-capable (virtio-mmio at 0xa000000): without an "
+           "IOMMU it could write any memory", .b_invalid = true, .plat = PLAT_BUS_MASTERS },
+    { "dev is fw_cfg",
+      { CELLS(DEV0, "reg", 0, 0x09020000, 0, 0x18), CELLS(DEV0, "ipa", 0, 0x0c000000) },
+      DEV0 ": reg: 0x9020000+0x1000 is DMA-capable (fw_cfg DMA interface at 0x9020000)",
+      .b_invalid = true, .plat = PLAT_BUS_MASTERS },
+    { "dev DMA-capable by its compatible", { STR(DEV0, "compatible", "pci-host-ecam-generic") },
+      DEV0 ": reg: 0xa000000+0x1000 is DMA-capable (PCIe host bridge at 0xa000000)",
+      .b_invalid = true },
+    { "dma-unsafe-ack needs identity mapping",
+      { STR(DEV0, "compatible", "virtio,mmio"), RAW(DEV0, "dma-unsafe-ack", "", 0) },
+      DEV0 ": dma-unsafe-ack: DMA-capable device (virtio-mmio) needs an identity-mapped VM, "
+           "which Bulkhead does not provide", .b_invalid = true },
+    { "dma-unsafe-ack with a value", { CELLS(DEV0, "dma-unsafe-ack", 1) },
+      DEV0 ": dma-unsafe-ack: takes no value (write `dma-unsafe-ack;`)", .b_invalid = true },
+    { "unknown bus masters", { END },
+      DEV0 ": reg: 0xa000000+0x1000 is DMA-capable (the platform lists more bus masters than "
+           "Bulkhead tracks at 0xa000000)", .b_invalid = true, .plat = PLAT_DMA_OVERFLOW },
+    { "dev is the GIC ITS",
+      { CELLS(DEV0, "reg", 0, 0x08080000, 0, 0x10000), CELLS(DEV0, "ipa", 0, 0x0c000000) },
+      DEV0 ": reg: 0x8080000+0x10000 overlaps the hypervisor's GIC ITS at 0x8080000",
+      .b_invalid = true, .plat = PLAT_BUS_MASTERS },
+
     /* interrupts */
     { "more SPIs than the vGIC holds",
       { CELLS(DEV0, "interrupts", 40, 41, 42, 43, 44, 45, 46, 47), ADD_DEV1(0x0a001000),
@@ -417,9 +488,42 @@ static const struct cfg_case cases[] = {
     { "kernel empty", { STR(VM_A, "kernel", "empty.bin") },
       VM_A ": kernel: image 'empty.bin' is empty", .a_invalid = true },
     { "images too large", { CELLS(VM_B, "memory-size", 0, 32 * MIB) },
-      VM_B ": memory-size: 0x2000000 bytes cannot hold kernel (0x1e00000), initrd (0x100000) "
-           "and device tree (0x200000): 0x2200000 needed",
+      VM_B ": memory-size: 0x2000000 bytes cannot hold kernel (0x1f00000 with its offset and "
+           "BSS), initrd (0x100000) and device tree (0x200000): 0x2200000 needed",
       .b_invalid = true },
+    /* Image header checks (booting.rst): the loader's own function, so the checker and the
+     * boot refuse the same images. */
+    { "raw binary declared linux", { STR(VM_A, "kernel", "raw.bin") },
+      VM_A ": kernel: 'raw.bin' is not an arm64 Image: no 'ARM\\x64' magic at 0x38",
+      .a_invalid = true },
+    { "image shorter than its header", { STR(VM_A, "kernel", "tiny.bin") },
+      VM_A ": kernel: 'tiny.bin' is not an arm64 Image: 0x10 bytes, shorter than its header",
+      .a_invalid = true },
+    { "raw binary may be tiny", { STR(VM_A, "kernel", "tiny.bin"), STR(VM_A, "kernel-type", "raw"),
+      CELLS(VM_A, "entry", 0, 16) },
+      VM_A ": entry: 0x10 is beyond the kernel image (0x10 bytes)", .a_invalid = true },
+    { "text_offset wraps", { STR(VM_A, "kernel", "wrap.img") },
+      VM_A ": kernel: 'wrap.img': text_offset 0xfffffffffffff000 + size 0x200000 wraps around",
+      .a_invalid = true },
+    { "image_size huge", { STR(VM_A, "kernel", "huge.img") },
+      VM_A ": memory-size: 0x4000000 bytes cannot hold kernel (0xffffffffffffff00 with its "
+           "offset and BSS), initrd (0x0) and device tree (0x200000): 0xffffffffffffffff needed",
+      .a_invalid = true },
+    { "text_offset beyond RAM", { STR(VM_A, "kernel", "far.img") },
+      VM_A ": memory-size: 0x4000000 bytes cannot hold kernel (0x10200000 with its offset",
+      .a_invalid = true },
+    { "text_offset misaligned", { STR(VM_A, "kernel", "odd.img") },
+      VM_A ": kernel: 'odd.img': Image text_offset 0x80010 is not 4 KiB aligned",
+      .a_invalid = true },
+    { "image_size below the file", { STR(VM_A, "kernel", "short.img") },
+      VM_A ": kernel: 'short.img': Image image_size 0x1000 is smaller than the file (0x19000)",
+      .a_invalid = true },
+    { "initrd larger than RAM", { STR(VM_B, "initrd", "bigrd.img") },
+      VM_B ": memory-size: 0x4000000 bytes cannot hold kernel (0x1f00000 with its offset and "
+           "BSS), initrd (0xfffffffffffff000) and device tree (0x200000): 0xffffffffffffffff",
+      .b_invalid = true },
+    { "smallest memory", { CELLS(VM_A, "memory-size", 0, 2 * MIB) },
+      VM_A ": memory-size: 0x200000 bytes: at least 0x400000 are needed", .a_invalid = true },
 };
 
 #define CASE_COUNT (sizeof(cases) / sizeof(cases[0]))
@@ -646,13 +750,65 @@ static void test_not_a_dtb(void **state)
     assert_non_null(strstr(r.cap.lines[0], "cfg.dts: /: (node): not a valid device tree blob"));
 }
 
-/* Without image_size the image checks are skipped; without error, lines are only counted. */
+/*
+ * A blob older than v16 (node names were paths) is refused before libfdt's fdt_check_full,
+ * which dereferences NULL on such a root in libfdt 1.6.1 (tests/fuzz/fuzz_config.c found it;
+ * the input is tests/fuzz/corpus/config/crash-v5-root.hex).
+ */
+static void test_old_blob_version(void **state)
+{
+    static char fdt[FDT_BUF];
+    static struct result r;
+    struct platinfo plat = test_plat();
+
+    (void)state;
+    build_base(fdt);
+    assert_int_equal(fdt_pack(fdt), 0);
+    fdt_set_version(fdt, 5);
+    fdt_set_last_comp_version(fdt, 0);
+    run_fdt(fdt, &plat, &r);
+    assert_int_equal(r.ret, -BH_EINVAL);
+    assert_int_equal(r.cap.count, 1);
+    assert_non_null(strstr(r.cap.lines[0], "cfg.dts: /: (node): not a valid device tree blob"));
+}
+
+/* bootargs = "" is a valid (empty) command line, not a missing one (issue 9). */
+static void test_empty_bootargs(void **state)
+{
+    static const struct cfg_case tc = { .name = "empty bootargs",
+                                        .ops = { STR(VM_A, "bootargs", "") } };
+    static struct result r;
+
+    (void)state;
+    run_case_ops(&tc, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 0);
+    assert_true(r.sc.vms[0].valid);
+    assert_string_equal(r.sc.vms[0].bootargs, "");
+}
+
+/* A VM refused for a taken name keeps that name, so the boot refusal names it (issue 9);
+ * lookups by name still find the first VM. */
+static void test_duplicate_keeps_name(void **state)
+{
+    static const struct cfg_case tc = { .name = "dup", .ops = { STR(VM_B, "name", "a") } };
+    static struct result r;
+
+    (void)state;
+    run_case_ops(&tc, &r);
+    assert_int_equal(r.cap.count, 1);
+    assert_false(r.sc.vms[1].valid);
+    assert_string_equal(r.sc.vms[1].name, "a");
+    assert_ptr_equal(cfg_find_vm(&r.sc, "a"), &r.sc.vms[0]);
+}
+
+/* Without the image hook the image checks are skipped; without error, lines are only counted. */
 static void test_hooks_optional(void **state)
 {
     static char fdt[FDT_BUF];
     static struct cfg_scenario sc;
     struct platinfo plat = test_plat();
-    struct cfg_hooks no_images = { .ctx = NULL, .error = NULL, .image_size = NULL };
+    struct cfg_hooks no_images = { .ctx = NULL, .error = NULL, .image = NULL };
 
     (void)state;
     build_base(fdt);
@@ -675,7 +831,8 @@ int main(void)
         cmocka_unit_test(test_line_format),     cmocka_unit_test(test_total_memory_exact),
         cmocka_unit_test(test_too_many_vms),    cmocka_unit_test(test_long_node_path),
         cmocka_unit_test(test_scenario_errors), cmocka_unit_test(test_not_a_dtb),
-        cmocka_unit_test(test_hooks_optional),
+        cmocka_unit_test(test_hooks_optional),  cmocka_unit_test(test_empty_bootargs),
+        cmocka_unit_test(test_duplicate_keeps_name), cmocka_unit_test(test_old_blob_version),
     };
 
     for (size_t i = 0; i < CASE_COUNT; i++) {

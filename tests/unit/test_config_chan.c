@@ -246,10 +246,16 @@ static const struct chan_case cases[] = {
       SHM ": size: 0x1800 is not a multiple of 4 KiB" },
     { "shmem size too large", { CELLS(SHM, "size", 0, 0x4001000) },
       SHM ": size: 0x4001000 is over the 64 MiB limit" },
+    /* PLAT_TIGHT leaves 32 KiB beside the VMs: neither the shared memory's 2 MiB block nor
+     * the queue data pages' fits (the queue's line is the next row) */
     { "shmem memory budget", { CELLS(SHM, "size", 0, 0x9000) },
       SHM ": size: 0x200000 more bytes (RAM is given in 2 MiB blocks) would bring VM and "
           "shared memory to 0x8200000, over the 0x8008000 available for VMs",
-      .plat = PLAT_TIGHT },
+      .extra_errors = 1, .valid = BASE_CHANS - 2, .plat = PLAT_TIGHT },
+    { "queue data pages budget", { CELLS(SHM, "size", 0, 0x9000) },
+      Q ": (node): the queue data pages (one 0x200000 block) would bring VM and shared memory "
+        "to 0x8200000, over the 0x8008000 available for VMs",
+      .extra_errors = 1, .valid = BASE_CHANS - 2, .plat = PLAT_TIGHT },
     { "shmem member unknown VM", { NODE(SHM, "ctl") }, SHM "/ctl: (node): no VM named 'ctl'" },
     { "shmem member ipa missing", { DEL(SHM_A, "ipa") }, SHM_A ": ipa: missing required" },
     { "shmem member ipa one cell", { CELLS(SHM_A, "ipa", 0x20000000) },
@@ -664,6 +670,40 @@ static void test_engine_from_scenario(void **state)
     assert_int_equal(info.rights, CFG_RIGHT_READ | CFG_RIGHT_WRITE);
 }
 
+/*
+ * A channel with several problems reports every one of them in one run (issue 9: only the
+ * first was): two unknown VM names in one list, a string where a cell is expected, and an
+ * INTID that collides in the VM it is raised in, each with its own line.
+ */
+static void test_all_errors_reported(void **state)
+{
+    static const struct op ops[] = {
+        RAW(DB, "from", "x\0y", 4), STR(SEM, "max", "two"), CELLS(DB, "to", 0), END,
+    };
+    static const struct op ops2[] = { RAW(DB, "from", "x\0a", 4), CELLS(DB, "intid", 48), END };
+    static struct result r;
+
+    (void)state;
+    run_ops(ops, PLAT_REF, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 4);
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": from: no VM named 'x'"));
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": from: no VM named 'y'"));
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": to: must be a list of VM names"));
+    assert_true(has_line(&r.cap, "cfg.dts: " SEM ": max: expected one <u32> cell, got the "
+                                 "string 'two'"));
+    assert_int_equal(valid_chans(&r.sc), BASE_CHANS - 2);
+
+    /* a property error does not hide the checks against the VMs: the INTID is still checked */
+    run_ops(ops2, PLAT_REF, &r);
+    dump_lines(&r.cap);
+    assert_int_equal(r.cap.count, 2);
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": from: no VM named 'x'"));
+    assert_true(has_line(&r.cap, "cfg.dts: " DB ": intid: INTID 48 is given to passthrough "
+                                 "device 'dev0' in VM 'b'"));
+    assert_false(r.sc.chans[ID_DB].valid);
+}
+
 int main(void)
 {
     static struct CMUnitTest table[CASE_COUNT];
@@ -677,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_vm_spi_budget),
         cmocka_unit_test(test_too_many_channels),
         cmocka_unit_test(test_duplicate_name),
+        cmocka_unit_test(test_all_errors_reported),
         cmocka_unit_test(test_engine_from_scenario),
     };
 

@@ -238,7 +238,9 @@ static void test_builtin_virt(void **state)
     }
     assert_int_equal(p.ram.pa, RAM_BASE);
     assert_int_equal(p.ram.size, RAM_SIZE);
-    assert_int_equal(p.vm_ram_avail, RAM_SIZE);
+    assert_int_equal(p.vm_ram_avail, RAM_SIZE - PLATINFO_HYP_RESERVE);
+    assert_int_equal(p.vm_ram.pa, p.ram.pa + PLATINFO_HYP_RESERVE);
+    assert_int_equal(p.vm_ram.size, p.vm_ram_avail);
     assert_int_equal(p.gicd.pa, 0x08000000);
     assert_int_equal(p.gicd.size, 0x10000);
     assert_int_equal(p.gicr.pa, 0x080a0000);
@@ -301,6 +303,52 @@ static void test_qemu_dump_matches_builtin(void **state)
     assert_memory_equal(got.timer_intid, want.timer_intid, sizeof(want.timer_intid));
     assert_int_equal(got.psci, want.psci);
     assert_int_equal(got.has_initrd, want.has_initrd);
+    assert_int_equal(got.has_its, want.has_its);
+    assert_memory_equal(&got.its, &want.its, sizeof(want.its));
+    assert_int_equal(got.dma_count, want.dma_count);
+    assert_int_equal(got.dma_overflow, want.dma_overflow);
+    for (uint32_t i = 0; i < want.dma_count; i++) {
+        assert_memory_equal(&got.dma[i].win, &want.dma[i].win, sizeof(want.dma[i].win));
+        assert_string_equal(got.dma[i].why, want.dma[i].why);
+    }
+}
+
+/*
+ * The bus masters of the reference machine (bhcfg's copy; test above: the same as QEMU's):
+ * fw_cfg with its DMA interface, the 32 virtio-mmio slots merged into one window, the PCIe
+ * ECAM and its three ranges; the ITS is the hypervisor's, not a DMA window.
+ */
+static void test_dma_windows(void **state)
+{
+    static char builtin[VIRTPLAT_FDT_SIZE];
+    static const struct {
+        uint64_t pa, size;
+        const char *why;
+    } want[] = {
+        { 0x09020000, 0x18, "fw_cfg DMA interface" },
+        { 0x0a000000, 0x4000, "virtio-mmio" },
+        { UINT64_C(0x4010000000), 0x10000000, "PCIe host bridge" },
+        { 0x3eff0000, 0x10000, "PCIe host bridge" },
+        { 0x10000000, 0x2eff0000, "PCIe host bridge" },
+        { UINT64_C(0x8000000000), UINT64_C(0x8000000000), "PCIe host bridge" },
+    };
+    struct platinfo p;
+
+    (void)state;
+    ok(virtplat_build(builtin, sizeof(builtin)));
+    ok(platinfo_parse(builtin, &p));
+    assert_true(p.has_its);
+    assert_int_equal(p.its.pa, 0x08080000);
+    assert_int_equal(p.its.size, 0x20000);
+    assert_false(p.dma_overflow);
+    assert_int_equal(p.dma_count, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        assert_int_equal(p.dma[i].win.pa, want[i].pa);
+        assert_int_equal(p.dma[i].win.size, want[i].size);
+        assert_string_equal(p.dma[i].why, want[i].why);
+    }
+    assert_null(platinfo_dma_compatible("arm,pl031\0arm,primecell", 25));
+    assert_string_equal(platinfo_dma_compatible("x,y\0virtio,mmio", 16), "virtio-mmio");
 }
 
 static void test_cpus(void **state)
@@ -427,16 +475,17 @@ static void test_irq_to_intid(void **state)
     }
 }
 
-static void test_reserve(void **state)
+/* VM RAM is the platform's RAM above the hypervisor's fixed reserve, for bhcfg and the boot
+ * alike (one definition): 2 GiB leave 1792 MiB, and it starts 256 MiB into RAM. */
+static void test_vm_ram(void **state)
 {
     struct platinfo p;
 
     (void)state;
     ok(PARSE_WITH(&p, (void)0));
-    platinfo_reserve(&p, 128 << 20);
-    assert_int_equal(p.vm_ram_avail, RAM_SIZE - (128 << 20));
-    platinfo_reserve(&p, RAM_SIZE + 1);
-    assert_int_equal(p.vm_ram_avail, 0);
+    assert_int_equal(p.vm_ram.pa, UINT64_C(0x50000000));
+    assert_int_equal(p.vm_ram.size, UINT64_C(0x70000000));
+    assert_int_equal(p.vm_ram_avail, UINT64_C(0x70000000));
 }
 
 int main(void)
@@ -446,7 +495,8 @@ int main(void)
         cmocka_unit_test(test_cpus),          cmocka_unit_test(test_memory_cells),
         cmocka_unit_test(test_required_nodes), cmocka_unit_test(test_console),
         cmocka_unit_test(test_psci),          cmocka_unit_test(test_initrd),
-        cmocka_unit_test(test_irq_to_intid),  cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_irq_to_intid),  cmocka_unit_test(test_vm_ram),
+        cmocka_unit_test(test_dma_windows),
     };
     return cmocka_run_group_tests_name("platinfo", tests, NULL, NULL);
 }

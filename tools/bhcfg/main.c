@@ -4,7 +4,10 @@
  * against a platform description and the image files under a root directory, so a scenario
  * that passes here is accepted at boot. See docs/CONFIG.md.
  *
- *   bhcfg check FILE [--root DIR] [--platform PLAT.dtb] [--reserve MIB]
+ *   bhcfg check FILE [--root DIR] [--platform PLAT.dtb]
+ *
+ * The RAM VMs may use is the platform's minus the hypervisor's fixed reserve
+ * (PLATINFO_HYP_RESERVE), the same definition the hypervisor boots with.
  *
  * Exit status: 0 no error, 1 configuration errors, 2 usage error.
  */
@@ -32,7 +35,6 @@ struct opts {
     const char *file;
     const char *root;
     const char *platform;
-    uint64_t reserve;
 };
 
 struct blob {
@@ -42,14 +44,13 @@ struct blob {
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bhcfg check FILE.dts|FILE.dtb [--root DIR] [--platform PLAT.dtb]"
-                    " [--reserve MIB]\n");
+    fprintf(stderr, "usage: bhcfg check FILE.dts|FILE.dtb [--root DIR] [--platform PLAT.dtb]\n");
     exit(EXIT_USAGE);
 }
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-    *o = (struct opts){ .root = ".", .reserve = CFG_DEFAULT_RAM_RESERVE };
+    *o = (struct opts){ .root = "." };
     if (argc < 3 || strcmp(argv[1], "check") != 0) {
         usage();
     }
@@ -59,12 +60,6 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->root = argv[++i];
         } else if (strcmp(a, "--platform") == 0 && i + 1 < argc) {
             o->platform = argv[++i];
-        } else if (strcmp(a, "--reserve") == 0 && i + 1 < argc) {
-            char *end;
-            o->reserve = strtoull(argv[++i], &end, 0) * CFG_SZ_MIB;
-            if (*end != '\0') {
-                usage();
-            }
         } else if (a[0] == '-' || o->file != NULL) {
             usage();
         } else {
@@ -205,7 +200,6 @@ static int load_platform(const struct opts *o, struct platinfo *plat)
         fprintf(stderr, "error: %s: platform device tree not usable (error %d)\n", name, ret);
         return -1;
     }
-    platinfo_reserve(plat, o->reserve);
     return 0;
 }
 
@@ -215,7 +209,8 @@ static void on_error(void *ctx, const char *msg)
     fprintf(stderr, "error: %s\n", msg);
 }
 
-static int on_image_size(void *ctx, const char *path, uint64_t *size)
+/* The image's size and first bytes: the format checks are the loader's (cfg_image_layout). */
+static int on_image(void *ctx, const char *path, struct cfg_image *out)
 {
     const struct opts *o = ctx;
     char full[PATH_MAX];
@@ -225,7 +220,13 @@ static int on_image_size(void *ctx, const char *path, uint64_t *size)
         stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
         return -BH_ENOENT;
     }
-    *size = (uint64_t)st.st_size;
+    out->size = (uint64_t)st.st_size;
+    FILE *f = fopen(full, "rb");
+    if (f == NULL) {
+        return -BH_ENOENT;
+    }
+    out->head_len = (uint32_t)fread(out->head, 1, sizeof(out->head), f);
+    fclose(f);
     return 0;
 }
 
@@ -259,7 +260,7 @@ int main(int argc, char **argv)
         free(dtb.data);
         return EXIT_CONFIG;
     }
-    struct cfg_hooks hooks = { .ctx = &o, .error = on_error, .image_size = on_image_size };
+    struct cfg_hooks hooks = { .ctx = &o, .error = on_error, .image = on_image };
     int ret = cfg_parse(dtb.data, o.file, &plat, &hooks, &sc);
     free(dtb.data);
     if (ret == 0) {

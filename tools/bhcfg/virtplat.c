@@ -2,10 +2,13 @@
 /*
  * The reference machine's device tree, as QEMU 7.2 writes it for
  * `-M virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 4 -m 2G` (hw/arm/virt.c),
- * limited to what the hypervisor reads: CPUs, memory, GICv3, the PL011, the timer, PSCI and
- * /chosen stdout-path.
+ * limited to what the hypervisor reads: CPUs, memory, GICv3 and its ITS, the PL011, the timer,
+ * PSCI, /chosen stdout-path, and the bus masters (fw_cfg, the virtio-mmio slots, the PCIe host)
+ * that a scenario must not pass through (docs/CONFIG.md "DMA-capable devices").
  */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <libfdt.h>
 
@@ -27,6 +30,16 @@
 #define GIC_PHANDLE     0x8005
 #define GIC_IRQ_CELLS   3 /* <type number flags> */
 #define TIMER_IRQS      4
+#define VIRT_ITS_BASE   UINT64_C(0x08080000)
+#define VIRT_ITS_SIZE   UINT64_C(0x20000)
+#define VIRT_FWCFG_BASE UINT64_C(0x09020000)
+#define VIRT_FWCFG_SIZE UINT64_C(0x18)
+#define VIRT_MMIO_BASE  UINT64_C(0x0a000000) /* 32 virtio-mmio transports */
+#define VIRT_MMIO_SIZE  UINT64_C(0x200)
+#define VIRT_MMIO_COUNT 32
+#define VIRT_ECAM_BASE  UINT64_C(0x4010000000)
+#define VIRT_ECAM_SIZE  UINT64_C(0x10000000)
+#define PCI_RANGE_CELLS 7 /* <pci-addr (3) cpu-addr (2) size (2)> */
 
 /* Propagates the first libfdt error out of the builder. */
 #define TRY(expr)                  \
@@ -70,8 +83,55 @@ static int build_gic(void *fdt)
     TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
     TRY(fdt_property_u32(fdt, "#interrupt-cells", GIC_IRQ_CELLS));
     TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    TRY(fdt_property_u32(fdt, "#address-cells", 2));
+    TRY(fdt_property_u32(fdt, "#size-cells", 2));
+    TRY(fdt_property(fdt, "ranges", NULL, 0));
     TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
     TRY(fdt_property_u32(fdt, "phandle", GIC_PHANDLE));
+    TRY(fdt_begin_node(fdt, "its@8080000"));
+    TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+    TRY(fdt_property(fdt, "msi-controller", NULL, 0));
+    TRY(reg2(fdt, VIRT_ITS_BASE, VIRT_ITS_SIZE));
+    TRY(fdt_end_node(fdt));
+    return fdt_end_node(fdt);
+}
+
+/* The bus masters QEMU's tree describes (hw/arm/virt.c): names as QEMU writes them. */
+static int build_bus_masters(void *fdt)
+{
+    static const uint32_t ranges[3][PCI_RANGE_CELLS] = {
+        { 0x1000000, 0, 0, 0, 0x3eff0000, 0, 0x10000 },              /* I/O */
+        { 0x2000000, 0, 0x10000000, 0, 0x10000000, 0, 0x2eff0000 },  /* 32-bit MMIO */
+        { 0x3000000, 0x80, 0, 0x80, 0, 0x80, 0 },                    /* 64-bit MMIO */
+    };
+    fdt32_t r[3 * PCI_RANGE_CELLS];
+    char name[32];
+
+    TRY(fdt_begin_node(fdt, "fw-cfg@9020000"));
+    TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+    TRY(reg2(fdt, VIRT_FWCFG_BASE, VIRT_FWCFG_SIZE));
+    TRY(fdt_property_string(fdt, "compatible", "qemu,fw-cfg-mmio"));
+    TRY(fdt_end_node(fdt));
+    for (uint64_t i = 0; i < VIRT_MMIO_COUNT; i++) {
+        uint64_t base = VIRT_MMIO_BASE + i * VIRT_MMIO_SIZE;
+        snprintf(name, sizeof(name), "virtio_mmio@%" PRIx64, base);
+        TRY(fdt_begin_node(fdt, name));
+        TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+        TRY(reg2(fdt, base, VIRT_MMIO_SIZE));
+        TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        TRY(fdt_end_node(fdt));
+    }
+    for (int i = 0; i < 3 * PCI_RANGE_CELLS; i++) {
+        r[i] = cpu_to_fdt32(ranges[i / PCI_RANGE_CELLS][i % PCI_RANGE_CELLS]);
+    }
+    TRY(fdt_begin_node(fdt, "pcie@10000000"));
+    TRY(fdt_property(fdt, "ranges", r, sizeof(r)));
+    TRY(reg2(fdt, VIRT_ECAM_BASE, VIRT_ECAM_SIZE));
+    TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+    TRY(fdt_property_u32(fdt, "#size-cells", 2));
+    TRY(fdt_property_u32(fdt, "#address-cells", 3));
+    TRY(fdt_property_string(fdt, "device_type", "pci"));
+    TRY(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
     return fdt_end_node(fdt);
 }
 
@@ -127,6 +187,7 @@ int virtplat_build(void *buf, int size)
     TRY(fdt_property_string(fdt, "device_type", "memory"));
     TRY(reg2(fdt, VIRT_RAM_BASE, VIRT_RAM_SIZE));
     TRY(fdt_end_node(fdt));
+    TRY(build_bus_masters(fdt));
     TRY(build_cpus(fdt));
     TRY(build_gic(fdt));
     TRY(build_devices(fdt));

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#define VIRTPLAT_FDT_SIZE 4096 /* bytes enough for the tree below */
+#define VIRTPLAT_FDT_SIZE 8192 /* bytes enough for the tree below */
 
 /*
  * Write the tree into buf (size bytes, at least VIRTPLAT_FDT_SIZE) with libfdt's

@@ -40,11 +40,18 @@ static inline void arch_kick(unsigned cpu)
 void arch_wake_all(void);
 /* Power the platform off (PSCI SYSTEM_OFF through the firmware). Does not return. */
 void arch_power_off(void) __attribute__((noreturn));
+/* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
+ * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
+void arch_power_off_failure(void) __attribute__((noreturn));
 /* Leave the guest context on this pCPU and go to the idle loop. Does not return. */
 void arch_vcpu_park(void) __attribute__((noreturn));
 /* Clean the data cache to the point of coherency and invalidate the I-cache for a range the
  * hypervisor wrote guest code or data into. */
 void arch_sync_guest_memory(uint64_t pa, uint64_t size);
+/* Zero [pa, pa + size) of guest RAM (DC ZVA where allowed) and clean it to the point of
+ * coherency: the guest starts with its caches off. No I-cache maintenance: the caller syncs
+ * the images it loads afterwards (vm_reload), which invalidates the whole I-cache. */
+void arch_zero_guest_memory(uint64_t pa, uint64_t size);
 /* Invalidate all stage-1 and stage-2 TLB entries of the VMID in vttbr (inner shareable). */
 void arch_tlb_flush_vmid(uint64_t vttbr);
 struct platinfo;
