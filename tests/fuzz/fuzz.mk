@@ -7,8 +7,9 @@
 #     fuzz_<name>_CFLAGS := ...   fuzz_<name>_LDLIBS := ...   (optional)
 # with a seed corpus committed as text in tests/fuzz/corpus/<name>/ (*.hex: hex digit pairs).
 #   make fuzz          each target for FUZZ_SECONDS (default 300)
-#   make fuzz-short    each target for FUZZ_SHORT_SECONDS (default 5): the "fuzz" suite of
-#                      make test. A crash fails it; the reproducer is left in build/fuzz/.
+#   make fuzz-short    each target for FUZZ_SHORT_RUNS inputs (default 100000) with a fixed
+#                      seed, so every machine runs the same inputs: the "fuzz" suite of make
+#                      test. A crash fails it; the reproducer is left in build/fuzz/.
 #   make unit          also replays every seed corpus through its target (fuzz_replay_<name>,
 #                      gcc, no libFuzzer): crashes turned into corpus entries stay fixed.
 # Included by the Makefile between the unit-test fragments and the unit rules.
@@ -21,7 +22,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Iinclude -Iarch/host/inc -Itests/fuzz -Wal
     -Werror -Wshadow -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 300
-FUZZ_SHORT_SECONDS ?= 5
+FUZZ_SHORT_RUNS ?= 100000
 
 define fuzz_rule
 $(O)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_$(1)_SRCS) $$(wildcard tests/fuzz/*.h)
@@ -46,4 +47,4 @@ fuzz: fuzz-build
 	@O=$(O) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-short: fuzz-build
-	@O=$(O) tests/fuzz/run.sh $(FUZZ_SHORT_SECONDS) $(FUZZ_TARGETS)
+	@O=$(O) tests/fuzz/run.sh runs:$(FUZZ_SHORT_RUNS) $(FUZZ_TARGETS)

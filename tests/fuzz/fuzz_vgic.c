@@ -63,7 +63,7 @@ static void h_active(void *ctx, unsigned vcpu, uint32_t pintid, bool on)
     (void)ctx;
     (void)vcpu;
     (void)on;
-    FUZZ_CHECK(pintid == PT_PINTID || pintid == VGIC_VTIMER_INTID);
+    FUZZ_CHECK(pintid == PT_PINTID || pintid == VGIC_VTIMER_INTID || pintid == VGIC_PMU_INTID);
 }
 
 static void h_kick(void *ctx, uint32_t mask)
