@@ -12,7 +12,9 @@
  *     `EVT vm=<name> kind=evt_dropped count=<n> dropped_kind=<kind>`: before the next record
  *     of that kind, with any later record of the VM once that kind's bucket has a token again,
  *     and unconditionally when the VM stops or restarts (evt_limiter_next_drop, force).
- * Records are also kept in a ring (the newest EVT_RING_SIZE) for management tools.
+ * Records are also kept in a ring, the event log (the newest EVT_RING_SIZE), as structured
+ * records (sequence number, time, VM, kind, key=value text) that managers read with a cursor
+ * (core/dev/vmgmt.c): a reader that falls behind learns how many records it missed.
  */
 #pragma once
 
@@ -21,8 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EVT_RING_SIZE    64
+#define EVT_RING_SIZE    256  /* records in the event log (a power of two) */
 #define EVT_LINE_MAX     160
+#define EVT_KIND_MAX     16   /* kind= string, NUL included (bulkhead/mgmt.h) */
+#define EVT_TEXT_MAX     144  /* the key=value fields, NUL included (bulkhead/mgmt.h) */
+#define EVT_VM_NONE      UINT32_C(0xffffffff)
 #define EVT_BURST        32   /* records of one kind a VM may emit back to back */
 #define EVT_REFILL_NS    UINT64_C(50000000) /* one token per 50 ms */
 
@@ -68,7 +73,9 @@ struct evt_limiter {
 struct evt_record {
     uint64_t seq;
     uint64_t time_ns;
-    char line[EVT_LINE_MAX];
+    uint32_t vm;              /* VM index, EVT_VM_NONE for none */
+    char kind[EVT_KIND_MAX];
+    char text[EVT_TEXT_MAX];  /* the fields after kind=, "" when none */
 };
 
 struct evt_ring {
@@ -117,11 +124,28 @@ bool evt_limiter_take(struct evt_limiter *l, enum evt_kind k, bool always, uint6
 bool evt_limiter_next_drop(struct evt_limiter *l, uint64_t now_ns, bool force,
                            enum evt_kind *k, uint32_t *count);
 
-/* Append a line to the ring (overwriting the oldest when full). */
-void evt_ring_push(struct evt_ring *r, uint64_t now_ns, const char *line);
+/* Append a record to the ring (overwriting the oldest when full); kind and text are cut to
+ * their fields' sizes. Caller serialises calls on one ring. */
+void evt_ring_push(struct evt_ring *r, uint64_t now_ns, uint32_t vm, const char *kind,
+                   const char *text);
 
 /* The record with sequence number seq, or NULL if it is gone or not yet written. */
 const struct evt_record *evt_ring_get(const struct evt_ring *r, uint64_t seq);
+
+/*
+ * Read with a cursor: copy the oldest record with sequence number >= *cursor into *out,
+ * advance *cursor past it and return true; false when there is none yet (cursor at or beyond
+ * the newest). Records already overwritten are skipped: their number is added to *missed.
+ * Caller serialises against evt_ring_push (one record per call: a short lock hold).
+ */
+bool evt_ring_read(const struct evt_ring *r, uint64_t *cursor, struct evt_record *out,
+                   uint64_t *missed);
+
+/* The sequence number the next record will get. */
+static inline uint64_t evt_ring_next(const struct evt_ring *r)
+{
+    return r->next_seq;
+}
 
 /*
  * Format `EVT vm=<vm> kind=<kind> <fmt...>` into buf (size n). Returns the formatted length.

@@ -170,6 +170,7 @@ void vcpu_enter_fresh(struct vcpu *v)
     f->x[0] = first ? v->vm->dtb_ipa : v->ctx_id;
     f->elr = v->entry;
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
+    v->on_since_ns = arch_now_ns();
     v->state = VCPU_RUNNING;
     arch_wake_all();
     vcpu_return(v);
@@ -222,6 +223,11 @@ void arch_vcpu_park(void)
         vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
     } else {
         vgic_hw_reset_cpu();
+    }
+    if (v && v->on_since_ns) {
+        uint64_t now = arch_now_ns();
+        v->on_ns += now - v->on_since_ns; /* statistics (vm_vcpu_times) */
+        v->on_since_ns = 0;
     }
     if (v && v->state == VCPU_RUNNING) {
         v->state = VCPU_OFF;
@@ -288,7 +294,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
             ok = true;
             break;
         }
-        if (v->vm->state != VM_RUNNING || arch_now_ns() >= deadline_ns) {
+        if (!vm_takes_input(v->vm) || arch_now_ns() >= deadline_ns) {
             break;
         }
         if (deadline_ns != UINT64_MAX) {

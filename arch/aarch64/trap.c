@@ -12,6 +12,7 @@
 #include <core/dev/smccc.h>
 #include <core/hyp.h>
 #include <core/vm/vm.h>
+#include <core/vm/vm_ctl.h>
 #include <core/vm/vm_fault.h>
 #include <core/ipc/vm_ipc.h>
 #include <drivers/gicv3.h>
@@ -171,11 +172,24 @@ void trap_guest_hvc_tail(struct trap_frame *f)
     vcpu_return(v);
 }
 
+/* The VM is not running or the vCPU is off: hold it while the VM is paused (returns when it
+ * may go back into the guest), else leave the guest for good. Off the hot paths. */
+static void __attribute__((noinline, cold)) vcpu_leave(struct vcpu *v)
+{
+    if (v->vm->state == VM_PAUSED && v->state == VCPU_RUNNING) {
+        vm_vcpu_hold(v);
+        if (v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING) {
+            return;
+        }
+    }
+    arch_vcpu_park();
+}
+
 /* The way back from an interrupt (quiet: see vgic_sync_flush_lrs). */
 static inline __attribute__((always_inline)) void irq_return(struct vcpu *v, bool quiet)
 {
     if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
-        arch_vcpu_park();
+        vcpu_leave(v);
     }
     vgic_sync_flush_lrs(&v->vm->vgic, v->idx, quiet);
 }
@@ -239,7 +253,7 @@ void trap_guest_serror(struct trap_frame *f)
 void vcpu_return(struct vcpu *v)
 {
     if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
-        arch_vcpu_park();
+        vcpu_leave(v);
     }
     vgic_flush_lrs(&v->vm->vgic, v->idx);
 }

@@ -206,7 +206,7 @@ int vm_ipc_gpio_init(struct vm *vm)
 
 static inline void raise_spi_in(struct vm *t, uint32_t intid)
 {
-    if (t->state == VM_RUNNING) {
+    if (vm_takes_input(t)) {
         t->stats.irqs_injected++;
         if (t->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
             (void)vgpio_raise(&t->gpio, intid); /* its controller drives the SPI */
@@ -269,8 +269,13 @@ static uint64_t deadline_of(uint64_t timeout_ns)
 static int block(struct vcpu *v, uint64_t deadline)
 {
     struct wait_ctx c = { .v = v, .result = 0 };
+    uint64_t t0 = arch_now_ns();
 
-    if (arch_vcpu_wait(v, deadline, waiter_done, &c)) {
+    v->in_hyp_wait = true; /* out of the guest: a pause need not wait for it */
+    bool woken = arch_vcpu_wait(v, deadline, waiter_done, &c);
+    v->in_hyp_wait = false;
+    v->blocked_ns += arch_now_ns() - t0; /* statistics (vm_vcpu_times) */
+    if (woken) {
         return c.result;
     }
     if (!ipc_cancel(&hyp_ipc, &v->waiter, &c.result)) {
@@ -420,7 +425,7 @@ static inline __attribute__((always_inline)) bool ring_direct(struct vcpu *v, un
         return false;
     }
     ipc_doorbell_rung(&hyp_ipc, id);
-    if (t->state == VM_RUNNING) {
+    if (vm_takes_input(t)) {
         t->stats.irqs_injected++;
         vm_kick_mask(t, vgic_post_spi(&t->vgic, rr->intid)); /* lock-free, see vgic.h */
     }
