@@ -54,6 +54,8 @@ static const char *const kind_names[EVT_KIND_COUNT] = {
     [EVT_KIND_RESTART_LIMIT] = "restart_limit",
     [EVT_KIND_REFUSED] = "refused",
     [EVT_KIND_CONFIG_ERROR] = "config_error",
+    [EVT_KIND_PAUSE] = "pause",
+    [EVT_KIND_RESUME] = "resume",
     [EVT_KIND_S2_FAULT] = "s2_fault",
     [EVT_KIND_SERROR] = "serror",
     [EVT_KIND_FAULT_LOOP] = "fault_loop",
@@ -66,6 +68,8 @@ static const char *const kind_names[EVT_KIND_COUNT] = {
     [EVT_KIND_SMC_UNKNOWN] = "smc_unknown",
     [EVT_KIND_IPC_DENY] = "ipc_deny",
     [EVT_KIND_IPC_RATE] = "ipc_rate",
+    [EVT_KIND_MGMT] = "mgmt",
+    [EVT_KIND_MGMT_DENY] = "mgmt_deny",
     [EVT_KIND_OTHER] = "other",
 };
 

@@ -5,7 +5,8 @@
  * must not flood the console, but a flood must not hide what matters either, so:
  *   - every (VM, kind) has its own token bucket: a flood of one kind cannot use up the
  *     tokens of another;
- *   - lifecycle records (start, stop, restart, restart_limit, refused, config_error, and a
+ *   - lifecycle records (start, stop, restart, restart_limit, refused, config_error, pause,
+ *     resume, and a
  *     fault that stops or restarts the VM: the caller says so) are never dropped; each is
  *     bounded by the lifecycle itself (VM_RESTART_MAX restarts per window, then a stop);
  *   - suppressed records are counted per kind and reported in
@@ -42,6 +43,8 @@ enum evt_kind {
     EVT_KIND_RESTART_LIMIT,
     EVT_KIND_REFUSED,
     EVT_KIND_CONFIG_ERROR,
+    EVT_KIND_PAUSE,         /* a manager paused / resumed the VM (bounded by its operations) */
+    EVT_KIND_RESUME,
     EVT_KIND_LIFECYCLE_END, /* kinds below are lifecycle records: never dropped */
     EVT_KIND_S2_FAULT = EVT_KIND_LIFECYCLE_END,
     EVT_KIND_SERROR,
@@ -55,6 +58,8 @@ enum evt_kind {
     EVT_KIND_SMC_UNKNOWN,
     EVT_KIND_IPC_DENY,
     EVT_KIND_IPC_RATE,
+    EVT_KIND_MGMT,          /* a management operation on the VM: who, what, result */
+    EVT_KIND_MGMT_DENY,     /* a manager tried what it has no right to */
     EVT_KIND_OTHER,
     EVT_KIND_COUNT,
 };

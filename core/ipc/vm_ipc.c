@@ -741,3 +741,8 @@ void vm_ipc_vm_reset(struct vm *vm)
     }
     vgpio_reset(&vm->gpio);
 }
+
+struct ipc_stats vm_ipc_stats(unsigned id)
+{
+    return ipc_stats(&hyp_ipc, id);
+}
