@@ -74,6 +74,11 @@ struct vm_stats {
 
 struct vm;
 
+/* Why a vCPU sleeps in the hypervisor (vcpu.wait_kind). */
+#define VCPU_WAIT_NONE  0
+#define VCPU_WAIT_IPC   1 /* an IPC call blocked (counted as blocked time) */
+#define VCPU_WAIT_HOLD  2 /* its VM is paused (counted as paused time) */
+
 struct vcpu {
     struct vm *vm;
     unsigned idx;
@@ -93,7 +98,8 @@ struct vcpu {
     uint64_t on_ns;            /* time on, over the periods that ended */
     uint64_t blocked_ns;
     uint64_t paused_ns;
-    volatile bool in_hyp_wait; /* asleep in the hypervisor: an IPC wait or a pause hold */
+    uint64_t wait_since_ns;    /* when the current wait began (wait_kind != VCPU_WAIT_NONE) */
+    volatile uint8_t wait_kind; /* asleep in the hypervisor: VCPU_WAIT_* */
 } __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 512 bytes, so
                                   * vcpus[i] on the doorbell path is a shift) */
 

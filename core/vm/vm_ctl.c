@@ -81,7 +81,7 @@ int vm_ctl_restart(struct vm *vm)
 /* Whether vCPU v is out of the guest: off, held by the pause, or waiting in the hypervisor. */
 static bool vcpu_is_out(const struct vcpu *v)
 {
-    return v->state != VCPU_RUNNING || v->in_hyp_wait;
+    return v->state != VCPU_RUNNING || v->wait_kind != VCPU_WAIT_NONE;
 }
 
 int vm_ctl_pause(struct vm *vm)
@@ -135,23 +135,28 @@ static bool vm_not_paused(void *arg)
 
 void vm_vcpu_hold(struct vcpu *v)
 {
-    uint64_t t0 = arch_now_ns();
-
-    v->in_hyp_wait = true;
+    v->wait_since_ns = arch_now_ns();
+    v->wait_kind = VCPU_WAIT_HOLD;
     arch_wake_all(); /* the pausing caller waits for this */
     (void)arch_vcpu_wait(v, UINT64_MAX, vm_not_paused, v->vm);
-    v->in_hyp_wait = false;
-    v->paused_ns += arch_now_ns() - t0;
+    v->paused_ns += arch_now_ns() - v->wait_since_ns;
+    v->wait_kind = VCPU_WAIT_NONE;
 }
 
+/* Read by a manager on another pCPU while v's own pCPU updates them: the current wait is
+ * added as it stands (a record that ends meanwhile may be counted twice for one read: the
+ * figures are estimates to the microsecond, never negative). */
 void vm_vcpu_times(const struct vcpu *v, uint64_t now, uint64_t *run_ns, uint64_t *blocked_ns,
                    uint64_t *paused_ns)
 {
     uint64_t since = __atomic_load_n(&v->on_since_ns, __ATOMIC_RELAXED);
+    uint8_t kind = v->wait_kind;
+    uint64_t wsince = __atomic_load_n(&v->wait_since_ns, __ATOMIC_RELAXED);
+    uint64_t cur = kind != VCPU_WAIT_NONE && since && now > wsince ? now - wsince : 0;
     uint64_t on = v->on_ns + (since && now > since ? now - since : 0);
-    uint64_t out = v->blocked_ns + v->paused_ns;
 
-    *blocked_ns = v->blocked_ns;
-    *paused_ns = v->paused_ns;
+    *blocked_ns = v->blocked_ns + (kind == VCPU_WAIT_IPC ? cur : 0);
+    *paused_ns = v->paused_ns + (kind == VCPU_WAIT_HOLD ? cur : 0);
+    uint64_t out = *blocked_ns + *paused_ns;
     *run_ns = on > out ? on - out : 0;
 }
