@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EVT_RING_SIZE    256  /* records in the event log (a power of two) */
+#define EVT_RING_SIZE    128  /* records in the event log (a power of two) */
 #define EVT_LINE_MAX     160
 #define EVT_KIND_MAX     16   /* kind= string, NUL included (bulkhead/mgmt.h) */
 #define EVT_TEXT_MAX     144  /* the key=value fields, NUL included (bulkhead/mgmt.h) */

@@ -49,15 +49,19 @@ unsigned arch_cpu_id(void)
     return (unsigned)sysreg_read(tpidr_el2);
 }
 
-uint64_t arch_now_ns(void)
+uint64_t arch_ticks_to_ns(uint64_t cnt)
 {
-    uint64_t cnt = sysreg_read(cntpct_el0);
     uint64_t frq = sysreg_read(cntfrq_el0);
 
     if (!frq) {
         return 0;
     }
     return (cnt / frq) * UINT64_C(1000000000) + (cnt % frq) * UINT64_C(1000000000) / frq;
+}
+
+uint64_t arch_now_ns(void)
+{
+    return arch_ticks_to_ns(sysreg_read(cntpct_el0));
 }
 
 void arch_wake_all(void)
@@ -170,7 +174,7 @@ void vcpu_enter_fresh(struct vcpu *v)
     f->x[0] = first ? v->vm->dtb_ipa : v->ctx_id;
     f->elr = v->entry;
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
-    v->on_since_ns = arch_now_ns();
+    v->on_since = arch_ticks();
     v->state = VCPU_RUNNING;
     arch_wake_all();
     vcpu_return(v);
@@ -224,10 +228,9 @@ void arch_vcpu_park(void)
     } else {
         vgic_hw_reset_cpu();
     }
-    if (v && v->on_since_ns) {
-        uint64_t now = arch_now_ns();
-        v->on_ns += now - v->on_since_ns; /* statistics (vm_vcpu_times) */
-        v->on_since_ns = 0;
+    if (v && v->on_since) {
+        v->on_ticks += arch_ticks() - v->on_since; /* statistics (vm_vcpu_times) */
+        v->on_since = 0;
     }
     if (v && v->state == VCPU_RUNNING) {
         v->state = VCPU_OFF;
@@ -287,6 +290,9 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
      * at once (QEMU, and allowed by the architecture): the wait would spin. Off while we
      * sleep; the guest gets its interrupts when the call returns. */
     uint64_t en = arch_vgic_read_hcr() & ICH_HCR_EN;
+    /* Time here is counted as blocked (statistics; a pause hold takes its time back out):
+     * two counter reads, no conversion on this path. */
+    uint64_t t0 = arch_ticks();
     bool ok = false;
 
     for (;;) {
@@ -306,6 +312,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
+    v->blocked_ticks += arch_ticks() - t0;
     vtimer_ptimer_update(v); /* CNTHP back to the guest's physical timer, or off */
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     return ok;

@@ -17,6 +17,7 @@
 #include <bulkhead/mgmt.h>
 #include <core/console.h>
 #include <core/ipc/vm_ipc.h>
+#include <core/vm/vm_build.h>
 #include <core/vm/vm_ctl.h>
 #include <lib/string.h>
 
@@ -29,10 +30,15 @@ struct vmgmt {
 };
 
 static struct vmgmt devs[CFG_MAX_VMS];
-/* The data pages of each manager: hypervisor memory (identity-mapped at EL2), page aligned,
- * zeroed when a manager is set up. */
-static uint8_t data_pages[CFG_MAX_VMS][BH_MGMT_DATA_SIZE]
-    __attribute__((aligned(BH_MGMT_PAGE), section(".noclear")));
+/* The data pages of every manager: one block of hypervisor RAM (identity-mapped at EL2),
+ * taken when the first manager is built (allocations are 2 MiB granular), BH_MGMT_DATA_SIZE
+ * per VM index. Outside the image: most scenarios have no manager. */
+static uint8_t *data_block;
+
+static uint8_t *data_pages_of(const struct vm *vm)
+{
+    return data_block + (size_t)vm->id * BH_MGMT_DATA_SIZE;
+}
 
 _Static_assert(BH_MGMT_DATA_OFF % CFG_PAGE_SIZE == 0 && BH_MGMT_DATA_SIZE % CFG_PAGE_SIZE == 0,
                "the data pages are whole pages");
@@ -114,7 +120,7 @@ static void fill_vm(struct bh_mgmt_vm *o, const struct vm *vm, uint32_t rights, 
         ov->state = v->state == VCPU_RUNNING ? BH_MGMT_VCPU_RUNNING :
                     v->state == VCPU_ON_PENDING ? BH_MGMT_VCPU_PENDING : BH_MGMT_VCPU_OFF;
         ov->pcpu = v->pcpu;
-        vm_vcpu_times(v, now, &ov->run_ns, &ov->blocked_ns, &ov->paused_ns);
+        vm_vcpu_times(v, &ov->run_ns, &ov->blocked_ns, &ov->paused_ns);
     }
 }
 
@@ -295,7 +301,7 @@ static int32_t op_lifecycle(struct vmgmt *d, uint32_t off, uint32_t target)
 
 static int reg_read(struct vmgmt *d, uint32_t off, uint64_t *val)
 {
-    uint8_t *data = data_pages[d->self->id];
+    uint8_t *data = data_pages_of(d->self);
     int32_t r;
 
     switch (off) {
@@ -372,14 +378,20 @@ int vmgmt_init(struct vm *vm)
     if (!cfg_vm_is_manager(vm->cfg)) {
         return 0;
     }
+    if (!data_block) {
+        data_block = (uint8_t *)(uintptr_t)vm_ram_alloc((uint64_t)CFG_MAX_VMS * BH_MGMT_DATA_SIZE);
+        if (!data_block) {
+            return -BH_ENOMEM;
+        }
+    }
     memset(d, 0, sizeof(*d));
     spin_lock_init(&d->lock);
     d->self = vm;
-    memset(data_pages[vm->id], 0, BH_MGMT_DATA_SIZE);
+    memset(data_pages_of(vm), 0, BH_MGMT_DATA_SIZE);
     int r = mmio_register(&vm->mmio, "mgmt", VPLAT_MGMT_IPA, BH_MGMT_PAGE, vmgmt_access, d);
     if (r) {
         return r;
     }
     return pt_map(&vm->s2, VPLAT_MGMT_IPA + BH_MGMT_DATA_OFF,
-                  (uint64_t)(uintptr_t)data_pages[vm->id], BH_MGMT_DATA_SIZE, ro);
+                  (uint64_t)(uintptr_t)data_pages_of(vm), BH_MGMT_DATA_SIZE, ro);
 }

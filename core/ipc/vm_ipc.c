@@ -269,13 +269,7 @@ static uint64_t deadline_of(uint64_t timeout_ns)
 static int block(struct vcpu *v, uint64_t deadline)
 {
     struct wait_ctx c = { .v = v, .result = 0 };
-    /* out of the guest (a pause need not wait for it); statistics: vm_vcpu_times */
-    v->wait_since_ns = arch_now_ns();
-    v->wait_kind = VCPU_WAIT_IPC;
-    bool woken = arch_vcpu_wait(v, deadline, waiter_done, &c);
-    v->blocked_ns += arch_now_ns() - v->wait_since_ns;
-    v->wait_kind = VCPU_WAIT_NONE;
-    if (woken) {
+    if (arch_vcpu_wait(v, deadline, waiter_done, &c)) {
         return c.result;
     }
     if (!ipc_cancel(&hyp_ipc, &v->waiter, &c.result)) {

@@ -42,10 +42,11 @@ enum vm_state {
     VM_UNUSED,
     VM_REFUSED,  /* bad configuration or image: never started */
     VM_RUNNING,
+    VM_PAUSED,   /* vCPUs held in the hypervisor where they were (core/vm/vm_ctl.c); right
+                  * after VM_RUNNING: vm_takes_input is one comparison */
     VM_STOPPING, /* vCPUs are being pulled out of the guest (or it is being reloaded) */
     VM_STOPPED,
     VM_DEFINED,  /* built and verified, never started (autostart = <0>) */
-    VM_PAUSED,   /* vCPUs held in the hypervisor where they were (core/vm/vm_ctl.c) */
 };
 
 /* Exit classes counted per VM. */
@@ -76,7 +77,6 @@ struct vm;
 
 /* Why a vCPU sleeps in the hypervisor (vcpu.wait_kind). */
 #define VCPU_WAIT_NONE  0
-#define VCPU_WAIT_IPC   1 /* an IPC call blocked (counted as blocked time) */
 #define VCPU_WAIT_HOLD  2 /* its VM is paused (counted as paused time) */
 
 struct vcpu {
@@ -93,13 +93,14 @@ struct vcpu {
     uint64_t injected_pc;
     struct arch_ptimer ptimer; /* emulated EL1 physical timer (arch/aarch64/vtimer.c) */
     /* Time accounting (statistics), written by its own pCPU only, at the slow transitions:
-     * entered from reset / parked (on_*), an IPC wait (blocked_ns), a pause (paused_ns). */
-    uint64_t on_since_ns;      /* when it last entered the guest from reset; 0: off */
-    uint64_t on_ns;            /* time on, over the periods that ended */
-    uint64_t blocked_ns;
+     * entered from reset / parked (on_*, counter ticks: arch_ticks), a wait in the hypervisor
+     * (arch_vcpu_wait: blocked_ticks), a pause (vm_vcpu_hold: paused_ns). */
+    uint64_t on_since;         /* when it last entered the guest from reset; 0: off */
+    uint64_t on_ticks;         /* time on, over the periods that ended */
+    uint64_t blocked_ticks;
     uint64_t paused_ns;
-    uint64_t wait_since_ns;    /* when the current wait began (wait_kind != VCPU_WAIT_NONE) */
-    volatile uint8_t wait_kind; /* asleep in the hypervisor: VCPU_WAIT_* */
+    uint64_t wait_since;       /* ns: when the current wait began (wait_kind != NONE) */
+    volatile uint8_t wait_kind; /* held by a pause: VCPU_WAIT_HOLD */
 } __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 512 bytes, so
                                   * vcpus[i] on the doorbell path is a shift) */
 
@@ -193,7 +194,8 @@ static inline bool vm_is_alive(const struct vm *vm)
  * once resumed). */
 static inline bool vm_takes_input(const struct vm *vm)
 {
-    return vm->state == VM_RUNNING || vm->state == VM_PAUSED;
+    _Static_assert(VM_PAUSED == VM_RUNNING + 1, "one comparison");
+    return (unsigned)vm->state - VM_RUNNING <= 1;
 }
 
 /* The name of a VM state ("running", "paused", ...). */

@@ -78,10 +78,11 @@ int vm_ctl_restart(struct vm *vm)
     return s == VM_STOPPED ? vm_ctl_start(vm) : stop_or_restart(vm, true);
 }
 
-/* Whether vCPU v is out of the guest: off, held by the pause, or waiting in the hypervisor. */
+/* Whether vCPU v is out of the guest: off, held by the pause, or blocked in an IPC wait. */
 static bool vcpu_is_out(const struct vcpu *v)
 {
-    return v->state != VCPU_RUNNING || v->wait_kind != VCPU_WAIT_NONE;
+    return v->state != VCPU_RUNNING || v->wait_kind != VCPU_WAIT_NONE ||
+           __atomic_load_n(&v->waiter.state, __ATOMIC_RELAXED) == IPC_WAIT_QUEUED;
 }
 
 int vm_ctl_pause(struct vm *vm)
@@ -135,28 +136,32 @@ static bool vm_not_paused(void *arg)
 
 void vm_vcpu_hold(struct vcpu *v)
 {
-    v->wait_since_ns = arch_now_ns();
+    uint64_t blocked = v->blocked_ticks; /* arch_vcpu_wait counts; a hold is not blocked */
+
+    v->wait_since = arch_now_ns();
     v->wait_kind = VCPU_WAIT_HOLD;
     arch_wake_all(); /* the pausing caller waits for this */
     (void)arch_vcpu_wait(v, UINT64_MAX, vm_not_paused, v->vm);
-    v->paused_ns += arch_now_ns() - v->wait_since_ns;
+    v->paused_ns += arch_now_ns() - v->wait_since;
+    v->blocked_ticks = blocked;
     v->wait_kind = VCPU_WAIT_NONE;
 }
 
-/* Read by a manager on another pCPU while v's own pCPU updates them: the current wait is
- * added as it stands (a record that ends meanwhile may be counted twice for one read: the
+/* Read by a manager on another pCPU while v's own pCPU updates them: a pause in progress is
+ * added as it stands (a wait that ends meanwhile may be counted twice for one read: the
  * figures are estimates to the microsecond, never negative). */
-void vm_vcpu_times(const struct vcpu *v, uint64_t now, uint64_t *run_ns, uint64_t *blocked_ns,
+void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
                    uint64_t *paused_ns)
 {
-    uint64_t since = __atomic_load_n(&v->on_since_ns, __ATOMIC_RELAXED);
+    uint64_t ticks = arch_ticks();
+    uint64_t now = arch_ticks_to_ns(ticks);
+    uint64_t since = __atomic_load_n(&v->on_since, __ATOMIC_RELAXED);
     uint8_t kind = v->wait_kind;
-    uint64_t wsince = __atomic_load_n(&v->wait_since_ns, __ATOMIC_RELAXED);
+    uint64_t wsince = __atomic_load_n(&v->wait_since, __ATOMIC_RELAXED);
     uint64_t cur = kind != VCPU_WAIT_NONE && since && now > wsince ? now - wsince : 0;
-    uint64_t on = v->on_ns + (since && now > since ? now - since : 0);
+    uint64_t on = arch_ticks_to_ns(v->on_ticks + (since && ticks > since ? ticks - since : 0));
 
-    *blocked_ns = v->blocked_ns + (kind == VCPU_WAIT_IPC ? cur : 0);
+    *blocked_ns = arch_ticks_to_ns(v->blocked_ticks); /* a wait is counted when it ends */
     *paused_ns = v->paused_ns + (kind == VCPU_WAIT_HOLD ? cur : 0);
-    uint64_t out = *blocked_ns + *paused_ns;
-    *run_ns = on > out ? on - out : 0;
+    *run_ns = on > *blocked_ns + *paused_ns ? on - *blocked_ns - *paused_ns : 0;
 }

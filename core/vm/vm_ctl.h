@@ -29,6 +29,6 @@ int vm_ctl_resume(struct vm *vm);
  * VM is resumed or stopped (the caller then re-checks and enters or parks). */
 void vm_vcpu_hold(struct vcpu *v);
 
-/* v's time so far at now: in the guest (run), blocked in the hypervisor, held by pauses. */
-void vm_vcpu_times(const struct vcpu *v, uint64_t now, uint64_t *run_ns, uint64_t *blocked_ns,
+/* v's time so far: in the guest (run), blocked in the hypervisor, held by pauses (ns). */
+void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
                    uint64_t *paused_ns);
