@@ -290,9 +290,6 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
      * at once (QEMU, and allowed by the architecture): the wait would spin. Off while we
      * sleep; the guest gets its interrupts when the call returns. */
     uint64_t en = arch_vgic_read_hcr() & ICH_HCR_EN;
-    /* Time here is counted as blocked (statistics; a pause hold takes its time back out):
-     * two counter reads, no conversion on this path. */
-    uint64_t t0 = arch_ticks();
     bool ok = false;
 
     for (;;) {
@@ -312,7 +309,6 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
-    v->blocked_ticks += arch_ticks() - t0;
     vtimer_ptimer_update(v); /* CNTHP back to the guest's physical timer, or off */
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     return ok;

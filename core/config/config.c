@@ -513,7 +513,7 @@ int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
     fdt_for_each_subnode(node, fdt, vms) {
         parse_vm(&c, node);
     }
-    cfg_parse_management(&c);
+    cfg_parse_management(&c, vms);
     for (uint32_t i = 0; i < out->vm_count; i++) {
         cfg_check_vm(&c, &out->vms[i]);
     }

@@ -147,12 +147,18 @@ static void parse_grant(struct cfg_ctx *c, struct cfg_vm *vm, int node)
     vm->manage[t - c->out->vms] = parse_rights(c, vm, node, path);
 }
 
-void cfg_parse_management(struct cfg_ctx *c)
+void cfg_parse_management(struct cfg_ctx *c, int vms)
 {
-    for (uint32_t i = 0; i < c->out->vm_count; i++) {
-        struct cfg_vm *vm = &c->out->vms[i];
-        int node = fdt_path_offset(c->fdt, vm->path);
-        int mnode = node >= 0 ? fdt_subnode_offset(c->fdt, node, "management") : -1;
+    uint32_t i = 0;
+    int node;
+
+    /* VM nodes in the order cfg_parse stored them (those beyond CFG_MAX_VMS were dropped) */
+    fdt_for_each_subnode(node, c->fdt, vms) {
+        if (i >= c->out->vm_count) {
+            break;
+        }
+        struct cfg_vm *vm = &c->out->vms[i++];
+        int mnode = fdt_subnode_offset(c->fdt, node, "management");
         int child;
 
         if (mnode < 0) {

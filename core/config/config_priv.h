@@ -93,4 +93,4 @@ void cfg_parse_manageable(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop
                           const void *val, int len);
 void cfg_parse_shutdown_timeout(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                                 const void *val, int len);
-void cfg_parse_management(struct cfg_ctx *c);
+void cfg_parse_management(struct cfg_ctx *c, int vms);

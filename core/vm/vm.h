@@ -97,7 +97,7 @@ struct vcpu {
      * (arch_vcpu_wait: blocked_ticks), a pause (vm_vcpu_hold: paused_ns). */
     uint64_t on_since;         /* when it last entered the guest from reset; 0: off */
     uint64_t on_ticks;         /* time on, over the periods that ended */
-    uint64_t blocked_ticks;
+    uint64_t blocked_ticks;    /* not measured yet (docs/MANAGEMENT.md "Limits"): 0 */
     uint64_t paused_ns;
     uint64_t wait_since;       /* ns: when the current wait began (wait_kind != NONE) */
     volatile uint8_t wait_kind; /* held by a pause: VCPU_WAIT_HOLD */
