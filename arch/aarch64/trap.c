@@ -177,11 +177,13 @@ void trap_guest_hvc_tail(struct trap_frame *f)
  * (the callers tail-call it, so the fast paths keep no stack frame). */
 static void __attribute__((noinline, cold)) vcpu_leave(struct vcpu *v)
 {
-    if (v->vm->state == VM_PAUSED && v->state == VCPU_RUNNING) {
+    /* A loop: the VM may be paused again between the resume that woke us and this check
+     * (parking then would turn the vCPU off in a running VM). */
+    while (v->vm->state == VM_PAUSED && v->state == VCPU_RUNNING) {
         vm_vcpu_hold(v);
-        if (v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING) {
-            return;
-        }
+    }
+    if (v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING) {
+        return;
     }
     arch_vcpu_park();
 }

@@ -263,7 +263,8 @@ static void check_event_flood(uint32_t worker, uint32_t rt, uint64_t cursor)
     timer_delay_ms(4 * SETTLE_MS);
     snap_vm(worker, &b);
     report(b.state == BH_MGMT_STATE_RUNNING && exits_of(&b) > exits_of(&a),
-           "mgmt: worker runs on after the flood");
+           "mgmt: worker runs on after the flood (state %u, vcpu %u, exits %lu -> %lu)",
+           b.state, b.vcpu[0].state, (unsigned long)exits_of(&a), (unsigned long)exits_of(&b));
 }
 
 void tests_mgmt(void)
