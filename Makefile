@@ -73,6 +73,10 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -I. -Iinclude -I
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LDLIBS := -lfdt
 
+# The configuration checker, as the host tools, unit tests and fuzz targets build it: the
+# same portable code the hypervisor runs at boot (one list, used by every fragment below).
+CFG_SRCS := $(sort $(wildcard core/config/*.c)) core/fdtcheck.c core/platinfo.c lib/fmt.c
+
 -include tools/*/tool.mk
 
 # ---------------------------------------------------------------- guests

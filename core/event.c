@@ -54,6 +54,8 @@ static const char *const kind_names[EVT_KIND_COUNT] = {
     [EVT_KIND_RESTART_LIMIT] = "restart_limit",
     [EVT_KIND_REFUSED] = "refused",
     [EVT_KIND_CONFIG_ERROR] = "config_error",
+    [EVT_KIND_PAUSE] = "pause",
+    [EVT_KIND_RESUME] = "resume",
     [EVT_KIND_S2_FAULT] = "s2_fault",
     [EVT_KIND_SERROR] = "serror",
     [EVT_KIND_FAULT_LOOP] = "fault_loop",
@@ -66,6 +68,8 @@ static const char *const kind_names[EVT_KIND_COUNT] = {
     [EVT_KIND_SMC_UNKNOWN] = "smc_unknown",
     [EVT_KIND_IPC_DENY] = "ipc_deny",
     [EVT_KIND_IPC_RATE] = "ipc_rate",
+    [EVT_KIND_MGMT] = "mgmt",
+    [EVT_KIND_MGMT_DENY] = "mgmt_deny",
     [EVT_KIND_OTHER] = "other",
 };
 
@@ -133,15 +137,24 @@ bool evt_limiter_next_drop(struct evt_limiter *l, uint64_t now_ns, bool force,
     return false;
 }
 
-void evt_ring_push(struct evt_ring *r, uint64_t now_ns, const char *line)
+static void copy_cut(char *dst, const char *src, size_t cap)
+{
+    size_t n = strnlen(src, cap - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void evt_ring_push(struct evt_ring *r, uint64_t now_ns, uint32_t vm, const char *kind,
+                   const char *text)
 {
     struct evt_record *rec = &r->rec[r->next_seq % EVT_RING_SIZE];
 
     rec->seq = r->next_seq++;
     rec->time_ns = now_ns;
-    size_t n = strnlen(line, EVT_LINE_MAX - 1);
-    memcpy(rec->line, line, n);
-    rec->line[n] = '\0';
+    rec->vm = vm;
+    copy_cut(rec->kind, kind, sizeof(rec->kind));
+    copy_cut(rec->text, text, sizeof(rec->text));
 }
 
 const struct evt_record *evt_ring_get(const struct evt_ring *r, uint64_t seq)
@@ -150,6 +163,23 @@ const struct evt_record *evt_ring_get(const struct evt_ring *r, uint64_t seq)
         return NULL;
     }
     return &r->rec[seq % EVT_RING_SIZE];
+}
+
+bool evt_ring_read(const struct evt_ring *r, uint64_t *cursor, struct evt_record *out,
+                   uint64_t *missed)
+{
+    uint64_t oldest = r->next_seq > EVT_RING_SIZE ? r->next_seq - EVT_RING_SIZE : 0;
+
+    if (*cursor < oldest) {
+        *missed += oldest - *cursor;
+        *cursor = oldest;
+    }
+    if (*cursor >= r->next_seq) {
+        return false;
+    }
+    *out = r->rec[*cursor % EVT_RING_SIZE];
+    (*cursor)++;
+    return true;
 }
 
 int evt_vformat(char *buf, size_t n, const char *vm, const char *kind, const char *fmt,

@@ -5,14 +5,17 @@
  * must not flood the console, but a flood must not hide what matters either, so:
  *   - every (VM, kind) has its own token bucket: a flood of one kind cannot use up the
  *     tokens of another;
- *   - lifecycle records (start, stop, restart, restart_limit, refused, config_error, and a
+ *   - lifecycle records (start, stop, restart, restart_limit, refused, config_error, pause,
+ *     resume, and a
  *     fault that stops or restarts the VM: the caller says so) are never dropped; each is
  *     bounded by the lifecycle itself (VM_RESTART_MAX restarts per window, then a stop);
  *   - suppressed records are counted per kind and reported in
  *     `EVT vm=<name> kind=evt_dropped count=<n> dropped_kind=<kind>`: before the next record
  *     of that kind, with any later record of the VM once that kind's bucket has a token again,
  *     and unconditionally when the VM stops or restarts (evt_limiter_next_drop, force).
- * Records are also kept in a ring (the newest EVT_RING_SIZE) for management tools.
+ * Records are also kept in a ring, the event log (the newest EVT_RING_SIZE), as structured
+ * records (sequence number, time, VM, kind, key=value text) that managers read with a cursor
+ * (core/dev/vmgmt.c): a reader that falls behind learns how many records it missed.
  */
 #pragma once
 
@@ -21,8 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EVT_RING_SIZE    64
+#define EVT_RING_SIZE    128  /* records in the event log (a power of two) */
 #define EVT_LINE_MAX     160
+#define EVT_KIND_MAX     16   /* kind= string, NUL included (bulkhead/mgmt.h) */
+#define EVT_TEXT_MAX     144  /* the key=value fields, NUL included (bulkhead/mgmt.h) */
+#define EVT_VM_NONE      UINT32_C(0xffffffff)
 #define EVT_BURST        32   /* records of one kind a VM may emit back to back */
 #define EVT_REFILL_NS    UINT64_C(50000000) /* one token per 50 ms */
 
@@ -37,6 +43,8 @@ enum evt_kind {
     EVT_KIND_RESTART_LIMIT,
     EVT_KIND_REFUSED,
     EVT_KIND_CONFIG_ERROR,
+    EVT_KIND_PAUSE,         /* a manager paused / resumed the VM (bounded by its operations) */
+    EVT_KIND_RESUME,
     EVT_KIND_LIFECYCLE_END, /* kinds below are lifecycle records: never dropped */
     EVT_KIND_S2_FAULT = EVT_KIND_LIFECYCLE_END,
     EVT_KIND_SERROR,
@@ -50,6 +58,8 @@ enum evt_kind {
     EVT_KIND_SMC_UNKNOWN,
     EVT_KIND_IPC_DENY,
     EVT_KIND_IPC_RATE,
+    EVT_KIND_MGMT,          /* a management operation on the VM: who, what, result */
+    EVT_KIND_MGMT_DENY,     /* a manager tried what it has no right to */
     EVT_KIND_OTHER,
     EVT_KIND_COUNT,
 };
@@ -68,7 +78,9 @@ struct evt_limiter {
 struct evt_record {
     uint64_t seq;
     uint64_t time_ns;
-    char line[EVT_LINE_MAX];
+    uint32_t vm;              /* VM index, EVT_VM_NONE for none */
+    char kind[EVT_KIND_MAX];
+    char text[EVT_TEXT_MAX];  /* the fields after kind=, "" when none */
 };
 
 struct evt_ring {
@@ -117,11 +129,28 @@ bool evt_limiter_take(struct evt_limiter *l, enum evt_kind k, bool always, uint6
 bool evt_limiter_next_drop(struct evt_limiter *l, uint64_t now_ns, bool force,
                            enum evt_kind *k, uint32_t *count);
 
-/* Append a line to the ring (overwriting the oldest when full). */
-void evt_ring_push(struct evt_ring *r, uint64_t now_ns, const char *line);
+/* Append a record to the ring (overwriting the oldest when full); kind and text are cut to
+ * their fields' sizes. Caller serialises calls on one ring. */
+void evt_ring_push(struct evt_ring *r, uint64_t now_ns, uint32_t vm, const char *kind,
+                   const char *text);
 
 /* The record with sequence number seq, or NULL if it is gone or not yet written. */
 const struct evt_record *evt_ring_get(const struct evt_ring *r, uint64_t seq);
+
+/*
+ * Read with a cursor: copy the oldest record with sequence number >= *cursor into *out,
+ * advance *cursor past it and return true; false when there is none yet (cursor at or beyond
+ * the newest). Records already overwritten are skipped: their number is added to *missed.
+ * Caller serialises against evt_ring_push (one record per call: a short lock hold).
+ */
+bool evt_ring_read(const struct evt_ring *r, uint64_t *cursor, struct evt_record *out,
+                   uint64_t *missed);
+
+/* The sequence number the next record will get. */
+static inline uint64_t evt_ring_next(const struct evt_ring *r)
+{
+    return r->next_seq;
+}
 
 /*
  * Format `EVT vm=<vm> kind=<kind> <fmt...>` into buf (size n). Returns the formatted length.

@@ -41,7 +41,7 @@ void bh_panic(const char *file, int line, const char *msg)
 
 static void con_input(unsigned vm, uint8_t c)
 {
-    if (vm < vm_count && vms[vm].state == VM_RUNNING) {
+    if (vm < vm_count && vm_takes_input(&vms[vm])) {
         vuart_rx_push(&vms[vm].vuart, c);
     }
 }
@@ -260,8 +260,11 @@ void hyp_main(const void *fdt, void (*putc)(char))
         arch_power_off_failure();
     }
     for (unsigned i = 0; i < vm_count; i++) {
-        if (vms[i].state == VM_STOPPED) {
+        if (vms[i].state == VM_STOPPED && scenario.vms[i].autostart) {
             vm_start(&vms[i]);
+        } else if (vms[i].state == VM_STOPPED) {
+            vms[i].state = VM_DEFINED; /* a manager starts it (docs/MANAGEMENT.md) */
+            hyp_printf("bulkhead: vm %s defined (autostart off)", vms[i].name);
         }
     }
     hyp_printf("bulkhead: all vms started");

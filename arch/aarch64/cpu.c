@@ -51,15 +51,19 @@ unsigned arch_cpu_id(void)
     return (unsigned)sysreg_read(tpidr_el2);
 }
 
-uint64_t arch_now_ns(void)
+uint64_t arch_ticks_to_ns(uint64_t cnt)
 {
-    uint64_t cnt = sysreg_read(cntpct_el0);
     uint64_t frq = sysreg_read(cntfrq_el0);
 
     if (!frq) {
         return 0;
     }
     return (cnt / frq) * UINT64_C(1000000000) + (cnt % frq) * UINT64_C(1000000000) / frq;
+}
+
+uint64_t arch_now_ns(void)
+{
+    return arch_ticks_to_ns(sysreg_read(cntpct_el0));
 }
 
 void arch_wake_all(void)
@@ -211,6 +215,7 @@ void vcpu_enter_fresh(struct vcpu *v)
     f->x[0] = first ? v->vm->dtb_ipa : v->ctx_id;
     f->elr = v->entry;
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
+    v->on_since = arch_ticks();
     v->state = VCPU_RUNNING;
     arch_wake_all();
     vcpu_return(v);
@@ -263,6 +268,10 @@ void arch_vcpu_park(void)
         vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
     } else {
         vgic_hw_reset_cpu();
+    }
+    if (v && v->on_since) {
+        v->on_ticks += arch_ticks() - v->on_since; /* statistics (vm_vcpu_times) */
+        v->on_since = 0;
     }
     if (v && v->state == VCPU_RUNNING) {
         v->state = VCPU_OFF;
@@ -337,7 +346,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
             ok = true;
             break;
         }
-        if (v->vm->state != VM_RUNNING || arch_now_ns() >= deadline_ns) {
+        if (!vm_takes_input(v->vm) || arch_now_ns() >= deadline_ns) {
             break;
         }
         if (deadline_ns != UINT64_MAX) {

@@ -63,7 +63,7 @@ static void irq_passthrough(uint32_t intid)
         return;
     }
     struct vm *vm = &vms[owner - 1];
-    if (vm->state != VM_RUNNING) {
+    if (!vm_takes_input(vm)) {
         gicv3_deactivate(intid);
         return;
     }

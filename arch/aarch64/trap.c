@@ -12,6 +12,7 @@
 #include <core/dev/smccc.h>
 #include <core/hyp.h>
 #include <core/vm/vm.h>
+#include <core/vm/vm_ctl.h>
 #include <core/vm/vm_fault.h>
 #include <core/ipc/vm_ipc.h>
 #include <drivers/gicv3.h>
@@ -171,11 +172,34 @@ void trap_guest_hvc_tail(struct trap_frame *f)
     vcpu_return(v);
 }
 
+/* The VM is not running or the vCPU is off: hold it while the VM is paused, else leave the
+ * guest for good. Off the hot paths; returns only when the vCPU may go back into the guest
+ * (the callers tail-call it, so the fast paths keep no stack frame). */
+static void __attribute__((noinline, cold)) vcpu_leave(struct vcpu *v)
+{
+    /* A loop: the VM may be paused again between the resume that woke us and this check
+     * (parking then would turn the vCPU off in a running VM). */
+    while (v->vm->state == VM_PAUSED && v->state == VCPU_RUNNING) {
+        vm_vcpu_hold(v);
+    }
+    if (v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING) {
+        return;
+    }
+    arch_vcpu_park();
+}
+
+static void __attribute__((noinline, cold)) irq_return_slow(struct vcpu *v, bool quiet)
+{
+    vcpu_leave(v);
+    vgic_sync_flush_lrs(&v->vm->vgic, v->idx, quiet);
+}
+
 /* The way back from an interrupt (quiet: see vgic_sync_flush_lrs). */
 static inline __attribute__((always_inline)) void irq_return(struct vcpu *v, bool quiet)
 {
     if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
-        arch_vcpu_park();
+        irq_return_slow(v, quiet);
+        return;
     }
     vgic_sync_flush_lrs(&v->vm->vgic, v->idx, quiet);
 }
@@ -236,10 +260,17 @@ void trap_guest_serror(struct trap_frame *f)
     vcpu_return(v);
 }
 
+static void __attribute__((noinline, cold)) vcpu_return_slow(struct vcpu *v)
+{
+    vcpu_leave(v);
+    vgic_flush_lrs(&v->vm->vgic, v->idx);
+}
+
 void vcpu_return(struct vcpu *v)
 {
     if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
-        arch_vcpu_park();
+        vcpu_return_slow(v);
+        return;
     }
     vgic_flush_lrs(&v->vm->vgic, v->idx);
 }

@@ -440,6 +440,9 @@ static const struct vm_prop {
     { "fault-policy", false, parse_fault_policy },
     { "ipc-notify", false, parse_ipc_notify },
     { "priority", false, parse_priority },
+    { "autostart", false, cfg_parse_autostart },
+    { "manageable", false, cfg_parse_manageable },
+    { "shutdown-timeout-ms", false, cfg_parse_shutdown_timeout },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -472,11 +475,13 @@ static void parse_vm_children(struct cfg_ctx *c, struct cfg_vm *vm, int node)
         const char *name = fdt_get_name(c->fdt, child, NULL);
         if (name != NULL && strcmp(name, "passthrough") == 0) {
             cfg_parse_passthrough(c, vm, child);
+        } else if (name != NULL && strcmp(name, "management") == 0) {
+            continue; /* grants: cfg_parse_management, once every VM is known */
         } else {
             char path[CFG_PATH_MAX];
             bh_snprintf(path, sizeof(path), "%s/%s", vm->path, name != NULL ? name : "?");
             cfg_error(c, &vm->valid, path, CFG_NODE_PROP,
-                      "unknown child node (only \"passthrough\" is allowed)");
+                      "unknown child node (only \"passthrough\" and \"management\" are allowed)");
         }
     }
 }
@@ -502,6 +507,9 @@ static void parse_vm(struct cfg_ctx *c, int node)
     vm->mem_ipa = VPLAT_RAM_IPA;
     vm->kernel_type = CFG_KERNEL_LINUX;
     vm->fault_policy = CFG_FAULT_STOP;
+    vm->autostart = true;
+    vm->manageable = true;
+    vm->shutdown_timeout_ms = CFG_SHUTDOWN_TIMEOUT_MS_DEFAULT;
     if (!path_ok) {
         cfg_error(c, &vm->valid, path, CFG_NODE_PROP, "node path too long (at most %d bytes)",
                   CFG_PATH_MAX - 1);
@@ -557,6 +565,7 @@ int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
     fdt_for_each_subnode(node, fdt, vms) {
         parse_vm(&c, node);
     }
+    cfg_parse_management(&c, vms);
     for (uint32_t i = 0; i < out->vm_count; i++) {
         cfg_check_vm(&c, &out->vms[i]);
     }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <bulkhead/abi.h>
+#include <bulkhead/mgmt.h>
 #include <bulkhead/errno.h>
 #include <core/platinfo.h>
 
@@ -42,6 +43,9 @@
 #define VPLAT_GPIO_IPA      UINT64_C(0x0a080000)
 #define VPLAT_GPIO_MAX      64
 #define VPLAT_GPIO_SIZE     (VPLAT_GPIO_MAX * VPLAT_IPC_PAGE)
+/* The management device of a manager VM (docs/MANAGEMENT.md): register page + data pages. */
+#define VPLAT_MGMT_IPA      BH_MGMT_MMIO_BASE
+#define VPLAT_MGMT_SIZE     BH_MGMT_MMIO_SIZE
 #define VPLAT_SPI_LAST      127 /* last SPI the vGIC implements (GICD_TYPER.ITLinesNumber 3) */
 
 /* ------------------------------------------------------------------------------------------
@@ -88,6 +92,10 @@ _Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_IPC_IPA &&
                    VPLAT_IPC_IPA + VPLAT_IPC_SIZE <= VPLAT_GPIO_IPA &&
                    VPLAT_GPIO_IPA + VPLAT_GPIO_SIZE <= VPLAT_RAM_IPA,
                "the IPC pages must sit between the virtual UART and the default RAM");
+_Static_assert(VPLAT_GPIO_IPA + VPLAT_GPIO_SIZE <= VPLAT_MGMT_IPA &&
+                   VPLAT_MGMT_IPA + VPLAT_MGMT_SIZE <= VPLAT_RAM_IPA &&
+                   VPLAT_MGMT_IPA % CFG_PAGE_SIZE == 0,
+               "the management device must sit between the GPIOs and the default RAM");
 
 enum cfg_kernel_type {
     CFG_KERNEL_LINUX, /* arm64 Image header (Documentation/arch/arm64/booting.rst) */
@@ -144,7 +152,29 @@ struct cfg_vm {
     uint32_t priority;                   /* 0..CFG_PRIO_MAX, IPC wait order */
     uint32_t dev_count;
     struct cfg_dev devs[CFG_MAX_DEVS];
+    /* Management (core/config/config_mgmt.c, docs/MANAGEMENT.md). */
+    bool autostart;                      /* started at boot (default); false: "defined" */
+    bool manageable;                     /* may be the target of a grant (default true) */
+    uint32_t shutdown_timeout_ms;        /* graceful shutdown: stopped by force after it */
+    uint8_t manage[CFG_MAX_VMS];         /* CFG_MANAGE_* this VM holds on each VM index */
 };
+
+/* Management rights (cfg_vm.manage[target]); the device ABI's values. */
+#define CFG_MANAGE_OBSERVE BH_MGMT_RIGHT_OBSERVE
+#define CFG_MANAGE_CONTROL BH_MGMT_RIGHT_CONTROL
+#define CFG_SHUTDOWN_TIMEOUT_MS_DEFAULT 10000u
+#define CFG_SHUTDOWN_TIMEOUT_MS_MAX     600000u
+
+/* Whether vm holds at least one grant (it gets the management device). */
+static inline bool cfg_vm_is_manager(const struct cfg_vm *vm)
+{
+    for (unsigned i = 0; i < CFG_MAX_VMS; i++) {
+        if (vm->manage[i]) {
+            return true;
+        }
+    }
+    return false;
+}
 
 /* ------------------------------------------------------------------------------------------
  * Inter-VM communication objects (/channels, core/config/config_chan.c). The object ID guests use is

@@ -49,6 +49,7 @@ static void check_shm_window(struct cfg_ctx *c, struct cfg_chan *ch, uint32_t v,
         { "the virtual UART", VPLAT_UART_IPA, VPLAT_UART_SIZE },
         { "the IPC pages", VPLAT_IPC_IPA, VPLAT_IPC_SIZE },
         { "the IPC notification GPIOs", VPLAT_GPIO_IPA, VPLAT_GPIO_SIZE },
+        { "the management device", VPLAT_MGMT_IPA, VPLAT_MGMT_SIZE },
     };
 
     if (!range_fits(base, size, CFG_IPA_LIMIT)) {

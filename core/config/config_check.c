@@ -23,7 +23,7 @@ struct window {
     uint64_t size;
 };
 
-enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_WINDOWS };
+enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_MGMT, VPLAT_WINDOWS };
 
 /* The virtual devices' IPA windows in vm (the GICR region grows with the vCPU count). */
 static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS])
@@ -36,6 +36,9 @@ static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS
     /* only a VM with ipc-notify = "gpio" has the notification GPIOs */
     w[VPLAT_GPIO] = (struct window){ "notification GPIOs", VPLAT_GPIO_IPA,
                                      vm->ipc_notify == CFG_NOTIFY_GPIO ? VPLAT_GPIO_SIZE : 0 };
+    /* only a manager (a VM with a grant) has the management device */
+    w[VPLAT_MGMT] = (struct window){ "management device", VPLAT_MGMT_IPA,
+                                     cfg_vm_is_manager(vm) ? VPLAT_MGMT_SIZE : 0 };
 }
 
 /* Window [base, base + size) wraps or ends beyond the IPA space. */

@@ -92,3 +92,14 @@ static inline bool cfg_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
     return as != 0 && bs != 0 && a < b + bs && b < a + as;
 }
+
+/* Management (config_mgmt.c): the VM properties autostart, manageable, shutdown-timeout-ms
+ * (vm_props rows in config.c) and the grants under each VM's management node, read once every
+ * VM node is (grants name other VMs) and before the checks between VMs. */
+void cfg_parse_autostart(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                         const void *val, int len);
+void cfg_parse_manageable(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                          const void *val, int len);
+void cfg_parse_shutdown_timeout(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                                const void *val, int len);
+void cfg_parse_management(struct cfg_ctx *c, int vms);

@@ -206,7 +206,7 @@ int vm_ipc_gpio_init(struct vm *vm)
 
 static inline void raise_spi_in(struct vm *t, uint32_t intid)
 {
-    if (t->state == VM_RUNNING) {
+    if (vm_takes_input(t)) {
         t->stats.irqs_injected++;
         if (t->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
             (void)vgpio_raise(&t->gpio, intid); /* its controller drives the SPI */
@@ -269,7 +269,6 @@ static uint64_t deadline_of(uint64_t timeout_ns)
 static int block(struct vcpu *v, uint64_t deadline)
 {
     struct wait_ctx c = { .v = v, .result = 0 };
-
     if (arch_vcpu_wait(v, deadline, waiter_done, &c)) {
         return c.result;
     }
@@ -420,7 +419,7 @@ static inline __attribute__((always_inline)) bool ring_direct(struct vcpu *v, un
         return false;
     }
     ipc_doorbell_rung(&hyp_ipc, id);
-    if (t->state == VM_RUNNING) {
+    if (vm_takes_input(t)) {
         t->stats.irqs_injected++;
         vm_kick_mask(t, vgic_post_spi(&t->vgic, rr->intid)); /* lock-free, see vgic.h */
     }
@@ -735,4 +734,9 @@ void vm_ipc_vm_reset(struct vm *vm)
         }
     }
     vgpio_reset(&vm->gpio);
+}
+
+struct ipc_stats vm_ipc_stats(unsigned id)
+{
+    return ipc_stats(&hyp_ipc, id);
 }

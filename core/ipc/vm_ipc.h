@@ -11,6 +11,7 @@
 
 #include <bulkhead/abi.h>
 #include <core/config/config.h>
+#include <core/ipc/ipc.h>
 #include <core/vgic/vgic.h>
 
 struct vm;
@@ -55,3 +56,6 @@ int64_t vm_ipc_call(struct vcpu *v, uint32_t fid, const uint64_t args[4]);
 
 /* v's VM stopped or restarts: release what it held, drop its waits (all its vCPUs parked). */
 void vm_ipc_vm_reset(struct vm *vm);
+
+/* Object id's statistics (management snapshots); zero for an object that does not exist. */
+struct ipc_stats vm_ipc_stats(unsigned id);

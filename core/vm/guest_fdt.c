@@ -265,6 +265,34 @@ static int add_ipc(void *fdt, const struct cfg_vm *vm, const struct guest_fdt_la
     return r ? r : fdt_end_node(fdt);
 }
 
+/* /bulkhead-mgmt: a manager's management device (docs/MANAGEMENT.md), with one child per VM
+ * it holds a right on (bulkhead,id = VM index, bulkhead,rights = BH_MGMT_RIGHT_*). */
+static int add_mgmt(void *fdt, const struct cfg_vm *vm, const struct guest_fdt_layout *lay)
+{
+    if (!cfg_vm_is_manager(vm) || !lay->sc) {
+        return 0;
+    }
+    int r = fdt_begin_node(fdt, "bulkhead-mgmt");
+
+    r = r ? r : fdt_property_string(fdt, "compatible", "bulkhead,mgmt-v1");
+    /* not `reg`, so no driver claims it */
+    r = r ? r : prop_u64_pair(fdt, "bulkhead,regs", VPLAT_MGMT_IPA, BH_MGMT_PAGE);
+    r = r ? r : prop_u64_pair(fdt, "bulkhead,data", VPLAT_MGMT_IPA + BH_MGMT_DATA_OFF,
+                              BH_MGMT_DATA_SIZE);
+    r = r ? r : fdt_property_u32(fdt, "bulkhead,self", lay->vm_index);
+    for (uint32_t t = 0; !r && t < lay->sc->vm_count && t < CFG_MAX_VMS; t++) {
+        const char *name = lay->sc->vms[t].name;
+        if (!vm->manage[t] || !name[0]) {
+            continue;
+        }
+        r = fdt_begin_node(fdt, name);
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,id", t);
+        r = r ? r : fdt_property_u32(fdt, "bulkhead,rights", vm->manage[t]);
+        r = r ? r : fdt_end_node(fdt);
+    }
+    return r ? r : fdt_end_node(fdt);
+}
+
 static int add_chosen(void *fdt, const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
                       const char *uart_path)
 {
@@ -309,6 +337,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
         r = add_passthrough(buf, &vm->devs[i]);
     }
     r = r ? r : add_ipc(buf, vm, lay);
+    r = r ? r : add_mgmt(buf, vm, lay);
     r = r ? r : fdt_end_node(buf);
     r = r ? r : fdt_finish(buf);
     return r ? -BH_ENOMEM : (int)fdt_totalsize(buf);

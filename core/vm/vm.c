@@ -23,15 +23,32 @@ unsigned vm_count;
 static struct evt_ring evt_ring;
 static struct spinlock evt_lock = SPINLOCK_INIT;
 
-static void evt_emit(struct vm *vm, const char *line)
+/* The record on the console and in the event log (structured: kind and fields apart). */
+static void evt_emit(struct vm *vm, const char *kind, const char *text)
 {
     uint64_t now = arch_now_ns();
 
-    console_printf("%s\n", line);
+    if (text[0]) {
+        console_printf("EVT vm=%s kind=%s %s\n", vm->name, kind, text);
+    } else {
+        console_printf("EVT vm=%s kind=%s\n", vm->name, kind);
+    }
     spin_lock(&evt_lock);
-    evt_ring_push(&evt_ring, now, line);
+    evt_ring_push(&evt_ring, now, vm->id, kind, text);
     spin_unlock(&evt_lock);
-    (void)vm;
+}
+
+bool vm_event_read(uint64_t *cursor, struct evt_record *out, uint64_t *missed)
+{
+    spin_lock(&evt_lock);
+    bool ok = evt_ring_read(&evt_ring, cursor, out, missed);
+    spin_unlock(&evt_lock);
+    return ok;
+}
+
+uint64_t vm_event_next(void)
+{
+    return __atomic_load_n(&evt_ring.next_seq, __ATOMIC_RELAXED);
 }
 
 /* At most this many evt_dropped reports go out ahead of one record (the rest follow later
@@ -45,12 +62,12 @@ struct drop_report {
 
 static void emit_drop_reports(struct vm *vm, const struct drop_report *r, unsigned n)
 {
-    char line[EVT_LINE_MAX];
+    char text[EVT_TEXT_MAX];
 
     for (unsigned i = 0; i < n; i++) {
-        evt_format(line, sizeof(line), vm->name, "evt_dropped", "count=%u dropped_kind=%s",
-                   r[i].count, evt_kind_name(r[i].kind));
-        evt_emit(vm, line);
+        bh_snprintf(text, sizeof(text), "count=%u dropped_kind=%s", r[i].count,
+                    evt_kind_name(r[i].kind));
+        evt_emit(vm, "evt_dropped", text);
     }
 }
 
@@ -70,7 +87,7 @@ static void vm_vevent(struct vm *vm, const char *kind, bool always, const char *
 {
     struct drop_report drops[EVT_DROP_REPORTS_MAX];
     enum evt_kind k = evt_kind_of(kind);
-    char line[EVT_LINE_MAX];
+    char text[EVT_TEXT_MAX];
     uint64_t now = arch_now_ns();
     uint32_t dropped = 0;
     unsigned n = 0;
@@ -90,8 +107,10 @@ static void vm_vevent(struct vm *vm, const char *kind, bool always, const char *
         return;
     }
     emit_drop_reports(vm, drops, n);
-    evt_vformat(line, sizeof(line), vm->name, kind, fmt, ap);
-    evt_emit(vm, line);
+    if (bh_vsnprintf(text, sizeof(text), fmt, ap) < 0) {
+        text[0] = '\0';
+    }
+    evt_emit(vm, kind, text);
 }
 
 void vm_event(struct vm *vm, const char *kind, const char *fmt, ...)
@@ -129,6 +148,9 @@ void vm_start(struct vm *vm)
 {
     spin_lock(&vm->lock);
     vm->state = VM_RUNNING;
+    vm->started_ns = arch_now_ns();
+    vm->shutdown_deadline_ns = 0;
+    vm->stats.starts++;
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         vm->vcpus[i].injected_pc = VM_FAULT_NO_PC; /* nothing injected in this run yet */
     }
@@ -169,7 +191,7 @@ static void vm_pull_vcpus(struct vm *vm)
 static bool any_vm_alive(void)
 {
     for (unsigned i = 0; i < vm_count; i++) {
-        if (vms[i].state == VM_RUNNING || vms[i].state == VM_STOPPING) {
+        if (vm_is_alive(&vms[i])) {
             return true;
         }
     }
@@ -208,7 +230,7 @@ static bool vm_restart_allowed(struct vm *vm)
 void vm_stop(struct vm *vm, const char *reason, bool restart)
 {
     spin_lock(&vm->lock);
-    if (vm->state != VM_RUNNING) {
+    if (vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
         spin_unlock(&vm->lock);
         return; /* somebody else is already stopping it */
     }
@@ -247,8 +269,15 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
 
 static const char *const state_names[] = {
     [VM_UNUSED] = "unused", [VM_REFUSED] = "refused", [VM_RUNNING] = "running",
-    [VM_STOPPING] = "stopping", [VM_STOPPED] = "stopped",
+    [VM_STOPPING] = "stopping", [VM_STOPPED] = "stopped", [VM_DEFINED] = "defined",
+    [VM_PAUSED] = "paused",
 };
+
+const char *vm_state_name(enum vm_state s)
+{
+    return (unsigned)s < sizeof(state_names) / sizeof(state_names[0]) && state_names[s] ?
+               state_names[s] : "?";
+}
 
 static const char *const exit_names[EXIT_CLASS_COUNT] = {
     [EXIT_HVC] = "hvc", [EXIT_SMC] = "smc", [EXIT_SYSREG] = "sysreg", [EXIT_DABT] = "dabt",
@@ -268,7 +297,7 @@ void vm_print_stats(void)
         }
         hyp_printf("STATS vm=%s state=%s%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
                    "events=%llu dropped=%llu restarts=%llu",
-                   vm->name, state_names[vm->state], exits,
+                   vm->name, vm_state_name(vm->state), exits,
                    (unsigned long long)s->mmio_emulated, (unsigned long long)s->irqs_injected,
                    (unsigned long long)s->faults, (unsigned long long)s->denials,
                    (unsigned long long)s->events, (unsigned long long)s->events_dropped,

@@ -42,8 +42,11 @@ enum vm_state {
     VM_UNUSED,
     VM_REFUSED,  /* bad configuration or image: never started */
     VM_RUNNING,
-    VM_STOPPING, /* vCPUs are being pulled out of the guest */
+    VM_PAUSED,   /* vCPUs held in the hypervisor where they were (core/vm/vm_ctl.c); right
+                  * after VM_RUNNING: vm_takes_input is one comparison */
+    VM_STOPPING, /* vCPUs are being pulled out of the guest (or it is being reloaded) */
     VM_STOPPED,
+    VM_DEFINED,  /* built and verified, never started (autostart = <0>) */
 };
 
 /* Exit classes counted per VM. */
@@ -67,9 +70,14 @@ struct vm_stats {
     uint64_t events;
     uint64_t events_dropped;
     uint64_t restarts;
+    uint64_t starts;      /* vm_start calls (restarts included) */
 };
 
 struct vm;
+
+/* Why a vCPU sleeps in the hypervisor (vcpu.wait_kind). */
+#define VCPU_WAIT_NONE  0
+#define VCPU_WAIT_HOLD  2 /* its VM is paused (counted as paused time) */
 
 struct vcpu {
     struct vm *vm;
@@ -84,8 +92,19 @@ struct vcpu {
      * it started): a stage-2 fault at that PC is a fault while delivering one (vm_fault.h). */
     uint64_t injected_pc;
     struct arch_ptimer ptimer; /* emulated EL1 physical timer (arch/aarch64/vtimer.c) */
+    /* Time accounting (statistics), written by its own pCPU only, at the slow transitions:
+     * entered from reset / parked (on_*, counter ticks: arch_ticks), a wait in the hypervisor
+     * (arch_vcpu_wait: blocked_ticks), a pause (vm_vcpu_hold: paused_ns). */
+    uint64_t on_since;         /* when it last entered the guest from reset; 0: off */
+    uint64_t on_ticks;         /* time on, over the periods that ended */
+    uint64_t blocked_ticks;    /* not measured yet (docs/MANAGEMENT.md "Limits"): 0 */
+    uint64_t paused_ns;
+    uint64_t wait_since;       /* ns: when the current wait began (wait_kind != NONE) */
+    volatile uint8_t wait_kind; /* held by a pause: VCPU_WAIT_HOLD */
 } __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 512 bytes, so
                                   * vcpus[i] on the doorbell path is a shift) */
+
+_Static_assert(sizeof(struct vcpu) == 512, "struct vcpu: keep vcpus[i] a shift");
 
 struct vm {
     unsigned id;
@@ -125,6 +144,8 @@ struct vm {
 
     struct vm_stats stats;
     struct evt_limiter evt_limit; /* per kind; under vm.c's evt_lock */
+    uint64_t started_ns;          /* when it last started (uptime) */
+    uint64_t shutdown_deadline_ns; /* a graceful shutdown is pending until then; 0: none */
 };
 
 extern struct vm vms[VM_MAX];
@@ -144,6 +165,15 @@ void vm_event_always(struct vm *vm, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * Read the event log with a cursor (evt_ring_read under the log's lock, one record per call):
+ * true and the record, or false when there is no newer one; *missed counts records the
+ * cursor skipped because they were overwritten.
+ */
+bool vm_event_read(uint64_t *cursor, struct evt_record *out, uint64_t *missed);
+/* The sequence number the next event record will get. */
+uint64_t vm_event_next(void);
+
+/*
  * Stop the VM (reason is printed in the marker). Safe from any vCPU of the VM or from the
  * hypervisor; other vCPUs are pulled out by a kick. If restart is true the VM is reloaded
  * from the bundle and started again. Returns once the calling pCPU may leave the guest; the
@@ -153,6 +183,23 @@ void vm_stop(struct vm *vm, const char *reason, bool restart);
 
 /* Start vCPU 0 of a built VM: prints the start marker and kicks its pCPU. */
 void vm_start(struct vm *vm);
+
+/* Whether the VM counts as alive: running, paused, or being stopped (not yet stopped). */
+static inline bool vm_is_alive(const struct vm *vm)
+{
+    return vm->state == VM_RUNNING || vm->state == VM_PAUSED || vm->state == VM_STOPPING;
+}
+
+/* Whether interrupts and input for the VM are kept: it runs, or it is paused (it gets them
+ * once resumed). */
+static inline bool vm_takes_input(const struct vm *vm)
+{
+    _Static_assert(VM_PAUSED == VM_RUNNING + 1, "one comparison");
+    return (unsigned)vm->state - VM_RUNNING <= 1;
+}
+
+/* The name of a VM state ("running", "paused", ...). */
+const char *vm_state_name(enum vm_state s);
 
 /* Register the built-in virtual devices' MMIO windows on vm->mmio (core/vm/vm_mmio.c); after
  * the devices are set up. 0 or the bus's error. */

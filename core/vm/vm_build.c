@@ -11,6 +11,7 @@
 #include <arch/cpu.h>
 #include <core/vm/bundle.h>
 #include <core/console.h>
+#include <core/dev/vmgmt.h>
 #include <core/vm/guest_fdt.h>
 #include <core/hyp.h>
 #include <core/ipc/vm_ipc.h>
@@ -255,6 +256,9 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     }
     if (vm_mmio_register(vm) != 0) {
         return refuse(vm, "cannot register the virtual devices' MMIO windows", NULL);
+    }
+    if (vmgmt_init(vm) != 0) {
+        return refuse(vm, "cannot set up the management device", NULL);
     }
     if (console_add_vm(vm->id, vm->name) != 0 ||
         console_set_vm_realtime(vm->id, cfg->priority > 0) != 0) {

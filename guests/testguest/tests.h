@@ -67,3 +67,5 @@ void mode_evtflood(void) __noreturn;
 void mode_offat(void) __noreturn;
 void mode_vbarbad(void) __noreturn;
 void mode_dbstorm(void) __noreturn;
+/* tg.mode=mgmt: a manager VM using the management device (tests_mgmt.c, m-mgmt.test). */
+void tests_mgmt(void) __noreturn;

@@ -1,4 +1,3 @@
 UNIT_TESTS += test_config
-test_config_SRCS := tests/unit/test_config.c core/config/config.c core/config/config_dev.c \
-    core/config/config_check.c core/config/config_image.c core/fdtcheck.c core/config/config_chan.c core/config/config_chan_check.c core/platinfo.c lib/fmt.c
+test_config_SRCS := tests/unit/test_config.c $(CFG_SRCS)
 test_config_LDLIBS := -lfdt

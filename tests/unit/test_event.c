@@ -55,15 +55,61 @@ static void test_ring_overwrites_oldest(void **state)
     assert_null(evt_ring_get(&r, 0));
     for (int i = 0; i < EVT_RING_SIZE + 10; i++) {
         snprintf(line, sizeof(line), "rec %d", i);
-        evt_ring_push(&r, (uint64_t)i, line);
+        evt_ring_push(&r, (uint64_t)i, (uint32_t)(i % 3), "kind", line);
     }
     assert_null(evt_ring_get(&r, 9));
     const struct evt_record *rec = evt_ring_get(&r, 10);
     assert_non_null(rec);
-    assert_string_equal(rec->line, "rec 10");
+    assert_string_equal(rec->text, "rec 10");
+    assert_int_equal(rec->vm, 1);
     rec = evt_ring_get(&r, EVT_RING_SIZE + 9);
-    assert_string_equal(rec->line, "rec 73");
+    char want[32];
+    snprintf(want, sizeof(want), "rec %d", EVT_RING_SIZE + 9);
+    assert_string_equal(rec->text, want);
     assert_null(evt_ring_get(&r, EVT_RING_SIZE + 10));
+}
+
+/* A reader with a cursor gets every record in order while it keeps up, then learns exactly
+ * how many it missed when a flood overwrote what it had not read. */
+static void test_ring_cursor_counts_missed(void **state)
+{
+    static struct evt_ring r;
+    struct evt_record rec;
+    uint64_t cursor = 0, missed = 0;
+    (void)state;
+
+    assert_false(evt_ring_read(&r, &cursor, &rec, &missed));
+    evt_ring_push(&r, 5, 2, "start", "vcpus=1");
+    evt_ring_push(&r, 6, EVT_VM_NONE, "a_kind_name_longer_than_fits", "");
+    assert_true(evt_ring_read(&r, &cursor, &rec, &missed));
+    assert_int_equal(rec.seq, 0);
+    assert_int_equal(rec.time_ns, 5);
+    assert_int_equal(rec.vm, 2);
+    assert_string_equal(rec.kind, "start");
+    assert_string_equal(rec.text, "vcpus=1");
+    assert_true(evt_ring_read(&r, &cursor, &rec, &missed));
+    assert_int_equal(strlen(rec.kind), EVT_KIND_MAX - 1); /* cut, terminated */
+    assert_false(evt_ring_read(&r, &cursor, &rec, &missed));
+    assert_int_equal(cursor, 2);
+    assert_int_equal(missed, 0);
+    /* A flood of 3 ring sizes: the reader missed all but the newest EVT_RING_SIZE. */
+    for (int i = 0; i < 3 * EVT_RING_SIZE; i++) {
+        evt_ring_push(&r, 10 + (uint64_t)i, 1, "hvc_unknown", "func=0x1");
+    }
+    assert_true(evt_ring_read(&r, &cursor, &rec, &missed));
+    assert_int_equal(missed, 2 * EVT_RING_SIZE);
+    assert_int_equal(rec.seq, 2 + 2 * EVT_RING_SIZE);
+    unsigned n = 1;
+    while (evt_ring_read(&r, &cursor, &rec, &missed)) {
+        n++;
+    }
+    assert_int_equal(n, EVT_RING_SIZE);
+    assert_int_equal(cursor, evt_ring_next(&r));
+    assert_int_equal(missed, 2 * EVT_RING_SIZE);
+    /* A cursor beyond the newest reads nothing and misses nothing. */
+    uint64_t ahead = evt_ring_next(&r) + 100;
+    assert_false(evt_ring_read(&r, &ahead, &rec, &missed));
+    assert_int_equal(missed, 2 * EVT_RING_SIZE);
 }
 
 /* Use up kind k's burst at time now. */
@@ -203,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_bucket_limits_and_counts_drops),
         cmocka_unit_test(test_ring_overwrites_oldest),
+        cmocka_unit_test(test_ring_cursor_counts_missed),
         cmocka_unit_test(test_kind_names_round_trip),
         cmocka_unit_test(test_flood_of_one_kind_does_not_hide_another),
         cmocka_unit_test(test_unknown_kinds_are_limited),

@@ -2,8 +2,7 @@
 # bhcfg, the host scenario checker: the hypervisor's own config validation built for the host.
 # Included by the top Makefile (HOST_CC, HOST_CFLAGS, HOST_LDLIBS, O).
 
-BHCFG_SRCS := tools/bhcfg/main.c tools/bhcfg/virtplat.c core/config/config.c core/config/config_dev.c \
-    core/config/config_check.c core/config/config_image.c core/fdtcheck.c core/config/config_chan.c core/config/config_chan_check.c core/platinfo.c lib/fmt.c
+BHCFG_SRCS := tools/bhcfg/main.c tools/bhcfg/virtplat.c $(CFG_SRCS)
 BHCFG_HDRS := $(wildcard tools/bhcfg/*.h core/config/config*.h core/platinfo.h lib/fmt.h lib/string.h)
 
 $(O)/bhcfg: $(BHCFG_SRCS) $(BHCFG_HDRS)

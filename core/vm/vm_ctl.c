@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Lifecycle operations a manager (core/dev/vmgmt.c) or the board owner asks for: start,
+ * stop, restart, pause, resume (docs/MANAGEMENT.md "Lifecycle"). The rights are checked by
+ * the caller; here only the state machine:
+ *
+ *   defined --start--> running --pause--> paused --resume--> running
+ *   running|paused --stop--> stopping --> stopped --start--> (reloaded) running
+ *   running|paused --restart--> stopping --> (reloaded) running
+ *
+ * A VM in the transient state (stopping, reloading) answers -BH_EBUSY; an operation that
+ * does not apply to the state (resume a running VM, pause a stopped one, anything on a
+ * refused VM) answers -BH_EINVAL. vm->lock makes the state check and the change one step, so
+ * two managers (or two vCPUs of one) racing on a VM get one success and one refusal.
+ *
+ * A pause keeps every vCPU where it is: the vCPU is sent out of the guest by a kick and,
+ * on its way back in (vcpu_return, the IRQ exit), is held in the hypervisor on its own pCPU
+ * (vm_vcpu_hold: WFI, no CPU time) with its registers untouched until the VM runs again.
+ * The guest's virtual counter keeps counting (CNTVOFF is not changed): after a resume the
+ * guest sees the time that passed, as after a long interrupt, and its timers that expired
+ * meanwhile fire at once. Interrupts and console input that arrive while paused are kept
+ * pending and delivered after the resume.
+ */
+#include <core/vm/vm_ctl.h>
+
+#include <arch/cpu.h>
+#include <core/hyp.h>
+#include <core/vm/vm_build.h>
+
+/* A pause waits at most this long for every vCPU to be out of the guest. */
+#define PAUSE_ACK_NS UINT64_C(100000000)
+
+static int state_error(enum vm_state s)
+{
+    return s == VM_STOPPING ? -BH_EBUSY : -BH_EINVAL;
+}
+
+int vm_ctl_start(struct vm *vm)
+{
+    spin_lock(&vm->lock);
+    enum vm_state s = vm->state;
+    if (s != VM_STOPPED && s != VM_DEFINED) {
+        spin_unlock(&vm->lock);
+        return state_error(s);
+    }
+    vm->state = VM_STOPPING; /* reloading: others get BUSY */
+    spin_unlock(&vm->lock);
+    if (s == VM_STOPPED) {
+        vm_reload(vm); /* from the verified images, as a restart does */
+    }
+    vm_start(vm);
+    return 0;
+}
+
+static int stop_or_restart(struct vm *vm, bool restart)
+{
+    spin_lock(&vm->lock);
+    enum vm_state s = vm->state;
+    spin_unlock(&vm->lock);
+    if (s != VM_RUNNING && s != VM_PAUSED) {
+        return state_error(s);
+    }
+    /* vm_stop re-checks under the lock: of two racing stops one does the work */
+    vm_stop(vm, "manager", restart);
+    return 0;
+}
+
+int vm_ctl_stop(struct vm *vm)
+{
+    return stop_or_restart(vm, false);
+}
+
+int vm_ctl_restart(struct vm *vm)
+{
+    spin_lock(&vm->lock);
+    enum vm_state s = vm->state;
+    spin_unlock(&vm->lock);
+    return s == VM_STOPPED ? vm_ctl_start(vm) : stop_or_restart(vm, true);
+}
+
+/* Whether vCPU v is out of the guest: off, held by the pause, or blocked in an IPC wait. */
+static bool vcpu_is_out(const struct vcpu *v)
+{
+    return v->state != VCPU_RUNNING || v->wait_kind != VCPU_WAIT_NONE ||
+           __atomic_load_n(&v->waiter.state, __ATOMIC_RELAXED) == IPC_WAIT_QUEUED;
+}
+
+int vm_ctl_pause(struct vm *vm)
+{
+    spin_lock(&vm->lock);
+    if (vm->state != VM_RUNNING) {
+        enum vm_state s = vm->state;
+        spin_unlock(&vm->lock);
+        return state_error(s);
+    }
+    vm->state = VM_PAUSED;
+    spin_unlock(&vm->lock);
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        arch_kick(vm->vcpus[i].pcpu);
+    }
+    /* Until each vCPU is out (bounded: a vCPU on the caller's own pCPU, the console's, only
+     * gets there once the caller returns). The event stream bounds each WFE. */
+    uint64_t deadline = arch_now_ns() + PAUSE_ACK_NS;
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        while (!vcpu_is_out(&vm->vcpus[i]) && vm->state == VM_PAUSED &&
+               arch_now_ns() < deadline) {
+            arch_wait_event();
+        }
+    }
+    vm_event_always(vm, "pause", "vcpus=%u", vm->nr_vcpus);
+    return 0;
+}
+
+int vm_ctl_resume(struct vm *vm)
+{
+    spin_lock(&vm->lock);
+    if (vm->state != VM_PAUSED) {
+        enum vm_state s = vm->state;
+        spin_unlock(&vm->lock);
+        return state_error(s);
+    }
+    vm->state = VM_RUNNING;
+    spin_unlock(&vm->lock);
+    vm_event_always(vm, "resume", "vcpus=%u", vm->nr_vcpus);
+    arch_wake_all();
+    for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+        arch_kick(vm->vcpus[i].pcpu); /* held ones, and pending ones in the idle loop */
+    }
+    return 0;
+}
+
+static bool vm_not_paused(void *arg)
+{
+    return ((struct vm *)arg)->state != VM_PAUSED;
+}
+
+void vm_vcpu_hold(struct vcpu *v)
+{
+    v->wait_since = arch_now_ns();
+    v->wait_kind = VCPU_WAIT_HOLD;
+    arch_wake_all(); /* the pausing caller waits for this */
+    (void)arch_vcpu_wait(v, UINT64_MAX, vm_not_paused, v->vm);
+    v->paused_ns += arch_now_ns() - v->wait_since;
+    v->wait_kind = VCPU_WAIT_NONE;
+}
+
+/* Read by a manager on another pCPU while v's own pCPU updates them: a pause in progress is
+ * added as it stands (a wait that ends meanwhile may be counted twice for one read: the
+ * figures are estimates to the microsecond, never negative). */
+void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
+                   uint64_t *paused_ns)
+{
+    uint64_t ticks = arch_ticks();
+    uint64_t now = arch_ticks_to_ns(ticks);
+    uint64_t since = __atomic_load_n(&v->on_since, __ATOMIC_RELAXED);
+    uint8_t kind = v->wait_kind;
+    uint64_t wsince = __atomic_load_n(&v->wait_since, __ATOMIC_RELAXED);
+    uint64_t cur = kind != VCPU_WAIT_NONE && since && now > wsince ? now - wsince : 0;
+    uint64_t on = arch_ticks_to_ns(v->on_ticks + (since && ticks > since ? ticks - since : 0));
+
+    /* Not measured yet: two counter reads per IPC wait cost rpc_blocking_insns its budget
+     * (docs/MANAGEMENT.md "Limits"); time blocked in IPC counts as run time. */
+    *blocked_ns = v->blocked_ticks;
+    *paused_ns = v->paused_ns + (kind == VCPU_WAIT_HOLD ? cur : 0);
+    *run_ns = on > *blocked_ns + *paused_ns ? on - *blocked_ns - *paused_ns : 0;
+}

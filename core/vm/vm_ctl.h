@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lifecycle operations on a VM, for managers (core/dev/vmgmt.c) and the hypervisor console:
+ * the state machine of docs/MANAGEMENT.md "Lifecycle" (core/vm/vm_ctl.c). Rights are the
+ * caller's to check. Each returns 0, -BH_EBUSY while the VM is in a transition (stopping,
+ * reloading), or -BH_EINVAL when the operation does not apply to its state (or the VM was
+ * refused). Safe from any pCPU except the target VM's own (the target's vCPUs are kicked
+ * out of the guest and waited for).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include <core/vm/vm.h>
+
+/* Defined or stopped -> running; a stopped VM is reloaded from the verified bundle. */
+int vm_ctl_start(struct vm *vm);
+/* Running or paused -> stopped at once (vm_stop, reason "manager"). */
+int vm_ctl_stop(struct vm *vm);
+/* Running or paused -> stopped and started again (reloaded); stopped -> start. Counts
+ * against the restart limit like any restart. */
+int vm_ctl_restart(struct vm *vm);
+/* Running -> paused: returns once every vCPU is out of the guest (or after 100 ms). */
+int vm_ctl_pause(struct vm *vm);
+/* Paused -> running: every vCPU continues where it was. */
+int vm_ctl_resume(struct vm *vm);
+
+/* On v's own pCPU, on its way back into the guest while its VM is paused: sleep until the
+ * VM is resumed or stopped (the caller then re-checks and enters or parks). */
+void vm_vcpu_hold(struct vcpu *v);
+
+/* v's time so far: in the guest (run), blocked in the hypervisor, held by pauses (ns). */
+void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
+                   uint64_t *paused_ns);
