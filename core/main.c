@@ -16,6 +16,7 @@
 #include <core/platinfo.h>
 #include <core/vm/vm.h>
 #include <core/vm/vm_build.h>
+#include <core/vm/vm_console.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
@@ -32,13 +33,6 @@ void bh_panic(const char *file, int line, const char *msg)
     hyp_printf("bulkhead: PANIC %s:%d: %s (cpu %u)", file, line, msg, arch_cpu_id());
     for (;;) {
         wfe();
-    }
-}
-
-static void con_input(unsigned vm, uint8_t c)
-{
-    if (vm < vm_count && vms[vm].state == VM_RUNNING) {
-        vuart_rx_push(&vms[vm].vuart, c);
     }
 }
 
@@ -72,13 +66,6 @@ static void pick_console_drainer(void)
             hyp_console_drain_cpu = (int)cfg->cpus[0];
             return;
         }
-    }
-}
-
-static void con_command(char cmd)
-{
-    if (cmd == CONSOLE_CMD_STATS) {
-        vm_print_stats();
     }
 }
 
@@ -174,7 +161,9 @@ static unsigned build_vms(const char *file, const void *scen)
 
 void hyp_main(const void *fdt, void (*putc)(char))
 {
-    static struct console_hooks ch = { .input_to_vm = con_input, .command = con_command,
+    static struct console_hooks ch = { .input_ready = vm_console_input_ready,
+                                       .vm_state = vm_console_state,
+                                       .command = vm_console_command,
                                        .kick_drainer = con_kick_drainer };
     const char *file = NULL;
     const void *scen = NULL;

@@ -26,7 +26,7 @@ static struct {
     unsigned in_vm[64];
     uint8_t in_byte[64];
     size_t in_count;
-    char cmds[16];
+    struct console_cmd cmds[16];
     size_t cmd_count;
     bool echo_from_input; /* input_to_vm writes VM output, as a vuart tx hook may */
     bool print_from_cmd;  /* command prints, as the statistics command does */
@@ -39,21 +39,29 @@ static void hook_putc(char c)
     rec.out[rec.out_len] = '\0';
 }
 
-static void hook_input(unsigned vm, uint8_t c)
+/* A UART that takes everything at once: every queued byte is pulled and recorded. */
+static void hook_input(unsigned vm)
 {
-    assert_true(rec.in_count < 64);
-    rec.in_vm[rec.in_count] = vm;
-    rec.in_byte[rec.in_count++] = c;
+    uint8_t buf[8];
+    size_t n;
+
     /* Would trip the host lock's double-lock assert if called with the lock held. */
-    if (rec.echo_from_input) {
-        console_vm_putc(vm, (char)c);
+    while ((n = console_vm_input_pull(vm, buf, sizeof(buf))) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            assert_true(rec.in_count < 64);
+            rec.in_vm[rec.in_count] = vm;
+            rec.in_byte[rec.in_count++] = buf[i];
+            if (rec.echo_from_input) {
+                console_vm_putc(vm, (char)buf[i]);
+            }
+        }
     }
 }
 
-static void hook_command(char cmd)
+static void hook_command(const struct console_cmd *cmd)
 {
-    assert_true(rec.cmd_count < sizeof(rec.cmds));
-    rec.cmds[rec.cmd_count++] = cmd;
+    assert_true(rec.cmd_count < sizeof(rec.cmds) / sizeof(rec.cmds[0]));
+    rec.cmds[rec.cmd_count++] = *cmd;
     if (rec.print_from_cmd) {
         console_printf("bulkhead: stats %d\n", 42);
     }
@@ -61,7 +69,7 @@ static void hook_command(char cmd)
 
 static const struct console_hooks hooks = {
     .putc = hook_putc,
-    .input_to_vm = hook_input,
+    .input_ready = hook_input,
     .command = hook_command,
 };
 
@@ -74,18 +82,22 @@ static void hook_kick(void)
 
 static const struct console_hooks hooks_kick = {
     .putc = hook_putc,
-    .input_to_vm = hook_input,
+    .input_ready = hook_input,
     .command = hook_command,
     .kick_drainer = hook_kick,
 };
 
-/* VMs 0 "linux" and 1 "rtos", rtos real-time, with a drainer hook. */
+/*
+ * VMs 0 "linux" and 1 "rtos", rtos real-time, with a drainer hook. The keyboard is on VM 7
+ * "kbd", registered first, which prints nothing: linux and rtos are line-buffered.
+ */
 static int setup_rt(void **state)
 {
     (void)state;
     memset(&rec, 0, sizeof(rec));
     kicks = 0;
     console_init(&hooks_kick);
+    assert_int_equal(console_add_vm(7, "kbd"), 0);
     assert_int_equal(console_add_vm(0, "linux"), 0);
     assert_int_equal(console_add_vm(1, "rtos"), 0);
     assert_int_equal(console_set_vm_realtime(1, true), 0);
@@ -100,8 +112,18 @@ static int setup(void **state)
     return 0;
 }
 
-/* Setup with VMs 0 "linux" and 1 "rtos". */
+/* VMs 0 "linux" and 1 "rtos", both line-buffered: the focus is on VM 7 "kbd". */
 static int setup2(void **state)
+{
+    setup(state);
+    assert_int_equal(console_add_vm(7, "kbd"), 0);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    assert_int_equal(console_add_vm(1, "rtos"), 0);
+    return 0;
+}
+
+/* VMs 0 "linux" (focused: its text goes out as written) and 1 "rtos". */
+static int setup2_focus0(void **state)
 {
     setup(state);
     assert_int_equal(console_add_vm(0, "linux"), 0);
@@ -418,8 +440,8 @@ static void test_add_vm_errors(void **state)
     assert_int_equal(console_add_vm(2, NULL), -BH_EINVAL);
     assert_int_equal(console_add_vm(2, ""), -BH_EINVAL);
     assert_int_equal(console_add_vm(0, "again"), -BH_EEXIST);
-    assert_int_equal(console_add_vm(7, "a-very-long-vm-name-indeed"), 0);
-    vm_puts(7, "hi\n");
+    assert_int_equal(console_add_vm(6, "a-very-long-vm-name-indeed"), 0);
+    vm_puts(6, "hi\n");
     expect_out("[a-very-long-vm-] hi\n"); /* CONSOLE_NAME_MAX - 1 = 15 bytes */
 }
 
@@ -509,7 +531,8 @@ static void test_escape_commands(void **state)
     (void)state;
     type(CTRL_A "s");
     assert_int_equal(rec.cmd_count, 1);
-    assert_int_equal(rec.cmds[0], 's');
+    assert_int_equal(rec.cmds[0].op, CONSOLE_OP_STATS);
+    assert_int_equal(rec.cmds[0].vm, CONSOLE_MAX_VMS);
     type(CTRL_A "h");
     type(CTRL_A "?");
     assert_non_null(strstr(rec.out, "bulkhead: console keys: Ctrl-A then 0-7"));
@@ -653,15 +676,15 @@ int main(void)
         cmocka_unit_test_setup(test_unregistered_output, setup2),
         cmocka_unit_test_setup(test_add_vm_errors, setup2),
         cmocka_unit_test_setup(test_set_vm_name, setup2),
-        cmocka_unit_test_setup(test_input_default_vm0, setup2),
-        cmocka_unit_test_setup(test_focus_switch, setup2),
-        cmocka_unit_test_setup(test_focus_unregistered, setup2),
-        cmocka_unit_test_setup(test_focus_next, setup2),
+        cmocka_unit_test_setup(test_input_default_vm0, setup2_focus0),
+        cmocka_unit_test_setup(test_focus_switch, setup2_focus0),
+        cmocka_unit_test_setup(test_focus_unregistered, setup2_focus0),
+        cmocka_unit_test_setup(test_focus_next, setup2_focus0),
         cmocka_unit_test_setup(test_focus_next_single_and_none, setup),
-        cmocka_unit_test_setup(test_escape_commands, setup2),
-        cmocka_unit_test_setup(test_escape_literal_and_unknown, setup2),
+        cmocka_unit_test_setup(test_escape_commands, setup2_focus0),
+        cmocka_unit_test_setup(test_escape_literal_and_unknown, setup2_focus0),
         cmocka_unit_test_setup(test_input_without_vms, setup),
-        cmocka_unit_test_setup(test_input_hook_unlocked, setup2),
+        cmocka_unit_test_setup(test_input_hook_unlocked, setup2_focus0),
         cmocka_unit_test_setup(test_realtime_appends_only, setup_rt),
         cmocka_unit_test_setup(test_realtime_then_hypervisor, setup_rt),
         cmocka_unit_test_setup(test_realtime_ring_full, setup_rt),
