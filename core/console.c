@@ -191,10 +191,25 @@ static bool emit_vm_line_locked(struct console_vm *v)
     return append(p, sizeof(p) / sizeof(p[0]), true);
 }
 
+void console_typed_locked(void)
+{
+    con.typed = true;
+    con.typed_ns = con.hooks.now_ns != NULL ? con.hooks.now_ns() : 0;
+}
+
+/* Is somebody typing to the focused VM (a key or a focus switch not long ago)? */
+static bool interactive_locked(void)
+{
+    if (con.hooks.now_ns == NULL) {
+        return true;
+    }
+    return con.typed && con.hooks.now_ns() - con.typed_ns < CONSOLE_ECHO_WINDOW_NS;
+}
+
 /* Does VM vm's text go out as it comes (its line is open, or it has the keyboard)? */
 static bool vm_echoes_locked(unsigned vm)
 {
-    return con.open == (int)vm || (con.focus == vm && !con.cmd_mode);
+    return con.open == (int)vm || (con.focus == vm && !con.cmd_mode && interactive_locked());
 }
 
 /* Put n bytes of safe text (or a '\n' alone: s == NULL) on v's open line, opening it behind

@@ -5,11 +5,14 @@
  * sequences; Ctrl-A : opens a small command mode for the board owner (docs/CONSOLE.md).
  *
  * Output. Every VM's text is sanitised (console_text.h) and shown behind its "[name] " prefix.
- * The focused VM's characters appear as they are written (a shell prompt and its echo at
- * once): its unfinished line is *open* on the UART. Every other VM is line-buffered. A whole
- * line of anybody else first ends the open line with '\n'; the focused VM's next byte re-prints
- * its prefix. So lines never mix and every line still starts with a prefix or is a hypervisor
- * line.
+ * While somebody types to the focused VM (input or a focus switch in the last
+ * CONSOLE_ECHO_WINDOW_NS), its characters appear as they are written (a shell prompt and its
+ * echo at once): its unfinished line is *open* on the UART. Otherwise, and for every other VM,
+ * output is line-buffered, so lines nobody is typing at come out whole (tools match them);
+ * a key typed to the focused VM first shows its buffered partial line (a late prompt). A
+ * whole line of anybody else first ends the open line with '\n'; the focused VM's next byte
+ * re-prints its prefix. So lines never mix and every line still starts with a prefix or is a
+ * hypervisor line.
  *
  * Fairness: output is appended to one ring (a copy under a short lock) and the appender then
  * writes the ring to the UART itself, so a chatty VM pays for its own output. A VM marked
@@ -39,6 +42,8 @@
 #define CONSOLE_CMD_LINE_MAX 64 /* command-mode line, including the NUL */
 #define CONSOLE_EVENTS_DEFAULT 10 /* records `events` shows without a count */
 #define CONSOLE_EVENTS_MAX 64     /* the most records `events N` asks for */
+/* The focused VM echoes its text as written for this long after the last key typed to it. */
+#define CONSOLE_ECHO_WINDOW_NS UINT64_C(2000000000)
 
 /* Ctrl-A: the escape key of the console input. */
 #define CONSOLE_ESCAPE 0x01
@@ -83,6 +88,9 @@ struct console_hooks {
     /* Optional: have some other CPU call console_drain() soon (a real-time VM appended a
      * line). Without it, real-time VMs write their lines themselves like the others. */
     void (*kick_drainer)(void);
+    /* Optional: the time in ns (monotonic), for CONSOLE_ECHO_WINDOW_NS. Without it the
+     * focused VM always echoes as written. Called with the console lock held. */
+    uint64_t (*now_ns)(void);
 };
 
 struct console_stats {

@@ -69,6 +69,7 @@ static void leave_command_mode_locked(void)
 static void exit_command_mode_locked(void)
 {
     leave_command_mode_locked();
+    console_typed_locked();
     if (con.vms[con.focus].registered) {
         console_printf_locked("bulkhead: console input -> vm %s\n", con.vms[con.focus].name);
         (void)console_vm_show_partial_locked(con.focus);
@@ -80,6 +81,7 @@ static void set_focus_locked(unsigned vm)
     leave_command_mode_locked();
     con.focus = vm;
     con.vms[vm].notice_given = false;
+    console_typed_locked();
     console_printf_locked("bulkhead: console input -> vm %s\n", con.vms[vm].name);
     (void)console_vm_show_partial_locked(vm);
 }
@@ -180,6 +182,8 @@ static enum console_action deliver_locked(uint8_t c, unsigned *vm)
     v->in[(v->in_head + v->in_count) % CONSOLE_INQ_SIZE] = c;
     v->in_count++;
     v->stats.in_bytes++;
+    console_typed_locked();
+    (void)console_vm_show_partial_locked(con.focus); /* a prompt it printed long ago */
     *vm = con.focus;
     return CA_INPUT;
 }
@@ -196,8 +200,11 @@ static enum console_action run_line_locked(struct console_cmd *cmd)
     }
     console_end_open_locked();
     con.cmd_len = 0;
+    memset(names, 0, sizeof(names));
     for (unsigned i = 0; i < CONSOLE_MAX_VMS; i++) {
-        memcpy(names[i], con.vms[i].registered ? con.vms[i].name : "", CONSOLE_NAME_MAX);
+        if (con.vms[i].registered) {
+            memcpy(names[i], con.vms[i].name, sizeof(names[i])); /* NUL-terminated inside */
+        }
     }
     if (console_cmd_parse(con.cmd, len, (const char (*)[CONSOLE_NAME_MAX])names, cmd,
                           &why) != 0) {

@@ -48,6 +48,8 @@ struct console_state {
     unsigned focus;     /* VM receiving input */
     bool escape;        /* Ctrl-A seen; the next byte is a command key */
     int open;           /* CON_OPEN_*: whose line is open on the UART */
+    bool typed;         /* input reached the focused VM (or the focus moved) ... */
+    uint64_t typed_ns;  /* ... last at this time (hooks.now_ns) */
     bool cmd_mode;      /* the command mode has the keyboard */
     bool cmd_cr;        /* the last command-mode key was '\r' (its '\n' is skipped) */
     uint8_t cmd_len;
@@ -57,6 +59,9 @@ struct console_state {
 };
 
 extern struct console_state con;
+
+/* Somebody typed to the focused VM just now: it echoes for CONSOLE_ECHO_WINDOW_NS. */
+void console_typed_locked(void);
 
 /* The registered VM vm, or NULL. */
 struct console_vm *console_vm_get_locked(unsigned vm);

@@ -164,7 +164,8 @@ void hyp_main(const void *fdt, void (*putc)(char))
     static struct console_hooks ch = { .input_ready = vm_console_input_ready,
                                        .vm_state = vm_console_state,
                                        .command = vm_console_command,
-                                       .kick_drainer = con_kick_drainer };
+                                       .kick_drainer = con_kick_drainer,
+                                       .now_ns = arch_now_ns };
     const char *file = NULL;
     const void *scen = NULL;
 
