@@ -31,6 +31,7 @@
 #include <lib/string.h>
 
 struct console_state con; /* set up by console_init */
+uint8_t con_inq_pool[CONSOLE_INQ_POOL];
 
 /* The output ring (see the top). head and tail count bytes since boot; index = count % size. */
 #define OUT_RING_SIZE 16384u
@@ -312,6 +313,24 @@ int console_set_vm_realtime(unsigned vm, bool realtime)
     return ret;
 }
 
+/* Share CONSOLE_INQ_POOL evenly among the registered VMs and vm (about to be). Queues that
+ * hold bytes keep them only if nothing moves: registration happens before input. */
+static void share_input_pool_locked(unsigned vm)
+{
+    unsigned n = 0, k = 0;
+
+    for (unsigned i = 0; i < CONSOLE_MAX_VMS; i++) {
+        n += con.vms[i].registered || i == vm;
+    }
+    for (unsigned i = 0; i < CONSOLE_MAX_VMS; i++) {
+        if (con.vms[i].registered || i == vm) {
+            con.vms[i].in_size = (uint16_t)(CONSOLE_INQ_POOL / n);
+            con.vms[i].in_base = (uint16_t)(k++ * (CONSOLE_INQ_POOL / n));
+            con.vms[i].in_head = con.vms[i].in_count = 0;
+        }
+    }
+}
+
 int console_add_vm(unsigned vm, const char *name)
 {
     int ret = 0;
@@ -328,6 +347,7 @@ int console_add_vm(unsigned vm, const char *name)
     con.vms[vm].len = 0;
     con.vms[vm].col = 0;
     con.vms[vm].in_head = con.vms[vm].in_count = 0;
+    share_input_pool_locked(vm);
     memset(&con.vms[vm].stats, 0, sizeof(con.vms[vm].stats));
     console_text_reset(&con.vms[vm].text);
     con.vms[vm].registered = true;

@@ -21,7 +21,7 @@
  * for the UART or for another VM's line in progress (only a full ring, i.e. a flood, makes an
  * appender wait).
  *
- * Input. Typed bytes for the focused VM go into its input queue (CONSOLE_INQ_SIZE bytes), from
+ * Input. Typed bytes for the focused VM go into its input queue (its share of CONSOLE_INQ_POOL), from
  * which its UART pulls as its receive FIFO drains (console_vm_input_pull): a paste arrives
  * whole as long as the queue holds it; a byte for a full queue is dropped and counted
  * (rx_dropped). Input for a VM that does not take it (stopped, paused) is refused with a
@@ -38,7 +38,9 @@
 #define CONSOLE_MAX_VMS  8
 #define CONSOLE_LINE_MAX 160  /* VM output bytes per line; a longer line is split */
 #define CONSOLE_NAME_MAX 16   /* VM name bytes kept, including the NUL */
-#define CONSOLE_INQ_SIZE 8192 /* input bytes queued per VM while its UART FIFO is full */
+/* Input bytes queued while UART FIFOs are full, shared out evenly among the registered VMs
+ * (two VMs: 8 KiB each, eight: 2 KiB): console_vm_input_size. */
+#define CONSOLE_INQ_POOL 16384
 #define CONSOLE_CMD_LINE_MAX 64 /* command-mode line, including the NUL */
 #define CONSOLE_EVENTS_DEFAULT 10 /* records `events` shows without a count */
 #define CONSOLE_EVENTS_MAX 64     /* the most records `events N` asks for */
@@ -118,7 +120,8 @@ void console_init(const struct console_hooks *hooks);
 
 /*
  * Register VM vm (< CONSOLE_MAX_VMS) with a display name (truncated to CONSOLE_NAME_MAX - 1
- * bytes). If the focused VM is not registered, the focus moves to vm. Returns 0, -BH_EINVAL
+ * bytes). If the focused VM is not registered, the focus moves to vm. The input queues are
+ * shared out again (CONSOLE_INQ_POOL): register every VM before input arrives (at boot). Returns 0, -BH_EINVAL
  * (vm out of range, NULL or empty name) or -BH_EEXIST (already registered). Takes the lock.
  */
 int console_add_vm(unsigned vm, const char *name) BH_MUST_CHECK;
@@ -183,6 +186,9 @@ void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * lock is released.
  */
 void console_input(uint8_t c);
+
+/* The size of VM vm's input queue (0: not registered). Takes the lock. */
+size_t console_vm_input_size(unsigned vm);
 
 /* The VM that receives input now. Takes the lock. */
 unsigned console_focus(void);

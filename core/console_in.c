@@ -8,7 +8,7 @@
  * The input queue exists because a UART's receive FIFO is small (32 bytes): a paste faster
  * than the guest reads would lose bytes. The queue takes what the FIFO cannot and the UART
  * pulls from it as the guest reads (console_vm_input_pull): back-pressure from the guest to
- * the queue, and only a queue full (CONSOLE_INQ_SIZE bytes unread) loses input, counted.
+ * the queue, and only a queue full (its share of CONSOLE_INQ_POOL unread) loses input, counted.
  *
  * Everything is decided under con.lock (hypervisor lines are appended there too, so a notice
  * lands whole and in order); the input_ready and command hooks run after it is dropped.
@@ -175,11 +175,11 @@ static enum console_action deliver_locked(uint8_t c, unsigned *vm)
         return CA_NONE;
     }
     v->notice_given = false;
-    if (v->in_count >= CONSOLE_INQ_SIZE) {
+    if (v->in_count >= v->in_size) {
         v->stats.in_dropped++;
         return CA_NONE;
     }
-    v->in[(v->in_head + v->in_count) % CONSOLE_INQ_SIZE] = c;
+    con_inq_pool[v->in_base + (v->in_head + v->in_count) % v->in_size] = c;
     v->in_count++;
     v->stats.in_bytes++;
     console_typed_locked();
@@ -327,10 +327,24 @@ size_t console_vm_input_pull(unsigned vm, uint8_t *buf, size_t max)
     if (v != NULL) {
         n = v->in_count < max ? v->in_count : max;
         for (size_t i = 0; i < n; i++) {
-            buf[i] = v->in[(v->in_head + i) % CONSOLE_INQ_SIZE];
+            buf[i] = con_inq_pool[v->in_base + (v->in_head + i) % v->in_size];
         }
-        v->in_head = (uint16_t)((v->in_head + n) % CONSOLE_INQ_SIZE);
+        v->in_head = v->in_size ? (uint16_t)((v->in_head + n) % v->in_size) : 0;
         v->in_count = (uint16_t)(v->in_count - n);
+    }
+    spin_unlock(&con.lock);
+    return n;
+}
+
+size_t console_vm_input_size(unsigned vm)
+{
+    struct console_vm *v;
+    size_t n = 0;
+
+    spin_lock(&con.lock);
+    v = console_vm_get_locked(vm);
+    if (v != NULL) {
+        n = v->in_size;
     }
     spin_unlock(&con.lock);
     return n;

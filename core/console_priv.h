@@ -31,15 +31,16 @@ struct console_vm {
     char line[CONSOLE_LINE_MAX];
     struct console_text text; /* the guest's unfinished UTF-8 sequence, if any */
     struct console_vm_stats stats;
-    uint16_t in_head;   /* input queue: oldest byte */
+    uint16_t in_base;   /* input queue: its part of con_inq_pool */
+    uint16_t in_size;   /* input queue: bytes it holds */
+    uint16_t in_head;   /* input queue: oldest byte, relative to in_base */
     uint16_t in_count;  /* input queue: bytes waiting */
-    uint8_t in[CONSOLE_INQ_SIZE];
 };
 
 _Static_assert(CONSOLE_LINE_MAX <= UINT16_MAX, "line length fits console_vm.len");
 _Static_assert(CONSOLE_LINE_MAX >= CONSOLE_TEXT_OUT_MAX, "one piece of safe text fits a line");
 _Static_assert(CONSOLE_MAX_VMS <= 10, "focus keys are the single digits 0..MAX-1");
-_Static_assert(CONSOLE_INQ_SIZE <= UINT16_MAX, "input queue indices fit uint16_t");
+_Static_assert(CONSOLE_INQ_POOL <= UINT16_MAX, "input queue indices fit uint16_t");
 
 struct console_state {
     struct spinlock lock;
@@ -59,6 +60,8 @@ struct console_state {
 };
 
 extern struct console_state con;
+/* The input queues' bytes (console_vm.in_base/in_size), outside con: never cleared. */
+extern uint8_t con_inq_pool[CONSOLE_INQ_POOL];
 
 /* Somebody typed to the focused VM just now: it echoes for CONSOLE_ECHO_WINDOW_NS. */
 void console_typed_locked(void);

@@ -842,7 +842,9 @@ static void test_queue_full_drops(void **state)
     (void)state;
 
     uart_setup();
-    for (size_t i = 0; i < VUART_FIFO_DEPTH + CONSOLE_INQ_SIZE + 10; i++) {
+    size_t qsize = console_vm_input_size(0);
+    assert_int_equal(qsize, CONSOLE_INQ_POOL); /* the only VM has the whole pool */
+    for (size_t i = 0; i < VUART_FIFO_DEPTH + qsize + 10; i++) {
         console_input((uint8_t)('0' + i % 10));
     }
     assert_int_equal(console_get_vm_stats(0, &vs), 0);
@@ -851,13 +853,55 @@ static void test_queue_full_drops(void **state)
         assert_int_equal(uart_reg(VUART_DR), '0' + n % 10);
         n++;
     }
-    assert_int_equal(n, VUART_FIFO_DEPTH + CONSOLE_INQ_SIZE);
+    assert_int_equal(n, VUART_FIFO_DEPTH + qsize);
     vuart_get_stats(&uart, &us);
     assert_int_equal(us.rx_dropped, 0);
     /* A stopping VM loses what was queued for it. */
     console_input('x');
     console_vm_flush(0);
     assert_int_equal(console_vm_input_pull(0, (uint8_t[4]){ 0 }, 4), 0);
+}
+
+static void hook_no_pull(unsigned vm)
+{
+    (void)vm; /* a guest that does not read: bytes stay queued */
+}
+
+/* The pool is shared out evenly; full queues do not overwrite each other. */
+static void test_input_pool_shared(void **state)
+{
+    static const struct console_hooks h = {
+        .putc = hook_putc, .input_ready = hook_no_pull, .command = hook_command,
+    };
+    uint8_t buf[CONSOLE_INQ_POOL / 4 + 1];
+    (void)state;
+
+    memset(&rec, 0, sizeof(rec));
+    console_init(&h);
+    assert_int_equal(console_add_vm(3, "a"), 0);
+    assert_int_equal(console_vm_input_size(3), CONSOLE_INQ_POOL);
+    assert_int_equal(console_add_vm(0, "b"), 0);
+    assert_int_equal(console_add_vm(5, "c"), 0);
+    assert_int_equal(console_add_vm(6, "d"), 0);
+    for (unsigned vm = 0; vm < CONSOLE_MAX_VMS; vm++) {
+        bool reg = vm == 0 || vm == 3 || vm == 5 || vm == 6;
+        assert_int_equal(console_vm_input_size(vm), reg ? CONSOLE_INQ_POOL / 4 : 0);
+    }
+    for (size_t i = 0; i <= CONSOLE_INQ_POOL / 4; i++) {
+        console_input('3'); /* the focus is on VM 3; one byte too many */
+    }
+    type(CTRL_A "0");
+    for (size_t i = 0; i < CONSOLE_INQ_POOL / 4; i++) {
+        console_input('0');
+    }
+    assert_int_equal(console_vm_input_pull(3, buf, sizeof(buf)), CONSOLE_INQ_POOL / 4);
+    for (size_t i = 0; i < CONSOLE_INQ_POOL / 4; i++) {
+        assert_int_equal(buf[i], '3');
+    }
+    assert_int_equal(console_vm_input_pull(0, buf, sizeof(buf)), CONSOLE_INQ_POOL / 4);
+    for (size_t i = 0; i < CONSOLE_INQ_POOL / 4; i++) {
+        assert_int_equal(buf[i], '0');
+    }
 }
 
 static bool vm1_running;
@@ -1084,6 +1128,7 @@ int main(void)
         cmocka_unit_test(test_echo_window),
         cmocka_unit_test(test_paste_4k_through_fifo),
         cmocka_unit_test(test_queue_full_drops),
+        cmocka_unit_test(test_input_pool_shared),
         cmocka_unit_test_setup(test_notice_stopped, setup_state),
         cmocka_unit_test_setup(test_list_key, setup_state),
         cmocka_unit_test_setup(test_command_mode, setup_state),
