@@ -106,8 +106,9 @@ unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
 	@set -e; for t in $(UNIT_TESTS); do echo "== unit: $$t"; $(O)/unit/$$t; done
 
 # ---------------------------------------------------------------- run / test
+# QEMU_ARGS="..." are appended to QEMU's command line (e.g. -d guest_errors, -s for gdb).
 run: deps all
-	./scripts/run.sh $(SCENARIO)
+	QEMU_ARGS="$(QEMU_ARGS)" ./scripts/run.sh $(SCENARIO)
 
 test: deps
 	./scripts/test.sh

@@ -1,59 +1,37 @@
 // SPDX-License-Identifier: MIT
 /*
- * Console multiplexer: VM output lines and hypervisor lines onto the one physical UART, input
- * from it to the focused VM. See console.h for the fairness argument and docs/CONSOLE.md for
- * what the user sees.
+ * Console multiplexer, output half: VM output and hypervisor lines onto the one physical UART
+ * (input, keys and the command mode are in console_in.c). See console.h for the fairness
+ * argument and the open line, docs/CONSOLE.md for what the user sees.
  *
- * Output goes through a ring: a completed line is copied into it (ring.lock, held for the
- * copy only) and written to the UART by whoever drains (ring.drain, held while writing). A
- * VM marked real-time (console_set_vm_realtime) never drains: it appends and asks the
- * kick_drainer hook to have another pCPU do it, so it never waits for the UART or for
- * another VM's line in progress. Everybody else drains right after appending, so a chatty
- * VM pays for its own output. Only when the ring is full does an appender wait.
+ * Output goes through a ring: text is copied into it (ring.lock, held for the copy only) and
+ * written to the UART by whoever drains (ring.drain, held while writing). A VM marked
+ * real-time (console_set_vm_realtime) never drains: it appends and asks the kick_drainer hook
+ * to have another pCPU do it, so it never waits for the UART or for another VM's line in
+ * progress. Everybody else drains right after appending, so a chatty VM pays for its own
+ * output. Only when the ring is full does an appender wait.
+ *
+ * Every append happens under con.lock, so the open line (con.open: whose unfinished line the
+ * UART shows last) and what the ring holds always agree: before anybody else's text, an open
+ * line is ended with '\n'; the focused VM re-prints its prefix when it continues.
  *
  * Lock order: vuart.lock -> console lock -> ring.drain -> ring.lock (a vuart's tx hook calls
- * console_vm_putc). The console lock is never held while calling input_to_vm or command,
- * which may take a vuart lock or print; putc runs under ring.drain only.
+ * console_vm_putc, its rx_pull hook console_vm_input_pull). The console lock is never held
+ * while calling input_ready or command, which may take a vuart lock or print; putc runs under
+ * ring.drain only.
  */
 #include <stdarg.h>
 #include <stddef.h>
 
 #include <arch/spinlock.h>
 #include <core/console.h>
+#include <core/console_priv.h>
 #include <core/console_text.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
-/* Room for one formatted hypervisor line; longer output is cut (console_printf). */
-#define CONSOLE_FMT_MAX 256
-
-static const char console_help[] =
-    "bulkhead: console keys: Ctrl-A then 0-7 = input to that vm, n = next vm, "
-    "s = statistics, h or ? = this help, Ctrl-A = send Ctrl-A\n";
-
-struct console_vm {
-    bool registered;
-    bool realtime;  /* never writes to the UART itself (console_set_vm_realtime) */
-    char name[CONSOLE_NAME_MAX];
-    uint16_t len; /* bytes in line */
-    char line[CONSOLE_LINE_MAX];
-    struct console_text text; /* the guest's unfinished UTF-8 sequence, if any */
-};
-
-_Static_assert(CONSOLE_LINE_MAX <= UINT16_MAX, "line length fits console_vm.len");
-_Static_assert(CONSOLE_LINE_MAX >= CONSOLE_TEXT_OUT_MAX, "one piece of safe text fits a line");
-_Static_assert(CONSOLE_MAX_VMS <= 10, "focus keys are the single digits 0..MAX-1");
-
-/* Everything below is protected by con.lock. */
-static struct {
-    struct spinlock lock;
-    struct console_hooks hooks;
-    struct console_vm vms[CONSOLE_MAX_VMS];
-    unsigned focus;     /* VM receiving input */
-    bool escape;        /* Ctrl-A seen; the next byte is a command key */
-    struct console_stats stats;
-    char fmt_buf[CONSOLE_FMT_MAX];
-} con; /* set up by console_init */
+struct console_state con; /* set up by console_init */
+uint8_t con_inq_pool[CONSOLE_INQ_POOL];
 
 /* The output ring (see the top). head and tail count bytes since boot; index = count % size. */
 #define OUT_RING_SIZE 16384u
@@ -68,15 +46,7 @@ static struct {
     char buf[OUT_RING_SIZE];
 } ring;
 
-/* What console_input does once the lock is dropped. */
-enum console_action {
-    CA_NONE,
-    CA_DELIVER, /* byte to VM vm */
-    CA_FOCUS,   /* announce the new focus */
-    CA_NO_VM,   /* a focus key named an unregistered VM */
-    CA_COMMAND,
-    CA_HELP,
-};
+static const char console_prompt[] = "bulkhead> ";
 
 /* Write everything in the ring to the UART, in order. */
 static void drain_all(void)
@@ -132,7 +102,7 @@ static bool try_append(const struct piece *p, unsigned n, bool sep, bool *was_em
                 ring.buf[ring.head++ & (OUT_RING_SIZE - 1)] = p[i].s[k];
             }
         }
-        if (total > 0) {
+        if (total + nl > 0) {
             ring.at_line_start = ring.buf[(ring.head - 1) & (OUT_RING_SIZE - 1)] == '\n';
         }
     }
@@ -141,7 +111,7 @@ static bool try_append(const struct piece *p, unsigned n, bool sep, bool *was_em
 }
 
 /* Append, making room by draining when the ring is full (only a flood gets here). Returns
- * whether the ring was empty before. */
+ * whether the ring was empty before. Under con.lock (every append is). */
 static bool append(const struct piece *p, unsigned n, bool sep)
 {
     bool was_empty;
@@ -155,7 +125,7 @@ static bool append(const struct piece *p, unsigned n, bool sep)
 
 /*
  * The appender is done: write the ring now, or have the drainer do it for a real-time VM. A
- * real-time VM kicks only when its line went into an empty ring: otherwise whoever put the
+ * real-time VM kicks only when its text went into an empty ring: otherwise whoever put the
  * earlier bytes there has a kick or a drain on its way, and a drain runs until the ring is
  * empty, so one interrupt per burst reaches the drain pCPU, not one per line.
  */
@@ -173,19 +143,41 @@ void console_drain(void)
     drain_all();
 }
 
-static void append_str(const char *str)
+void console_end_open_locked(void)
+{
+    static const struct piece nl = { "\n", 1 };
+
+    if (con.open == CON_OPEN_NONE) {
+        return;
+    }
+    if (con.open < CONSOLE_MAX_VMS) {
+        con.vms[con.open].col = 0;
+    }
+    con.open = CON_OPEN_NONE;
+    (void)append(&nl, 1, false);
+}
+
+/* Hypervisor text: ends an open line first; a '\n' goes first only if sep (a partial
+ * hypervisor string stays glued to the next hypervisor string, as console_printf's cut). */
+static void append_hyp_locked(const char *str, bool sep)
 {
     struct piece p = { str, strlen(str) };
 
-    append(&p, 1, false);
+    console_end_open_locked();
+    (void)append(&p, 1, sep);
 }
 
-static struct console_vm *vm_get_locked(unsigned vm)
+struct console_vm *console_vm_get_locked(unsigned vm)
 {
     if (vm >= CONSOLE_MAX_VMS || !con.vms[vm].registered) {
         return NULL;
     }
     return &con.vms[vm];
+}
+
+static unsigned vm_index(const struct console_vm *v)
+{
+    return (unsigned)(v - con.vms);
 }
 
 /* Append v's buffered line whole, on a line of its own. */
@@ -195,8 +187,89 @@ static bool emit_vm_line_locked(struct console_vm *v)
         { "[", 1 }, { v->name, strlen(v->name) }, { "] ", 2 }, { v->line, v->len }, { "\n", 1 },
     };
 
+    console_end_open_locked();
     v->len = 0;
     return append(p, sizeof(p) / sizeof(p[0]), true);
+}
+
+void console_typed_locked(void)
+{
+    con.typed = true;
+    con.typed_ns = con.hooks.now_ns != NULL ? con.hooks.now_ns() : 0;
+}
+
+/* Is somebody typing to the focused VM (a key or a focus switch not long ago)? */
+static bool interactive_locked(void)
+{
+    if (con.hooks.now_ns == NULL) {
+        return true;
+    }
+    return con.typed && con.hooks.now_ns() - con.typed_ns < CONSOLE_ECHO_WINDOW_NS;
+}
+
+/* Does VM vm's text go out as it comes (its line is open, or it has the keyboard)? */
+static bool vm_echoes_locked(unsigned vm)
+{
+    return con.open == (int)vm || (con.focus == vm && !con.cmd_mode && interactive_locked());
+}
+
+/* Put n bytes of safe text (or a '\n' alone: s == NULL) on v's open line, opening it behind
+ * its prefix if needed. Returns whether the ring was empty before. */
+static bool echo_locked(struct console_vm *v, const char *s, size_t n)
+{
+    struct piece p[4];
+    unsigned k = 0;
+    bool was_empty;
+
+    if (con.open == (int)vm_index(v) && s != NULL && v->col + n > CONSOLE_LINE_MAX) {
+        con.stats.lines_split++;
+        console_end_open_locked();
+    }
+    if (con.open != (int)vm_index(v)) {
+        console_end_open_locked();
+        p[k++] = (struct piece){ "[", 1 };
+        p[k++] = (struct piece){ v->name, strlen(v->name) };
+        p[k++] = (struct piece){ "] ", 2 };
+        con.open = (int)vm_index(v);
+        v->col = 0;
+    }
+    p[k++] = s != NULL ? (struct piece){ s, n } : (struct piece){ "\n", 1 };
+    was_empty = append(p, k, k > 1);
+    if (s == NULL) {
+        con.open = CON_OPEN_NONE;
+        v->col = 0;
+    } else {
+        v->col = (uint16_t)(v->col + n);
+    }
+    return was_empty;
+}
+
+bool console_vm_show_partial_locked(unsigned vm)
+{
+    struct console_vm *v = console_vm_get_locked(vm);
+
+    if (v != NULL && v->len > 0 && vm_echoes_locked(vm)) {
+        uint16_t len = v->len;
+        v->len = 0;
+        return echo_locked(v, v->line, len);
+    }
+    return false;
+}
+
+void console_prompt_locked(void)
+{
+    struct piece p[] = { { console_prompt, sizeof(console_prompt) - 1 }, { con.cmd, con.cmd_len } };
+
+    console_end_open_locked();
+    (void)append(p, 2, true);
+    con.open = CON_OPEN_CMD;
+}
+
+void console_prompt_append_locked(const char *s, size_t n)
+{
+    struct piece p = { s, n };
+
+    (void)append(&p, 1, false);
 }
 
 static bool name_is_valid(const char *name)
@@ -217,6 +290,7 @@ void console_init(const struct console_hooks *hooks)
     memset(&con, 0, sizeof(con));
     spin_lock_init(&con.lock);
     con.hooks = *hooks;
+    con.open = CON_OPEN_NONE;
     spin_lock_init(&ring.lock);
     spin_lock_init(&ring.drain);
     ring.head = ring.tail = 0;
@@ -229,7 +303,7 @@ int console_set_vm_realtime(unsigned vm, bool realtime)
     int ret = 0;
 
     spin_lock(&con.lock);
-    v = vm_get_locked(vm);
+    v = console_vm_get_locked(vm);
     if (v == NULL) {
         ret = -BH_ENOENT;
     } else {
@@ -237,6 +311,24 @@ int console_set_vm_realtime(unsigned vm, bool realtime)
     }
     spin_unlock(&con.lock);
     return ret;
+}
+
+/* Share CONSOLE_INQ_POOL evenly among the registered VMs and vm (about to be). Queues that
+ * hold bytes keep them only if nothing moves: registration happens before input. */
+static void share_input_pool_locked(unsigned vm)
+{
+    unsigned n = 0, k = 0;
+
+    for (unsigned i = 0; i < CONSOLE_MAX_VMS; i++) {
+        n += con.vms[i].registered || i == vm;
+    }
+    for (unsigned i = 0; i < CONSOLE_MAX_VMS; i++) {
+        if (con.vms[i].registered || i == vm) {
+            con.vms[i].in_size = (uint16_t)(CONSOLE_INQ_POOL / n);
+            con.vms[i].in_base = (uint16_t)(k++ * (CONSOLE_INQ_POOL / n));
+            con.vms[i].in_head = con.vms[i].in_count = 0;
+        }
+    }
 }
 
 int console_add_vm(unsigned vm, const char *name)
@@ -253,6 +345,10 @@ int console_add_vm(unsigned vm, const char *name)
     }
     set_name_locked(&con.vms[vm], name);
     con.vms[vm].len = 0;
+    con.vms[vm].col = 0;
+    con.vms[vm].in_head = con.vms[vm].in_count = 0;
+    share_input_pool_locked(vm);
+    memset(&con.vms[vm].stats, 0, sizeof(con.vms[vm].stats));
     console_text_reset(&con.vms[vm].text);
     con.vms[vm].registered = true;
     /* Input always has a registered target once there is one. */
@@ -273,7 +369,7 @@ int console_set_vm_name(unsigned vm, const char *name)
         return -BH_EINVAL;
     }
     spin_lock(&con.lock);
-    v = vm_get_locked(vm);
+    v = console_vm_get_locked(vm);
     if (v == NULL) {
         ret = -BH_ENOENT;
         goto out_unlock;
@@ -285,8 +381,9 @@ out_unlock:
 }
 
 /*
- * Add safe text (at most CONSOLE_TEXT_OUT_MAX bytes, never cut) to v's line, writing the line
- * out first if the text does not fit. Returns whether that line went into an empty ring.
+ * Add safe text (at most CONSOLE_TEXT_OUT_MAX bytes, never cut) to v's buffered line, writing
+ * the line out first if the text does not fit. Returns whether that line went into an empty
+ * ring.
  */
 static bool line_add_locked(struct console_vm *v, const char *s, size_t n, bool *emitted)
 {
@@ -302,6 +399,18 @@ static bool line_add_locked(struct console_vm *v, const char *s, size_t n, bool 
     return was_empty;
 }
 
+/* Safe text for v: on its open line if it echoes, else into its buffered line. */
+static bool text_add_locked(struct console_vm *v, const char *s, size_t n, bool *emitted)
+{
+    if (vm_echoes_locked(vm_index(v))) {
+        *emitted = true;
+        /* what it buffered comes first */
+        bool was_empty = console_vm_show_partial_locked(vm_index(v));
+        return echo_locked(v, s, n) || was_empty;
+    }
+    return line_add_locked(v, s, n, emitted);
+}
+
 void console_vm_putc(unsigned vm, char c)
 {
     struct console_vm *v;
@@ -310,12 +419,13 @@ void console_vm_putc(unsigned vm, char c)
     size_t n;
 
     spin_lock(&con.lock);
-    v = vm_get_locked(vm);
+    v = console_vm_get_locked(vm);
     if (v == NULL) {
         con.stats.output_dropped++;
         goto out_unlock;
     }
     realtime = v->realtime;
+    v->stats.out_bytes++;
     /*
      * Guest bytes become safe text (console_text.h): no control byte but TAB reaches the
      * UART, so nothing a guest writes moves the cursor over its prefix or starts a line that
@@ -323,11 +433,16 @@ void console_vm_putc(unsigned vm, char c)
      */
     n = console_text_put(&v->text, (uint8_t)c, text, &con.stats.escaped);
     if (n > 0) {
-        was_empty = line_add_locked(v, text, n, &emitted);
+        was_empty = text_add_locked(v, text, n, &emitted);
     }
     if (c == '\n') {
-        /* At most two lines per call: a split just above (then the ring is not empty). */
-        was_empty |= emit_vm_line_locked(v);
+        v->stats.out_lines++;
+        /* At most two appends per call: a split just above (then the ring is not empty). */
+        if (vm_echoes_locked(vm) && v->len == 0) {
+            was_empty |= echo_locked(v, NULL, 0);
+        } else {
+            was_empty |= emit_vm_line_locked(v);
+        }
         emitted = true;
     }
 out_unlock:
@@ -340,25 +455,43 @@ out_unlock:
 void console_vm_flush(unsigned vm)
 {
     struct console_vm *v;
-    bool emitted = false;
     char text[CONSOLE_TEXT_OUT_MAX];
     size_t n;
+    bool emitted = false;
 
     spin_lock(&con.lock);
-    v = vm_get_locked(vm);
+    v = console_vm_get_locked(vm);
     if (v != NULL) {
         n = console_text_flush(&v->text, text, &con.stats.escaped);
         if (n > 0) {
-            (void)line_add_locked(v, text, n, &emitted);
+            (void)text_add_locked(v, text, n, &emitted);
         }
         if (v->len > 0) {
             (void)emit_vm_line_locked(v);
-            emitted = true;
         }
+        if (con.open == (int)vm) {
+            console_end_open_locked();
+        }
+        /* Input typed for this run of the VM is not for the next one. */
+        v->in_head = v->in_count = 0;
+        v->notice_given = false;
     }
     spin_unlock(&con.lock);
-    if (emitted) {
-        drain_all(); /* the VM is stopping: whoever stops it writes its last line */
+    drain_all(); /* the VM is stopping: whoever stops it writes its last line */
+}
+
+void console_printf_locked(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    /* Format into the shared buffer under the lock: no large stack frame at EL2. */
+    va_start(ap, fmt);
+    n = bh_vsnprintf(con.fmt_buf, sizeof(con.fmt_buf), fmt, ap);
+    va_end(ap);
+    append_hyp_locked(con.fmt_buf, true);
+    if (n >= (int)sizeof(con.fmt_buf)) {
+        append_hyp_locked("[...]\n", false);
     }
 }
 
@@ -368,7 +501,7 @@ void console_puts(const char *s)
         return;
     }
     spin_lock(&con.lock);
-    append_str(s);
+    append_hyp_locked(s, false);
     spin_unlock(&con.lock);
     drain_all();
 }
@@ -379,121 +512,15 @@ void console_printf(const char *fmt, ...)
     int n;
 
     spin_lock(&con.lock);
-    /* Format into the shared buffer under the lock: no large stack frame at EL2. */
     va_start(ap, fmt);
     n = bh_vsnprintf(con.fmt_buf, sizeof(con.fmt_buf), fmt, ap);
     va_end(ap);
-    append_str(con.fmt_buf);
+    append_hyp_locked(con.fmt_buf, false);
     if (n >= (int)sizeof(con.fmt_buf)) {
-        append_str("[...]\n");
+        append_hyp_locked("[...]\n", false);
     }
     spin_unlock(&con.lock);
     drain_all();
-}
-
-/* Next registered VM after the focus (wrapping), or CONSOLE_MAX_VMS if there is none. */
-static unsigned next_vm_locked(void)
-{
-    for (unsigned i = 1; i <= CONSOLE_MAX_VMS; i++) {
-        unsigned vm = (con.focus + i) % CONSOLE_MAX_VMS;
-        if (con.vms[vm].registered) {
-            return vm;
-        }
-    }
-    return CONSOLE_MAX_VMS;
-}
-
-/* The key after Ctrl-A. Sets *vm and *byte for the action returned. */
-static enum console_action escape_key_locked(uint8_t c, unsigned *vm, uint8_t *byte)
-{
-    switch (c) {
-    case CONSOLE_ESCAPE:
-        *byte = CONSOLE_ESCAPE;
-        return CA_DELIVER;
-    case 'n':
-        *vm = next_vm_locked();
-        if (*vm == CONSOLE_MAX_VMS) {
-            return CA_NONE;
-        }
-        con.focus = *vm;
-        return CA_FOCUS;
-    case CONSOLE_CMD_STATS:
-        return CA_COMMAND;
-    case 'h':
-    case '?':
-        return CA_HELP;
-    default:
-        break;
-    }
-    if (c >= '0' && c < '0' + CONSOLE_MAX_VMS) {
-        *vm = (unsigned)(c - '0');
-        if (!con.vms[*vm].registered) {
-            return CA_NO_VM;
-        }
-        con.focus = *vm;
-        return CA_FOCUS;
-    }
-    return CA_NONE; /* unknown keys are ignored */
-}
-
-void console_input(uint8_t c)
-{
-    enum console_action act = CA_NONE;
-    unsigned vm = 0;
-    uint8_t byte = c;
-    char name[CONSOLE_NAME_MAX];
-
-    /* Decide under the lock; act after dropping it (hooks may take vuart locks or print). */
-    spin_lock(&con.lock);
-    if (con.escape) {
-        con.escape = false;
-        act = escape_key_locked(c, &vm, &byte);
-    } else if (c == CONSOLE_ESCAPE) {
-        con.escape = true;
-    } else {
-        act = CA_DELIVER;
-    }
-    if (act == CA_DELIVER) {
-        vm = con.focus;
-        if (!con.vms[vm].registered) {
-            con.stats.input_dropped++;
-            act = CA_NONE;
-        }
-    }
-    if (act == CA_FOCUS) {
-        memcpy(name, con.vms[vm].name, sizeof(name));
-    }
-    spin_unlock(&con.lock);
-
-    switch (act) {
-    case CA_DELIVER:
-        con.hooks.input_to_vm(vm, byte);
-        break;
-    case CA_FOCUS:
-        console_printf("bulkhead: console input -> vm %s\n", name);
-        break;
-    case CA_NO_VM:
-        console_printf("bulkhead: console: no vm %u\n", vm);
-        break;
-    case CA_COMMAND:
-        con.hooks.command(CONSOLE_CMD_STATS);
-        break;
-    case CA_HELP:
-        console_puts(console_help);
-        break;
-    case CA_NONE:
-        break;
-    }
-}
-
-unsigned console_focus(void)
-{
-    unsigned vm;
-
-    spin_lock(&con.lock);
-    vm = con.focus;
-    spin_unlock(&con.lock);
-    return vm;
 }
 
 void console_get_stats(struct console_stats *out)
@@ -501,4 +528,20 @@ void console_get_stats(struct console_stats *out)
     spin_lock(&con.lock);
     *out = con.stats;
     spin_unlock(&con.lock);
+}
+
+int console_get_vm_stats(unsigned vm, struct console_vm_stats *out)
+{
+    struct console_vm *v;
+    int ret = 0;
+
+    spin_lock(&con.lock);
+    v = console_vm_get_locked(vm);
+    if (v == NULL) {
+        ret = -BH_ENOENT;
+    } else {
+        *out = v->stats;
+    }
+    spin_unlock(&con.lock);
+    return ret;
 }

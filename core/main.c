@@ -19,6 +19,7 @@
 #include <core/platinfo.h>
 #include <core/vm/vm.h>
 #include <core/vm/vm_build.h>
+#include <core/vm/vm_console.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
 #include <lib/range.h>
@@ -36,13 +37,6 @@ void bh_panic(const char *file, int line, const char *msg)
     hyp_printf("bulkhead: PANIC %s:%d: %s (cpu %u)", file, line, msg, arch_cpu_id());
     for (;;) {
         wfe();
-    }
-}
-
-static void con_input(unsigned vm, uint8_t c)
-{
-    if (vm < vm_count && vm_takes_input(&vms[vm])) {
-        vuart_rx_push(&vms[vm].vuart, c);
     }
 }
 
@@ -76,13 +70,6 @@ static void pick_console_drainer(void)
             hyp_console_drain_cpu = (int)cfg->cpus[0];
             return;
         }
-    }
-}
-
-static void con_command(char cmd)
-{
-    if (cmd == CONSOLE_CMD_STATS) {
-        vm_print_stats();
     }
 }
 
@@ -233,8 +220,11 @@ static unsigned build_vms(const char *file, const void *scen)
 
 void hyp_main(const void *fdt, void (*putc)(char))
 {
-    static struct console_hooks ch = { .input_to_vm = con_input, .command = con_command,
-                                       .kick_drainer = con_kick_drainer };
+    static struct console_hooks ch = { .input_ready = vm_console_input_ready,
+                                       .vm_state = vm_console_state,
+                                       .command = vm_console_command,
+                                       .kick_drainer = con_kick_drainer,
+                                       .now_ns = arch_now_ns };
     const char *file = NULL;
     const void *scen = NULL;
 

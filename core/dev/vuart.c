@@ -197,6 +197,40 @@ static void rx_after_drain_locked(struct vuart *u)
     }
 }
 
+/* One received byte into the FIFO, which has room. */
+static void rx_accept_locked(struct vuart *u, uint8_t c)
+{
+    u->rx_fifo[(u->rx_head + u->rx_count) & (VUART_FIFO_DEPTH - 1)] = c;
+    u->rx_count++;
+    u->stats.rx_count++;
+    /* RXIS fires on reaching the trigger level, not while above it (DDI 0183G, UARTRXINTR). */
+    if (u->rx_count == rx_trigger(u)) {
+        u->ris |= VUART_INT_RX;
+    }
+    u->ris |= VUART_INT_RT;
+}
+
+/*
+ * Pull waiting input into the FIFO's free room. The hook ran dry when it returned less than
+ * asked: no more pulls until vuart_rx_refill says new input is queued (so the guest's reads
+ * cost a console lock only while a paste is still coming in).
+ */
+static void rx_refill_locked(struct vuart *u)
+{
+    uint8_t buf[VUART_FIFO_DEPTH];
+    unsigned room = rx_capacity(u) - u->rx_count;
+
+    if (!u->rx_more || u->hooks.rx_pull == NULL || room == 0) {
+        return;
+    }
+    size_t n = u->hooks.rx_pull(u->hooks.ctx, buf, room);
+    n = n < room ? n : room; /* the hook's word is not trusted to overfill the FIFO */
+    for (size_t i = 0; i < n; i++) {
+        rx_accept_locked(u, buf[i]);
+    }
+    u->rx_more = n == room;
+}
+
 static uint32_t rx_pop_locked(struct vuart *u)
 {
     uint32_t c;
@@ -209,6 +243,7 @@ static uint32_t rx_pop_locked(struct vuart *u)
     u->rx_head = (uint8_t)((u->rx_head + 1) & (VUART_FIFO_DEPTH - 1));
     u->rx_count--;
     rx_after_drain_locked(u);
+    rx_refill_locked(u); /* the next queued byte takes the freed place */
     return c; /* error bits 11:8 are always 0: there are no line errors */
 }
 
@@ -349,6 +384,7 @@ static void reset_locked(struct vuart *u)
     u->ris = 0;
     u->rx_head = 0;
     u->rx_count = 0;
+    u->rx_more = false;
     update_irq_locked(u);
 }
 
@@ -405,18 +441,20 @@ int vuart_rx_push(struct vuart *u, uint8_t c)
         ret = -BH_EBUSY;
         goto out_unlock;
     }
-    u->rx_fifo[(u->rx_head + u->rx_count) & (VUART_FIFO_DEPTH - 1)] = c;
-    u->rx_count++;
-    u->stats.rx_count++;
-    /* RXIS fires on reaching the trigger level, not while above it (DDI 0183G, UARTRXINTR). */
-    if (u->rx_count == rx_trigger(u)) {
-        u->ris |= VUART_INT_RX;
-    }
-    u->ris |= VUART_INT_RT;
+    rx_accept_locked(u, c);
     update_irq_locked(u);
 out_unlock:
     spin_unlock(&u->lock);
     return ret;
+}
+
+void vuart_rx_refill(struct vuart *u)
+{
+    spin_lock(&u->lock);
+    u->rx_more = true;
+    rx_refill_locked(u);
+    update_irq_locked(u);
+    spin_unlock(&u->lock);
 }
 
 bool vuart_rx_has_space(struct vuart *u)

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <arch/spinlock.h>
@@ -110,6 +111,13 @@ struct vuart_hooks {
      * its per-VM rate limit. off is the byte offset of the register word in the frame.
      */
     void (*notice)(void *ctx, uint32_t off, bool write);
+    /*
+     * Optional (may be NULL): move up to max waiting input bytes into buf and return how
+     * many (the console's input queue, console_vm_input_pull). Called with u->lock held
+     * whenever the receive FIFO has room and more input may be waiting: on vuart_rx_refill
+     * and after the guest read a byte. Lock order: vuart -> console.
+     */
+    size_t (*rx_pull)(void *ctx, uint8_t *buf, size_t max);
     void *ctx; /* passed to every hook */
 };
 
@@ -131,6 +139,7 @@ struct vuart {
     uint8_t rx_head;   /* index of the oldest byte */
     uint8_t rx_count;  /* bytes in the FIFO */
     bool irq_level;    /* last level reported through set_irq */
+    bool rx_more;      /* rx_pull may have more: pull again when the guest reads */
     struct vuart_stats stats;
 };
 
@@ -167,6 +176,13 @@ int vuart_mmio(struct vuart *u, uint32_t off, unsigned size, bool write,
  * line. Takes u->lock.
  */
 int vuart_rx_push(struct vuart *u, uint8_t c);
+
+/*
+ * Fill the receive FIFO from the rx_pull hook as far as it has room (input was queued for
+ * this UART). Bytes are accepted like vuart_rx_push's, raising RXIS/RTIS and the line. Later
+ * guest reads keep pulling until the hook runs dry. No-op without the hook. Takes u->lock.
+ */
+void vuart_rx_refill(struct vuart *u);
 
 /* True if vuart_rx_push would accept a byte now. Takes u->lock. */
 bool vuart_rx_has_space(struct vuart *u);

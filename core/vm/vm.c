@@ -284,23 +284,67 @@ static const char *const exit_names[EXIT_CLASS_COUNT] = {
     [EXIT_IABT] = "iabt", [EXIT_IRQ] = "irq", [EXIT_OTHER] = "other",
 };
 
+void vm_print_vm_stats(const struct vm *vm)
+{
+    const struct vm_stats *s = &vm->stats;
+    struct console_vm_stats cs = { 0 };
+    struct vuart_stats us;
+    char exits[128];
+    int n = 0;
+
+    for (int c = 0; c < EXIT_CLASS_COUNT; c++) {
+        n += bh_snprintf(exits + n, sizeof(exits) - (size_t)n, " exit_%s=%llu",
+                         exit_names[c], (unsigned long long)s->exits[c]);
+    }
+    /* Console counters come last (appended fields: tools parse the earlier ones). */
+    if (console_get_vm_stats(vm->id, &cs) != 0) {
+        cs = (struct console_vm_stats){ 0 }; /* a refused VM never had a console */
+    }
+    vuart_get_stats((struct vuart *)&vm->vuart, &us);
+    hyp_printf("STATS vm=%s state=%s%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
+               "events=%llu dropped=%llu restarts=%llu con_out=%llu con_lines=%llu "
+               "con_in=%llu rx_dropped=%llu",
+               vm->name, vm_state_name(vm->state), exits,
+               (unsigned long long)s->mmio_emulated, (unsigned long long)s->irqs_injected,
+               (unsigned long long)s->faults, (unsigned long long)s->denials,
+               (unsigned long long)s->events, (unsigned long long)s->events_dropped,
+               (unsigned long long)s->restarts, (unsigned long long)cs.out_bytes,
+               (unsigned long long)cs.out_lines, (unsigned long long)cs.in_bytes,
+               (unsigned long long)(cs.in_dropped + us.rx_dropped));
+}
+
 void vm_print_stats(void)
 {
+    struct console_stats cs;
+
     for (unsigned i = 0; i < vm_count; i++) {
-        const struct vm *vm = &vms[i];
-        const struct vm_stats *s = &vm->stats;
-        char exits[128];
-        int n = 0;
-        for (int c = 0; c < EXIT_CLASS_COUNT; c++) {
-            n += bh_snprintf(exits + n, sizeof(exits) - (size_t)n, " exit_%s=%llu",
-                             exit_names[c], (unsigned long long)s->exits[c]);
-        }
-        hyp_printf("STATS vm=%s state=%s%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
-                   "events=%llu dropped=%llu restarts=%llu",
-                   vm->name, vm_state_name(vm->state), exits,
-                   (unsigned long long)s->mmio_emulated, (unsigned long long)s->irqs_injected,
-                   (unsigned long long)s->faults, (unsigned long long)s->denials,
-                   (unsigned long long)s->events, (unsigned long long)s->events_dropped,
-                   (unsigned long long)s->restarts);
+        vm_print_vm_stats(&vms[i]);
+    }
+    console_get_stats(&cs);
+    hyp_printf("STATS console lines_split=%llu ring_full=%llu escaped=%llu input_dropped=%llu "
+               "output_dropped=%llu",
+               (unsigned long long)cs.lines_split, (unsigned long long)cs.ring_full,
+               (unsigned long long)cs.escaped, (unsigned long long)cs.input_dropped,
+               (unsigned long long)cs.output_dropped);
+}
+
+void vm_print_events(unsigned n)
+{
+    struct evt_record rec;
+    uint64_t last = vm_event_next(), missed = 0, cursor;
+
+    n = n < EVT_RING_SIZE ? n : EVT_RING_SIZE;
+    cursor = last > n ? last - n : 0;
+    if (last == 0) {
+        hyp_printf("bulkhead: events: none yet");
+    }
+    /* Bounded by n: records pushed meanwhile wait for the next listing. */
+    for (unsigned i = 0; i < n && cursor < last && vm_event_read(&cursor, &rec, &missed); i++) {
+        const char *name = rec.vm < vm_count ? vms[rec.vm].name : "-";
+        /* Not at a line start: a copy must not count as a new record for the tools. */
+        hyp_printf("bulkhead: events: #%llu t=%llu.%06llu EVT vm=%s kind=%s%s%s",
+                   (unsigned long long)rec.seq, (unsigned long long)(rec.time_ns / 1000000000u),
+                   (unsigned long long)(rec.time_ns / 1000u % 1000000u), name, rec.kind,
+                   rec.text[0] ? " " : "", rec.text);
     }
 }

@@ -205,8 +205,15 @@ const char *vm_state_name(enum vm_state s);
  * the devices are set up. 0 or the bus's error. */
 int vm_mmio_register(struct vm *vm) BH_MUST_CHECK;
 
-/* Print every VM's statistics on the console. */
+/* Print every VM's statistics on the console (STATS lines), then the console's own. */
 void vm_print_stats(void);
+
+/* Print one VM's STATS line. */
+void vm_print_vm_stats(const struct vm *vm);
+
+/* Print the newest n event records kept in the ring, oldest first, as
+ * "bulkhead: events: #<seq> t=<s.us> EVT ..." lines (never at a line start as "EVT"). */
+void vm_print_events(unsigned n);
 
 /* The hypervisor's address of guest physical address ipa, inside the VM's RAM (checked by
  * the caller). */

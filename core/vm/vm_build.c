@@ -16,6 +16,7 @@
 #include <core/hyp.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
+#include <core/vm/vm_console.h>
 #include <lib/string.h>
 
 #define SZ_2M         UINT64_C(0x200000)
@@ -222,6 +223,7 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     struct vgic_vm_cfg vc;
     const struct vuart_hooks uh = {
         .tx = vuart_tx, .set_irq = vuart_irq, .notice = vuart_notice, .ctx = vm,
+        .rx_pull = vm_console_rx_pull,
     };
 
     memset(&vc, 0, sizeof(vc));

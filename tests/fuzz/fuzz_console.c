@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: the console (core/console.c, core/console_text.c) fed guest output of two VMs
- * (one real-time), flushes, drains and typed input. Input: 2-byte records, op and byte.
- * Checked after every record: every complete line on the UART is a hypervisor line or starts
- * with a VM's "[name] " prefix, and holds no control byte but TAB and no C1 control.
+ * Fuzz target: the console (core/console.c, console_in.c, console_cmd.c, console_text.c) fed
+ * guest output of two VMs (one real-time), flushes, drains, typed input (focus switches, the
+ * command mode and its commands) and UART pulls of the input queues. Input: 2-byte records,
+ * op and byte. Checked after every record: every complete line on the UART is a hypervisor
+ * line, the command prompt, or starts with a VM's "[name] " prefix; a VM line holds no control
+ * byte but TAB and no C1 control; no pull returns more than asked.
  */
 #include <string.h>
 
@@ -25,15 +27,22 @@ static void h_putc(char c)
     out[out_len++] = c;
 }
 
-static void h_input(unsigned vm, uint8_t c)
+static void h_input(unsigned vm)
 {
     FUZZ_CHECK(vm < 2);
-    (void)c;
 }
 
-static void h_command(char cmd)
+static void h_command(const struct console_cmd *cmd)
 {
-    (void)cmd;
+    FUZZ_CHECK(cmd->op > CONSOLE_OP_LIST);
+    FUZZ_CHECK(cmd->vm < 2 || cmd->vm == CONSOLE_MAX_VMS);
+    console_printf("bulkhead: command %u\n", (unsigned)cmd->op);
+}
+
+static const char *h_state(unsigned vm, bool *takes_input)
+{
+    *takes_input = vm == 0;
+    return vm == 0 ? "running" : "stopped";
 }
 
 static void h_kick(void)
@@ -53,8 +62,10 @@ static void check_lines(void)
         size_t n = i - start;
         FUZZ_CHECK((n >= 8 && memcmp(l, "[linux] ", 8) == 0) ||
                    (n >= 7 && memcmp(l, "[rtos] ", 7) == 0) ||
-                   (n >= 10 && memcmp(l, "bulkhead: ", 10) == 0));
-        for (size_t k = 0; k < n; k++) {
+                   (n >= 10 && memcmp(l, "bulkhead: ", 10) == 0) ||
+                   (n >= 10 && memcmp(l, "bulkhead> ", 10) == 0));
+        bool prompt = n >= 10 && memcmp(l, "bulkhead> ", 10) == 0;
+        for (size_t k = 0; k < n && !prompt; k++) {
             uint8_t c = (uint8_t)l[k];
             FUZZ_CHECK(c == '\t' || (c >= 0x20 && c != 0x7f));
             /* C1 as UTF-8 (C2 80..9F) never passes. */
@@ -69,8 +80,10 @@ static void check_lines(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct console_hooks hooks = {
-        .putc = h_putc, .input_to_vm = h_input, .command = h_command, .kick_drainer = h_kick,
+        .putc = h_putc, .input_ready = h_input, .command = h_command, .kick_drainer = h_kick,
+        .vm_state = h_state,
     };
+    uint8_t buf[64];
     struct fuzz_in in = { data, size };
 
     out_len = checked = 0;
@@ -81,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint8_t op = fuzz_in_u8(&in);
         uint8_t c = fuzz_in_u8(&in);
 
-        switch (op % 8u) {
+        switch (op % 10u) {
         case 0:
         case 1:
         case 2: console_vm_putc(0, (char)c); break;
@@ -89,7 +102,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 4: console_vm_putc(1, (char)c); break;
         case 5: console_vm_flush(c & 1u); break;
         case 6: console_drain(); break;
-        default: console_input(c == 's' ? 'x' : c); break; /* no stats command: no hook */
+        case 7: FUZZ_CHECK(console_vm_input_pull(c & 1u, buf, c % sizeof(buf)) <=
+                           c % sizeof(buf)); break;
+        default: console_input(c); break;
         }
         check_lines();
     }

@@ -5,7 +5,14 @@ r"""Scenario test runner: boots a scenario under QEMU and checks its console.
 A test file (tests/scenarios/*.test) is a list of directives, one per line:
     scenario NAME|PATH   configs/NAME.dts (or a .dts path) is packed into a bundle and booted
     bundle-args ARGS     extra tools/mkbundle.sh arguments (--no-check, --corrupt PATH)
-    send REGEX => BYTES  once REGEX has appeared, type BYTES (Python escapes, e.g. \x01s)
+    send REGEX => BYTES  once REGEX has appeared, type BYTES (Python escapes, e.g. \x01s;
+                         @PATH: the bytes of file PATH, relative to the top directory)
+    send N REGEX => BYTES  ... once REGEX has appeared on N lines (N a number)
+    send-partial REGEX => BYTES
+                         ... once REGEX matches the unfinished last line (text not yet ended by
+                         a newline: a shell prompt; also when such a line was then ended by
+                         other output), armed once every `send` listed before it and the
+                         send-partial before it have fired
     stop-after REGEX     the run is complete once REGEX appears: QEMU is stopped, no exit check
     stop-after N REGEX   ... once REGEX has appeared on N lines (N a number)
     timeout SECONDS      whole-run limit (QEMU is killed after it: the test fails)
@@ -50,7 +57,8 @@ def anchored(rx):
 def parse(path):
     t = {"name": os.path.basename(path)[:-5], "timeout": 300, "expect": [], "any": [],
          "count": [], "count_exact": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
-         "bundle_args": [], "send": [], "stop_after": None, "stop_count": 1}
+         "bundle_args": [], "send": [], "send_partial": [], "stop_after": None,
+         "stop_count": 1}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.strip()
@@ -79,11 +87,24 @@ def parse(path):
                 t["qemu"] += rest.split()
             elif key == "bundle-args":
                 t["bundle_args"] += rest.split()
-            elif key == "send":
+            elif key in ("send", "send-partial"):
                 rx, sep, data = rest.partition(" => ")
+                times = 1
+                n, _, more = rx.partition(" ")
+                if key == "send" and n.isdigit() and more:
+                    times, rx = int(n), more
                 if not sep:
-                    raise SystemExit(f"{path}:{ln}: send needs 'REGEX => BYTES'")
-                t["send"].append((anchored(rx), data.encode().decode("unicode_escape").encode("latin-1")))
+                    raise SystemExit(f"{path}:{ln}: {key} needs 'REGEX => BYTES'")
+                if data.startswith("@"):
+                    with open(os.path.join(ROOT, data[1:]), "rb") as df:
+                        raw = df.read()
+                else:
+                    raw = data.encode().decode("unicode_escape").encode("latin-1")
+                item = (anchored(rx), raw)
+                if key == "send":
+                    t["send"].append(item + (times,))
+                else:
+                    t["send_partial"].append(item + (len(t["send"]),))
             elif key == "stop-after":
                 n, _, rx = rest.partition(" ")
                 if n.isdigit() and rx:
@@ -117,27 +138,56 @@ def run_one(t):
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, cwd=ROOT)
     lines = []
-    sends = list(t["send"])
+    sends = [(rx, data) for rx, data, _ in t["send"]]
+    send_left = [n for _, _, n in t["send"]]  # matching lines each still waits for
+    partials = list(t["send_partial"])  # in order: each waits for the one before
     stopped = False
     stop_seen = 0
     timer = threading.Timer(t["timeout"], p.kill)
     timer.start()
+    tail = b""  # the unfinished last line
+    tail_used = [False]  # a send-partial fired on it: the line does not count again
+
+    def try_partial(text):
+        if (partials and not tail_used[0]
+                and all(rx is None for rx, _ in sends[:partials[0][2]])
+                and re.search(partials[0][0], text)):
+            p.stdin.write(partials.pop(0)[1])
+            p.stdin.flush()
+            tail_used[0] = True
+
     with open(log, "w") as out:
-        for raw in p.stdout:
-            line = raw.decode(errors="replace")
-            out.write(line)
-            lines.append(line)
-            for i, (rx, data) in enumerate(sends):
-                if rx is not None and re.search(rx, line):
-                    p.stdin.write(data)
-                    p.stdin.flush()
-                    sends[i] = (None, data)
-            if t["stop_after"] and re.search(t["stop_after"], line):
-                stop_seen += 1
-                if stop_seen >= t["stop_count"]:
-                    stopped = True
-                    p.kill()
-                    break
+        while not stopped:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            tail += chunk
+            *done, tail = tail.split(b"\n")
+            for raw in done:
+                line = raw.decode(errors="replace") + "\n"
+                out.write(line)
+                lines.append(line)
+                for i, (rx, data) in enumerate(sends):
+                    if rx is not None and re.search(rx, line):
+                        send_left[i] -= 1
+                        if send_left[i] > 0:
+                            continue
+                        p.stdin.write(data)
+                        p.stdin.flush()
+                        sends[i] = (None, data)
+                try_partial(line[:-1])
+                tail_used[0] = False
+                if t["stop_after"] and re.search(t["stop_after"], line):
+                    stop_seen += 1
+                    if stop_seen >= t["stop_count"]:
+                        stopped = True
+                        p.kill()
+                        break
+            if not stopped:
+                try_partial(tail.decode(errors="replace"))
+        if tail and not stopped:
+            out.write(tail.decode(errors="replace"))
+            lines.append(tail.decode(errors="replace"))
     p.wait()
     timed_out = not timer.is_alive() and not stopped
     timer.cancel()

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <core/console.h>
+#include <core/dev/vuart.h>
 
 #define CTRL_A "\x01"
 
@@ -26,7 +27,7 @@ static struct {
     unsigned in_vm[64];
     uint8_t in_byte[64];
     size_t in_count;
-    char cmds[16];
+    struct console_cmd cmds[16];
     size_t cmd_count;
     bool echo_from_input; /* input_to_vm writes VM output, as a vuart tx hook may */
     bool print_from_cmd;  /* command prints, as the statistics command does */
@@ -39,21 +40,29 @@ static void hook_putc(char c)
     rec.out[rec.out_len] = '\0';
 }
 
-static void hook_input(unsigned vm, uint8_t c)
+/* A UART that takes everything at once: every queued byte is pulled and recorded. */
+static void hook_input(unsigned vm)
 {
-    assert_true(rec.in_count < 64);
-    rec.in_vm[rec.in_count] = vm;
-    rec.in_byte[rec.in_count++] = c;
+    uint8_t buf[8];
+    size_t n;
+
     /* Would trip the host lock's double-lock assert if called with the lock held. */
-    if (rec.echo_from_input) {
-        console_vm_putc(vm, (char)c);
+    while ((n = console_vm_input_pull(vm, buf, sizeof(buf))) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            assert_true(rec.in_count < 64);
+            rec.in_vm[rec.in_count] = vm;
+            rec.in_byte[rec.in_count++] = buf[i];
+            if (rec.echo_from_input) {
+                console_vm_putc(vm, (char)buf[i]);
+            }
+        }
     }
 }
 
-static void hook_command(char cmd)
+static void hook_command(const struct console_cmd *cmd)
 {
-    assert_true(rec.cmd_count < sizeof(rec.cmds));
-    rec.cmds[rec.cmd_count++] = cmd;
+    assert_true(rec.cmd_count < sizeof(rec.cmds) / sizeof(rec.cmds[0]));
+    rec.cmds[rec.cmd_count++] = *cmd;
     if (rec.print_from_cmd) {
         console_printf("bulkhead: stats %d\n", 42);
     }
@@ -61,7 +70,7 @@ static void hook_command(char cmd)
 
 static const struct console_hooks hooks = {
     .putc = hook_putc,
-    .input_to_vm = hook_input,
+    .input_ready = hook_input,
     .command = hook_command,
 };
 
@@ -74,18 +83,22 @@ static void hook_kick(void)
 
 static const struct console_hooks hooks_kick = {
     .putc = hook_putc,
-    .input_to_vm = hook_input,
+    .input_ready = hook_input,
     .command = hook_command,
     .kick_drainer = hook_kick,
 };
 
-/* VMs 0 "linux" and 1 "rtos", rtos real-time, with a drainer hook. */
+/*
+ * VMs 0 "linux" and 1 "rtos", rtos real-time, with a drainer hook. The keyboard is on VM 7
+ * "kbd", registered first, which prints nothing: linux and rtos are line-buffered.
+ */
 static int setup_rt(void **state)
 {
     (void)state;
     memset(&rec, 0, sizeof(rec));
     kicks = 0;
     console_init(&hooks_kick);
+    assert_int_equal(console_add_vm(7, "kbd"), 0);
     assert_int_equal(console_add_vm(0, "linux"), 0);
     assert_int_equal(console_add_vm(1, "rtos"), 0);
     assert_int_equal(console_set_vm_realtime(1, true), 0);
@@ -100,8 +113,18 @@ static int setup(void **state)
     return 0;
 }
 
-/* Setup with VMs 0 "linux" and 1 "rtos". */
+/* VMs 0 "linux" and 1 "rtos", both line-buffered: the focus is on VM 7 "kbd". */
 static int setup2(void **state)
+{
+    setup(state);
+    assert_int_equal(console_add_vm(7, "kbd"), 0);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    assert_int_equal(console_add_vm(1, "rtos"), 0);
+    return 0;
+}
+
+/* VMs 0 "linux" (focused: its text goes out as written) and 1 "rtos". */
+static int setup2_focus0(void **state)
 {
     setup(state);
     assert_int_equal(console_add_vm(0, "linux"), 0);
@@ -418,8 +441,8 @@ static void test_add_vm_errors(void **state)
     assert_int_equal(console_add_vm(2, NULL), -BH_EINVAL);
     assert_int_equal(console_add_vm(2, ""), -BH_EINVAL);
     assert_int_equal(console_add_vm(0, "again"), -BH_EEXIST);
-    assert_int_equal(console_add_vm(7, "a-very-long-vm-name-indeed"), 0);
-    vm_puts(7, "hi\n");
+    assert_int_equal(console_add_vm(6, "a-very-long-vm-name-indeed"), 0);
+    vm_puts(6, "hi\n");
     expect_out("[a-very-long-vm-] hi\n"); /* CONSOLE_NAME_MAX - 1 = 15 bytes */
 }
 
@@ -509,7 +532,8 @@ static void test_escape_commands(void **state)
     (void)state;
     type(CTRL_A "s");
     assert_int_equal(rec.cmd_count, 1);
-    assert_int_equal(rec.cmds[0], 's');
+    assert_int_equal(rec.cmds[0].op, CONSOLE_OP_STATS);
+    assert_int_equal(rec.cmds[0].vm, CONSOLE_MAX_VMS);
     type(CTRL_A "h");
     type(CTRL_A "?");
     assert_non_null(strstr(rec.out, "bulkhead: console keys: Ctrl-A then 0-7"));
@@ -634,6 +658,439 @@ static void test_realtime_without_drainer(void **state)
     expect_out("[rtos] tick\n");
 }
 
+/* ---- the focused VM's open line, input queue, notices, keys, command mode ---- */
+
+/* The focused VM's text goes out as written: a prompt without its newline. */
+static void test_focused_partial_echo(void **state)
+{
+    (void)state;
+    vm_puts(0, "/ # ");
+    expect_out("[linux] / # ");
+    vm_puts(0, "ls\r\n");
+    expect_out("[linux] / # ls\n");
+    vm_puts(0, "\x1b[1mx");
+    expect_out("[linux] / # ls\n[linux] \\x1b[1mx"); /* still sanitised */
+    vm_puts(1, "rtos partial"); /* the others stay line-buffered */
+    expect_out("[linux] / # ls\n[linux] \\x1b[1mx");
+}
+
+/* Another VM's line ends the open line; the focused VM continues behind a new prefix. */
+static void test_focused_interleave(void **state)
+{
+    (void)state;
+    vm_puts(0, "/ # ec");
+    vm_puts(1, "tick 1\n");
+    vm_puts(0, "ho hi\n");
+    console_puts("bulkhead: note\n");
+    vm_puts(0, "hi\n/ # ");
+    console_printf("bulkhead: %s\n", "again");
+    expect_out("[linux] / # ec\n[rtos] tick 1\n[linux] ho hi\nbulkhead: note\n"
+               "[linux] hi\n[linux] / # \nbulkhead: again\n");
+    assert_lines_safe(false);
+    /* A long open line is split like a buffered one, prefix again. */
+    clear_out();
+    for (int i = 0; i < CONSOLE_LINE_MAX + 5; i++) {
+        console_vm_putc(0, 'z');
+    }
+    console_vm_putc(0, '\n');
+    assert_int_equal(strncmp(rec.out, "[linux] / # \n", 0), 0);
+    assert_non_null(strstr(rec.out, "\n[linux] zzzzz\n"));
+    assert_lines_safe(false);
+    /* Stopping ends the open line. */
+    clear_out();
+    vm_puts(0, "half");
+    console_vm_flush(0);
+    expect_out("[linux] half\n");
+}
+
+static uint64_t fake_ns;
+
+static uint64_t hook_now(void)
+{
+    return fake_ns;
+}
+
+/* With a clock, the focused VM echoes only while somebody types to it. */
+static void test_echo_window(void **state)
+{
+    static const struct console_hooks hooks_clock = {
+        .putc = hook_putc, .input_ready = hook_input, .command = hook_command,
+        .now_ns = hook_now,
+    };
+    (void)state;
+    memset(&rec, 0, sizeof(rec));
+    fake_ns = 1000;
+    console_init(&hooks_clock);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    assert_int_equal(console_add_vm(1, "rtos"), 0);
+    vm_puts(0, "boot log, nobody typing");
+    expect_out(""); /* whole lines while nobody types */
+    vm_puts(0, "\n/ # ");
+    expect_out("[linux] boot log, nobody typing\n");
+    type("l"); /* a key shows the waiting prompt first */
+    expect_out("[linux] boot log, nobody typing\n[linux] / # ");
+    vm_puts(0, "l");
+    expect_out("[linux] boot log, nobody typing\n[linux] / # l");
+    fake_ns += CONSOLE_ECHO_WINDOW_NS - 1;
+    vm_puts(0, "s\n");
+    vm_puts(0, "out");
+    expect_out("[linux] boot log, nobody typing\n[linux] / # ls\n[linux] out");
+    vm_puts(0, "put\n"); /* the open line continues even past the window... */
+    fake_ns += 2;
+    vm_puts(0, "later");
+    expect_out("[linux] boot log, nobody typing\n[linux] / # ls\n[linux] output\n");
+    clear_out();
+    type(CTRL_A "0"); /* ...and a focus switch counts as typing */
+    expect_out("bulkhead: console input -> vm linux\n[linux] later");
+}
+
+/* A vUART the test's guest reads through its registers. */
+static struct vuart uart;
+
+static void uart_tx(void *ctx, char c)
+{
+    (void)ctx;
+    (void)c;
+}
+
+static void uart_irq(void *ctx, bool level)
+{
+    (void)ctx;
+    (void)level;
+}
+
+static size_t uart_pull(void *ctx, uint8_t *buf, size_t max)
+{
+    (void)ctx;
+    return console_vm_input_pull(0, buf, max);
+}
+
+static void uart_input_ready(unsigned vm)
+{
+    assert_int_equal(vm, 0);
+    vuart_rx_refill(&uart);
+}
+
+static uint32_t uart_reg(uint32_t off)
+{
+    uint64_t v = 0;
+
+    assert_int_equal(vuart_mmio(&uart, off, 4, false, &v), 0);
+    return (uint32_t)v;
+}
+
+static void uart_setup(void)
+{
+    static const struct console_hooks h = {
+        .putc = hook_putc, .input_ready = uart_input_ready, .command = hook_command,
+    };
+    static const struct vuart_hooks uh = {
+        .tx = uart_tx, .set_irq = uart_irq, .rx_pull = uart_pull,
+    };
+    uint64_t fen = VUART_LCR_H_FEN;
+
+    memset(&rec, 0, sizeof(rec));
+    console_init(&h);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    vuart_init(&uart, &uh);
+    assert_int_equal(vuart_mmio(&uart, VUART_LCR_H, 4, true, &fen), 0);
+}
+
+/* A 4 KiB paste arrives whole: the queue holds what the 32-byte FIFO cannot, and the FIFO
+ * refills as the guest reads. Nothing is dropped. */
+static void test_paste_4k_through_fifo(void **state)
+{
+    static uint8_t sent[4096], got[8192];
+    struct vuart_stats us;
+    struct console_vm_stats vs;
+    size_t n = 0, extra = 0;
+    (void)state;
+
+    uart_setup();
+    for (size_t i = 0; i < sizeof(sent); i++) {
+        sent[i] = (uint8_t)(i % 64 == 63 ? '\n' : 'a' + (i * 7) % 26);
+        console_input(sent[i]);
+    }
+    /* Back-pressure: the FIFO is full, the rest waits in the queue. */
+    assert_true((uart_reg(VUART_FR) & VUART_FR_RXFF) != 0);
+    while ((uart_reg(VUART_FR) & VUART_FR_RXFE) == 0) {
+        assert_true(n < sizeof(got));
+        got[n++] = (uint8_t)uart_reg(VUART_DR);
+        if (n % 100 == 0) {
+            console_input('\x01'); /* the user keeps typing meanwhile: Ctrl-A Ctrl-A */
+            console_input('\x01');
+            extra++;
+        }
+    }
+    assert_int_equal(n, sizeof(sent) + extra);
+    assert_int_equal(got[n - 1], 0x01);
+    /* The paste arrives in order; the Ctrl-As typed meanwhile queue behind it. */
+    assert_memory_equal(got, sent, sizeof(sent));
+    vuart_get_stats(&uart, &us);
+    assert_int_equal(us.rx_dropped, 0);
+    assert_int_equal(console_get_vm_stats(0, &vs), 0);
+    assert_int_equal(vs.in_dropped, 0);
+    assert_int_equal(vs.in_bytes, n);
+}
+
+/* A full queue drops and counts; the bytes already queued survive. */
+static void test_queue_full_drops(void **state)
+{
+    struct console_vm_stats vs;
+    struct vuart_stats us;
+    size_t n = 0;
+    (void)state;
+
+    uart_setup();
+    size_t qsize = console_vm_input_size(0);
+    assert_int_equal(qsize, CONSOLE_INQ_POOL); /* the only VM has the whole pool */
+    for (size_t i = 0; i < VUART_FIFO_DEPTH + qsize + 10; i++) {
+        console_input((uint8_t)('0' + i % 10));
+    }
+    assert_int_equal(console_get_vm_stats(0, &vs), 0);
+    assert_int_equal(vs.in_dropped, 10);
+    while ((uart_reg(VUART_FR) & VUART_FR_RXFE) == 0) {
+        assert_int_equal(uart_reg(VUART_DR), '0' + n % 10);
+        n++;
+    }
+    assert_int_equal(n, VUART_FIFO_DEPTH + qsize);
+    vuart_get_stats(&uart, &us);
+    assert_int_equal(us.rx_dropped, 0);
+    /* A stopping VM loses what was queued for it. */
+    console_input('x');
+    console_vm_flush(0);
+    assert_int_equal(console_vm_input_pull(0, (uint8_t[4]){ 0 }, 4), 0);
+}
+
+static void hook_no_pull(unsigned vm)
+{
+    (void)vm; /* a guest that does not read: bytes stay queued */
+}
+
+/* The pool is shared out evenly; full queues do not overwrite each other. */
+static void test_input_pool_shared(void **state)
+{
+    static const struct console_hooks h = {
+        .putc = hook_putc, .input_ready = hook_no_pull, .command = hook_command,
+    };
+    uint8_t buf[CONSOLE_INQ_POOL / 4 + 1];
+    (void)state;
+
+    memset(&rec, 0, sizeof(rec));
+    console_init(&h);
+    assert_int_equal(console_add_vm(3, "a"), 0);
+    assert_int_equal(console_vm_input_size(3), CONSOLE_INQ_POOL);
+    assert_int_equal(console_add_vm(0, "b"), 0);
+    assert_int_equal(console_add_vm(5, "c"), 0);
+    assert_int_equal(console_add_vm(6, "d"), 0);
+    for (unsigned vm = 0; vm < CONSOLE_MAX_VMS; vm++) {
+        bool reg = vm == 0 || vm == 3 || vm == 5 || vm == 6;
+        assert_int_equal(console_vm_input_size(vm), reg ? CONSOLE_INQ_POOL / 4 : 0);
+    }
+    for (size_t i = 0; i <= CONSOLE_INQ_POOL / 4; i++) {
+        console_input('3'); /* the focus is on VM 3; one byte too many */
+    }
+    type(CTRL_A "0");
+    for (size_t i = 0; i < CONSOLE_INQ_POOL / 4; i++) {
+        console_input('0');
+    }
+    assert_int_equal(console_vm_input_pull(3, buf, sizeof(buf)), CONSOLE_INQ_POOL / 4);
+    for (size_t i = 0; i < CONSOLE_INQ_POOL / 4; i++) {
+        assert_int_equal(buf[i], '3');
+    }
+    assert_int_equal(console_vm_input_pull(0, buf, sizeof(buf)), CONSOLE_INQ_POOL / 4);
+    for (size_t i = 0; i < CONSOLE_INQ_POOL / 4; i++) {
+        assert_int_equal(buf[i], '0');
+    }
+}
+
+static bool vm1_running;
+
+static const char *hook_state(unsigned vm, bool *takes_input)
+{
+    *takes_input = vm != 1 || vm1_running;
+    return *takes_input ? "running" : "stopped";
+}
+
+static const struct console_hooks hooks_state = {
+    .putc = hook_putc, .input_ready = hook_input, .command = hook_command,
+    .vm_state = hook_state,
+};
+
+static int setup_state(void **state)
+{
+    (void)state;
+    memset(&rec, 0, sizeof(rec));
+    vm1_running = false;
+    console_init(&hooks_state);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    assert_int_equal(console_add_vm(1, "rtos"), 0);
+    return 0;
+}
+
+/* Input to a VM that takes none: one notice (not one per byte), counted, not delivered. */
+static void test_notice_stopped(void **state)
+{
+    struct console_vm_stats vs;
+    (void)state;
+    type(CTRL_A "1");
+    clear_out();
+    type("abc");
+    expect_out("bulkhead: console: vm rtos is stopped: input not delivered "
+               "(Ctrl-A l lists vms)\n");
+    assert_int_equal(rec.in_count, 0);
+    assert_int_equal(console_get_vm_stats(1, &vs), 0);
+    assert_int_equal(vs.in_dropped, 3);
+    assert_int_equal(vs.in_bytes, 0);
+    /* Once it runs again, input flows; the next refusal gets a new notice. */
+    vm1_running = true;
+    type("d");
+    assert_int_equal(rec.in_count, 1);
+    vm1_running = false;
+    clear_out();
+    type("ef");
+    assert_non_null(strstr(rec.out, "vm rtos is stopped"));
+    assert_null(strstr(strstr(rec.out, "stopped") + 1, "stopped"));
+}
+
+/* Ctrl-A l lists the VMs with their digits and states, and marks the focus. */
+static void test_list_key(void **state)
+{
+    (void)state;
+    type(CTRL_A "l");
+    expect_out("bulkhead: console: 0 linux           running <- input\n"
+               "bulkhead: console: 1 rtos            stopped\n");
+    clear_out();
+    type(CTRL_A "h");
+    assert_non_null(strstr(rec.out, "l = list vms"));
+    assert_non_null(strstr(rec.out, "q = power off"));
+    type(CTRL_A "q");
+    assert_int_equal(rec.cmd_count, 1);
+    assert_int_equal(rec.cmds[0].op, CONSOLE_OP_POWEROFF);
+}
+
+/* The command mode: prompt, editing, commands to the hook, errors, exit. */
+static void test_command_mode(void **state)
+{
+    char line[200];
+    (void)state;
+
+    type(CTRL_A ":");
+    assert_true(console_in_command_mode());
+    expect_out("bulkhead: console: command mode (help lists commands, exit leaves)\n"
+               "bulkhead> ");
+    clear_out();
+    type("stpo\x7f\x7fop rtos\r\n"); /* two backspaces; CRLF is one Enter */
+    assert_int_equal(rec.cmd_count, 1);
+    assert_int_equal(rec.cmds[0].op, CONSOLE_OP_STOP);
+    assert_int_equal(rec.cmds[0].vm, 1);
+    expect_out("stpo\b \b\b \bop rtos\nbulkhead> ");
+    /* Typed bytes go nowhere else; VM output ends the prompt line, a key shows it again. */
+    assert_int_equal(rec.in_count, 0);
+    vm_puts(1, "tick\n");
+    clear_out();
+    type("ev");
+    expect_out("bulkhead> ev");
+    type("ents 5\r");
+    assert_int_equal(rec.cmds[1].op, CONSOLE_OP_EVENTS);
+    assert_int_equal(rec.cmds[1].count, 5);
+    clear_out();
+    type("bogus\r");
+    expect_out("bogus\nbulkhead: console: unknown command (help lists the commands)\n"
+               "bulkhead> ");
+    clear_out();
+    type("list\r");
+    assert_non_null(strstr(rec.out, "bulkhead: console: 1 rtos            stopped\n"));
+    /* The line is bounded: the rest of a long line is ignored. */
+    memset(line, 'x', sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\0';
+    clear_out();
+    type(line);
+    assert_int_equal(rec.out_len, CONSOLE_CMD_LINE_MAX - 1);
+    type("\x03"); /* Ctrl-C drops it */
+    clear_out();
+    type("help\r");
+    assert_non_null(strstr(rec.out, "bulkhead: commands: list"));
+    assert_int_equal(rec.cmd_count, 2);
+    clear_out();
+    type("exit\r");
+    assert_false(console_in_command_mode());
+    expect_out("exit\nbulkhead: console input -> vm linux\n");
+    type("k");
+    assert_int_equal(rec.in_count, 1);
+    /* Ctrl-D on an empty line leaves too; a focus key leaves as well. */
+    type(CTRL_A ":" "\x04");
+    assert_false(console_in_command_mode());
+    type(CTRL_A ":" CTRL_A "1");
+    assert_false(console_in_command_mode());
+    assert_int_equal(console_focus(), 1);
+}
+
+/* The parser: hostile lines are bounded and refused with a reason. */
+static void test_cmd_parse(void **state)
+{
+    static const char names[CONSOLE_MAX_VMS][CONSOLE_NAME_MAX] = { "linux", "rtos", "", "" };
+    static const struct {
+        const char *line;
+        int ret;
+        enum console_op op;
+        unsigned vm, count;
+    } cases[] = {
+        { "", 0, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "   \t ", 0, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "list", 0, CONSOLE_OP_LIST, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "  stats  ", 0, CONSOLE_OP_STATS, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "stats rtos", 0, CONSOLE_OP_STATS, 1, CONSOLE_EVENTS_DEFAULT },
+        { "stats 0", 0, CONSOLE_OP_STATS, 0, CONSOLE_EVENTS_DEFAULT },
+        { "events", 0, CONSOLE_OP_EVENTS, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "events 64", 0, CONSOLE_OP_EVENTS, CONSOLE_MAX_VMS, 64 },
+        { "events 65", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "events 0", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "events 99999999999999999999", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS,
+          CONSOLE_EVENTS_DEFAULT },
+        { "events -1", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "start linux", 0, CONSOLE_OP_START, 0, CONSOLE_EVENTS_DEFAULT },
+        { "stop 1", 0, CONSOLE_OP_STOP, 1, CONSOLE_EVENTS_DEFAULT },
+        { "restart\trtos", 0, CONSOLE_OP_RESTART, 1, CONSOLE_EVENTS_DEFAULT },
+        { "stop", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "stop 2", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "stop 9", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "stop lin", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "stop linuxx", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "stop linux rtos", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS,
+          CONSOLE_EVENTS_DEFAULT },
+        { "stop a b c d", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "list x", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "LIST", -BH_EINVAL, CONSOLE_OP_NONE, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "poweroff", 0, CONSOLE_OP_POWEROFF, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "exit", 0, CONSOLE_OP_EXIT, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "help", 0, CONSOLE_OP_HELP, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+        { "?", 0, CONSOLE_OP_HELP, CONSOLE_MAX_VMS, CONSOLE_EVENTS_DEFAULT },
+    };
+    struct console_cmd cmd;
+    const char *why;
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int ret = console_cmd_parse(cases[i].line, strlen(cases[i].line), names, &cmd, &why);
+        if (ret != cases[i].ret || cmd.op != cases[i].op || cmd.vm != cases[i].vm ||
+            cmd.count != cases[i].count) {
+            fail_msg("'%s': ret %d op %d vm %u count %u", cases[i].line, ret, cmd.op, cmd.vm,
+                     cmd.count);
+        }
+        assert_true(ret == 0 ? why == NULL : why != NULL);
+    }
+    /* Only len bytes are read: the rest of the buffer is not the command. */
+    assert_int_equal(console_cmd_parse("stop rtosXYZ", 9, names, &cmd, &why), 0);
+    assert_int_equal(cmd.vm, 1);
+    assert_int_equal(console_cmd_parse("stop rtos", 0, names, &cmd, &why), 0);
+    assert_int_equal(cmd.op, CONSOLE_OP_NONE);
+    /* A NUL ends the line. */
+    assert_int_equal(console_cmd_parse("list\0junk", 9, names, &cmd, &why), 0);
+    assert_int_equal(cmd.op, CONSOLE_OP_LIST);
+    assert_int_equal(console_cmd_parse(NULL, 3, names, &cmd, &why), -BH_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,19 +1110,29 @@ int main(void)
         cmocka_unit_test_setup(test_unregistered_output, setup2),
         cmocka_unit_test_setup(test_add_vm_errors, setup2),
         cmocka_unit_test_setup(test_set_vm_name, setup2),
-        cmocka_unit_test_setup(test_input_default_vm0, setup2),
-        cmocka_unit_test_setup(test_focus_switch, setup2),
-        cmocka_unit_test_setup(test_focus_unregistered, setup2),
-        cmocka_unit_test_setup(test_focus_next, setup2),
+        cmocka_unit_test_setup(test_input_default_vm0, setup2_focus0),
+        cmocka_unit_test_setup(test_focus_switch, setup2_focus0),
+        cmocka_unit_test_setup(test_focus_unregistered, setup2_focus0),
+        cmocka_unit_test_setup(test_focus_next, setup2_focus0),
         cmocka_unit_test_setup(test_focus_next_single_and_none, setup),
-        cmocka_unit_test_setup(test_escape_commands, setup2),
-        cmocka_unit_test_setup(test_escape_literal_and_unknown, setup2),
+        cmocka_unit_test_setup(test_escape_commands, setup2_focus0),
+        cmocka_unit_test_setup(test_escape_literal_and_unknown, setup2_focus0),
         cmocka_unit_test_setup(test_input_without_vms, setup),
-        cmocka_unit_test_setup(test_input_hook_unlocked, setup2),
+        cmocka_unit_test_setup(test_input_hook_unlocked, setup2_focus0),
         cmocka_unit_test_setup(test_realtime_appends_only, setup_rt),
         cmocka_unit_test_setup(test_realtime_then_hypervisor, setup_rt),
         cmocka_unit_test_setup(test_realtime_ring_full, setup_rt),
         cmocka_unit_test_setup(test_realtime_without_drainer, setup2),
+        cmocka_unit_test_setup(test_focused_partial_echo, setup2_focus0),
+        cmocka_unit_test_setup(test_focused_interleave, setup2_focus0),
+        cmocka_unit_test(test_echo_window),
+        cmocka_unit_test(test_paste_4k_through_fifo),
+        cmocka_unit_test(test_queue_full_drops),
+        cmocka_unit_test(test_input_pool_shared),
+        cmocka_unit_test_setup(test_notice_stopped, setup_state),
+        cmocka_unit_test_setup(test_list_key, setup_state),
+        cmocka_unit_test_setup(test_command_mode, setup_state),
+        cmocka_unit_test(test_cmd_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
