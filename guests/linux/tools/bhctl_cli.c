@@ -29,8 +29,9 @@ void bhctl_usage(FILE *out)
           "  info VM                    one VM in detail (vCPUs, counters)\n"
           "  stats [VM]                 counters: VMs, exits, vCPU times, IPC, console\n"
           "  top [-n N] [-d SECS] [-c]  refreshing view (-n frames, -c clears the screen)\n"
-          "  events [-f] [--new] [-n N] [-i MS] [-o FILE [--rotate-kb K] [--keep N]]\n"
-          "                             the event log (-f follows; -o writes FILE, rotated)\n"
+          "  events [-f] [--new] [-n N] [-i MS] [-o FILE [-r|--rotate-kb KB] [-k|--keep N]]\n"
+          "                             the event log (-f follows every -i ms, -n rounds;\n"
+          "                             -o writes FILE, rotated at KB into FILE.1..FILE.N)\n"
           "  start|stop|restart|pause|resume|shutdown VM\n"
           "exit status: 0 ok, 1 error, 2 usage, 3 denied, 4 unknown VM, 5 wrong state,\n"
           "             6 no management device, 7 busy, 8 not supported\n",
@@ -119,13 +120,13 @@ static int parse_opt(int argc, char *const argv[], int *i, struct bhctl_args *a,
             return usage_err(err, errlen, "-i: at least 10 ms");
         }
         return r;
-    } else if (!strcmp(o, "--rotate-kb")) {
+    } else if (!strcmp(o, "--rotate-kb") || !strcmp(o, "-r")) {
         r = opt_num(argc, argv, i, BHCTL_MAX_ROTATE_KB, &a->rotate_kb, err, errlen);
         if (r == 0 && a->rotate_kb == 0) {
             return usage_err(err, errlen, "--rotate-kb: at least 1");
         }
         return r;
-    } else if (!strcmp(o, "--keep")) {
+    } else if (!strcmp(o, "--keep") || !strcmp(o, "-k")) {
         return opt_num(argc, argv, i, BHCTL_MAX_KEEP, &a->keep, err, errlen);
     } else if (!strcmp(o, "-o")) {
         if (*i + 1 >= argc || !argv[*i + 1][0]) {
