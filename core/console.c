@@ -213,34 +213,60 @@ static bool vm_echoes_locked(unsigned vm)
     return con.open == (int)vm || (con.focus == vm && !con.cmd_mode && interactive_locked());
 }
 
-/* Put n bytes of safe text (or a '\n' alone: s == NULL) on v's open line, opening it behind
- * its prefix if needed. Returns whether the ring was empty before. */
+/*
+ * v's echoed line ends ('\n'). If nothing cut it, the '\n' closes it on the terminal; if
+ * another line cut it and it was not resumed since, it goes out again whole on a line of its
+ * own. Returns whether the ring was empty before.
+ */
+static bool end_echo_line_locked(struct console_vm *v)
+{
+    static const struct piece nl = { "\n", 1 };
+
+    if (con.open != (int)vm_index(v)) {
+        return emit_vm_line_locked(v);
+    }
+    con.open = CON_OPEN_NONE;
+    v->col = 0;
+    v->len = 0;
+    return append(&nl, 1, false);
+}
+
+/*
+ * Put n bytes of safe text (none: s == NULL) on v's open line as they come. The line so far
+ * is kept in v->line: when another VM's line or a hypervisor line cut it, the line is opened
+ * again behind its prefix and redrawn whole before the new text, so the last copy of a line
+ * on the terminal is always complete (what a person reads, and what tools match). Returns
+ * whether the ring was empty before.
+ */
 static bool echo_locked(struct console_vm *v, const char *s, size_t n)
 {
-    struct piece p[4];
+    struct piece p[5];
     unsigned k = 0;
-    bool was_empty;
+    bool was_empty = false;
 
-    if (con.open == (int)vm_index(v) && s != NULL && v->col + n > CONSOLE_LINE_MAX) {
-        con.stats.lines_split++;
-        console_end_open_locked();
+    if (s != NULL && v->len + n > CONSOLE_LINE_MAX) {
+        con.stats.lines_split++; /* too long for one line: end it here */
+        was_empty = end_echo_line_locked(v);
     }
     if (con.open != (int)vm_index(v)) {
         console_end_open_locked();
         p[k++] = (struct piece){ "[", 1 };
         p[k++] = (struct piece){ v->name, strlen(v->name) };
         p[k++] = (struct piece){ "] ", 2 };
+        p[k++] = (struct piece){ v->line, v->len }; /* redrawn: what a cut hid */
         con.open = (int)vm_index(v);
-        v->col = 0;
     }
-    p[k++] = s != NULL ? (struct piece){ s, n } : (struct piece){ "\n", 1 };
-    was_empty = append(p, k, k > 1);
-    if (s == NULL) {
-        con.open = CON_OPEN_NONE;
-        v->col = 0;
-    } else {
-        v->col = (uint16_t)(v->col + n);
+    if (s != NULL) {
+        p[k++] = (struct piece){ s, n };
     }
+    if (k > 0) {
+        was_empty |= append(p, k, k > 1);
+    }
+    if (s != NULL) {
+        memcpy(&v->line[v->len], s, n);
+        v->len = (uint16_t)(v->len + n);
+    }
+    v->col = v->len;
     return was_empty;
 }
 
@@ -248,10 +274,8 @@ bool console_vm_show_partial_locked(unsigned vm)
 {
     struct console_vm *v = console_vm_get_locked(vm);
 
-    if (v != NULL && v->len > 0 && vm_echoes_locked(vm)) {
-        uint16_t len = v->len;
-        v->len = 0;
-        return echo_locked(v, v->line, len);
+    if (v != NULL && v->len > 0 && con.open != (int)vm && vm_echoes_locked(vm)) {
+        return echo_locked(v, NULL, 0);
     }
     return false;
 }
@@ -404,9 +428,7 @@ static bool text_add_locked(struct console_vm *v, const char *s, size_t n, bool 
 {
     if (vm_echoes_locked(vm_index(v))) {
         *emitted = true;
-        /* what it buffered comes first */
-        bool was_empty = console_vm_show_partial_locked(vm_index(v));
-        return echo_locked(v, s, n) || was_empty;
+        return echo_locked(v, s, n); /* what it buffered comes first, redrawn */
     }
     return line_add_locked(v, s, n, emitted);
 }
@@ -438,8 +460,8 @@ void console_vm_putc(unsigned vm, char c)
     if (c == '\n') {
         v->stats.out_lines++;
         /* At most two appends per call: a split just above (then the ring is not empty). */
-        if (vm_echoes_locked(vm) && v->len == 0) {
-            was_empty |= echo_locked(v, NULL, 0);
+        if (vm_echoes_locked(vm)) {
+            was_empty |= end_echo_line_locked(v);
         } else {
             was_empty |= emit_vm_line_locked(v);
         }
@@ -466,11 +488,10 @@ void console_vm_flush(unsigned vm)
         if (n > 0) {
             (void)text_add_locked(v, text, n, &emitted);
         }
-        if (v->len > 0) {
-            (void)emit_vm_line_locked(v);
-        }
         if (con.open == (int)vm) {
-            console_end_open_locked();
+            (void)end_echo_line_locked(v); /* its open line ends here */
+        } else if (v->len > 0) {
+            (void)emit_vm_line_locked(v);
         }
         /* Input typed for this run of the VM is not for the next one. */
         v->in_head = v->in_count = 0;

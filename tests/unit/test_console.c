@@ -684,8 +684,15 @@ static void test_focused_interleave(void **state)
     console_puts("bulkhead: note\n");
     vm_puts(0, "hi\n/ # ");
     console_printf("bulkhead: %s\n", "again");
-    expect_out("[linux] / # ec\n[rtos] tick 1\n[linux] ho hi\nbulkhead: note\n"
+    /* The cut line is redrawn whole when it goes on: its last copy is complete. */
+    expect_out("[linux] / # ec\n[rtos] tick 1\n[linux] / # echo hi\nbulkhead: note\n"
                "[linux] hi\n[linux] / # \nbulkhead: again\n");
+    /* A cut line that ends without more text goes out whole on a line of its own. */
+    clear_out();
+    vm_puts(0, "ab");
+    vm_puts(1, "tick 2\n");
+    vm_puts(0, "\n");
+    expect_out("[linux] / # ab\n[rtos] tick 2\n[linux] / # ab\n");
     assert_lines_safe(false);
     /* A long open line is split like a buffered one, prefix again. */
     clear_out();
