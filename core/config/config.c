@@ -375,6 +375,33 @@ static void parse_priority(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
     vm->priority = p;
 }
 
+static void parse_watchdog(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                           const void *val, int len)
+{
+    static const char *const names[] = { [CFG_WDOG_NONE] = "none", [CFG_WDOG_SP805] = "sp805" };
+    int i = parse_keyword(c, vm, prop, val, len, names, 2, "watchdog");
+
+    if (i >= 0) {
+        vm->watchdog = (enum cfg_watchdog)i;
+    }
+}
+
+static void parse_watchdog_hz(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                              const void *val, int len)
+{
+    if (len != 4) {
+        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
+        return;
+    }
+    uint32_t hz = fdt32_ld((const fdt32_t *)val);
+    if (hz < CFG_WDOG_HZ_MIN || hz > CFG_WDOG_HZ_MAX) {
+        cfg_error(c, &vm->valid, vm->path, prop, "%u Hz is out of range (%u..%u)", hz,
+                  CFG_WDOG_HZ_MIN, CFG_WDOG_HZ_MAX);
+        return;
+    }
+    vm->watchdog_hz = hz;
+}
+
 static const struct vm_prop {
     const char *name;
     bool required;
@@ -393,6 +420,8 @@ static const struct vm_prop {
     { "fault-policy", false, parse_fault_policy },
     { "ipc-notify", false, parse_ipc_notify },
     { "priority", false, parse_priority },
+    { "watchdog", false, parse_watchdog },
+    { "watchdog-clock-hz", false, parse_watchdog_hz },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
