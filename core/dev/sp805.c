@@ -9,8 +9,8 @@
  *
  * Time: after a (re)load at count E the counter reads LOAD - t at t WDOGCLK ticks, reaching
  * zero at t = LOAD, then LOAD again one tick later: zero-events at ticks LOAD + k(LOAD + 1),
- * k = 0, 1, ... (so LOAD = 0 interrupts at once, as the TRM says, and the time to a reset is
- * 2(LOAD + 1) ticks, which Linux's sp805_wdt assumes). Ticks and counts convert exactly
+ * k = 0, 1, ... (so LOAD = 0 interrupts at once, as the TRM says, and a reset comes 2 LOAD + 1
+ * ticks after a reload, as Linux's sp805_wdt counts its time left). Ticks and counts convert exactly
  * (q * rate + r splits, both rates below 2^32); whatever overflows saturates to "never".
  */
 #include <core/dev/sp805.h>
