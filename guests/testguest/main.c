@@ -49,6 +49,7 @@ static const struct mode modes[] = {
     { "offat", mode_offat, NULL },
     { "vbarbad", mode_vbarbad, NULL },
     { "dbstorm", mode_dbstorm, NULL },
+    { "watchdog", tests_watchdog, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

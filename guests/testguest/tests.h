@@ -65,3 +65,6 @@ void mode_evtflood(void) __noreturn;
 void mode_offat(void) __noreturn;
 void mode_vbarbad(void) __noreturn;
 void mode_dbstorm(void) __noreturn;
+/* tg.mode=watchdog: the virtual SP805 (IDs, lock, counting, feeding, interrupt), then a hang
+ * with interrupts masked until its reset output applies the VM's fault policy. */
+void tests_watchdog(void) __noreturn;
