@@ -264,15 +264,14 @@ void arch_idle(void)
 }
 
 /* The wait's time limit as a counter value in the deadline set (deadline.c): its PPI wakes
- * WFI at the deadline. */
-static void wait_deadline_arm(uint64_t deadline_ns)
+ * WFI at the deadline. now_ns: the time the caller just read. */
+static void wait_deadline_arm(struct deadline_set *d, uint64_t deadline_ns, uint64_t now_ns)
 {
-    uint64_t frq = arch_counter_hz();
-    uint64_t now_ns = arch_now_ns();
+    uint64_t frq = sysreg_read(cntfrq_el0);
     uint64_t delta_ns = deadline_ns > now_ns ? deadline_ns - now_ns : 0;
     uint64_t ticks = delta_ns / 1000 * (frq / 1000000) + 1;
 
-    arch_deadline_set(arch_cpu_id(), ARCH_DEADLINE_WAIT, arch_counter() + ticks);
+    deadline_wait_arm(d, sysreg_read(cntpct_el0) + ticks);
 }
 
 bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg)
@@ -281,22 +280,24 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
      * at once (QEMU, and allowed by the architecture): the wait would spin. Off while we
      * sleep; the guest gets its interrupts when the call returns. */
     uint64_t en = arch_vgic_read_hcr() & ICH_HCR_EN;
-    bool ok = false;
+    bool ok = false, armed = false;
+    struct deadline_set *d = deadline_wait_begin();
 
-    deadline_wait_begin();
     for (;;) {
         if (done(arg)) {
             ok = true;
             break;
         }
+        uint64_t now_ns = arch_now_ns();
         /* A deadline callback that must stop the VM (its watchdog fired) waits for the
          * guest context: the wait ends so that the vCPU gets there. */
-        if (v->vm->state != VM_RUNNING || arch_now_ns() >= deadline_ns ||
-            deadline_wait_must_end()) {
+        if (v->vm->state != VM_RUNNING || now_ns >= deadline_ns || deadline_wait_must_end(d)) {
             break;
         }
-        if (deadline_ns != UINT64_MAX) {
-            wait_deadline_arm(deadline_ns);
+        /* armed once; again only if it passed early (the tick rounding) */
+        if (deadline_ns != UINT64_MAX && (!armed || deadline_wait_is_unarmed(d))) {
+            wait_deadline_arm(d, deadline_ns, now_ns);
+            armed = true;
         }
         arch_vgic_write_hcr(arch_vgic_read_hcr() & ~ICH_HCR_EN);
         wfi();
@@ -304,7 +305,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
-    deadline_wait_end(); /* CNTHP back to the nearest other deadline, or off */
+    deadline_wait_end(d);
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     return ok;
 }

@@ -17,15 +17,7 @@
 
 #define CNTHP_CTL_ENABLE BIT(0)
 
-struct deadline_set {
-    uint64_t at[ARCH_DEADLINE_COUNT]; /* counter values; ARCH_DEADLINE_NEVER: off */
-    arch_deadline_fn *fn[ARCH_DEADLINE_COUNT];
-    void *ctx[ARCH_DEADLINE_COUNT];
-    bool in_wait;  /* arch_vcpu_wait blocks here */
-    bool deferred; /* a callback asked for a context where it may stop its VM */
-} __attribute__((aligned(64)));
-
-static struct deadline_set sets[MAX_CPUS];
+struct deadline_set deadline_sets[MAX_CPUS];
 
 uint64_t arch_counter(void)
 {
@@ -40,7 +32,7 @@ uint64_t arch_counter_hz(void)
 
 static struct deadline_set *self(void)
 {
-    return &sets[arch_cpu_id()];
+    return &deadline_sets[arch_cpu_id_raw()];
 }
 
 static void program(struct deadline_set *d)
@@ -80,8 +72,8 @@ void deadline_init_cpu(void)
 void arch_deadline_bind(unsigned cpu, enum arch_deadline_id id, arch_deadline_fn *fn, void *ctx)
 {
     if (cpu < MAX_CPUS && id < ARCH_DEADLINE_COUNT) {
-        sets[cpu].fn[id] = fn;
-        sets[cpu].ctx[id] = ctx;
+        deadline_sets[cpu].fn[id] = fn;
+        deadline_sets[cpu].ctx[id] = ctx;
     }
 }
 
@@ -90,10 +82,10 @@ void arch_deadline_set(unsigned cpu, enum arch_deadline_id id, uint64_t at)
     if (cpu >= MAX_CPUS || id >= ARCH_DEADLINE_COUNT) {
         return;
     }
-    struct deadline_set *d = &sets[cpu];
+    struct deadline_set *d = &deadline_sets[cpu];
     uint64_t old = __atomic_exchange_n(&d->at[id], at, __ATOMIC_SEQ_CST);
 
-    if (cpu == arch_cpu_id()) {
+    if (cpu == arch_cpu_id_raw()) {
         program(d);
     } else if (at < old && cpu < pcpu_count && pcpus[cpu].online) {
         gicv3_send_sgi(GIC_SGI_DEADLINE, pcpus[cpu].mpidr);
@@ -128,24 +120,14 @@ void deadline_fire(void)
     program(d);
 }
 
-void deadline_wait_begin(void)
+/* The wait slot is only written by its own pCPU, with interrupts masked (deadline_fire runs
+ * there too): plain stores. */
+void deadline_wait_arm(struct deadline_set *d, uint64_t at)
 {
-    self()->in_wait = true;
-}
-
-void deadline_wait_end(void)
-{
-    struct deadline_set *d = self();
-
-    d->in_wait = false;
-    __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], at, __ATOMIC_RELAXED);
     program(d);
 }
 
-bool deadline_wait_must_end(void)
-{
-    return self()->deferred;
-}
 
 void deadline_park(void)
 {

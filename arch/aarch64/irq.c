@@ -85,9 +85,6 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
          * emulated physical timer, the VM's watchdog. */
         deadline_fire();
         gicv3_deactivate(intid);
-    } else if (intid == GIC_SGI_DEADLINE) {
-        deadline_program();
-        gicv3_deactivate(intid);
     } else if (intid == GIC_PPI_MAINT) {
         bool done = v && v->state == VCPU_RUNNING;
         if (done) {
@@ -101,7 +98,10 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
     } else if (intid >= 32) {
         irq_passthrough(intid);
     } else {
-        gicv3_deactivate(intid); /* an SGI nobody sends */
+        if (intid == GIC_SGI_DEADLINE) {
+            deadline_program(); /* another pCPU moved one of ours earlier */
+        }
+        gicv3_deactivate(intid); /* otherwise an SGI nobody sends */
     }
     return false;
 }

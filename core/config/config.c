@@ -426,24 +426,41 @@ static const struct vm_prop {
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
 
+/*
+ * One pass over the node's properties, each looked up in vm_props[]: an fdt_getprop per known
+ * name would walk all of the node's properties again for every row of the table, so the boot
+ * would pay for every property the schema knows, given or not.
+ */
 static void parse_vm_props(struct cfg_ctx *c, struct cfg_vm *vm, int node)
 {
-    const char *known[VM_PROP_COUNT + 1];
+    bool seen[VM_PROP_COUNT] = { false };
+    int prop;
 
-    for (size_t i = 0; i < VM_PROP_COUNT; i++) {
-        const struct vm_prop *p = &vm_props[i];
+    fdt_for_each_property_offset(prop, c->fdt, node) {
+        const char *name;
         int len;
-        const void *val = fdt_getprop(c->fdt, node, p->name, &len);
+        const void *val = fdt_getprop_by_offset(c->fdt, prop, &name, &len);
+        size_t i = 0;
 
-        known[i] = p->name;
-        if (val != NULL) {
-            p->parse(c, vm, p->name, val, len);
-        } else if (p->required) {
-            cfg_error(c, &vm->valid, vm->path, p->name, "missing required property");
+        if (val == NULL) {
+            continue;
+        }
+        while (i < VM_PROP_COUNT && strcmp(name, vm_props[i].name) != 0) {
+            i++;
+        }
+        if (i < VM_PROP_COUNT) {
+            seen[i] = true;
+            vm_props[i].parse(c, vm, vm_props[i].name, val, len);
+        } else if (strcmp(name, "phandle") != 0) {
+            /* dtc adds phandle by itself when a label of the node is referenced. */
+            cfg_error(c, &vm->valid, vm->path, name, "unknown property");
         }
     }
-    known[VM_PROP_COUNT] = NULL;
-    cfg_check_unknown_props(c, &vm->valid, node, vm->path, known);
+    for (size_t i = 0; i < VM_PROP_COUNT; i++) {
+        if (!seen[i] && vm_props[i].required) {
+            cfg_error(c, &vm->valid, vm->path, vm_props[i].name, "missing required property");
+        }
+    }
 }
 
 static void parse_vm_children(struct cfg_ctx *c, struct cfg_vm *vm, int node)
