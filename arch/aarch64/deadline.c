@@ -38,10 +38,12 @@ static struct deadline_set *self(void)
 static void program(struct deadline_set *d)
 {
     uint64_t min = ARCH_DEADLINE_NEVER;
+    /* deferred slots are due already: during the wait they would only fire again at once */
+    unsigned skip = d->in_wait ? d->deferred : 0;
 
     for (unsigned i = 0; i < ARCH_DEADLINE_COUNT; i++) {
         uint64_t at = __atomic_load_n(&d->at[i], __ATOMIC_ACQUIRE);
-        min = at < min ? at : min;
+        min = at < min && !(skip & (1u << i)) ? at : min;
     }
     if (min == ARCH_DEADLINE_NEVER) {
         sysreg_write(cnthp_ctl_el2, 0);
@@ -65,7 +67,7 @@ void deadline_init_cpu(void)
         __atomic_store_n(&d->at[i], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
     }
     d->in_wait = false;
-    d->deferred = false;
+    d->deferred = 0;
     program(d);
 }
 
@@ -100,7 +102,7 @@ void deadline_fire(void)
 
     sysreg_write(cnthp_ctl_el2, 0);
     if (can_stop) {
-        d->deferred = false;
+        d->deferred = 0; /* due: called below */
     }
     for (unsigned i = 0; i < ARCH_DEADLINE_COUNT; i++) {
         uint64_t at = __atomic_load_n(&d->at[i], __ATOMIC_ACQUIRE);
@@ -114,7 +116,7 @@ void deadline_fire(void)
             uint64_t never = ARCH_DEADLINE_NEVER;
             (void)__atomic_compare_exchange_n(&d->at[i], &never, now, false, __ATOMIC_ACQ_REL,
                                               __ATOMIC_ACQUIRE);
-            d->deferred = true;
+            d->deferred |= (uint8_t)(1u << i);
         }
     }
     program(d);
@@ -133,7 +135,7 @@ void deadline_park(void)
 {
     struct deadline_set *d = self();
 
-    d->in_wait = false;
+    d->in_wait = false; /* deferred slots stay due: the idle loop may stop the VM */
     __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
     __atomic_store_n(&d->at[ARCH_DEADLINE_PTIMER], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
     program(d);

@@ -25,8 +25,9 @@ struct deadline_set {
     uint64_t at[ARCH_DEADLINE_COUNT]; /* counter values; ARCH_DEADLINE_NEVER: off */
     arch_deadline_fn *fn[ARCH_DEADLINE_COUNT];
     void *ctx[ARCH_DEADLINE_COUNT];
-    bool in_wait;  /* arch_vcpu_wait blocks here */
-    bool deferred; /* a callback asked for a context where it may stop its VM */
+    bool in_wait;     /* arch_vcpu_wait blocks here */
+    uint8_t deferred; /* slots whose callback asked for a context where it may stop its VM:
+                       * due, but left out of CNTHP until the wait ends (bit per slot) */
 } __attribute__((aligned(64)));
 
 extern struct deadline_set deadline_sets[MAX_CPUS];
@@ -43,7 +44,7 @@ static inline struct deadline_set *deadline_wait_begin(void)
 /* A callback returned false during the wait: the wait must end (deadline.h contract). */
 static inline bool deadline_wait_must_end(const struct deadline_set *d)
 {
-    return d->deferred;
+    return d->deferred != 0;
 }
 
 /* The wait's own slot is off (never armed, or it passed): arm it before sleeping. */
@@ -63,6 +64,9 @@ void deadline_wait_arm(struct deadline_set *d, uint64_t at);
 static inline void deadline_wait_end(struct deadline_set *d)
 {
     d->in_wait = false;
+    if (d->deferred) {
+        deadline_program(); /* the deferred slots are due: CNTHP fires in the guest */
+    }
 }
 
 /* The vCPU leaves this pCPU (park): its own slots (wait, physical timer) off; the watchdog's

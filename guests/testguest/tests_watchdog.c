@@ -8,14 +8,22 @@
  * lowering it, the interrupt again, and the summary. Then the guest hangs the hard way:
  * interrupts masked, spinning, never exiting to the hypervisor. The reset output must fire
  * anyway (LOAD + 1 ticks after the second interrupt) and the VM's fault policy applies: the
- * scenario checks the `EVT ... kind=watchdog` record and what follows.
+ * scenario checks the `EVT ... kind=watchdog` record and what follows. With tg.wdog_hang=ipc
+ * the hang is a wait without time limit on the semaphore named "hang" that nobody posts:
+ * vCPU 0 blocks in the hypervisor, where the reset is deferred to the guest context (the wait
+ * must end and the policy apply, never the call return to the guest).
  *
  * The SPI is taken by hand with PSTATE.I set (the guest driver dispatches SGIs and PPIs only,
  * as in tests_passthrough.c); a virtual-timer deadline bounds each WFI.
  */
+#include <string.h>
+
+#include <bulkhead/abi.h>
+
 #include "bootargs.h"
 #include "dt_dev.h"
 #include "gicx.h"
+#include "ipc.h"
 #include "mmio.h"
 #include "platform.h"
 #include "report.h"
@@ -227,11 +235,25 @@ void tests_watchdog(void)
     test_counting(load);
     test_feeding(load);
     test_interrupt(load);
+    char hang[8] = "";
+    struct ipc_obj sem;
+    bool in_ipc = bootarg_get("tg.wdog_hang", hang, sizeof(hang)) && !strcmp(hang, "ipc");
+    if (in_ipc && !ipc_dt_find("hang", &sem)) {
+        report(false, "watchdog: tg.wdog_hang=ipc without a semaphore named hang");
+        in_ipc = false;
+    }
     tg_summary();
+    __asm__ volatile("msr daifset, #0xf" ::: "memory");
+    if (in_ipc) {
+        tg_print("INFO watchdog: blocked in SEM_WAIT without time limit, the reset is due in "
+                 "%u ms", WD_PERIOD_MS);
+        int64_t r = ipc_sem_wait(sem.id, BH_TIMEOUT_NEVER);
+        tg_print("FAIL watchdog: SEM_WAIT returned %s to a VM whose watchdog fired",
+                 ipc_err_name(r));
+    }
     /* Hung for good: nothing exits to the hypervisor, only its own timer can notice. */
     tg_print("INFO watchdog: hanging with interrupts masked, the reset is due in %u ms",
              WD_PERIOD_MS);
-    __asm__ volatile("msr daifset, #0xf" ::: "memory");
     for (;;) {
         __asm__ volatile("" ::: "memory");
     }
