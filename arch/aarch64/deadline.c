@@ -15,8 +15,6 @@
 #include <arch/sysreg.h>
 #include <drivers/gicv3.h>
 
-#define CNTHP_CTL_ENABLE BIT(0)
-
 struct deadline_set deadline_sets[MAX_CPUS];
 
 uint64_t arch_counter(void)
@@ -52,6 +50,7 @@ static void program(struct deadline_set *d)
         sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
     }
     isb();
+    d->cnthp = min;
 }
 
 void deadline_program(void)
@@ -101,6 +100,7 @@ void deadline_fire(void)
     bool can_stop = !d->in_wait;
 
     sysreg_write(cnthp_ctl_el2, 0);
+    d->cnthp = ARCH_DEADLINE_NEVER;
     if (can_stop) {
         d->deferred = 0; /* due: called below */
     }
@@ -122,13 +122,6 @@ void deadline_fire(void)
     program(d);
 }
 
-/* The wait slot is only written by its own pCPU, with interrupts masked (deadline_fire runs
- * there too): plain stores. */
-void deadline_wait_arm(struct deadline_set *d, uint64_t at)
-{
-    __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], at, __ATOMIC_RELAXED);
-    program(d);
-}
 
 
 void deadline_park(void)

@@ -10,6 +10,7 @@
 
 /* SGI that makes a pCPU reprogram CNTHP after another pCPU moved one of its slots earlier. */
 #define GIC_SGI_DEADLINE 1
+#define CNTHP_CTL_ENABLE BIT(0) /* CNTHP_CTL_EL2 (ARM DDI 0487 D11.2.4) */
 
 /* This pCPU: every slot off, CNTHP off (callbacks bound so far are kept). */
 void deadline_init_cpu(void);
@@ -25,6 +26,7 @@ struct deadline_set {
     uint64_t at[ARCH_DEADLINE_COUNT]; /* counter values; ARCH_DEADLINE_NEVER: off */
     arch_deadline_fn *fn[ARCH_DEADLINE_COUNT];
     void *ctx[ARCH_DEADLINE_COUNT];
+    uint64_t cnthp;   /* the compare value CNTHP is programmed with (NEVER: off) */
     bool in_wait;     /* arch_vcpu_wait blocks here */
     uint8_t deferred; /* slots whose callback asked for a context where it may stop its VM:
                        * due, but left out of CNTHP until the wait ends (bit per slot) */
@@ -53,8 +55,21 @@ static inline bool deadline_wait_is_unarmed(const struct deadline_set *d)
     return __atomic_load_n(&d->at[ARCH_DEADLINE_WAIT], __ATOMIC_RELAXED) == ARCH_DEADLINE_NEVER;
 }
 
-/* Arm the wait's own slot at counter value at (this pCPU's set d). */
-void deadline_wait_arm(struct deadline_set *d, uint64_t at);
+/*
+ * Arm the wait's own slot at counter value at (this pCPU's set d; only this pCPU writes it,
+ * with interrupts masked). CNTHP is only touched when at is the nearest: an earlier value
+ * programmed already (often the previous wait's, left to lapse) fires first and reprograms.
+ */
+static inline void deadline_wait_arm(struct deadline_set *d, uint64_t at)
+{
+    __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], at, __ATOMIC_RELAXED);
+    if (at < d->cnthp) {
+        sysreg_write(cnthp_cval_el2, at);
+        sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+        isb();
+        d->cnthp = at;
+    }
+}
 
 /*
  * The wait ends. Its slot stays as it is: the next wait with a time limit overwrites it, and
