@@ -6,8 +6,11 @@
  * CNTHP holds the nearest. Slots are written by their own pCPU, except the watchdog's, which
  * any vCPU of its VM may move (a register write): a slot moved earlier from elsewhere sends
  * GIC_SGI_DEADLINE so that its pCPU reprograms; a slot moved later needs nothing, since the
- * earlier expiry finds it not yet due and programs the new nearest. None of this is on the
- * hypercall fast path or the guest interrupt exits (only CNTHP's PPI and this SGI come here).
+ * earlier expiry finds it not yet due and programs the new nearest. A blocking wait's limit is
+ * not cleared when the wait ends: the next wait overwrites it, or it lapses once as a spurious
+ * CNTHP interrupt; that keeps CNTHP writes off the end of every blocking IPC call. None of
+ * this is on the hypercall fast path or the guest interrupt exits (only CNTHP's PPI and this
+ * SGI come here).
  */
 #include "deadline.h"
 
