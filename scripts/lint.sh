@@ -17,7 +17,7 @@ check() { # dir allowed-regex
     done < <(grep -rHn --include='*.[ch]' '^#include' "$dir")
 }
 check lib '^<(lib/[a-z_]+\.h|bulkhead/[a-z_]+\.h|std(arg|bool|def|int)\.h|string\.h|stdlib\.h)>$'
-check core '^<(lib|core(/[a-z]+)?|bulkhead)/[a-z_]+\.h>$|^<arch/[a-z_]+\.h>$|^<(libfdt|bearssl_hash)\.h>$|^<std(arg|bool|def|int)\.h>$'
+check core '^<(lib|core(/[a-z]+)?|bulkhead)/[a-z0-9_]+\.h>$|^<arch/[a-z_]+\.h>$|^<(libfdt|bearssl_hash)\.h>$|^<std(arg|bool|def|int)\.h>$'
 if [ "$bad" -eq 0 ]; then
     echo "lint: layering ok"
 fi

@@ -422,6 +422,33 @@ static void parse_priority(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
     vm->priority = p;
 }
 
+static void parse_watchdog(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                           const void *val, int len)
+{
+    static const char *const names[] = { [CFG_WDOG_NONE] = "none", [CFG_WDOG_SP805] = "sp805" };
+    int i = parse_keyword(c, vm, prop, val, len, names, 2, "watchdog");
+
+    if (i >= 0) {
+        vm->watchdog = (enum cfg_watchdog)i;
+    }
+}
+
+static void parse_watchdog_hz(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                              const void *val, int len)
+{
+    if (len != 4) {
+        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
+        return;
+    }
+    uint32_t hz = fdt32_ld((const fdt32_t *)val);
+    if (hz < CFG_WDOG_HZ_MIN || hz > CFG_WDOG_HZ_MAX) {
+        cfg_error(c, &vm->valid, vm->path, prop, "%u Hz is out of range (%u..%u)", hz,
+                  CFG_WDOG_HZ_MIN, CFG_WDOG_HZ_MAX);
+        return;
+    }
+    vm->watchdog_hz = hz;
+}
+
 static const struct vm_prop {
     const char *name;
     bool required;
@@ -443,28 +470,47 @@ static const struct vm_prop {
     { "autostart", false, cfg_parse_autostart },
     { "manageable", false, cfg_parse_manageable },
     { "shutdown-timeout-ms", false, cfg_parse_shutdown_timeout },
+    { "watchdog", false, parse_watchdog },
+    { "watchdog-clock-hz", false, parse_watchdog_hz },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
 
+/*
+ * One pass over the node's properties, each looked up in vm_props[]: an fdt_getprop per known
+ * name would walk all of the node's properties again for every row of the table, so the boot
+ * would pay for every property the schema knows, given or not.
+ */
 static void parse_vm_props(struct cfg_ctx *c, struct cfg_vm *vm, int node)
 {
-    const char *known[VM_PROP_COUNT + 1];
+    bool seen[VM_PROP_COUNT] = { false };
+    int prop;
 
-    for (size_t i = 0; i < VM_PROP_COUNT; i++) {
-        const struct vm_prop *p = &vm_props[i];
+    fdt_for_each_property_offset(prop, c->fdt, node) {
+        const char *name;
         int len;
-        const void *val = fdt_getprop(c->fdt, node, p->name, &len);
+        const void *val = fdt_getprop_by_offset(c->fdt, prop, &name, &len);
+        size_t i = 0;
 
-        known[i] = p->name;
-        if (val != NULL) {
-            p->parse(c, vm, p->name, val, len);
-        } else if (p->required) {
-            cfg_error(c, &vm->valid, vm->path, p->name, "missing required property");
+        if (val == NULL) {
+            continue;
+        }
+        while (i < VM_PROP_COUNT && strcmp(name, vm_props[i].name) != 0) {
+            i++;
+        }
+        if (i < VM_PROP_COUNT) {
+            seen[i] = true;
+            vm_props[i].parse(c, vm, vm_props[i].name, val, len);
+        } else if (strcmp(name, "phandle") != 0) {
+            /* dtc adds phandle by itself when a label of the node is referenced. */
+            cfg_error(c, &vm->valid, vm->path, name, "unknown property");
         }
     }
-    known[VM_PROP_COUNT] = NULL;
-    cfg_check_unknown_props(c, &vm->valid, node, vm->path, known);
+    for (size_t i = 0; i < VM_PROP_COUNT; i++) {
+        if (!seen[i] && vm_props[i].required) {
+            cfg_error(c, &vm->valid, vm->path, vm_props[i].name, "missing required property");
+        }
+    }
 }
 
 static void parse_vm_children(struct cfg_ctx *c, struct cfg_vm *vm, int node)

@@ -47,6 +47,11 @@
 #define VPLAT_MGMT_IPA      BH_MGMT_MMIO_BASE
 #define VPLAT_MGMT_SIZE     BH_MGMT_MMIO_SIZE
 #define VPLAT_SPI_LAST      127 /* last SPI the vGIC implements (GICD_TYPER.ITLinesNumber 3) */
+/* watchdog = "sp805": the VM's virtual watchdog (core/dev/sp805.c). Free in QEMU virt's map
+ * too (SPI 15, 0x090c0000), so passthrough of its devices never collides with it. */
+#define VPLAT_WDOG_IPA      UINT64_C(0x090c0000)
+#define VPLAT_WDOG_SIZE     (4 * CFG_SZ_KIB)
+#define VPLAT_WDOG_INTID    47 /* SPI 15, level */
 
 /* ------------------------------------------------------------------------------------------
  * Limits. Everything is a fixed-size array: the hypervisor has no heap.
@@ -88,6 +93,12 @@
 _Static_assert(VPLAT_GICR_IPA + CFG_MAX_VCPUS * VPLAT_GICR_STRIDE <= VPLAT_UART_IPA,
               "the virtual GICR region must end before the virtual UART");
 _Static_assert(VPLAT_RAM_IPA % CFG_MEM_ALIGN == 0, "default RAM base must be 2 MiB aligned");
+_Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_WDOG_IPA &&
+                   VPLAT_WDOG_IPA + VPLAT_WDOG_SIZE <= VPLAT_IPC_IPA,
+               "the virtual watchdog sits between the virtual UART and the IPC pages");
+_Static_assert(VPLAT_WDOG_INTID != VPLAT_UART_INTID && VPLAT_WDOG_INTID >= CFG_SPI_FIRST &&
+                   VPLAT_WDOG_INTID <= VPLAT_SPI_LAST,
+               "the watchdog's SPI is its own, and one the vGIC implements");
 _Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_IPC_IPA &&
                    VPLAT_IPC_IPA + VPLAT_IPC_SIZE <= VPLAT_GPIO_IPA &&
                    VPLAT_GPIO_IPA + VPLAT_GPIO_SIZE <= VPLAT_RAM_IPA,
@@ -109,6 +120,15 @@ enum cfg_ipc_notify {
 };
 
 #define CFG_PRIO_MAX 255 /* VM property priority: IPC waiters, higher first */
+
+/* VM property watchdog, and watchdog-clock-hz (WDOGCLK; default, range). */
+enum cfg_watchdog {
+    CFG_WDOG_NONE,
+    CFG_WDOG_SP805, /* ARM SP805 at VPLAT_WDOG_IPA, SPI VPLAT_WDOG_INTID */
+};
+#define CFG_WDOG_HZ_DEFAULT 1000000u
+#define CFG_WDOG_HZ_MIN     1000u
+#define CFG_WDOG_HZ_MAX     1000000000u
 
 enum cfg_fault_policy {
     CFG_FAULT_STOP,    /* stop the VM, keep its state for inspection */
@@ -150,6 +170,8 @@ struct cfg_vm {
     enum cfg_fault_policy fault_policy;
     enum cfg_ipc_notify ipc_notify;
     uint32_t priority;                   /* 0..CFG_PRIO_MAX, IPC wait order */
+    enum cfg_watchdog watchdog;          /* virtual watchdog (docs/WATCHDOG.md) */
+    uint32_t watchdog_hz;                /* its WDOGCLK; 0: property not given */
     uint32_t dev_count;
     struct cfg_dev devs[CFG_MAX_DEVS];
     /* Management (core/config/config_mgmt.c, docs/MANAGEMENT.md). */

@@ -50,6 +50,8 @@ static void check_shm_window(struct cfg_ctx *c, struct cfg_chan *ch, uint32_t v,
         { "the IPC pages", VPLAT_IPC_IPA, VPLAT_IPC_SIZE },
         { "the IPC notification GPIOs", VPLAT_GPIO_IPA, VPLAT_GPIO_SIZE },
         { "the management device", VPLAT_MGMT_IPA, VPLAT_MGMT_SIZE },
+        { "the virtual watchdog", VPLAT_WDOG_IPA,
+          vm->watchdog != CFG_WDOG_NONE ? VPLAT_WDOG_SIZE : 0 },
     };
 
     if (!range_fits(base, size, CFG_IPA_LIMIT)) {
@@ -193,6 +195,10 @@ static const char *intid_conflict(const struct cfg_scenario *sc, const struct cf
     uint32_t other[RAISED_MAX];
     const char *oprop[RAISED_MAX];
 
+    if (vm->watchdog != CFG_WDOG_NONE && intid == VPLAT_WDOG_INTID) {
+        *who = "sp805";
+        return "is the interrupt of the virtual watchdog";
+    }
     for (uint32_t d = 0; d < vm->dev_count; d++) {
         for (uint32_t i = 0; i < vm->devs[d].irq_count; i++) {
             if (vm->devs[d].irqs[i] == intid) {

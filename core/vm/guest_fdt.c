@@ -15,6 +15,7 @@
 
 #define PHANDLE_GIC   1
 #define PHANDLE_CLK   2
+#define PHANDLE_WDOG_CLK 3
 #define GIC_SPI       0
 #define GIC_PPI       1
 #define IRQ_LEVEL_HI  4
@@ -121,6 +122,39 @@ static int add_uart(void *fdt, const char *path)
     r = r ? r : fdt_begin_node(fdt, path + 1);
     r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
     r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_UART_IPA, VPLAT_UART_SIZE);
+    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : fdt_property(fdt, "clocks", clks, sizeof(clks));
+    r = r ? r : fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names));
+    return r ? r : fdt_end_node(fdt);
+}
+
+/* watchdog = "sp805" (Linux: Documentation/devicetree/bindings/watchdog/arm,sp805.yaml):
+ * WDOGCLK is its own fixed clock at the configured rate (sp805_wdt computes its load from
+ * it), the bus clock the AMBA bus enables is apb_pclk. */
+static int add_wdog(void *fdt, const struct cfg_vm *vm)
+{
+    static const char compat[] = "arm,sp805\0arm,primecell";
+    static const char clk_names[] = "wdog_clk\0apb_pclk";
+    fdt32_t clks[2] = { cpu_to_fdt32(PHANDLE_WDOG_CLK), cpu_to_fdt32(PHANDLE_CLK) };
+    fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VPLAT_WDOG_INTID - 32),
+                       cpu_to_fdt32(IRQ_LEVEL_HI) };
+    char name[32];
+
+    if (vm->watchdog == CFG_WDOG_NONE) {
+        return 0;
+    }
+    int r = fdt_begin_node(fdt, "wdog-clk");
+    r = r ? r : fdt_property_string(fdt, "compatible", "fixed-clock");
+    r = r ? r : fdt_property_u32(fdt, "#clock-cells", 0);
+    r = r ? r : fdt_property_u32(fdt, "clock-frequency",
+                                 vm->watchdog_hz ? vm->watchdog_hz : CFG_WDOG_HZ_DEFAULT);
+    r = r ? r : fdt_property_string(fdt, "clock-output-names", "wdogclk");
+    r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_WDOG_CLK);
+    r = r ? r : fdt_end_node(fdt);
+    bh_snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)VPLAT_WDOG_IPA);
+    r = r ? r : fdt_begin_node(fdt, name);
+    r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
+    r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_WDOG_IPA, VPLAT_WDOG_SIZE);
     r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
     r = r ? r : fdt_property(fdt, "clocks", clks, sizeof(clks));
     r = r ? r : fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names));
@@ -333,6 +367,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     r = r ? r : add_timer_psci(buf);
     r = r ? r : add_pmu(buf);
     r = r ? r : add_uart(buf, uart_path);
+    r = r ? r : add_wdog(buf, vm);
     for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
         r = add_passthrough(buf, &vm->devs[i]);
     }

@@ -23,6 +23,7 @@
 #include <core/event.h>
 #include <core/ipc/ipc.h>
 #include <core/vgic/vgic.h>
+#include <core/dev/sp805.h>
 #include <core/dev/vgpio.h>
 #include <core/dev/vuart.h>
 
@@ -139,6 +140,7 @@ struct vm {
     struct vuart vuart;
     struct vgpio_bank gpio;  /* notification GPIOs (ipc-notify = "gpio") */
     struct mmio_bus mmio;    /* emulated MMIO windows (core/dev/mmio.h) */
+    struct sp805 wdog;       /* virtual watchdog, if configured (core/vm/vm_wdog.c) */
     unsigned nr_vcpus;
     struct vcpu vcpus[VCPU_MAX];
 

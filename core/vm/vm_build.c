@@ -17,6 +17,7 @@
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
 #include <core/vm/vm_console.h>
+#include <core/vm/vm_wdog.h>
 #include <lib/string.h>
 
 #define SZ_2M         UINT64_C(0x200000)
@@ -239,7 +240,8 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
             arch_irq_set_owner(intid, vm->id);
         }
     }
-    if (vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
+    if (vm_wdog_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
+        vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
         return refuse(vm, "too many virtual interrupts (devices and channels)", NULL);
     }
     vc.hooks.ctx = vm;
@@ -256,7 +258,7 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     if (vm_ipc_gpio_init(vm) != 0) {
         return refuse(vm, "too many notification GPIOs", NULL);
     }
-    if (vm_mmio_register(vm) != 0) {
+    if (vm_mmio_register(vm) != 0 || vm_wdog_setup(vm) != 0) {
         return refuse(vm, "cannot register the virtual devices' MMIO windows", NULL);
     }
     if (vmgmt_init(vm) != 0) {
@@ -325,6 +327,7 @@ void vm_reload(struct vm *vm)
     arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb_size);
     vgic_vm_reset(&vm->vgic);
     vuart_reset(&vm->vuart);
+    vm_wdog_reset(vm);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         vm->vcpus[i].state = VCPU_OFF;
     }

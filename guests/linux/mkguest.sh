@@ -8,8 +8,9 @@
 set -euo pipefail
 
 # Kernel modules (names as lsmod shows them) copied with their dependencies into
-# /lib/modules/<ver>/ of the initramfs; /init loads them in dependency order.
-MODULES="${MODULES:-}"
+# /lib/modules/<ver>/ of the initramfs; /init loads them in dependency order. sp805_wdt drives
+# the virtual watchdog of a VM with watchdog = "sp805" (bh.script=watchdog feeds it).
+MODULES="${MODULES:-sp805_wdt}"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

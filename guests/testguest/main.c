@@ -51,6 +51,7 @@ static const struct mode modes[] = {
     { "vbarbad", mode_vbarbad, NULL },
     { "dbstorm", mode_dbstorm, NULL },
     { "mgmt", tests_mgmt, NULL },
+    { "watchdog", tests_watchdog, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

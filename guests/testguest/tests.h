@@ -69,3 +69,6 @@ void mode_vbarbad(void) __noreturn;
 void mode_dbstorm(void) __noreturn;
 /* tg.mode=mgmt: a manager VM using the management device (tests_mgmt.c, m-mgmt.test). */
 void tests_mgmt(void) __noreturn;
+/* tg.mode=watchdog: the virtual SP805 (IDs, lock, counting, feeding, interrupt), then a hang
+ * with interrupts masked until its reset output applies the VM's fault policy. */
+void tests_watchdog(void) __noreturn;

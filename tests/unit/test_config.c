@@ -21,7 +21,7 @@
 #include "cfg_fixture.h"
 
 #define FDT_BUF     32768
-#define MAX_OPS     14
+#define MAX_OPS     16
 #define MIB         FIX_MIB
 #define FILE_NAME   "cfg.dts"
 #define VM_A        "/vms/vm-a"
@@ -269,6 +269,23 @@ static const struct cfg_case cases[] = {
       VM_A ": priority: 256 is above the highest priority 255", .a_invalid = true },
     { "priority two cells", { CELLS(VM_A, "priority", 0, 1) },
       VM_A ": priority: must be one cell, not 8 bytes", .a_invalid = true },
+    { "watchdog unknown", { STR(VM_A, "watchdog", "sbsa") },
+      VM_A ": watchdog: unknown watchdog 'sbsa' (none, sp805)", .a_invalid = true },
+    { "watchdog-clock-hz too low", { STR(VM_A, "watchdog", "sp805"),
+                                     CELLS(VM_A, "watchdog-clock-hz", 999) },
+      VM_A ": watchdog-clock-hz: 999 Hz is out of range (1000..1000000000)", .a_invalid = true },
+    { "watchdog-clock-hz too high", { STR(VM_A, "watchdog", "sp805"),
+                                      CELLS(VM_A, "watchdog-clock-hz", 1000000001) },
+      VM_A ": watchdog-clock-hz: 1000000001 Hz is out of range", .a_invalid = true },
+    { "watchdog-clock-hz two cells", { STR(VM_A, "watchdog", "sp805"),
+                                       CELLS(VM_A, "watchdog-clock-hz", 0, 1000000) },
+      VM_A ": watchdog-clock-hz: must be one cell, not 8 bytes", .a_invalid = true },
+    { "watchdog-clock-hz without watchdog", { CELLS(VM_A, "watchdog-clock-hz", 1000000) },
+      VM_A ": watchdog-clock-hz: only allowed with watchdog = \"sp805\"", .a_invalid = true },
+    { "passthrough over the watchdog",
+      { STR(VM_B, "watchdog", "sp805"), CELLS(DEV0, "ipa", 0, 0x090c0000) },
+      DEV0 ": ipa: guest window 0x90c0000+0x1000 overlaps the virtual watchdog at 0x90c0000",
+      .b_invalid = true },
     { "passthrough over the notification GPIOs",
       { STR(VM_B, "ipc-notify", "gpio"), CELLS(DEV0, "ipa", 0, 0x0a0bf000) },
       DEV0 ": ipa: guest window 0xa0bf000+0x1000 overlaps the virtual notification GPIOs at "
@@ -471,6 +488,19 @@ static const struct cfg_case cases[] = {
     { "irq of the virtual UART", { CELLS(DEV0, "interrupts", 33) },
       DEV0 ": interrupts: INTID 33 is the virtual UART's interrupt in this VM",
       .b_invalid = true, .plat = PLAT_UART_SPI_40 },
+    { "irq of the watchdog", { STR(VM_B, "watchdog", "sp805"), CELLS(DEV0, "interrupts", 47) },
+      DEV0 ": interrupts: INTID 47 is the virtual watchdog's interrupt in this VM",
+      .b_invalid = true },
+    { "watchdog SPI counts against the vGIC's",
+      { STR(VM_B, "watchdog", "sp805"), CELLS(DEV0, "interrupts", 40, 41, 42, 43, 44, 45, 46, 48),
+        ADD_DEV1(0x0a001000), CELLS(DEV1, "interrupts", 50, 51, 52, 53, 54, 55, 56, 57),
+        NODE(PT_B, "dev2"), STR(PT_B "/dev2", "compatible", "x,y"),
+        CELLS(PT_B "/dev2", "reg", 0, 0x0a002000, 0, 0x1000),
+        CELLS(PT_B "/dev2", "interrupts", 60, 61, 62, 63, 64, 65, 66, 67), NODE(PT_B, "dev3"),
+        STR(PT_B "/dev3", "compatible", "x,y"),
+        CELLS(PT_B "/dev3", "reg", 0, 0x0a003000, 0, 0x1000),
+        CELLS(PT_B "/dev3", "interrupts", 70, 71, 72, 73, 74, 75, 76) },
+      DEV0 ": interrupts: the VM would own 33 virtual SPIs", .b_invalid = true },
     { "irq twice in a dev", { CELLS(DEV0, "interrupts", 48, 48) },
       DEV0 ": interrupts: INTID 48 is listed twice", .b_invalid = true },
     { "irq in two devs", { ADD_DEV1(0x0a001000), CELLS(DEV1, "interrupts", 48) },
@@ -589,7 +619,9 @@ static void test_optional_values(void **state)
                  RAW(DEV0, "compatible", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
                                          "\0abcdefghij", 64),
                  CELLS(VM_B, "memory-size", 0, 36 * MIB), STR(VM_A, "ipc-notify", "gpio"),
-                 CELLS(VM_B, "priority", 255), STR(VM_B, "ipc-notify", "spi") },
+                 CELLS(VM_B, "priority", 255), STR(VM_B, "ipc-notify", "spi"),
+                 STR(VM_B, "watchdog", "sp805"), STR(VM_A, "watchdog", "none"),
+                 CELLS(VM_B, "watchdog-clock-hz", 32768) },
     };
     static struct result r;
 
@@ -618,6 +650,10 @@ static void test_optional_values(void **state)
     assert_int_equal(b->devs[0].compat_len, 64);
     assert_string_equal(cfg_kernel_type_name(a->kernel_type), "raw");
     assert_string_equal(cfg_fault_policy_name(b->fault_policy), "restart");
+    assert_int_equal(a->watchdog, CFG_WDOG_NONE);
+    assert_int_equal(a->watchdog_hz, 0);
+    assert_int_equal(b->watchdog, CFG_WDOG_SP805);
+    assert_int_equal(b->watchdog_hz, 32768);
 }
 
 /* Exactly the RAM left for VMs is fine; one 2 MiB more is not (see "total memory" case). */

@@ -245,7 +245,12 @@ static void print_vm(const struct cfg_vm *vm)
     if (vm->dev_count > 0) {
         printf(", %u passthrough device(s)", vm->dev_count);
     }
-    printf(", fault-policy %s\n", cfg_fault_policy_name(vm->fault_policy));
+    printf(", fault-policy %s", cfg_fault_policy_name(vm->fault_policy));
+    if (vm->watchdog == CFG_WDOG_SP805) {
+        printf(", watchdog sp805 at %u Hz",
+               vm->watchdog_hz ? vm->watchdog_hz : CFG_WDOG_HZ_DEFAULT);
+    }
+    printf("\n");
 }
 
 int main(int argc, char **argv)
