@@ -137,7 +137,7 @@ static bool check_reset(struct sp805 *w, uint64_t now)
 
 static uint64_t next_deadline(const struct sp805 *w, uint64_t now)
 {
-    if (w->fired || !is_running(w) || is_test_mode(w)) {
+    if (w->fired || w->paused || !is_running(w) || is_test_mode(w)) {
         return SP805_NEVER;
     }
     if (!ris_at(w, now)) {
@@ -171,6 +171,12 @@ static void update_outputs(struct sp805 *w, uint64_t now, bool force)
     }
 }
 
+/* While paused the device lives at the moment of the pause. */
+static uint64_t frozen_now(const struct sp805 *w, uint64_t now)
+{
+    return w->paused ? w->paused_at : now;
+}
+
 static void regs_reset(struct sp805 *w)
 {
     w->load = 0xFFFFFFFFu;
@@ -183,6 +189,7 @@ static void regs_reset(struct sp805 *w)
     w->ris_base = false;
     w->frozen = 0xFFFFFFFFu;
     w->fired = false;
+    w->paused = false;
 }
 
 void sp805_init(struct sp805 *w, uint64_t cnt_hz, uint64_t wdog_hz, const struct sp805_hooks *h)
@@ -295,7 +302,8 @@ int sp805_mmio(struct sp805 *w, uint64_t now, uint32_t off, unsigned size, bool 
         return -BH_ERANGE;
     }
     spin_lock(&w->lock);
-    *reset = check_reset(w, now); /* the reset came first, whatever this access does */
+    now = frozen_now(w, now); /* (a paused VM makes no access; a manager's view might) */
+    *reset = !w->paused && check_reset(w, now); /* the reset came first, whatever this does */
     if (write) {
         do_write(w, now, off, (uint32_t)*val, reset);
     } else {
@@ -309,8 +317,35 @@ int sp805_mmio(struct sp805 *w, uint64_t now, uint32_t off, unsigned size, bool 
 bool sp805_expire(struct sp805 *w, uint64_t now)
 {
     spin_lock(&w->lock);
-    bool reset = check_reset(w, now);
+    now = frozen_now(w, now);
+    bool reset = !w->paused && check_reset(w, now);
     update_outputs(w, now, true);
     spin_unlock(&w->lock);
     return reset;
+}
+
+void sp805_pause(struct sp805 *w, uint64_t now)
+{
+    spin_lock(&w->lock);
+    if (!w->paused) {
+        w->paused = true;
+        w->paused_at = now;
+        update_outputs(w, now, false); /* no deadline while paused */
+    }
+    spin_unlock(&w->lock);
+}
+
+void sp805_resume(struct sp805 *w, uint64_t now)
+{
+    spin_lock(&w->lock);
+    if (w->paused) {
+        w->paused = false;
+        /* the epoch follows the pause: the counter goes on from where it stood (the epoch
+         * never passes now, so this cannot wrap) */
+        if (now > w->paused_at) {
+            w->epoch += now - w->paused_at;
+        }
+        update_outputs(w, now, true);
+    }
+    spin_unlock(&w->lock);
 }

@@ -67,6 +67,8 @@ struct sp805 {
     bool fired;        /* the reset output fired (reported once) */
     bool level;        /* WDOGINT as last given to set_level */
     uint64_t deadline; /* as last given to set_deadline */
+    bool paused;       /* the VM is paused: the counter stands still (sp805_pause) */
+    uint64_t paused_at;
 };
 
 /* A device at reset, counting at wdog_hz (WDOGCLK) against a physical count of cnt_hz (both
@@ -88,3 +90,11 @@ int sp805_mmio(struct sp805 *w, uint64_t now, uint32_t off, unsigned size, bool 
  * deadline handed to set_deadline again, changed or not. Returns true when the reset output
  * fired (once per sp805_reset). */
 bool sp805_expire(struct sp805 *w, uint64_t now);
+
+/*
+ * The VM is paused at count now: the counter stands still and no deadline is pending until
+ * sp805_resume, so a manager's pause never lets the watchdog bite a guest that cannot run.
+ * Resuming moves the counting on by the time paused. Both are idempotent.
+ */
+void sp805_pause(struct sp805 *w, uint64_t now);
+void sp805_resume(struct sp805 *w, uint64_t now);

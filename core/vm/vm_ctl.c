@@ -22,6 +22,7 @@
  * pending and delivered after the resume.
  */
 #include <core/vm/vm_ctl.h>
+#include <core/vm/vm_wdog.h>
 
 #include <arch/cpu.h>
 #include <core/hyp.h>
@@ -95,6 +96,7 @@ int vm_ctl_pause(struct vm *vm)
     }
     vm->state = VM_PAUSED;
     spin_unlock(&vm->lock);
+    vm_wdog_pause(vm, true);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         arch_kick(vm->vcpus[i].pcpu);
     }
@@ -121,6 +123,7 @@ int vm_ctl_resume(struct vm *vm)
     }
     vm->state = VM_RUNNING;
     spin_unlock(&vm->lock);
+    vm_wdog_pause(vm, false);
     vm_event_always(vm, "resume", "vcpus=%u", vm->nr_vcpus);
     arch_wake_all();
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {

@@ -112,3 +112,15 @@ void vm_wdog_reset(struct vm *vm)
     reset_pending[vm->id] = false;
     sp805_reset(&vm->wdog);
 }
+
+void vm_wdog_pause(struct vm *vm, bool paused)
+{
+    if (vm->cfg->watchdog == CFG_WDOG_NONE) {
+        return;
+    }
+    if (paused) {
+        sp805_pause(&vm->wdog, arch_counter());
+    } else {
+        sp805_resume(&vm->wdog, arch_counter());
+    }
+}

@@ -27,3 +27,7 @@ int vm_wdog_setup(struct vm *vm) BH_MUST_CHECK;
 /* The device back to reset (VM start after a stop or restart): counter stopped, output low,
  * no deadline. */
 void vm_wdog_reset(struct vm *vm);
+
+/* The VM was paused (paused) or resumed: the watchdog's counter stands still while it is, so
+ * it never bites a guest a manager holds. Nothing without a watchdog. */
+void vm_wdog_pause(struct vm *vm, bool paused);

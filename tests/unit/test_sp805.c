@@ -211,6 +211,29 @@ static void test_reset_output(void **state)
     assert_true(wr_reset(5000, SP805_INTCLR, 1)); /* too late: the reset came first */
 }
 
+/* A paused VM's watchdog stands still: no deadline, no reset however long the pause, and it
+ * counts on from where it stood after the resume. */
+static void test_pause_freezes(void **state)
+{
+    (void)state;
+    wr(1000, SP805_LOAD, 100);
+    wr(1000, SP805_CONTROL, SP805_CTRL_INTEN | SP805_CTRL_RESEN);
+    assert_int_equal(deadline, 2000);      /* first zero: tick 100 */
+    sp805_pause(&w, 1500);
+    assert_int_equal(deadline, SP805_NEVER);
+    assert_false(sp805_expire(&w, 100000)); /* long past both zeros: nothing while paused */
+    assert_false(level);
+    sp805_pause(&w, 200000);               /* idempotent: the first pause time counts */
+    sp805_resume(&w, 200500);
+    assert_int_equal(rd(200500, SP805_VALUE), 50); /* 50 of 100 ticks were left at the pause */
+    assert_int_equal(deadline, 201000);    /* 2000 + the 199,000 paused */
+    assert_false(sp805_expire(&w, 201000));
+    assert_true(level);
+    assert_false(sp805_expire(&w, 202009));
+    assert_true(sp805_expire(&w, 202010)); /* the reset (3010), also shifted */
+    sp805_resume(&w, 300000);              /* not paused: nothing moves */
+}
+
 static void test_feeding_prevents_reset(void **state)
 {
     (void)state;
@@ -414,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup(test_counting, setup),
         cmocka_unit_test_setup(test_interrupt_and_reload, setup),
         cmocka_unit_test_setup(test_reset_output, setup),
+        cmocka_unit_test_setup(test_pause_freezes, setup),
         cmocka_unit_test_setup(test_feeding_prevents_reset, setup),
         cmocka_unit_test_setup(test_resen_later, setup),
         cmocka_unit_test_setup(test_load_zero, setup),
