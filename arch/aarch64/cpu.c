@@ -15,6 +15,7 @@
 #include <drivers/gicv3.h>
 #include <drivers/pvpanic.h>
 
+#include "deadline.h"
 #include "mmu.h"
 #include "pmu.h"
 #include "trap.h"
@@ -159,8 +160,10 @@ void pcpu_local_init(void)
     gicv3_enable(GIC_SGI_KICK, true);
     gicv3_enable(GIC_PPI_MAINT, true);
     gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
-    sysreg_write(cnthp_ctl_el2, 0);
+    deadline_init_cpu();
+    arch_deadline_bind(cpu, ARCH_DEADLINE_PTIMER, vtimer_ptimer_deadline, NULL);
     gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_HYP], true);
+    gicv3_enable(GIC_SGI_DEADLINE, true);
     vpmu_silence();
     gicv3_enable(VPMU_INTID, true);
     vgic_hw_reset_cpu();
@@ -262,7 +265,7 @@ void arch_vcpu_park(void)
     /* Nothing of the guest may keep firing here: timers off, PMU interrupt masked, list
      * registers cleared. */
     sysreg_write(cntv_ctl_el0, 0);
-    sysreg_write(cnthp_ctl_el2, 0);
+    deadline_park();
     vpmu_silence();
     if (v) {
         vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
@@ -318,19 +321,16 @@ void arch_idle(void)
     pcpu_idle();
 }
 
-/* The EL2 physical timer (CNTHP) bounds a wait: its PPI wakes WFI at the deadline. */
-#define CNTHP_CTL_ENABLE BIT(0)
-
-static void hyp_timer_arm(uint64_t deadline_ns)
+/* The wait's time limit as a counter value in the deadline set (deadline.c): its PPI wakes
+ * WFI at the deadline. */
+static void wait_deadline_arm(uint64_t deadline_ns)
 {
-    uint64_t frq = sysreg_read(cntfrq_el0);
+    uint64_t frq = arch_counter_hz();
     uint64_t now_ns = arch_now_ns();
     uint64_t delta_ns = deadline_ns > now_ns ? deadline_ns - now_ns : 0;
     uint64_t ticks = delta_ns / 1000 * (frq / 1000000) + 1;
 
-    sysreg_write(cnthp_cval_el2, sysreg_read(cntpct_el0) + ticks);
-    sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
-    isb();
+    arch_deadline_set(arch_cpu_id(), ARCH_DEADLINE_WAIT, arch_counter() + ticks);
 }
 
 bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg)
@@ -341,16 +341,20 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
     uint64_t en = arch_vgic_read_hcr() & ICH_HCR_EN;
     bool ok = false;
 
+    deadline_wait_begin();
     for (;;) {
         if (done(arg)) {
             ok = true;
             break;
         }
-        if (!vm_takes_input(v->vm) || arch_now_ns() >= deadline_ns) {
+        /* A deadline callback that must stop the VM (its watchdog fired) waits for the
+         * guest context: the wait ends so that the vCPU gets there. */
+        if (!vm_takes_input(v->vm) || arch_now_ns() >= deadline_ns ||
+            deadline_wait_must_end()) {
             break;
         }
         if (deadline_ns != UINT64_MAX) {
-            hyp_timer_arm(deadline_ns);
+            wait_deadline_arm(deadline_ns);
         }
         arch_vgic_write_hcr(arch_vgic_read_hcr() & ~ICH_HCR_EN);
         wfi();
@@ -358,7 +362,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
-    vtimer_ptimer_update(v); /* CNTHP back to the guest's physical timer, or off */
+    deadline_wait_end(); /* CNTHP back to the nearest other deadline, or off */
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     return ok;
 }

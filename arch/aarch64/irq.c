@@ -6,6 +6,7 @@
  * completes them (GICv3 spec 4.4.2 / 8.3.1); the hypervisor's own (kick SGI, maintenance,
  * console input) are deactivated here.
  */
+#include "deadline.h"
 #include "trap.h"
 #include "vpmu.h"
 #include "vtimer.h"
@@ -80,12 +81,12 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
         return vpmu_irq(v, intid);
     }
     if (intid == hyp_plat.timer_intid[PLATINFO_TIMER_HYP]) {
-        /* A wait's deadline (arch_vcpu_wait: the waiter re-checks its time on wake-up), or
-         * the guest's emulated physical timer reached its compare value (vtimer.c). */
-        sysreg_write(cnthp_ctl_el2, 0);
-        if (v && v->state == VCPU_RUNNING) {
-            vtimer_ptimer_update(v);
-        }
+        /* A deadline of this pCPU passed (deadline.c): a wait's time limit, the guest's
+         * emulated physical timer, the VM's watchdog. */
+        deadline_fire();
+        gicv3_deactivate(intid);
+    } else if (intid == GIC_SGI_DEADLINE) {
+        deadline_program();
         gicv3_deactivate(intid);
     } else if (intid == GIC_PPI_MAINT) {
         bool done = v && v->state == VCPU_RUNNING;

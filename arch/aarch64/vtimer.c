@@ -16,13 +16,14 @@
  * - The output can only rise by the passing of time, and only fall by a (trapped) register
  *   write. For the rise, the EL2 physical timer CNTHP is armed at CVAL while the guest runs:
  *   this CPU (cortex-a72 in QEMU) has no FEAT_VHE, so no EL2 virtual timer. CNTHP is shared
- *   with arch_vcpu_wait, which arms it for its own deadline while the vCPU blocks in EL2 (no
- *   guest interrupt can be taken then anyway) and hands it back through vtimer_ptimer_update.
+ *   through the pCPU's deadline set (<arch/deadline.h>: arch_vcpu_wait's time limit, this
+ *   timer, the VM's watchdog), which programs the nearest.
  *   Nothing of this is on the hypercall fast path or the interrupt exit unless CNTHP fired.
  */
 #include "vtimer.h"
 
 #include <arch/cpu.h>
+#include <arch/deadline.h>
 #include <arch/sysreg.h>
 #include <core/vgic/vgic.h>
 #include <core/vm/vm.h>
@@ -31,7 +32,6 @@
 #define CNTP_CTL_ENC  SYSREG_ENC(3, 3, 14, 2, 1)
 #define CNTP_CVAL_ENC SYSREG_ENC(3, 3, 14, 2, 2)
 #define CNT_CTL_RW    (CNT_CTL_ENABLE | CNT_CTL_IMASK)
-#define CNTHP_CTL_ENABLE BIT(0)
 #define TVAL_MASK     GENMASK(31, 0)
 
 /* The physical count, not reordered before earlier instructions (D11.2.2). */
@@ -58,13 +58,20 @@ void vtimer_ptimer_update(struct vcpu *v)
         /* its own PPI: nothing for other vCPUs to refill */
         (void)vgic_set_level(&v->vm->vgic, v->idx, VGIC_PTIMER_INTID, level);
     }
-    if ((t->ctl & CNT_CTL_RW) == CNT_CTL_ENABLE && !met) {
-        sysreg_write(cnthp_cval_el2, t->cval);
-        sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
-    } else {
-        sysreg_write(cnthp_ctl_el2, 0);
+    arch_deadline_set(v->pcpu, ARCH_DEADLINE_PTIMER,
+                      (t->ctl & CNT_CTL_RW) == CNT_CTL_ENABLE && !met ? t->cval
+                                                                       : ARCH_DEADLINE_NEVER);
+}
+
+bool vtimer_ptimer_deadline(void *ctx, bool can_stop)
+{
+    struct vcpu *v = pcpus[arch_cpu_id()].vcpu;
+
+    (void)ctx, (void)can_stop;
+    if (v && v->state == VCPU_RUNNING) {
+        vtimer_ptimer_update(v);
     }
-    isb();
+    return true;
 }
 
 void vtimer_ptimer_reset(struct vcpu *v)
@@ -72,8 +79,7 @@ void vtimer_ptimer_reset(struct vcpu *v)
     v->ptimer = (struct arch_ptimer){ 0 };
     /* the model may still hold the line of the PE's previous life (CPU_OFF, then CPU_ON) */
     (void)vgic_set_level(&v->vm->vgic, v->idx, VGIC_PTIMER_INTID, false);
-    sysreg_write(cnthp_ctl_el2, 0);
-    isb();
+    arch_deadline_set(v->pcpu, ARCH_DEADLINE_PTIMER, ARCH_DEADLINE_NEVER);
 }
 
 int vtimer_ptimer_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val)

@@ -25,11 +25,15 @@ int vtimer_ptimer_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *v
 
 /*
  * Bring PPI 30 in line with the timer (asserted while enabled, unmasked and CVAL <= CNTPCT)
- * and, while it waits for its compare value, arm the EL2 physical timer (CNTHP) at CVAL so
- * that its PPI brings the vCPU out when the output rises. After any change of the timer
- * state, when CNTHP's PPI fired, and after arch_vcpu_wait used CNTHP for its own deadline.
+ * and, while it waits for its compare value, set the pCPU's ARCH_DEADLINE_PTIMER slot to
+ * CVAL so that CNTHP's PPI brings the vCPU out when the output rises. After any change of the
+ * timer state, and when that deadline passed.
  */
 void vtimer_ptimer_update(struct vcpu *v);
+
+/* The deadline-set callback of this pCPU's ARCH_DEADLINE_PTIMER slot (<arch/deadline.h>):
+ * CVAL passed, so the output rises (vtimer_ptimer_update). Always true. */
+bool vtimer_ptimer_deadline(void *ctx, bool can_stop);
 
 /* PE reset (vCPU start, PSCI CPU_ON, VM restart): timer disabled, output low, CNTHP off. */
 void vtimer_ptimer_reset(struct vcpu *v);

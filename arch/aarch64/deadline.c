@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-pCPU deadlines on the EL2 physical timer CNTHP (ARM DDI 0487 D11.2.4, CNTHP_CTL_EL2 and
+ * CNTHP_CVAL_EL2): the one EL2 timer this CPU has (no FEAT_VHE), shared by arch_vcpu_wait's
+ * time limit, the emulated EL1 physical timer and the VM's watchdog. Each user has a slot;
+ * CNTHP holds the nearest. Slots are written by their own pCPU, except the watchdog's, which
+ * any vCPU of its VM may move (a register write): a slot moved earlier from elsewhere sends
+ * GIC_SGI_DEADLINE so that its pCPU reprograms; a slot moved later needs nothing, since the
+ * earlier expiry finds it not yet due and programs the new nearest. None of this is on the
+ * hypercall fast path or the guest interrupt exits (only CNTHP's PPI and this SGI come here).
+ */
+#include "deadline.h"
+
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include <drivers/gicv3.h>
+
+#define CNTHP_CTL_ENABLE BIT(0)
+
+struct deadline_set {
+    uint64_t at[ARCH_DEADLINE_COUNT]; /* counter values; ARCH_DEADLINE_NEVER: off */
+    arch_deadline_fn *fn[ARCH_DEADLINE_COUNT];
+    void *ctx[ARCH_DEADLINE_COUNT];
+    bool in_wait;  /* arch_vcpu_wait blocks here */
+    bool deferred; /* a callback asked for a context where it may stop its VM */
+} __attribute__((aligned(64)));
+
+static struct deadline_set sets[MAX_CPUS];
+
+uint64_t arch_counter(void)
+{
+    isb(); /* not read ahead of earlier instructions (D11.2.2) */
+    return sysreg_read(cntpct_el0);
+}
+
+uint64_t arch_counter_hz(void)
+{
+    return sysreg_read(cntfrq_el0) & 0xffffffffu;
+}
+
+static struct deadline_set *self(void)
+{
+    return &sets[arch_cpu_id()];
+}
+
+static void program(struct deadline_set *d)
+{
+    uint64_t min = ARCH_DEADLINE_NEVER;
+
+    for (unsigned i = 0; i < ARCH_DEADLINE_COUNT; i++) {
+        uint64_t at = __atomic_load_n(&d->at[i], __ATOMIC_ACQUIRE);
+        min = at < min ? at : min;
+    }
+    if (min == ARCH_DEADLINE_NEVER) {
+        sysreg_write(cnthp_ctl_el2, 0);
+    } else {
+        sysreg_write(cnthp_cval_el2, min);
+        sysreg_write(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+    }
+    isb();
+}
+
+void deadline_program(void)
+{
+    program(self());
+}
+
+void deadline_init_cpu(void)
+{
+    struct deadline_set *d = self();
+
+    for (unsigned i = 0; i < ARCH_DEADLINE_COUNT; i++) {
+        __atomic_store_n(&d->at[i], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
+    }
+    d->in_wait = false;
+    d->deferred = false;
+    program(d);
+}
+
+void arch_deadline_bind(unsigned cpu, enum arch_deadline_id id, arch_deadline_fn *fn, void *ctx)
+{
+    if (cpu < MAX_CPUS && id < ARCH_DEADLINE_COUNT) {
+        sets[cpu].fn[id] = fn;
+        sets[cpu].ctx[id] = ctx;
+    }
+}
+
+void arch_deadline_set(unsigned cpu, enum arch_deadline_id id, uint64_t at)
+{
+    if (cpu >= MAX_CPUS || id >= ARCH_DEADLINE_COUNT) {
+        return;
+    }
+    struct deadline_set *d = &sets[cpu];
+    uint64_t old = __atomic_exchange_n(&d->at[id], at, __ATOMIC_SEQ_CST);
+
+    if (cpu == arch_cpu_id()) {
+        program(d);
+    } else if (at < old && cpu < pcpu_count && pcpus[cpu].online) {
+        gicv3_send_sgi(GIC_SGI_DEADLINE, pcpus[cpu].mpidr);
+    }
+}
+
+void deadline_fire(void)
+{
+    struct deadline_set *d = self();
+    uint64_t now = arch_counter();
+    bool can_stop = !d->in_wait;
+
+    sysreg_write(cnthp_ctl_el2, 0);
+    if (can_stop) {
+        d->deferred = false;
+    }
+    for (unsigned i = 0; i < ARCH_DEADLINE_COUNT; i++) {
+        uint64_t at = __atomic_load_n(&d->at[i], __ATOMIC_ACQUIRE);
+        /* a slot moved meanwhile (another pCPU) is left for program() to see */
+        if (at > now || !__atomic_compare_exchange_n(&d->at[i], &at, ARCH_DEADLINE_NEVER, false,
+                                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            continue;
+        }
+        if (d->fn[i] && !d->fn[i](d->ctx[i], can_stop)) {
+            /* due again at once: CNTHP fires as soon as the vCPU is back in the guest */
+            uint64_t never = ARCH_DEADLINE_NEVER;
+            (void)__atomic_compare_exchange_n(&d->at[i], &never, now, false, __ATOMIC_ACQ_REL,
+                                              __ATOMIC_ACQUIRE);
+            d->deferred = true;
+        }
+    }
+    program(d);
+}
+
+void deadline_wait_begin(void)
+{
+    self()->in_wait = true;
+}
+
+void deadline_wait_end(void)
+{
+    struct deadline_set *d = self();
+
+    d->in_wait = false;
+    __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
+    program(d);
+}
+
+bool deadline_wait_must_end(void)
+{
+    return self()->deferred;
+}
+
+void deadline_park(void)
+{
+    struct deadline_set *d = self();
+
+    d->in_wait = false;
+    __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->at[ARCH_DEADLINE_PTIMER], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
+    program(d);
+}
