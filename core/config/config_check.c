@@ -23,7 +23,7 @@ struct window {
     uint64_t size;
 };
 
-enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_MGMT, VPLAT_WINDOWS };
+enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_MGMT, VPLAT_PWR, VPLAT_WINDOWS };
 
 /* The virtual devices' IPA windows in vm (the GICR region grows with the vCPU count). */
 static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS])
@@ -39,6 +39,8 @@ static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS
     /* only a manager (a VM with a grant) has the management device */
     w[VPLAT_MGMT] = (struct window){ "management device", VPLAT_MGMT_IPA,
                                      cfg_vm_is_manager(vm) ? VPLAT_MGMT_SIZE : 0 };
+    w[VPLAT_PWR] = (struct window){ "power button", VPLAT_PWR_IPA,
+                                    vm->power_button ? VPLAT_PWR_SIZE : 0 };
 }
 
 /* Window [base, base + size) wraps or ends beyond the IPA space. */
@@ -206,7 +208,7 @@ static void check_dev_siblings(struct cfg_ctx *c, struct cfg_vm *vm, uint32_t id
 
 uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
 {
-    uint32_t n = 1; /* the virtual UART's */
+    uint32_t n = 1 + vm->power_button; /* the virtual UART's, the power button's */
 
     for (uint32_t i = 0; i < vm->dev_count; i++) {
         n += vm->devs[i].irq_count;
@@ -217,12 +219,19 @@ uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
 static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
 {
     char path[CFG_PATH_MAX];
-    uint32_t spis = 1;
+    uint32_t spis = 1 + vm->power_button;
 
     for (uint32_t i = 0; i < vm->dev_count; i++) {
         const struct cfg_dev *dev = &vm->devs[i];
         cfg_dev_path(vm, dev, path);
         spis += dev->irq_count;
+        for (uint32_t j = 0; j < dev->irq_count && vm->power_button; j++) {
+            if (dev->irqs[j] == VPLAT_PWR_INTID) {
+                cfg_error(c, &vm->valid, path, "interrupts",
+                          "INTID %u is the power button's interrupt in this VM "
+                          "(power-button = <0> frees it)", VPLAT_PWR_INTID);
+            }
+        }
         if (spis > CFG_MAX_VM_SPIS && spis - dev->irq_count <= CFG_MAX_VM_SPIS) {
             cfg_error(c, &vm->valid, path, "interrupts",
                       "the VM would own %u virtual SPIs (its UART's and its devices'); at most %u",
