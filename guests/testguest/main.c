@@ -51,6 +51,8 @@ static const struct mode modes[] = {
     { "vbarbad", mode_vbarbad, NULL },
     { "dbstorm", mode_dbstorm, NULL },
     { "mgmt", tests_mgmt, NULL },
+    { "power", mode_power, NULL },
+    { "mgmtshut", tests_mgmt_shutdown, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -69,3 +69,8 @@ void mode_vbarbad(void) __noreturn;
 void mode_dbstorm(void) __noreturn;
 /* tg.mode=mgmt: a manager VM using the management device (tests_mgmt.c, m-mgmt.test). */
 void tests_mgmt(void) __noreturn;
+/* tg.mode=power: waits for the power button's interrupt, then SYSTEM_OFF (tg.power=off) or
+ * spins on (tg.power=ignore: stopped by force after the shutdown timeout) (tests_power.c). */
+void mode_power(void) __noreturn;
+/* tg.mode=mgmtshut: a manager's graceful shutdowns (tests_mgmt_life.c, m-shutdown.test). */
+void tests_mgmt_shutdown(void) __noreturn;
