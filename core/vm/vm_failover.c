@@ -35,9 +35,12 @@ void vm_failover(struct vm *vm, const char *reason)
             continue;
         }
         /* One standby per primary (config): at most one takeover per failure. */
+        vm_event_always(s, "failover", "primary=%s reason=%s", vm->name, reason);
         int r = vm_ctl_start(s);
-        vm_event_always(s, "failover", "primary=%s reason=%s result=%s", vm->name, reason,
-                        r == 0 ? "started" : r == -BH_EBUSY ? "busy" : "not_startable");
+        if (r != 0) { /* already running (a manager started it), or refused */
+            vm_event_always(s, "failover", "primary=%s result=%s", vm->name,
+                            r == -BH_EBUSY ? "busy" : "not_startable");
+        }
         return;
     }
 }
