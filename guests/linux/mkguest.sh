@@ -8,8 +8,10 @@
 set -euo pipefail
 
 # Kernel modules (names as lsmod shows them) copied with their dependencies into
-# /lib/modules/<ver>/ of the initramfs; /init loads them in dependency order.
-MODULES="${MODULES:-}"
+# /lib/modules/<ver>/ of the initramfs; /init loads them in dependency order. gpio_keys and
+# evdev: the VM's power button (gpio-keys on the PL061 line, KEY_POWER as /dev/input/event0,
+# which busybox acpid reads; gpio-pl061 is built in).
+MODULES="${MODULES:-gpio_keys evdev}"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

@@ -53,6 +53,7 @@ static const struct mode modes[] = {
     { "mgmt", tests_mgmt, NULL },
     { "power", mode_power, NULL },
     { "mgmtshut", tests_mgmt_shutdown, NULL },
+    { "mgmtoff", tests_mgmt_poweroff, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -74,3 +74,5 @@ void tests_mgmt(void) __noreturn;
 void mode_power(void) __noreturn;
 /* tg.mode=mgmtshut: a manager's graceful shutdowns (tests_mgmt_life.c, m-shutdown.test). */
 void tests_mgmt_shutdown(void) __noreturn;
+/* tg.mode=mgmtoff: a manager shuts down tg.target= once it booted (l-linux-shutdown.test). */
+void tests_mgmt_poweroff(void) __noreturn;

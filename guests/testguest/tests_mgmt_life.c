@@ -13,6 +13,7 @@
 #include <bulkhead/abi.h>
 #include <bulkhead/mgmt.h>
 
+#include "bootargs.h"
 #include "mmio.h"
 #include "report.h"
 #include "tests.h"
@@ -173,5 +174,51 @@ void tests_mgmt_shutdown(void)
     check_ignorer(ignorer);
     check_again(obeyer, ignorer);
     report(op(BH_MGMT_REG_STOP, nobutton) == BH_OK, "shutdown: nobutton stopped");
+    tg_finish();
+}
+
+/* The console bytes VM id wrote so far (observe right). */
+static uint64_t tx_bytes_of(uint32_t id)
+{
+    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
+    const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
+
+    for (int32_t i = 0; i < n; i++) {
+        if (v[i].id == id) {
+            return v[i].uart_tx_bytes;
+        }
+    }
+    return 0;
+}
+
+/*
+ * tg.mode=mgmtoff tg.target=<vm>: shut a booted guest down gracefully (l-linux-shutdown: a
+ * Linux VM whose gpio-keys + acpid answer the power button). "Booted" is its console: more
+ * than tg.min_tx bytes, then quiet for tg.quiet_ms.
+ */
+void tests_mgmt_poweroff(void)
+{
+    char name[BH_MGMT_NAME_MAX] = "linux";
+    uint64_t quiet_ms = bootarg_get_u64("tg.quiet_ms", 3000);
+    uint64_t min_tx = bootarg_get_u64("tg.min_tx", 2000);
+    uint64_t last = 0, quiet = 0;
+
+    bootarg_get("tg.target", name, sizeof(name));
+    uint32_t t = find_vm(name);
+    report(t != NONE, "poweroff: target %s found", name);
+    for (int i = 0; i < 600 && quiet < quiet_ms; i++) { /* 600 x 200 ms: 2 minutes at most */
+        timer_delay_ms(200);
+        uint64_t now = tx_bytes_of(t);
+        quiet = now == last && now > min_tx ? quiet + 200 : 0;
+        last = now;
+    }
+    report(quiet >= quiet_ms, "poweroff: %s booted (%lu console bytes, then quiet)", name,
+           (unsigned long)last);
+    report(op(BH_MGMT_REG_SHUTDOWN, t) == BH_OK, "poweroff: shutdown asked");
+    int64_t ms = wait_stopped(t, 60000);
+    report(ms >= 0, "poweroff: %s stopped (%ld ms)", name, (long)ms);
+    report(log_has(t, "shutdown", "phase=done by=guest", "reason=system_off") &&
+               !log_has(t, "shutdown", "phase=forced", NULL),
+           "poweroff: %s powered itself off: shutdown done by the guest, not forced", name);
     tg_finish();
 }
