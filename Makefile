@@ -125,3 +125,9 @@ linux-guest: linux-deps
 
 # Benchmarks: make bench, make bench-check (bench/bench.mk)
 -include bench/*.mk
+
+# The soak (not in make test, minutes): 100 stop/start cycles of one VM beside an RTOS peer
+# that must keep every deadline (tests/soak/s-soak.test).
+.PHONY: soak
+soak: deps all
+	tests/harness/bhrun.py tests/soak/*.test

@@ -472,6 +472,8 @@ static const struct vm_prop {
     { "shutdown-timeout-ms", false, cfg_parse_shutdown_timeout },
     { "watchdog", false, parse_watchdog },
     { "watchdog-clock-hz", false, parse_watchdog_hz },
+    { "power-button", false, cfg_parse_power_button },
+    { "standby-for", false, cfg_parse_standby_for },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -556,6 +558,8 @@ static void parse_vm(struct cfg_ctx *c, int node)
     vm->autostart = true;
     vm->manageable = true;
     vm->shutdown_timeout_ms = CFG_SHUTDOWN_TIMEOUT_MS_DEFAULT;
+    vm->power_button = true;
+    vm->standby_for = CFG_STANDBY_NONE;
     if (!path_ok) {
         cfg_error(c, &vm->valid, path, CFG_NODE_PROP, "node path too long (at most %d bytes)",
                   CFG_PATH_MAX - 1);
@@ -612,11 +616,13 @@ int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
         parse_vm(&c, node);
     }
     cfg_parse_management(&c, vms);
+    cfg_resolve_standby(&c, vms);
     for (uint32_t i = 0; i < out->vm_count; i++) {
         cfg_check_vm(&c, &out->vms[i]);
     }
     cfg_check_cross(&c);
     cfg_parse_channels(&c);
+    cfg_check_standby_chans(&c);
     return 0;
 }
 

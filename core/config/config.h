@@ -52,6 +52,12 @@
 #define VPLAT_WDOG_IPA      UINT64_C(0x090c0000)
 #define VPLAT_WDOG_SIZE     (4 * CFG_SZ_KIB)
 #define VPLAT_WDOG_INTID    47 /* SPI 15, level */
+/* power-button (default on): a PL061 whose line 0 is the power button a graceful shutdown
+ * presses (core/vm/vm_power.c, docs/MANAGEMENT.md). Free in QEMU virt's map too (SPI 14,
+ * 0x090d0000), so pass-through of its devices never collides with it. */
+#define VPLAT_PWR_IPA       UINT64_C(0x090d0000)
+#define VPLAT_PWR_SIZE      (4 * CFG_SZ_KIB)
+#define VPLAT_PWR_INTID     46 /* SPI 14, level (the PL061's combined interrupt) */
 
 /* ------------------------------------------------------------------------------------------
  * Limits. Everything is a fixed-size array: the hypervisor has no heap.
@@ -107,6 +113,12 @@ _Static_assert(VPLAT_GPIO_IPA + VPLAT_GPIO_SIZE <= VPLAT_MGMT_IPA &&
                    VPLAT_MGMT_IPA + VPLAT_MGMT_SIZE <= VPLAT_RAM_IPA &&
                    VPLAT_MGMT_IPA % CFG_PAGE_SIZE == 0,
                "the management device must sit between the GPIOs and the default RAM");
+_Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_PWR_IPA &&
+                   VPLAT_PWR_IPA + VPLAT_PWR_SIZE <= VPLAT_IPC_IPA,
+               "the power button sits between the virtual UART and the IPC pages");
+_Static_assert(VPLAT_PWR_INTID != VPLAT_UART_INTID && VPLAT_PWR_INTID >= CFG_SPI_FIRST &&
+                   VPLAT_PWR_INTID <= VPLAT_SPI_LAST,
+               "the power button's SPI is its own, and one the vGIC implements");
 
 enum cfg_kernel_type {
     CFG_KERNEL_LINUX, /* arm64 Image header (Documentation/arch/arm64/booting.rst) */
@@ -179,7 +191,11 @@ struct cfg_vm {
     bool manageable;                     /* may be the target of a grant (default true) */
     uint32_t shutdown_timeout_ms;        /* graceful shutdown: stopped by force after it */
     uint8_t manage[CFG_MAX_VMS];         /* CFG_MANAGE_* this VM holds on each VM index */
+    /* Graceful shutdown and failover (core/config/config_life.c, docs/MANAGEMENT.md). */
+    bool power_button;                   /* power-button (default true): VPLAT_PWR_* */
+    uint32_t standby_for;                /* VM index it stands by for; CFG_STANDBY_NONE */
 };
+#define CFG_STANDBY_NONE UINT32_MAX
 
 /* Management rights (cfg_vm.manage[target]); the device ABI's values. */
 #define CFG_MANAGE_OBSERVE BH_MGMT_RIGHT_OBSERVE

@@ -199,6 +199,10 @@ static const char *intid_conflict(const struct cfg_scenario *sc, const struct cf
         *who = "sp805";
         return "is the interrupt of the virtual watchdog";
     }
+    if (vm->power_button && intid == VPLAT_PWR_INTID) {
+        *who = "power-button";
+        return "is the interrupt of";
+    }
     for (uint32_t d = 0; d < vm->dev_count; d++) {
         for (uint32_t i = 0; i < vm->devs[d].irq_count; i++) {
             if (vm->devs[d].irqs[i] == intid) {

@@ -23,7 +23,8 @@ struct window {
     uint64_t size;
 };
 
-enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_MGMT, VPLAT_WDOG, VPLAT_WINDOWS };
+enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_MGMT, VPLAT_WDOG, VPLAT_PWR,
+       VPLAT_WINDOWS };
 
 /* The virtual devices' IPA windows in vm (the GICR region grows with the vCPU count). */
 static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS])
@@ -41,6 +42,8 @@ static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS
                                      cfg_vm_is_manager(vm) ? VPLAT_MGMT_SIZE : 0 };
     w[VPLAT_WDOG] = (struct window){ "watchdog", VPLAT_WDOG_IPA,
                                      vm->watchdog != CFG_WDOG_NONE ? VPLAT_WDOG_SIZE : 0 };
+    w[VPLAT_PWR] = (struct window){ "power button", VPLAT_PWR_IPA,
+                                    vm->power_button ? VPLAT_PWR_SIZE : 0 };
 }
 
 /* Window [base, base + size) wraps or ends beyond the IPA space. */
@@ -208,7 +211,8 @@ static void check_dev_siblings(struct cfg_ctx *c, struct cfg_vm *vm, uint32_t id
 
 uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
 {
-    uint32_t n = 1 + (vm->watchdog != CFG_WDOG_NONE); /* the virtual UART's, the watchdog's */
+    /* the virtual UART's, the watchdog's, the power button's */
+    uint32_t n = 1 + (vm->watchdog != CFG_WDOG_NONE) + vm->power_button;
 
     for (uint32_t i = 0; i < vm->dev_count; i++) {
         n += vm->devs[i].irq_count;
@@ -219,7 +223,7 @@ uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
 static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
 {
     char path[CFG_PATH_MAX];
-    uint32_t spis = 1 + (vm->watchdog != CFG_WDOG_NONE);
+    uint32_t spis = 1 + (vm->watchdog != CFG_WDOG_NONE) + vm->power_button;
 
     for (uint32_t i = 0; i < vm->dev_count; i++) {
         const struct cfg_dev *dev = &vm->devs[i];
@@ -230,6 +234,13 @@ static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
                 cfg_error(c, &vm->valid, path, "interrupts",
                           "INTID %u is the virtual watchdog's interrupt in this VM",
                           VPLAT_WDOG_INTID);
+            }
+        }
+        for (uint32_t j = 0; j < dev->irq_count && vm->power_button; j++) {
+            if (dev->irqs[j] == VPLAT_PWR_INTID) {
+                cfg_error(c, &vm->valid, path, "interrupts",
+                          "INTID %u is the power button's interrupt in this VM "
+                          "(power-button = <0> frees it)", VPLAT_PWR_INTID);
             }
         }
         if (spis > CFG_MAX_VM_SPIS && spis - dev->irq_count <= CFG_MAX_VM_SPIS) {

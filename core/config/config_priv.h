@@ -103,3 +103,14 @@ void cfg_parse_manageable(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop
 void cfg_parse_shutdown_timeout(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                                 const void *val, int len);
 void cfg_parse_management(struct cfg_ctx *c, int vms);
+
+/* Graceful shutdown and failover properties (config_life.c). power-button: <0> or <1>;
+ * standby-for: a VM name, resolved by cfg_resolve_standby once every VM is known (before the
+ * checks between VMs); cfg_check_standby_chans after the channels (a standby must hold the
+ * same rights as its primary on every channel). */
+void cfg_parse_power_button(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                            const void *val, int len);
+void cfg_parse_standby_for(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                           const void *val, int len);
+void cfg_resolve_standby(struct cfg_ctx *c, int vms);
+void cfg_check_standby_chans(struct cfg_ctx *c);

@@ -22,11 +22,26 @@ static void regs_reset(struct vgpio *g)
     g->intid = intid;
 }
 
+/* Level-sensitive input lines (GPIOIS) whose level matches GPIOIEV: asserted while it does
+ * (GPIOIC does not clear them). */
+static uint8_t level_status(const struct vgpio *g)
+{
+    uint8_t in = (uint8_t)(g->in & ~g->dir);
+
+    return (uint8_t)(g->is & ~g->dir & ((in & g->iev) | (~in & ~g->iev)));
+}
+
+/* GPIORIS: latched edges and asserting levels. */
+static uint8_t raw_status(const struct vgpio *g)
+{
+    return (uint8_t)(g->ris | level_status(g));
+}
+
 /* Lock held: drive the controller's interrupt output. */
 static void update_output(struct vgpio_bank *b, const struct vgpio *g)
 {
     if (b->set_level) {
-        b->set_level(b->ctx, g->intid, (g->ris & g->ie) != 0);
+        b->set_level(b->ctx, g->intid, (raw_status(g) & g->ie) != 0);
     }
 }
 
@@ -69,8 +84,9 @@ static uint8_t *reg_of(struct vgpio *g, uint32_t off)
 static uint32_t read_reg(const struct vgpio *g, uint32_t off)
 {
     if (off < VGPIO_DIR) {
-        /* Output lines read back what was written; inputs (line 0 pulses) read low. */
-        return g->data & g->dir & (uint8_t)(off >> 2);
+        /* Output lines read back what was written; inputs their driven level (a notification
+         * line only pulses: it reads low). */
+        return ((g->data & g->dir) | (g->in & ~g->dir)) & (uint8_t)(off >> 2);
     }
     switch (off) {
     case VGPIO_DIR: return g->dir;
@@ -78,8 +94,8 @@ static uint32_t read_reg(const struct vgpio *g, uint32_t off)
     case VGPIO_IBE: return g->ibe;
     case VGPIO_IEV: return g->iev;
     case VGPIO_IE: return g->ie;
-    case VGPIO_RIS: return g->ris;
-    case VGPIO_MIS: return g->ris & g->ie;
+    case VGPIO_RIS: return raw_status(g);
+    case VGPIO_MIS: return raw_status(g) & g->ie;
     case VGPIO_AFSEL: return g->afsel;
     default:
         if (off >= VGPIO_PERIPHID0) {
@@ -116,7 +132,8 @@ int vgpio_mmio(struct vgpio_bank *b, unsigned idx, uint32_t off, unsigned size, 
     spin_lock(&b->lock);
     if (write) {
         write_reg(g, off, (uint8_t)*val);
-        if (off == VGPIO_IE || off == VGPIO_IC) {
+        if (off == VGPIO_IE || off == VGPIO_IC || off == VGPIO_IS || off == VGPIO_IEV ||
+            off == VGPIO_DIR) {
             update_output(b, g);
         }
     } else {
@@ -147,4 +164,24 @@ bool vgpio_raise(struct vgpio_bank *b, uint32_t intid)
     }
     spin_unlock(&b->lock);
     return found;
+}
+
+void vgpio_set_input(struct vgpio_bank *b, unsigned idx, unsigned line, bool level)
+{
+    if (idx >= b->count || line >= VGPIO_LINES) {
+        return;
+    }
+    struct vgpio *g = &b->g[idx];
+    uint8_t bit = (uint8_t)(1u << line);
+
+    spin_lock(&b->lock);
+    bool was = (g->in & bit) != 0;
+    g->in = level ? (uint8_t)(g->in | bit) : (uint8_t)(g->in & ~bit);
+    /* An edge on an edge-sensitive input: both edges, or the one GPIOIEV names. */
+    bool edge_wanted = (g->ibe & bit) || ((g->iev & bit) ? level : !level);
+    if (was != level && !(g->dir & bit) && !(g->is & bit) && edge_wanted) {
+        g->ris |= bit;
+    }
+    update_output(b, g);
+    spin_unlock(&b->lock);
 }

@@ -6,7 +6,8 @@
  * SPI of the VM gets one emulated ARM PrimeCell GPIO (PL061, ARM DDI 0190B) whose line 0
  * pulses when the hypervisor raises the notification; the controller's own interrupt output
  * is that SPI, level-sensitive, high while (GPIORIS & GPIOIE) != 0. Lines 1-7 are
- * unconnected inputs that read 0. Portable (host unit tests): the vGIC is reached through
+ * unconnected inputs that read 0. The power button (core/vm/vm_power.c) is one more such
+ * controller whose line 0 is driven as a level (vgpio_set_input) rather than pulsed. Portable (host unit tests): the vGIC is reached through
  * the set_level hook, called with the bank's lock held so that level changes stay ordered.
  */
 #pragma once
@@ -38,6 +39,7 @@
 struct vgpio {
     uint32_t intid;   /* the SPI this controller drives (0: unused slot) */
     uint8_t dir, data, is, ibe, iev, ie, ris, afsel;
+    uint8_t in;       /* levels driven into the lines from outside (vgpio_set_input) */
 };
 
 typedef void vgpio_level_fn(void *ctx, uint32_t intid, bool level);
@@ -63,3 +65,12 @@ int vgpio_mmio(struct vgpio_bank *b, unsigned idx, uint32_t off, unsigned size, 
 
 /* Pulse line 0 of the controller driving intid. false if the bank has no such controller. */
 bool vgpio_raise(struct vgpio_bank *b, uint32_t intid);
+
+/*
+ * Drive input line `line` (< VGPIO_LINES) of controller idx to level (a button: high while
+ * pressed). GPIODATA reads it back on an input line; an edge-sensitive line latches the edge
+ * its GPIOIBE/GPIOIEV select into GPIORIS, a level-sensitive one (GPIOIS) asserts while the
+ * level matches GPIOIEV (DDI 0190B 3.3.3-3.3.6). Ignored for an output line's interrupt, and
+ * for no such controller or line.
+ */
+void vgpio_set_input(struct vgpio_bank *b, unsigned idx, unsigned line, bool level);

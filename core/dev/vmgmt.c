@@ -289,7 +289,7 @@ static int32_t op_lifecycle(struct vmgmt *d, uint32_t off, uint32_t target)
     case BH_MGMT_REG_RESTART: r = vm_ctl_restart(t); break;
     case BH_MGMT_REG_PAUSE: r = vm_ctl_pause(t); break;
     case BH_MGMT_REG_RESUME: r = vm_ctl_resume(t); break;
-    case BH_MGMT_REG_SHUTDOWN:
+    case BH_MGMT_REG_SHUTDOWN: r = vm_ctl_shutdown(t); break;
     default: r = -BH_ENOTSUP; break;
     }
     int32_t res = abi_result(r);

@@ -16,6 +16,9 @@
 #define PHANDLE_GIC   1
 #define PHANDLE_CLK   2
 #define PHANDLE_WDOG_CLK 3
+#define PHANDLE_PWR_GPIO 4 /* 3: the watchdog's clock */
+#define KEY_POWER     116  /* linux,code (include/uapi/linux/input-event-codes.h) */
+#define GPIO_ACTIVE_HIGH 0
 #define GIC_SPI       0
 #define GIC_PPI       1
 #define IRQ_LEVEL_HI  4
@@ -158,6 +161,46 @@ static int add_wdog(void *fdt, const struct cfg_vm *vm)
     r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
     r = r ? r : fdt_property(fdt, "clocks", clks, sizeof(clks));
     r = r ? r : fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names));
+    return r ? r : fdt_end_node(fdt);
+}
+
+/* power-button: the PL061 (Documentation/devicetree/bindings/gpio/pl061-gpio.yaml) and a
+ * gpio-keys key on its line 0 (input/gpio-keys.yaml), as QEMU's virt machine describes its
+ * own power button: Linux reports KEY_POWER, user space powers off (core/vm/vm_power.c). */
+static int add_power_button(void *fdt, const struct cfg_vm *vm)
+{
+    static const char compat[] = "arm,pl061\0arm,primecell";
+    fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
+    fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VPLAT_PWR_INTID - 32),
+                       cpu_to_fdt32(IRQ_LEVEL_HI) };
+    fdt32_t gpios[3] = { cpu_to_fdt32(PHANDLE_PWR_GPIO), cpu_to_fdt32(0),
+                         cpu_to_fdt32(GPIO_ACTIVE_HIGH) };
+    char name[32];
+
+    if (!vm->power_button) {
+        return 0;
+    }
+    bh_snprintf(name, sizeof(name), "gpio@%llx", (unsigned long long)VPLAT_PWR_IPA);
+    int r = fdt_begin_node(fdt, name);
+    r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
+    r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_PWR_IPA, VPLAT_PWR_SIZE);
+    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : fdt_property(fdt, "gpio-controller", NULL, 0);
+    r = r ? r : fdt_property_u32(fdt, "#gpio-cells", 2);
+    r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
+    r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 2);
+    r = r ? r : fdt_property(fdt, "clocks", &clk, sizeof(clk));
+    r = r ? r : fdt_property_string(fdt, "clock-names", "apb_pclk");
+    r = r ? r : fdt_property_string(fdt, "gpio-line-names", "power-button");
+    r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_PWR_GPIO);
+    r = r ? r : fdt_end_node(fdt);
+    r = r ? r : fdt_begin_node(fdt, "gpio-keys");
+    r = r ? r : fdt_property_string(fdt, "compatible", "gpio-keys");
+    r = r ? r : fdt_begin_node(fdt, "poweroff");
+    r = r ? r : fdt_property_string(fdt, "label", "GPIO Key Poweroff");
+    r = r ? r : fdt_property_u32(fdt, "linux,code", KEY_POWER);
+    r = r ? r : fdt_property(fdt, "gpios", gpios, sizeof(gpios));
+    r = r ? r : fdt_end_node(fdt);
     return r ? r : fdt_end_node(fdt);
 }
 
@@ -368,6 +411,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     r = r ? r : add_pmu(buf);
     r = r ? r : add_uart(buf, uart_path);
     r = r ? r : add_wdog(buf, vm);
+    r = r ? r : add_power_button(buf, vm);
     for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
         r = add_passthrough(buf, &vm->devs[i]);
     }

@@ -15,6 +15,7 @@
 #include <core/hyp.h>
 #include <core/vm/vm_build.h>
 #include <core/vm/vm_fault.h>
+#include <core/vm/vm_power.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
 
@@ -242,8 +243,11 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
     console_vm_flush(vm->id);
     hyp_printf("bulkhead: vm %s stopped (%s)", vm->name, reason);
     vm_event_flush_drops(vm);
+    vm_power_stopped(vm, reason);
+    bool restart_refused = false;
     if (restart && !vm_restart_allowed(vm)) {
         restart = false;
+        restart_refused = true;
         /* Once per VM (it stays stopped): a lifecycle record, never dropped (event.h). */
         hyp_printf("bulkhead: vm %s restart limit reached (%u in %llu ms): not restarted",
                    vm->name, (unsigned)VM_RESTART_MAX,
@@ -258,6 +262,9 @@ void vm_stop(struct vm *vm, const char *reason, bool restart)
         vm_reload(vm);
         vm_start(vm);
         return;
+    }
+    if (vm_stop_is_failure(reason, restart_refused)) {
+        vm_failover(vm, restart_refused ? "restart_limit" : reason); /* before STOPPED */
     }
     vm->state = VM_STOPPED;
     if (vm_is_last_to_stop()) {

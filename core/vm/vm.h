@@ -139,6 +139,7 @@ struct vm {
     struct vgic_vm vgic;
     struct vuart vuart;
     struct vgpio_bank gpio;  /* notification GPIOs (ipc-notify = "gpio") */
+    struct vgpio_bank pwr;   /* the power button's PL061 (power-button, core/vm/vm_power.c) */
     struct mmio_bus mmio;    /* emulated MMIO windows (core/dev/mmio.h) */
     struct sp805 wdog;       /* virtual watchdog, if configured (core/vm/vm_wdog.c) */
     unsigned nr_vcpus;

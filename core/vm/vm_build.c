@@ -15,6 +15,7 @@
 #include <core/vm/guest_fdt.h>
 #include <core/hyp.h>
 #include <core/ipc/vm_ipc.h>
+#include <core/vm/vm_power.h>
 #include <lib/fmt.h>
 #include <core/vm/vm_console.h>
 #include <core/vm/vm_wdog.h>
@@ -241,7 +242,8 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
         }
     }
     if (vm_wdog_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
-        vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
+        vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
+        vm_power_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
         return refuse(vm, "too many virtual interrupts (devices and channels)", NULL);
     }
     vc.hooks.ctx = vm;
@@ -260,6 +262,9 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     }
     if (vm_mmio_register(vm) != 0 || vm_wdog_setup(vm) != 0) {
         return refuse(vm, "cannot register the virtual devices' MMIO windows", NULL);
+    }
+    if (vm_power_setup(vm) != 0) {
+        return refuse(vm, "cannot set up the power button", NULL);
     }
     if (vmgmt_init(vm) != 0) {
         return refuse(vm, "cannot set up the management device", NULL);
@@ -328,6 +333,7 @@ void vm_reload(struct vm *vm)
     vgic_vm_reset(&vm->vgic);
     vuart_reset(&vm->vuart);
     vm_wdog_reset(vm);
+    vm_power_reset(vm);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         vm->vcpus[i].state = VCPU_OFF;
     }

@@ -7,6 +7,7 @@
  *   defined --start--> running --pause--> paused --resume--> running
  *   running|paused --stop--> stopping --> stopped --start--> (reloaded) running
  *   running|paused --restart--> stopping --> (reloaded) running
+ *   running --shutdown--> running, power button pressed --(guest, or timeout)--> stopped
  *
  * A VM in the transient state (stopping, reloading) answers -BH_EBUSY; an operation that
  * does not apply to the state (resume a running VM, pause a stopped one, anything on a
@@ -27,6 +28,7 @@
 #include <arch/cpu.h>
 #include <core/hyp.h>
 #include <core/vm/vm_build.h>
+#include <core/vm/vm_power.h>
 
 /* A pause waits at most this long for every vCPU to be out of the guest. */
 #define PAUSE_ACK_NS UINT64_C(100000000)
@@ -77,6 +79,28 @@ int vm_ctl_restart(struct vm *vm)
     enum vm_state s = vm->state;
     spin_unlock(&vm->lock);
     return s == VM_STOPPED ? vm_ctl_start(vm) : stop_or_restart(vm, true);
+}
+
+int vm_ctl_shutdown(struct vm *vm)
+{
+    spin_lock(&vm->lock);
+    enum vm_state s = vm->state;
+    int r = 0;
+    if (s != VM_RUNNING) {
+        r = state_error(s); /* paused: it could not answer; resume or stop it */
+    } else if (!vm->cfg->power_button) {
+        r = -BH_ENOTSUP;    /* nothing to ask the guest with */
+    } else if (vm->shutdown_deadline_ns != 0) {
+        r = -BH_EBUSY;      /* asked already, waiting for the guest or the timeout */
+    } else {
+        vm->shutdown_deadline_ns =
+            arch_now_ns() + (uint64_t)vm->cfg->shutdown_timeout_ms * 1000000u;
+    }
+    spin_unlock(&vm->lock);
+    if (r == 0) {
+        vm_power_press(vm);
+    }
+    return r;
 }
 
 /* Whether vCPU v is out of the guest: off, held by the pause, or blocked in an IPC wait. */

@@ -24,6 +24,10 @@ int vm_ctl_restart(struct vm *vm);
 int vm_ctl_pause(struct vm *vm);
 /* Paused -> running: every vCPU continues where it was. */
 int vm_ctl_resume(struct vm *vm);
+/* Running: press its power button and stop it by force after its shutdown-timeout-ms unless
+ * it stops itself first (core/vm/vm_power.c). -BH_ENOTSUP without a power button, -BH_EBUSY
+ * while a shutdown is pending, -BH_EINVAL in any other state (a paused VM cannot answer). */
+int vm_ctl_shutdown(struct vm *vm);
 
 /* On v's own pCPU, on its way back into the guest while its VM is paused: sleep until the
  * VM is resumed or stopped (the caller then re-checks and enters or parks). */

@@ -9,8 +9,10 @@ set -euo pipefail
 
 # Kernel modules (names as lsmod shows them) copied with their dependencies into
 # /lib/modules/<ver>/ of the initramfs; /init loads them in dependency order. sp805_wdt drives
-# the virtual watchdog of a VM with watchdog = "sp805" (bh.script=watchdog feeds it).
-MODULES="${MODULES:-sp805_wdt}"
+# the virtual watchdog of a VM with watchdog = "sp805" (bh.script=watchdog feeds it); gpio_keys
+# and evdev: the VM's power button (gpio-keys on the PL061 line, KEY_POWER as
+# /dev/input/event0, which busybox acpid reads; gpio-pl061 is built in).
+MODULES="${MODULES:-sp805_wdt gpio_keys evdev}"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

@@ -52,6 +52,9 @@ static const struct mode modes[] = {
     { "dbstorm", mode_dbstorm, NULL },
     { "mgmt", tests_mgmt, NULL },
     { "watchdog", tests_watchdog, NULL },
+    { "power", mode_power, NULL },
+    { "mgmtshut", tests_mgmt_shutdown, NULL },
+    { "mgmtoff", tests_mgmt_poweroff, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -72,3 +72,10 @@ void tests_mgmt(void) __noreturn;
 /* tg.mode=watchdog: the virtual SP805 (IDs, lock, counting, feeding, interrupt), then a hang
  * with interrupts masked until its reset output applies the VM's fault policy. */
 void tests_watchdog(void) __noreturn;
+/* tg.mode=power: waits for the power button's interrupt, then SYSTEM_OFF (tg.power=off) or
+ * spins on (tg.power=ignore: stopped by force after the shutdown timeout) (tests_power.c). */
+void mode_power(void) __noreturn;
+/* tg.mode=mgmtshut: a manager's graceful shutdowns (tests_mgmt_life.c, m-shutdown.test). */
+void tests_mgmt_shutdown(void) __noreturn;
+/* tg.mode=mgmtoff: a manager shuts down tg.target= once it booted (l-linux-shutdown.test). */
+void tests_mgmt_poweroff(void) __noreturn;

@@ -15,6 +15,7 @@
 #include "../lib/rpc/transport_hvc.h"
 #include "bootargs.h"
 #include "ipc.h"
+#include "platform.h"
 #include "report.h"
 #include "tests.h"
 #include "timer.h"
@@ -40,6 +41,8 @@
 #define ERRORS_SHOWN  5
 #define MIX_MUL       2654435761U
 #define MIX_ADD       12345U
+#define CRASH_OFFSET  (16 * 0x100000UL) /* tg.rpc_crash_after: a write 16 MiB past RAM */
+#define FAILOVER_CALL_MS 200            /* tg.rpc=fclient: each call's timeout */
 
 static uint64_t rpc_buf[RPC_SERVER_BUF_SIZE(MSG_SIZE_MAX) / sizeof(uint64_t)];
 static struct rpc_hvc_queues queues;
@@ -104,8 +107,14 @@ static void role_server(void)
                 (unsigned)ARRAY_SIZE(methods), r, rpc_strerror(r))) {
         tg_finish();
     }
+    /* failover (m-failover): a primary that crashes after this many requests */
+    uint64_t crash_after = bootarg_get_u64("tg.rpc_crash_after", 0);
     tg_print("rpc: server ready");
     while (!stop_requested) {
+        if (crash_after && s.stats.requests >= crash_after) {
+            tg_print("rpc: server crashing after %lu requests", s.stats.requests);
+            *(volatile uint32_t *)(uintptr_t)(platform_mem_highest_end() + CRASH_OFFSET) = 1;
+        }
         r = rpc_serve_one(&s, idle_ms * NS_PER_MS);
         if (r == RPC_E_PROTO) {
             if (dropped++ < ERRORS_SHOWN) {
@@ -252,6 +261,50 @@ static void role_client(void)
     tg_finish();
 }
 
+/* tg.rpc=fclient: tg.rpc_calls checked calls with a short timeout while the server fails
+ * over to its standby (m-failover): a call may time out during the switch, at most
+ * tg.rpc_max_timeouts of them, and every other answer is right. */
+static void role_failover_client(void)
+{
+    struct rpc_client c;
+    uint64_t count = bootarg_get_u64("tg.rpc_calls", DEF_CALLS), wrong = 0, timeouts = 0;
+    uint64_t max_timeouts = bootarg_get_u64("tg.rpc_max_timeouts", 10), run = 0, longest = 0;
+    uint64_t t0 = 0;
+
+    setup(false);
+    if (!report(rpc_client_init(&c, &transport, rpc_buf, sizeof(rpc_buf)) == RPC_OK,
+                "rpc: failover client init")) {
+        tg_finish();
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint32_t x = (uint32_t)i * MIX_MUL + MIX_ADD, arg[2] = { x, (uint32_t)i }, sum = 0;
+        size_t len = 0;
+        uint64_t ms = i == 0 ? FIRST_CALL_MS : FAILOVER_CALL_MS;
+        int r = rpc_call(&c, M_ADD, arg, sizeof(arg), &sum, sizeof(sum), &len, ms * NS_PER_MS);
+        if (r == RPC_E_TIMEOUT) {
+            t0 = run++ ? t0 : timer_now();
+            timeouts++;
+            continue;
+        }
+        if (run) {
+            uint64_t gap = elapsed_ms(t0);
+            report_info("rpc: answers again after %lu timeouts (%lu ms)", run, gap);
+            longest = gap > longest ? gap : longest;
+            run = 0;
+        }
+        if ((r != RPC_OK || len != sizeof(sum) || sum != arg[0] + arg[1]) && wrong++ < 5) {
+            report(false, "rpc: failover call %lu: %d (%s)", i, r, rpc_strerror(r));
+        }
+    }
+    report(wrong == 0 && run == 0, "rpc: %lu calls through the failover, every answer right",
+           count);
+    report(timeouts <= max_timeouts, "rpc: %lu calls timed out during the switch (at most %lu, "
+           "longest gap %lu ms)", timeouts, max_timeouts, longest);
+    int r = rpc_call(&c, M_STOP, NULL, 0, NULL, 0, NULL, CALL_MS * NS_PER_MS);
+    report(r == RPC_OK, "rpc: stop the standby -> %d (%s)", r, rpc_strerror(r));
+    tg_finish();
+}
+
 void tests_rpc(void)
 {
     char role[NAME_MAX] = "";
@@ -265,6 +318,8 @@ void tests_rpc(void)
         role_server();
     } else if (!strncmp(role, "client", sizeof(role))) {
         role_client();
+    } else if (!strncmp(role, "fclient", sizeof(role))) {
+        role_failover_client();
     }
     tg_fatal("unknown tg.rpc=%s (server or client)", role);
 }

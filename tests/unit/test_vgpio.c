@@ -133,6 +133,69 @@ static void test_reset(void **state)
     assert_int_equal(bank.g[1].intid, 41);
 }
 
+/* The power button: gpio-keys asks for both edges (IBE) and reads the level in GPIODATA. */
+static void test_input_both_edges(void **state)
+{
+    (void)state;
+    wr(0, VGPIO_IBE, 1, 0x01);
+    wr(0, VGPIO_IE, 1, 0x01);
+    assert_int_equal(rd(0, VGPIO_DATA + (0x01 << 2), 1), 0);
+    vgpio_set_input(&bank, 0, 0, true);                      /* pressed */
+    assert_true(level[40]);
+    assert_int_equal(rd(0, VGPIO_DATA + (0xff << 2), 1), 0x01);
+    assert_int_equal(rd(0, VGPIO_DATA + (0x02 << 2), 1), 0x00); /* masked away */
+    wr(0, VGPIO_IC, 1, 0x01);
+    assert_false(level[40]);
+    vgpio_set_input(&bank, 0, 0, true);                      /* no change: no edge */
+    assert_false(level[40]);
+    vgpio_set_input(&bank, 0, 0, false);                     /* released: the other edge */
+    assert_true(level[40]);
+    assert_int_equal(rd(0, VGPIO_DATA + (0x01 << 2), 1), 0);
+    wr(0, VGPIO_IC, 1, 0x01);
+    vgpio_set_input(&bank, 0, 9, true);                      /* no such line: ignored */
+    vgpio_set_input(&bank, 5, 0, true);                      /* no such controller */
+    assert_false(level[40]);
+    assert_false(level[41]);
+}
+
+static void test_input_rising_only(void **state)
+{
+    (void)state;
+    wr(0, VGPIO_IEV, 1, 0x01);
+    wr(0, VGPIO_IE, 1, 0x01);
+    vgpio_set_input(&bank, 0, 0, true);
+    assert_true(level[40]);
+    wr(0, VGPIO_IC, 1, 0x01);
+    vgpio_set_input(&bank, 0, 0, false);                     /* falling: not selected */
+    assert_false(level[40]);
+    assert_int_equal(rd(0, VGPIO_RIS, 1), 0);
+    wr(0, VGPIO_DIR, 1, 0x01);                               /* an output line: no events */
+    vgpio_set_input(&bank, 0, 0, true);
+    assert_false(level[40]);
+}
+
+/* Level-sensitive: asserted while the level matches GPIOIEV, whatever GPIOIC says. */
+static void test_input_level(void **state)
+{
+    (void)state;
+    wr(0, VGPIO_IS, 1, 0x01);
+    wr(0, VGPIO_IEV, 1, 0x01);                               /* high level */
+    wr(0, VGPIO_IE, 1, 0x01);
+    assert_false(level[40]);
+    vgpio_set_input(&bank, 0, 0, true);
+    assert_true(level[40]);
+    wr(0, VGPIO_IC, 1, 0x01);
+    assert_true(level[40]);
+    assert_int_equal(rd(0, VGPIO_MIS, 1), 1);
+    wr(0, VGPIO_IEV, 1, 0x00);                               /* now low level: deasserts */
+    assert_false(level[40]);
+    vgpio_set_input(&bank, 0, 0, false);
+    assert_true(level[40]);
+    vgpio_reset(&bank);                                      /* released, registers reset */
+    assert_false(level[40]);
+    assert_int_equal(rd(0, VGPIO_DATA + (0xff << 2), 1), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +204,9 @@ int main(void)
         cmocka_unit_test_setup(test_edge_notification, setup),
         cmocka_unit_test_setup(test_data_and_direction, setup),
         cmocka_unit_test_setup(test_reset, setup),
+        cmocka_unit_test_setup(test_input_both_edges, setup),
+        cmocka_unit_test_setup(test_input_rising_only, setup),
+        cmocka_unit_test_setup(test_input_level, setup),
     };
     return cmocka_run_group_tests_name("vgpio", tests, NULL, NULL);
 }
