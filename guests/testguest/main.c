@@ -55,6 +55,7 @@ static const struct mode modes[] = {
     { "power", mode_power, NULL },
     { "mgmtshut", tests_mgmt_shutdown, NULL },
     { "mgmtoff", tests_mgmt_poweroff, NULL },
+    { "mgmttick", mode_mgmttick, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

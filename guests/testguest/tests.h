@@ -79,3 +79,6 @@ void mode_power(void) __noreturn;
 void tests_mgmt_shutdown(void) __noreturn;
 /* tg.mode=mgmtoff: a manager shuts down tg.target= once it booted (l-linux-shutdown.test). */
 void tests_mgmt_poweroff(void) __noreturn;
+/* tg.mode=mgmttick: the train's 10 kHz tick that also restarts tg.target= every tg.every_ms,
+ * tg.restarts times, as a manager (tests_mgmt_train.c, t-train-managed.test). */
+void mode_mgmttick(void) __noreturn;
