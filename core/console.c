@@ -150,10 +150,7 @@ void console_end_open_locked(void)
     if (con.open == CON_OPEN_NONE) {
         return;
     }
-    if (con.open < CONSOLE_MAX_VMS) {
-        con.vms[con.open].col = 0;
-    }
-    con.open = CON_OPEN_NONE;
+    con.open = CON_OPEN_NONE; /* the VM's col keeps what the cut fragment showed */
     (void)append(&nl, 1, false);
 }
 
@@ -189,6 +186,7 @@ static bool emit_vm_line_locked(struct console_vm *v)
 
     console_end_open_locked();
     v->len = 0;
+    v->col = 0;
     return append(p, sizeof(p) / sizeof(p[0]), true);
 }
 
@@ -215,14 +213,20 @@ static bool vm_echoes_locked(unsigned vm)
 
 /*
  * v's echoed line ends ('\n'). If nothing cut it, the '\n' closes it on the terminal; if
- * another line cut it and it was not resumed since, it goes out again whole on a line of its
- * own. Returns whether the ring was empty before.
+ * another line cut it, it goes out again whole on a line of its own, unless the fragment
+ * before the cut already showed all of it. Returns whether the ring was empty before.
  */
 static bool end_echo_line_locked(struct console_vm *v)
 {
     static const struct piece nl = { "\n", 1 };
 
     if (con.open != (int)vm_index(v)) {
+        if (v->col == v->len) {
+            /* the fragment before the cut showed it all: it stands complete already */
+            v->len = 0;
+            v->col = 0;
+            return false;
+        }
         return emit_vm_line_locked(v);
     }
     con.open = CON_OPEN_NONE;

@@ -45,7 +45,7 @@
 #define CONSOLE_EVENTS_DEFAULT 10 /* records `events` shows without a count */
 #define CONSOLE_EVENTS_MAX 64     /* the most records `events N` asks for */
 /* The focused VM echoes its text as written for this long after the last key typed to it. */
-#define CONSOLE_ECHO_WINDOW_NS UINT64_C(2000000000)
+#define CONSOLE_ECHO_WINDOW_NS UINT64_C(10000000000)
 
 /* Ctrl-A: the escape key of the console input. */
 #define CONSOLE_ESCAPE 0x01

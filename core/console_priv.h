@@ -27,7 +27,7 @@ struct console_vm {
     bool notice_given;  /* "takes no input" notice shown since the last delivery/focus */
     char name[CONSOLE_NAME_MAX];
     uint16_t len;       /* bytes in line (buffered, not yet on the UART) */
-    uint16_t col;       /* bytes of its open line on the UART */
+    uint16_t col;       /* bytes of its line shown by its last echoed fragment */
     char line[CONSOLE_LINE_MAX];
     struct console_text text; /* the guest's unfinished UTF-8 sequence, if any */
     struct console_vm_stats stats;

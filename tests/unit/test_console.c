@@ -687,12 +687,20 @@ static void test_focused_interleave(void **state)
     /* The cut line is redrawn whole when it goes on: its last copy is complete. */
     expect_out("[linux] / # ec\n[rtos] tick 1\n[linux] / # echo hi\nbulkhead: note\n"
                "[linux] hi\n[linux] / # \nbulkhead: again\n");
-    /* A cut line that ends without more text goes out whole on a line of its own. */
+    /* A cut line that ends without more text stands complete before the cut: not again. */
     clear_out();
     vm_puts(0, "ab");
     vm_puts(1, "tick 2\n");
     vm_puts(0, "\n");
-    expect_out("[linux] / # ab\n[rtos] tick 2\n[linux] / # ab\n");
+    expect_out("[linux] / # ab\n[rtos] tick 2\n");
+    /* One that went on after the cut and ends after a second cut goes out whole. */
+    clear_out();
+    vm_puts(0, "x");
+    vm_puts(1, "tick 3\n");
+    vm_puts(0, "y");
+    vm_puts(1, "tick 4\n");
+    vm_puts(0, "z\n");
+    expect_out("[linux] x\n[rtos] tick 3\n[linux] xy\n[rtos] tick 4\n[linux] xyz\n");
     assert_lines_safe(false);
     /* A long open line is split like a buffered one, prefix again. */
     clear_out();
