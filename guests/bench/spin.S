@@ -5,7 +5,11 @@
  * can tell start-to-first-guest-instruction latency in virtual time (CNTVOFF is 0 for every
  * VM: one time base). Then it publishes that count and counts up in the shared page for ever,
  * touching nothing else: no timer, no console, no hypercall, so it never leaves the guest on
- * its own, and every exit a snapshot shows for it was caused by someone else.
+ * its own, and every exit a snapshot shows for it was caused by someone else. Each turn of
+ * the loop executes WFE, which Bulkhead does not trap (HCR_EL2.TWE clear; on hardware it
+ * would sleep until the next event or interrupt, and the manager's SEVs wake it); under
+ * QEMU's round-robin it hands the host thread back to the manager at once, so the manager's waits
+ * for the worker take microseconds instead of QEMU's 100 ms time slice.
  *
  * Shared page (channel "mbox" at SPIN_MBOX, MMU off: Device accesses, uncached):
  *   +0   first_cnt   CNTVCT_EL0 at the first instruction (written once per start)
@@ -35,5 +39,6 @@ spin_entry:
     mov     x3, #0
 1:  add     x3, x3, #1
     str     x3, [x2, #8]
+    wfe
     b       1b
 _end:
