@@ -7,7 +7,7 @@ QEMU's PMU counts retired instructions exactly and honours the EL2-only event fi
 counts repeat bit for bit. The one wall-clock figure, linux_boot_ratio, is a median of
 interleaved runs and is never budgeted.
 
-    bench/run.py                  all nine measurements, table, build/bench/results.json, chart
+    bench/run.py                  all ten measurements, table, build/bench/results.json, chart
     bench/run.py --quick --out X  the deterministic subset `make bench-check` budgets
 
 The builds (bench and normal hypervisor, bench guest, bhcfg, Linux guest) are made by
@@ -55,6 +55,7 @@ TARGETS = {
     "doorbell_recv_el2_insns": 150,
     "sem_post_wake_el2_insns": 300,
     "msgq_send64_el2_insns": 400,
+    "mgmt_snapshot_managed_exits": 0,
 }
 
 # Published hardware figures (Martins & Pinto, RTAS 2023; ZCU104, Cortex-A53, GIC-400): EL2
@@ -282,6 +283,47 @@ def ipc():
     return f
 
 
+# ------------------------------------------------------------------ measurement 10
+
+
+def mgmt():
+    """Boot the bench build with configs/bench-mgmt.dts: what a manager's operations cost."""
+    itb = bundle("bench-mgmt")
+    args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+    text, _, _ = run_qemu(args, timeout=120, what="mgmt")
+    guest_checks(text, "bench-mgmt")
+    b = bench_lines(text)
+
+    def per_op(name):
+        if name not in b or not b[name].get("n"):
+            raise BenchError("bench-mgmt: no result for %s" % name)
+        v = round(b[name]["total"] / b[name]["n"], 1)
+        return int(v) if v.is_integer() else v
+
+    def vtime_ns(name):
+        """Virtual time per operation in ns (under -icount: instructions of all CPUs)."""
+        r = b.get(name)
+        if not r or not r.get("n") or not r.get("freq"):
+            raise BenchError("bench-mgmt: no result for %s" % name)
+        v = round(r["cnt"] * 1e9 / r["freq"] / r["n"], 1)
+        return int(v) if v.is_integer() else v
+
+    if "mgmt_managed_exits" not in b:
+        raise BenchError("bench-mgmt: no result for mgmt_managed_exits")
+    return {
+        "mgmt_snapshot_el2_insns": per_op("mgmt_snapshot"),
+        "mgmt_events_el2_insns": per_op("mgmt_events"),
+        "mgmt_events_records": b["mgmt_managed_exits"]["records"],
+        "mgmt_snapshot_managed_exits": b["mgmt_managed_exits"]["exits"],
+        "mgmt_pause_el2_insns": per_op("mgmt_pause"),
+        "mgmt_pause_ns": vtime_ns("mgmt_pause_time"),
+        "mgmt_resume_el2_insns": per_op("mgmt_resume"),
+        "mgmt_start_el2_insns": per_op("mgmt_start"),
+        "mgmt_start_ns": vtime_ns("mgmt_start_time"),
+    }
+
+
 # ------------------------------------------------------------------ measurement 6
 
 
@@ -415,6 +457,22 @@ ROWS = [  # key, target key, unit, note
     ("rpc_insns", None, "insns/call", "IPC: RPC round trip, all instructions"),
     ("rpc_blocking_insns", None, "insns/call",
      "IPC: RPC round trip, blocking transport, all insns"),
+    ("mgmt_snapshot_el2_insns", None, "EL2 insns/snapshot",
+     "management: SNAPSHOT, manager's pCPU (2 VMs described)"),
+    ("mgmt_events_el2_insns", None, "EL2 insns/read",
+     "management: EVENTS from cursor 0, manager's pCPU (3 records)"),
+    ("mgmt_snapshot_managed_exits", "mgmt_snapshot_managed_exits", "exits",
+     "management: managed VM's exits for 100 snapshots + 100 event reads"),
+    ("mgmt_pause_el2_insns", None, "EL2 insns/pause",
+     "management: PAUSE of a 1-vCPU VM, manager's pCPU"),
+    ("mgmt_pause_ns", None, "ns (virtual)",
+     "management: PAUSE request -> answer 'paused', all CPUs' insns"),
+    ("mgmt_resume_el2_insns", None, "EL2 insns/resume",
+     "management: RESUME, manager's pCPU"),
+    ("mgmt_start_el2_insns", None, "EL2 insns/start",
+     "management: START of a defined VM, manager's pCPU"),
+    ("mgmt_start_ns", None, "ns (virtual)",
+     "management: START request -> managed VM's first instruction"),
 ]
 
 
@@ -507,7 +565,8 @@ def main():
         ensure_packages(PKGS)
     res["versions"] = versions()
     res["command"] = "make bench-check" if args.quick else "make bench"
-    steps = [("micro", micro), ("ipc", ipc), ("overhead", overhead), ("sizes", sizes)]
+    steps = [("micro", micro), ("ipc", ipc), ("mgmt", mgmt), ("overhead", overhead),
+             ("sizes", sizes)]
     if not args.quick:
         steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
                   ("sloc", sloc)]
@@ -524,11 +583,12 @@ def main():
             r, micro_text[0] = r
         fig.update(r)
 
-    # Determinism: second runs of the micro and IPC scenarios and the overhead pair must give
-    # the same counts.
+    # Determinism: second runs of the micro, IPC and management scenarios and the overhead pair
+    # must give the same counts.
     try:
         again, _ = micro()
         again.update(ipc())
+        again.update(mgmt())
         again.update(overhead())
         same = {k: fig.get(k) == v for k, v in again.items()}
         res["deterministic"] = all(same.values())
@@ -561,7 +621,7 @@ def main():
         with open(os.path.join(OUT, "micro.log"), "w") as f:
             f.write(micro_text[0])
     print(table(fig))
-    print("deterministic (second micro, ipc and overhead runs identical): %s" %
+    print("deterministic (second micro, ipc, mgmt and overhead runs identical): %s" %
           res["deterministic"])
     for e in res["errors"]:
         print("ERROR " + e.splitlines()[0])

@@ -48,3 +48,9 @@ void bench_overhead(void) __noreturn;
  */
 void bench_ipc_tx(void) __noreturn;
 void bench_ipc_rx(void) __noreturn;
+
+/*
+ * bench.mode=mgmt (configs/bench-mgmt.dts): a manager's costs, snapshot, event read, pause,
+ * resume and start, in EL2 instructions and virtual time, against the managed guest spin.S.
+ */
+void bench_mgmt(void) __noreturn;

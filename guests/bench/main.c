@@ -92,7 +92,10 @@ void tg_main(uintptr_t dtb_pa)
     if (!strncmp(mode, "ipc-rx", sizeof(mode))) {
         bench_ipc_rx();
     }
-    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx or ipc-rx)", mode);
+    if (!strncmp(mode, "mgmt", sizeof(mode))) {
+        bench_mgmt();
+    }
+    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx or mgmt)", mode);
 }
 
 void tg_secondary_main(void)
