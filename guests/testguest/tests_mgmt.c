@@ -15,58 +15,14 @@
 #include <bulkhead/mgmt.h>
 
 #include "bootargs.h"
+#include "mgmt_dev.h"
 #include "mmio.h"
 #include "report.h"
 #include "tests.h"
 #include "timer.h"
 
-#define REG(off)   ((uintptr_t)BH_MGMT_MMIO_BASE + (off))
-#define DATA       ((uintptr_t)BH_MGMT_MMIO_BASE + BH_MGMT_DATA_OFF)
-#define SNAP       ((const volatile struct bh_mgmt_snap *)(DATA + BH_MGMT_SNAP_OFF))
-#define EVTS       ((const volatile struct bh_mgmt_evt_hdr *)(DATA + BH_MGMT_EVT_OFF))
-#define NONE       0xffffffffu
 #define SETTLE_MS  50
 #define FLOOD_PAIRS 160 /* pause + resume: 2 lifecycle records + 2 mgmt records each */
-
-static int32_t op(uint32_t reg, uint32_t target)
-{
-    mmio_write32(REG(BH_MGMT_REG_TARGET), target);
-    return (int32_t)mmio_read32(REG(reg));
-}
-
-/* A private copy of one VM's entry in a fresh snapshot (false: not in it, or torn). */
-static bool snap_vm(uint32_t id, struct bh_mgmt_vm *out)
-{
-    for (int tries = 0; tries < 4; tries++) {
-        int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-        uint64_t seq = SNAP->seq;
-        bool found = false;
-        const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
-        for (int32_t i = 0; i < n; i++) {
-            if (v[i].id == id) {
-                memcpy(out, (const void *)&v[i], sizeof(*out));
-                found = true;
-            }
-        }
-        if ((seq & 1) == 0 && SNAP->seq == seq) {
-            return found;
-        }
-    }
-    return false;
-}
-
-static uint32_t find_vm(const char *name)
-{
-    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-    const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
-
-    for (int32_t i = 0; i < n; i++) {
-        if (strcmp((const char *)v[i].name, name) == 0) {
-            return v[i].id;
-        }
-    }
-    return NONE;
-}
 
 static uint64_t exits_of(const struct bh_mgmt_vm *v)
 {
@@ -80,54 +36,54 @@ static uint64_t exits_of(const struct bh_mgmt_vm *v)
 
 static void check_registers(uint32_t *vm_count, uint32_t *self)
 {
-    report(mmio_read32(REG(BH_MGMT_REG_MAGIC)) == BH_MGMT_MAGIC, "mgmt: magic");
-    report(mmio_read32(REG(BH_MGMT_REG_VERSION)) == BH_MGMT_VERSION, "mgmt: version");
-    *vm_count = mmio_read32(REG(BH_MGMT_REG_VM_COUNT));
-    *self = mmio_read32(REG(BH_MGMT_REG_SELF));
+    report(mmio_read32(MGMT_REG(BH_MGMT_REG_MAGIC)) == BH_MGMT_MAGIC, "mgmt: magic");
+    report(mmio_read32(MGMT_REG(BH_MGMT_REG_VERSION)) == BH_MGMT_VERSION, "mgmt: version");
+    *vm_count = mmio_read32(MGMT_REG(BH_MGMT_REG_VM_COUNT));
+    *self = mmio_read32(MGMT_REG(BH_MGMT_REG_SELF));
     report(*vm_count == 4 && *self < *vm_count, "mgmt: %u VMs, self %u", *vm_count, *self);
-    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
+    int32_t n = (int32_t)mmio_read32(MGMT_REG(BH_MGMT_REG_SNAPSHOT));
     report(n == 3, "mgmt: the snapshot lists self and the 2 VMs granted (%d)", (int)n);
-    report(SNAP->magic == BH_MGMT_SNAP_MAGIC && SNAP->vm_size == sizeof(struct bh_mgmt_vm) &&
-               SNAP->ipc_size == sizeof(struct bh_mgmt_ipc) && (SNAP->seq & 1) == 0,
-           "mgmt: snapshot header (magic, sizes, complete seq %lu)", (unsigned long)SNAP->seq);
-    uint64_t s1 = SNAP->seq;
-    (void)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-    report(SNAP->seq == s1 + 2, "mgmt: each snapshot advances seq by 2 (seqlock)");
+    report(MGMT_SNAP->magic == BH_MGMT_SNAP_MAGIC && MGMT_SNAP->vm_size == sizeof(struct bh_mgmt_vm) &&
+               MGMT_SNAP->ipc_size == sizeof(struct bh_mgmt_ipc) && (MGMT_SNAP->seq & 1) == 0,
+           "mgmt: snapshot header (magic, sizes, complete seq %lu)", (unsigned long)MGMT_SNAP->seq);
+    uint64_t s1 = MGMT_SNAP->seq;
+    (void)mmio_read32(MGMT_REG(BH_MGMT_REG_SNAPSHOT));
+    report(MGMT_SNAP->seq == s1 + 2, "mgmt: each snapshot advances seq by 2 (seqlock)");
 }
 
 static uint32_t check_rights(uint32_t vm_count, uint32_t self, uint32_t worker,
                              uint32_t watched)
 {
-    uint32_t rt = NONE;
+    uint32_t rt = MGMT_NONE;
 
     for (uint32_t t = 0; t < vm_count; t++) {
         if (t != self && t != worker && t != watched) {
             rt = t;
         }
     }
-    mmio_write32(REG(BH_MGMT_REG_TARGET), worker);
-    report(mmio_read32(REG(BH_MGMT_REG_RIGHTS)) ==
+    mmio_write32(MGMT_REG(BH_MGMT_REG_TARGET), worker);
+    report(mmio_read32(MGMT_REG(BH_MGMT_REG_RIGHTS)) ==
                (BH_MGMT_RIGHT_OBSERVE | BH_MGMT_RIGHT_CONTROL), "mgmt: rights on worker");
-    mmio_write32(REG(BH_MGMT_REG_TARGET), watched);
-    report(mmio_read32(REG(BH_MGMT_REG_RIGHTS)) == BH_MGMT_RIGHT_OBSERVE,
+    mmio_write32(MGMT_REG(BH_MGMT_REG_TARGET), watched);
+    report(mmio_read32(MGMT_REG(BH_MGMT_REG_RIGHTS)) == BH_MGMT_RIGHT_OBSERVE,
            "mgmt: rights on watched: observe");
-    mmio_write32(REG(BH_MGMT_REG_TARGET), rt);
-    report(rt != NONE && mmio_read32(REG(BH_MGMT_REG_RIGHTS)) == 0, "mgmt: no rights on rt");
-    report(op(BH_MGMT_REG_STOP, watched) == BH_E_DENIED, "mgmt: stop without control: DENIED");
-    report(op(BH_MGMT_REG_PAUSE, watched) == BH_E_DENIED, "mgmt: pause without control: DENIED");
-    report(op(BH_MGMT_REG_RESTART, rt) == BH_E_DENIED, "mgmt: restart unmanageable rt: DENIED");
-    report(op(BH_MGMT_REG_STOP, self) == BH_E_DENIED, "mgmt: stop itself: DENIED");
-    report(op(BH_MGMT_REG_STOP, vm_count) == BH_E_NOENT, "mgmt: no such VM: NOENT");
+    mmio_write32(MGMT_REG(BH_MGMT_REG_TARGET), rt);
+    report(rt != MGMT_NONE && mmio_read32(MGMT_REG(BH_MGMT_REG_RIGHTS)) == 0, "mgmt: no rights on rt");
+    report(mgmt_op(BH_MGMT_REG_STOP, watched) == BH_E_DENIED, "mgmt: stop without control: DENIED");
+    report(mgmt_op(BH_MGMT_REG_PAUSE, watched) == BH_E_DENIED, "mgmt: pause without control: DENIED");
+    report(mgmt_op(BH_MGMT_REG_RESTART, rt) == BH_E_DENIED, "mgmt: restart unmanageable rt: DENIED");
+    report(mgmt_op(BH_MGMT_REG_STOP, self) == BH_E_DENIED, "mgmt: stop itself: DENIED");
+    report(mgmt_op(BH_MGMT_REG_STOP, vm_count) == BH_E_NOENT, "mgmt: no such VM: NOENT");
     struct bh_mgmt_vm v;
-    report(!snap_vm(rt, &v), "mgmt: rt is not in the snapshot");
-    report(snap_vm(watched, &v) && v.state == BH_MGMT_STATE_RUNNING && v.mem_bytes != 0 &&
+    report(!mgmt_snap_vm(rt, &v), "mgmt: rt is not in the snapshot");
+    report(mgmt_snap_vm(watched, &v) && v.state == BH_MGMT_STATE_RUNNING && v.mem_bytes != 0 &&
                v.uptime_ns != 0, "mgmt: observe: statistics of watched");
-    report(snap_vm(worker, &v) && v.state == BH_MGMT_STATE_DEFINED && v.uptime_ns == 0 &&
+    report(mgmt_snap_vm(worker, &v) && v.state == BH_MGMT_STATE_DEFINED && v.uptime_ns == 0 &&
                v.starts == 0, "mgmt: worker (autostart off) reads defined");
-    report(op(BH_MGMT_REG_RESUME, worker) == BH_E_INVAL, "mgmt: resume a defined VM: INVAL");
-    report(op(BH_MGMT_REG_START, worker) == BH_OK, "mgmt: start the defined VM worker");
-    report(op(BH_MGMT_REG_START, worker) == BH_E_INVAL, "mgmt: start it again: INVAL");
-    report(snap_vm(worker, &v) && v.state == BH_MGMT_STATE_RUNNING && v.starts == 1,
+    report(mgmt_op(BH_MGMT_REG_RESUME, worker) == BH_E_INVAL, "mgmt: resume a defined VM: INVAL");
+    report(mgmt_op(BH_MGMT_REG_START, worker) == BH_OK, "mgmt: start the defined VM worker");
+    report(mgmt_op(BH_MGMT_REG_START, worker) == BH_E_INVAL, "mgmt: start it again: INVAL");
+    report(mgmt_snap_vm(worker, &v) && v.state == BH_MGMT_STATE_RUNNING && v.starts == 1,
            "mgmt: worker reads running");
     return rt;
 }
@@ -137,12 +93,12 @@ static void check_pause(uint32_t worker)
     struct bh_mgmt_vm a, b, c;
 
     timer_delay_ms(SETTLE_MS);
-    report(op(BH_MGMT_REG_RESUME, worker) == BH_E_INVAL, "mgmt: resume a running VM: INVAL");
-    report(op(BH_MGMT_REG_PAUSE, worker) == BH_OK, "mgmt: pause worker");
-    report(op(BH_MGMT_REG_PAUSE, worker) == BH_E_INVAL, "mgmt: pause it again: INVAL");
-    snap_vm(worker, &a);
+    report(mgmt_op(BH_MGMT_REG_RESUME, worker) == BH_E_INVAL, "mgmt: resume a running VM: INVAL");
+    report(mgmt_op(BH_MGMT_REG_PAUSE, worker) == BH_OK, "mgmt: pause worker");
+    report(mgmt_op(BH_MGMT_REG_PAUSE, worker) == BH_E_INVAL, "mgmt: pause it again: INVAL");
+    mgmt_snap_vm(worker, &a);
     timer_delay_ms(4 * SETTLE_MS);
-    snap_vm(worker, &b);
+    mgmt_snap_vm(worker, &b);
     report(a.state == BH_MGMT_STATE_PAUSED && b.state == BH_MGMT_STATE_PAUSED,
            "mgmt: worker reads paused");
     report(exits_of(&a) == exits_of(&b),
@@ -151,9 +107,9 @@ static void check_pause(uint32_t worker)
     report(a.vcpu[0].run_ns == b.vcpu[0].run_ns && b.vcpu[0].paused_ns > a.vcpu[0].paused_ns,
            "mgmt: paused: CPU time stands still (run %lu ns)", (unsigned long)b.vcpu[0].run_ns);
     report(b.uptime_ns > a.uptime_ns, "mgmt: paused: uptime goes on");
-    report(op(BH_MGMT_REG_RESUME, worker) == BH_OK, "mgmt: resume worker");
+    report(mgmt_op(BH_MGMT_REG_RESUME, worker) == BH_OK, "mgmt: resume worker");
     timer_delay_ms(2 * SETTLE_MS);
-    snap_vm(worker, &c);
+    mgmt_snap_vm(worker, &c);
     report(c.state == BH_MGMT_STATE_RUNNING && exits_of(&c) > exits_of(&b) &&
                c.vcpu[0].run_ns > b.vcpu[0].run_ns,
            "mgmt: resumed: it runs again (exits %lu)", (unsigned long)exits_of(&c));
@@ -168,19 +124,19 @@ static void check_cycles(uint32_t worker, uint32_t watched)
     struct bh_mgmt_vm w0, w1, p0, p1;
     uint32_t bad = 0;
 
-    snap_vm(worker, &w0);
-    snap_vm(watched, &p0);
+    mgmt_snap_vm(worker, &w0);
+    mgmt_snap_vm(watched, &p0);
     for (uint32_t i = 0; i < cycles; i++) {
         struct bh_mgmt_vm s;
-        bad += op(BH_MGMT_REG_STOP, worker) != BH_OK;
-        bad += !snap_vm(worker, &s) || s.state != BH_MGMT_STATE_STOPPED;
-        bad += op(BH_MGMT_REG_STOP, worker) != BH_E_INVAL;
-        bad += op(BH_MGMT_REG_START, worker) != BH_OK;
-        bad += !snap_vm(worker, &s) || s.state != BH_MGMT_STATE_RUNNING;
+        bad += mgmt_op(BH_MGMT_REG_STOP, worker) != BH_OK;
+        bad += !mgmt_snap_vm(worker, &s) || s.state != BH_MGMT_STATE_STOPPED;
+        bad += mgmt_op(BH_MGMT_REG_STOP, worker) != BH_E_INVAL;
+        bad += mgmt_op(BH_MGMT_REG_START, worker) != BH_OK;
+        bad += !mgmt_snap_vm(worker, &s) || s.state != BH_MGMT_STATE_RUNNING;
         timer_delay_ms(5);
     }
-    snap_vm(worker, &w1);
-    snap_vm(watched, &p1);
+    mgmt_snap_vm(worker, &w1);
+    mgmt_snap_vm(watched, &p1);
     report(bad == 0, "mgmt: %u stop/start cycles of worker (%u wrong answers)", cycles, bad);
     report(w1.starts == w0.starts + cycles && w1.mem_bytes == w0.mem_bytes &&
                w1.faults == w0.faults && w1.denials == w0.denials,
@@ -188,8 +144,8 @@ static void check_cycles(uint32_t worker, uint32_t watched)
            (unsigned long)(w1.starts - w0.starts), (unsigned long)w1.mem_bytes);
     report(p1.state == BH_MGMT_STATE_RUNNING && p1.starts == p0.starts && p1.faults == 0,
            "mgmt: the peer watched kept running, untouched");
-    report(op(BH_MGMT_REG_RESTART, worker) == BH_OK, "mgmt: restart worker");
-    snap_vm(worker, &w0);
+    report(mgmt_op(BH_MGMT_REG_RESTART, worker) == BH_OK, "mgmt: restart worker");
+    mgmt_snap_vm(worker, &w0);
     report(w0.restarts == w1.restarts + 1 && w0.state == BH_MGMT_STATE_RUNNING,
            "mgmt: restart counted");
 }
@@ -201,18 +157,18 @@ static uint64_t read_events(uint64_t cursor, uint64_t *missed, uint32_t worker, 
     uint64_t seen = 0;
 
     *missed = 0;
-    mmio_write32(REG(BH_MGMT_REG_CURSOR_LO), (uint32_t)cursor);
-    mmio_write32(REG(BH_MGMT_REG_CURSOR_HI), (uint32_t)(cursor >> 32));
+    mmio_write32(MGMT_REG(BH_MGMT_REG_CURSOR_LO), (uint32_t)cursor);
+    mmio_write32(MGMT_REG(BH_MGMT_REG_CURSOR_HI), (uint32_t)(cursor >> 32));
     for (int batch = 0; batch < 64; batch++) {
-        int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_EVENTS));
-        const volatile struct bh_mgmt_event *e = (const volatile void *)(EVTS + 1);
-        *missed += EVTS->missed;
+        int32_t n = (int32_t)mmio_read32(MGMT_REG(BH_MGMT_REG_EVENTS));
+        const volatile struct bh_mgmt_event *e = (const volatile void *)(MGMT_EVTS + 1);
+        *missed += MGMT_EVTS->missed;
         for (int32_t i = 0; i < n; i++) {
             *saw_rt = *saw_rt || e[i].vm == rt;
             *pauses += e[i].vm == worker && strcmp((const char *)e[i].kind, "pause") == 0;
         }
         seen += (uint64_t)n;
-        if (EVTS->next >= EVTS->log_next) {
+        if (MGMT_EVTS->next >= MGMT_EVTS->log_next) {
             break;
         }
     }
@@ -227,10 +183,10 @@ static uint64_t check_event_log(uint32_t worker, uint32_t rt)
     uint32_t pauses = 0;
 
     (void)read_events(0, &missed, worker, rt, &saw_rt, &pauses);
-    report(EVTS->magic == BH_MGMT_EVT_MAGIC && pauses == 1 && missed == 0,
+    report(MGMT_EVTS->magic == BH_MGMT_EVT_MAGIC && pauses == 1 && missed == 0,
            "mgmt: event log from 0: worker's pause seen once, nothing missed");
     report(!saw_rt, "mgmt: no record of the VM it may not observe");
-    return EVTS->next;
+    return MGMT_EVTS->next;
 }
 
 /* A flood of lifecycle records (never dropped) overwrites the log: missed, counted exactly. */
@@ -241,14 +197,14 @@ static void check_event_flood(uint32_t worker, uint32_t rt, uint64_t cursor)
     uint32_t pauses = 0;
 
     for (int i = 0; i < FLOOD_PAIRS; i++) {
-        (void)op(BH_MGMT_REG_PAUSE, worker);
-        (void)op(BH_MGMT_REG_RESUME, worker);
+        (void)mgmt_op(BH_MGMT_REG_PAUSE, worker);
+        (void)mgmt_op(BH_MGMT_REG_RESUME, worker);
     }
-    mmio_write32(REG(BH_MGMT_REG_CURSOR_LO), (uint32_t)cursor);
-    mmio_write32(REG(BH_MGMT_REG_CURSOR_HI), (uint32_t)(cursor >> 32));
-    (void)mmio_read32(REG(BH_MGMT_REG_EVENTS));
-    uint64_t log_next = EVTS->log_next;
-    uint64_t first_missed = EVTS->missed;
+    mmio_write32(MGMT_REG(BH_MGMT_REG_CURSOR_LO), (uint32_t)cursor);
+    mmio_write32(MGMT_REG(BH_MGMT_REG_CURSOR_HI), (uint32_t)(cursor >> 32));
+    (void)mmio_read32(MGMT_REG(BH_MGMT_REG_EVENTS));
+    uint64_t log_next = MGMT_EVTS->log_next;
+    uint64_t first_missed = MGMT_EVTS->missed;
     uint64_t seen = read_events(cursor, &missed, worker, rt, &saw_rt, &pauses);
     report(first_missed > 0 && missed == first_missed,
            "mgmt: after the flood: %lu records missed, counted once", (unsigned long)missed);
@@ -259,9 +215,9 @@ static void check_event_flood(uint32_t worker, uint32_t rt, uint64_t cursor)
            (unsigned long)seen, (unsigned long)(log_next - cursor));
     report(!saw_rt, "mgmt: still no record of rt");
     struct bh_mgmt_vm a, b;
-    snap_vm(worker, &a);
+    mgmt_snap_vm(worker, &a);
     timer_delay_ms(4 * SETTLE_MS);
-    snap_vm(worker, &b);
+    mgmt_snap_vm(worker, &b);
     report(b.state == BH_MGMT_STATE_RUNNING && exits_of(&b) > exits_of(&a),
            "mgmt: worker runs on after the flood (state %u, vcpu %u, exits %lu -> %lu)",
            b.state, b.vcpu[0].state, (unsigned long)exits_of(&a), (unsigned long)exits_of(&b));
@@ -272,8 +228,8 @@ void tests_mgmt(void)
     uint32_t vm_count, self;
 
     check_registers(&vm_count, &self);
-    uint32_t worker = find_vm("worker"), watched = find_vm("watched");
-    report(worker != NONE && watched != NONE, "mgmt: VMs found by name");
+    uint32_t worker = mgmt_find_vm("worker"), watched = mgmt_find_vm("watched");
+    report(worker != MGMT_NONE && watched != MGMT_NONE, "mgmt: VMs found by name");
     uint32_t rt = check_rights(vm_count, self, worker, watched);
     check_pause(worker);
     uint64_t cursor = check_event_log(worker, rt);

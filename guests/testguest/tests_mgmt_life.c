@@ -14,42 +14,19 @@
 #include <bulkhead/mgmt.h>
 
 #include "bootargs.h"
+#include "mgmt_dev.h"
 #include "mmio.h"
 #include "report.h"
 #include "tests.h"
 #include "timer.h"
 
-#define REG(off)   ((uintptr_t)BH_MGMT_MMIO_BASE + (off))
-#define DATA       ((uintptr_t)BH_MGMT_MMIO_BASE + BH_MGMT_DATA_OFF)
-#define SNAP       ((const volatile struct bh_mgmt_snap *)(DATA + BH_MGMT_SNAP_OFF))
-#define EVTS       ((const volatile struct bh_mgmt_evt_hdr *)(DATA + BH_MGMT_EVT_OFF))
-#define NONE       0xffffffffu
 #define BOOT_MS    100  /* a test guest is waiting for its button by then */
 #define FORCED_MS  300  /* ignorer's shutdown-timeout-ms */
 
-static int32_t op(uint32_t reg, uint32_t target)
-{
-    mmio_write32(REG(BH_MGMT_REG_TARGET), target);
-    return (int32_t)mmio_read32(REG(reg));
-}
-
-static uint32_t find_vm(const char *name)
-{
-    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-    const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
-
-    for (int32_t i = 0; i < n; i++) {
-        if (strcmp((const char *)v[i].name, name) == 0) {
-            return v[i].id;
-        }
-    }
-    return NONE;
-}
-
 static uint32_t state_of(uint32_t id)
 {
-    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-    const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
+    int32_t n = (int32_t)mmio_read32(MGMT_REG(BH_MGMT_REG_SNAPSHOT));
+    const volatile struct bh_mgmt_vm *v = (const volatile void *)(MGMT_SNAP + 1);
 
     for (int32_t i = 0; i < n; i++) {
         if (v[i].id == id) {
@@ -90,11 +67,11 @@ static bool contains(const char *text, const char *needle)
  * every one of the NULL-terminated needles (the log holds 128: this run makes far fewer). */
 static bool log_has(uint32_t vm, const char *kind, const char *a, const char *b)
 {
-    mmio_write32(REG(BH_MGMT_REG_CURSOR_LO), 0);
-    mmio_write32(REG(BH_MGMT_REG_CURSOR_HI), 0);
+    mmio_write32(MGMT_REG(BH_MGMT_REG_CURSOR_LO), 0);
+    mmio_write32(MGMT_REG(BH_MGMT_REG_CURSOR_HI), 0);
     for (int batch = 0; batch < 8; batch++) {
-        int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_EVENTS));
-        const volatile struct bh_mgmt_event *e = (const volatile void *)(EVTS + 1);
+        int32_t n = (int32_t)mmio_read32(MGMT_REG(BH_MGMT_REG_EVENTS));
+        const volatile struct bh_mgmt_event *e = (const volatile void *)(MGMT_EVTS + 1);
         for (int32_t i = 0; i < n; i++) {
             const char *text = (const char *)e[i].text;
             if (e[i].vm == vm && strcmp((const char *)e[i].kind, kind) == 0 &&
@@ -102,7 +79,7 @@ static bool log_has(uint32_t vm, const char *kind, const char *a, const char *b)
                 return true;
             }
         }
-        if (n <= 0 || EVTS->next >= EVTS->log_next) {
+        if (n <= 0 || MGMT_EVTS->next >= MGMT_EVTS->log_next) {
             break;
         }
     }
@@ -111,13 +88,13 @@ static bool log_has(uint32_t vm, const char *kind, const char *a, const char *b)
 
 static void check_obeyer(uint32_t obeyer)
 {
-    report(op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_OK, "shutdown: obeyer asked");
-    int32_t again = op(BH_MGMT_REG_SHUTDOWN, obeyer);
+    report(mgmt_op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_OK, "shutdown: obeyer asked");
+    int32_t again = mgmt_op(BH_MGMT_REG_SHUTDOWN, obeyer);
     report(again == BH_E_BUSY || again == BH_E_INVAL,
            "shutdown: asked again while pending: BUSY (or INVAL once stopped): %d", (int)again);
     int64_t ms = wait_stopped(obeyer, 2000);
     report(ms >= 0 && ms < FORCED_MS, "shutdown: obeyer powered itself off (%ld ms)", (long)ms);
-    report(op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_E_INVAL, "shutdown: a stopped VM: INVAL");
+    report(mgmt_op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_E_INVAL, "shutdown: a stopped VM: INVAL");
     report(log_has(obeyer, "shutdown", "phase=requested", "timeout_ms=10000") &&
                log_has(obeyer, "shutdown", "phase=done by=guest", "reason=system_off"),
            "shutdown: obeyer's records: requested, done by the guest");
@@ -128,10 +105,10 @@ static void check_ignorer(uint32_t ignorer)
 {
     uint64_t t0 = timer_now();
 
-    report(op(BH_MGMT_REG_SHUTDOWN, ignorer) == BH_OK, "shutdown: ignorer asked");
+    report(mgmt_op(BH_MGMT_REG_SHUTDOWN, ignorer) == BH_OK, "shutdown: ignorer asked");
     timer_delay_ms(FORCED_MS / 3);
     report(state_of(ignorer) == BH_MGMT_STATE_RUNNING, "shutdown: ignorer runs on meanwhile");
-    report(op(BH_MGMT_REG_SHUTDOWN, ignorer) == BH_E_BUSY, "shutdown: pending: BUSY");
+    report(mgmt_op(BH_MGMT_REG_SHUTDOWN, ignorer) == BH_E_BUSY, "shutdown: pending: BUSY");
     int64_t ms = wait_stopped(ignorer, 3000);
     uint64_t total = (timer_now() - t0) / timer_ms_to_ticks(1);
     report(ms >= 0 && total >= FORCED_MS && total < 4 * FORCED_MS,
@@ -146,42 +123,42 @@ static void check_ignorer(uint32_t ignorer)
  * cannot answer (INVAL). */
 static void check_again(uint32_t obeyer, uint32_t ignorer)
 {
-    report(op(BH_MGMT_REG_START, ignorer) == BH_OK, "shutdown: ignorer started again");
+    report(mgmt_op(BH_MGMT_REG_START, ignorer) == BH_OK, "shutdown: ignorer started again");
     timer_delay_ms(BOOT_MS);
-    report(op(BH_MGMT_REG_PAUSE, ignorer) == BH_OK &&
-               op(BH_MGMT_REG_SHUTDOWN, ignorer) == BH_E_INVAL &&
-               op(BH_MGMT_REG_RESUME, ignorer) == BH_OK,
+    report(mgmt_op(BH_MGMT_REG_PAUSE, ignorer) == BH_OK &&
+               mgmt_op(BH_MGMT_REG_SHUTDOWN, ignorer) == BH_E_INVAL &&
+               mgmt_op(BH_MGMT_REG_RESUME, ignorer) == BH_OK,
            "shutdown: a paused VM: INVAL");
-    report(op(BH_MGMT_REG_STOP, ignorer) == BH_OK, "shutdown: ignorer stopped by the manager");
-    report(op(BH_MGMT_REG_START, obeyer) == BH_OK, "shutdown: obeyer started again");
+    report(mgmt_op(BH_MGMT_REG_STOP, ignorer) == BH_OK, "shutdown: ignorer stopped by the manager");
+    report(mgmt_op(BH_MGMT_REG_START, obeyer) == BH_OK, "shutdown: obeyer started again");
     timer_delay_ms(BOOT_MS);
-    report(op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_OK, "shutdown: obeyer asked again");
+    report(mgmt_op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_OK, "shutdown: obeyer asked again");
     int64_t ms = wait_stopped(obeyer, 2000);
     report(ms >= 0 && ms < FORCED_MS, "shutdown: obeyer powered off again (%ld ms)", (long)ms);
 }
 
 void tests_mgmt_shutdown(void)
 {
-    uint32_t obeyer = find_vm("obeyer"), ignorer = find_vm("ignorer");
-    uint32_t nobutton = find_vm("nobutton");
+    uint32_t obeyer = mgmt_find_vm("obeyer"), ignorer = mgmt_find_vm("ignorer");
+    uint32_t nobutton = mgmt_find_vm("nobutton");
 
-    report(obeyer != NONE && ignorer != NONE && nobutton != NONE, "shutdown: VMs found");
+    report(obeyer != MGMT_NONE && ignorer != MGMT_NONE && nobutton != MGMT_NONE, "shutdown: VMs found");
     timer_delay_ms(BOOT_MS);
-    report(op(BH_MGMT_REG_SHUTDOWN, nobutton) == BH_E_NOT_SUPPORTED,
+    report(mgmt_op(BH_MGMT_REG_SHUTDOWN, nobutton) == BH_E_NOT_SUPPORTED,
            "shutdown: no power button: NOT_SUPPORTED");
     report(state_of(nobutton) == BH_MGMT_STATE_RUNNING, "shutdown: nobutton runs on");
     check_obeyer(obeyer);
     check_ignorer(ignorer);
     check_again(obeyer, ignorer);
-    report(op(BH_MGMT_REG_STOP, nobutton) == BH_OK, "shutdown: nobutton stopped");
+    report(mgmt_op(BH_MGMT_REG_STOP, nobutton) == BH_OK, "shutdown: nobutton stopped");
     tg_finish();
 }
 
 /* The console bytes VM id wrote so far (observe right). */
 static uint64_t tx_bytes_of(uint32_t id)
 {
-    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-    const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
+    int32_t n = (int32_t)mmio_read32(MGMT_REG(BH_MGMT_REG_SNAPSHOT));
+    const volatile struct bh_mgmt_vm *v = (const volatile void *)(MGMT_SNAP + 1);
 
     for (int32_t i = 0; i < n; i++) {
         if (v[i].id == id) {
@@ -204,8 +181,8 @@ void tests_mgmt_poweroff(void)
     uint64_t last = 0, quiet = 0;
 
     bootarg_get("tg.target", name, sizeof(name));
-    uint32_t t = find_vm(name);
-    report(t != NONE, "poweroff: target %s found", name);
+    uint32_t t = mgmt_find_vm(name);
+    report(t != MGMT_NONE, "poweroff: target %s found", name);
     for (int i = 0; i < 600 && quiet < quiet_ms; i++) { /* 600 x 200 ms: 2 minutes at most */
         timer_delay_ms(200);
         uint64_t now = tx_bytes_of(t);
@@ -214,7 +191,7 @@ void tests_mgmt_poweroff(void)
     }
     report(quiet >= quiet_ms, "poweroff: %s booted (%lu console bytes, then quiet)", name,
            (unsigned long)last);
-    report(op(BH_MGMT_REG_SHUTDOWN, t) == BH_OK, "poweroff: shutdown asked");
+    report(mgmt_op(BH_MGMT_REG_SHUTDOWN, t) == BH_OK, "poweroff: shutdown asked");
     int64_t ms = wait_stopped(t, 60000);
     report(ms >= 0, "poweroff: %s stopped (%ld ms)", name, (long)ms);
     report(log_has(t, "shutdown", "phase=done by=guest", "reason=system_off") &&

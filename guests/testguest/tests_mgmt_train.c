@@ -15,15 +15,12 @@
 #include <bulkhead/mgmt.h>
 
 #include "bootargs.h"
+#include "mgmt_dev.h"
 #include "mmio.h"
 #include "report.h"
 #include "tests.h"
 #include "timer.h"
 
-#define REG(off)   ((uintptr_t)BH_MGMT_MMIO_BASE + (off))
-#define DATA       ((uintptr_t)BH_MGMT_MMIO_BASE + BH_MGMT_DATA_OFF)
-#define SNAP       ((const volatile struct bh_mgmt_snap *)(DATA + BH_MGMT_SNAP_OFF))
-#define NONE       0xffffffffu
 #define TICK_HZ_DEFAULT   10000u
 #define EVERY_MS_DEFAULT  6000u
 #define RESTARTS_DEFAULT  3u
@@ -36,30 +33,11 @@ struct target_view {
     uint64_t starts, restarts, tx;
 };
 
-static int32_t op(uint32_t reg, uint32_t target)
-{
-    mmio_write32(REG(BH_MGMT_REG_TARGET), target);
-    return (int32_t)mmio_read32(REG(reg));
-}
-
-static uint32_t find_vm(const char *name)
-{
-    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-    const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
-
-    for (int32_t i = 0; i < n; i++) {
-        if (strcmp((const char *)v[i].name, name) == 0) {
-            return v[i].id;
-        }
-    }
-    return NONE;
-}
-
 /* A fresh snapshot's view of VM id (false: not in it). Only this vCPU writes the area. */
 static bool view_of(uint32_t id, struct target_view *out)
 {
-    int32_t n = (int32_t)mmio_read32(REG(BH_MGMT_REG_SNAPSHOT));
-    const volatile struct bh_mgmt_vm *v = (const volatile void *)(SNAP + 1);
+    int32_t n = (int32_t)mmio_read32(MGMT_REG(BH_MGMT_REG_SNAPSHOT));
+    const volatile struct bh_mgmt_vm *v = (const volatile void *)(MGMT_SNAP + 1);
 
     for (int32_t i = 0; i < n; i++) {
         if (v[i].id == id) {
@@ -110,10 +88,10 @@ void mode_mgmttick(void)
                  "(0..%u) out of range", hz, (unsigned long)every_ms, EVERY_MS_MAX,
                  (unsigned long)restarts, RESTARTS_MAX);
     }
-    uint32_t id = find_vm(name);
-    mmio_write32(REG(BH_MGMT_REG_TARGET), id);
-    uint32_t rights = mmio_read32(REG(BH_MGMT_REG_RIGHTS));
-    if (!report(id != NONE && (rights & BH_MGMT_RIGHT_CONTROL) != 0,
+    uint32_t id = mgmt_find_vm(name);
+    mmio_write32(MGMT_REG(BH_MGMT_REG_TARGET), id);
+    uint32_t rights = mmio_read32(MGMT_REG(BH_MGMT_REG_RIGHTS));
+    if (!report(id != MGMT_NONE && (rights & BH_MGMT_RIGHT_CONTROL) != 0,
                 "mgmttick: %s found (id %u), rights 0x%x include control", name, id, rights)) {
         tg_finish();
     }
@@ -129,7 +107,7 @@ void mode_mgmttick(void)
         check_back(name, id, tx_mark, i - 1);
         struct target_view before = { 0 }, after = { 0 };
         (void)view_of(id, &before);
-        int32_t r = op(BH_MGMT_REG_RESTART, id);
+        int32_t r = mgmt_op(BH_MGMT_REG_RESTART, id);
         bool seen = view_of(id, &after);
         report(r == BH_OK && seen && after.state == BH_MGMT_STATE_RUNNING &&
                    after.starts == before.starts + 1 && after.restarts == before.restarts + 1,
