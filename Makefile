@@ -127,10 +127,7 @@ linux-guest: linux-deps
 -include bench/*.mk
 
 # The soak (not in make test, minutes): 100 stop/start cycles of one VM beside an RTOS peer
-# that must keep every deadline (tests/soak/s-soak.test); and the Linux shell console test
-# (tests/soak/g-console-shell.test), kept out of make test while about one run in three on a
-# loaded machine hangs after Ctrl-C (the kernel echoes ^C, the shell's prompt never comes:
-# issue 10, open).
+# that must keep every deadline (tests/soak/s-soak.test).
 .PHONY: soak
 soak: deps all
 	tests/harness/bhrun.py tests/soak/*.test
