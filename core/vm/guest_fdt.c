@@ -107,6 +107,19 @@ static int add_pmu(void *fdt)
     return r ? r : fdt_end_node(fdt);
 }
 
+/* A fixed-rate clock (bindings/clock/fixed-clock.yaml) that devices name by phandle. */
+static int add_fixed_clock(void *fdt, const char *node, uint32_t hz, const char *output,
+                           uint32_t phandle)
+{
+    int r = fdt_begin_node(fdt, node);
+    r = r ? r : fdt_property_string(fdt, "compatible", "fixed-clock");
+    r = r ? r : fdt_property_u32(fdt, "#clock-cells", 0);
+    r = r ? r : fdt_property_u32(fdt, "clock-frequency", hz);
+    r = r ? r : fdt_property_string(fdt, "clock-output-names", output);
+    r = r ? r : fdt_property_u32(fdt, "phandle", phandle);
+    return r ? r : fdt_end_node(fdt);
+}
+
 static int add_uart(void *fdt, const char *path)
 {
     static const char compat[] = "arm,pl011\0arm,primecell";
@@ -115,13 +128,7 @@ static int add_uart(void *fdt, const char *path)
     fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VPLAT_UART_INTID - 32),
                        cpu_to_fdt32(IRQ_LEVEL_HI) };
 
-    int r = fdt_begin_node(fdt, "apb-pclk");
-    r = r ? r : fdt_property_string(fdt, "compatible", "fixed-clock");
-    r = r ? r : fdt_property_u32(fdt, "#clock-cells", 0);
-    r = r ? r : fdt_property_u32(fdt, "clock-frequency", UART_CLK_HZ);
-    r = r ? r : fdt_property_string(fdt, "clock-output-names", "clk24mhz");
-    r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_CLK);
-    r = r ? r : fdt_end_node(fdt);
+    int r = add_fixed_clock(fdt, "apb-pclk", UART_CLK_HZ, "clk24mhz", PHANDLE_CLK);
     r = r ? r : fdt_begin_node(fdt, path + 1);
     r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
     r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_UART_IPA, VPLAT_UART_SIZE);
@@ -146,14 +153,9 @@ static int add_wdog(void *fdt, const struct cfg_vm *vm)
     if (vm->watchdog == CFG_WDOG_NONE) {
         return 0;
     }
-    int r = fdt_begin_node(fdt, "wdog-clk");
-    r = r ? r : fdt_property_string(fdt, "compatible", "fixed-clock");
-    r = r ? r : fdt_property_u32(fdt, "#clock-cells", 0);
-    r = r ? r : fdt_property_u32(fdt, "clock-frequency",
-                                 vm->watchdog_hz ? vm->watchdog_hz : CFG_WDOG_HZ_DEFAULT);
-    r = r ? r : fdt_property_string(fdt, "clock-output-names", "wdogclk");
-    r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_WDOG_CLK);
-    r = r ? r : fdt_end_node(fdt);
+    int r = add_fixed_clock(fdt, "wdog-clk",
+                            vm->watchdog_hz ? vm->watchdog_hz : CFG_WDOG_HZ_DEFAULT, "wdogclk",
+                            PHANDLE_WDOG_CLK);
     bh_snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)VPLAT_WDOG_IPA);
     r = r ? r : fdt_begin_node(fdt, name);
     r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
