@@ -185,15 +185,15 @@ def bench_lines(text):
 # ------------------------------------------------------------------ measurements 1-5
 
 
-def micro():
+def micro(scenario="bench-micro"):
     """Boot the bench build with configs/bench-micro.dts: boot counts and EL2 per-op costs."""
-    itb = bundle("bench-micro")
+    itb = bundle(scenario)
     args = QEMU_HV + ["-smp", "4", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
         "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
     text, _, _ = run_qemu(args, timeout=120, what="micro")
-    guest_checks(text, "bench-micro")
+    guest_checks(text, scenario)
     b = bench_lines(text)
-    hv = hv_bench_counts(text, "bench-micro")
+    hv = hv_bench_counts(text, scenario)
 
     def per_op(name):
         if name not in b or not b[name].get("n"):
@@ -219,6 +219,14 @@ def micro():
     }
     f["ipi_el2_insns"] = f["ipi_send_el2_insns"] + f["ipi_recv_el2_insns"]
     return f, text
+
+
+def micro_wfi():
+    """The timer interrupt and the IPI receiver with WFI trapped (configs/bench-micro-wfi.dts):
+    the waiting vCPU sleeps in the hypervisor, so each wake-up also costs the WFI's exit."""
+    f, _ = micro("bench-micro-wfi")
+    return {"irq_wfi_el2_insns": f["irq_el2_insns"],
+            "ipi_recv_wfi_el2_insns": f["ipi_recv_el2_insns"]}
 
 
 def boot_linux():
@@ -431,6 +439,8 @@ ROWS = [  # key, target key, unit, note
     ("ipi_send_el2_insns", None, "EL2 insns/IPI", "sender side (ICC_SGI1R_EL1 trap)"),
     ("ipi_recv_el2_insns", None, "EL2 insns/IPI", "receiver side (kick + injection)"),
     ("ipi_el2_insns", "ipi_el2_insns", "EL2 insns/IPI", "both sides together"),
+    ("irq_wfi_el2_insns", None, "EL2 insns/IRQ", "timer IRQ waking a vCPU in a trapped WFI"),
+    ("ipi_recv_wfi_el2_insns", None, "EL2 insns/IPI", "IPI receiver in a trapped WFI"),
     ("boot_insns", "boot_insns", "insns", "entry -> first VM instruction, hashing excluded"),
     ("boot_insns_all_started", None, "insns", "entry -> 'all vms started', hashing excluded"),
     ("hash_insns_per_byte", None, "insns/byte", "SHA-256 of the images at boot"),
@@ -565,8 +575,8 @@ def main():
         ensure_packages(PKGS)
     res["versions"] = versions()
     res["command"] = "make bench-check" if args.quick else "make bench"
-    steps = [("micro", micro), ("ipc", ipc), ("mgmt", mgmt), ("overhead", overhead),
-             ("sizes", sizes)]
+    steps = [("micro", micro), ("micro-wfi", micro_wfi), ("ipc", ipc), ("mgmt", mgmt),
+             ("overhead", overhead), ("sizes", sizes)]
     if not args.quick:
         steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
                   ("sloc", sloc)]

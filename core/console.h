@@ -22,9 +22,11 @@
  * appender wait).
  *
  * Input. Typed bytes for the focused VM go into its input queue (its share of CONSOLE_INQ_POOL), from
- * which its UART pulls as its receive FIFO drains (console_vm_input_pull): a paste arrives
- * whole as long as the queue holds it; a byte for a full queue is dropped and counted
- * (rx_dropped). Input for a VM that does not take it (stopped, paused) is refused with a
+ * which its UART pulls as its receive FIFO drains (console_vm_input_pull). When the queue is
+ * full the console stops reading the physical UART (console_input_room, hooks.rx_hold) until
+ * the VM pulls, so a paste of any size arrives whole; a VM that pulls nothing for
+ * CONSOLE_RX_HOLD_NS (a hung guest) loses the hold: its bytes are then dropped and counted
+ * (rx_dropped), and the escape keys work again. Input for a VM that does not take it (stopped, paused) is refused with a
  * one-line notice.
  */
 #pragma once
@@ -42,6 +44,7 @@
  * (two VMs: 8 KiB each, eight: 2 KiB): console_vm_input_size. */
 #define CONSOLE_INQ_POOL 16384
 #define CONSOLE_CMD_LINE_MAX 64 /* command-mode line, including the NUL */
+#define CONSOLE_RX_HOLD_NS UINT64_C(2000000000) /* longest hold of the UART for a full queue */
 #define CONSOLE_EVENTS_DEFAULT 10 /* records `events` shows without a count */
 #define CONSOLE_EVENTS_MAX 64     /* the most records `events N` asks for */
 /* The focused VM echoes its text as written for this long after the last key typed to it. */
@@ -93,6 +96,13 @@ struct console_hooks {
     /* Optional: the time in ns (monotonic), for CONSOLE_ECHO_WINDOW_NS. Without it the
      * focused VM always echoes as written. Called with the console lock held. */
     uint64_t (*now_ns)(void);
+    /*
+     * Optional: stop (hold true) or resume reading the physical UART's receiver (its RX
+     * interrupt), so that input waits in the UART, and in whatever feeds it, instead of being
+     * dropped. On hold it also arranges for console_input_hold_expired() after
+     * CONSOLE_RX_HOLD_NS. Called with the console lock held: no locks, no printing.
+     */
+    void (*rx_hold)(bool hold);
 };
 
 struct console_stats {
@@ -101,6 +111,7 @@ struct console_stats {
     uint64_t lines_split;    /* VM lines longer than CONSOLE_LINE_MAX, cut */
     uint64_t ring_full;      /* appends that had to wait for the UART (output flood) */
     uint64_t escaped;        /* guest output bytes shown as \xHH (control bytes, bad UTF-8) */
+    uint64_t rx_holds;       /* times the UART's receiver was held for a full input queue */
 };
 
 /* One VM's console counters. */
@@ -117,6 +128,16 @@ struct console_vm_stats {
  * before other CPUs may print.
  */
 void console_init(const struct console_hooks *hooks);
+
+/*
+ * Whether the next byte from the physical UART can be taken now. False only when it would go
+ * into the focused VM's full input queue: the console then holds the receiver (hooks.rx_hold)
+ * until that VM pulls (console_vm_input_pull) or the hold expires. Takes the lock.
+ */
+bool console_input_room(void);
+/* The hold's time is up (hooks.rx_hold's timer): resume reading; until the focused VM pulls,
+ * bytes for its full queue are dropped and counted rather than held again. Takes the lock. */
+void console_input_hold_expired(void);
 
 /*
  * Register VM vm (< CONSOLE_MAX_VMS) with a display name (truncated to CONSOLE_NAME_MAX - 1

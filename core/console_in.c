@@ -80,6 +80,7 @@ static void set_focus_locked(unsigned vm)
 {
     leave_command_mode_locked();
     con.focus = vm;
+    con.rx_gave_up = false; /* a new target: its queue may hold the receiver afresh */
     con.vms[vm].notice_given = false;
     console_typed_locked();
     console_printf_locked("bulkhead: console input -> vm %s\n", con.vms[vm].name);
@@ -317,6 +318,54 @@ void console_input(uint8_t c)
     }
 }
 
+/* The focused VM's queue is full and it takes input: a byte for it would be dropped. */
+static bool focused_queue_full_locked(void)
+{
+    struct console_vm *v = console_vm_get_locked(con.focus);
+    bool takes = false;
+
+    if (con.escape || con.cmd_mode || v == NULL || v->in_count < v->in_size) {
+        return false;
+    }
+    (void)vm_state_locked(con.focus, &takes);
+    return takes;
+}
+
+static void rx_release_locked(void)
+{
+    if (con.rx_held) {
+        con.rx_held = false;
+        con.hooks.rx_hold(false);
+    }
+}
+
+bool console_input_room(void)
+{
+    bool room = true;
+
+    spin_lock(&con.lock);
+    if (con.hooks.rx_hold != NULL && !con.rx_gave_up && focused_queue_full_locked()) {
+        room = false;
+        if (!con.rx_held) {
+            con.rx_held = true;
+            con.stats.rx_holds++;
+            con.hooks.rx_hold(true);
+        }
+    }
+    spin_unlock(&con.lock);
+    return room;
+}
+
+void console_input_hold_expired(void)
+{
+    spin_lock(&con.lock);
+    if (con.rx_held) {
+        con.rx_gave_up = true;
+        rx_release_locked();
+    }
+    spin_unlock(&con.lock);
+}
+
 size_t console_vm_input_pull(unsigned vm, uint8_t *buf, size_t max)
 {
     struct console_vm *v;
@@ -331,6 +380,10 @@ size_t console_vm_input_pull(unsigned vm, uint8_t *buf, size_t max)
         }
         v->in_head = v->in_size ? (uint16_t)((v->in_head + n) % v->in_size) : 0;
         v->in_count = (uint16_t)(v->in_count - n);
+    }
+    if (n > 0 && vm == con.focus) {
+        con.rx_gave_up = false;
+        rx_release_locked(); /* room again: read on */
     }
     spin_unlock(&con.lock);
     return n;

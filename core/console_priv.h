@@ -52,6 +52,8 @@ struct console_state {
     bool typed;         /* input reached the focused VM (or the focus moved) ... */
     uint64_t typed_ns;  /* ... last at this time (hooks.now_ns) */
     bool cmd_mode;      /* the command mode has the keyboard */
+    bool rx_held;       /* the UART's receiver is held for the focused VM's full queue */
+    bool rx_gave_up;    /* a hold expired: no new hold until that VM pulls */
     bool cmd_cr;        /* the last command-mode key was '\r' (its '\n' is skipped) */
     uint8_t cmd_len;
     char cmd[CONSOLE_CMD_LINE_MAX];

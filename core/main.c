@@ -224,7 +224,8 @@ void hyp_main(const void *fdt, void (*putc)(char))
                                        .vm_state = vm_console_state,
                                        .command = vm_console_command,
                                        .kick_drainer = con_kick_drainer,
-                                       .now_ns = arch_now_ns };
+                                       .now_ns = arch_now_ns,
+                                       .rx_hold = arch_console_rx_hold };
     const char *file = NULL;
     const void *scen = NULL;
 

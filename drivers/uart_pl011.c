@@ -44,3 +44,10 @@ void pl011_enable_rx_irq(void)
     *(volatile uint32_t *)(uart_base + UART_ICR) = UART_INT_RX | UART_INT_RT;
     *(volatile uint32_t *)(uart_base + UART_IMSC) = UART_INT_RX | UART_INT_RT;
 }
+
+void pl011_set_rx_irq(bool on)
+{
+    if (uart_base) {
+        *(volatile uint32_t *)(uart_base + UART_IMSC) = on ? UART_INT_RX | UART_INT_RT : 0;
+    }
+}

@@ -12,3 +12,6 @@ void pl011_putc(char c);
 int pl011_getc(void);
 /* Enable the receive (and receive-timeout) interrupt. */
 void pl011_enable_rx_irq(void);
+/* Mask (false) or unmask the receive interrupts; received bytes wait in the FIFO (and, once
+ * it is full, in whatever feeds the line: a terminal, QEMU's character device). */
+void pl011_set_rx_irq(bool on);

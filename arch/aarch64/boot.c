@@ -56,7 +56,7 @@ int arch_platform_init(const struct platinfo *plat)
     if (plat->has_uart && plat->uart_intid != PLATINFO_NO_INTID) {
         gicv3_route_spi(plat->uart_intid, pcpus[0].mpidr);
         gicv3_enable(plat->uart_intid, true);
-        pl011_enable_rx_irq();
+        arch_console_rx_init();
     }
     return 0;
 }

@@ -46,13 +46,40 @@ static bool irq_vtimer(struct vcpu *v, uint32_t intid)
     return false;
 }
 
+/* The console UART's interrupt, on pCPU 0: take bytes while the console has room for them;
+ * otherwise the console holds the receiver (arch_console_rx_hold) and the rest waits. */
 static void irq_console(void)
 {
     int c;
 
-    while ((c = pl011_getc()) >= 0) {
+    while (console_input_room() && (c = pl011_getc()) >= 0) {
         console_input((uint8_t)c);
     }
+}
+
+#define CONSOLE_CPU 0 /* the UART's interrupt is routed there (boot.c) */
+
+static bool console_hold_over(void *ctx, bool can_stop)
+{
+    (void)ctx;
+    (void)can_stop;
+    console_input_hold_expired();
+    return true;
+}
+
+void arch_console_rx_hold(bool hold)
+{
+    pl011_set_rx_irq(!hold);
+    if (hold) {
+        uint64_t ticks = CONSOLE_RX_HOLD_NS / UINT64_C(1000000) * arch_counter_hz() / 1000;
+        arch_deadline_set(CONSOLE_CPU, ARCH_DEADLINE_CONSOLE, arch_counter() + ticks);
+    }
+}
+
+void arch_console_rx_init(void)
+{
+    arch_deadline_bind(CONSOLE_CPU, ARCH_DEADLINE_CONSOLE, console_hold_over, NULL);
+    pl011_enable_rx_irq();
 }
 
 static void irq_passthrough(uint32_t intid)

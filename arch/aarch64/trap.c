@@ -112,7 +112,51 @@ static void ec_undef(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     inject_undef(f);
 }
 
+/*
+ * WFI and WFE (EC 0x01; HCR_EL2.TWI traps WFI, WFE is not trapped). ISS.TI: 0 WFI, 1 WFE,
+ * 2 WFIT, 3 WFET (FEAT_WFxT). A WFI sleeps in the hypervisor, so its time is counted as idle
+ * (docs/MANAGEMENT.md); the others complete at once, which the architecture allows for any
+ * of them (a spurious wake-up). An AArch32 WFI that fails its condition may still trap
+ * (IMPLEMENTATION DEFINED); with ISS.CV set the condition is checked, and a failed one is a NOP.
+ */
+#define ESR_WFX_TI   GENMASK(1, 0)
+#define ESR_WFX_CV   BIT(24)
+#define ESR_WFX_COND GENMASK(23, 20)
+
+static bool aarch32_cond_passed(uint64_t spsr, unsigned cond)
+{
+    bool n = spsr & BIT(31), z = spsr & BIT(30), c = spsr & BIT(29), v = spsr & BIT(28);
+    bool r;
+
+    switch (cond >> 1) {
+    case 0: r = z; break;                 /* EQ / NE */
+    case 1: r = c; break;                 /* CS / CC */
+    case 2: r = n; break;                 /* MI / PL */
+    case 3: r = v; break;                 /* VS / VC */
+    case 4: r = c && !z; break;           /* HI / LS */
+    case 5: r = n == v; break;            /* GE / LT */
+    case 6: r = n == v && !z; break;      /* GT / LE */
+    default: return true;                 /* AL (and 0b1111) */
+    }
+    return (cond & 1) ? !r : r;
+}
+
+static void ec_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    v->vm->stats.exits[EXIT_WFX]++;
+    arch_skip_insn(f, esr);
+    if ((esr & ESR_WFX_TI) != 0) {
+        return;
+    }
+    if ((f->spsr & PSR_AARCH32) && (esr & ESR_WFX_CV) &&
+        !aarch32_cond_passed(f->spsr, (unsigned)((esr & ESR_WFX_COND) >> 20))) {
+        return;
+    }
+    arch_vcpu_idle(v);
+}
+
 static const ec_handler ec_table[EC_COUNT] = {
+    [EC_WFX] = ec_wfx,
     [EC_HVC64] = ec_hvc,
     [EC_SMC64] = ec_smc,
     [EC_SYSREG] = ec_sysreg,
@@ -127,7 +171,11 @@ void trap_guest_sync(struct trap_frame *f)
     uint64_t esr = sysreg_read(esr_el2);
     ec_handler h = ec_table[ESR_EC(esr)];
 
-    vgic_sync_lrs(&v->vm->vgic, v->idx);
+    /* A WFI syncs the list registers only if and when it must (arch_vcpu_idle): what the
+     * guest did before it is folded with the interrupt that ends it, as on an IRQ exit. */
+    if (ESR_EC(esr) != EC_WFX) {
+        vgic_sync_lrs(&v->vm->vgic, v->idx);
+    }
     (h ? h : ec_undef)(v, f, esr);
     vcpu_return(v);
 }

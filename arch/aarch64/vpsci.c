@@ -93,15 +93,16 @@ static bool psci_implemented(uint32_t fid)
     }
 }
 
-/* CPU_SUSPEND: standby and powerdown both wait for an interrupt here; a powerdown state then
- * resumes at the entry point, as after CPU_ON (DEN0022D 5.4). */
+/* CPU_SUSPEND: standby and powerdown both wait here, as a WFI does (idle time), until an
+ * interrupt would reach the vCPU; a powerdown state then resumes at the entry point, as after
+ * CPU_ON (DEN0022D 5.4). */
 static int64_t psci_cpu_suspend(struct vcpu *v, struct trap_frame *f, uint64_t state,
                                 uint64_t entry, uint64_t ctx)
 {
     if ((state & PSCI_POWER_STATE_TYPE) && (!ipa_in_ram(v->vm, entry) || (entry & 3))) {
         return PSCI_RET_INVALID_ADDRESS;
     }
-    wfi();
+    arch_vcpu_idle(v);
     if (state & PSCI_POWER_STATE_TYPE) {
         sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
         f->elr = entry;

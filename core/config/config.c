@@ -469,6 +469,7 @@ static const struct vm_prop {
     { "priority", false, parse_priority },
     { "autostart", false, cfg_parse_autostart },
     { "manageable", false, cfg_parse_manageable },
+    { "wfi-trap", false, cfg_parse_wfi_trap },
     { "shutdown-timeout-ms", false, cfg_parse_shutdown_timeout },
     { "watchdog", false, parse_watchdog },
     { "watchdog-clock-hz", false, parse_watchdog_hz },
@@ -566,6 +567,9 @@ static void parse_vm(struct cfg_ctx *c, int node)
     }
     parse_vm_props(c, vm, node);
     parse_vm_children(c, vm, node);
+    if (vm->wfi_trap == CFG_WFI_TRAP_DEFAULT) {
+        vm->wfi_trap = vm->priority > 0 ? CFG_WFI_TRAP_OFF : CFG_WFI_TRAP_ON;
+    }
 }
 
 /* Root compatible and /vms; returns the /vms offset or -BH_EINVAL after reporting. */

@@ -162,6 +162,10 @@ struct cfg_dev {
     uint32_t irqs[CFG_MAX_DEV_IRQS];  /* SPI INTIDs, same number in the guest */
 };
 
+#define CFG_WFI_TRAP_DEFAULT 0 /* by priority, after parsing (cfg_vm_wfi_trap) */
+#define CFG_WFI_TRAP_OFF     1
+#define CFG_WFI_TRAP_ON      2
+
 struct cfg_vm {
     bool valid;                          /* false: a configuration error, do not start */
     char name[CFG_NAME_MAX + 1];
@@ -189,6 +193,9 @@ struct cfg_vm {
     /* Management (core/config/config_mgmt.c, docs/MANAGEMENT.md). */
     bool autostart;                      /* started at boot (default); false: "defined" */
     bool manageable;                     /* may be the target of a grant (default true) */
+    /* WFI traps to the hypervisor (idle time measured, docs/MANAGEMENT.md); default: not
+     * for a real-time VM (priority > 0), whose pinned core wakes it without an exit. */
+    uint8_t wfi_trap;                    /* CFG_WFI_TRAP_* */
     uint32_t shutdown_timeout_ms;        /* graceful shutdown: stopped by force after it */
     uint8_t manage[CFG_MAX_VMS];         /* CFG_MANAGE_* this VM holds on each VM index */
     /* Graceful shutdown and failover (core/config/config_life.c, docs/MANAGEMENT.md). */

@@ -58,6 +58,16 @@ void cfg_parse_autostart(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
     (void)read_bool(c, vm, prop, val, len, &vm->autostart);
 }
 
+void cfg_parse_wfi_trap(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                        const void *val, int len)
+{
+    bool on;
+
+    if (read_bool(c, vm, prop, val, len, &on)) {
+        vm->wfi_trap = on ? CFG_WFI_TRAP_ON : CFG_WFI_TRAP_OFF;
+    }
+}
+
 void cfg_parse_manageable(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                           const void *val, int len)
 {

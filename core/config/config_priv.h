@@ -98,6 +98,8 @@ static inline bool cfg_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
  * VM node is (grants name other VMs) and before the checks between VMs. */
 void cfg_parse_autostart(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                          const void *val, int len);
+void cfg_parse_wfi_trap(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                        const void *val, int len);
 void cfg_parse_manageable(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                           const void *val, int len);
 void cfg_parse_shutdown_timeout(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,

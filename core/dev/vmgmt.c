@@ -49,7 +49,7 @@ _Static_assert(EVT_KIND_MAX == BH_MGMT_EVT_KIND_MAX && EVT_TEXT_MAX == BH_MGMT_E
 _Static_assert(BH_MGMT_EXIT_HVC == EXIT_HVC && BH_MGMT_EXIT_SMC == EXIT_SMC &&
                    BH_MGMT_EXIT_SYSREG == EXIT_SYSREG && BH_MGMT_EXIT_DABT == EXIT_DABT &&
                    BH_MGMT_EXIT_IABT == EXIT_IABT && BH_MGMT_EXIT_IRQ == EXIT_IRQ &&
-                   BH_MGMT_EXIT_OTHER == EXIT_OTHER,
+                   BH_MGMT_EXIT_OTHER == EXIT_OTHER && BH_MGMT_EXIT_WFI == EXIT_WFX,
                "exit classes differ from include/bulkhead/mgmt.h");
 
 static uint32_t abi_state(enum vm_state s)
@@ -120,7 +120,7 @@ static void fill_vm(struct bh_mgmt_vm *o, const struct vm *vm, uint32_t rights, 
         ov->state = v->state == VCPU_RUNNING ? BH_MGMT_VCPU_RUNNING :
                     v->state == VCPU_ON_PENDING ? BH_MGMT_VCPU_PENDING : BH_MGMT_VCPU_OFF;
         ov->pcpu = v->pcpu;
-        vm_vcpu_times(v, &ov->run_ns, &ov->blocked_ns, &ov->paused_ns);
+        vm_vcpu_times(v, &ov->run_ns, &ov->blocked_ns, &ov->paused_ns, &ov->idle_ns);
     }
 }
 
@@ -157,6 +157,7 @@ static uint32_t fill_ipc(const struct vmgmt *d, struct bh_mgmt_ipc *out, uint32_
         o->denied = st.denied;
         o->invalid = st.invalid;
         o->timeouts = st.timeouts;
+        o->bytes = st.bytes;
     }
     return n;
 }

@@ -92,6 +92,7 @@ struct ipc_stats {
     uint64_t denied;   /* -BH_EPERM: the VM is not allowed to */
     uint64_t invalid;  /* -BH_EINVAL / -BH_ERANGE: bad lengths or buffers */
     uint64_t timeouts; /* waits cancelled by ipc_cancel before anything woke them */
+    uint64_t bytes;    /* msgq: payload bytes of the messages sent (each counted once) */
 };
 
 /* Cache-line aligned: each object is used by the pCPUs of its members, not its neighbours'

@@ -84,6 +84,7 @@ int ipc_msgq_send(struct ipc *ipc, struct ipc_waiter *w, unsigned id, const void
         ipc_wake_locked(o, r, 0);
         ipc_notify_woken(n, r);
         o->stats.ops++;
+        o->stats.bytes += len;
         ret = 0;
     } else if (o->q_count < o->cfg->depth) {
         bool was_empty = o->q_count == 0;
@@ -92,6 +93,7 @@ int ipc_msgq_send(struct ipc *ipc, struct ipc_waiter *w, unsigned id, const void
             notify_all(n, o->cfg, CFG_RIGHT_RECV, o->cfg->rx_intid);
         }
         o->stats.ops++;
+        o->stats.bytes += len;
         ret = 0;
     } else {
         w->src = msg;
@@ -124,6 +126,7 @@ int ipc_msgq_recv(struct ipc *ipc, struct ipc_waiter *w, unsigned id, void *buf,
         struct ipc_waiter *s = ipc_wait_pop_locked(&o->senders);
         if (s != NULL) {
             put_locked(o, s->src, s->len); /* still full: no tx edge */
+            o->stats.bytes += s->len;
             ipc_wake_locked(o, s, 0);
             ipc_notify_woken(n, s);
         } else if (was_full) {

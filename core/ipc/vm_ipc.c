@@ -269,7 +269,12 @@ static uint64_t deadline_of(uint64_t timeout_ns)
 static int block(struct vcpu *v, uint64_t deadline)
 {
     struct wait_ctx c = { .v = v, .result = 0 };
-    if (arch_vcpu_wait(v, deadline, waiter_done, &c)) {
+    uint64_t slept;
+    bool done = arch_vcpu_wait(v, deadline, waiter_done, &c, VCPU_WAIT_IPC, &slept);
+
+    v->blocked_ticks += slept; /* statistics: two counter reads, only when it slept */
+    __atomic_store_n(&v->wait_kind, VCPU_WAIT_NONE, __ATOMIC_RELEASE);
+    if (done) {
         return c.result;
     }
     if (!ipc_cancel(&hyp_ipc, &v->waiter, &c.result)) {

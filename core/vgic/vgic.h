@@ -309,6 +309,16 @@ void vgic_maintenance(struct vgic_vm *d, unsigned vcpu);
 void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu);
 
 /*
+ * Whether this pCPU's virtual CPU interface, as it stands, signals an interrupt to the guest
+ * (GIC IHI 0069H 4.8): a list register in state pending (not active) whose group is enabled
+ * in ICH_VMCR_EL2, with a priority above the priority mask and a group priority above the
+ * running priority (ICH_AP0R/AP1R). For a trapped WFI: true means the guest's WFI would end
+ * now. The binary point is not applied, so a same-group interrupt can look deliverable when
+ * it is not: a WFI that ends early, which the architecture allows; never the other way round.
+ */
+bool vgic_lrs_signal(void);
+
+/*
  * Clear this pCPU's virtual CPU interface (LRs, APRs, VMCR, ICH_HCR_EL2 = 0) without touching
  * any model. For pCPU bring-up; with a vCPU use vgic_vcpu_reset_hw so the model stays in step.
  */

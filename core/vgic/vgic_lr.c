@@ -501,6 +501,43 @@ void vgic_hw_reset_cpu(void)
     arch_vgic_write_vmcr(0);
 }
 
+bool vgic_lrs_signal(void)
+{
+    unsigned nr_lrs = arch_vgic_nr_lrs();
+    uint32_t live = ~arch_vgic_read_elrsr() & (uint32_t)((UINT64_C(1) << nr_lrs) - 1);
+    unsigned best = 0x100; /* the highest priority a pending LR offers; 0x100: none */
+
+    if (live == 0) {
+        return false;
+    }
+    uint64_t vmcr = arch_vgic_read_vmcr();
+    unsigned pmr = (unsigned)FIELD_GET(ICH_VMCR_VPMR, vmcr);
+    for (; live != 0; live &= live - 1) {
+        uint64_t lr = arch_vgic_read_lr((unsigned)__builtin_ctz(live));
+        unsigned prio = (unsigned)FIELD_GET(ICH_LR_PRIORITY, lr);
+        bool enabled = (lr & ICH_LR_GROUP) ? (vmcr & ICH_VMCR_VENG1) : (vmcr & ICH_VMCR_VENG0);
+
+        if ((lr & ICH_LR_STATE) == ICH_LR_PENDING && enabled && prio < pmr && prio < best) {
+            best = prio;
+        }
+    }
+    if (best == 0x100) {
+        return false;
+    }
+    /* Running priority: the highest (lowest-numbered) active group priority, one
+     * active-priority bit per group priority; idle above every priority. */
+    unsigned prebits = (unsigned)FIELD_GET(ICH_VTR_PREBITS, arch_vgic_read_vtr()) + 1;
+    unsigned nr_apr = 1u << (prebits - 5);
+    for (unsigned n = 0; n < nr_apr && n < 4; n++) {
+        uint32_t a = arch_vgic_read_ap0r(n) | arch_vgic_read_ap1r(n);
+        if (a) {
+            unsigned running = (n * 32 + (unsigned)__builtin_ctz(a)) << (8 - prebits);
+            return (best & (0xffu << (8 - prebits)) & 0xffu) < running;
+        }
+    }
+    return true;
+}
+
 void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu)
 {
     uint32_t kick = 0;

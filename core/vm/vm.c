@@ -289,6 +289,7 @@ const char *vm_state_name(enum vm_state s)
 static const char *const exit_names[EXIT_CLASS_COUNT] = {
     [EXIT_HVC] = "hvc", [EXIT_SMC] = "smc", [EXIT_SYSREG] = "sysreg", [EXIT_DABT] = "dabt",
     [EXIT_IABT] = "iabt", [EXIT_IRQ] = "irq", [EXIT_OTHER] = "other",
+    [EXIT_WFX] = "wfi",
 };
 
 void vm_print_vm_stats(const struct vm *vm)
@@ -328,11 +329,25 @@ void vm_print_stats(void)
         vm_print_vm_stats(&vms[i]);
     }
     console_get_stats(&cs);
+    const struct cfg_scenario *sc = vm_ipc_scenario();
+    for (unsigned id = 0; sc != NULL && id < sc->chan_count; id++) {
+        const struct cfg_chan *c = &sc->chans[id];
+        if (!c->valid) {
+            continue;
+        }
+        struct ipc_stats st = vm_ipc_stats(id);
+        hyp_printf("STATS ipc=%s id=%u ops=%llu blocked=%llu busy=%llu denied=%llu "
+                   "invalid=%llu timeouts=%llu bytes=%llu",
+                   c->name, id, (unsigned long long)st.ops, (unsigned long long)st.blocked,
+                   (unsigned long long)st.busy, (unsigned long long)st.denied,
+                   (unsigned long long)st.invalid, (unsigned long long)st.timeouts,
+                   (unsigned long long)st.bytes);
+    }
     hyp_printf("STATS console lines_split=%llu ring_full=%llu escaped=%llu input_dropped=%llu "
-               "output_dropped=%llu",
+               "output_dropped=%llu rx_holds=%llu",
                (unsigned long long)cs.lines_split, (unsigned long long)cs.ring_full,
                (unsigned long long)cs.escaped, (unsigned long long)cs.input_dropped,
-               (unsigned long long)cs.output_dropped);
+               (unsigned long long)cs.output_dropped, (unsigned long long)cs.rx_holds);
 }
 
 void vm_print_events(unsigned n)

@@ -59,6 +59,7 @@ enum vm_exit_class {
     EXIT_IABT,
     EXIT_IRQ,
     EXIT_OTHER,
+    EXIT_WFX, /* a trapped WFI */
     EXIT_CLASS_COUNT,
 };
 
@@ -78,13 +79,16 @@ struct vm;
 
 /* Why a vCPU sleeps in the hypervisor (vcpu.wait_kind). */
 #define VCPU_WAIT_NONE  0
+#define VCPU_WAIT_IPC   1 /* blocked in an IPC call (counted as blocked time) */
 #define VCPU_WAIT_HOLD  2 /* its VM is paused (counted as paused time) */
+#define VCPU_WAIT_IDLE  3 /* a trapped WFI (counted as idle time) */
 
 struct vcpu {
     struct vm *vm;
     unsigned idx;
     unsigned pcpu;
     volatile enum vcpu_state state;
+    volatile uint8_t wait_kind; /* VCPU_WAIT_*: why it sleeps in the hypervisor now (wait_since) */
     uint64_t entry;  /* for VCPU_ON_PENDING */
     uint64_t ctx_id;
     struct ipc_waiter waiter; /* its one outstanding IPC wait (core/ipc/vm_ipc.c) */
@@ -93,15 +97,15 @@ struct vcpu {
      * it started): a stage-2 fault at that PC is a fault while delivering one (vm_fault.h). */
     uint64_t injected_pc;
     struct arch_ptimer ptimer; /* emulated EL1 physical timer (arch/aarch64/vtimer.c) */
-    /* Time accounting (statistics), written by its own pCPU only, at the slow transitions:
-     * entered from reset / parked (on_*, counter ticks: arch_ticks), a wait in the hypervisor
-     * (arch_vcpu_wait: blocked_ticks), a pause (vm_vcpu_hold: paused_ns). */
+    /* Time accounting (statistics), in counter ticks (arch_ticks), written by its own pCPU
+     * only, at the slow transitions: entered from reset / parked (on_*), a trapped WFI
+     * (arch_vcpu_idle), a wait in an IPC call (arch_vcpu_wait), a pause (vm_vcpu_hold). */
     uint64_t on_since;         /* when it last entered the guest from reset; 0: off */
     uint64_t on_ticks;         /* time on, over the periods that ended */
-    uint64_t blocked_ticks;    /* not measured yet (docs/MANAGEMENT.md "Limits"): 0 */
-    uint64_t paused_ns;
-    uint64_t wait_since;       /* ns: when the current wait began (wait_kind != NONE) */
-    volatile uint8_t wait_kind; /* held by a pause: VCPU_WAIT_HOLD */
+    uint64_t idle_ticks;       /* the waits of each kind that ended */
+    uint64_t blocked_ticks;
+    uint64_t paused_ticks;
+    uint64_t wait_since;       /* when the current wait began (wait_kind != NONE) */
 } __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 512 bytes, so
                                   * vcpus[i] on the doorbell path is a shift) */
 

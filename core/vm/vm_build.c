@@ -317,19 +317,15 @@ static void clear_guest_ram(struct vm *vm)
 
 void vm_reload(struct vm *vm)
 {
-    void *kernel = vm_ipa_to_host(vm, vm->kernel_ipa);
-
     clear_guest_ram(vm);
-
-    memcpy(kernel, vm->kernel, vm->kernel_size);
-    arch_sync_guest_memory((uint64_t)(uintptr_t)kernel, vm->kernel_size);
+    arch_load_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->kernel_ipa), vm->kernel,
+                           vm->kernel_size);
     if (vm->initrd_size) {
-        memcpy(vm_ipa_to_host(vm, vm->initrd_ipa), vm->initrd, vm->initrd_size);
-        arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->initrd_ipa),
-                               vm->initrd_size);
+        arch_load_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->initrd_ipa),
+                               vm->initrd, vm->initrd_size);
     }
-    memcpy(vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb, vm->dtb_size);
-    arch_sync_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb_size);
+    arch_load_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->dtb_ipa), vm->dtb,
+                           vm->dtb_size);
     vgic_vm_reset(&vm->vgic);
     vuart_reset(&vm->vuart);
     vm_wdog_reset(vm);

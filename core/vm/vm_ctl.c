@@ -103,10 +103,14 @@ int vm_ctl_shutdown(struct vm *vm)
     return r;
 }
 
-/* Whether vCPU v is out of the guest: off, held by the pause, or blocked in an IPC wait. */
+/* Whether vCPU v is out of the guest: off, held by the pause, or blocked in an IPC wait. A
+ * vCPU idle in a trapped WFI is not: the pause's kick moves it into the hold, and its time
+ * stands still only from there. */
 static bool vcpu_is_out(const struct vcpu *v)
 {
-    return v->state != VCPU_RUNNING || v->wait_kind != VCPU_WAIT_NONE ||
+    uint8_t kind = v->wait_kind;
+
+    return v->state != VCPU_RUNNING || kind == VCPU_WAIT_HOLD || kind == VCPU_WAIT_IPC ||
            __atomic_load_n(&v->waiter.state, __ATOMIC_RELAXED) == IPC_WAIT_QUEUED;
 }
 
@@ -163,31 +167,33 @@ static bool vm_not_paused(void *arg)
 
 void vm_vcpu_hold(struct vcpu *v)
 {
-    v->wait_since = arch_now_ns();
+    v->wait_since = arch_ticks();
     v->wait_kind = VCPU_WAIT_HOLD;
     arch_wake_all(); /* the pausing caller waits for this */
-    (void)arch_vcpu_wait(v, UINT64_MAX, vm_not_paused, v->vm);
-    v->paused_ns += arch_now_ns() - v->wait_since;
+    (void)arch_vcpu_wait(v, UINT64_MAX, vm_not_paused, v->vm, VCPU_WAIT_NONE, NULL);
+    v->paused_ticks += arch_ticks() - v->wait_since;
     v->wait_kind = VCPU_WAIT_NONE;
 }
 
-/* Read by a manager on another pCPU while v's own pCPU updates them: a pause in progress is
- * added as it stands (a wait that ends meanwhile may be counted twice for one read: the
- * figures are estimates to the microsecond, never negative). */
+/* Read by a manager on another pCPU while v's own pCPU updates them: a wait or WFI in
+ * progress is added as it stands (one that ends meanwhile may be counted twice for one read:
+ * the figures are estimates to the microsecond, never negative). */
 void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
-                   uint64_t *paused_ns)
+                   uint64_t *paused_ns, uint64_t *idle_ns)
 {
-    uint64_t ticks = arch_ticks();
-    uint64_t now = arch_ticks_to_ns(ticks);
+    uint64_t now = arch_ticks();
     uint64_t since = __atomic_load_n(&v->on_since, __ATOMIC_RELAXED);
-    uint8_t kind = v->wait_kind;
+    uint8_t kind = __atomic_load_n(&v->wait_kind, __ATOMIC_ACQUIRE);
     uint64_t wsince = __atomic_load_n(&v->wait_since, __ATOMIC_RELAXED);
     uint64_t cur = kind != VCPU_WAIT_NONE && since && now > wsince ? now - wsince : 0;
-    uint64_t on = arch_ticks_to_ns(v->on_ticks + (since && ticks > since ? ticks - since : 0));
+    uint64_t on = v->on_ticks + (since && now > since ? now - since : 0);
+    uint64_t blocked = v->blocked_ticks + (kind == VCPU_WAIT_IPC ? cur : 0);
+    uint64_t paused = v->paused_ticks + (kind == VCPU_WAIT_HOLD ? cur : 0);
+    uint64_t idle = v->idle_ticks + (kind == VCPU_WAIT_IDLE ? cur : 0);
+    uint64_t out = blocked + paused + idle;
 
-    /* Not measured yet: two counter reads per IPC wait cost rpc_blocking_insns its budget
-     * (docs/MANAGEMENT.md "Limits"); time blocked in IPC counts as run time. */
-    *blocked_ns = v->blocked_ticks;
-    *paused_ns = v->paused_ns + (kind == VCPU_WAIT_HOLD ? cur : 0);
-    *run_ns = on > *blocked_ns + *paused_ns ? on - *blocked_ns - *paused_ns : 0;
+    *blocked_ns = arch_ticks_to_ns(blocked);
+    *paused_ns = arch_ticks_to_ns(paused);
+    *idle_ns = arch_ticks_to_ns(idle);
+    *run_ns = arch_ticks_to_ns(on > out ? on - out : 0);
 }

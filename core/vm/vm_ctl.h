@@ -33,6 +33,7 @@ int vm_ctl_shutdown(struct vm *vm);
  * VM is resumed or stopped (the caller then re-checks and enters or parks). */
 void vm_vcpu_hold(struct vcpu *v);
 
-/* v's time so far: in the guest (run), blocked in the hypervisor, held by pauses (ns). */
+/* v's time so far (ns): running guest code, blocked in IPC calls, held by pauses, idle in
+ * WFI; the four add up to the time it was on. */
 void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
-                   uint64_t *paused_ns);
+                   uint64_t *paused_ns, uint64_t *idle_ns);

@@ -116,6 +116,14 @@ static void check_pause(uint32_t worker)
     report(c.starts == a.starts && c.restarts == a.restarts && c.vcpu[0].paused_ns > 0,
            "mgmt: resumed where it was (not restarted; paused %lu ns)",
            (unsigned long)c.vcpu[0].paused_ns);
+    /* The worker ticks at 200 Hz and waits in WFI, which traps (it has no priority): most of
+     * its time is idle, and it makes no IPC call. */
+    const struct bh_mgmt_vcpu *w = &c.vcpu[0];
+    report(c.exits[BH_MGMT_EXIT_WFI] > 0 && w->idle_ns > 4 * w->run_ns && w->run_ns > 0 &&
+               w->blocked_ns == 0,
+           "mgmt: idle time measured (run %lu ns, idle %lu ns, %lu WFIs)",
+           (unsigned long)w->run_ns, (unsigned long)w->idle_ns,
+           (unsigned long)c.exits[BH_MGMT_EXIT_WFI]);
 }
 
 static void check_cycles(uint32_t worker, uint32_t watched)

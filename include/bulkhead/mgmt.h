@@ -43,7 +43,7 @@
 #define BH_MGMT_REG_EVENTS   0x064u /* op: records from CURSOR into the event area -> count */
 
 #define BH_MGMT_MAGIC        UINT32_C(0x474d4842) /* "BHMG" */
-#define BH_MGMT_VERSION      1u
+#define BH_MGMT_VERSION      2u /* 2: bh_mgmt_vcpu.idle_ns, bh_mgmt_ipc.bytes */
 
 /* Rights (scenario: /vms/<vm>/management/<target> rights = "observe", "control"). */
 #define BH_MGMT_RIGHT_OBSERVE 0x1u /* state, statistics, events */
@@ -71,7 +71,8 @@
 #define BH_MGMT_EXIT_IABT    4u
 #define BH_MGMT_EXIT_IRQ     5u
 #define BH_MGMT_EXIT_OTHER   6u
-#define BH_MGMT_EXIT_CLASSES 8u /* array size (7 used) */
+#define BH_MGMT_EXIT_WFI     7u /* a WFI: the vCPU went idle */
+#define BH_MGMT_EXIT_CLASSES 8u /* array size */
 
 #define BH_MGMT_VCPUS        8u
 #define BH_MGMT_NAME_MAX     16u /* NUL included */
@@ -79,9 +80,10 @@
 struct bh_mgmt_vcpu {
     uint32_t state;      /* BH_MGMT_VCPU_* */
     uint32_t pcpu;       /* physical CPU it is pinned to */
-    uint64_t run_ns;     /* time in the guest (a guest WFI/WFE is not trapped: counted here) */
-    uint64_t blocked_ns; /* time blocked in the hypervisor (IPC waits, PSCI CPU_SUSPEND) */
+    uint64_t run_ns;     /* time running guest code (WFE is not trapped: counted here) */
+    uint64_t blocked_ns; /* time blocked in the hypervisor in IPC calls */
     uint64_t paused_ns;  /* time held by a pause */
+    uint64_t idle_ns;    /* time idle in WFI (PSCI CPU_SUSPEND included) */
 };
 
 struct bh_mgmt_vm {
@@ -123,6 +125,7 @@ struct bh_mgmt_ipc {
     uint64_t denied;  /* refused by the policy */
     uint64_t invalid; /* bad lengths or buffers */
     uint64_t timeouts;
+    uint64_t bytes;   /* msgq: payload bytes of the messages sent */
 };
 
 /*
@@ -180,9 +183,9 @@ struct bh_mgmt_evt_hdr {
 #define BH_MGMT_EVT_MAX \
     ((BH_MGMT_EVT_SIZE - sizeof(struct bh_mgmt_evt_hdr)) / sizeof(struct bh_mgmt_event))
 
-_Static_assert(sizeof(struct bh_mgmt_vcpu) == 32, "ABI: bh_mgmt_vcpu");
-_Static_assert(sizeof(struct bh_mgmt_vm) == 488, "ABI: bh_mgmt_vm");
-_Static_assert(sizeof(struct bh_mgmt_ipc) == 88, "ABI: bh_mgmt_ipc");
+_Static_assert(sizeof(struct bh_mgmt_vcpu) == 40, "ABI: bh_mgmt_vcpu");
+_Static_assert(sizeof(struct bh_mgmt_vm) == 552, "ABI: bh_mgmt_vm");
+_Static_assert(sizeof(struct bh_mgmt_ipc) == 96, "ABI: bh_mgmt_ipc");
 _Static_assert(sizeof(struct bh_mgmt_snap) == 80, "ABI: bh_mgmt_snap");
 _Static_assert(sizeof(struct bh_mgmt_event) == 184, "ABI: bh_mgmt_event");
 _Static_assert(sizeof(struct bh_mgmt_evt_hdr) == 64, "ABI: bh_mgmt_evt_hdr");

@@ -80,6 +80,25 @@ static void test_good_values(void **state)
     assert_true(r.sc.vms[0].autostart && r.sc.vms[1].autostart && !r.sc.vms[2].autostart);
     assert_true(r.sc.vms[1].manageable);
     assert_int_equal(r.sc.vms[1].shutdown_timeout_ms, CFG_SHUTDOWN_TIMEOUT_MS_DEFAULT);
+    assert_int_equal(r.sc.vms[0].wfi_trap, CFG_WFI_TRAP_ON); /* no priority: traps */
+}
+
+/* wfi-trap: by default a real-time VM (priority > 0) does not trap WFI; either way can be
+ * chosen. */
+static void test_wfi_trap(void **state)
+{
+    static const struct op ops[] = {
+        CELLS(VM_A, "priority", 10), CELLS(VM_B, "priority", 10),
+        CELLS(VM_B, "wfi-trap", 1), CELLS(VM_C, "wfi-trap", 0), END,
+    };
+    static struct result r;
+    (void)state;
+
+    run(ops, &r);
+    assert_int_equal(r.cap.count, 0);
+    assert_int_equal(r.sc.vms[0].wfi_trap, CFG_WFI_TRAP_OFF);
+    assert_int_equal(r.sc.vms[1].wfi_trap, CFG_WFI_TRAP_ON);
+    assert_int_equal(r.sc.vms[2].wfi_trap, CFG_WFI_TRAP_OFF);
 }
 
 struct mcase {
@@ -110,6 +129,8 @@ static const struct mcase cases[] = {
       "cfg.dts: /vms/vm-a/management/b: (node): a grant has no child nodes" },
     { "autostart not 0/1", { CELLS(VM_A, "autostart", 2), END },
       "cfg.dts: /vms/vm-a: autostart: must be <0> or <1>, not <2>" },
+    { "wfi-trap not 0/1", { CELLS(VM_A, "wfi-trap", 3), END },
+      "cfg.dts: /vms/vm-a: wfi-trap: must be <0> or <1>, not <3>" },
     { "manageable cells", { CELLS(VM_A, "manageable", 1, 1), END },
       "cfg.dts: /vms/vm-a: manageable: must be one cell, not 8 bytes" },
     { "shutdown timeout 0", { CELLS(VM_A, "shutdown-timeout-ms", 0), END },
@@ -149,11 +170,12 @@ static void test_refused_manager_blocks_nobody(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
+    struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 3];
     size_t n = 0;
 
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_good_values);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_refused_manager_blocks_nobody);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_wfi_trap);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         tests[n++] = (struct CMUnitTest){ cases[i].name, test_error_case, NULL, NULL,
                                           (void *)&cases[i] };

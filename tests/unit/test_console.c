@@ -848,6 +848,124 @@ static void test_paste_4k_through_fifo(void **state)
     assert_int_equal(vs.in_bytes, n);
 }
 
+/* The physical UART as irq_console sees it: a line with bytes waiting, a receive interrupt
+ * the console may hold (hooks.rx_hold). */
+static struct {
+    const uint8_t *line;
+    size_t len, next;
+    bool held;
+    unsigned holds, resumes;
+} phys;
+
+static void phys_hold(bool hold)
+{
+    assert_true(phys.held != hold); /* every hold is matched by one resume */
+    phys.held = hold;
+    hold ? phys.holds++ : phys.resumes++;
+}
+
+/* irq_console: read while the console has room and the receiver is not held. */
+static void phys_irq(void)
+{
+    while (!phys.held && phys.next < phys.len && console_input_room()) {
+        console_input(phys.line[phys.next++]);
+    }
+}
+
+static void uart_setup_held(void)
+{
+    static const struct console_hooks h = {
+        .putc = hook_putc, .input_ready = uart_input_ready, .command = hook_command,
+        .rx_hold = phys_hold,
+    };
+    static const struct vuart_hooks uh = {
+        .tx = uart_tx, .set_irq = uart_irq, .rx_pull = uart_pull,
+    };
+    uint64_t fen = VUART_LCR_H_FEN;
+
+    memset(&rec, 0, sizeof(rec));
+    memset(&phys, 0, sizeof(phys));
+    console_init(&h);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    vuart_init(&uart, &uh);
+    assert_int_equal(vuart_mmio(&uart, VUART_LCR_H, 4, true, &fen), 0);
+}
+
+/* A paste four times the queue arrives whole: when the queue is full the console holds the
+ * physical receiver, and the guest's reads release it. Nothing is dropped. */
+static void test_paste_beyond_queue_held(void **state)
+{
+    static uint8_t sent[4 * CONSOLE_INQ_POOL], got[4 * CONSOLE_INQ_POOL];
+    struct console_vm_stats vs;
+    struct console_stats cs;
+    size_t n = 0;
+    (void)state;
+
+    uart_setup_held();
+    for (size_t i = 0; i < sizeof(sent); i++) {
+        sent[i] = (uint8_t)(i % 80 == 79 ? '\n' : ' ' + (i * 13) % 90);
+    }
+    phys.line = sent;
+    phys.len = sizeof(sent);
+    phys_irq();
+    assert_true(phys.held);
+    assert_int_equal(phys.next, VUART_FIFO_DEPTH + CONSOLE_INQ_POOL);
+    while (n < sizeof(got)) {
+        if ((uart_reg(VUART_FR) & VUART_FR_RXFE) != 0) {
+            phys_irq(); /* the receive interrupt, unmasked again */
+            assert_true((uart_reg(VUART_FR) & VUART_FR_RXFE) == 0);
+        }
+        got[n++] = (uint8_t)uart_reg(VUART_DR);
+        if (n % 512 == 0) {
+            phys_irq();
+        }
+    }
+    assert_memory_equal(got, sent, sizeof(sent));
+    assert_int_equal(console_get_vm_stats(0, &vs), 0);
+    assert_int_equal(vs.in_dropped, 0);
+    assert_true(phys.holds >= 1);
+    console_get_stats(&cs);
+    assert_int_equal(cs.rx_holds, phys.holds);
+}
+
+/* A guest that stops reading cannot hold the console forever: when the hold expires the
+ * bytes are dropped and counted, and the escape keys work again (Ctrl-A l lists the VMs). */
+static void test_hold_expires(void **state)
+{
+    static uint8_t line[CONSOLE_INQ_POOL + 64];
+    struct console_vm_stats vs;
+    (void)state;
+
+    uart_setup_held();
+    memset(line, 'x', sizeof(line));
+    line[sizeof(line) - 2] = '\x01';
+    line[sizeof(line) - 1] = 'l';
+    phys.line = line;
+    phys.len = sizeof(line);
+    phys_irq();
+    assert_true(phys.held);
+    size_t at_hold = phys.next;
+    console_input_hold_expired();
+    assert_false(phys.held);
+    phys_irq();
+    assert_int_equal(phys.next, sizeof(line)); /* read on, nothing held again */
+    assert_int_equal(phys.holds, 1);
+    assert_int_equal(console_get_vm_stats(0, &vs), 0);
+    assert_int_equal(vs.in_dropped, sizeof(line) - at_hold - 2);
+    assert_non_null(strstr(rec.out, "linux")); /* the list Ctrl-A l printed */
+    /* once the guest reads again, a full queue holds the receiver again */
+    static const uint8_t more[32] = "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy";
+    uint8_t buf[16];
+    assert_int_equal(console_vm_input_pull(0, buf, sizeof(buf)), sizeof(buf));
+    phys.line = more;
+    phys.len = sizeof(more);
+    phys.next = 0;
+    phys_irq();
+    assert_true(phys.held);
+    assert_int_equal(phys.next, sizeof(buf));
+    assert_int_equal(phys.holds, 2);
+}
+
 /* A full queue drops and counts; the bytes already queued survive. */
 static void test_queue_full_drops(void **state)
 {
@@ -1142,6 +1260,8 @@ int main(void)
         cmocka_unit_test_setup(test_focused_interleave, setup2_focus0),
         cmocka_unit_test(test_echo_window),
         cmocka_unit_test(test_paste_4k_through_fifo),
+        cmocka_unit_test(test_paste_beyond_queue_held),
+        cmocka_unit_test(test_hold_expires),
         cmocka_unit_test(test_queue_full_drops),
         cmocka_unit_test(test_input_pool_shared),
         cmocka_unit_test_setup(test_notice_stopped, setup_state),

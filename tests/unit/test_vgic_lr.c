@@ -758,6 +758,57 @@ static void test_disable_and_groups(void **state)
     assert_int_equal(vgic_inject(&vm, NR_VCPUS, 1), 0);
 }
 
+/*
+ * A trapped WFI ends when the virtual CPU interface would signal an interrupt (vgic_lrs_signal):
+ * a pending LR of an enabled group, above the priority mask and the running priority. Each
+ * case below differs from a signalling state in one condition.
+ */
+static void test_lrs_signal(void **state)
+{
+    /* group 1, priority 0x80, vINTID 27, pending */
+    const uint64_t lr = ICH_LR_PENDING | ICH_LR_GROUP | ((uint64_t)0x80 << 48) | 27;
+
+    (void)state;
+    vgic_fake_reset();
+    assert_false(vgic_lrs_signal()); /* nothing in the LRs */
+
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0xf0 << 24);
+    vgic_fake.lr[2] = lr;
+    assert_true(vgic_lrs_signal());
+
+    vgic_fake.vmcr = ICH_VMCR_VENG0 | ((uint64_t)0xf0 << 24); /* group 1 disabled */
+    assert_false(vgic_lrs_signal());
+    vgic_fake.lr[2] = lr & ~ICH_LR_GROUP; /* a group 0 interrupt is signalled (vFIQ) */
+    assert_true(vgic_lrs_signal());
+
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0x80 << 24); /* mask at its priority */
+    vgic_fake.lr[2] = lr;
+    assert_false(vgic_lrs_signal());
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0x88 << 24);
+    assert_true(vgic_lrs_signal());
+
+    /* running priority 0x80 (active-priority bit 0x80 >> 3): an equal priority waits, a
+     * higher one preempts */
+    vgic_fake.ap1r[0] = 1u << (0x80 >> 3);
+    assert_false(vgic_lrs_signal());
+    vgic_fake.lr[2] = (lr & ~ICH_LR_PRIORITY) | ((uint64_t)0x78 << 48);
+    assert_true(vgic_lrs_signal());
+    vgic_fake.ap1r[0] = 0;
+    vgic_fake.ap0r[0] = 1u << (0x70 >> 3); /* group 0 activity masks group 1 too */
+    assert_false(vgic_lrs_signal());
+    vgic_fake.ap0r[0] = 0;
+
+    /* active, or pending and active: not signalled */
+    vgic_fake.lr[2] = (lr & ~ICH_LR_STATE) | ICH_LR_ACTIVE;
+    assert_false(vgic_lrs_signal());
+    vgic_fake.lr[2] = lr | ICH_LR_ACTIVE;
+    assert_false(vgic_lrs_signal());
+    /* an LR beyond the implemented ones is not read */
+    vgic_fake.lr[2] = 0;
+    vgic_fake.lr[VGIC_FAKE_NR_LRS] = lr;
+    assert_false(vgic_lrs_signal());
+}
+
 static void test_reset(void **state)
 {
     (void)state;
@@ -811,6 +862,7 @@ int main(void)
         cmocka_unit_test_setup(test_post_one_vcpu, setup_one),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),
+        cmocka_unit_test(test_lrs_signal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 #define NS_PER_MS 1000000ull
 
 static const char *const exit_names[] = { "hvc", "smc", "sysreg", "dabt", "iabt", "irq",
-                                          "other" };
+                                          "other", "wfi" };
 #define EXIT_NAMES (sizeof(exit_names) / sizeof(exit_names[0]))
 
 /* ------------------------------------------------------------------ helpers */
@@ -182,11 +182,12 @@ static void json_vm(FILE *out, const struct bh_mgmt_vm *v)
     for (uint32_t i = 0; i < v->nr_vcpus; i++) {
         const struct bh_mgmt_vcpu *c = &v->vcpu[i];
         fprintf(out, "%s{\"vcpu\":%u,\"state\":\"%s\",\"pcpu\":%u,\"run_ns\":%llu,"
-                     "\"blocked_ns\":%llu,\"paused_ns\":%llu}",
+                     "\"idle_ns\":%llu,\"blocked_ns\":%llu,\"paused_ns\":%llu}",
                 i ? "," : "", i,
                 c->state == BH_MGMT_VCPU_RUNNING ? "running" :
                 c->state == BH_MGMT_VCPU_PENDING ? "pending" : "off",
-                c->pcpu, ull(c->run_ns), ull(c->blocked_ns), ull(c->paused_ns));
+                c->pcpu, ull(c->run_ns), ull(c->idle_ns), ull(c->blocked_ns),
+                ull(c->paused_ns));
     }
     fputs("]}", out);
 }
@@ -198,9 +199,9 @@ static void json_ipc(FILE *out, const struct bh_mgmt_ipc *o)
     fprintf(out, "{\"id\":%u,\"name\":", o->id);
     bhctl_json_str(out, o->name, sizeof(o->name));
     fprintf(out, ",\"type\":\"%s\",\"ops\":%llu,\"blocked\":%llu,\"busy\":%llu,"
-                 "\"denied\":%llu,\"invalid\":%llu,\"timeouts\":%llu}",
+                 "\"denied\":%llu,\"invalid\":%llu,\"timeouts\":%llu,\"bytes\":%llu}",
             o->type < 5 ? types[o->type] : "unknown", ull(o->ops), ull(o->blocked),
-            ull(o->busy), ull(o->denied), ull(o->invalid), ull(o->timeouts));
+            ull(o->busy), ull(o->denied), ull(o->invalid), ull(o->timeouts), ull(o->bytes));
 }
 
 /* ------------------------------------------------------------------ commands */
@@ -232,7 +233,7 @@ void bhctl_print_list(FILE *out, const struct bhctl_snap *s, bool json)
 void bhctl_print_info(FILE *out, const struct bhctl_snap *s, const struct bh_mgmt_vm *v,
                       bool json)
 {
-    char b1[24], b2[24], b3[24];
+    char b1[24], b2[24], b3[24], b4[24];
 
     (void)s;
     if (json) {
@@ -263,11 +264,11 @@ void bhctl_print_info(FILE *out, const struct bhctl_snap *s, const struct bh_mgm
             ull(v->uart_rx_bytes), ull(v->uart_rx_dropped));
     for (uint32_t i = 0; i < v->nr_vcpus; i++) {
         const struct bh_mgmt_vcpu *c = &v->vcpu[i];
-        fprintf(out, "vcpu %u:     %s pcpu=%u run=%s blocked=%s paused=%s\n", i,
+        fprintf(out, "vcpu %u:     %s pcpu=%u run=%s idle=%s blocked=%s paused=%s\n", i,
                 c->state == BH_MGMT_VCPU_RUNNING ? "running" :
                 c->state == BH_MGMT_VCPU_PENDING ? "pending" : "off",
-                c->pcpu, dur(b1, sizeof(b1), c->run_ns), dur(b2, sizeof(b2), c->blocked_ns),
-                dur(b3, sizeof(b3), c->paused_ns));
+                c->pcpu, dur(b1, sizeof(b1), c->run_ns), dur(b4, sizeof(b4), c->idle_ns),
+                dur(b2, sizeof(b2), c->blocked_ns), dur(b3, sizeof(b3), c->paused_ns));
     }
 }
 
@@ -327,17 +328,17 @@ static void stats_vm_tables(FILE *out, const struct bhctl_snap *s, const struct 
         fprintf(out, " %9llu %9llu %10llu\n", ull(v->uart_tx_bytes), ull(v->uart_rx_bytes),
                 ull(v->uart_rx_dropped));
     }
-    fprintf(out, "\n%-15s %4s %-8s %4s %12s %12s %12s\n", "VCPU", "#", "STATE", "PCPU",
-            "RUN_MS", "BLOCKED_MS", "PAUSED_MS");
+    fprintf(out, "\n%-15s %4s %-8s %4s %12s %12s %12s %12s\n", "VCPU", "#", "STATE", "PCPU",
+            "RUN_MS", "IDLE_MS", "BLOCKED_MS", "PAUSED_MS");
     for (uint32_t i = 0; i < s->vm_count; i++) {
         const struct bh_mgmt_vm *v = &s->vm[i];
         for (uint32_t c = 0; (!only || only == v) && observed(v) && c < v->nr_vcpus; c++) {
             const struct bh_mgmt_vcpu *p = &v->vcpu[c];
-            fprintf(out, "%-15s %4u %-8s %4u %12llu %12llu %12llu\n", v->name, c,
+            fprintf(out, "%-15s %4u %-8s %4u %12llu %12llu %12llu %12llu\n", v->name, c,
                     p->state == BH_MGMT_VCPU_RUNNING ? "running" :
                     p->state == BH_MGMT_VCPU_PENDING ? "pending" : "off",
-                    p->pcpu, ull(p->run_ns / NS_PER_MS), ull(p->blocked_ns / NS_PER_MS),
-                    ull(p->paused_ns / NS_PER_MS));
+                    p->pcpu, ull(p->run_ns / NS_PER_MS), ull(p->idle_ns / NS_PER_MS),
+                    ull(p->blocked_ns / NS_PER_MS), ull(p->paused_ns / NS_PER_MS));
         }
     }
 }
@@ -352,13 +353,14 @@ void bhctl_print_stats(FILE *out, const struct bhctl_snap *s, const struct bh_mg
         return;
     }
     stats_vm_tables(out, s, only);
-    fprintf(out, "\n%-20s %4s %-9s %9s %8s %8s %7s %7s %8s\n", "IPC", "ID", "TYPE", "OPS",
-            "BLOCKED", "BUSY", "DENIED", "INVALID", "TIMEOUTS");
+    fprintf(out, "\n%-20s %4s %-9s %9s %8s %8s %7s %7s %8s %11s\n", "IPC", "ID", "TYPE", "OPS",
+            "BLOCKED", "BUSY", "DENIED", "INVALID", "TIMEOUTS", "BYTES");
     for (uint32_t i = 0; i < s->ipc_count; i++) {
         const struct bh_mgmt_ipc *o = &s->ipc[i];
-        fprintf(out, "%-20s %4u %-9s %9llu %8llu %8llu %7llu %7llu %8llu\n", o->name, o->id,
-                o->type < 5 ? types[o->type] : "unknown", ull(o->ops), ull(o->blocked),
-                ull(o->busy), ull(o->denied), ull(o->invalid), ull(o->timeouts));
+        fprintf(out, "%-20s %4u %-9s %9llu %8llu %8llu %7llu %7llu %8llu %11llu\n", o->name,
+                o->id, o->type < 5 ? types[o->type] : "unknown", ull(o->ops), ull(o->blocked),
+                ull(o->busy), ull(o->denied), ull(o->invalid), ull(o->timeouts),
+                ull(o->bytes));
     }
     fprintf(out, "\nconsole: ring_full=%llu escaped=%llu\n", ull(s->console_ring_full),
             ull(s->console_escaped));

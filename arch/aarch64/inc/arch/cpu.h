@@ -47,17 +47,24 @@ static inline void arch_kick(unsigned cpu)
 void arch_wake_all(void);
 /* Power the platform off (PSCI SYSTEM_OFF through the firmware). Does not return. */
 void arch_power_off(void) __attribute__((noreturn));
+/* The console UART's receiver (console hooks.rx_hold): hold or resume it; a hold ends by
+ * itself after CONSOLE_RX_HOLD_NS (console_input_hold_expired). */
+void arch_console_rx_hold(bool hold);
+/* Bind the hold's timer and enable the receive interrupt (boot, pCPU 0). */
+void arch_console_rx_init(void);
 /* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
  * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
 void arch_power_off_failure(void) __attribute__((noreturn));
 /* Leave the guest context on this pCPU and go to the idle loop. Does not return. */
 void arch_vcpu_park(void) __attribute__((noreturn));
-/* Clean the data cache to the point of coherency and invalidate the I-cache for a range the
- * hypervisor wrote guest code or data into. */
-void arch_sync_guest_memory(uint64_t pa, uint64_t size);
+/* Copy size bytes of an image from src to guest RAM at pa, clean them to the point of
+ * coherency (the guest starts with its caches off) and invalidate the I-cache. In chunks,
+ * like arch_zero_guest_memory. */
+void arch_load_guest_memory(uint64_t pa, const void *src, uint64_t size);
 /* Zero [pa, pa + size) of guest RAM (DC ZVA where allowed) and clean it to the point of
- * coherency: the guest starts with its caches off. No I-cache maintenance: the caller syncs
- * the images it loads afterwards (vm_reload), which invalidates the whole I-cache. */
+ * coherency: the guest starts with its caches off. No I-cache maintenance: the caller loads
+ * the images afterwards (vm_reload), which invalidates the whole I-cache. In 64 KiB chunks
+ * with a YIELD between them (cpu.c: an emulator's round robin lets other CPUs run there). */
 void arch_zero_guest_memory(uint64_t pa, uint64_t size);
 /* Invalidate all stage-1 and stage-2 TLB entries of the VMID in vttbr (inner shareable). */
 void arch_tlb_flush_vmid(uint64_t vttbr);
@@ -72,9 +79,19 @@ int arch_platform_init(const struct platinfo *plat);
 /*
  * Sleep on v's pCPU (WFI, interrupts handled, no CPU time) until done(arg) is true (returns
  * true), the time deadline_ns passes (UINT64_MAX: never) or v's VM stops running (returns
- * false). Wake-ups come from arch_kick() by whoever may have made done() true.
+ * false). Wake-ups come from arch_kick() by whoever may have made done() true. kind: what
+ * the wait shows as while it sleeps (vcpu.wait_kind, set from its first sleep on; with
+ * VCPU_WAIT_NONE the caller keeps its own), and *slept (may be NULL) gets the time it
+ * slept in counter ticks: 0 when done() held at once, which costs no counter read.
  */
-bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg);
+bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg,
+                    uint8_t kind, uint64_t *slept);
+/*
+ * A trapped WFI of v (its PC already past it): sleep on v's pCPU, handling interrupts, until
+ * its virtual CPU interface would signal one (vgic_lrs_signal), its VM stops running or the
+ * vCPU is turned off. The time goes to v's idle_ticks (VCPU_WAIT_IDLE while it sleeps).
+ */
+void arch_vcpu_idle(struct vcpu *v);
 /* Physical range of the hypervisor image (text, data, bss). */
 void arch_image_bounds(uint64_t *start, uint64_t *size);
 /* Start every other CPU with the firmware's PSCI CPU_ON and wait until each is up. */

@@ -127,6 +127,28 @@ static inline void arch_vgic_write_ap0r(unsigned n, uint32_t v)
     }
 }
 
+static inline uint32_t arch_vgic_read_ap0r(unsigned n)
+{
+    switch (n) {
+    case 0: return (uint32_t)sysreg_read(ICH_AP0R0_EL2);
+    case 1: return (uint32_t)sysreg_read(ICH_AP0R1_EL2);
+    case 2: return (uint32_t)sysreg_read(ICH_AP0R2_EL2);
+    case 3: return (uint32_t)sysreg_read(ICH_AP0R3_EL2);
+    default: return 0;
+    }
+}
+
+static inline uint32_t arch_vgic_read_ap1r(unsigned n)
+{
+    switch (n) {
+    case 0: return (uint32_t)sysreg_read(ICH_AP1R0_EL2);
+    case 1: return (uint32_t)sysreg_read(ICH_AP1R1_EL2);
+    case 2: return (uint32_t)sysreg_read(ICH_AP1R2_EL2);
+    case 3: return (uint32_t)sysreg_read(ICH_AP1R3_EL2);
+    default: return 0;
+    }
+}
+
 static inline void arch_vgic_write_ap1r(unsigned n, uint32_t v)
 {
     switch (n) {

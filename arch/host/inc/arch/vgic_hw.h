@@ -141,6 +141,16 @@ static inline void arch_vgic_write_ap0r(unsigned n, uint32_t v)
     }
 }
 
+static inline uint32_t arch_vgic_read_ap0r(unsigned n)
+{
+    return n < 4 ? vgic_fake.ap0r[n] : 0;
+}
+
+static inline uint32_t arch_vgic_read_ap1r(unsigned n)
+{
+    return n < 4 ? vgic_fake.ap1r[n] : 0;
+}
+
 static inline void arch_vgic_write_ap1r(unsigned n, uint32_t v)
 {
     if (n < 4) {
