@@ -15,6 +15,7 @@
 #include <bulkhead/mgmt.h>
 
 #include "bootargs.h"
+#include "ipc.h"
 #include "mgmt_dev.h"
 #include "mmio.h"
 #include "report.h"
@@ -231,6 +232,23 @@ static void check_event_flood(uint32_t worker, uint32_t rt, uint64_t cursor)
            b.state, b.vcpu[0].state, (unsigned long)exits_of(&a), (unsigned long)exits_of(&b));
 }
 
+/* Blocked time: the manager waits 20 ms on its own semaphore (channel 0, "mgr-idle", which
+ * nobody posts), and its own snapshot shows the wait as blocked time, not run or idle. */
+static void check_blocked(uint32_t self)
+{
+    struct bh_mgmt_vm a, b;
+    bool ok = mgmt_snap_vm(self, &a);
+    int64_t r = ipc_sem_wait(0, 20 * UINT64_C(1000000));
+
+    ok = ok && mgmt_snap_vm(self, &b);
+    uint64_t blocked = b.vcpu[0].blocked_ns - a.vcpu[0].blocked_ns;
+    uint64_t idle = b.vcpu[0].idle_ns - a.vcpu[0].idle_ns;
+    report(ok && r == BH_E_TIMEOUT && blocked >= 19000000 && blocked < 30000000 &&
+               idle < 1000000,
+           "mgmt: blocked time measured (a 20 ms semaphore wait: blocked +%lu ns, idle +%lu ns)",
+           (unsigned long)blocked, (unsigned long)idle);
+}
+
 void tests_mgmt(void)
 {
     uint32_t vm_count, self;
@@ -240,6 +258,7 @@ void tests_mgmt(void)
     report(worker != MGMT_NONE && watched != MGMT_NONE, "mgmt: VMs found by name");
     uint32_t rt = check_rights(vm_count, self, worker, watched);
     check_pause(worker);
+    check_blocked(self);
     uint64_t cursor = check_event_log(worker, rt);
     check_cycles(worker, watched);
     check_event_flood(worker, rt, cursor);
