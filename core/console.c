@@ -274,6 +274,31 @@ static bool echo_locked(struct console_vm *v, const char *s, size_t n)
     return was_empty;
 }
 
+void console_arm_locked(uint64_t at_ns)
+{
+    if (con.hooks.arm_timer != NULL && (con.timer_at == 0 || at_ns < con.timer_at)) {
+        con.timer_at = at_ns ? at_ns : 1;
+        con.hooks.arm_timer(at_ns);
+    }
+}
+
+/* The focused VM's quiet partial line, shown once it has been quiet for CONSOLE_PROMPT_NS
+ * (a prompt nobody typed at); re-arms while it is not quiet yet. Returns whether it showed. */
+bool console_prompt_due_locked(uint64_t now)
+{
+    struct console_vm *v = console_vm_get_locked(con.focus);
+
+    if (v == NULL || v->len == 0 || con.open == (int)con.focus || con.cmd_mode) {
+        return false;
+    }
+    if (now - v->last_out_ns < CONSOLE_PROMPT_NS) {
+        console_arm_locked(v->last_out_ns + CONSOLE_PROMPT_NS);
+        return false;
+    }
+    (void)echo_locked(v, NULL, 0);
+    return true;
+}
+
 bool console_vm_show_partial_locked(unsigned vm)
 {
     struct console_vm *v = console_vm_get_locked(vm);
@@ -460,6 +485,13 @@ void console_vm_putc(unsigned vm, char c)
     n = console_text_put(&v->text, (uint8_t)c, text, &con.stats.escaped);
     if (n > 0) {
         was_empty = text_add_locked(v, text, n, &emitted);
+    }
+    /* A partial line of the focused VM that stays quiet shows by itself (a prompt). */
+    if (vm == con.focus && con.hooks.arm_timer != NULL && con.hooks.now_ns != NULL) {
+        v->last_out_ns = con.hooks.now_ns();
+        if (c != '\n' && v->len > 0 && con.open != (int)vm && con.timer_at == 0) {
+            console_arm_locked(v->last_out_ns + CONSOLE_PROMPT_NS);
+        }
     }
     if (c == '\n') {
         v->stats.out_lines++;

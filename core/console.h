@@ -9,7 +9,8 @@
  * CONSOLE_ECHO_WINDOW_NS), its characters appear as they are written (a shell prompt and its
  * echo at once): its unfinished line is *open* on the UART. Otherwise, and for every other VM,
  * output is line-buffered, so lines nobody is typing at come out whole (tools match them);
- * a key typed to the focused VM first shows its buffered partial line (a late prompt). A
+ * a key typed to the focused VM first shows its buffered partial line (a late prompt), and so
+ * does a quiet spell of CONSOLE_PROMPT_NS (hooks.arm_timer): a prompt shows by itself. A
  * whole line of anybody else first ends the open line with '\n'; the focused VM's next byte
  * re-prints its prefix. So lines never mix and every line still starts with a prefix or is a
  * hypervisor line.
@@ -45,6 +46,8 @@
 #define CONSOLE_INQ_POOL 16384
 #define CONSOLE_CMD_LINE_MAX 64 /* command-mode line, including the NUL */
 #define CONSOLE_RX_HOLD_NS UINT64_C(2000000000) /* longest hold of the UART for a full queue */
+/* The focused VM's partial line (a prompt) shows once it has been quiet this long. */
+#define CONSOLE_PROMPT_NS UINT64_C(100000000)
 #define CONSOLE_EVENTS_DEFAULT 10 /* records `events` shows without a count */
 #define CONSOLE_EVENTS_MAX 64     /* the most records `events N` asks for */
 /* The focused VM echoes its text as written for this long after the last key typed to it. */
@@ -99,10 +102,16 @@ struct console_hooks {
     /*
      * Optional: stop (hold true) or resume reading the physical UART's receiver (its RX
      * interrupt), so that input waits in the UART, and in whatever feeds it, instead of being
-     * dropped. On hold it also arranges for console_input_hold_expired() after
-     * CONSOLE_RX_HOLD_NS. Called with the console lock held: no locks, no printing.
+     * dropped. Called with the console lock held: no locks, no printing.
      */
     void (*rx_hold)(bool hold);
+    /*
+     * Optional (needs now_ns): have console_timer() called once the time reaches at_ns (an
+     * earlier request replaces a later one; the console re-arms what it still needs). For the
+     * end of a receiver hold and for showing a focused VM's quiet partial line (a prompt).
+     * Called with the console lock held: no locks, no printing.
+     */
+    void (*arm_timer)(uint64_t at_ns);
 };
 
 struct console_stats {
@@ -135,9 +144,12 @@ void console_init(const struct console_hooks *hooks);
  * until that VM pulls (console_vm_input_pull) or the hold expires. Takes the lock.
  */
 bool console_input_room(void);
-/* The hold's time is up (hooks.rx_hold's timer): resume reading; until the focused VM pulls,
- * bytes for its full queue are dropped and counted rather than held again. Takes the lock. */
+/* The hold's time is up: resume reading; until the focused VM pulls, bytes for its full
+ * queue are dropped and counted rather than held again. Takes the lock. */
 void console_input_hold_expired(void);
+/* hooks.arm_timer's time came: end a hold that is due, show the focused VM's partial line if
+ * it has been quiet for CONSOLE_PROMPT_NS, and re-arm for what is still pending. */
+void console_timer(void);
 
 /*
  * Register VM vm (< CONSOLE_MAX_VMS) with a display name (truncated to CONSOLE_NAME_MAX - 1

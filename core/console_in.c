@@ -350,20 +350,50 @@ bool console_input_room(void)
             con.rx_held = true;
             con.stats.rx_holds++;
             con.hooks.rx_hold(true);
+            if (con.hooks.now_ns != NULL) {
+                con.rx_hold_until = con.hooks.now_ns() + CONSOLE_RX_HOLD_NS;
+                console_arm_locked(con.rx_hold_until);
+            }
         }
     }
     spin_unlock(&con.lock);
     return room;
 }
 
-void console_input_hold_expired(void)
+static void hold_expired_locked(void)
 {
-    spin_lock(&con.lock);
     if (con.rx_held) {
         con.rx_gave_up = true;
         rx_release_locked();
     }
+}
+
+void console_input_hold_expired(void)
+{
+    spin_lock(&con.lock);
+    hold_expired_locked();
     spin_unlock(&con.lock);
+}
+
+void console_timer(void)
+{
+    bool shown = false;
+
+    spin_lock(&con.lock);
+    uint64_t now = con.hooks.now_ns != NULL ? con.hooks.now_ns() : 0;
+    con.timer_at = 0;
+    if (con.rx_held) {
+        if (now >= con.rx_hold_until) {
+            hold_expired_locked();
+        } else {
+            console_arm_locked(con.rx_hold_until);
+        }
+    }
+    shown = console_prompt_due_locked(now);
+    spin_unlock(&con.lock);
+    if (shown) {
+        console_drain();
+    }
 }
 
 size_t console_vm_input_pull(unsigned vm, uint8_t *buf, size_t max)

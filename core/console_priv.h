@@ -35,6 +35,7 @@ struct console_vm {
     uint16_t in_size;   /* input queue: bytes it holds */
     uint16_t in_head;   /* input queue: oldest byte, relative to in_base */
     uint16_t in_count;  /* input queue: bytes waiting */
+    uint64_t last_out_ns; /* when it last wrote a byte (kept for the focused VM only) */
 };
 
 _Static_assert(CONSOLE_LINE_MAX <= UINT16_MAX, "line length fits console_vm.len");
@@ -54,6 +55,8 @@ struct console_state {
     bool cmd_mode;      /* the command mode has the keyboard */
     bool rx_held;       /* the UART's receiver is held for the focused VM's full queue */
     bool rx_gave_up;    /* a hold expired: no new hold until that VM pulls */
+    uint64_t rx_hold_until; /* ns: when the current hold ends by itself */
+    uint64_t timer_at;  /* ns: when hooks.arm_timer was last asked for; 0: not armed */
     bool cmd_cr;        /* the last command-mode key was '\r' (its '\n' is skipped) */
     uint8_t cmd_len;
     char cmd[CONSOLE_CMD_LINE_MAX];
@@ -62,6 +65,11 @@ struct console_state {
 };
 
 extern struct console_state con;
+
+/* Have console_timer() run at at_ns, unless it is already due at or before then. */
+void console_arm_locked(uint64_t at_ns);
+/* console_timer's check of the focused VM's partial line (console.c). */
+bool console_prompt_due_locked(uint64_t now);
 /* The input queues' bytes (console_vm.in_base/in_size), outside con: never cleared. */
 extern uint8_t con_inq_pool[CONSOLE_INQ_POOL];
 

@@ -56,7 +56,8 @@ static void con_kick_drainer(void)
 }
 
 /* The drain pCPU: the first pCPU of the first VM without a priority (not real-time); none
- * when no VM is real-time (then nobody needs one and kicks skip the check). */
+ * when no VM is real-time (then nobody needs one and kicks skip the check). It also takes the
+ * UART's interrupt, so typing at the console never interrupts a real-time VM's pCPU. */
 static void pick_console_drainer(void)
 {
     bool any_rt = false;
@@ -68,6 +69,8 @@ static void pick_console_drainer(void)
         const struct cfg_vm *cfg = vms[i].cfg;
         if (cfg && cfg->valid && vms[i].state != VM_REFUSED && cfg->priority == 0) {
             hyp_console_drain_cpu = (int)cfg->cpus[0];
+            /* keys and console commands (a start clears a VM's RAM) go there too */
+            arch_console_rx_route(cfg->cpus[0]);
             return;
         }
     }
@@ -225,7 +228,8 @@ void hyp_main(const void *fdt, void (*putc)(char))
                                        .command = vm_console_command,
                                        .kick_drainer = con_kick_drainer,
                                        .now_ns = arch_now_ns,
-                                       .rx_hold = arch_console_rx_hold };
+                                       .rx_hold = arch_console_rx_hold,
+                                       .arm_timer = arch_console_arm_timer };
     const char *file = NULL;
     const void *scen = NULL;
 

@@ -46,8 +46,8 @@ static bool irq_vtimer(struct vcpu *v, uint32_t intid)
     return false;
 }
 
-/* The console UART's interrupt, on pCPU 0: take bytes while the console has room for them;
- * otherwise the console holds the receiver (arch_console_rx_hold) and the rest waits. */
+/* The console UART's interrupt, on console_cpu: take bytes while the console has room for
+ * them; otherwise the console holds the receiver (arch_console_rx_hold) and the rest waits. */
 static void irq_console(void)
 {
     int c;
@@ -57,28 +57,44 @@ static void irq_console(void)
     }
 }
 
-#define CONSOLE_CPU 0 /* the UART's interrupt is routed there (boot.c) */
+/* The pCPU the UART's interrupt goes to, and with it the console's keys and commands: pCPU 0
+ * from boot, the console drain pCPU once the VMs are known (arch_console_rx_route). */
+static unsigned console_cpu;
 
-static bool console_hold_over(void *ctx, bool can_stop)
+static bool console_timer_due(void *ctx, bool can_stop)
 {
     (void)ctx;
     (void)can_stop;
-    console_input_hold_expired();
+    console_timer();
     return true;
 }
 
 void arch_console_rx_hold(bool hold)
 {
     pl011_set_rx_irq(!hold);
-    if (hold) {
-        uint64_t ticks = CONSOLE_RX_HOLD_NS / UINT64_C(1000000) * arch_counter_hz() / 1000;
-        arch_deadline_set(CONSOLE_CPU, ARCH_DEADLINE_CONSOLE, arch_counter() + ticks);
+}
+
+void arch_console_arm_timer(uint64_t at_ns)
+{
+    uint64_t hz = arch_counter_hz();
+    uint64_t ns = UINT64_C(1000000000);
+
+    arch_deadline_set(console_cpu, ARCH_DEADLINE_CONSOLE, at_ns / ns * hz + at_ns % ns * hz / ns);
+}
+
+void arch_console_rx_route(unsigned cpu)
+{
+    if (cpu >= pcpu_count || cpu == console_cpu || hyp_plat.uart_intid == PLATINFO_NO_INTID) {
+        return;
     }
+    arch_deadline_bind(cpu, ARCH_DEADLINE_CONSOLE, console_timer_due, NULL);
+    console_cpu = cpu;
+    gicv3_route_spi(hyp_plat.uart_intid, pcpus[cpu].mpidr);
 }
 
 void arch_console_rx_init(void)
 {
-    arch_deadline_bind(CONSOLE_CPU, ARCH_DEADLINE_CONSOLE, console_hold_over, NULL);
+    arch_deadline_bind(console_cpu, ARCH_DEADLINE_CONSOLE, console_timer_due, NULL);
     pl011_enable_rx_irq();
 }
 

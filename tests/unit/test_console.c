@@ -725,6 +725,53 @@ static uint64_t hook_now(void)
     return fake_ns;
 }
 
+/* A prompt nobody typed at: the focused VM's partial line shows once it has been quiet for
+ * CONSOLE_PROMPT_NS (hooks.arm_timer); another VM's does not. */
+static uint64_t armed_at;
+static unsigned arm_calls;
+
+static void hook_arm(uint64_t at_ns)
+{
+    armed_at = at_ns;
+    arm_calls++;
+}
+
+static void test_quiet_prompt_shows(void **state)
+{
+    static const struct console_hooks hooks_timer = {
+        .putc = hook_putc, .input_ready = hook_input, .command = hook_command,
+        .now_ns = hook_now, .arm_timer = hook_arm,
+    };
+    (void)state;
+    memset(&rec, 0, sizeof(rec));
+    fake_ns = 5000;
+    arm_calls = 0;
+    console_init(&hooks_timer);
+    assert_int_equal(console_add_vm(0, "linux"), 0);
+    assert_int_equal(console_add_vm(1, "rtos"), 0);
+    vm_puts(1, "rtos partial");
+    assert_int_equal(arm_calls, 0); /* not the focused VM */
+    vm_puts(0, "booted\n/ # ");
+    expect_out("[linux] booted\n");
+    assert_int_equal(arm_calls, 1);
+    assert_true(armed_at == 5000 + CONSOLE_PROMPT_NS);
+    fake_ns += CONSOLE_PROMPT_NS / 2;
+    vm_puts(0, " "); /* still writing: not quiet yet */
+    console_timer();  /* a timer that fires early (or for a hold) shows nothing... */
+    expect_out("[linux] booted\n");
+    assert_true(armed_at == fake_ns + CONSOLE_PROMPT_NS); /* ...and re-arms */
+    fake_ns += CONSOLE_PROMPT_NS;
+    console_timer();
+    expect_out("[linux] booted\n[linux] / #  ");
+    vm_puts(0, "x"); /* the line is open now: the rest shows as written */
+    expect_out("[linux] booted\n[linux] / #  x");
+    vm_puts(0, "\n");
+    unsigned calls = arm_calls;
+    console_timer(); /* nothing pending: no re-arm, no output */
+    assert_int_equal(arm_calls, calls);
+    expect_out("[linux] booted\n[linux] / #  x\n");
+}
+
 /* With a clock, the focused VM echoes only while somebody types to it. */
 static void test_echo_window(void **state)
 {
@@ -1262,6 +1309,7 @@ int main(void)
         cmocka_unit_test(test_paste_4k_through_fifo),
         cmocka_unit_test(test_paste_beyond_queue_held),
         cmocka_unit_test(test_hold_expires),
+        cmocka_unit_test(test_quiet_prompt_shows),
         cmocka_unit_test(test_queue_full_drops),
         cmocka_unit_test(test_input_pool_shared),
         cmocka_unit_test_setup(test_notice_stopped, setup_state),

@@ -47,11 +47,16 @@ static inline void arch_kick(unsigned cpu)
 void arch_wake_all(void);
 /* Power the platform off (PSCI SYSTEM_OFF through the firmware). Does not return. */
 void arch_power_off(void) __attribute__((noreturn));
-/* The console UART's receiver (console hooks.rx_hold): hold or resume it; a hold ends by
- * itself after CONSOLE_RX_HOLD_NS (console_input_hold_expired). */
+/* The console UART's receiver (console hooks.rx_hold): hold or resume it. */
 void arch_console_rx_hold(bool hold);
-/* Bind the hold's timer and enable the receive interrupt (boot, pCPU 0). */
+/* The console's timer (hooks.arm_timer): console_timer() on the console's pCPU at at_ns
+ * (arch_now_ns time). */
+void arch_console_arm_timer(uint64_t at_ns);
+/* Bind the console's timer and enable the receive interrupt (boot, pCPU 0). */
 void arch_console_rx_init(void);
+/* Send the UART's interrupt (the console's keys and commands) to pCPU cpu instead (boot,
+ * before any input: the console's drain pCPU, so a real-time VM's pCPU is left alone). */
+void arch_console_rx_route(unsigned cpu);
 /* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
  * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
 void arch_power_off_failure(void) __attribute__((noreturn));
