@@ -323,7 +323,7 @@ static void pong(void)
         if (k == VNET_K_STOP) {
             stopped = true;
             report(vnet_seq_of(ctx.rx.data) == n.echoed,
-                   "vnet: pong: echoed %u numbered frames, the sender had %u echoes", n.echoed,
+                   "vnet: pong: echoed %u numbered frames, the sender counts %u", n.echoed,
                    vnet_seq_of(ctx.rx.data));
         } else if (k == VNET_K_HOSTILE) {
             if (n.hostile++ < VNET_FAIL_LINES) {

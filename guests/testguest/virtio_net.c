@@ -262,6 +262,13 @@ void vnet_irq_poll(void)
                 /* a level interrupt: the device drops it once acknowledged (4.2.2) */
                 uint32_t s = vnet_read(d, VIRTIO_MMIO_INT_STATUS);
                 vnet_write(d, VIRTIO_MMIO_INT_ACK, s);
+                if (!s) {
+                    /* asserted with nothing to acknowledge (QEMU 7.2 keeps the line of a
+                     * device it marked broken high): mask it until the next vnet_attach */
+                    d->irq_stuck++;
+                    mmio_write32(plat.gicd_base + GICD_ICENABLER + gic_bit_reg(intid),
+                                 gic_bit(intid));
+                }
                 d->int_status |= s;
                 d->irqs++;
                 ours = true;
