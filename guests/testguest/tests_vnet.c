@@ -389,8 +389,9 @@ void tests_vnet(void)
     }
     /* ping and pong wait for frames and buffers: the used-buffer SPI must have come */
     bool irq_ok = !strcmp(role, "silent") || ctx.dev.irqs > 0;
-    report(vnet_irq_unexpected() == 0 && ctx.dev.rx_bad_id == 0 && irq_ok,
-           "vnet: %u device interrupts, %u unexpected, %u bad used ids", ctx.dev.irqs,
-           vnet_irq_unexpected(), ctx.dev.rx_bad_id);
+    report(vnet_irq_unexpected() == 0 && ctx.dev.rx_bad_id == 0 && ctx.dev.irq_stuck == 0 &&
+               irq_ok,
+           "vnet: %u device interrupts, %u unexpected, %u stuck, %u bad used ids", ctx.dev.irqs,
+           vnet_irq_unexpected(), ctx.dev.irq_stuck, ctx.dev.rx_bad_id);
     tg_finish();
 }

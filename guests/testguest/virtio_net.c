@@ -23,6 +23,7 @@
 #define VNET_SLOTS       2    /* devices with static rings; a VM has one per segment */
 #define VNET_IRQ_PRIO    0x80
 #define VNET_RESET_MS    100
+#define VNET_STUCK_READS 16   /* InterruptStatus 0 this often in a row: the SPI is stuck */
 #define VNET_TX_CHAINS   (VNET_QSIZE / 2) /* a transmit may take two descriptors */
 #define DT_MAX_VIRTIO    40   /* QEMU virt has 32 transports */
 #define GIC_SPI_FIRST    32
@@ -248,6 +249,8 @@ bool vnet_init(struct vnet_dev *dev, unsigned int idx, bool quiet)
 
 void vnet_irq_poll(void)
 {
+    uint32_t zero_reads = 0;
+
     for (;;) {
         uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
         uint32_t intid = (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
@@ -262,9 +265,11 @@ void vnet_irq_poll(void)
                 /* a level interrupt: the device drops it once acknowledged (4.2.2) */
                 uint32_t s = vnet_read(d, VIRTIO_MMIO_INT_STATUS);
                 vnet_write(d, VIRTIO_MMIO_INT_ACK, s);
-                if (!s) {
-                    /* asserted with nothing to acknowledge (QEMU 7.2 keeps the line of a
-                     * device it marked broken high): mask it until the next vnet_attach */
+                /* asserted again and again with nothing to acknowledge (QEMU 7.2 keeps the
+                 * line of a device it marked broken high): mask it until the next vnet_attach,
+                 * rather than loop here; one such read may be a race and is left alone */
+                zero_reads = s ? 0 : zero_reads + 1;
+                if (zero_reads > VNET_STUCK_READS) {
                     d->irq_stuck++;
                     mmio_write32(plat.gicd_base + GICD_ICENABLER + gic_bit_reg(intid),
                                  gic_bit(intid));

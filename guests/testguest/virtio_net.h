@@ -130,7 +130,7 @@ struct vnet_dev {
     uint16_t tx_used;
     uint32_t irqs;          /* SPIs taken for this device */
     uint32_t int_status;    /* InterruptStatus bits seen, ORed */
-    uint32_t irq_stuck;     /* SPI taken with InterruptStatus 0: masked (vnet_irq_poll) */
+    uint32_t irq_stuck;     /* SPI masked: asserted with InterruptStatus 0 (vnet_irq_poll) */
     uint32_t rx_bad_id;     /* used entries naming no receive descriptor */
     struct vnet_queue *rxq, *txq;
     uint8_t (*rx_buf)[VNET_BUF_SIZE];
