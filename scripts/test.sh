@@ -19,6 +19,8 @@ suite linux-guest make -s linux-guest
 suite unit make -s unit
 suite fuzz make -s fuzz-short
 suite config-checks tests/configs/run.sh
+# the test guest's virtio-net driver against plain QEMU's own device (two VMs, about a second)
+suite vnet-qemu tests/native/vnet_qemu.py
 suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
 suite bench-budget make -s bench-check
 echo "$pass passed, $fail failed"

@@ -96,6 +96,24 @@ bool dt_find_device(const char *compat, struct dt_dev *dev)
     }
 }
 
+unsigned int dt_find_devices(const char *compat, struct dt_dev *devs, unsigned int max)
+{
+    const void *fdt = dt_blob();
+    unsigned int count = 0;
+
+    for (int node = -1; fdt && count < max;) {
+        node = fdt_node_offset_by_compatible(fdt, node, compat);
+        if (node < 0) {
+            break;
+        }
+        if (dt_available(fdt, node) && dt_first_reg(fdt, node, &devs[count])) {
+            dt_irqs(fdt, node, &devs[count]);
+            count++;
+        }
+    }
+    return count;
+}
+
 bool dt_has_compatible(const char *compat)
 {
     const void *fdt = dt_blob();

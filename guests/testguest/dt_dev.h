@@ -25,5 +25,9 @@ struct dt_dev {
  */
 bool dt_find_device(const char *compat, struct dt_dev *dev);
 
+/* Fill devs[] with every available node compatible with compat (at most max, DT order);
+ * returns how many. Nodes whose "reg" is unreadable are skipped. */
+unsigned int dt_find_devices(const char *compat, struct dt_dev *devs, unsigned int max);
+
 /* True if some node (available or not) is compatible with compat. */
 bool dt_has_compatible(const char *compat);

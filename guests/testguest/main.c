@@ -56,6 +56,8 @@ static const struct mode modes[] = {
     { "mgmtshut", tests_mgmt_shutdown, NULL },
     { "mgmtoff", tests_mgmt_poweroff, NULL },
     { "mgmttick", mode_mgmttick, NULL },
+    { "vnet", tests_vnet, NULL },
+    { "vnet-hostile", tests_vnet_hostile, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */
