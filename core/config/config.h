@@ -58,6 +58,14 @@
 #define VPLAT_PWR_IPA       UINT64_C(0x090d0000)
 #define VPLAT_PWR_SIZE      (4 * CFG_SZ_KIB)
 #define VPLAT_PWR_INTID     46 /* SPI 14, level (the PL061's combined interrupt) */
+/* Network segments (bulkhead,net-segment, docs/NETWORK.md): a VM's k-th segment is a
+ * virtio-mmio device at VPLAT_NET_IPA + k * VPLAT_NET_STRIDE with SPI VPLAT_NET_INTID + k by
+ * default (level). */
+#define VPLAT_NET_IPA       UINT64_C(0x0a200000)
+#define VPLAT_NET_STRIDE    UINT64_C(0x200)
+#define VPLAT_NET_MAX       8 /* segments one VM may be a member of */
+#define VPLAT_NET_SIZE      (VPLAT_NET_MAX * VPLAT_NET_STRIDE)
+#define VPLAT_NET_INTID     48
 
 /* ------------------------------------------------------------------------------------------
  * Limits. Everything is a fixed-size array: the hypervisor has no heap.
@@ -116,6 +124,12 @@ _Static_assert(VPLAT_GPIO_IPA + VPLAT_GPIO_SIZE <= VPLAT_MGMT_IPA &&
 _Static_assert(VPLAT_UART_IPA + VPLAT_UART_SIZE <= VPLAT_PWR_IPA &&
                    VPLAT_PWR_IPA + VPLAT_PWR_SIZE <= VPLAT_IPC_IPA,
                "the power button sits between the virtual UART and the IPC pages");
+_Static_assert(VPLAT_MGMT_IPA + VPLAT_MGMT_SIZE <= VPLAT_NET_IPA &&
+                   VPLAT_NET_IPA + VPLAT_NET_SIZE <= VPLAT_RAM_IPA,
+               "the network devices sit between the management device and the default RAM");
+_Static_assert(VPLAT_NET_INTID + VPLAT_NET_MAX - 1 <= VPLAT_SPI_LAST &&
+                   VPLAT_NET_INTID > VPLAT_WDOG_INTID && VPLAT_NET_INTID > VPLAT_PWR_INTID,
+               "the default network SPIs are the vGIC's and clear of the fixed devices'");
 _Static_assert(VPLAT_PWR_INTID != VPLAT_UART_INTID && VPLAT_PWR_INTID >= CFG_SPI_FIRST &&
                    VPLAT_PWR_INTID <= VPLAT_SPI_LAST,
                "the power button's SPI is its own, and one the vGIC implements");
@@ -232,6 +246,7 @@ enum cfg_chan_type {
     CFG_CHAN_SEM,      /* "bulkhead,semaphore": counting, kept by the hypervisor */
     CFG_CHAN_MUTEX,    /* "bulkhead,mutex": owned by one vCPU, owner-died aware */
     CFG_CHAN_MSGQ,     /* "bulkhead,msgq": bounded, copied, ordered */
+    CFG_CHAN_NET,      /* "bulkhead,net-segment": an L2 segment of virtio-net devices */
     CFG_CHAN_TYPE_COUNT,
 };
 _Static_assert(CFG_CHAN_SHMEM == BH_IPC_SHMEM && CFG_CHAN_DOORBELL == BH_IPC_DOORBELL &&
@@ -254,6 +269,21 @@ _Static_assert(CFG_RIGHT_READ == BH_IPC_RIGHT_READ && CFG_RIGHT_WRITE == BH_IPC_
                    CFG_RIGHT_LOCK == BH_IPC_RIGHT_LOCK,
                "channel rights differ from include/bulkhead/abi.h");
 
+/*
+ * One member of a network segment (cfg_chan.net[vm index]; config_net.c). Members hold no
+ * IPC right (cfg_chan.rights stays 0: a segment has no IPC register page); membership is
+ * cfg_chan.net_members.
+ */
+#define CFG_NET_MAC_LEN 6
+struct cfg_net_member {
+    uint8_t mac[CFG_NET_MAC_LEN]; /* unicast; default 02:42:ac:<chan id>:00:<vm index> */
+    uint8_t reach;                /* VM-index mask of the members it may send to */
+    uint8_t slot;                 /* k: its device is the VM's k-th (VPLAT_NET_*) */
+    uint32_t intid;               /* its device's SPI; 0 until checked (default 48 + k) */
+    uint32_t rate_pps;            /* frames it may send per second; 0 = no limit */
+    uint32_t rate_bps;            /* bytes it may send per second; 0 = no limit */
+};
+
 struct cfg_chan {
     bool valid;                        /* false: an error was reported; the object is absent */
     char name[CFG_CHAN_NAME_MAX + 1];  /* node name; "" if it was bad */
@@ -271,6 +301,8 @@ struct cfg_chan {
     uint32_t msg_size;   /* msgq: bytes per message at most */
     uint64_t shm_size;   /* shmem: bytes, multiple of CFG_PAGE_SIZE */
     uint64_t shm_ipa[CFG_MAX_VMS]; /* shmem: guest-physical base in each member */
+    uint8_t net_members;           /* net: VM-index mask of the segment's members */
+    struct cfg_net_member net[CFG_MAX_VMS]; /* net: per member VM index */
 };
 
 struct cfg_scenario {
@@ -329,7 +361,7 @@ struct cfg_hooks {
 /*
  * Parse and validate the scenario `fdt` (named `file` in messages) against the platform
  * `plat` (cpu_count, RAM, GIC, console UART and vm_ram_avail are used). fdt must point to at
- * least fdt_totalsize(fdt) readable bytes. No allocation; `out` is about 17 KiB, so at EL2 it
+ * least fdt_totalsize(fdt) readable bytes. No allocation; `out` is about 23 KiB, so at EL2 it
  * should be static, not on the stack.
  * Every problem is reported as one line through hooks->error and counted in
  * out->error_count. A problem in a VM marks that VM invalid and the others are still checked
@@ -351,7 +383,8 @@ const char *cfg_kernel_type_name(enum cfg_kernel_type type);
 /* "stop" / "restart" / "abort". */
 const char *cfg_fault_policy_name(enum cfg_fault_policy policy);
 
-/* "shmem" / "doorbell" / "semaphore" / "mutex" / "msgq" (the compatible without "bulkhead,"). */
+/* "shmem" / "doorbell" / "semaphore" / "mutex" / "msgq" / "net-segment" (the compatible
+ * without "bulkhead,"). */
 const char *cfg_chan_type_name(enum cfg_chan_type type);
 
 /* The VM named `name`, or NULL. */

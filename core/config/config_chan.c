@@ -72,7 +72,7 @@ static bool read_u32(struct chan_parse *p, const char *prop, const void *val, in
  * s made fit for an error line: at most cap - 1 characters (a VM name, "..." when cut),
  * non-printable characters shown as '?'. lib/fmt has no precision ("%.*s").
  */
-static const char *clip(const char *s, char *buf, size_t cap)
+const char *cfg_clip(const char *s, char *buf, size_t cap)
 {
     size_t n = strnlen(s, cap);
 
@@ -106,7 +106,7 @@ static bool read_keyword(struct chan_parse *p, const char *path, const char *pro
     if ((size_t)len > cap) {
         char shown[KEYWORD_MAX];
         cfg_error(p->c, &p->ch->valid, path, prop, "unknown value '%s'",
-                  clip(s, shown, sizeof(shown)));
+                  cfg_clip(s, shown, sizeof(shown)));
         return false;
     }
     memcpy(dst, s, (size_t)len);
@@ -152,7 +152,7 @@ static bool read_vm_list(struct chan_parse *p, const char *prop, const void *val
             chan_error(p, prop, "names more than %u VM", max_names);
             return false;
         } else if (v < 0) {
-            chan_error(p, prop, "no VM named '%s'", clip(name, shown, sizeof(shown)));
+            chan_error(p, prop, "no VM named '%s'", cfg_clip(name, shown, sizeof(shown)));
             ok = false;
         } else if (seen & (1u << v)) {
             chan_error(p, prop, "VM '%s' is listed twice", name);
@@ -369,6 +369,8 @@ static const struct chan_type {
     [CFG_CHAN_SEM] = { "bulkhead,semaphore", "semaphore", sem_props },
     [CFG_CHAN_MUTEX] = { "bulkhead,mutex", "mutex", mutex_props },
     [CFG_CHAN_MSGQ] = { "bulkhead,msgq", "msgq", msgq_props },
+    /* Members and their child nodes: config_net.c. */
+    [CFG_CHAN_NET] = { "bulkhead,net-segment", "net-segment", NULL },
 };
 
 const char *cfg_chan_type_name(enum cfg_chan_type type)
@@ -402,7 +404,7 @@ static void parse_shm_member(struct chan_parse *p, int node, const char *name)
     bh_snprintf(path, sizeof(path), "%s/%s", p->path, name);
     if (v < 0) {
         cfg_error(p->c, &p->ch->valid, path, CFG_NODE_PROP, "no VM named '%s'",
-                  clip(name, shown, sizeof(shown)));
+                  cfg_clip(name, shown, sizeof(shown)));
         return;
     }
     if (ipa == NULL) {
@@ -465,7 +467,7 @@ static void parse_name(struct chan_parse *p, const char *name, int namelen)
         if (!cfg_is_name_char(name[i])) {
             chan_error(p, CFG_NODE_PROP,
                        "channel name '%s' has a character other than a-z, 0-9, '_' and '-'",
-                       clip(name, shown, sizeof(shown)));
+                       cfg_clip(name, shown, sizeof(shown)));
             return;
         }
     }
@@ -500,7 +502,7 @@ static bool parse_type(struct chan_parse *p)
     }
     chan_error(p, "compatible",
                "unknown channel type '%s' (bulkhead,shmem, bulkhead,doorbell, "
-               "bulkhead,semaphore, bulkhead,mutex, bulkhead,msgq)",
+               "bulkhead,semaphore, bulkhead,mutex, bulkhead,msgq, bulkhead,net-segment)",
                compat);
     return false;
 }
@@ -550,11 +552,16 @@ static void parse_chan(struct cfg_ctx *c, int node)
     parse_name(&p, name, namelen);
     /* A channel with a bad property is still checked against the VMs and the channels
      * before it, so every problem is reported at once (values that failed stay 0: unused). */
-    if (parse_type(&p)) {
+    if (!parse_type(&p)) {
+        return;
+    }
+    if (p.ch->type == CFG_CHAN_NET) {
+        cfg_parse_net(c, p.ch, p.node, p.path);
+    } else {
         parse_props(&p);
         parse_children(&p);
-        cfg_check_chan(c, p.id, p.path);
     }
+    cfg_check_chan(c, p.id, p.path);
 }
 
 void cfg_parse_channels(struct cfg_ctx *c)

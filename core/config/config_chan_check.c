@@ -184,6 +184,10 @@ static uint32_t raised(const struct cfg_chan *ch, uint32_t v, uint32_t intid[RAI
         intid[n] = ch->tx_intid;
         prop[n++] = "tx-intid";
     }
+    if (ch->type == CFG_CHAN_NET && (ch->net_members & (1u << v)) && ch->net[v].intid != 0) {
+        intid[n] = ch->net[v].intid;
+        prop[n++] = "intid";
+    }
     return n;
 }
 
@@ -304,6 +308,12 @@ void cfg_check_chan(struct cfg_ctx *c, uint32_t id, const char *path)
 
     if (ch->type == CFG_CHAN_SHMEM) {
         check_shm(c, ch, path);
+        return;
+    }
+    if (ch->type == CFG_CHAN_NET) {
+        /* No IPC page: a virtio-mmio window and one SPI per member. */
+        cfg_check_net(c, ch, path);
+        check_intids(c, ch, path);
         return;
     }
     check_ipc_page(c, ch, id, path);

@@ -116,3 +116,16 @@ void cfg_parse_standby_for(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
                            const void *val, int len);
 void cfg_resolve_standby(struct cfg_ctx *c, int vms);
 void cfg_check_standby_chans(struct cfg_ctx *c);
+
+/* s made fit for an error line: at most cap - 1 characters ("..." when cut), non-printable
+ * characters shown as '?' (config_chan.c). Returns buf. */
+const char *cfg_clip(const char *s, char *buf, size_t cap);
+
+/* A bulkhead,net-segment channel (config_net.c): members and their child nodes, into ch;
+ * problems make the channel invalid. node is the channel's node at path. */
+void cfg_parse_net(struct cfg_ctx *c, struct cfg_chan *ch, int node, const char *path);
+
+/* Net segment ch against the earlier valid channels (config_net.c, from cfg_check_chan):
+ * each member's slot (at most VPLAT_NET_MAX segments per VM), its device window against the
+ * VM's RAM and passthrough devices, and its default INTID. */
+void cfg_check_net(struct cfg_ctx *c, struct cfg_chan *ch, const char *path);

@@ -44,6 +44,7 @@ bool ipc_vm_object(const struct cfg_scenario *sc, unsigned v, unsigned id,
         info->msg_size = ch->msg_size;
         break;
     case CFG_CHAN_MUTEX:
+    case CFG_CHAN_NET: /* no IPC right: not reached */
     case CFG_CHAN_TYPE_COUNT:
         break;
     }

@@ -386,6 +386,34 @@ static int add_chosen(void *fdt, const struct cfg_vm *vm, const struct guest_fdt
     return r ? r : fdt_end_node(fdt);
 }
 
+/* bulkhead,net-segment: the VM's virtio-mmio network devices (docs/NETWORK.md), described as
+ * QEMU's virt machine describes its own virtio-mmio transports. */
+static int add_net(void *fdt, const struct guest_fdt_layout *lay)
+{
+    int r = 0;
+
+    for (unsigned id = 0; !r && lay->sc && id < lay->sc->chan_count; id++) {
+        const struct cfg_chan *ch = &lay->sc->chans[id];
+        unsigned v = lay->vm_index;
+        if (!ch->valid || ch->type != CFG_CHAN_NET || v >= CFG_MAX_VMS ||
+            !(ch->net_members & (1u << v))) {
+            continue;
+        }
+        uint64_t ipa = VPLAT_NET_IPA + ch->net[v].slot * VPLAT_NET_STRIDE;
+        fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(ch->net[v].intid - 32),
+                           cpu_to_fdt32(IRQ_LEVEL_HI) };
+        char name[32];
+        bh_snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)ipa);
+        r = fdt_begin_node(fdt, name);
+        r = r ? r : fdt_property_string(fdt, "compatible", "virtio,mmio");
+        r = r ? r : prop_u64_pair(fdt, "reg", ipa, VPLAT_NET_STRIDE);
+        r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+        r = r ? r : fdt_property(fdt, "dma-coherent", NULL, 0);
+        r = r ? r : fdt_end_node(fdt);
+    }
+    return r;
+}
+
 int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay, void *buf,
                     size_t size)
 {
@@ -419,6 +447,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     }
     r = r ? r : add_ipc(buf, vm, lay);
     r = r ? r : add_mgmt(buf, vm, lay);
+    r = r ? r : add_net(buf, lay);
     r = r ? r : fdt_end_node(buf);
     r = r ? r : fdt_finish(buf);
     return r ? -BH_ENOMEM : (int)fdt_totalsize(buf);

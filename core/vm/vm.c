@@ -15,6 +15,7 @@
 #include <core/hyp.h>
 #include <core/vm/vm_build.h>
 #include <core/vm/vm_fault.h>
+#include <core/vm/vm_net.h>
 #include <core/vm/vm_power.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
@@ -332,7 +333,7 @@ void vm_print_stats(void)
     const struct cfg_scenario *sc = vm_ipc_scenario();
     for (unsigned id = 0; sc != NULL && id < sc->chan_count; id++) {
         const struct cfg_chan *c = &sc->chans[id];
-        if (!c->valid) {
+        if (!c->valid || c->type == CFG_CHAN_NET) { /* segments: vm_net_print_stats */
             continue;
         }
         struct ipc_stats st = vm_ipc_stats(id);
@@ -343,6 +344,7 @@ void vm_print_stats(void)
                    (unsigned long long)st.invalid, (unsigned long long)st.timeouts,
                    (unsigned long long)st.bytes);
     }
+    vm_net_print_stats();
     hyp_printf("STATS console lines_split=%llu ring_full=%llu escaped=%llu input_dropped=%llu "
                "output_dropped=%llu rx_holds=%llu",
                (unsigned long long)cs.lines_split, (unsigned long long)cs.ring_full,

@@ -15,6 +15,7 @@
 #include <core/vm/guest_fdt.h>
 #include <core/hyp.h>
 #include <core/ipc/vm_ipc.h>
+#include <core/vm/vm_net.h>
 #include <core/vm/vm_power.h>
 #include <lib/fmt.h>
 #include <core/vm/vm_console.h>
@@ -243,6 +244,7 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     }
     if (vm_wdog_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
         vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
+        vm_net_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
         vm_power_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
         return refuse(vm, "too many virtual interrupts (devices and channels)", NULL);
     }
@@ -260,7 +262,7 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     if (vm_ipc_gpio_init(vm) != 0) {
         return refuse(vm, "too many notification GPIOs", NULL);
     }
-    if (vm_mmio_register(vm) != 0 || vm_wdog_setup(vm) != 0) {
+    if (vm_mmio_register(vm) != 0 || vm_wdog_setup(vm) != 0 || vm_net_setup(vm) != 0) {
         return refuse(vm, "cannot register the virtual devices' MMIO windows", NULL);
     }
     if (vm_power_setup(vm) != 0) {
@@ -317,6 +319,7 @@ static void clear_guest_ram(struct vm *vm)
 
 void vm_reload(struct vm *vm)
 {
+    vm_net_reset(vm); /* first: no sender may still be writing into its rings */
     clear_guest_ram(vm);
     arch_load_guest_memory((uint64_t)(uintptr_t)vm_ipa_to_host(vm, vm->kernel_ipa), vm->kernel,
                            vm->kernel_size);

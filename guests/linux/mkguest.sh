@@ -11,8 +11,10 @@ set -euo pipefail
 # /lib/modules/<ver>/ of the initramfs; /init loads them in dependency order. sp805_wdt drives
 # the virtual watchdog of a VM with watchdog = "sp805" (bh.script=watchdog feeds it); gpio_keys
 # and evdev: the VM's power button (gpio-keys on the PL061 line, KEY_POWER as
-# /dev/input/event0, which busybox acpid reads; gpio-pl061 is built in).
-MODULES="${MODULES:-sp805_wdt gpio_keys evdev}"
+# /dev/input/event0, which busybox acpid reads; gpio-pl061 is built in). virtio_mmio and
+# virtio_net (with net_failover and failover) drive the VM's devices on network segments
+# (docs/NETWORK.md); /init gives eth0 the address bh.ip= names.
+MODULES="${MODULES:-sp805_wdt gpio_keys evdev virtio_mmio virtio_net}"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

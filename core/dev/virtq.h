@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Split virtqueues (virtio v1.2 section 2.7) as a device sees them in guest memory, with every
+ * guest value treated as hostile: the queue size is any power of two up to VIRTQ_NUM_MAX, the
+ * three areas lie inside the VM's RAM with the alignment of 2.7 ("Virtqueue alignment"),
+ * descriptor chains are bounded by the queue size (longer means a loop), lengths are summed
+ * without overflow and capped, indirect descriptors are not offered (a descriptor with
+ * VIRTQ_DESC_F_INDIRECT is malformed), and the avail index may run at most the queue size
+ * ahead of what the device has taken. Indices are free-running modulo 2^16 (2.7.6, 2.7.8).
+ * Portable: guest RAM is reached through a struct virtq_mem, a plain buffer in unit tests.
+ * No locking here: the device serialises access to its queues.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bulkhead/errno.h>
+
+#define VIRTQ_NUM_MAX         256u    /* QueueNumMax */
+#define VIRTQ_CHAIN_BYTES_MAX 0x10000u /* a chain longer than 64 KiB is malformed */
+
+/* Descriptor flags (2.7.5). */
+#define VIRTQ_DESC_F_NEXT     0x1u
+#define VIRTQ_DESC_F_WRITE    0x2u
+#define VIRTQ_DESC_F_INDIRECT 0x4u
+
+/* Alignment and size of the three areas (2.7, table "Virtqueue Part Alignment"). */
+#define VIRTQ_DESC_ALIGN  16u
+#define VIRTQ_AVAIL_ALIGN 2u
+#define VIRTQ_USED_ALIGN  4u
+#define VIRTQ_DESC_SIZE   16u /* le64 addr, le32 len, le16 flags, le16 next */
+#define VIRTQ_USED_ELEM   8u  /* le32 id, le32 len */
+#define VIRTQ_RING_HDR    4u  /* le16 flags, le16 idx */
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "virtio 1.x rings are little-endian; so are AArch64 EL2 and the host tests");
+
+/* Why a queue is malformed (virtq_err_name gives the event's why= word). */
+enum virtq_err {
+    VIRTQ_OK = 0,
+    VIRTQ_BAD_SIZE,   /* queue size 0, not a power of two, or over VIRTQ_NUM_MAX */
+    VIRTQ_BAD_ADDR,   /* an area or a buffer outside RAM, or misaligned */
+    VIRTQ_BAD_INDEX,  /* a head or next index >= queue size */
+    VIRTQ_LOOP,       /* a chain longer than the queue size */
+    VIRTQ_BAD_LEN,    /* a chain over VIRTQ_CHAIN_BYTES_MAX */
+    VIRTQ_INDIRECT,   /* VIRTQ_DESC_F_INDIRECT, not offered */
+    VIRTQ_BAD_DIR,    /* a device-writable buffer where a readable one belongs, or back */
+    VIRTQ_AVAIL_JUMP, /* avail idx more than the queue size ahead */
+    VIRTQ_ERR_COUNT,
+};
+
+const char *virtq_err_name(int err);
+
+/* The guest's RAM as the device reaches it: [ipa, ipa + size) at host. */
+struct virtq_mem {
+    uint8_t *host;
+    uint64_t ipa;
+    uint64_t size;
+};
+
+/*
+ * Host pointer to [ipa, ipa + len) when all of it is inside mem, else NULL. No sum can wrap.
+ * len 0 at the very end of RAM is inside.
+ */
+void *virtq_mem_ptr(const struct virtq_mem *mem, uint64_t ipa, uint64_t len);
+
+struct virtq {
+    /* Set by the driver through the transport while the queue is not ready. */
+    uint32_t num;        /* QueueNum as written (checked by virtq_setup) */
+    uint64_t desc_ipa;
+    uint64_t avail_ipa;
+    uint64_t used_ipa;
+    /* Device state, valid while ready. */
+    bool ready;
+    uint16_t last_avail; /* next avail ring entry to take */
+    uint16_t used_idx;   /* next used ring entry to fill */
+    uint8_t *desc;       /* host pointers into guest RAM */
+    uint8_t *avail;
+    uint8_t *used;
+};
+
+/* A descriptor chain being walked (virtq_chain_*). */
+struct virtq_chain {
+    const struct virtq *q;
+    const struct virtq_mem *mem;
+    uint16_t head;
+    uint16_t next;      /* the descriptor virtq_chain_next reads */
+    bool more;          /* a descriptor is left */
+    uint32_t count;     /* descriptors read */
+    uint32_t total;     /* their bytes, at most VIRTQ_CHAIN_BYTES_MAX */
+};
+
+/* The queue back to "not set up": size 0, no addresses, not ready. */
+void virtq_reset(struct virtq *q);
+
+/*
+ * Make q ready from what the driver wrote (num, the three IPAs): checks the size and the
+ * areas against mem, then clears the indices. Returns VIRTQ_OK, or the virtq_err and q is
+ * left not ready.
+ */
+int virtq_setup(struct virtq *q, const struct virtq_mem *mem) BH_MUST_CHECK;
+
+/*
+ * Take the next available chain head into *head. Returns VIRTQ_OK, -BH_ENOENT when the driver
+ * has made nothing new available, or a virtq_err (avail index jump, head out of range).
+ */
+int virtq_pop(struct virtq *q, uint16_t *head) BH_MUST_CHECK;
+
+/* Begin walking the chain at head (from virtq_pop). */
+void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
+                       const struct virtq_mem *mem, uint16_t head);
+
+/*
+ * The next buffer of the chain: 1 and its host pointer and length (writable: the descriptor
+ * must be device-writable, else device-readable), 0 at the end, or -virtq_err. Every
+ * descriptor is read once, so a guest changing it meanwhile changes nothing checked.
+ */
+int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32_t *len)
+    BH_MUST_CHECK;
+
+/* Return chain head to the driver with len bytes written into it (used ring, 2.7.8). */
+void virtq_push(struct virtq *q, uint16_t head, uint32_t len);

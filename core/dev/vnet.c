@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtio-net devices and the segment switch (virtio v1.2 section 5.1; docs/NETWORK.md). The
+ * device offers VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC and VIRTIO_NET_F_STATUS only: no
+ * offloads, no mergeable buffers, no control queue, so every frame is one 12-byte
+ * virtio_net_hdr (5.1.6) saying "nothing to do" plus at most 1514 bytes. A transmit
+ * notification switches the frames on the sender's pCPU: the chain is copied into the
+ * device's frame buffer, the policy (reach, rate limits) decides by destination MAC, and the
+ * frame is copied into each receiver's next receive buffer. Lock order: vnet.h.
+ */
+#include <core/dev/vnet.h>
+
+#include <lib/fmt.h>
+#include <lib/string.h>
+
+#define NS_PER_S        UINT64_C(1000000000)
+#define HDR_FLAGS       0u  /* offsets in struct virtio_net_hdr */
+#define HDR_GSO_TYPE    1u
+#define HDR_NUM_BUFFERS 10u
+#define EVT_TEXT_MAX    128
+#define MAC_GROUP_BIT   0x01u /* I/G: broadcast and multicast */
+
+_Static_assert(VNET_MAX_MEMBERS <= 8, "member masks are 8-bit");
+
+/* ------------------------------------------------------------------ rate limits */
+
+static void bucket_init(struct vnet_bucket *b, uint32_t rate, uint32_t cost_max, uint64_t now)
+{
+    b->rate = rate;
+    /* One second's worth, but at least the dearest frame, or it could never pass. */
+    b->cap = (uint64_t)(rate > cost_max ? rate : cost_max) * NS_PER_S;
+    b->level = b->cap;
+    b->last_ns = now;
+}
+
+/* Refill for the time since the last call. rate < 2^32 and elapsed <= 1 s: no overflow. */
+static void bucket_refill(struct vnet_bucket *b, uint64_t now)
+{
+    uint64_t elapsed = now > b->last_ns ? now - b->last_ns : 0;
+
+    b->last_ns = now;
+    elapsed = elapsed < NS_PER_S ? elapsed : NS_PER_S;
+    b->level += elapsed * b->rate;
+    b->level = b->level < b->cap ? b->level : b->cap;
+}
+
+static bool bucket_has(const struct vnet_bucket *b, uint32_t cost)
+{
+    return b->rate == 0 || b->level >= (uint64_t)cost * NS_PER_S;
+}
+
+static void bucket_take(struct vnet_bucket *b, uint32_t cost)
+{
+    if (b->rate != 0) {
+        b->level -= (uint64_t)cost * NS_PER_S;
+    }
+}
+
+/* One frame of len bytes against both buckets: taken from both, or from neither. */
+static bool rate_allows_locked(struct vnet *d, uint32_t len)
+{
+    if (d->pps.rate == 0 && d->bps.rate == 0) {
+        return true;
+    }
+    uint64_t now = d->hooks.now_ns(d->hooks.ctx);
+    bucket_refill(&d->pps, now);
+    bucket_refill(&d->bps, now);
+    if (!bucket_has(&d->pps, 1) || !bucket_has(&d->bps, len)) {
+        return false;
+    }
+    bucket_take(&d->pps, 1);
+    bucket_take(&d->bps, len);
+    return true;
+}
+
+/* ------------------------------------------------------------------ device state */
+
+static void update_irq_locked(struct vnet *d)
+{
+    bool level = d->t.isr != 0;
+
+    if (level != d->irq_level) {
+        d->irq_level = level;
+        d->hooks.set_irq(d->hooks.ctx, d->intid, level);
+    }
+}
+
+static void reset_locked(struct vnet *d, const struct vnet_cfg *cfg)
+{
+    uint64_t now = d->hooks.now_ns(d->hooks.ctx);
+
+    virtio_mmio_reset(&d->t);
+    d->generation++;
+    bucket_init(&d->pps, cfg != NULL ? cfg->rate_pps : (uint32_t)d->pps.rate, 1, now);
+    bucket_init(&d->bps, cfg != NULL ? cfg->rate_bps : (uint32_t)d->bps.rate, VNET_FRAME_MAX,
+                now);
+    update_irq_locked(d);
+}
+
+/* Queue q was found malformed (err): the device stops until the driver resets it. */
+static void fail_locked(struct vnet *d, unsigned q, int err)
+{
+    char text[EVT_TEXT_MAX];
+
+    d->stats.malformed++;
+    virtio_mmio_fail(&d->t);
+    bh_snprintf(text, sizeof(text), "seg=%s q=%s why=%s action=needs_reset", d->seg->name,
+                q == VNET_TXQ ? "tx" : "rx", virtq_err_name(err));
+    d->hooks.event(d->hooks.ctx, "net_malformed", text);
+    update_irq_locked(d);
+}
+
+int vnet_init(struct vnet *d, struct vnet_seg *seg, unsigned member, const struct vnet_cfg *cfg,
+              const struct virtq_mem *mem, const struct vnet_hooks *hooks)
+{
+    if (member >= VNET_MAX_MEMBERS || !(seg->members & (1u << member)) ||
+        seg->dev[member] != NULL) {
+        return -BH_EINVAL;
+    }
+    memset(d, 0, sizeof(*d));
+    spin_lock_init(&d->tx_lock);
+    spin_lock_init(&d->lock);
+    d->seg = seg;
+    d->member = member;
+    d->reach = cfg->reach & seg->members & (uint8_t)~(1u << member);
+    d->intid = cfg->intid;
+    d->mem = *mem;
+    d->hooks = *hooks;
+    virtio_mmio_init(&d->t, VNET_DEVICE_ID,
+                     (UINT64_C(1) << VIRTIO_F_VERSION_1) | (UINT64_C(1) << VNET_F_MAC) |
+                         (UINT64_C(1) << VNET_F_STATUS));
+    reset_locked(d, cfg);
+    seg->dev[member] = d;
+    return 0;
+}
+
+void vnet_reset(struct vnet *d)
+{
+    spin_lock(&d->lock);
+    reset_locked(d, NULL);
+    spin_unlock(&d->lock);
+}
+
+void vnet_get_stats(struct vnet *d, struct vnet_stats *out)
+{
+    spin_lock(&d->lock);
+    *out = d->stats;
+    spin_unlock(&d->lock);
+}
+
+/* ------------------------------------------------------------------ receiving */
+
+/*
+ * Copy hdr + frame into the receive chain at head. Returns the bytes written, 0 when the
+ * chain is too small for them, or -virtq_err.
+ */
+static int scatter_locked(struct vnet *r, uint16_t head, const uint8_t *frame, uint32_t len)
+{
+    uint8_t hdr[VNET_HDR_LEN] = { 0 };
+    struct virtq_chain c;
+    uint32_t done = 0, want = VNET_HDR_LEN + len;
+
+    hdr[HDR_NUM_BUFFERS] = 1; /* le16 num_buffers = 1 (5.1.6.4) */
+    virtq_chain_begin(&c, &r->t.q[VNET_RXQ], &r->mem, head);
+    while (done < want) {
+        uint8_t *buf;
+        uint32_t n;
+        int got = virtq_chain_next(&c, true, &buf, &n);
+        if (got <= 0) {
+            return got;
+        }
+        for (uint32_t i = 0; i < n && done < want; ) {
+            /* the header's bytes first, then the frame's */
+            const uint8_t *src = done < VNET_HDR_LEN ? &hdr[done] : &frame[done - VNET_HDR_LEN];
+            uint32_t avail = done < VNET_HDR_LEN ? VNET_HDR_LEN - done : want - done;
+            uint32_t k = n - i < avail ? n - i : avail;
+            memcpy(buf + i, src, k);
+            i += k;
+            done += k;
+        }
+    }
+    return (int)done;
+}
+
+/* Give frame to member r: false when r cannot receive now (no driver, VM not running). */
+static bool deliver(struct vnet *r, const uint8_t *frame, uint32_t len)
+{
+    uint16_t head;
+
+    spin_lock(&r->lock);
+    if (!virtio_mmio_is_live(&r->t) || !r->t.q[VNET_RXQ].ready || !r->hooks.alive(r->hooks.ctx)) {
+        spin_unlock(&r->lock);
+        return false;
+    }
+    int err = virtq_pop(&r->t.q[VNET_RXQ], &head);
+    if (err == -BH_ENOENT) {
+        r->stats.rx_no_buffer++;
+    } else if (err != VIRTQ_OK) {
+        fail_locked(r, VNET_RXQ, err);
+    } else {
+        int n = scatter_locked(r, head, frame, len);
+        if (n < 0) {
+            fail_locked(r, VNET_RXQ, -n);
+        } else {
+            if (n == 0) {
+                r->stats.rx_small++; /* the buffer goes back unused */
+            } else {
+                r->stats.rx_frames++;
+                r->stats.rx_bytes += len;
+            }
+            virtq_push(&r->t.q[VNET_RXQ], head, (uint32_t)n);
+            r->t.isr |= VIRTIO_INT_USED;
+            update_irq_locked(r);
+        }
+    }
+    spin_unlock(&r->lock);
+    return true;
+}
+
+/* ------------------------------------------------------------------ transmitting */
+
+/*
+ * Copy the transmit chain at head into d->frame; *total is the chain's length (the copy stops
+ * at the buffer's end, the walk does not: the whole chain is checked). 0 or -virtq_err.
+ */
+static int gather_locked(struct vnet *d, uint16_t head, uint32_t *total)
+{
+    struct virtq_chain c;
+    uint8_t *buf;
+    uint32_t n, done = 0;
+    int got;
+
+    virtq_chain_begin(&c, &d->t.q[VNET_TXQ], &d->mem, head);
+    while ((got = virtq_chain_next(&c, false, &buf, &n)) > 0) {
+        uint32_t room = (uint32_t)sizeof(d->frame) - done;
+        uint32_t k = n < room ? n : room;
+        memcpy(&d->frame[done], buf, k);
+        done += k;
+    }
+    *total = c.total;
+    return got;
+}
+
+static void deny_event_locked(struct vnet *d, const char *to, const uint8_t *dst)
+{
+    char text[EVT_TEXT_MAX];
+
+    bh_snprintf(text, sizeof(text),
+                "seg=%s to=%s dst=%02x:%02x:%02x:%02x:%02x:%02x denied=%llu action=drop",
+                d->seg->name, to, dst[0], dst[1], dst[2], dst[3], dst[4], dst[5],
+                (unsigned long long)(d->stats.drop_deny + d->stats.drop_unknown));
+    d->hooks.event(d->hooks.ctx, "net_deny", text);
+}
+
+/* The members the frame in d->frame (total bytes, header included) goes to; 0 = dropped. */
+static uint8_t decide_locked(struct vnet *d, uint32_t total)
+{
+    const struct vnet_seg *seg = d->seg;
+    const uint8_t *dst = &d->frame[VNET_HDR_LEN];
+
+    if (total < VNET_HDR_LEN + VNET_FRAME_MIN || total > VNET_HDR_LEN + VNET_FRAME_MAX ||
+        d->frame[HDR_FLAGS] != 0 || d->frame[HDR_GSO_TYPE] != 0) {
+        d->stats.drop_bad++; /* too short, too long, or an offload nobody negotiated */
+        return 0;
+    }
+    uint32_t len = total - VNET_HDR_LEN;
+    uint8_t to = d->reach;
+    if (!(dst[0] & MAC_GROUP_BIT)) {
+        unsigned m = 0;
+        while (m < VNET_MAX_MEMBERS &&
+               !((seg->members & (1u << m)) && memcmp(seg->mac[m], dst, VNET_MAC_LEN) == 0)) {
+            m++;
+        }
+        if (m == VNET_MAX_MEMBERS || m == d->member) {
+            d->stats.drop_unknown++;
+            deny_event_locked(d, "-", dst);
+            return 0;
+        }
+        if (!(d->reach & (1u << m))) {
+            d->stats.drop_deny++;
+            deny_event_locked(d, seg->member_name[m], dst);
+            return 0;
+        }
+        to = (uint8_t)(1u << m);
+    }
+    if (!rate_allows_locked(d, len)) {
+        d->stats.drop_rate++;
+        return 0;
+    }
+    d->stats.tx_frames++;
+    d->stats.tx_bytes += len;
+    return to;
+}
+
+/*
+ * Take the next transmit chain: 1 with its head, length and destinations (0: dropped), or 0
+ * when there is none (or the queue was malformed: the device is stopped).
+ */
+static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t *to)
+{
+    struct virtq *q = &d->t.q[VNET_TXQ];
+
+    if (!virtio_mmio_is_live(&d->t) || !q->ready) {
+        return 0;
+    }
+    int err = virtq_pop(q, head);
+    if (err == VIRTQ_OK) {
+        err = -gather_locked(d, *head, total);
+    }
+    if (err == -BH_ENOENT) {
+        return 0;
+    }
+    if (err != VIRTQ_OK) {
+        fail_locked(d, VNET_TXQ, err);
+        return 0;
+    }
+    *to = decide_locked(d, *total);
+    return 1;
+}
+
+static void transmit(struct vnet *d)
+{
+    spin_lock(&d->tx_lock);
+    /* At most a queue's worth: avail may be at most num ahead, and a guest refilling the
+     * queue meanwhile waits for its next notification. */
+    for (unsigned budget = VIRTQ_NUM_MAX; budget > 0; budget--) {
+        uint16_t head;
+        uint32_t total = 0, down = 0;
+        uint8_t to = 0;
+
+        spin_lock(&d->lock);
+        int got = take_locked(d, &head, &total, &to);
+        uint32_t gen = d->generation;
+        spin_unlock(&d->lock);
+        if (!got) {
+            break;
+        }
+        for (unsigned m = 0; m < VNET_MAX_MEMBERS; m++) {
+            struct vnet *r = d->seg->dev[m];
+            if ((to & (1u << m)) &&
+                (r == NULL || !deliver(r, &d->frame[VNET_HDR_LEN], total - VNET_HDR_LEN))) {
+                down++;
+            }
+        }
+        spin_lock(&d->lock);
+        d->stats.drop_down += down;
+        if (d->generation == gen) { /* not reset meanwhile: the chain is still the guest's */
+            virtq_push(&d->t.q[VNET_TXQ], head, 0);
+            d->t.isr |= VIRTIO_INT_USED;
+            update_irq_locked(d);
+        }
+        spin_unlock(&d->lock);
+    }
+    spin_unlock(&d->tx_lock);
+}
+
+/* ------------------------------------------------------------------ registers */
+
+/* The device configuration (5.1.4): mac, then le16 status; read-only, past it reads as 0. */
+static int config_access(struct vnet *d, uint32_t off, unsigned size, bool write,
+                         uint64_t *val)
+{
+    uint8_t cfg[VNET_CONFIG_LEN] = { 0 };
+    uint64_t v = 0;
+
+    if ((size != 1 && size != 2 && size != 4) || off % size != 0) {
+        return -BH_EINVAL;
+    }
+    if (write) {
+        return 0; /* nothing writable without VIRTIO_NET_F_CTRL_MAC_ADDR and friends */
+    }
+    memcpy(cfg, d->seg->mac[d->member], VNET_MAC_LEN);
+    cfg[VNET_MAC_LEN] = VNET_S_LINK_UP;
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint64_t)(off + i < VNET_CONFIG_LEN ? cfg[off + i] : 0) << (8 * i);
+    }
+    *val = v;
+    return 0;
+}
+
+int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
+{
+    struct virtio_mmio_effect eff;
+    int r;
+
+    if (off >= VIRTIO_MMIO_SIZE) {
+        return -BH_EINVAL;
+    }
+    if (off >= VIRTIO_MMIO_CONFIG) {
+        return config_access(d, off - VIRTIO_MMIO_CONFIG, size, write, val);
+    }
+    spin_lock(&d->lock);
+    r = virtio_mmio_access(&d->t, &d->mem, off, size, write, val, &eff);
+    if (r == 0 && eff.reset) {
+        reset_locked(d, NULL);
+    } else if (r == 0 && eff.malformed != VIRTQ_OK) {
+        fail_locked(d, eff.queue, eff.malformed);
+    }
+    update_irq_locked(d); /* InterruptACK may have lowered it */
+    spin_unlock(&d->lock);
+    if (r == 0 && eff.notify == (int)VNET_TXQ) {
+        transmit(d);
+    }
+    return r;
+}

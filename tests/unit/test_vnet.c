@@ -1,0 +1,749 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for core/dev/vnet.c and core/dev/virtio_mmio.c: three members a, b, c of one
+ * segment, each with its own guest RAM buffer, driven through their registers as a virtio-net
+ * driver would (virtio v1.2 4.2.2 and 5.1): registers and feature negotiation, frames switched
+ * byte-exact, broadcast, the reach policy, unknown MACs, missing or small receive buffers, rate
+ * limits, bad headers, and each malformed ring stopping only its own device.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+
+#include <core/dev/vnet.h>
+
+#include "vnet_guest.h"
+
+#define RXQ_BASE (G_RAM_IPA + 0x1000)
+#define TXQ_BASE (G_RAM_IPA + 0x8000)
+#define RX_BUF   (G_RAM_IPA + 0x10000) /* + 2 KiB per buffer */
+#define TX_BUF   (G_RAM_IPA + 0x30000) /* + 2 KiB per buffer */
+#define RX_LEN   (VNET_HDR_LEN + VNET_FRAME_MAX)
+#define NS       UINT64_C(1000000000)
+
+enum { A, B, C, N };
+
+struct member {
+    struct vnet dev;
+    struct g_ram ram;
+    struct g_queue rxq, txq;
+    uint16_t rx_next, tx_next; /* next descriptor to use */
+    bool level;                /* the interrupt line as set_irq drove it */
+    int irq_calls;
+    bool alive;
+    int events;
+    char last_kind[32];
+    char last_text[160];
+};
+
+static struct member m[N];
+static struct vnet_seg seg;
+static uint64_t now;
+static const char *const names[N] = { "a", "b", "c" };
+
+static void h_irq(void *ctx, uint32_t intid, bool level)
+{
+    struct member *x = ctx;
+    assert_int_equal(intid, 48 + (x - m));
+    assert_true(level != x->level); /* only changes are reported */
+    x->level = level;
+    x->irq_calls++;
+}
+
+static void h_event(void *ctx, const char *kind, const char *text)
+{
+    struct member *x = ctx;
+    x->events++;
+    snprintf(x->last_kind, sizeof(x->last_kind), "%s", kind);
+    snprintf(x->last_text, sizeof(x->last_text), "%s", text);
+}
+
+static bool h_alive(void *ctx)
+{
+    return ((struct member *)ctx)->alive;
+}
+
+static uint64_t h_now(void *ctx)
+{
+    (void)ctx;
+    return now;
+}
+
+/* ------------------------------------------------------------------ driver side */
+
+static uint32_t rd(int i, uint32_t off)
+{
+    uint64_t v = 0xdead;
+    assert_int_equal(vnet_mmio(&m[i].dev, off, 4, false, &v), 0);
+    return (uint32_t)v;
+}
+
+static void wr(int i, uint32_t off, uint32_t val)
+{
+    uint64_t v = val;
+    assert_int_equal(vnet_mmio(&m[i].dev, off, 4, true, &v), 0);
+}
+
+static void setup_queue(int i, unsigned q, struct g_queue *g, uint64_t base, uint16_t num)
+{
+    g_queue_layout(g, &m[i].ram, base, num);
+    wr(i, VIRTIO_MMIO_QUEUE_SEL, q);
+    assert_int_equal(rd(i, VIRTIO_MMIO_QUEUE_NUM_MAX), 256);
+    assert_int_equal(rd(i, VIRTIO_MMIO_QUEUE_READY), 0);
+    wr(i, VIRTIO_MMIO_QUEUE_NUM, num);
+    wr(i, VIRTIO_MMIO_QUEUE_DESC_LO, (uint32_t)g->desc);
+    wr(i, VIRTIO_MMIO_QUEUE_DESC_HI, (uint32_t)(g->desc >> 32));
+    wr(i, VIRTIO_MMIO_QUEUE_DRIVER_LO, (uint32_t)g->avail);
+    wr(i, VIRTIO_MMIO_QUEUE_DRIVER_HI, 0);
+    wr(i, VIRTIO_MMIO_QUEUE_DEVICE_LO, (uint32_t)g->used);
+    wr(i, VIRTIO_MMIO_QUEUE_DEVICE_HI, 0);
+    wr(i, VIRTIO_MMIO_QUEUE_READY, 1);
+}
+
+/* 3.1.1 driver initialisation, then both queues (num entries each) and DRIVER_OK. */
+static void driver_up(int i, uint16_t num)
+{
+    wr(i, VIRTIO_MMIO_STATUS, 0);
+    wr(i, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+    wr(i, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(i, VIRTIO_MMIO_DRV_FEATURES_SEL, 0);
+    wr(i, VIRTIO_MMIO_DRV_FEATURES, (1u << VNET_F_MAC) | (1u << VNET_F_STATUS));
+    wr(i, VIRTIO_MMIO_DRV_FEATURES_SEL, 1);
+    wr(i, VIRTIO_MMIO_DRV_FEATURES, 1); /* VIRTIO_F_VERSION_1 */
+    wr(i, VIRTIO_MMIO_STATUS, 0xb);
+    assert_int_equal(rd(i, VIRTIO_MMIO_STATUS), 0xb);
+    setup_queue(i, VNET_RXQ, &m[i].rxq, RXQ_BASE, num);
+    setup_queue(i, VNET_TXQ, &m[i].txq, TXQ_BASE, num);
+    wr(i, VIRTIO_MMIO_STATUS, 0xf);
+    assert_int_equal(rd(i, VIRTIO_MMIO_STATUS), 0xf);
+    m[i].rx_next = m[i].tx_next = 0;
+}
+
+static void post_rx(int i, uint32_t len)
+{
+    struct member *x = &m[i];
+    uint16_t d = x->rx_next++ % x->rxq.num;
+    g_desc(&x->rxq, d, RX_BUF + 2048u * d, len, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&x->rxq, d);
+}
+
+/* A frame to dst from member i's MAC, with payload bytes p, p+1, ... (len bytes in all). */
+static void make_frame(uint8_t *f, const uint8_t *dst, int i, uint32_t len, uint8_t p)
+{
+    memcpy(f, dst, 6);
+    memcpy(f + 6, seg.mac[i], 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+    for (uint32_t k = 14; k < len; k++) {
+        f[k] = (uint8_t)(p + k);
+    }
+}
+
+/* Queue one frame (header + frame in one buffer) without notifying; returns its head. */
+static uint16_t queue_tx(int i, const uint8_t *frame, uint32_t len, const uint8_t *hdr)
+{
+    struct member *x = &m[i];
+    uint16_t d = x->tx_next++ % x->txq.num;
+    uint8_t *b = g_ptr(&x->ram, TX_BUF + 2048u * d);
+
+    memset(b, 0, VNET_HDR_LEN);
+    if (hdr != NULL) {
+        memcpy(b, hdr, VNET_HDR_LEN);
+    }
+    memcpy(b + VNET_HDR_LEN, frame, len);
+    g_desc(&x->txq, d, TX_BUF + 2048u * d, VNET_HDR_LEN + len, 0, 0);
+    g_offer(&x->txq, d);
+    return d;
+}
+
+static void notify_tx(int i)
+{
+    wr(i, VIRTIO_MMIO_QUEUE_NOTIFY, VNET_TXQ);
+}
+
+static void send(int i, const uint8_t *frame, uint32_t len)
+{
+    queue_tx(i, frame, len, NULL);
+    notify_tx(i);
+}
+
+static struct vnet_stats stats(int i)
+{
+    struct vnet_stats s;
+    vnet_get_stats(&m[i].dev, &s);
+    return s;
+}
+
+/* The frame in member i's n-th used receive element: checks header and length. */
+static const uint8_t *received(int i, uint16_t n, uint32_t len)
+{
+    uint32_t id, used_len;
+    g_used_elem(&m[i].rxq, n, &id, &used_len);
+    assert_int_equal(used_len, VNET_HDR_LEN + len);
+    const uint8_t *b = g_ptr(&m[i].ram, RX_BUF + 2048u * id);
+    static const uint8_t hdr[VNET_HDR_LEN] = { [10] = 1 }; /* num_buffers = 1, no offload */
+    assert_memory_equal(b, hdr, VNET_HDR_LEN);
+    return b + VNET_HDR_LEN;
+}
+
+/* ------------------------------------------------------------------ fixture */
+
+static int setup(void **state)
+{
+    static const uint8_t reach_all[N] = { 0x6, 0x5, 0x3 };
+    const uint8_t *reach = *state != NULL ? *state : reach_all;
+
+    memset(&seg, 0, sizeof(seg));
+    seg.name = "lan";
+    seg.members = 0x7;
+    now = 5 * NS;
+    for (int i = 0; i < N; i++) {
+        const uint8_t mac[6] = { 0x02, 0x42, 0xac, 0x01, 0x00, (uint8_t)i };
+        memcpy(seg.mac[i], mac, 6);
+        seg.member_name[i] = names[i];
+    }
+    for (int i = 0; i < N; i++) {
+        struct member *x = &m[i];
+        memset(x, 0, sizeof(*x));
+        x->alive = true;
+        struct vnet_cfg cfg = { .reach = reach[i], .intid = 48u + (uint32_t)i };
+        struct vnet_hooks h = { .ctx = x, .set_irq = h_irq, .event = h_event, .alive = h_alive,
+                                .now_ns = h_now };
+        struct virtq_mem mem = g_mem(&x->ram);
+        assert_int_equal(vnet_init(&x->dev, &seg, (unsigned)i, &cfg, &mem, &h), 0);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ registers */
+
+static void test_registers(void **state)
+{
+    uint64_t v;
+    (void)state;
+
+    assert_int_equal(rd(A, VIRTIO_MMIO_MAGIC), 0x74726976);
+    assert_int_equal(rd(A, VIRTIO_MMIO_VERSION), 2);
+    assert_int_equal(rd(A, VIRTIO_MMIO_DEVICE_ID), 1);
+    assert_int_equal(rd(A, VIRTIO_MMIO_VENDOR_ID), 0x4b484c42);
+    wr(A, VIRTIO_MMIO_DEV_FEATURES_SEL, 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_DEV_FEATURES), (1u << 5) | (1u << 16));
+    wr(A, VIRTIO_MMIO_DEV_FEATURES_SEL, 1);
+    assert_int_equal(rd(A, VIRTIO_MMIO_DEV_FEATURES), 1); /* bit 32 */
+    wr(A, VIRTIO_MMIO_DEV_FEATURES_SEL, 2);
+    assert_int_equal(rd(A, VIRTIO_MMIO_DEV_FEATURES), 0);
+    for (uint32_t q = 0; q < 3; q++) {
+        wr(A, VIRTIO_MMIO_QUEUE_SEL, q);
+        assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_NUM_MAX), q < 2 ? 256 : 0);
+    }
+    assert_int_equal(rd(A, VIRTIO_MMIO_SHM_LEN_LO), 0xffffffffu);
+    assert_int_equal(rd(A, VIRTIO_MMIO_CONFIG_GEN), 0);
+    /* registers are 32-bit and aligned; unknown offsets and wrong directions are refused */
+    assert_int_equal(vnet_mmio(&m[A].dev, VIRTIO_MMIO_MAGIC, 2, false, &v), -BH_EINVAL);
+    assert_int_equal(vnet_mmio(&m[A].dev, VIRTIO_MMIO_MAGIC, 8, false, &v), -BH_EINVAL);
+    assert_int_equal(vnet_mmio(&m[A].dev, 0x002, 4, false, &v), -BH_EINVAL);
+    assert_int_equal(vnet_mmio(&m[A].dev, 0x0f8, 4, false, &v), -BH_EINVAL);
+    assert_int_equal(vnet_mmio(&m[A].dev, VIRTIO_MMIO_QUEUE_NUM, 4, false, &v), -BH_EINVAL);
+    v = 1;
+    assert_int_equal(vnet_mmio(&m[A].dev, VIRTIO_MMIO_MAGIC, 4, true, &v), -BH_EINVAL);
+    assert_int_equal(vnet_mmio(&m[A].dev, 0x200, 4, false, &v), -BH_EINVAL);
+    /* configuration space: mac then le16 status = LINK_UP, read-only */
+    for (uint32_t k = 0; k < 6; k++) {
+        assert_int_equal(vnet_mmio(&m[B].dev, 0x100 + k, 1, false, &v), 0);
+        assert_int_equal(v, seg.mac[B][k]);
+    }
+    assert_int_equal(vnet_mmio(&m[B].dev, 0x106, 2, false, &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(vnet_mmio(&m[B].dev, 0x100, 4, false, &v), 0);
+    assert_int_equal(v, 0x01ac4202);
+    v = 0xff;
+    assert_int_equal(vnet_mmio(&m[B].dev, 0x100, 1, true, &v), 0);
+    assert_int_equal(vnet_mmio(&m[B].dev, 0x100, 1, false, &v), 0);
+    assert_int_equal(v, 0x02);
+    assert_int_equal(vnet_mmio(&m[B].dev, 0x101, 2, false, &v), -BH_EINVAL); /* misaligned */
+}
+
+static void test_negotiation(void **state)
+{
+    (void)state;
+
+    wr(A, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    /* no VIRTIO_F_VERSION_1: FEATURES_OK refused, and DRIVER_OK without it too */
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 0);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 5);
+    wr(A, VIRTIO_MMIO_STATUS, 0xb);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3);
+    wr(A, VIRTIO_MMIO_STATUS, 0x7);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3);
+    /* a feature that was not offered (VIRTIO_NET_F_CSUM, bit 0): refused */
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, (1u << 5) | 1u);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 1);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 1);
+    wr(A, VIRTIO_MMIO_STATUS, 0xb);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3);
+    /* VERSION_1 and MAC only: accepted; features are then fixed */
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 0);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 5);
+    wr(A, VIRTIO_MMIO_STATUS, 0xb);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xb);
+    assert_int_equal(m[A].dev.t.drv_features, (UINT64_C(1) << 32) | (1u << 5));
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 0xffffffffu);
+    assert_int_equal(m[A].dev.t.drv_features, (UINT64_C(1) << 32) | (1u << 5));
+    wr(A, VIRTIO_MMIO_STATUS, 0xf);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xf);
+    /* the driver cannot set DEVICE_NEEDS_RESET */
+    wr(A, VIRTIO_MMIO_STATUS, 0x4f);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xf);
+    /* reset: everything forgotten */
+    wr(A, VIRTIO_MMIO_STATUS, 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0);
+    assert_int_equal(m[A].dev.t.drv_features, 0);
+}
+
+/* ------------------------------------------------------------------ switching */
+
+static void test_unicast(void **state)
+{
+    uint8_t f[VNET_FRAME_MAX];
+    (void)state;
+
+    for (int i = 0; i < N; i++) {
+        driver_up(i, 8);
+    }
+    post_rx(B, RX_LEN);
+    post_rx(B, RX_LEN);
+    make_frame(f, seg.mac[B], A, 60, 7);
+    send(A, f, 60);
+    assert_int_equal(g_used_idx(&m[B].rxq), 1);
+    assert_memory_equal(received(B, 0, 60), f, 60);
+    assert_true(m[B].level);
+    assert_int_equal(rd(B, VIRTIO_MMIO_INT_STATUS), VIRTIO_INT_USED);
+    wr(B, VIRTIO_MMIO_INT_ACK, VIRTIO_INT_USED);
+    assert_false(m[B].level);
+    /* the sender's chain came back used (len 0: the device wrote nothing into it) */
+    uint32_t id, len;
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    g_used_elem(&m[A].txq, 0, &id, &len);
+    assert_int_equal(id, 0);
+    assert_int_equal(len, 0);
+    assert_true(m[A].level);
+    assert_int_equal(g_used_idx(&m[C].rxq), 0);
+    /* a full-size frame, header in its own descriptor */
+    make_frame(f, seg.mac[B], A, VNET_FRAME_MAX, 3);
+    uint8_t *hb = g_ptr(&m[A].ram, TX_BUF + 0x8000);
+    memset(hb, 0, VNET_HDR_LEN);
+    memcpy(g_ptr(&m[A].ram, TX_BUF + 0x9000), f, VNET_FRAME_MAX);
+    g_desc(&m[A].txq, 5, TX_BUF + 0x8000, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 6);
+    g_desc(&m[A].txq, 6, TX_BUF + 0x9000, VNET_FRAME_MAX, 0, 0);
+    g_offer(&m[A].txq, 5);
+    notify_tx(A);
+    assert_memory_equal(received(B, 1, VNET_FRAME_MAX), f, VNET_FRAME_MAX);
+    struct vnet_stats sa = stats(A), sb = stats(B);
+    assert_int_equal(sa.tx_frames, 2);
+    assert_int_equal(sa.tx_bytes, 60 + VNET_FRAME_MAX);
+    assert_int_equal(sb.rx_frames, 2);
+    assert_int_equal(sb.rx_bytes, 60 + VNET_FRAME_MAX);
+    assert_int_equal(m[A].events + m[B].events + m[C].events, 0);
+}
+
+/* A receive buffer split across descriptors (header alone, then the frame). */
+static void test_rx_chain(void **state)
+{
+    uint8_t f[200];
+    (void)state;
+
+    driver_up(A, 4);
+    driver_up(B, 4);
+    g_desc(&m[B].rxq, 2, RX_BUF, 5, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 3);
+    g_desc(&m[B].rxq, 3, RX_BUF + 5, RX_LEN - 5, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&m[B].rxq, 2);
+    make_frame(f, seg.mac[B], A, sizeof(f), 1);
+    send(A, f, sizeof(f));
+    uint32_t id, len;
+    g_used_elem(&m[B].rxq, 0, &id, &len);
+    assert_int_equal(id, 2);
+    assert_int_equal(len, VNET_HDR_LEN + sizeof(f));
+    assert_int_equal(g_ptr(&m[B].ram, RX_BUF)[10], 1);
+    assert_memory_equal(g_ptr(&m[B].ram, RX_BUF + VNET_HDR_LEN), f, sizeof(f));
+}
+
+static void test_broadcast(void **state)
+{
+    static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    static const uint8_t mcast[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+    uint8_t f[64];
+    (void)state;
+
+    for (int i = 0; i < N; i++) {
+        driver_up(i, 8);
+        post_rx(i, RX_LEN);
+        post_rx(i, RX_LEN);
+    }
+    make_frame(f, bcast, A, sizeof(f), 9);
+    send(A, f, sizeof(f));
+    make_frame(f, mcast, A, sizeof(f), 9);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].rxq), 0); /* never back to the sender */
+    assert_int_equal(g_used_idx(&m[B].rxq), 2);
+    assert_int_equal(g_used_idx(&m[C].rxq), 2);
+    assert_memory_equal(received(C, 1, sizeof(f)), f, sizeof(f));
+    assert_int_equal(stats(A).tx_frames, 2);
+}
+
+static const uint8_t reach_a_b[N] = { 0x2, 0x5, 0x3 }; /* a may reach b only */
+
+static void test_forbidden_peer(void **state)
+{
+    static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    uint8_t f[64];
+    (void)state;
+
+    for (int i = 0; i < N; i++) {
+        driver_up(i, 8);
+        post_rx(i, RX_LEN);
+        post_rx(i, RX_LEN);
+    }
+    make_frame(f, seg.mac[C], A, sizeof(f), 0);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[C].rxq), 0);
+    assert_int_equal(stats(A).drop_deny, 1);
+    assert_int_equal(stats(A).tx_frames, 0);
+    assert_int_equal(m[A].events, 1);
+    assert_string_equal(m[A].last_kind, "net_deny");
+    assert_non_null(strstr(m[A].last_text, "seg=lan to=c dst=02:42:ac:01:00:02"));
+    assert_int_equal(g_used_idx(&m[A].txq), 1); /* the chain still comes back */
+    /* a broadcast from a reaches b only; c may still reach a */
+    make_frame(f, bcast, A, sizeof(f), 0);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[B].rxq), 1);
+    assert_int_equal(g_used_idx(&m[C].rxq), 0);
+    make_frame(f, seg.mac[A], C, sizeof(f), 0);
+    send(C, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].rxq), 1);
+}
+
+static void test_unknown_mac(void **state)
+{
+    static const uint8_t other[6] = { 0x02, 0x42, 0xac, 0x01, 0x00, 0x09 };
+    uint8_t f[64];
+    (void)state;
+
+    driver_up(A, 8);
+    make_frame(f, other, A, sizeof(f), 0);
+    send(A, f, sizeof(f));
+    make_frame(f, seg.mac[A], A, sizeof(f), 0); /* to itself: no such peer */
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(A).drop_unknown, 2);
+    assert_string_equal(m[A].last_kind, "net_deny");
+    assert_non_null(strstr(m[A].last_text, "to=- dst=02:42:ac:01:00:00"));
+}
+
+static void test_no_rx_buffer_and_small(void **state)
+{
+    uint8_t f[100];
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    make_frame(f, seg.mac[B], A, sizeof(f), 0);
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(B).rx_no_buffer, 1);
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    post_rx(B, VNET_HDR_LEN + 99); /* one byte short */
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(B).rx_small, 1);
+    uint32_t id, len;
+    g_used_elem(&m[B].rxq, 0, &id, &len);
+    assert_int_equal(len, 0);
+    post_rx(B, VNET_HDR_LEN + 100); /* exactly enough */
+    send(A, f, sizeof(f));
+    assert_memory_equal(received(B, 1, sizeof(f)), f, sizeof(f));
+    assert_int_equal(stats(B).rx_frames, 1);
+    assert_int_equal(stats(B).malformed, 0);
+}
+
+static void test_receiver_down(void **state)
+{
+    uint8_t f[64];
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    post_rx(B, RX_LEN);
+    m[B].alive = false; /* its VM stopped */
+    make_frame(f, seg.mac[B], A, sizeof(f), 0);
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(A).drop_down, 1);
+    assert_int_equal(g_used_idx(&m[B].rxq), 0);
+    m[B].alive = true;
+    vnet_reset(&m[B].dev); /* a restart: the rings are forgotten */
+    assert_int_equal(rd(B, VIRTIO_MMIO_STATUS), 0);
+    wr(B, VIRTIO_MMIO_QUEUE_SEL, 0);
+    assert_int_equal(rd(B, VIRTIO_MMIO_QUEUE_READY), 0);
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(A).drop_down, 2);
+    assert_int_equal(g_used_idx(&m[B].rxq), 0);
+    /* a member without a device (its VM refused) */
+    seg.dev[C] = NULL;
+    make_frame(f, seg.mac[C], A, sizeof(f), 0);
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(A).drop_down, 3);
+    seg.dev[C] = &m[C].dev;
+}
+
+static void set_rates(int i, uint32_t pps, uint32_t bps)
+{
+    struct vnet_cfg cfg = { .reach = 0x6, .intid = 48, .rate_pps = pps, .rate_bps = bps };
+    struct vnet_hooks h = m[i].dev.hooks;
+    struct virtq_mem mem = g_mem(&m[i].ram);
+    seg.dev[i] = NULL;
+    m[i].level = false; /* a new device: its line starts low */
+    assert_int_equal(vnet_init(&m[i].dev, &seg, (unsigned)i, &cfg, &mem, &h), 0);
+}
+
+static void test_rate_limit(void **state)
+{
+    uint8_t f[1000];
+    (void)state;
+
+    set_rates(A, 2, 0);
+    driver_up(A, 16);
+    driver_up(B, 16);
+    for (int k = 0; k < 8; k++) {
+        post_rx(B, RX_LEN);
+    }
+    make_frame(f, seg.mac[B], A, 64, 0);
+    for (int k = 0; k < 3; k++) {
+        send(A, f, 64);
+    }
+    assert_int_equal(stats(A).tx_frames, 2);
+    assert_int_equal(stats(A).drop_rate, 1);
+    now += NS / 2; /* one more token */
+    send(A, f, 64);
+    send(A, f, 64);
+    assert_int_equal(stats(A).tx_frames, 3);
+    assert_int_equal(stats(A).drop_rate, 2);
+    assert_int_equal(stats(B).rx_frames, 3);
+
+    /* bytes: 1000 B/s, but a bucket holds at least one full frame (1514) */
+    set_rates(A, 0, 1000); /* a new device: counters from 0 */
+    driver_up(A, 16);
+    make_frame(f, seg.mac[B], A, sizeof(f), 0);
+    send(A, f, sizeof(f)); /* 1514 -> 514 */
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(A).drop_rate, 1);
+    now += NS / 2; /* 514 + 500 */
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(A).drop_rate, 1);
+    assert_int_equal(stats(A).tx_frames, 2);
+    /* a dropped frame costs nothing: taken from both buckets or from neither */
+    set_rates(A, 10, 1000);
+    driver_up(A, 16);
+    send(A, f, sizeof(f)); /* pps 10 -> 9, bps 1514 -> 514 */
+    send(A, f, sizeof(f)); /* bps short: dropped, pps stays 9 */
+    assert_int_equal(stats(A).drop_rate, 1);
+    assert_int_equal(m[A].dev.pps.level, 9 * NS);
+}
+
+static void test_bad_frames(void **state)
+{
+    uint8_t f[1600];
+    static const uint8_t csum_hdr[VNET_HDR_LEN] = { 1 };   /* NEEDS_CSUM */
+    static const uint8_t gso_hdr[VNET_HDR_LEN] = { 0, 1 }; /* GSO_TCPV4 */
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    post_rx(B, RX_LEN);
+    make_frame(f, seg.mac[B], A, sizeof(f), 0);
+    queue_tx(A, f, 64, csum_hdr);
+    queue_tx(A, f, 64, gso_hdr);
+    queue_tx(A, f, 13, NULL);                 /* shorter than an Ethernet header */
+    queue_tx(A, f, VNET_FRAME_MAX + 1, NULL); /* too long */
+    notify_tx(A);
+    assert_int_equal(stats(A).drop_bad, 4);
+    assert_int_equal(stats(A).tx_frames, 0);
+    assert_int_equal(stats(A).malformed, 0);
+    assert_int_equal(g_used_idx(&m[A].txq), 4);
+    assert_int_equal(g_used_idx(&m[B].rxq), 0);
+}
+
+/* ------------------------------------------------------------------ malformed rings */
+
+enum bad_kind { BAD_LOOP, BAD_ADDR, BAD_LEN, BAD_JUMP, BAD_INDIRECT, BAD_HEAD, BAD_DIR };
+
+/* Member a's transmit ring made malformed in one way; returns the expected why= word. */
+static const char *break_tx(enum bad_kind kind)
+{
+    struct g_queue *q = &m[A].txq;
+
+    switch (kind) {
+    case BAD_LOOP:
+        g_desc(q, 0, TX_BUF, 40, VIRTQ_DESC_F_NEXT, 1);
+        g_desc(q, 1, TX_BUF, 40, VIRTQ_DESC_F_NEXT, 0);
+        g_offer(q, 0);
+        return "why=loop";
+    case BAD_ADDR:
+        g_desc(q, 0, 0x1000, 64, 0, 0);
+        g_offer(q, 0);
+        return "why=address";
+    case BAD_LEN:
+        g_desc(q, 0, TX_BUF, 0x7fffffff, 0, 0);
+        g_offer(q, 0);
+        return "why=length";
+    case BAD_JUMP:
+        g_w16(&m[A].ram, q->avail + 2, 100);
+        return "why=avail_jump";
+    case BAD_INDIRECT:
+        g_desc(q, 0, TX_BUF, 64, VIRTQ_DESC_F_INDIRECT, 0);
+        g_offer(q, 0);
+        return "why=indirect";
+    case BAD_HEAD:
+        g_offer(q, 200);
+        return "why=index";
+    case BAD_DIR:
+        g_desc(q, 0, TX_BUF, 64, VIRTQ_DESC_F_WRITE, 0);
+        g_offer(q, 0);
+        return "why=direction";
+    }
+    return "";
+}
+
+static void check_stopped_only_a(const char *why)
+{
+    uint8_t f[64];
+
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xf | VIRTIO_STATUS_NEEDS_RESET);
+    assert_true(rd(A, VIRTIO_MMIO_INT_STATUS) & VIRTIO_INT_CONFIG);
+    assert_true(m[A].level);
+    assert_int_equal(stats(A).malformed, 1);
+    assert_int_equal(m[A].events, 1);
+    assert_string_equal(m[A].last_kind, "net_malformed");
+    assert_non_null(strstr(m[A].last_text, why));
+    /* a is stopped: a good frame now goes nowhere, and frames to a are dropped */
+    post_rx(B, RX_LEN);
+    make_frame(f, seg.mac[B], A, sizeof(f), 0);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[B].rxq), 0);
+    make_frame(f, seg.mac[A], C, sizeof(f), 0);
+    send(C, f, sizeof(f));
+    assert_int_equal(stats(C).drop_down, 1);
+    /* the others go on */
+    make_frame(f, seg.mac[B], C, sizeof(f), 0);
+    send(C, f, sizeof(f));
+    assert_memory_equal(received(B, 0, sizeof(f)), f, sizeof(f));
+    assert_int_equal(stats(B).malformed + stats(C).malformed, 0);
+    /* a reset and a new set-up bring a back */
+    driver_up(A, 8);
+    post_rx(A, RX_LEN);
+    send(C, f, sizeof(f)); /* to b: no buffer left */
+    make_frame(f, seg.mac[A], C, sizeof(f), 0);
+    send(C, f, sizeof(f));
+    assert_memory_equal(received(A, 0, sizeof(f)), f, sizeof(f));
+}
+
+static void test_malformed_tx(void **state)
+{
+    (void)state;
+    for (enum bad_kind k = BAD_LOOP; k <= BAD_DIR; k++) {
+        setup(&(void *){ NULL });
+        for (int i = 0; i < N; i++) {
+            driver_up(i, 8);
+        }
+        const char *why = break_tx(k);
+        notify_tx(A);
+        print_message("  malformed: %s\n", why);
+        check_stopped_only_a(why);
+    }
+}
+
+static void test_malformed_rx(void **state)
+{
+    uint8_t f[64];
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    g_desc(&m[A].rxq, 0, G_RAM_IPA + G_RAM_SIZE - 8, RX_LEN, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&m[A].rxq, 0);
+    make_frame(f, seg.mac[A], B, sizeof(f), 0);
+    send(B, f, sizeof(f));
+    assert_true(rd(A, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+    assert_non_null(strstr(m[A].last_text, "q=rx why=address"));
+    assert_int_equal(stats(B).malformed, 0);
+    assert_int_equal(g_used_idx(&m[B].txq), 1); /* the sender is fine */
+    assert_false(rd(B, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+static void test_bad_queue_setup(void **state)
+{
+    (void)state;
+
+    wr(A, VIRTIO_MMIO_STATUS, 0xb);
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, 0);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 3); /* not a power of two */
+    wr(A, VIRTIO_MMIO_QUEUE_DESC_LO, (uint32_t)RXQ_BASE);
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 1);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 0);
+    assert_true(rd(A, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+    assert_non_null(strstr(m[A].last_text, "why=queue_size"));
+    /* a misaligned descriptor table, after a reset */
+    wr(A, VIRTIO_MMIO_STATUS, 0);
+    driver_up(B, 8);
+    g_queue_layout(&m[A].txq, &m[A].ram, TXQ_BASE + 8, 8);
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, 1);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 8);
+    wr(A, VIRTIO_MMIO_QUEUE_DESC_LO, (uint32_t)(TXQ_BASE + 8));
+    wr(A, VIRTIO_MMIO_QUEUE_DRIVER_LO, (uint32_t)(TXQ_BASE + 0x1000));
+    wr(A, VIRTIO_MMIO_QUEUE_DEVICE_LO, (uint32_t)(TXQ_BASE + 0x2000));
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 1);
+    assert_true(rd(A, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+    assert_non_null(strstr(m[A].last_text, "why=address"));
+    assert_int_equal(stats(A).malformed, 2);
+    assert_false(rd(B, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+/* Queue sizes of 1 and 2 work; the used index wraps with the ring. */
+static void test_small_queues(void **state)
+{
+    uint8_t f[80];
+    (void)state;
+
+    driver_up(A, 1);
+    driver_up(B, 2);
+    for (int k = 0; k < 5; k++) {
+        post_rx(B, RX_LEN);
+        make_frame(f, seg.mac[B], A, sizeof(f), (uint8_t)k);
+        send(A, f, sizeof(f));
+        assert_memory_equal(received(B, (uint16_t)k, sizeof(f)), f, sizeof(f));
+    }
+    assert_int_equal(g_used_idx(&m[A].txq), 5);
+    assert_int_equal(stats(B).rx_frames, 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_registers, setup),
+        cmocka_unit_test_setup(test_negotiation, setup),
+        cmocka_unit_test_setup(test_unicast, setup),
+        cmocka_unit_test_setup(test_rx_chain, setup),
+        cmocka_unit_test_setup(test_broadcast, setup),
+        cmocka_unit_test_prestate_setup_teardown(test_forbidden_peer, setup, NULL,
+                                                 (void *)reach_a_b),
+        cmocka_unit_test_setup(test_unknown_mac, setup),
+        cmocka_unit_test_setup(test_no_rx_buffer_and_small, setup),
+        cmocka_unit_test_setup(test_receiver_down, setup),
+        cmocka_unit_test_setup(test_rate_limit, setup),
+        cmocka_unit_test_setup(test_bad_frames, setup),
+        cmocka_unit_test_setup(test_malformed_tx, setup),
+        cmocka_unit_test_setup(test_malformed_rx, setup),
+        cmocka_unit_test_setup(test_bad_queue_setup, setup),
+        cmocka_unit_test_setup(test_small_queues, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
