@@ -47,6 +47,10 @@ static inline void arch_kick(unsigned cpu)
 void arch_wake_all(void);
 /* Power the platform off (PSCI SYSTEM_OFF through the firmware). Does not return. */
 void arch_power_off(void) __attribute__((noreturn));
+/* SHA-256 of len bytes into out with the CPU's SHA-256 instructions (arch/aarch64/sha256.c):
+ * false when the CPU has none or they fail their known answers; the caller then hashes
+ * with portable code. */
+bool arch_sha256(const void *data, uint64_t len, uint8_t out[32]);
 /* The console UART's receiver (console hooks.rx_hold): hold or resume it. */
 void arch_console_rx_hold(bool hold);
 /* The console's timer (hooks.arm_timer): console_timer() on the console's pCPU at at_ns

@@ -3,6 +3,7 @@
  * time advances 1 ms per reading, so bounded waits end; events are no-ops. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 static inline uint64_t arch_now_ns(void)
@@ -17,4 +18,13 @@ static inline void arch_wake_all(void)
 
 static inline void arch_wait_event(void)
 {
+}
+
+/* No CPU hashing instructions on the host: callers hash with portable code (bundle.c). */
+static inline bool arch_sha256(const void *data, uint64_t len, uint8_t out[32])
+{
+    (void)data;
+    (void)len;
+    (void)out;
+    return false;
 }
