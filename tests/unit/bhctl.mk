@@ -14,3 +14,5 @@ BHREMOTE_UNIT_SRCS := $(BHCTL_UNIT_SRCS) guests/linux/tools/bhhttp.c \
     guests/linux/tools/bhmgmtd_srv.c tests/unit/bhmgmtd_fixture.c
 UNIT_TESTS += test_bhmgmtd
 test_bhmgmtd_SRCS := tests/unit/test_bhmgmtd.c $(BHREMOTE_UNIT_SRCS)
+UNIT_TESTS += test_bhctl_remote
+test_bhctl_remote_SRCS := tests/unit/test_bhctl_remote.c $(BHREMOTE_UNIT_SRCS)
