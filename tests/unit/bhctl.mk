@@ -16,3 +16,5 @@ UNIT_TESTS += test_bhmgmtd
 test_bhmgmtd_SRCS := tests/unit/test_bhmgmtd.c $(BHREMOTE_UNIT_SRCS)
 UNIT_TESTS += test_bhctl_remote
 test_bhctl_remote_SRCS := tests/unit/test_bhctl_remote.c $(BHREMOTE_UNIT_SRCS)
+UNIT_TESTS += test_bhhttp
+test_bhhttp_SRCS := tests/unit/test_bhhttp.c guests/linux/tools/bhhttp.c guests/linux/tools/bhjson.c
