@@ -166,6 +166,48 @@ static bool wait_fd(int fd, short events, uint64_t deadline)
     }
 }
 
+/* A connected socket (non-blocking) to the daemon in *fd. 0 or an exit code. */
+static int http_connect(struct bhctl_transport *t, uint64_t deadline, int *fd)
+{
+    int err = 0;
+    socklen_t el = sizeof(err);
+
+    *fd = socket(rs.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (*fd < 0) {
+        return fail(t, BHCTL_EXIT_ERROR, "socket: %s", strerror(errno));
+    }
+    if ((connect(*fd, (struct sockaddr *)&rs.addr, rs.alen) != 0 && errno != EINPROGRESS) ||
+        !wait_fd(*fd, POLLOUT, deadline) || getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 ||
+        err != 0) {
+        int e = err ? err : errno ? errno : ETIMEDOUT;
+        close(*fd);
+        return fail(t, BHCTL_EXIT_ERROR, "%s: cannot connect: %s", rs.hostport, strerror(e));
+    }
+    return 0;
+}
+
+/* The answer, until the daemon closes (at most RESP_MAX bytes), into resp; its length. */
+static int http_receive(struct bhctl_transport *t, int fd, uint64_t deadline, size_t *len)
+{
+    *len = 0;
+    for (;;) {
+        ssize_t r = recv(fd, resp + *len, RESP_MAX - *len, 0);
+        if (r > 0) {
+            *len += (size_t)r;
+            if (*len == RESP_MAX) {
+                return fail(t, BHCTL_EXIT_ERROR, "%s: answer larger than %u bytes", rs.hostport,
+                            RESP_MAX);
+            }
+        } else if (r == 0) {
+            resp[*len] = '\0';
+            return 0;
+        } else if ((errno != EAGAIN && errno != EINTR) || !wait_fd(fd, POLLIN, deadline)) {
+            return fail(t, BHCTL_EXIT_ERROR, "%s: no (whole) answer in %u ms", rs.hostport,
+                        BHCTL_REMOTE_TIMEOUT_MS);
+        }
+    }
+}
+
 /* One request; the answer's status and body (inside resp). 0 or an exit code. */
 static int http(struct bhctl_transport *t, const char *method, const char *path, int *status,
                 const char **body, size_t *body_len)
@@ -173,57 +215,33 @@ static int http(struct bhctl_transport *t, const char *method, const char *path,
     uint64_t deadline = now_ms() + BHCTL_REMOTE_TIMEOUT_MS;
     char req[BHHTTP_TARGET_MAX + BHHTTP_TOKEN_MAX + 256];
     size_t len = 0;
+    int fd, r;
     int n = snprintf(req, sizeof(req),
                      "%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
                      "Content-Length: 0\r\nConnection: close\r\nAccept: application/json\r\n\r\n",
                      method, path, rs.hostport, rs.token);
-    int fd = socket(rs.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-    if (n < 0 || (size_t)n >= sizeof(req) || fd < 0) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        return fail(t, BHCTL_EXIT_ERROR, "%s: request not sent", rs.hostport);
+    if (n < 0 || (size_t)n >= sizeof(req)) {
+        return fail(t, BHCTL_EXIT_ERROR, "%s: request too long", rs.hostport);
     }
-    int err = 0;
-    socklen_t el = sizeof(err);
-    if ((connect(fd, (struct sockaddr *)&rs.addr, rs.alen) != 0 && errno != EINPROGRESS) ||
-        !wait_fd(fd, POLLOUT, deadline) || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 ||
-        err != 0) {
-        close(fd);
-        return fail(t, BHCTL_EXIT_ERROR, "%s: cannot connect: %s", rs.hostport,
-                    strerror(err ? err : errno ? errno : ETIMEDOUT));
+    if ((r = http_connect(t, deadline, &fd)) != 0) {
+        return r;
     }
-    for (size_t off = 0; off < (size_t)n;) {
+    for (size_t off = 0; off < (size_t)n && !r;) {
         ssize_t w = send(fd, req + off, (size_t)n - off, MSG_NOSIGNAL);
         if (w > 0) {
             off += (size_t)w;
         } else if ((w < 0 && errno != EAGAIN && errno != EINTR) ||
                    !wait_fd(fd, POLLOUT, deadline)) {
-            close(fd);
-            return fail(t, BHCTL_EXIT_ERROR, "%s: sending: %s", rs.hostport, strerror(errno));
+            r = fail(t, BHCTL_EXIT_ERROR, "%s: sending: %s", rs.hostport, strerror(errno));
         }
     }
     memset(req, 0, sizeof(req)); /* the token */
-    for (;;) {
-        ssize_t r = recv(fd, resp + len, RESP_MAX - len, 0);
-        if (r > 0) {
-            len += (size_t)r;
-            if (len == RESP_MAX) {
-                close(fd);
-                return fail(t, BHCTL_EXIT_ERROR, "%s: answer larger than %u bytes", rs.hostport,
-                            RESP_MAX);
-            }
-        } else if (r == 0) {
-            break;
-        } else if ((errno != EAGAIN && errno != EINTR) || !wait_fd(fd, POLLIN, deadline)) {
-            close(fd);
-            return fail(t, BHCTL_EXIT_ERROR, "%s: no (whole) answer in %u ms", rs.hostport,
-                        BHCTL_REMOTE_TIMEOUT_MS);
-        }
-    }
+    r = r ? r : http_receive(t, fd, deadline, &len);
     close(fd);
-    resp[len] = '\0';
+    if (r) {
+        return r;
+    }
     if (bhhttp_parse_response(resp, len, status, body, body_len) != 0) {
         return fail(t, BHCTL_EXIT_ERROR, "%s: not an HTTP answer", rs.hostport);
     }
