@@ -13,6 +13,8 @@
 
 #include "bhmgmtd_fixture.h"
 
+const char *fix_tls_cert, *fix_tls_key;
+
 void fix_server_start(struct fix_server *s, void (*setup)(void))
 {
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -33,7 +35,14 @@ void fix_server_start(struct fix_server *s, void (*setup)(void))
     }
     if (s->pid == 0) {
         static struct bhmgmtd d;
+        static struct bhtls_server tls;
         char err[160];
+        if (fix_tls_cert && bhtls_server_load(&tls, fix_tls_cert, fix_tls_key, err,
+                                              sizeof(err)) != 0) {
+            fprintf(stderr, "fixture: %s\n", err);
+            _exit(3);
+        }
+        d.tls = fix_tls_cert ? &tls : NULL;
         fake_reset();
         if (setup) {
             setup();

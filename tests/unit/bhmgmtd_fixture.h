@@ -20,8 +20,11 @@ struct fix_server {
     int port;
 };
 
+#define FIX_TLS_DIR "tests/unit/tls/" /* test-only keys (tests/unit/tls/README) */
+
 /* Fork the daemon: the child resets the fake, calls setup (may be NULL) and serves until it
- * is killed. */
+ * is killed; with TLS when fix_tls_cert / fix_tls_key name PEM files (NULL: plain). */
+extern const char *fix_tls_cert, *fix_tls_key;
 void fix_server_start(struct fix_server *s, void (*setup)(void));
 void fix_server_stop(struct fix_server *s);
 

@@ -25,6 +25,7 @@
 #include "bhmgmtd_fixture.h"
 
 static struct fix_server srv;
+static const char *client_cert; /* --cert: TLS */
 static char *lout, *lerr, *rout, *rerr;
 
 static void scenario(void)
@@ -63,6 +64,7 @@ static int teardown(void **state)
 {
     (void)state;
     fix_server_stop(&srv);
+    fix_tls_cert = fix_tls_key = client_cert = NULL;
     free(lout);
     free(lerr);
     free(rout);
@@ -87,7 +89,7 @@ static int remote_run(int port, char **out, char **err, char *const *words)
     struct bhctl_env env = { &bhctl_remote_transport, o, e, fake_sleep, &fake.stop };
     int r = bhctl_parse_args(argc, argv, &a, msg, sizeof(msg));
     if (!r) {
-        r = bhctl_remote_setup(hostport, NULL, msg, sizeof(msg));
+        r = bhctl_remote_setup(hostport, NULL, client_cert, msg, sizeof(msg));
     }
     if (r) {
         fprintf(e, "bhctl: %s\n", msg);
@@ -225,13 +227,13 @@ static void test_token_and_transport_errors(void **state)
     close(fd);
     char msg[160], hp[32];
     snprintf(hp, sizeof(hp), "127.0.0.1:%d", srv.port);
-    assert_int_equal(bhctl_remote_setup(hp, path, msg, sizeof(msg)), 0);
+    assert_int_equal(bhctl_remote_setup(hp, path, NULL, msg, sizeof(msg)), 0);
     struct bhctl_snap *s = malloc(sizeof(*s));
     assert_int_equal(bhctl_remote_transport.snapshot(&bhctl_remote_transport, s), 0);
     assert_int_equal(s->vm_count, 3);
     free(s);
     unlink(path);
-    assert_int_equal(bhctl_remote_setup(hp, path, msg, sizeof(msg)), BHCTL_EXIT_USAGE);
+    assert_int_equal(bhctl_remote_setup(hp, path, NULL, msg, sizeof(msg)), BHCTL_EXIT_USAGE);
     fix_server_stop(&srv);
     /* nobody listening: an error, and the message says where */
     setenv("BHCTL_TOKEN", FIX_TOKEN, 1);
@@ -243,12 +245,75 @@ static void test_token_and_transport_errors(void **state)
                                        "127.0.0.1:65536", "127.0.0.1:-1", "host.example:80",
                                        ":80", "[::1:80" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (bhctl_remote_setup(bad[i], NULL, msg, sizeof(msg)) != BHCTL_EXIT_USAGE) {
+        if (bhctl_remote_setup(bad[i], NULL, NULL, msg, sizeof(msg)) != BHCTL_EXIT_USAGE) {
             fail_msg("%s accepted", bad[i]);
         }
     }
-    assert_int_equal(bhctl_remote_setup("[::1]:8080", NULL, msg, sizeof(msg)), 0);
-    assert_int_equal(bhctl_remote_setup("localhost:8080", NULL, msg, sizeof(msg)), 0);
+    assert_int_equal(bhctl_remote_setup("[::1]:8080", NULL, NULL, msg, sizeof(msg)), 0);
+    assert_int_equal(bhctl_remote_setup("localhost:8080", NULL, NULL, msg, sizeof(msg)), 0);
+}
+
+static void use_tls(const char *server, const char *client)
+{
+    static char cert[64], key[64], pin[64];
+
+    snprintf(cert, sizeof(cert), FIX_TLS_DIR "test-%s-cert.pem", server);
+    snprintf(key, sizeof(key), FIX_TLS_DIR "test-%s-key.pem", server);
+    snprintf(pin, sizeof(pin), FIX_TLS_DIR "test-%s-cert.pem", client);
+    fix_tls_cert = cert;
+    fix_tls_key = key;
+    client_cert = pin;
+}
+
+/* Over TLS, the same answers as locally; with an EC and with an RSA certificate. */
+static void test_tls_same_as_local(void **state)
+{
+    (void)state;
+    for (int rsa = 0; rsa <= 1; rsa++) {
+        use_tls(rsa ? "rsa" : "a", rsa ? "rsa" : "a");
+        SAME(0, "list");
+        SAME(0, "--json", "stats");
+        SAME(0, "events");
+        SAME(0, "start", "worker");
+        SAME(BHCTL_EXIT_DENIED, "stop", "control");
+    }
+}
+
+static void test_tls_refusals(void **state)
+{
+    char *const list[] = { "list", NULL };
+
+    (void)state;
+    /* a daemon with another key than the pinned certificate's: no answer is taken */
+    use_tls("b", "a");
+    fix_server_start(&srv, scenario);
+    assert_int_equal(remote_run(srv.port, &rout, &rerr, list), BHCTL_EXIT_ERROR);
+    assert_string_equal(rout, "");
+    assert_non_null(strstr(rerr, "TLS handshake failed"));
+    fix_server_stop(&srv);
+    free(rout);
+    free(rerr);
+    /* TLS to a plain daemon, and plain HTTP to a TLS one: errors, no answer */
+    fix_tls_cert = fix_tls_key = NULL;
+    fix_server_start(&srv, scenario);
+    assert_int_equal(remote_run(srv.port, &rout, &rerr, list), BHCTL_EXIT_ERROR);
+    fix_server_stop(&srv);
+    free(rout);
+    free(rerr);
+    use_tls("a", "a");
+    client_cert = NULL;
+    fix_server_start(&srv, scenario);
+    assert_int_equal(remote_run(srv.port, &rout, &rerr, list), BHCTL_EXIT_ERROR);
+    assert_string_equal(rout, "");
+    /* a pin that is not a certificate */
+    char msg[160];
+    assert_int_equal(bhctl_remote_setup("127.0.0.1:1", NULL, FIX_TLS_DIR "test-a-key.pem", msg,
+                                        sizeof(msg)), BHCTL_EXIT_USAGE);
+    assert_non_null(strstr(msg, "no PEM certificate"));
+    assert_int_equal(bhctl_remote_setup("127.0.0.1:1", NULL, FIX_TLS_DIR "README", msg,
+                                        sizeof(msg)), BHCTL_EXIT_USAGE);
+    assert_int_equal(bhctl_remote_setup("127.0.0.1:1", NULL, "/nonexistent", msg, sizeof(msg)),
+                     BHCTL_EXIT_USAGE);
 }
 
 /* A server that answers every connection with the same bytes. */
@@ -353,6 +418,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_control_only_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_and_transport_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tls_same_as_local, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tls_refusals, setup, teardown),
         cmocka_unit_test(test_unjson_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

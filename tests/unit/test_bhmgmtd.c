@@ -44,6 +44,7 @@ static int teardown(void **state)
 {
     (void)state;
     fix_server_stop(&srv);
+    fix_tls_cert = fix_tls_key = NULL;
     free(resp);
     free(out);
     free(err);
@@ -323,6 +324,62 @@ static void test_slowloris_and_connection_limit(void **state)
     assert_non_null(strstr(body, "\"timeouts\":9,\"refused\":1}"));
 }
 
+/* One request over TLS (the server's test-a certificate pinned); the answer's status. */
+static int tls_get(const char *path, char *answer, size_t cap)
+{
+    char req[256], msg[160];
+    size_t len;
+    int st;
+    const char *body;
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nAuthorization: Bearer " FIX_TOKEN
+                     "\r\n\r\n", path);
+    int fd = fix_connect(&srv);
+
+    int r = bhtls_client_exchange(fd, req, (size_t)n, answer, cap - 1, &len,
+                                  bhtls_now_ms() + 5000, msg, sizeof(msg));
+    close(fd);
+    if (r != 0) {
+        fail_msg("%s: %s", path, msg);
+    }
+    answer[len] = '\0';
+    return bhhttp_parse_response(answer, len, &st, &body, &len) == 0 ? st : -1;
+}
+
+static void test_tls_hostile_clients(void **state)
+{
+    static char answer[65536];
+    char msg[160];
+    struct timespec t0;
+
+    (void)state;
+    fix_server_stop(&srv);
+    fix_tls_cert = FIX_TLS_DIR "test-a-cert.pem";
+    fix_tls_key = FIX_TLS_DIR "test-a-key.pem";
+    fix_server_start(&srv, events_setup);
+    assert_int_equal(bhtls_client_pin(FIX_TLS_DIR "test-a-cert.pem", msg, sizeof(msg)), 0);
+    assert_int_equal(tls_get("/v1/vms", answer, sizeof(answer)), 200);
+    assert_non_null(strstr(answer, "\"name\":\"worker\""));
+    /* plain HTTP and garbage: closed without an answer (there is no TLS to say it in) */
+    const char *body;
+    free(resp);
+    assert_int_equal(fix_request(&srv, "GET", "/v1/vms", NULL, &resp, &body), -1);
+    assert_string_equal(resp, "");
+    free(resp);
+    assert_int_equal(fix_exchange(&srv, "\x16\x03\x01\xff\xff garbage", 13, &resp, &body), -1);
+    /* a silent connection holds its slot until the deadline, not the daemon */
+    int slow = fix_connect(&srv);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(tls_get("/v1/stats", answer, sizeof(answer)), 200);
+    assert_true(elapsed_ms(&t0) < (long)FIX_TIMEOUT_MS);
+    char *r = fix_read_all(slow);
+    close(slow);
+    assert_true(elapsed_ms(&t0) >= (long)FIX_TIMEOUT_MS - 50);
+    free(r);
+    assert_int_equal(tls_get("/v1/daemon", answer, sizeof(answer)), 200);
+    assert_non_null(strstr(answer, "\"timeouts\":1,"));
+    fix_tls_cert = fix_tls_key = NULL;
+}
+
 static void test_token_rules(void **state)
 {
     struct bhmgmtd d = { 0 };
@@ -367,6 +424,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_methods_and_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_heads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slowloris_and_connection_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tls_hostile_clients, setup, teardown),
         cmocka_unit_test(test_token_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

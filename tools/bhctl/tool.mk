@@ -6,7 +6,8 @@
 # build the same sources with them).
 BHCTL_HOST_DIR := guests/linux/tools
 BHCTL_HOST_SRCS := $(addprefix $(BHCTL_HOST_DIR)/,bhctl.c bhctl_cli.c bhctl_data.c bhctl_fmt.c \
-    bhctl_log.c bhctl_run.c bhctl_mmio.c bhctl_remote.c bhctl_unjson.c bhhttp.c bhjson.c)
+    bhctl_log.c bhctl_run.c bhctl_mmio.c bhctl_remote.c bhctl_unjson.c bhhttp.c bhjson.c \
+    bhtls.c)
 BHCTL_HOST_HDRS := $(wildcard $(BHCTL_HOST_DIR)/*.h) include/bulkhead/abi.h \
     include/bulkhead/mgmt.h
 
@@ -16,4 +17,4 @@ $(O)/host/bhctl: $(BHCTL_HOST_SRCS) $(BHCTL_HOST_HDRS) tools/bhctl/tool.mk
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude -o $@ \
-	    $(BHCTL_HOST_SRCS)
+	    $(BHCTL_HOST_SRCS) -lbearssl

@@ -41,7 +41,7 @@ int main(int argc, char **argv)
     }
     struct bhctl_transport *t = &bhctl_mmio_transport;
     if (a.remote && !a.help) {
-        r = bhctl_remote_setup(a.remote, a.token_file, err, sizeof(err));
+        r = bhctl_remote_setup(a.remote, a.token_file, a.cert_file, err, sizeof(err));
         if (r) {
             fprintf(stderr, "bhctl: %s\n", err);
             return r;

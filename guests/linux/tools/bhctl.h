@@ -77,6 +77,7 @@ struct bhctl_args {
     uint32_t keep;           /* --keep: rotated files kept (FILE.1 .. FILE.keep) */
     const char *remote;      /* --remote HOST:PORT: bhmgmtd instead of the device */
     const char *token_file;  /* --token FILE (else $BHCTL_TOKEN) */
+    const char *cert_file;   /* --cert FILE: TLS, the daemon's certificate pinned */
 };
 
 /* Parse argv (argv[0] is the program). BHCTL_EXIT_OK, or BHCTL_EXIT_USAGE with a one-line
@@ -152,10 +153,12 @@ extern struct bhctl_transport bhctl_remote_transport;
 #define BHCTL_REMOTE_TIMEOUT_MS 10000u /* a whole request: connect, send, answer */
 /*
  * Point the remote transport at hostport ("A.B.C.D:PORT", "[v6]:PORT" or "localhost:PORT")
- * with the token from token_file (NULL: $BHCTL_TOKEN). BHCTL_EXIT_OK, or BHCTL_EXIT_USAGE
- * with the reason in err.
+ * with the token from token_file (NULL: $BHCTL_TOKEN); with cert_file (PEM), TLS to a daemon
+ * that must hold that certificate's key (NULL: plain HTTP). BHCTL_EXIT_OK, or
+ * BHCTL_EXIT_USAGE with the reason in err.
  */
-int bhctl_remote_setup(const char *hostport, const char *token_file, char *err, size_t errlen);
+int bhctl_remote_setup(const char *hostport, const char *token_file, const char *cert_file,
+                       char *err, size_t errlen);
 /* bhctl's JSON read back (bhctl_unjson.c): `stats --json` into out, and bhmgmtd's event
  * batch (GET /v1/events) into out; 0, or -1 when malformed or out of range. */
 int bhctl_remote_snap_json(const char *body, size_t len, struct bhctl_snap *out);

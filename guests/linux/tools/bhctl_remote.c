@@ -24,6 +24,7 @@
 #include "bhctl.h"
 #include "bhhttp.h"
 #include "bhjson.h"
+#include "bhtls.h"
 
 #define RESP_MAX (1u << 20) /* an events batch is ~100 KiB at worst */
 
@@ -32,6 +33,7 @@ static struct {
     socklen_t alen;
     char hostport[64];
     char token[BHHTTP_TOKEN_MAX + 1];
+    bool tls; /* --cert given */
     /* VM index -> name from the last snapshot: an operation names its VM in the path */
     uint32_t vm_count;
     struct {
@@ -95,7 +97,8 @@ static int set_addr(const char *hostport, char *err, size_t errlen)
     return 0;
 }
 
-int bhctl_remote_setup(const char *hostport, const char *token_file, char *err, size_t errlen)
+int bhctl_remote_setup(const char *hostport, const char *token_file, const char *cert_file,
+                       char *err, size_t errlen)
 {
     char buf[BHHTTP_TOKEN_MAX + 8];
     size_t n = 0;
@@ -103,6 +106,13 @@ int bhctl_remote_setup(const char *hostport, const char *token_file, char *err, 
 
     if (r) {
         return r;
+    }
+    rs.tls = false;
+    if (cert_file) {
+        if (bhtls_client_pin(cert_file, err, errlen) != 0) {
+            return BHCTL_EXIT_USAGE;
+        }
+        rs.tls = true;
     }
     if (token_file) {
         int fd = open(token_file, O_RDONLY | O_CLOEXEC);
@@ -141,10 +151,7 @@ int bhctl_remote_setup(const char *hostport, const char *token_file, char *err, 
 
 static uint64_t now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return bhtls_now_ms();
 }
 
 /* Wait for events on fd until the deadline: false on timeout or error. */
@@ -226,6 +233,20 @@ static int http(struct bhctl_transport *t, const char *method, const char *path,
     }
     if ((r = http_connect(t, deadline, &fd)) != 0) {
         return r;
+    }
+    if (rs.tls) {
+        char msg[sizeof(t->err) - sizeof(rs.hostport) - 2];
+        r = bhtls_client_exchange(fd, req, (size_t)n, resp, RESP_MAX, &len, deadline, msg,
+                                  sizeof(msg));
+        memset(req, 0, sizeof(req));
+        close(fd);
+        if (r) {
+            return fail(t, BHCTL_EXIT_ERROR, "%s: %s", rs.hostport, msg);
+        }
+        resp[len] = '\0';
+        return bhhttp_parse_response(resp, len, status, body, body_len) == 0
+                   ? 0
+                   : fail(t, BHCTL_EXIT_ERROR, "%s: not an HTTP answer", rs.hostport);
     }
     for (size_t off = 0; off < (size_t)n && !r;) {
         ssize_t w = send(fd, req + off, (size_t)n - off, MSG_NOSIGNAL);

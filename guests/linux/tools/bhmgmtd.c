@@ -3,8 +3,8 @@
  * bhmgmtd: the remote management API of a Linux manager VM (docs/MANAGEMENT.md "Remote API";
  * bhmgmtd.h says where each part lives). This file is the Linux entry point only: options,
  * the token (a file, or bh.mgmt_token= on the kernel command line), the listening socket,
- * signals; the management device is bhctl's MMIO transport.
- *   bhmgmtd [-p PORT] [-a ADDR] [-t TOKEN_FILE] [-T TIMEOUT_MS]
+ * signals, TLS's certificate; the management device is bhctl's MMIO transport.
+ *   bhmgmtd [-p PORT] [-a ADDR] [-t TOKEN_FILE] [-T TIMEOUT_MS] [-c CERT -k KEY]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -21,6 +21,7 @@
 
 static volatile int stop_flag;
 static struct bhmgmtd daemon_state;
+static struct bhtls_server tls;
 
 static void on_signal(int sig)
 {
@@ -30,11 +31,13 @@ static void on_signal(int sig)
 
 static int usage(void)
 {
-    fputs("usage: bhmgmtd [-p PORT] [-a ADDR] [-t TOKEN_FILE] [-T TIMEOUT_MS]\n"
+    fputs("usage: bhmgmtd [-p PORT] [-a ADDR] [-t TOKEN_FILE] [-T TIMEOUT_MS] [-c CERT -k KEY]\n"
           "  -p PORT        TCP port (default 8080)\n"
           "  -a ADDR        IPv4 address to listen on (default 0.0.0.0)\n"
           "  -t TOKEN_FILE  the bearer token (default: bh.mgmt_token= in /proc/cmdline)\n"
-          "  -T TIMEOUT_MS  time a client has to send its request (default 5000)\n",
+          "  -T TIMEOUT_MS  time a client has to send its request (default 5000)\n"
+          "  -c CERT        TLS: PEM certificate chain (leaf first); needs -k\n"
+          "  -k KEY         TLS: its PEM private key (EC or RSA, unencrypted)\n",
           stderr);
     return BHCTL_EXIT_USAGE;
 }
@@ -106,12 +109,12 @@ int main(int argc, char **argv)
 {
     struct bhmgmtd *d = &daemon_state;
     uint32_t port = BHMGMTD_DEF_PORT;
-    const char *addr = "0.0.0.0", *token_file = NULL;
+    const char *addr = "0.0.0.0", *token_file = NULL, *cert = NULL, *key = NULL;
     struct sockaddr_in sa = { .sin_family = AF_INET };
     int opt;
 
     d->timeout_ms = BHMGMTD_DEF_TIMEOUT_MS;
-    while ((opt = getopt(argc, argv, "p:a:t:T:h")) != -1) {
+    while ((opt = getopt(argc, argv, "p:a:t:T:c:k:h")) != -1) {
         switch (opt) {
         case 'p':
             if (!parse_num(optarg, 1, 65535, &port)) {
@@ -120,6 +123,8 @@ int main(int argc, char **argv)
             break;
         case 'a': addr = optarg; break;
         case 't': token_file = optarg; break;
+        case 'c': cert = optarg; break;
+        case 'k': key = optarg; break;
         case 'T':
             if (!parse_num(optarg, 100, 60000, &d->timeout_ms)) {
                 return usage();
@@ -128,9 +133,15 @@ int main(int argc, char **argv)
         default: return usage();
         }
     }
-    if (optind != argc || inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+    if (optind != argc || inet_pton(AF_INET, addr, &sa.sin_addr) != 1 || !cert != !key) {
         return usage();
     }
+    char err[160];
+    if (cert && bhtls_server_load(&tls, cert, key, err, sizeof(err)) != 0) {
+        fprintf(stderr, "bhmgmtd: %s\n", err);
+        return BHCTL_EXIT_USAGE;
+    }
+    d->tls = cert ? &tls : NULL;
     if (load_token(d, token_file) != 0) {
         return BHCTL_EXIT_USAGE;
     }
@@ -155,7 +166,7 @@ int main(int argc, char **argv)
         return BHCTL_EXIT_NODEV;
     }
     d->t->close(d->t);
-    fprintf(stderr, "bhmgmtd: listening on %s:%u\n", addr, port);
+    fprintf(stderr, "bhmgmtd: listening on %s:%u (%s)\n", addr, port, cert ? "TLS" : "plain HTTP");
     int r = bhmgmtd_serve(d, fd);
     close(fd);
     return r ? BHCTL_EXIT_ERROR : 0;

@@ -7,6 +7,7 @@
  *   bhhttp.c        request and response heads (hostile input, bounded)
  *   bhmgmtd_api.c   authentication, routing, bhctl's answers as HTTP statuses and bodies
  *   bhmgmtd_srv.c   the connections: poll, per-connection deadline, limits
+ *   bhtls.c         TLS (BearSSL), when the daemon is given a certificate and key
  *   bhmgmtd.c       the Linux entry point (options, token, socket)
  */
 #pragma once
@@ -16,6 +17,7 @@
 
 #include "bhctl.h"
 #include "bhhttp.h"
+#include "bhtls.h"
 
 #define BHMGMTD_DEF_PORT       8080u
 #define BHMGMTD_DEF_TIMEOUT_MS 5000u /* from accept to a complete request */
@@ -26,6 +28,7 @@ struct bhmgmtd {
     char token[BHHTTP_TOKEN_MAX + 1];
     size_t token_len;
     uint32_t timeout_ms;
+    const struct bhtls_server *tls; /* TLS with this certificate and key; NULL: plain HTTP */
     FILE *log;          /* one line per refused request (rate-limited); NULL: quiet */
     volatile int *stop; /* bhmgmtd_serve returns when set */
     /* counters (GET /v1/daemon) */
@@ -60,9 +63,6 @@ void bhmgmtd_handle(struct bhmgmtd *d, const struct bhhttp_req *req,
 
 /* The HTTP status for a bhctl exit status (docs/MANAGEMENT.md "Remote API"). */
 int bhmgmtd_status_of_exit(int exit_code);
-
-/* Write a whole response (head and body) to a connected socket, within the timeout. */
-void bhmgmtd_respond(int fd, const struct bhmgmtd_answer *ans, uint32_t timeout_ms);
 
 /*
  * Serve listen_fd (a listening TCP socket) until *d->stop is set: read up to

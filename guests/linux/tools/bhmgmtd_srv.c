@@ -5,7 +5,9 @@
  * sends its head a byte at a time (slowloris) holds one slot for the timeout and no more, and
  * the others are served meanwhile. A complete request is answered at once (the answers are
  * small and come from the management device, no waiting), then the connection is closed:
- * one request per connection, Connection: close.
+ * one request per connection, Connection: close. With TLS (d->tls), the same on top of
+ * bhtls_pump: the handshake and the request's records are read as they come, the deadline
+ * covers both.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,17 +29,16 @@ struct conn {
     int fd; /* -1: free */
     size_t len;
     uint64_t deadline_ms;
+    struct bhtls_sconn *tls; /* NULL: plain */
     char buf[CONN_BUF];
 };
 
 static struct conn conns[BHMGMTD_CONNS_MAX];
+static struct bhtls_sconn tls_conns[BHMGMTD_CONNS_MAX]; /* ~34 KiB each: BearSSL's buffers */
 
 static uint64_t now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return bhtls_now_ms();
 }
 
 static void send_all(int fd, const char *p, size_t n, uint64_t deadline)
@@ -58,7 +59,17 @@ static void send_all(int fd, const char *p, size_t n, uint64_t deadline)
     }
 }
 
-void bhmgmtd_respond(int fd, const struct bhmgmtd_answer *ans, uint32_t timeout_ms)
+/* Bytes to the client, in clear or through TLS, until the deadline. */
+static void conn_write(struct conn *c, const char *p, size_t n, uint64_t deadline)
+{
+    if (c->tls) {
+        (void)bhtls_write(c->tls, p, n, deadline);
+    } else {
+        send_all(c->fd, p, n, deadline);
+    }
+}
+
+static void respond(struct conn *c, const struct bhmgmtd_answer *ans, uint32_t timeout_ms)
 {
     char head[512];
     int n = snprintf(head, sizeof(head),
@@ -71,19 +82,19 @@ void bhmgmtd_respond(int fd, const struct bhmgmtd_answer *ans, uint32_t timeout_
                      ans->allow ? "\r\n" : "");
     uint64_t deadline = now_ms() + timeout_ms;
 
-    send_all(fd, head, (size_t)n, deadline);
-    send_all(fd, ans->body ? ans->body : "", ans->len, deadline);
+    conn_write(c, head, (size_t)n, deadline);
+    conn_write(c, ans->body ? ans->body : "", ans->len, deadline);
 }
 
 /* Answer with a status of our own (no routing): bad heads, timeouts, refusals. */
-static void respond_status(int fd, int status, const char *msg, uint32_t timeout_ms)
+static void respond_status(struct conn *c, int status, const char *msg, uint32_t timeout_ms)
 {
     char body[256];
     int n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"exit\":%d}\n", msg,
                      BHCTL_EXIT_USAGE);
     struct bhmgmtd_answer ans = { .status = status, .body = body, .len = (size_t)n };
 
-    bhmgmtd_respond(fd, &ans, timeout_ms);
+    respond(c, &ans, timeout_ms);
 }
 
 /* Close after our answer: stop sending, read (briefly, boundedly) what the client still
@@ -94,6 +105,9 @@ static void conn_close(struct conn *c)
     uint64_t deadline = now_ms() + DRAIN_MS;
     size_t drained = 0;
 
+    if (c->tls) {
+        bhtls_finish(c->tls, deadline);
+    }
     shutdown(c->fd, SHUT_WR);
     while (drained < 16 * sizeof(sink)) {
         uint64_t t = now_ms();
@@ -123,29 +137,50 @@ static const char *status_msg(int status)
     }
 }
 
+/* What the socket has into c->buf: 0 (maybe nothing new), -1 when the connection is over,
+ * or 431 when TLS brought more than the buffer holds. */
+static int conn_recv(struct conn *c)
+{
+    if (c->tls) {
+        int r = bhtls_pump(c->tls, c->buf, sizeof(c->buf), &c->len);
+        return r == -2 ? 431 : r;
+    }
+    ssize_t r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, MSG_DONTWAIT);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return 0;
+    }
+    if (r <= 0) {
+        return -1;
+    }
+    c->len += (size_t)r;
+    return 0;
+}
+
 /* Data arrived on c: read it, and answer once the request is complete or cannot be. */
 static void conn_read(struct bhmgmtd *d, struct conn *c)
 {
     struct bhhttp_req req;
     struct bhmgmtd_answer ans;
 
-    ssize_t r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, MSG_DONTWAIT);
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-        return;
-    }
-    if (r <= 0) { /* closed (or reset) before a whole request: nothing to answer */
+    size_t before = c->len;
+    int st = conn_recv(c);
+    if (st < 0) { /* closed, reset, or a TLS failure before a whole request: no answer */
         close(c->fd);
         c->fd = -1;
         return;
     }
-    c->len += (size_t)r;
-    int st = bhhttp_parse_request(c->buf, c->len, &req);
+    if (st == 0 && c->len == before) {
+        return;
+    }
+    if (st == 0) {
+        st = bhhttp_parse_request(c->buf, c->len, &req);
+    }
     if (st == BHHTTP_MORE) {
         return;
     }
     if (st != 0) {
         d->bad_requests++;
-        respond_status(c->fd, st, status_msg(st), d->timeout_ms);
+        respond_status(c, st, status_msg(st), d->timeout_ms);
         conn_close(c);
         return;
     }
@@ -153,7 +188,7 @@ static void conn_read(struct bhmgmtd *d, struct conn *c)
         return; /* the body (at most BHHTTP_BODY_MAX, it fits) is not all here */
     }
     bhmgmtd_handle(d, &req, &ans);
-    bhmgmtd_respond(c->fd, &ans, d->timeout_ms);
+    respond(c, &ans, d->timeout_ms);
     free(ans.body);
     conn_close(c);
 }
@@ -170,11 +205,19 @@ static void conn_accept(struct bhmgmtd *d, int listen_fd)
             conns[i].fd = fd;
             conns[i].len = 0;
             conns[i].deadline_ms = now_ms() + d->timeout_ms;
+            conns[i].tls = NULL;
+            if (d->tls) {
+                conns[i].tls = &tls_conns[i];
+                bhtls_server_begin(d->tls, conns[i].tls, fd);
+            }
             return;
         }
     }
     d->refused++;
-    respond_status(fd, 503, "too many connections", 0); /* best effort, never waits */
+    if (!d->tls) { /* TLS cannot say it without a slot: just closed */
+        struct conn tmp = { .fd = fd };
+        respond_status(&tmp, 503, "too many connections", 0); /* best effort, never waits */
+    }
     close(fd);
 }
 
@@ -194,13 +237,14 @@ int bhmgmtd_serve(struct bhmgmtd *d, int listen_fd)
             struct conn *c = &conns[i];
             if (c->fd >= 0 && t >= c->deadline_ms) {
                 d->timeouts++;
-                respond_status(c->fd, 408, "request not complete in time", 0);
+                respond_status(c, 408, "request not complete in time", 0);
                 conn_close(c);
             }
             if (c->fd >= 0) {
                 wait = c->deadline_ms - t < wait ? c->deadline_ms - t : wait;
                 pc[n] = c;
-                pf[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+                short ev = POLLIN | (c->tls && bhtls_wants_write(c->tls) ? POLLOUT : 0);
+                pf[n++] = (struct pollfd){ .fd = c->fd, .events = ev };
             }
         }
         int r = poll(pf, n, (int)wait);
