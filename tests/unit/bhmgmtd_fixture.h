@@ -13,7 +13,7 @@
 #include "guests/linux/tools/bhmgmtd.h"
 
 #define FIX_TOKEN      "unit-test-token-0123456789"
-#define FIX_TIMEOUT_MS 400u /* the daemon's per-request deadline in the tests */
+#define FIX_TIMEOUT_MS 1000u /* the daemon's per-request deadline in the tests */
 
 struct fix_server {
     pid_t pid;
