@@ -95,7 +95,7 @@ UNIT_TESTS :=
 include tests/fuzz/fuzz.mk
 
 define unit_rule
-$(O)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h)
+$(O)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h guests/linux/tools/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
 	@$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka $$($(1)_LDLIBS)

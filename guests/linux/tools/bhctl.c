@@ -2,7 +2,8 @@
 /*
  * bhctl: operate a running Bulkhead system from a manager VM (docs/MANAGEMENT.md "Operating a
  * running system"). `bhctl --help` lists the commands; bhctl.h says where each part lives.
- * This file is the Linux entry point only: signals, real sleeping, the MMIO transport.
+ * This file is the Linux entry point only: signals, real sleeping, the transport (the MMIO
+ * device, or bhmgmtd with --remote; the host build has only the latter to offer).
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -38,12 +39,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "bhctl: %s\n", err);
         return r;
     }
+    struct bhctl_transport *t = &bhctl_mmio_transport;
+    if (a.remote && !a.help) {
+        r = bhctl_remote_setup(a.remote, a.token_file, a.cert_file, err, sizeof(err));
+        if (r) {
+            fprintf(stderr, "bhctl: %s\n", err);
+            return r;
+        }
+        t = &bhctl_remote_transport;
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal; /* no SA_RESTART: a sleep ends at once */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     struct bhctl_env env = {
-        .t = &bhctl_mmio_transport,
+        .t = t,
         .out = stdout,
         .err = stderr,
         .sleep_ms = sleep_ms,

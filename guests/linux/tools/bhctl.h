@@ -9,7 +9,7 @@
  *   bhctl_log.c   event reading, following and the rotating log file
  *   bhctl_run.c   the commands, on a struct bhctl_transport
  *   bhctl_mmio.c  the transport of a manager VM: the management device through /dev/mem
- * A later transport (the networking issue: a remote manager) only fills in the same struct.
+ *   bhctl_remote.c  --remote: bhmgmtd's HTTP API (bhmgmtd.h), answers read with bhjson.c
  */
 #pragma once
 
@@ -32,6 +32,7 @@ enum bhctl_exit {
     BHCTL_EXIT_NODEV = 6,       /* no management device: this VM is not a manager */
     BHCTL_EXIT_BUSY = 7,        /* the VM is in a transient state (stopping, reloading) */
     BHCTL_EXIT_UNSUPPORTED = 8, /* the hypervisor does not implement it */
+    BHCTL_EXIT_AUTH = 9,        /* bhctl --remote: bhmgmtd refused the token (HTTP 401) */
 };
 
 enum bhctl_cmd {
@@ -74,6 +75,9 @@ struct bhctl_args {
     const char *out_file;    /* events -o FILE */
     uint32_t rotate_kb;      /* --rotate-kb */
     uint32_t keep;           /* --keep: rotated files kept (FILE.1 .. FILE.keep) */
+    const char *remote;      /* --remote HOST:PORT: bhmgmtd instead of the device */
+    const char *token_file;  /* --token FILE (else $BHCTL_TOKEN) */
+    const char *cert_file;   /* --cert FILE: TLS, the daemon's certificate pinned */
 };
 
 /* Parse argv (argv[0] is the program). BHCTL_EXIT_OK, or BHCTL_EXIT_USAGE with a one-line
@@ -143,6 +147,22 @@ struct bhctl_transport {
 
 /* The management device of this VM (bhctl_mmio.c, Linux only). */
 extern struct bhctl_transport bhctl_mmio_transport;
+
+/* bhmgmtd over HTTP (bhctl_remote.c, docs/MANAGEMENT.md "Remote API"). */
+extern struct bhctl_transport bhctl_remote_transport;
+#define BHCTL_REMOTE_TIMEOUT_MS 10000u /* a whole request: connect, send, answer */
+/*
+ * Point the remote transport at hostport ("A.B.C.D:PORT", "[v6]:PORT" or "localhost:PORT")
+ * with the token from token_file (NULL: $BHCTL_TOKEN); with cert_file (PEM), TLS to a daemon
+ * that must hold that certificate's key (NULL: plain HTTP). BHCTL_EXIT_OK, or
+ * BHCTL_EXIT_USAGE with the reason in err.
+ */
+int bhctl_remote_setup(const char *hostport, const char *token_file, const char *cert_file,
+                       char *err, size_t errlen);
+/* bhctl's JSON read back (bhctl_unjson.c): `stats --json` into out, and bhmgmtd's event
+ * batch (GET /v1/events) into out; 0, or -1 when malformed or out of range. */
+int bhctl_remote_snap_json(const char *body, size_t len, struct bhctl_snap *out);
+int bhctl_remote_evt_json(const char *body, size_t len, struct bhctl_evbatch *out);
 
 /* ------------------------------------------------------------------ formatting */
 

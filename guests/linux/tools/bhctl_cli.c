@@ -24,7 +24,7 @@ static const struct cmd_name cmds[] = {
 
 void bhctl_usage(FILE *out)
 {
-    fputs("usage: bhctl [--json] COMMAND [ARGS]\n"
+    fputs("usage: bhctl [--json] [--remote HOST:PORT [--token FILE] [--cert FILE]] COMMAND [ARGS]\n"
           "  list                       VMs this manager may see, with their states\n"
           "  info VM                    one VM in detail (vCPUs, counters)\n"
           "  stats [VM]                 counters: VMs, exits, vCPU times, IPC, console\n"
@@ -34,7 +34,11 @@ void bhctl_usage(FILE *out)
           "                             -o writes FILE, rotated at KB into FILE.1..FILE.N)\n"
           "  start|stop|restart|pause|resume|shutdown VM\n"
           "exit status: 0 ok, 1 error, 2 usage, 3 denied, 4 unknown VM, 5 wrong state,\n"
-          "             6 no management device, 7 busy, 8 not supported\n",
+          "             6 no management device, 7 busy, 8 not supported,\n"
+          "             9 token refused (--remote)\n"
+          "--remote: bhmgmtd on HOST:PORT instead of this VM's management device; the\n"
+          "          token from --token FILE or $BHCTL_TOKEN; --cert FILE: TLS, and the\n"
+          "          daemon must hold the key of that (PEM) certificate\n",
           out);
 }
 
@@ -128,6 +132,11 @@ static int parse_opt(int argc, char *const argv[], int *i, struct bhctl_args *a,
         return r;
     } else if (!strcmp(o, "--keep") || !strcmp(o, "-k")) {
         return opt_num(argc, argv, i, BHCTL_MAX_KEEP, &a->keep, err, errlen);
+    } else if (!strcmp(o, "--remote") || !strcmp(o, "--token") || !strcmp(o, "--cert")) {
+        if (*i + 1 >= argc || !argv[*i + 1][0]) {
+            return usage_err(err, errlen, "%s needs a value", o);
+        }
+        *(o[2] == 'r' ? &a->remote : o[2] == 't' ? &a->token_file : &a->cert_file) = argv[++*i];
     } else if (!strcmp(o, "-o")) {
         if (*i + 1 >= argc || !argv[*i + 1][0]) {
             return usage_err(err, errlen, "-o needs a file name");
@@ -149,6 +158,9 @@ static int check_combination(const struct bhctl_args *a, bool rotate_set, bool k
     if (a->cmd != BHCTL_CMD_EVENTS && (a->follow || a->out_file || a->from_now || rotate_set ||
                                        keep_set)) {
         return usage_err(err, errlen, "-f, -o, --new, --rotate-kb and --keep are for events");
+    }
+    if ((a->token_file || a->cert_file) && !a->remote) {
+        return usage_err(err, errlen, "--token and --cert are for --remote");
     }
     if ((rotate_set || keep_set) && !a->out_file) {
         return usage_err(err, errlen, "--rotate-kb and --keep need -o FILE");

@@ -456,7 +456,7 @@ size_t bhctl_format_event(char *buf, size_t len, const struct bh_mgmt_event *e,
     if (json) {
         sb_printf(&b, "{\"seq\":%llu,\"time_ns\":%llu,\"vm\":", ull(e->seq), ull(e->time_ns));
         sb_json_str(&b, vm, BH_MGMT_NAME_MAX);
-        sb_printf(&b, ",\"kind\":");
+        sb_printf(&b, ",\"vm_id\":%u,\"kind\":", e->vm);
         sb_json_str(&b, e->kind, sizeof(e->kind));
         sb_printf(&b, ",\"text\":");
         sb_json_str(&b, e->text, sizeof(e->text));
