@@ -119,8 +119,8 @@ static int reserve_boot_memory(const void *fdt)
 
     arch_image_bounds(&img, &img_size);
     vm_ram_init(hyp_plat.vm_ram.pa, hyp_plat.vm_ram.size);
-    vm_ram_reserve(img, img_size);
-    vm_ram_reserve((uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt));
+    vm_ram_reserve(img, img_size, "the hypervisor image");
+    vm_ram_reserve((uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt), "the host device tree");
     if (!in_hyp_reserve("hypervisor image", img, img_size) ||
         !in_hyp_reserve("host device tree", (uint64_t)(uintptr_t)fdt, fdt_totalsize(fdt))) {
         return -BH_EINVAL;
@@ -136,7 +136,7 @@ static int open_bundle(const char **file, const void **scen)
     }
     boot_fit = (const void *)(uintptr_t)hyp_plat.initrd_start;
     uint64_t size = hyp_plat.initrd_end - hyp_plat.initrd_start;
-    vm_ram_reserve(hyp_plat.initrd_start, size);
+    vm_ram_reserve(hyp_plat.initrd_start, size, "the boot bundle");
     if (!in_hyp_reserve("boot bundle", hyp_plat.initrd_start, size)) {
         return -BH_EINVAL;
     }
@@ -189,6 +189,7 @@ static unsigned build_vms(const char *file, const void *scen)
     const struct cfg_hooks hooks = { .ctx = NULL, .error = cfg_error,
                                      .image = cfg_image };
     unsigned good = 0;
+    bool claimed[CFG_MAX_VMS];
 
     if (cfg_parse(scen, file, &hyp_plat, &hooks, &scenario) != 0) {
         config_event("node=/ action=refuse");
@@ -196,6 +197,11 @@ static unsigned build_vms(const char *file, const void *scen)
     }
     report_bad_channels();
     vm_count = scenario.vm_count;
+    /* Identity maps first: channel memory and other VMs' RAM are carved around them. */
+    for (unsigned i = 0; i < scenario.vm_count; i++) {
+        claimed[i] = !scenario.vms[i].valid ||
+                     vm_claim_identity(&vms[i], i, &scenario.vms[i]) == 0;
+    }
     if (vm_ipc_init(&scenario) != 0) {
         hyp_printf("bulkhead: cannot set up the channels");
     }
@@ -212,7 +218,7 @@ static unsigned build_vms(const char *file, const void *scen)
             vm_event(&vms[i], "config_error", "node=%s action=refuse", cfg->path);
             continue;
         }
-        if (vm_build(&vms[i], i, cfg, boot_fit) == 0) {
+        if (claimed[i] && vm_build(&vms[i], i, cfg, boot_fit) == 0) {
             good++;
         } else {
             vms[i].state = VM_REFUSED;

@@ -278,6 +278,7 @@ static void parse_mem_base(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
     uint64_t base;
 
     vm->has_mem_base = true;
+    vm->mem_base_bad = true; /* until it passes */
     if (!cfg_read_u64(c, &vm->valid, vm->path, prop, val, len, &base)) {
         return;
     }
@@ -287,6 +288,7 @@ static void parse_mem_base(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
         return;
     }
     vm->mem_ipa = base;
+    vm->mem_base_bad = false;
 }
 
 /*
@@ -459,6 +461,7 @@ static const struct vm_prop {
     { "cpus", true, parse_cpus },
     { "memory-size", true, parse_mem_size },
     { "memory-base", false, parse_mem_base },
+    { "identity-map", false, cfg_parse_identity_map },
     { "kernel", true, parse_kernel },
     { "kernel-type", false, parse_kernel_type },
     { "entry", false, parse_entry },

@@ -167,11 +167,13 @@ struct cfg_dev {
     char name[CFG_DEV_NAME_MAX + 1];  /* node name under passthrough */
     char compat[CFG_COMPAT_MAX];      /* raw string list, copied to the guest tree */
     uint32_t compat_len;              /* bytes of compat, last NUL included */
-    uint64_t pa;                      /* physical MMIO base, page aligned */
+    uint64_t pa;                      /* physical base of the pages it is in */
     uint64_t ipa;                     /* guest-physical base, page aligned */
     bool has_ipa;                     /* ipa given (else ipa = pa) */
     bool dma_unsafe_ack;              /* dma-unsafe-ack present (docs/CONFIG.md) */
-    uint64_t size;                    /* rounded up to CFG_PAGE_SIZE; 0 if reg was bad */
+    uint64_t size;                    /* its whole pages; 0 if reg was bad */
+    uint64_t reg_off;                 /* the register block: at pa + reg_off (ipa + ... */
+    uint64_t reg_size;                /* ... in the guest), reg_size bytes, as in reg */
     uint32_t irq_count;
     uint32_t irqs[CFG_MAX_DEV_IRQS];  /* SPI INTIDs, same number in the guest */
 };
@@ -189,6 +191,9 @@ struct cfg_vm {
     uint64_t mem_ipa;
     uint64_t mem_size;                   /* 0 if memory-size was bad */
     bool has_mem_base;                   /* memory-base given (else VPLAT_RAM_IPA) */
+    bool mem_base_bad;                   /* ... but malformed (reported) */
+    /* identity-map = <1>: RAM at host-physical = mem_ipa (config_ident.c) */
+    bool identity_map;
     char kernel[CFG_PATH_MAX];           /* image path as written, relative to the root */
     uint64_t kernel_size;                /* from cfg_hooks.image, 0 if unknown */
     enum cfg_kernel_type kernel_type;

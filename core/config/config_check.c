@@ -134,9 +134,10 @@ static const char *dev_dma_reason(const struct platinfo *p, const struct cfg_dev
 
 /*
  * No SMMU stage 2 is set up for devices, so a bus master given to a VM could write any host
- * memory: refused. dma-unsafe-ack would accept the risk, but only for an identity-mapped VM
- * (guest-physical = host-physical, so the device's addresses are the guest's), which Bulkhead
- * does not provide: refused too, with that reason (docs/CONFIG.md "DMA-capable devices").
+ * memory: refused, unless the scenario accepts it (dma-unsafe-ack) for an identity-mapped VM,
+ * where guest-physical = host-physical and the addresses the guest gives the device are right
+ * (docs/CONFIG.md "DMA-capable devices"). The device can still reach all memory: the VM is
+ * trusted with the machine.
  */
 static void check_dev_dma(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_dev *dev,
                           const char *path)
@@ -151,10 +152,12 @@ static void check_dev_dma(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg
         cfg_error(c, &vm->valid, path, "reg",
                   "0x%llx+0x%llx is DMA-capable (%s at 0x%llx): without an IOMMU it could "
                   "write any memory", (ull)dev->pa, (ull)dev->size, why, (ull)at);
-    } else {
+    } else if (!vm->identity_map) {
         cfg_error(c, &vm->valid, path, "dma-unsafe-ack",
-                  "DMA-capable device (%s) needs an identity-mapped VM, which Bulkhead does "
-                  "not provide", why);
+                  "DMA-capable device (%s) needs an identity-mapped VM (identity-map = <1>): "
+                  "it is given guest-physical addresses", why);
+    } else {
+        (void)cfg_identity_dev_ok(c, vm, dev, path);
     }
 }
 
@@ -327,6 +330,7 @@ void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm)
 {
     check_watchdog(c, vm);
     check_mem_window(c, vm);
+    cfg_check_identity(c, vm);
     check_devs(c, vm);
     check_images(c, vm);
     check_entry(c, vm);
@@ -402,6 +406,7 @@ void cfg_check_cross(struct cfg_ctx *c)
                 continue;
             }
             check_cpus_pair(c, vm, o);
+            cfg_check_identity_pair(c, vm, o);
             for (uint32_t d = 0; d < vm->dev_count; d++) {
                 check_dev_pair(c, vm, &vm->devs[d], o);
             }

@@ -13,6 +13,7 @@
 #include <core/config/config.h>
 #include <core/config/config_priv.h>
 #include <lib/fmt.h>
+#include <lib/range.h>
 #include <lib/string.h>
 
 #define REG_BYTES 16 /* <addr-hi addr-lo size-hi size-lo> */
@@ -57,22 +58,26 @@ static void parse_dev_reg(struct cfg_ctx *c, struct cfg_vm *vm, struct cfg_dev *
         return;
     }
     const fdt64_t *reg = val; /* only 4-byte aligned: fdt64_ld reads bytes */
-    uint64_t pa = fdt64_ld(&reg[0]);
+    uint64_t base = fdt64_ld(&reg[0]);
     uint64_t size = fdt64_ld(&reg[1]);
-    /* Stage 2 maps whole pages, so a short register block gets the rest of its page. */
-    uint64_t rounded = (size + CFG_PAGE_SIZE - 1) & ~(CFG_PAGE_SIZE - 1);
+    /*
+     * Stage 2 maps whole pages: a register block that does not start or end on one (QEMU
+     * virt's virtio-mmio transports are 0x200 apart) takes the rest of its pages with it,
+     * and every overlap check uses the pages.
+     */
+    uint64_t off = base % CFG_PAGE_SIZE, pages;
 
-    if (pa % CFG_PAGE_SIZE != 0) {
-        cfg_error(c, &vm->valid, path, prop, "base 0x%llx is not 4 KiB aligned",
-                  (unsigned long long)pa);
-    } else if (size == 0) {
+    if (size == 0) {
         cfg_error(c, &vm->valid, path, prop, "size must not be 0");
-    } else if (rounded < size || pa + rounded < pa) {
+    } else if (size > UINT64_MAX - off || !range_align_up(off + size, CFG_PAGE_SIZE, &pages) ||
+               base - off > UINT64_MAX - pages) {
         cfg_error(c, &vm->valid, path, prop, "window 0x%llx+0x%llx wraps around",
-                  (unsigned long long)pa, (unsigned long long)size);
+                  (unsigned long long)base, (unsigned long long)size);
     } else {
-        dev->pa = pa;
-        dev->size = rounded;
+        dev->pa = base - off;
+        dev->size = pages;
+        dev->reg_off = off;
+        dev->reg_size = size;
     }
 }
 

@@ -117,6 +117,17 @@ void cfg_parse_standby_for(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
 void cfg_resolve_standby(struct cfg_ctx *c, int vms);
 void cfg_check_standby_chans(struct cfg_ctx *c);
 
+/* Identity-mapped VMs (config_ident.c). identity-map: <0> or <1>; cfg_check_identity: the
+ * range against the platform's RAM and the hypervisor's reserve (from cfg_check_vm);
+ * cfg_identity_dev_ok: an acknowledged DMA-capable device keeps ipa = pa (false after
+ * reporting); cfg_check_identity_pair: vm against an earlier valid VM o (cfg_check_cross). */
+void cfg_parse_identity_map(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                            const void *val, int len);
+void cfg_check_identity(struct cfg_ctx *c, struct cfg_vm *vm);
+bool cfg_identity_dev_ok(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_dev *dev,
+                         const char *path);
+void cfg_check_identity_pair(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_vm *o);
+
 /* s made fit for an error line: at most cap - 1 characters ("..." when cut), non-printable
  * characters shown as '?' (config_chan.c). Returns buf. */
 const char *cfg_clip(const char *s, char *buf, size_t cap);

@@ -211,7 +211,10 @@ static int add_passthrough(void *fdt, const struct cfg_dev *d)
     char name[64];
     fdt32_t irq[CFG_MAX_DEV_IRQS * 3];
 
-    bh_snprintf(name, sizeof(name), "%s@%llx", d->name, (unsigned long long)d->ipa);
+    /* ipa + reg_off and reg_size fit: the window's pages are inside the IPA space. */
+    uint64_t ipa = d->ipa + d->reg_off;
+
+    bh_snprintf(name, sizeof(name), "%s@%llx", d->name, (unsigned long long)ipa);
     for (uint32_t i = 0; i < d->irq_count; i++) {
         irq[i * 3] = cpu_to_fdt32(GIC_SPI);
         irq[i * 3 + 1] = cpu_to_fdt32(d->irqs[i] - 32);
@@ -219,9 +222,14 @@ static int add_passthrough(void *fdt, const struct cfg_dev *d)
     }
     int r = fdt_begin_node(fdt, name);
     r = r ? r : fdt_property(fdt, "compatible", d->compat, (int)d->compat_len);
-    r = r ? r : prop_u64_pair(fdt, "reg", d->ipa, d->size);
+    r = r ? r : prop_u64_pair(fdt, "reg", ipa, d->reg_size);
     if (d->irq_count) {
         r = r ? r : fdt_property(fdt, "interrupts", irq, (int)(d->irq_count * 3 * 4));
+    }
+    /* Accepted only for a bus master of an identity-mapped VM (config_check.c): QEMU's
+     * virtio-mmio is cache-coherent, as its own tree says. */
+    if (d->dma_unsafe_ack) {
+        r = r ? r : fdt_property(fdt, "dma-coherent", NULL, 0);
     }
     return r ? r : fdt_end_node(fdt);
 }

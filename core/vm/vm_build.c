@@ -17,64 +17,18 @@
 #include <core/ipc/vm_ipc.h>
 #include <core/vm/vm_net.h>
 #include <core/vm/vm_power.h>
+#include <core/vm/vm_ram.h>
 #include <lib/fmt.h>
 #include <core/vm/vm_console.h>
 #include <core/vm/vm_wdog.h>
 #include <lib/string.h>
 
-#define SZ_2M         UINT64_C(0x200000)
 #define DTB_MAX       (64 * 1024)
-#define MAX_RESERVED  8
 
-struct range {
-    uint64_t base;
-    uint64_t size;
-};
-
-static struct range reserved[MAX_RESERVED];
-static unsigned reserved_count;
-static uint64_t ram_base;
-static uint64_t ram_top;
 uint64_t bench_hash_insns;
 uint64_t bench_hash_bytes;
 /* Written by guest_fdt_build before use: not cleared at boot. */
 static uint8_t dtb_store[VM_MAX][DTB_MAX] __attribute__((aligned(8), section(".noclear")));
-
-
-void vm_ram_init(uint64_t base, uint64_t size)
-{
-    ram_base = base;
-    ram_top = base + size;
-}
-
-void vm_ram_reserve(uint64_t pa, uint64_t size)
-{
-    if (reserved_count < MAX_RESERVED) {
-        reserved[reserved_count++] = (struct range){ pa, size };
-    }
-}
-
-uint64_t vm_ram_alloc(uint64_t size)
-{
-    for (;;) {
-        if (ram_top < ram_base + size) {
-            return 0;
-        }
-        uint64_t cand = (ram_top - size) & ~(SZ_2M - 1);
-        bool clash = false;
-        for (unsigned i = 0; i < reserved_count; i++) {
-            const struct range *r = &reserved[i];
-            if (cand < r->base + r->size && r->base < cand + size) {
-                ram_top = r->base;
-                clash = true;
-            }
-        }
-        if (!clash) {
-            ram_top = cand;
-            return cand;
-        }
-    }
-}
 
 static int refuse(struct vm *vm, const char *why, const char *what)
 {
@@ -338,6 +292,27 @@ void vm_reload(struct vm *vm)
     }
 }
 
+int vm_claim_identity(struct vm *vm, unsigned id, const struct cfg_vm *cfg)
+{
+    const char *what, *owner;
+    char why[160];
+
+    vm->id = id;
+    vm->name = cfg->name;
+    vm->state = VM_REFUSED;
+    evt_limiter_init(&vm->evt_limit, arch_now_ns());
+    if (!cfg->identity_map ||
+        vm_ram_claim(cfg->mem_ipa, cfg->mem_size, cfg->name, &what, &owner) == 0) {
+        return 0;
+    }
+    /* mem_ipa + mem_size fits the IPA space (config_check.c): no wrap. */
+    bh_snprintf(why, sizeof(why), "identity map 0x%llx-0x%llx overlaps %s%s%s%s",
+                (unsigned long long)cfg->mem_ipa,
+                (unsigned long long)(cfg->mem_ipa + cfg->mem_size - 1), what,
+                owner ? " '" : "", owner ? owner : "", owner ? "'" : "");
+    return refuse(vm, why, NULL);
+}
+
 int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *fit)
 {
     vm->id = id;
@@ -356,7 +331,8 @@ int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *f
         plan_layout(vm, cfg) || build_dtb(vm, cfg)) {
         return -BH_EINVAL;
     }
-    vm->mem_pa = vm_ram_alloc(vm->mem_size);
+    /* An identity map was claimed by vm_claim_identity, before any carve. */
+    vm->mem_pa = cfg->identity_map ? cfg->mem_ipa : vm_ram_alloc(vm->mem_size);
     if (!vm->mem_pa) {
         return refuse(vm, "not enough free RAM", NULL);
     }

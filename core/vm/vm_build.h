@@ -7,13 +7,16 @@
 #include <bulkhead/errno.h>
 #include <core/config/config.h>
 #include <core/vm/vm.h>
+#include <core/vm/vm_ram.h>
 
-/* A physical range the VM allocator must not hand out (hypervisor image, bundle, host DT). */
-void vm_ram_reserve(uint64_t pa, uint64_t size);
-/* Carve size bytes (2 MiB aligned) of free RAM; 0 when none is left. */
-uint64_t vm_ram_alloc(uint64_t size);
-/* The RAM VMs may be carved from. */
-void vm_ram_init(uint64_t base, uint64_t size);
+/*
+ * Claim the host-physical RAM of VM number id when cfg is identity-mapped (a no-op returning 0
+ * otherwise); every identity map is claimed before any VM is built or any channel memory is
+ * carved. Prints `bulkhead: vm <name> not started: identity map 0x<first>-0x<last> overlaps
+ * <what>` (and records the refusal) and returns -BH_EINVAL when the range is taken; the VM
+ * must then not be built.
+ */
+int vm_claim_identity(struct vm *vm, unsigned id, const struct cfg_vm *cfg) BH_MUST_CHECK;
 
 /*
  * Build VM number id from cfg, with images taken from the verified bundle fit: memory,

@@ -58,6 +58,7 @@ static const struct mode modes[] = {
     { "mgmttick", mode_mgmttick, NULL },
     { "vnet", tests_vnet, NULL },
     { "vnet-hostile", tests_vnet_hostile, NULL },
+    { "uplink", tests_uplink, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -28,6 +28,8 @@ void mode_ramclear(void) __noreturn;
 
 /* tg.mode=passthrough: the PL031 RTC given to the VM: ID, counting, match interrupt via the GIC. */
 void tests_passthrough(void) __noreturn;
+/* tg.mode=uplink: QEMU's virtio-net passed through to an identity-mapped VM: ARP to slirp. */
+void tests_uplink(void) __noreturn;
 
 /* tg.mode=gicconf: GICv3 architecture conformance (registers, IPIs, priorities, EOImode). */
 void tests_gicconf(void) __noreturn;
