@@ -99,12 +99,6 @@ int virtq_pop(struct virtq *q, uint16_t *head)
     return VIRTQ_OK;
 }
 
-void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
-                       const struct virtq_mem *mem, uint16_t head)
-{
-    *c = (struct virtq_chain){ .q = q, .mem = mem, .head = head, .next = head, .more = true };
-}
-
 int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32_t *len)
 {
     if (!c->more) {

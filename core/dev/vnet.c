@@ -345,8 +345,9 @@ static void transmit(struct vnet *d)
         if (to != 0) {
             /* The sender's header is decided on: the receivers' (all zero but num_buffers =
              * 1, 5.1.6.4) takes its place, so each delivery is one copy. */
-            memset(d->frame, 0, VNET_HDR_LEN);
-            d->frame[HDR_NUM_BUFFERS] = 1;
+            _Static_assert(VNET_HDR_LEN == 12 && HDR_NUM_BUFFERS == 10, "header layout");
+            *(uint64_t *)(void *)d->frame = 0;
+            *(uint32_t *)(void *)&d->frame[8] = UINT32_C(1) << 16; /* le16 at 10 = 1 */
         }
         for (unsigned m = 0; m < VNET_MAX_MEMBERS; m++) {
             struct vnet *r = d->seg->dev[m];
@@ -400,6 +401,12 @@ int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t 
     }
     if (off >= VIRTIO_MMIO_CONFIG) {
         return config_access(d, off - VIRTIO_MMIO_CONFIG, size, write, val);
+    }
+    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
+        /* The frame path: transmit() checks under the lock what the register would (device
+         * live, queue ready), and a notification changes no register. */
+        transmit(d);
+        return 0;
     }
     spin_lock(&d->lock);
     r = virtio_mmio_access(&d->t, &d->mem, off, size, write, val, &eff);
