@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Where the EL2 instructions go: a per-function profile of the micro benchmark and of boot.
+"""Where the EL2 instructions go: a per-function profile of the micro benchmark and of boot
+(--ipc, --net: of the IPC and network benchmarks).
 
     bench/el2prof.py [--top 12]      (after `make bench-build`)
 
@@ -66,13 +67,22 @@ IPC_WINDOWS = [("doorbell send", 0, 18, 2, 1), ("sem post + wake", 0, 20, 2, 32)
                ("msgq send 64 B", 0, 84, 2, 2), ("doorbell receive", 1, 18, 2, 1)]
 
 
+# --net: configs/bench-net.dts (guests/bench/net.c). The same first 17 reads on each CPU; tx
+# then has one window per frame (BENCH_N of 64 bytes from segment 18, then BENCH_N of 1500),
+# rx one window per size (segments 18 and 20), each over BENCH_N frames.
+NET_N = int(BENCH_N, 16)
+NET_WINDOWS = [("frame 64 B, sender", 0, 18, 2, NET_N),
+               ("frame 1500 B, sender", 0, 18 + 2 * NET_N, 2, NET_N),
+               ("frame 64 B, receiver", 1, 18, 2, 1), ("frame 1500 B, receiver", 1, 20, 2, 1)]
+
+
 def trace(scenario="bench-micro", smp="4"):
     """Run the traced boot; return the log path and the guest's operation counts."""
     with open(os.path.join(ROOT, "configs", scenario + ".dts")) as f:
         dts = f.read()
-    if "bench.n=1000" not in dts:
-        raise run.BenchError("configs/%s.dts: expected bench.n=1000" % scenario)
-    dts = dts.replace("bench.n=1000", "bench.n=" + BENCH_N)
+    if not re.search(r"bench\.n=\d+", dts):
+        raise run.BenchError("configs/%s.dts: expected bench.n=" % scenario)
+    dts = re.sub(r"bench\.n=\d+", "bench.n=" + BENCH_N, dts)
     tmp = tempfile.mkdtemp(prefix="el2prof.")
     src = os.path.join(tmp, "bench-prof.dts")
     with open(src, "w") as f:
@@ -86,7 +96,7 @@ def trace(scenario="bench-micro", smp="4"):
         "-icount", "shift=0,sleep=off", "-kernel", BIN, "-initrd", itb,
         "-d", "exec,nochain,in_asm", "-dfilter", "0x40200000..0x%x" % end, "-D", logf]
     text, _, _ = run.run_qemu(args, timeout=600)
-    run.guest_checks(text, "el2prof", guests=2 if scenario == "bench-ipc" else 1)
+    run.guest_checks(text, "el2prof", guests=1 if scenario == "bench-micro" else 2)
     return logf, {k: v["n"] for k, v in run.bench_lines(text).items() if "n" in v}
 
 
@@ -161,12 +171,16 @@ def main():
     ap.add_argument("--log", help="reuse an existing exec log")
     ap.add_argument("--ipc", action="store_true",
                     help="profile configs/bench-ipc.dts (doorbell, semaphore, 64 B send)")
+    ap.add_argument("--net", action="store_true",
+                    help="profile configs/bench-net.dts (frames of 64 and 1500 bytes)")
     args = ap.parse_args()
     addrs, names = symbols()
     if args.log:
         logf, counts = args.log, {}
     elif args.ipc:
         logf, counts = trace("bench-ipc", "2")
+    elif args.net:
+        logf, counts = trace("bench-net", "2")
     else:
         logf, counts = trace()
     try:
@@ -174,8 +188,8 @@ def main():
     finally:
         if not args.log:
             shutil.rmtree(os.path.dirname(logf), ignore_errors=True)
-    if args.ipc:
-        for name, cpu, first, step, count in IPC_WINDOWS:
+    if args.ipc or args.net:
+        for name, cpu, first, step, count in IPC_WINDOWS if args.ipc else NET_WINDOWS:
             per = collections.Counter()
             for j in range(count):
                 per.update(segs[cpu][first + step * j])

@@ -56,6 +56,7 @@ TARGETS = {
     "sem_post_wake_el2_insns": 300,
     "msgq_send64_el2_insns": 400,
     "mgmt_snapshot_managed_exits": 0,
+    "net_frame64_el2_insns": 1000,
 }
 
 # Published hardware figures (Martins & Pinto, RTAS 2023; ZCU104, Cortex-A53, GIC-400): EL2
@@ -332,6 +333,32 @@ def mgmt():
     }
 
 
+# ------------------------------------------------------------------ measurement 11
+
+
+def net():
+    """Boot the bench build with configs/bench-net.dts: EL2 instructions per frame switched."""
+    itb = bundle("bench-net")
+    args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+    text, _, _ = run_qemu(args, timeout=120, what="net")
+    guest_checks(text, "bench-net", guests=2)
+    b = bench_lines(text)
+
+    def per_op(name):
+        if name not in b or not b[name].get("n"):
+            raise BenchError("bench-net: no result for %s" % name)
+        v = round(b[name]["total"] / b[name]["n"], 1)
+        return int(v) if v.is_integer() else v
+
+    return {
+        "net_frame64_el2_insns": per_op("net_frame64"),
+        "net_frame1500_el2_insns": per_op("net_frame1500"),
+        "net_rx64_el2_insns": per_op("net_rx64"),
+        "net_rx1500_el2_insns": per_op("net_rx1500"),
+    }
+
+
 # ------------------------------------------------------------------ measurement 6
 
 
@@ -467,6 +494,13 @@ ROWS = [  # key, target key, unit, note
     ("rpc_insns", None, "insns/call", "IPC: RPC round trip, all instructions"),
     ("rpc_blocking_insns", None, "insns/call",
      "IPC: RPC round trip, blocking transport, all insns"),
+    ("net_frame64_el2_insns", "net_frame64_el2_insns", "EL2 insns/frame",
+     "net: 64-byte frame switched, sender's QueueNotify exit"),
+    ("net_frame1500_el2_insns", None, "EL2 insns/frame",
+     "net: 1500-byte frame switched, sender's QueueNotify exit"),
+    ("net_rx64_el2_insns", None, "EL2 insns/frame",
+     "net: receiver, 64 B (kick, injection, InterruptStatus + ACK exits)"),
+    ("net_rx1500_el2_insns", None, "EL2 insns/frame", "net: receiver, 1500 B"),
     ("mgmt_snapshot_el2_insns", None, "EL2 insns/snapshot",
      "management: SNAPSHOT, manager's pCPU (2 VMs described)"),
     ("mgmt_events_el2_insns", None, "EL2 insns/read",
@@ -576,6 +610,7 @@ def main():
     res["versions"] = versions()
     res["command"] = "make bench-check" if args.quick else "make bench"
     steps = [("micro", micro), ("micro-wfi", micro_wfi), ("ipc", ipc), ("mgmt", mgmt),
+             ("net", net),
              ("overhead", overhead), ("sizes", sizes)]
     if not args.quick:
         steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
@@ -593,12 +628,13 @@ def main():
             r, micro_text[0] = r
         fig.update(r)
 
-    # Determinism: second runs of the micro, IPC and management scenarios and the overhead pair
+    # Determinism: second runs of the micro, IPC, management and net scenarios and the overhead pair
     # must give the same counts.
     try:
         again, _ = micro()
         again.update(ipc())
         again.update(mgmt())
+        again.update(net())
         again.update(overhead())
         same = {k: fig.get(k) == v for k, v in again.items()}
         res["deterministic"] = all(same.values())
@@ -631,7 +667,7 @@ def main():
         with open(os.path.join(OUT, "micro.log"), "w") as f:
             f.write(micro_text[0])
     print(table(fig))
-    print("deterministic (second micro, ipc, mgmt and overhead runs identical): %s" %
+    print("deterministic (second micro, ipc, mgmt, net and overhead runs identical): %s" %
           res["deterministic"])
     for e in res["errors"]:
         print("ERROR " + e.splitlines()[0])

@@ -18,15 +18,37 @@ void *memcpy(void *dst, const void *src, size_t n)
     /* Word copies: image loading copies megabytes, and images inside the boot bundle (a
      * FIT) are only 4-byte aligned, so a 4-aligned source is read as 32-bit halves. Only
      * aligned accesses: this also runs before the MMU is on, when memory is Device. */
-    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-        /* 32 bytes a round (two load/store pairs): IPC messages are copied at EL2 per call */
-        for (; n >= 32; n -= 32, d += 32, s += 32) {
+    if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+        /* Equally aligned (a network frame after its 12-byte header): bytes up to the
+         * boundary, then 64 and 32 bytes a round, as IPC messages and frames are copied at
+         * EL2 per call */
+        for (; n > 0 && ((uintptr_t)d & 7) != 0; n--) {
+            *d++ = *s++;
+        }
+        for (; n >= 64; n -= 64, d += 64, s += 64) {
+            const uint64_t *s64 = (const uint64_t *)s;
+            uint64_t *d64 = (uint64_t *)d;
+            uint64_t a = s64[0], b = s64[1], c = s64[2], e = s64[3];
+            uint64_t f = s64[4], g = s64[5], h = s64[6], k = s64[7];
+            d64[0] = a;
+            d64[1] = b;
+            d64[2] = c;
+            d64[3] = e;
+            d64[4] = f;
+            d64[5] = g;
+            d64[6] = h;
+            d64[7] = k;
+        }
+        if (n >= 32) {
             uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
             uint64_t c = ((const uint64_t *)s)[2], e = ((const uint64_t *)s)[3];
             ((uint64_t *)d)[0] = a;
             ((uint64_t *)d)[1] = b;
             ((uint64_t *)d)[2] = c;
             ((uint64_t *)d)[3] = e;
+            n -= 32;
+            d += 32;
+            s += 32;
         }
         for (; n >= 8; n -= 8, d += 8, s += 8) {
             *(uint64_t *)d = *(const uint64_t *)s;

@@ -99,30 +99,22 @@ int virtq_pop(struct virtq *q, uint16_t *head)
     return VIRTQ_OK;
 }
 
-void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
-                       const struct virtq_mem *mem, uint16_t head)
-{
-    *c = (struct virtq_chain){ .q = q, .mem = mem, .head = head, .next = head, .more = true };
-}
-
 int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32_t *len)
 {
-    uint8_t raw[VIRTQ_DESC_SIZE];
-    uint64_t addr;
-    uint32_t dlen;
-    uint16_t flags, next;
-
     if (!c->more) {
         return 0;
     }
     if (++c->count > c->q->num) {
         return -VIRTQ_LOOP; /* num descriptors in all: one more is a revisit */
     }
-    memcpy(raw, c->q->desc + (uint32_t)c->next * VIRTQ_DESC_SIZE, sizeof(raw));
-    memcpy(&addr, &raw[0], 8);
-    memcpy(&dlen, &raw[8], 4);
-    memcpy(&flags, &raw[12], 2);
-    memcpy(&next, &raw[14], 2);
+    /* The table is 16-byte aligned (virtq_setup), so every field is naturally aligned: one
+     * load each, into locals (atomic loads: the compiler may not read a field twice). */
+    const uint8_t *raw = c->q->desc + (uint32_t)c->next * VIRTQ_DESC_SIZE;
+    uint64_t addr = __atomic_load_n((const uint64_t *)(const void *)raw, __ATOMIC_RELAXED);
+    uint32_t dlen = __atomic_load_n((const uint32_t *)(const void *)(raw + 8), __ATOMIC_RELAXED);
+    uint16_t flags = __atomic_load_n((const uint16_t *)(const void *)(raw + 12), __ATOMIC_RELAXED);
+    uint16_t next = __atomic_load_n((const uint16_t *)(const void *)(raw + 14), __ATOMIC_RELAXED);
+
     if (flags & VIRTQ_DESC_F_INDIRECT) {
         return -VIRTQ_INDIRECT;
     }
@@ -152,11 +144,12 @@ int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32
 
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 {
-    uint8_t *e = q->used + VIRTQ_RING_HDR + (uint32_t)(q->used_idx & (q->num - 1)) * VIRTQ_USED_ELEM;
-    uint32_t id = head;
+    /* used is 4-byte aligned (virtq_setup), and so is every element: two 32-bit stores */
+    uint32_t *e = (uint32_t *)(void *)(q->used + VIRTQ_RING_HDR +
+                                       (uint32_t)(q->used_idx & (q->num - 1)) * VIRTQ_USED_ELEM);
 
-    memcpy(e, &id, 4);
-    memcpy(e + 4, &len, 4);
+    e[0] = head;
+    e[1] = len;
     q->used_idx++;
     /* release: the element (and the buffer's bytes) before the index that publishes it */
     __atomic_store_n((uint16_t *)(void *)(q->used + 2), q->used_idx, __ATOMIC_RELEASE);

@@ -108,9 +108,12 @@ int virtq_setup(struct virtq *q, const struct virtq_mem *mem) BH_MUST_CHECK;
  */
 int virtq_pop(struct virtq *q, uint16_t *head) BH_MUST_CHECK;
 
-/* Begin walking the chain at head (from virtq_pop). */
-void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
-                       const struct virtq_mem *mem, uint16_t head);
+/* Begin walking the chain at head (from virtq_pop). Inline: once per frame and receiver. */
+static inline void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
+                                     const struct virtq_mem *mem, uint16_t head)
+{
+    *c = (struct virtq_chain){ .q = q, .mem = mem, .head = head, .next = head, .more = true };
+}
 
 /*
  * The next buffer of the chain: 1 and its host pointer and length (writable: the descriptor

@@ -93,8 +93,9 @@ struct vnet {
     struct vnet_bucket pps;
     struct vnet_bucket bps;
     struct vnet_stats stats;
-    /* Under tx_lock: the frame being switched, header first. */
-    uint8_t frame[VNET_HDR_LEN + VNET_FRAME_MAX];
+    /* Under tx_lock: the frame being switched, header first (the sender's, then the
+     * receivers'); aligned like the guests' buffers usually are, for word copies. */
+    uint8_t frame[VNET_HDR_LEN + VNET_FRAME_MAX] __attribute__((aligned(16)));
 };
 
 /*
@@ -106,6 +107,7 @@ struct vnet_seg {
     uint8_t members;                           /* member-index mask */
     const char *member_name[VNET_MAX_MEMBERS];
     uint8_t mac[VNET_MAX_MEMBERS][VNET_MAC_LEN];
+    uint64_t mac_key[VNET_MAX_MEMBERS];        /* mac[] as numbers (vnet_init fills it) */
     struct vnet *dev[VNET_MAX_MEMBERS];
 };
 

@@ -95,7 +95,14 @@ void tg_main(uintptr_t dtb_pa)
     if (!strncmp(mode, "mgmt", sizeof(mode))) {
         bench_mgmt();
     }
-    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx or mgmt)", mode);
+    if (!strncmp(mode, "net-tx", sizeof(mode))) {
+        bench_net_tx();
+    }
+    if (!strncmp(mode, "net-rx", sizeof(mode))) {
+        bench_net_rx();
+    }
+    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx, mgmt, net-tx or net-rx)",
+             mode);
 }
 
 void tg_secondary_main(void)
