@@ -14,8 +14,9 @@
 #include <core/console.h>
 #include <core/console_text.h>
 
-/* Room for one formatted hypervisor line; longer output is cut (console_printf). */
-#define CONSOLE_FMT_MAX 256
+/* Room for one formatted hypervisor line; longer output is cut (console_printf). A STATS line
+ * with every counter at 10 digits takes about 400 bytes. */
+#define CONSOLE_FMT_MAX 512
 
 /* Whose line is open (unfinished) on the UART: nobody, a VM index, or the command prompt. */
 #define CON_OPEN_NONE (-1)
