@@ -99,8 +99,11 @@ $(O)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h guests/linux/tools/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
 	@$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) -lcmocka $$($(1)_LDLIBS)
+	@$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -MM -MP -MT $$@ $$(filter %.c,$$($(1)_SRCS)) > $$@.d
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+# every header a unit test's sources include rebuilds it (gcc -MM over all its sources)
+-include $(wildcard $(O)/unit/*.d)
 
 unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
 	@set -e; for t in $(UNIT_TESTS); do echo "== unit: $$t"; $(O)/unit/$$t; done

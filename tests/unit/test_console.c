@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <core/console.h>
+#include <core/console_priv.h> /* CONSOLE_FMT_MAX */
 #include <core/dev/vuart.h>
 
 #define CTRL_A "\x01"
@@ -196,13 +197,13 @@ static void test_hypervisor_lines_between(void **state)
 
 static void test_printf_truncation(void **state)
 {
-    char big[400];
+    char big[CONSOLE_FMT_MAX + 150];
     (void)state;
     memset(big, 'x', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
     console_printf("%s\n", big);
-    assert_int_equal(rec.out_len, 255 + strlen("[...]\n"));
-    assert_memory_equal(rec.out + 255, "[...]\n", 6);
+    assert_int_equal(rec.out_len, CONSOLE_FMT_MAX - 1 + strlen("[...]\n"));
+    assert_memory_equal(rec.out + CONSOLE_FMT_MAX - 1, "[...]\n", 6);
 }
 
 static void test_long_line_split(void **state)
