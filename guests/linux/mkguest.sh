@@ -13,7 +13,7 @@ set -euo pipefail
 # and evdev: the VM's power button (gpio-keys on the PL061 line, KEY_POWER as
 # /dev/input/event0, which busybox acpid reads; gpio-pl061 is built in). virtio_mmio and
 # virtio_net (with net_failover and failover) drive the VM's devices on network segments
-# (docs/NETWORK.md); /init gives eth0 the address bh.ip= names.
+# (docs/NETWORK.md) and the uplink; /init gives the segment interface the address bh.ip= names.
 MODULES="${MODULES:-sp805_wdt gpio_keys evdev virtio_mmio virtio_net}"
 
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -23,6 +23,22 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
     forbid REGEX         must never appear
     exit CODE            QEMU's expected exit status (default 0: powered off by itself)
     qemu ARGS            extra QEMU arguments
+    host REGEX => COMMAND
+                         run COMMAND on the host (sh -c, in the top directory, stdin closed,
+                         at most `host-timeout` seconds) once REGEX has appeared, counting from
+                         the start of the run, and the `host` command listed before it has
+                         ended: host commands run one at a time, in their order. Each runs
+                         beside QEMU; `[host] $ COMMAND`, each line of its output (stdout and
+                         stderr) as `[host] LINE` and `[host] exit N` (`timeout` if it was
+                         killed) go into the log as they come, where every directive sees them
+    host N REGEX => COMMAND  ... once REGEX has appeared on N lines (N a number)
+    host-timeout SECONDS limit of each host command (default 30)
+    secret TEXT          a fresh random token (32 URL-safe characters) replaces every TEXT in
+                         the scenario's .dts (packed from a copy, build/bundles/NAME.dts) and is
+                         written to build/logs/NAME.secret (mode 0600): no test commits a
+                         secret and each run has its own
+In `qemu` and `host` lines {PORT} is a TCP port on 127.0.0.1 that was free when the run started
+(for QEMU's hostfwd), {SECRET} the path of the secret's file, {LOG} the test's log directory.
 Lines starting with # are comments. Several tests run in parallel (-j).
 
 Only the hypervisor writes lines that start with `EVT `, `STATS ` or `bulkhead:`; every line
@@ -30,12 +46,15 @@ of guest output starts with its VM's `[name] ` prefix, and the hypervisor shows 
 byte a guest writes as `\xHH` (docs/CONSOLE.md). So a pattern of any directive that starts
 with one of those, or with `\[` (a VM's own lines), matches only at the start of a line: a
 guest cannot satisfy it by printing the text. Every run also checks that no guest line holds
-a raw control byte (TAB aside).
+a raw control byte (TAB aside). Only the harness writes `[host] ` lines: a run in which a
+guest writes one (a VM named "host") fails.
 """
 import argparse
 import concurrent.futures
 import os
 import re
+import secrets
+import socket
 import subprocess
 import sys
 import threading
@@ -58,7 +77,7 @@ def parse(path):
     t = {"name": os.path.basename(path)[:-5], "timeout": 300, "expect": [], "any": [],
          "count": [], "count_exact": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
          "bundle_args": [], "send": [], "send_partial": [], "stop_after": None,
-         "stop_count": 1}
+         "stop_count": 1, "host": [], "host_timeout": 30, "secret": None}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.strip()
@@ -87,6 +106,21 @@ def parse(path):
                 t["qemu"] += rest.split()
             elif key == "bundle-args":
                 t["bundle_args"] += rest.split()
+            elif key == "host":
+                rx, sep, cmd = rest.partition(" => ")
+                if not sep or not cmd.strip():
+                    raise SystemExit(f"{path}:{ln}: host needs 'REGEX => COMMAND'")
+                times = 1
+                n, _, more = rx.partition(" ")
+                if n.isdigit() and more:
+                    times, rx = int(n), more
+                t["host"].append((anchored(rx), cmd.strip(), times))
+            elif key == "host-timeout":
+                t["host_timeout"] = int(rest)
+            elif key == "secret":
+                if not rest.strip():
+                    raise SystemExit(f"{path}:{ln}: secret needs the TEXT it replaces")
+                t["secret"] = rest.strip()
             elif key in ("send", "send-partial"):
                 rx, sep, data = rest.partition(" => ")
                 times = 1
@@ -122,9 +156,40 @@ def bundle_of(t):
     return os.path.join(ROOT, "build", "bundles", t["name"] + ".itb")
 
 
+def secret_of(t):
+    return os.path.join(ROOT, "build", "logs", t["name"] + ".secret")
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 that is free now (another process may still take it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def substitute(text, t):
+    return (text.replace("{PORT}", str(t["port"])).replace("{SECRET}", secret_of(t))
+            .replace("{LOG}", os.path.join(ROOT, "build", "logs")))
+
+
 def make_bundle(t):
     sc = t["scenario"]
     dts = sc if sc.endswith(".dts") else f"configs/{sc}.dts"
+    t["port"] = free_port()
+    if t["secret"]:
+        with open(os.path.join(ROOT, dts)) as f:
+            text = f.read()
+        if t["secret"] not in text:
+            raise SystemExit(f"{t['name']}: secret {t['secret']!r} is not in {dts}")
+        token = secrets.token_urlsafe(24)
+        os.makedirs(os.path.dirname(secret_of(t)), exist_ok=True)
+        fd = os.open(secret_of(t), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(token + "\n")
+        dts = os.path.join("build", "bundles", t["name"] + ".dts")
+        os.makedirs(os.path.dirname(os.path.join(ROOT, dts)), exist_ok=True)
+        with open(os.path.join(ROOT, dts), "w") as f:
+            f.write(text.replace(t["secret"], token))
     subprocess.run([os.path.join(ROOT, "tools", "mkbundle.sh"), dts, bundle_of(t)]
                    + t["bundle_args"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
@@ -134,30 +199,112 @@ def run_one(t):
     os.makedirs(logdir, exist_ok=True)
     log = os.path.join(logdir, t["name"] + ".log")
     start = time.time()
-    p = subprocess.Popen([os.path.join(ROOT, "scripts", "qemu.sh"), bundle_of(t)] + t["qemu"],
+    qemu_args = [substitute(a, t) for a in t["qemu"]]
+    p = subprocess.Popen([os.path.join(ROOT, "scripts", "qemu.sh"), bundle_of(t)] + qemu_args,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, cwd=ROOT)
     lines = []
+    errs = []
     sends = [(rx, data) for rx, data, _ in t["send"]]
     send_left = [n for _, _, n in t["send"]]  # matching lines each still waits for
     partials = list(t["send_partial"])  # in order: each waits for the one before
-    stopped = False
-    stop_seen = 0
+    host_seen = [0] * len(t["host"])  # lines matching each host command's REGEX so far
+    host_procs = []  # the host commands started, each with its reader thread
+    st = {"stopped": False, "stop_seen": 0, "closed": False, "host_next": 0,
+          "host_busy": False}
+    # Lines come from QEMU (this thread) and from host commands (their threads): one at a time.
+    mu = threading.RLock()
     timer = threading.Timer(t["timeout"], p.kill)
     timer.start()
     tail = b""  # the unfinished last line
     tail_used = [False]  # a send-partial fired on it: the line does not count again
 
+    def type_bytes(data):
+        try:
+            p.stdin.write(data)
+            p.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # QEMU has gone: the checks say what is missing
+
     def try_partial(text):
         if (partials and not tail_used[0]
                 and all(rx is None for rx, _ in sends[:partials[0][2]])
                 and re.search(partials[0][0], text)):
-            p.stdin.write(partials.pop(0)[1])
-            p.stdin.flush()
+            type_bytes(partials.pop(0)[1])
             tail_used[0] = True
 
+    def run_host(cmd):
+        hp = subprocess.Popen(["sh", "-c", cmd], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+                              start_new_session=True)
+        killed = []
+
+        def kill():
+            killed.append(True)
+            try:
+                os.killpg(hp.pid, 9)
+            except ProcessLookupError:
+                pass
+
+        def reader():
+            hold = threading.Timer(t["host_timeout"], kill)
+            hold.start()
+            for raw in hp.stdout:
+                text = raw.decode(errors="replace").rstrip("\r\n")
+                text = RAW_CONTROL.sub(lambda m: "\\x%02x" % ord(m.group()), text)
+                feed("[host] " + text + "\n")
+            hp.wait()
+            hold.cancel()
+            with mu:
+                feed("[host] exit " + ("timeout" if killed else str(hp.returncode)) + "\n")
+                st["host_busy"] = False
+                try_host()
+
+        th = threading.Thread(target=reader, daemon=True)
+        host_procs.append((hp, kill, th))
+        feed("[host] $ " + cmd + "\n")
+        th.start()
+
+    def try_host():
+        """Start the next host command if the one before has ended and its REGEX was seen."""
+        k = st["host_next"]
+        if st["closed"] or st["host_busy"] or k >= len(t["host"]):
+            return
+        if host_seen[k] >= t["host"][k][2]:
+            st["host_next"] = k + 1
+            st["host_busy"] = True
+            run_host(substitute(t["host"][k][1], t))
+
+    def feed(line):
+        """One whole line: logged, then every directive that waits for lines sees it."""
+        with mu:
+            if st["closed"]:
+                return
+            out.write(line)
+            out.flush()
+            lines.append(line)
+            for i, (rx, data) in enumerate(sends):
+                if rx is not None and re.search(rx, line):
+                    send_left[i] -= 1
+                    if send_left[i] > 0:
+                        continue
+                    type_bytes(data)
+                    sends[i] = (None, data)
+            try_partial(line[:-1])
+            tail_used[0] = False
+            for i in range(st["host_next"], len(t["host"])):
+                if re.search(t["host"][i][0], line):
+                    host_seen[i] += 1
+            try_host()
+            if (not st["stopped"] and t["stop_after"]
+                    and re.search(t["stop_after"], line)):
+                st["stop_seen"] += 1
+                if st["stop_seen"] >= t["stop_count"]:
+                    st["stopped"] = True
+                    p.kill()
+
     with open(log, "w") as out:
-        while not stopped:
+        while not st["stopped"]:
             chunk = os.read(p.stdout.fileno(), 65536)
             if not chunk:
                 break
@@ -165,38 +312,32 @@ def run_one(t):
             *done, tail = tail.split(b"\n")
             for raw in done:
                 line = raw.decode(errors="replace") + "\n"
-                out.write(line)
-                lines.append(line)
-                for i, (rx, data) in enumerate(sends):
-                    if rx is not None and re.search(rx, line):
-                        send_left[i] -= 1
-                        if send_left[i] > 0:
-                            continue
-                        p.stdin.write(data)
-                        p.stdin.flush()
-                        sends[i] = (None, data)
-                try_partial(line[:-1])
-                tail_used[0] = False
-                if t["stop_after"] and re.search(t["stop_after"], line):
-                    stop_seen += 1
-                    if stop_seen >= t["stop_count"]:
-                        stopped = True
-                        p.kill()
-                        break
-            if not stopped:
-                try_partial(tail.decode(errors="replace"))
-        if tail and not stopped:
-            out.write(tail.decode(errors="replace"))
-            lines.append(tail.decode(errors="replace"))
+                if line.startswith("[host] "):
+                    errs.append(f"a guest wrote a [host] line: {line.strip()}")
+                feed(line)
+                if st["stopped"]:
+                    break
+            if not st["stopped"]:
+                with mu:
+                    try_partial(tail.decode(errors="replace"))
+        with mu:
+            if tail and not st["stopped"]:
+                out.write(tail.decode(errors="replace"))
+                lines.append(tail.decode(errors="replace"))
+            st["closed"] = True
+            stopped = st["stopped"]
+    for hp, kill, th in host_procs:
+        if hp.poll() is None:
+            kill()
+        th.join()
     p.wait()
     timed_out = not timer.is_alive() and not stopped
     timer.cancel()
     rc = "stopped" if stopped else (None if timed_out else p.returncode)
-    return check(t, "".join(lines), rc, log, time.time() - start)
+    return check(t, "".join(lines), rc, log, time.time() - start, errs)
 
 
-def check(t, text, rc, log, secs):
-    errs = []
+def check(t, text, rc, log, secs, errs):
     if rc is None:
         errs.append(f"timed out after {t['timeout']} s")
     elif rc != "stopped" and rc != t["exit"]:

@@ -87,3 +87,29 @@ lx_done_poweroff() {
     echo "LX done"
     lx_poweroff
 }
+
+# lx_gateway UPLINK_IF PORT: the gateway role (/init, bh.role=gateway). Brings UPLINK_IF up
+# with an address from DHCP (/etc/bh/udhcpc.script configures it: "LX uplink IF ADDR/PREFIX
+# router=..."), then starts bhmgmtd on PORT in the background with its output on the console;
+# "LX mgmt up port=PORT" once it listens, "LX mgmt FAIL exit=N" if it ends.
+lx_gateway() {
+    local up_if=$1 port=$2
+    if [ -z "$up_if" ]; then
+        echo "LX uplink FAIL no interface with MAC $(lx_cmdline_get bh.uplink_mac 52:54:00:12:34:56)"
+    else
+        ip link set lo up
+        ip link set "$up_if" up
+        udhcpc -i "$up_if" -s /etc/bh/udhcpc.script -n -q -t 5 -T 2 ||
+            echo "LX uplink FAIL $up_if: no DHCP lease"
+    fi
+    {
+        bhmgmtd -p "$port"
+        echo "bhmgmtd: exited $?"
+    } 2>&1 | while IFS= read -r line; do
+        echo "$line"
+        case "$line" in
+            "bhmgmtd: listening on "*) echo "LX mgmt up port=$port" ;;
+            "bhmgmtd: exited "*) echo "LX mgmt FAIL exit=${line#bhmgmtd: exited }" ;;
+        esac
+    done &
+}
