@@ -7,7 +7,13 @@
  *           nobody has and one to tg.forbidden_mac (neither may come back), then STOP;
  *   pong    echoes every test frame to its source until STOP, then checks it echoed as many
  *           numbered frames as the sender says it had echoed, and never a hostile one;
- *   silent  listens tg.listen_ms and must receive nothing (a member nobody may reach).
+ *   silent  listens tg.listen_ms and must receive nothing (a member nobody may reach);
+ *   sink    keeps a periodic timer at tg.hz running (the train's `tick`, QEMU's round-robin
+ *           time slice: t-train-net.test) while it counts every frame it receives (any
+ *           kind; tg.echo=1: sent back to its source with the addresses swapped). Once
+ *           frames came and then none for tg.idle_ms (or after tg.listen_ms in all), it
+ *           reports frames and bytes (at least tg.min_frames) and its ticks (at least 90% of
+ *           tg.hz per second: the timer never stopped), then receives and ticks on forever.
  * Interrupts are taken by hand (PSTATE.I set throughout), as in the IPC modes.
  */
 #include <string.h>
@@ -37,6 +43,11 @@
 #define VNET_LISTEN_DEF_MS 10000
 #define VNET_PONG_IDLE_MS  60000 /* pong gives up when no frame came for this long */
 #define VNET_ARG_MAX       32
+#define SINK_HZ_DEF        10000
+#define SINK_IDLE_DEF_MS   2000
+#define SINK_LISTEN_DEF_MS 120000
+#define SINK_TICKS_PCT     90   /* of the ticks elapsed time asks for: the timer kept going */
+#define PERCENT            100
 #define VNET_FAIL_LINES    5    /* individual FAIL lines per check before only counting */
 #define BYTE_BITS          8
 #define BYTE_MASK          0xffU
@@ -371,6 +382,92 @@ static void silent(void)
     report(got == 0, "vnet: silent: %u frames in %lu ms", got, ms);
 }
 
+/* ------------------------------------------------------------------ sink */
+
+/* ping, pong and sink wait for frames and buffers: the used-buffer SPI must have come */
+static void report_irqs(const char *role)
+{
+    bool irq_ok = !strcmp(role, "silent") || ctx.dev.irqs > 0;
+    report(vnet_irq_unexpected() == 0 && ctx.dev.rx_bad_id == 0 && ctx.dev.irq_stuck == 0 &&
+               irq_ok,
+           "vnet: %u device interrupts, %u unexpected, %u stuck, %u bad used ids", ctx.dev.irqs,
+           vnet_irq_unexpected(), ctx.dev.irq_stuck, ctx.dev.rx_bad_id);
+}
+
+struct sink_counts {
+    uint32_t frames;
+    uint64_t bytes;
+    uint32_t echoes_lost; /* tg.echo=1: transmit buffer not returned */
+    uint64_t first, last; /* counter values of the first and the latest frame */
+};
+
+static void sink_take(struct sink_counts *n, bool echo)
+{
+    if (n->frames++ == 0) {
+        n->first = timer_now();
+    }
+    n->last = timer_now();
+    n->bytes += ctx.rx.len;
+    if (echo && ctx.rx.len >= VNET_FRAME_MIN && ctx.rx.len <= VNET_FRAME_MAX) {
+        memcpy(ctx.frame, ctx.rx.data + VNET_MAC_LEN, VNET_MAC_LEN);
+        memcpy(ctx.frame + VNET_MAC_LEN, ctx.dev.mac, VNET_MAC_LEN);
+        memcpy(ctx.frame + 2 * VNET_MAC_LEN, ctx.rx.data + 2 * VNET_MAC_LEN,
+               ctx.rx.len - 2 * VNET_MAC_LEN);
+        if (!vnet_send(&ctx.dev, ctx.frame, ctx.rx.len, VNET_TX_MS)) {
+            n->echoes_lost++;
+        }
+    }
+}
+
+static uint64_t ticks_to_ms(uint64_t ticks)
+{
+    return ticks * MS_PER_S / timer_freq();
+}
+
+static void sink(void)
+{
+    uint32_t hz = (uint32_t)bootarg_get_u64("tg.hz", SINK_HZ_DEF);
+    uint64_t idle_ms = bootarg_get_u64("tg.idle_ms", SINK_IDLE_DEF_MS);
+    uint64_t listen_ms = bootarg_get_u64("tg.listen_ms", SINK_LISTEN_DEF_MS);
+    uint32_t min = (uint32_t)bootarg_get_u64("tg.min_frames", 1);
+    bool echo = bootarg_get_u64("tg.echo", 0) != 0;
+    struct sink_counts n = { 0 };
+
+    if (hz < 2 || hz > 100000 || idle_ms == 0) {
+        tg_fatal("vnet: sink: tg.hz=%u (2..100000) or tg.idle_ms=0 out of range", hz);
+    }
+    report_info("vnet: sink: ticking at %u Hz, counting frames%s", hz, echo ? ", echoing" : "");
+    timer_start_periodic(hz);
+    uint64_t t0 = timer_now(), end = t0 + timer_ms_to_ticks(listen_ms);
+    for (;;) {
+        uint64_t now = timer_now();
+        if (now >= end || (n.frames && now - n.last >= timer_ms_to_ticks(idle_ms))) {
+            break;
+        }
+        uint64_t wait = n.frames ? n.last + timer_ms_to_ticks(idle_ms) : end;
+        if (vnet_recv(&ctx.dev, &ctx.rx, ticks_to_ms((wait < end ? wait : end) - now) + 1)) {
+            sink_take(&n, echo);
+        }
+    }
+    uint64_t elapsed = timer_now() - t0;
+    uint64_t ticks = READ_ONCE(this_cpu()->timer_ticks);
+    uint64_t want = elapsed * hz / timer_freq() * SINK_TICKS_PCT / PERCENT;
+    report(n.frames >= min && n.echoes_lost == 0,
+           "vnet: sink: %u frames, %lu bytes received (at least %u) from %lu to %lu ms, "
+           "%u echoes lost", n.frames, (unsigned long)n.bytes, min,
+           (unsigned long)(n.frames ? ticks_to_ms(n.first - t0) : 0),
+           (unsigned long)(n.frames ? ticks_to_ms(n.last - t0) : 0), n.echoes_lost);
+    report(ticks >= want, "vnet: sink: %lu ticks at %u Hz in %lu ms", (unsigned long)ticks, hz,
+           (unsigned long)ticks_to_ms(elapsed));
+    report_irqs("sink");
+    (void)tg_summary();
+    for (;;) { /* the time slice goes on: the real-time VMs need it until they end */
+        if (vnet_recv(&ctx.dev, &ctx.rx, listen_ms)) {
+            sink_take(&n, echo);
+        }
+    }
+}
+
 void tests_vnet(void)
 {
     char role[VNET_ARG_MAX] = "";
@@ -383,15 +480,12 @@ void tests_vnet(void)
             pong();
         } else if (!strcmp(role, "silent")) {
             silent();
+        } else if (!strcmp(role, "sink")) {
+            sink();
         } else {
-            report(false, "vnet: tg.role=%s: not ping, pong or silent", role);
+            report(false, "vnet: tg.role=%s: not ping, pong, silent or sink", role);
         }
     }
-    /* ping and pong wait for frames and buffers: the used-buffer SPI must have come */
-    bool irq_ok = !strcmp(role, "silent") || ctx.dev.irqs > 0;
-    report(vnet_irq_unexpected() == 0 && ctx.dev.rx_bad_id == 0 && ctx.dev.irq_stuck == 0 &&
-               irq_ok,
-           "vnet: %u device interrupts, %u unexpected, %u stuck, %u bad used ids", ctx.dev.irqs,
-           vnet_irq_unexpected(), ctx.dev.irq_stuck, ctx.dev.rx_bad_id);
+    report_irqs(role);
     tg_finish();
 }

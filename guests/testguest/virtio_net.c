@@ -17,6 +17,7 @@
 #include "mmio.h"
 #include "platform.h"
 #include "report.h"
+#include "tg.h"
 #include "timer.h"
 #include "virtio_net.h"
 
@@ -279,7 +280,11 @@ void vnet_irq_poll(void)
                 ours = true;
             }
         }
-        if (!ours && intid == plat.timer_intid) {
+        if (!ours && intid == plat.timer_intid && this_cpu()->timer_period) {
+            /* the periodic tick (timer_start_periodic) goes on, as timer.c's handler does */
+            write_sysreg(read_sysreg(cntv_cval_el0) + this_cpu()->timer_period, cntv_cval_el0);
+            this_cpu()->timer_ticks++;
+        } else if (!ours && intid == plat.timer_intid) {
             /* a deadline: mask the output so the level interrupt drops */
             write_sysreg(CNTV_CTL_ENABLE | CNTV_CTL_IMASK, cntv_ctl_el0);
         } else if (!ours) {
@@ -298,21 +303,27 @@ uint32_t vnet_irq_unexpected(void)
 bool vnet_wait(bool (*cond)(const void *arg), const void *arg, uint64_t timeout_ms)
 {
     uint64_t deadline = timer_now() + timer_ms_to_ticks(timeout_ms);
+    /* a periodic tick already wakes every WFI: the timer stays its own, not the deadline's */
+    bool oneshot = !this_cpu()->timer_period;
 
     irq_mask();
     vnet_irq_poll();
     if (cond(arg)) {
         return true;
     }
-    write_sysreg(deadline, cntv_cval_el0);
-    write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
-    isb();
+    if (oneshot) {
+        write_sysreg(deadline, cntv_cval_el0);
+        write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+        isb();
+    }
     while (!cond(arg) && timer_now() < deadline) {
         wfi();
         vnet_irq_poll();
     }
-    write_sysreg(0, cntv_ctl_el0);
-    isb();
+    if (oneshot) {
+        write_sysreg(0, cntv_ctl_el0);
+        isb();
+    }
     vnet_irq_poll(); /* a deadline raised just before the timer stopped */
     return cond(arg);
 }

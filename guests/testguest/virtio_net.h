@@ -200,7 +200,8 @@ bool vnet_recv(struct vnet_dev *dev, struct vnet_frame *out, uint64_t timeout_ms
 /* Publish avail entries up to the driver's index (barrier first) and notify queue q. */
 void vnet_kick(struct vnet_dev *dev, uint32_t q, struct vnet_queue *vq, uint16_t avail_idx);
 
-/* Acknowledge every pending interrupt (device SPIs: InterruptACK; the deadline timer: masked). */
+/* Acknowledge every pending interrupt (device SPIs: InterruptACK; the deadline timer: masked;
+ * a periodic tick of timer_start_periodic(): re-armed and counted, as timer.c's handler). */
 void vnet_irq_poll(void);
 
 /* Interrupts that were neither a vnet device's SPI nor the deadline timer. */
@@ -208,7 +209,8 @@ uint32_t vnet_irq_unexpected(void);
 
 /*
  * WFI until cond(arg) holds or timeout_ms passed, polling interrupts (IRQs stay masked at
- * PSTATE, the virtual timer bounds the wait). Returns cond(arg).
+ * PSTATE, the virtual timer bounds the wait, or the periodic tick if one runs: then the wait
+ * leaves the timer alone). Returns cond(arg).
  */
 bool vnet_wait(bool (*cond)(const void *arg), const void *arg, uint64_t timeout_ms);
 
