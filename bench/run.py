@@ -630,6 +630,7 @@ ROWS = [  # key, target key, unit, note
     ("net_tcp_ratio", "net_tcp_ratio", "ratio",
      "WALL CLOCK: Bulkhead / plain QEMU TCP throughput, median of rounds"),
     ("net_rtt_us", None, "us", "WALL CLOCK: ping RTT lx1 -> lx2 under Bulkhead, median"),
+    ("net_rtt_us_native", None, "us", "WALL CLOCK: ping RTT between the two plain QEMUs, median"),
     ("net_rtt_ratio", None, "ratio",
      "WALL CLOCK: Bulkhead / plain QEMU ping RTT, median of rounds"),
     ("el2_text_bytes", "el2_text_bytes", "bytes", "text + rodata of build/bulkhead.elf"),
