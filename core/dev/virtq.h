@@ -125,3 +125,16 @@ int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32
 
 /* Return chain head to the driver with len bytes written into it (used ring, 2.7.8). */
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
+
+/*
+ * After virtq_push: whether the driver wants a used-buffer notification. Without
+ * VIRTIO_F_EVENT_IDX (not offered) that is avail->flags bit 0, VIRTQ_AVAIL_F_NO_INTERRUPT,
+ * which the device SHOULD honour (virtio 1.2 2.7.7.2), read after the used index is written
+ * (a full barrier: the driver re-checks the used ring after clearing the flag, 2.7.7.1), so a
+ * driver that turns callbacks back on never misses a buffer.
+ */
+static inline bool virtq_wants_interrupt(const struct virtq *q)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return (__atomic_load_n((const uint16_t *)(const void *)q->avail, __ATOMIC_RELAXED) & 1) == 0;
+}

@@ -216,8 +216,10 @@ static bool deliver(struct vnet *r, const uint8_t *pkt, uint32_t total)
                 r->stats.rx_bytes += total - VNET_HDR_LEN;
             }
             virtq_push(&r->t.q[VNET_RXQ], head, (uint32_t)n);
-            r->t.isr |= VIRTIO_INT_USED;
-            update_irq_locked(r);
+            if (virtq_wants_interrupt(&r->t.q[VNET_RXQ])) {
+                r->t.isr |= VIRTIO_INT_USED;
+                update_irq_locked(r);
+            }
         }
     }
     spin_unlock(&r->lock);
@@ -359,8 +361,10 @@ static void transmit(struct vnet *d)
         d->stats.drop_down += down;
         if (d->generation == gen) { /* not reset meanwhile: the chain is still the guest's */
             virtq_push(&d->t.q[VNET_TXQ], head, 0);
-            d->t.isr |= VIRTIO_INT_USED;
-            update_irq_locked(d);
+            if (virtq_wants_interrupt(&d->t.q[VNET_TXQ])) {
+                d->t.isr |= VIRTIO_INT_USED;
+                update_irq_locked(d);
+            }
         }
         spin_unlock(&d->lock);
     }

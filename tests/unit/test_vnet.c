@@ -350,6 +350,36 @@ static void test_unicast(void **state)
     assert_int_equal(m[A].events + m[B].events + m[C].events, 0);
 }
 
+/* VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7): a driver that turned its callbacks off gets its buffers
+ * used but no interrupt; with the flag clear again, the next buffer interrupts. */
+static void test_no_interrupt_flag(void **state)
+{
+    uint8_t f[VNET_FRAME_MAX];
+    (void)state;
+
+    for (int i = 0; i < N; i++) {
+        driver_up(i, 8);
+    }
+    post_rx(B, RX_LEN);
+    post_rx(B, RX_LEN);
+    g_w16(&m[B].ram, m[B].rxq.avail, 1); /* receiver: no interrupts */
+    g_w16(&m[A].ram, m[A].txq.avail, 1); /* sender: none for its transmit completions */
+    make_frame(f, seg.mac[B], A, 60, 9);
+    send(A, f, 60);
+    assert_int_equal(g_used_idx(&m[B].rxq), 1);
+    assert_memory_equal(received(B, 0, 60), f, 60);
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    assert_false(m[B].level);
+    assert_false(m[A].level);
+    assert_int_equal(rd(B, VIRTIO_MMIO_INT_STATUS), 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_INT_STATUS), 0);
+    g_w16(&m[B].ram, m[B].rxq.avail, 0); /* callbacks back on: the next frame interrupts */
+    send(A, f, 60);
+    assert_int_equal(g_used_idx(&m[B].rxq), 2);
+    assert_true(m[B].level);
+    assert_false(m[A].level);
+}
+
 /* A receive buffer split across descriptors (header alone, then the frame). */
 static void test_rx_chain(void **state)
 {
@@ -732,6 +762,7 @@ int main(void)
         cmocka_unit_test_setup(test_negotiation, setup),
         cmocka_unit_test_setup(test_unicast, setup),
         cmocka_unit_test_setup(test_rx_chain, setup),
+        cmocka_unit_test_setup(test_no_interrupt_flag, setup),
         cmocka_unit_test_setup(test_broadcast, setup),
         cmocka_unit_test_prestate_setup_teardown(test_forbidden_peer, setup, NULL,
                                                  (void *)reach_a_b),
