@@ -117,6 +117,33 @@ bool cfg_check_cells(struct cfg_ctx *c, bool *valid, const char *path, const cha
     return true;
 }
 
+bool cfg_read_u32(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                  int len, uint32_t *out)
+{
+    if (len != CELL_BYTES) {
+        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
+        return false;
+    }
+    *out = fdt32_ld((const fdt32_t *)val);
+    return true;
+}
+
+bool cfg_read_bool(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                   int len, bool *out)
+{
+    uint32_t v;
+
+    if (!cfg_read_u32(c, vm, prop, val, len, &v)) {
+        return false;
+    }
+    if (v > 1) {
+        cfg_error(c, &vm->valid, vm->path, prop, "must be <0> or <1>, not <%u>", v);
+        return false;
+    }
+    *out = v == 1;
+    return true;
+}
+
 bool cfg_read_u64(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
                   const void *val, int len, uint64_t *out)
 {
@@ -408,14 +435,12 @@ static void parse_ipc_notify(struct cfg_ctx *c, struct cfg_vm *vm, const char *p
 static void parse_priority(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                            const void *val, int len)
 {
-    if (!cfg_check_cells(c, &vm->valid, vm->path, prop, val, len, "one <u32> cell")) {
+    uint32_t p;
+
+    if (!cfg_check_cells(c, &vm->valid, vm->path, prop, val, len, "one <u32> cell") ||
+        !cfg_read_u32(c, vm, prop, val, len, &p)) {
         return;
     }
-    if (len != CELL_BYTES) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
-        return;
-    }
-    uint32_t p = fdt32_ld((const fdt32_t *)val);
     if (p > CFG_PRIO_MAX) {
         cfg_error(c, &vm->valid, vm->path, prop, "%u is above the highest priority %u", p,
                   CFG_PRIO_MAX);
@@ -438,11 +463,11 @@ static void parse_watchdog(struct cfg_ctx *c, struct cfg_vm *vm, const char *pro
 static void parse_watchdog_hz(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                               const void *val, int len)
 {
-    if (len != 4) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
+    uint32_t hz;
+
+    if (!cfg_read_u32(c, vm, prop, val, len, &hz)) {
         return;
     }
-    uint32_t hz = fdt32_ld((const fdt32_t *)val);
     if (hz < CFG_WDOG_HZ_MIN || hz > CFG_WDOG_HZ_MAX) {
         cfg_error(c, &vm->valid, vm->path, prop, "%u Hz is out of range (%u..%u)", hz,
                   CFG_WDOG_HZ_MIN, CFG_WDOG_HZ_MAX);

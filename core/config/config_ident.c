@@ -19,7 +19,6 @@
 
 typedef unsigned long long ull; /* what %llx takes, whatever uint64_t is */
 
-#define CELL_BYTES 4
 
 void cfg_parse_identity_map(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                             const void *val, int len)
@@ -27,16 +26,7 @@ void cfg_parse_identity_map(struct cfg_ctx *c, struct cfg_vm *vm, const char *pr
     /* A malformed value counts as "identity-mapped": the VM is refused already, and its
      * DMA-capable devices are not reported a second time for the same mistake. */
     vm->identity_map = true;
-    if (len != CELL_BYTES) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
-        return;
-    }
-    uint32_t v = fdt32_ld((const fdt32_t *)val);
-    if (v > 1) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be <0> or <1>, not <%u>", v);
-        return;
-    }
-    vm->identity_map = v == 1;
+    (void)cfg_read_bool(c, vm, prop, val, len, &vm->identity_map);
 }
 
 /* The physical side of an identity-mapped VM's RAM: platform RAM, above the hypervisor's. */

@@ -26,21 +26,11 @@
 #include <lib/fmt.h>
 #include <lib/string.h>
 
-#define CELL_BYTES 4
 
 void cfg_parse_power_button(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                             const void *val, int len)
 {
-    if (len != CELL_BYTES) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
-        return;
-    }
-    uint32_t v = fdt32_ld((const fdt32_t *)val);
-    if (v > 1) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be <0> or <1>, not <%u>", v);
-        return;
-    }
-    vm->power_button = v == 1;
+    (void)cfg_read_bool(c, vm, prop, val, len, &vm->power_button);
 }
 
 /* The name is resolved once every VM is known (cfg_resolve_standby); here only its form. */

@@ -22,40 +22,11 @@
 #include <lib/fmt.h>
 #include <lib/string.h>
 
-#define CELL_BYTES 4
-
-/* A one-cell property: its value, or false after reporting. */
-static bool read_u32(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
-                     int len, uint32_t *out)
-{
-    if (len != CELL_BYTES) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be one cell, not %d bytes", len);
-        return false;
-    }
-    *out = fdt32_ld((const fdt32_t *)val);
-    return true;
-}
-
-static bool read_bool(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
-                      int len, bool *out)
-{
-    uint32_t v;
-
-    if (!read_u32(c, vm, prop, val, len, &v)) {
-        return false;
-    }
-    if (v > 1) {
-        cfg_error(c, &vm->valid, vm->path, prop, "must be <0> or <1>, not <%u>", v);
-        return false;
-    }
-    *out = v == 1;
-    return true;
-}
 
 void cfg_parse_autostart(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                          const void *val, int len)
 {
-    (void)read_bool(c, vm, prop, val, len, &vm->autostart);
+    (void)cfg_read_bool(c, vm, prop, val, len, &vm->autostart);
 }
 
 void cfg_parse_wfi_trap(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
@@ -63,7 +34,7 @@ void cfg_parse_wfi_trap(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
 {
     bool on;
 
-    if (read_bool(c, vm, prop, val, len, &on)) {
+    if (cfg_read_bool(c, vm, prop, val, len, &on)) {
         vm->wfi_trap = on ? CFG_WFI_TRAP_ON : CFG_WFI_TRAP_OFF;
     }
 }
@@ -71,7 +42,7 @@ void cfg_parse_wfi_trap(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
 void cfg_parse_manageable(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                           const void *val, int len)
 {
-    (void)read_bool(c, vm, prop, val, len, &vm->manageable);
+    (void)cfg_read_bool(c, vm, prop, val, len, &vm->manageable);
 }
 
 void cfg_parse_shutdown_timeout(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
@@ -79,7 +50,7 @@ void cfg_parse_shutdown_timeout(struct cfg_ctx *c, struct cfg_vm *vm, const char
 {
     uint32_t ms;
 
-    if (!read_u32(c, vm, prop, val, len, &ms)) {
+    if (!cfg_read_u32(c, vm, prop, val, len, &ms)) {
         return;
     }
     if (ms == 0 || ms > CFG_SHUTDOWN_TIMEOUT_MS_MAX) {

@@ -49,6 +49,12 @@ bool cfg_check_cells(struct cfg_ctx *c, bool *valid, const char *path, const cha
                      const void *val, int len, const char *expect);
 bool cfg_read_u64(struct cfg_ctx *c, bool *valid, const char *path, const char *prop,
                   const void *val, int len, uint64_t *out);
+/* A VM property of one cell: its value, or false after reporting ("must be one cell"). */
+bool cfg_read_u32(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                  int len, uint32_t *out);
+/* A VM property of one cell that is <0> or <1>, or false after reporting. */
+bool cfg_read_bool(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                   int len, bool *out);
 /* A list of 1..max 32-bit cells; returns the count, or 0 after reporting a problem. */
 uint32_t cfg_read_cells(struct cfg_ctx *c, struct cfg_vm *vm, const char *path,
                         const char *prop, const void *val, int len, uint32_t *dst,
