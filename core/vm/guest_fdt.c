@@ -120,19 +120,47 @@ static int add_fixed_clock(void *fdt, const char *node, uint32_t hz, const char 
     return r ? r : fdt_end_node(fdt);
 }
 
-static int add_uart(void *fdt, const char *path)
+/*
+ * Open the node of an emulated device, `prefix@<ipa>`: its compatible list (compat_len bytes,
+ * NUL-separated), one reg window and one level-high SPI. The caller adds the rest and ends it.
+ */
+static int begin_device(void *fdt, const char *prefix, const char *compat, size_t compat_len,
+                        uint64_t ipa, uint64_t size, uint32_t intid)
+{
+    fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(intid - 32),
+                       cpu_to_fdt32(IRQ_LEVEL_HI) };
+    char name[48];
+
+    bh_snprintf(name, sizeof(name), "%s@%llx", prefix, (unsigned long long)ipa);
+    int r = fdt_begin_node(fdt, name);
+    r = r ? r : fdt_property(fdt, "compatible", compat, compat_len);
+    r = r ? r : prop_u64_pair(fdt, "reg", ipa, size);
+    return r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+}
+
+/* A PL061's controller properties (bindings/gpio/pl061-gpio.yaml): the power button's and the
+ * notification GPIOs'. */
+static int pl061_props(void *fdt)
+{
+    fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
+
+    int r = fdt_property(fdt, "gpio-controller", NULL, 0);
+    r = r ? r : fdt_property_u32(fdt, "#gpio-cells", 2);
+    r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
+    r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 2);
+    r = r ? r : fdt_property(fdt, "clocks", &clk, sizeof(clk));
+    return r ? r : fdt_property_string(fdt, "clock-names", "apb_pclk");
+}
+
+static int add_uart(void *fdt)
 {
     static const char compat[] = "arm,pl011\0arm,primecell";
     static const char clk_names[] = "uartclk\0apb_pclk";
     fdt32_t clks[2] = { cpu_to_fdt32(PHANDLE_CLK), cpu_to_fdt32(PHANDLE_CLK) };
-    fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VPLAT_UART_INTID - 32),
-                       cpu_to_fdt32(IRQ_LEVEL_HI) };
 
     int r = add_fixed_clock(fdt, "apb-pclk", UART_CLK_HZ, "clk24mhz", PHANDLE_CLK);
-    r = r ? r : fdt_begin_node(fdt, path + 1);
-    r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
-    r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_UART_IPA, VPLAT_UART_SIZE);
-    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : begin_device(fdt, "pl011", compat, sizeof(compat), VPLAT_UART_IPA,
+                             VPLAT_UART_SIZE, VPLAT_UART_INTID);
     r = r ? r : fdt_property(fdt, "clocks", clks, sizeof(clks));
     r = r ? r : fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names));
     return r ? r : fdt_end_node(fdt);
@@ -146,9 +174,6 @@ static int add_wdog(void *fdt, const struct cfg_vm *vm)
     static const char compat[] = "arm,sp805\0arm,primecell";
     static const char clk_names[] = "wdog_clk\0apb_pclk";
     fdt32_t clks[2] = { cpu_to_fdt32(PHANDLE_WDOG_CLK), cpu_to_fdt32(PHANDLE_CLK) };
-    fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VPLAT_WDOG_INTID - 32),
-                       cpu_to_fdt32(IRQ_LEVEL_HI) };
-    char name[32];
 
     if (vm->watchdog == CFG_WDOG_NONE) {
         return 0;
@@ -156,11 +181,8 @@ static int add_wdog(void *fdt, const struct cfg_vm *vm)
     int r = add_fixed_clock(fdt, "wdog-clk",
                             vm->watchdog_hz ? vm->watchdog_hz : CFG_WDOG_HZ_DEFAULT, "wdogclk",
                             PHANDLE_WDOG_CLK);
-    bh_snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)VPLAT_WDOG_IPA);
-    r = r ? r : fdt_begin_node(fdt, name);
-    r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
-    r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_WDOG_IPA, VPLAT_WDOG_SIZE);
-    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : begin_device(fdt, "watchdog", compat, sizeof(compat), VPLAT_WDOG_IPA,
+                             VPLAT_WDOG_SIZE, VPLAT_WDOG_INTID);
     r = r ? r : fdt_property(fdt, "clocks", clks, sizeof(clks));
     r = r ? r : fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names));
     return r ? r : fdt_end_node(fdt);
@@ -172,27 +194,15 @@ static int add_wdog(void *fdt, const struct cfg_vm *vm)
 static int add_power_button(void *fdt, const struct cfg_vm *vm)
 {
     static const char compat[] = "arm,pl061\0arm,primecell";
-    fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
-    fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(VPLAT_PWR_INTID - 32),
-                       cpu_to_fdt32(IRQ_LEVEL_HI) };
     fdt32_t gpios[3] = { cpu_to_fdt32(PHANDLE_PWR_GPIO), cpu_to_fdt32(0),
                          cpu_to_fdt32(GPIO_ACTIVE_HIGH) };
-    char name[32];
 
     if (!vm->power_button) {
         return 0;
     }
-    bh_snprintf(name, sizeof(name), "gpio@%llx", (unsigned long long)VPLAT_PWR_IPA);
-    int r = fdt_begin_node(fdt, name);
-    r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
-    r = r ? r : prop_u64_pair(fdt, "reg", VPLAT_PWR_IPA, VPLAT_PWR_SIZE);
-    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
-    r = r ? r : fdt_property(fdt, "gpio-controller", NULL, 0);
-    r = r ? r : fdt_property_u32(fdt, "#gpio-cells", 2);
-    r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
-    r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 2);
-    r = r ? r : fdt_property(fdt, "clocks", &clk, sizeof(clk));
-    r = r ? r : fdt_property_string(fdt, "clock-names", "apb_pclk");
+    int r = begin_device(fdt, "gpio", compat, sizeof(compat), VPLAT_PWR_IPA, VPLAT_PWR_SIZE,
+                         VPLAT_PWR_INTID);
+    r = r ? r : pl061_props(fdt);
     r = r ? r : fdt_property_string(fdt, "gpio-line-names", "power-button");
     r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_PWR_GPIO);
     r = r ? r : fdt_end_node(fdt);
@@ -299,26 +309,15 @@ static int add_ipc_gpios(void *fdt, const struct guest_fdt_layout *lay)
     static const char compat[] = "arm,pl061\0arm,primecell";
     struct ipc_notif nt[2 * CFG_MAX_CHANS];
     unsigned count = ipc_vm_notifications(lay->sc, lay->vm_index, nt, 2 * CFG_MAX_CHANS);
-    fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
-    char name[48], line[CFG_CHAN_NAME_MAX + 16];
+    char line[CFG_CHAN_NAME_MAX + 16];
     int r = 0;
 
     for (unsigned i = 0; !r && i < count && i < VPLAT_GPIO_MAX; i++) {
         uint64_t base = VPLAT_GPIO_IPA + (uint64_t)i * VPLAT_IPC_PAGE;
-        fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(nt[i].intid - 32),
-                           cpu_to_fdt32(IRQ_LEVEL_HI) };
-        bh_snprintf(name, sizeof(name), "gpio@%llx", (unsigned long long)base);
         int n = bh_snprintf(line, sizeof(line), "%s.%s", nt[i].obj, nt[i].kind);
-        r = fdt_begin_node(fdt, name);
-        r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
-        r = r ? r : prop_u64_pair(fdt, "reg", base, VPLAT_IPC_PAGE);
-        r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
-        r = r ? r : fdt_property(fdt, "gpio-controller", NULL, 0);
-        r = r ? r : fdt_property_u32(fdt, "#gpio-cells", 2);
-        r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
-        r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 2);
-        r = r ? r : fdt_property(fdt, "clocks", &clk, sizeof(clk));
-        r = r ? r : fdt_property_string(fdt, "clock-names", "apb_pclk");
+        r = begin_device(fdt, "gpio", compat, sizeof(compat), base, VPLAT_IPC_PAGE,
+                         nt[i].intid);
+        r = r ? r : pl061_props(fdt);
         r = r ? r : fdt_property(fdt, "gpio-line-names", line, n + 1);
         r = r ? r : fdt_end_node(fdt);
     }
@@ -408,14 +407,9 @@ static int add_net(void *fdt, const struct guest_fdt_layout *lay)
             continue;
         }
         uint64_t ipa = VPLAT_NET_IPA + ch->net[v].slot * VPLAT_NET_STRIDE;
-        fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(ch->net[v].intid - 32),
-                           cpu_to_fdt32(IRQ_LEVEL_HI) };
-        char name[32];
-        bh_snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)ipa);
-        r = fdt_begin_node(fdt, name);
-        r = r ? r : fdt_property_string(fdt, "compatible", "virtio,mmio");
-        r = r ? r : prop_u64_pair(fdt, "reg", ipa, VPLAT_NET_STRIDE);
-        r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+        static const char compat[] = "virtio,mmio";
+        r = begin_device(fdt, "virtio_mmio", compat, sizeof(compat), ipa, VPLAT_NET_STRIDE,
+                         ch->net[v].intid);
         r = r ? r : fdt_property(fdt, "dma-coherent", NULL, 0);
         r = r ? r : fdt_end_node(fdt);
     }
@@ -447,7 +441,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     r = r ? r : add_gic(buf, vm);
     r = r ? r : add_timer_psci(buf);
     r = r ? r : add_pmu(buf);
-    r = r ? r : add_uart(buf, uart_path);
+    r = r ? r : add_uart(buf);
     r = r ? r : add_wdog(buf, vm);
     r = r ? r : add_power_button(buf, vm);
     for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
