@@ -173,6 +173,18 @@ static inline void fix_run(const void *fdt, const char *file, const struct plati
     r->ret = cfg_parse(fdt, file, plat, &hooks, &r->sc);
 }
 
+/* The required properties of a VM node: one vCPU on cpu, 32 MiB, kernel "tg.bin". */
+static inline void fix_vm_props(void *fdt, int vm, const char *name, uint32_t cpu)
+{
+    static const uint32_t mem[] = { 0, 32 * FIX_MIB };
+
+    assert_int_equal(fdt_setprop_string(fdt, vm, "compatible", "bulkhead,vm"), 0);
+    assert_int_equal(fdt_setprop_string(fdt, vm, "name", name), 0);
+    setprop_cells(fdt, vm, "cpus", &cpu, 1);
+    setprop_cells(fdt, vm, "memory-size", mem, 2);
+    assert_int_equal(fdt_setprop_string(fdt, vm, "kernel", "tg.bin"), 0);
+}
+
 static inline bool has_line(const struct capture *cap, const char *substr)
 {
     for (int i = 0; i < cap->count && i < FIX_MAX_LINES; i++) {

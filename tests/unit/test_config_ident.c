@@ -21,14 +21,7 @@
 
 static void add_vm(void *fdt, const char *p, const char *name, uint32_t cpu)
 {
-    static const uint32_t mem[] = { 0, 32 * FIX_MIB };
-    int vm = fix_path(fdt, p);
-
-    assert_int_equal(fdt_setprop_string(fdt, vm, "compatible", "bulkhead,vm"), 0);
-    assert_int_equal(fdt_setprop_string(fdt, vm, "name", name), 0);
-    setprop_cells(fdt, vm, "cpus", &cpu, 1);
-    setprop_cells(fdt, vm, "memory-size", mem, 2);
-    assert_int_equal(fdt_setprop_string(fdt, vm, "kernel", "tg.bin"), 0);
+    fix_vm_props(fdt, fix_path(fdt, p), name, cpu);
 }
 
 static void build_base(void *fdt)

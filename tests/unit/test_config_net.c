@@ -22,7 +22,6 @@
 
 #define FDT_BUF   32768
 #define MAX_OPS   10
-#define MIB       FIX_MIB
 #define CH        "/channels"
 #define DB        CH "/db"
 #define LAN       CH "/lan"
@@ -41,14 +40,7 @@
  */
 static void add_vm(void *fdt, int vms, const char *node, const char *name, uint32_t cpu)
 {
-    static const uint32_t mem[] = { 0, 32 * MIB };
-    int vm = add_node(fdt, vms, node);
-
-    assert_int_equal(fdt_setprop_string(fdt, vm, "compatible", "bulkhead,vm"), 0);
-    assert_int_equal(fdt_setprop_string(fdt, vm, "name", name), 0);
-    setprop_cells(fdt, vm, "cpus", &cpu, 1);
-    setprop_cells(fdt, vm, "memory-size", mem, 2);
-    assert_int_equal(fdt_setprop_string(fdt, vm, "kernel", "tg.bin"), 0);
+    fix_vm_props(fdt, add_node(fdt, vms, node), name, cpu);
 }
 
 static void build_base(void *fdt)
