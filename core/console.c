@@ -282,17 +282,35 @@ void console_arm_locked(uint64_t at_ns)
     }
 }
 
-/* The focused VM's quiet partial line, shown once it has been quiet for CONSOLE_PROMPT_NS
- * (a prompt nobody typed at); re-arms while it is not quiet yet. Returns whether it showed. */
+/* Check the focused VM's partial line CONSOLE_PROMPT_NS from now, noting its output so far. */
+static void prompt_arm_locked(const struct console_vm *v, uint64_t now)
+{
+    con.prompt_armed = true;
+    con.prompt_at = now + CONSOLE_PROMPT_NS;
+    con.prompt_mark = v->stats.out_bytes;
+    console_arm_locked(con.prompt_at);
+}
+
+/* The focused VM's partial line, shown once the VM has written nothing for a whole check
+ * period (a prompt nobody typed at); a VM still writing gets another period. Returns whether
+ * it showed. No clock is read per byte: only when a check is armed. */
 bool console_prompt_due_locked(uint64_t now)
 {
     struct console_vm *v = console_vm_get_locked(con.focus);
 
+    if (!con.prompt_armed) {
+        return false;
+    }
+    if (now < con.prompt_at) {
+        console_arm_locked(con.prompt_at); /* the timer fired for something else */
+        return false;
+    }
+    con.prompt_armed = false;
     if (v == NULL || v->len == 0 || con.open == (int)con.focus || con.cmd_mode) {
         return false;
     }
-    if (now - v->last_out_ns < CONSOLE_PROMPT_NS) {
-        console_arm_locked(v->last_out_ns + CONSOLE_PROMPT_NS);
+    if (v->stats.out_bytes != con.prompt_mark) {
+        prompt_arm_locked(v, now); /* not quiet yet */
         return false;
     }
     (void)echo_locked(v, NULL, 0);
@@ -487,11 +505,9 @@ void console_vm_putc(unsigned vm, char c)
         was_empty = text_add_locked(v, text, n, &emitted);
     }
     /* A partial line of the focused VM that stays quiet shows by itself (a prompt). */
-    if (vm == con.focus && con.hooks.arm_timer != NULL && con.hooks.now_ns != NULL) {
-        v->last_out_ns = con.hooks.now_ns();
-        if (c != '\n' && v->len > 0 && con.open != (int)vm && con.timer_at == 0) {
-            console_arm_locked(v->last_out_ns + CONSOLE_PROMPT_NS);
-        }
+    if (vm == con.focus && c != '\n' && v->len > 0 && con.open != (int)vm &&
+        !con.prompt_armed && con.hooks.arm_timer != NULL && con.hooks.now_ns != NULL) {
+        prompt_arm_locked(v, con.hooks.now_ns());
     }
     if (c == '\n') {
         v->stats.out_lines++;

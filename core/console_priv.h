@@ -36,7 +36,6 @@ struct console_vm {
     uint16_t in_size;   /* input queue: bytes it holds */
     uint16_t in_head;   /* input queue: oldest byte, relative to in_base */
     uint16_t in_count;  /* input queue: bytes waiting */
-    uint64_t last_out_ns; /* when it last wrote a byte (kept for the focused VM only) */
 };
 
 _Static_assert(CONSOLE_LINE_MAX <= UINT16_MAX, "line length fits console_vm.len");
@@ -58,6 +57,9 @@ struct console_state {
     bool rx_gave_up;    /* a hold expired: no new hold until that VM pulls */
     uint64_t rx_hold_until; /* ns: when the current hold ends by itself */
     uint64_t timer_at;  /* ns: when hooks.arm_timer was last asked for; 0: not armed */
+    bool prompt_armed;  /* a check of the focused VM's partial line is due at prompt_at */
+    uint64_t prompt_at;
+    uint64_t prompt_mark; /* the focused VM's out_bytes when the check was armed */
     bool cmd_cr;        /* the last command-mode key was '\r' (its '\n' is skipped) */
     uint8_t cmd_len;
     char cmd[CONSOLE_CMD_LINE_MAX];
