@@ -145,6 +145,10 @@ struct bhctl_transport {
     char err[160];
 };
 
+/* For a transport: write the message into t->err and return code (bhctl_data.c). */
+int bhctl_fail(struct bhctl_transport *t, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The management device of this VM (bhctl_mmio.c, Linux only). */
 extern struct bhctl_transport bhctl_mmio_transport;
 

@@ -6,6 +6,7 @@
  * entry size against the ABI, and every string is NUL-terminated in the copy.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,4 +175,14 @@ const char *bhctl_op_name(enum bhctl_op op)
         [BHCTL_OP_RESUME] = "resume", [BHCTL_OP_SHUTDOWN] = "shutdown",
     };
     return (unsigned)op < BHCTL_OP_COUNT ? names[op] : "?";
+}
+
+int bhctl_fail(struct bhctl_transport *t, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(t->err, sizeof(t->err), fmt, ap);
+    va_end(ap);
+    return code;
 }

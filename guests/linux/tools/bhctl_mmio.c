@@ -41,15 +41,6 @@ struct mmio_dev {
 static struct mmio_dev dev = { .mem_fd = -1, .lock_fd = -1 };
 static uint64_t area[AREA_MAX / sizeof(uint64_t)];
 
-static int fail(struct bhctl_transport *t, int code, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(t->err, sizeof(t->err), fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 /* <address size> (two 64-bit big-endian cells) of property prop under dir. */
 static bool dt_pair(const char *dir, const char *prop, uint64_t *a, uint64_t *s)
@@ -85,29 +76,34 @@ static int mmio_open(struct bhctl_transport *t)
         dir = stat(dt_dirs[i], &st) == 0 ? dt_dirs[i] : NULL;
     }
     if (!dir) {
-        return fail(t, BHCTL_EXIT_NODEV, "no management device (no /bulkhead-mgmt in the device "
-                                         "tree): this VM is not a manager");
+        return bhctl_fail(t, BHCTL_EXIT_NODEV,
+                          "no management device (no /bulkhead-mgmt in the device "
+                          "tree): this VM is not a manager");
     }
     if (!dt_pair(dir, "bulkhead,regs", &rpa, &rsz) || !dt_pair(dir, "bulkhead,data", &dpa, &dsz) ||
         rsz != BH_MGMT_PAGE || dsz != BH_MGMT_DATA_SIZE || (rpa | dpa) % BH_MGMT_PAGE) {
-        return fail(t, BHCTL_EXIT_NODEV, "%s: bulkhead,regs / bulkhead,data missing or not "
-                                         "the sizes of management device v%u", dir, BH_MGMT_VERSION);
+        return bhctl_fail(t, BHCTL_EXIT_NODEV,
+                          "%s: bulkhead,regs / bulkhead,data missing or not "
+                          "the sizes of management device v%u",
+                          dir, BH_MGMT_VERSION);
     }
     dev.mem_fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
     if (dev.mem_fd < 0) {
-        return fail(t, BHCTL_EXIT_ERROR, "/dev/mem: %s", strerror(errno));
+        return bhctl_fail(t, BHCTL_EXIT_ERROR, "/dev/mem: %s", strerror(errno));
     }
     void *r = mmap(NULL, BH_MGMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, dev.mem_fd, (off_t)rpa);
     void *d = mmap(NULL, BH_MGMT_DATA_SIZE, PROT_READ, MAP_SHARED, dev.mem_fd, (off_t)dpa);
     if (r == MAP_FAILED || d == MAP_FAILED) {
-        return fail(t, BHCTL_EXIT_ERROR, "mmap of the management device: %s", strerror(errno));
+        return bhctl_fail(t, BHCTL_EXIT_ERROR,
+                          "mmap of the management device: %s", strerror(errno));
     }
     dev.regs = r;
     dev.data = d;
     uint32_t magic = dev.regs[BH_MGMT_REG_MAGIC / 4], ver = dev.regs[BH_MGMT_REG_VERSION / 4];
     if (magic != BH_MGMT_MAGIC || ver != BH_MGMT_VERSION) {
-        return fail(t, BHCTL_EXIT_NODEV, "management device at 0x%llx: magic 0x%08x version %u",
-                    (unsigned long long)rpa, magic, ver);
+        return bhctl_fail(t, BHCTL_EXIT_NODEV,
+                          "management device at 0x%llx: magic 0x%08x version %u",
+                          (unsigned long long)rpa, magic, ver);
     }
     dev.lock_fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     return 0;
@@ -150,18 +146,18 @@ static int mmio_snapshot(struct bhctl_transport *t, struct bhctl_snap *out)
         bool whole = (seq & 1) == 0 && dev.data[seq_word] == seq;
         unlock();
         if (n < 0) {
-            return fail(t, BHCTL_EXIT_ERROR, "SNAPSHOT answered %d", (int)n);
+            return bhctl_fail(t, BHCTL_EXIT_ERROR, "SNAPSHOT answered %d", (int)n);
         }
         if (whole) {
             int r = bhctl_snap_parse(area, BH_MGMT_SNAP_SIZE, out, t->err, sizeof(t->err));
             if (!r && out->vm_count != (uint32_t)n) {
-                return fail(t, BHCTL_EXIT_ERROR, "SNAPSHOT answered %d, the area lists %u",
-                            (int)n, out->vm_count);
+                return bhctl_fail(t, BHCTL_EXIT_ERROR, "SNAPSHOT answered %d, the area lists %u",
+                                  (int)n, out->vm_count);
             }
             return r;
         }
     }
-    return fail(t, BHCTL_EXIT_ERROR, "no consistent snapshot in %d tries", SNAP_TRIES);
+    return bhctl_fail(t, BHCTL_EXIT_ERROR, "no consistent snapshot in %d tries", SNAP_TRIES);
 }
 
 static int mmio_events(struct bhctl_transport *t, uint64_t cursor, struct bhctl_evbatch *out)

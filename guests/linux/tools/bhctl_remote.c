@@ -44,15 +44,6 @@ static struct {
 
 static char resp[RESP_MAX + 1];
 
-static int fail(struct bhctl_transport *t, int code, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(t->err, sizeof(t->err), fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 static int set_addr(const char *hostport, char *err, size_t errlen)
 {
@@ -181,14 +172,14 @@ static int http_connect(struct bhctl_transport *t, uint64_t deadline, int *fd)
 
     *fd = socket(rs.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (*fd < 0) {
-        return fail(t, BHCTL_EXIT_ERROR, "socket: %s", strerror(errno));
+        return bhctl_fail(t, BHCTL_EXIT_ERROR, "socket: %s", strerror(errno));
     }
     if ((connect(*fd, (struct sockaddr *)&rs.addr, rs.alen) != 0 && errno != EINPROGRESS) ||
         !wait_fd(*fd, POLLOUT, deadline) || getsockopt(*fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 ||
         err != 0) {
         int e = err ? err : errno ? errno : ETIMEDOUT;
         close(*fd);
-        return fail(t, BHCTL_EXIT_ERROR, "%s: cannot connect: %s", rs.hostport, strerror(e));
+        return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: cannot connect: %s", rs.hostport, strerror(e));
     }
     return 0;
 }
@@ -202,15 +193,15 @@ static int http_receive(struct bhctl_transport *t, int fd, uint64_t deadline, si
         if (r > 0) {
             *len += (size_t)r;
             if (*len == RESP_MAX) {
-                return fail(t, BHCTL_EXIT_ERROR, "%s: answer larger than %u bytes", rs.hostport,
-                            RESP_MAX);
+                return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: answer larger than %u bytes",
+                                  rs.hostport, RESP_MAX);
             }
         } else if (r == 0) {
             resp[*len] = '\0';
             return 0;
         } else if ((errno != EAGAIN && errno != EINTR) || !wait_fd(fd, POLLIN, deadline)) {
-            return fail(t, BHCTL_EXIT_ERROR, "%s: no (whole) answer in %u ms", rs.hostport,
-                        BHCTL_REMOTE_TIMEOUT_MS);
+            return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: no (whole) answer in %u ms",
+                              rs.hostport, BHCTL_REMOTE_TIMEOUT_MS);
         }
     }
 }
@@ -229,7 +220,7 @@ static int http(struct bhctl_transport *t, const char *method, const char *path,
                      method, path, rs.hostport, rs.token);
 
     if (n < 0 || (size_t)n >= sizeof(req)) {
-        return fail(t, BHCTL_EXIT_ERROR, "%s: request too long", rs.hostport);
+        return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: request too long", rs.hostport);
     }
     if ((r = http_connect(t, deadline, &fd)) != 0) {
         return r;
@@ -241,12 +232,12 @@ static int http(struct bhctl_transport *t, const char *method, const char *path,
         memset(req, 0, sizeof(req));
         close(fd);
         if (r) {
-            return fail(t, BHCTL_EXIT_ERROR, "%s: %s", rs.hostport, msg);
+            return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: %s", rs.hostport, msg);
         }
         resp[len] = '\0';
         return bhhttp_parse_response(resp, len, status, body, body_len) == 0
                    ? 0
-                   : fail(t, BHCTL_EXIT_ERROR, "%s: not an HTTP answer", rs.hostport);
+                   : bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: not an HTTP answer", rs.hostport);
     }
     for (size_t off = 0; off < (size_t)n && !r;) {
         ssize_t w = send(fd, req + off, (size_t)n - off, MSG_NOSIGNAL);
@@ -254,7 +245,7 @@ static int http(struct bhctl_transport *t, const char *method, const char *path,
             off += (size_t)w;
         } else if ((w < 0 && errno != EAGAIN && errno != EINTR) ||
                    !wait_fd(fd, POLLOUT, deadline)) {
-            r = fail(t, BHCTL_EXIT_ERROR, "%s: sending: %s", rs.hostport, strerror(errno));
+            r = bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: sending: %s", rs.hostport, strerror(errno));
         }
     }
     memset(req, 0, sizeof(req)); /* the token */
@@ -264,7 +255,7 @@ static int http(struct bhctl_transport *t, const char *method, const char *path,
         return r;
     }
     if (bhhttp_parse_response(resp, len, status, body, body_len) != 0) {
-        return fail(t, BHCTL_EXIT_ERROR, "%s: not an HTTP answer", rs.hostport);
+        return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: not an HTTP answer", rs.hostport);
     }
     return 0;
 }
@@ -306,8 +297,8 @@ static int remote_error(struct bhctl_transport *t, int status, const char *body,
         *c = (unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f ? '?' : *c;
     }
     if (status == 401) {
-        return fail(t, BHCTL_EXIT_AUTH, "%s refused the token (%s)", rs.hostport,
-                    e->error[0] ? e->error : "401");
+        return bhctl_fail(t, BHCTL_EXIT_AUTH, "%s refused the token (%s)", rs.hostport,
+                          e->error[0] ? e->error : "401");
     }
     int code = e->exit_code > 0 && e->exit_code <= BHCTL_EXIT_AUTH ? (int)e->exit_code
                : status == 403 ? BHCTL_EXIT_DENIED
@@ -315,8 +306,8 @@ static int remote_error(struct bhctl_transport *t, int status, const char *body,
                : status == 409 ? BHCTL_EXIT_STATE
                : status == 501 ? BHCTL_EXIT_UNSUPPORTED
                                : BHCTL_EXIT_ERROR;
-    return fail(t, code, "%s: %d %s%s%s", rs.hostport, status, bhhttp_reason(status),
-                e->error[0] ? ": " : "", e->error);
+    return bhctl_fail(t, code, "%s: %d %s%s%s", rs.hostport, status, bhhttp_reason(status),
+                      e->error[0] ? ": " : "", e->error);
 }
 
 /* ------------------------------------------------------------------ the transport */
@@ -324,7 +315,7 @@ static int remote_error(struct bhctl_transport *t, int status, const char *body,
 static int r_open(struct bhctl_transport *t)
 {
     if (rs.alen == 0) {
-        return fail(t, BHCTL_EXIT_USAGE, "remote transport not set up");
+        return bhctl_fail(t, BHCTL_EXIT_USAGE, "remote transport not set up");
     }
     return 0;
 }
@@ -344,7 +335,7 @@ static int r_snapshot(struct bhctl_transport *t, struct bhctl_snap *out)
         return remote_error(t, status, body, len, &e);
     }
     if (bhctl_remote_snap_json(body, len, out) != 0) {
-        return fail(t, BHCTL_EXIT_ERROR, "%s: malformed statistics", rs.hostport);
+        return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: malformed statistics", rs.hostport);
     }
     rs.vm_count = out->vm_count;
     for (uint32_t i = 0; i < out->vm_count; i++) {
@@ -371,7 +362,7 @@ static int r_events(struct bhctl_transport *t, uint64_t cursor, struct bhctl_evb
         return remote_error(t, status, body, len, &e);
     }
     if (bhctl_remote_evt_json(body, len, out) != 0 || out->first != cursor) {
-        return fail(t, BHCTL_EXIT_ERROR, "%s: malformed event batch", rs.hostport);
+        return bhctl_fail(t, BHCTL_EXIT_ERROR, "%s: malformed event batch", rs.hostport);
     }
     return 0;
 }
