@@ -88,12 +88,15 @@ lx_done_poweroff() {
     lx_poweroff
 }
 
-# lx_gateway UPLINK_IF PORT: the gateway role (/init, bh.role=gateway). Brings UPLINK_IF up
-# with an address from DHCP (/etc/bh/udhcpc.script configures it: "LX uplink IF ADDR/PREFIX
-# router=..."), then starts bhmgmtd on PORT in the background with its output on the console;
-# "LX mgmt up port=PORT" once it listens, "LX mgmt FAIL exit=N" if it ends.
+# lx_gateway UPLINK_IF PORT [SEGMENT_IF]: the gateway role (/init, bh.role=gateway). Brings
+# UPLINK_IF up with an address from DHCP (/etc/bh/udhcpc.script configures it: "LX uplink IF
+# ADDR/PREFIX router=..."), then starts bhmgmtd on PORT in the background with its output on
+# the console; "LX mgmt up port=PORT" once it listens, "LX mgmt FAIL exit=N" if it ends.
+# With bh.route=1 and a SEGMENT_IF it also routes between the segment and the uplink (plain
+# IPv4 forwarding, no NAT: the initramfs has no iptables): proxy ARP on the uplink answers
+# the outside's ARP for segment addresses, so replies come back through the gateway.
 lx_gateway() {
-    local up_if=$1 port=$2
+    local up_if=$1 port=$2 seg_if=${3:-}
     if [ -z "$up_if" ]; then
         echo "LX uplink FAIL no interface with MAC $(lx_cmdline_get bh.uplink_mac 52:54:00:12:34:56)"
     else
@@ -101,6 +104,14 @@ lx_gateway() {
         ip link set "$up_if" up
         udhcpc -i "$up_if" -s /etc/bh/udhcpc.script -n -q -t 5 -T 2 ||
             echo "LX uplink FAIL $up_if: no DHCP lease"
+        if [ "$(lx_cmdline_get bh.route 0)" = 1 ] && [ -n "$seg_if" ]; then
+            if echo 1 >/proc/sys/net/ipv4/ip_forward &&
+                echo 1 >"/proc/sys/net/ipv4/conf/$up_if/proxy_arp"; then
+                echo "LX route forwarding $seg_if <-> $up_if"
+            else
+                echo "LX route FAIL forwarding $seg_if <-> $up_if"
+            fi
+        fi
     fi
     {
         bhmgmtd -p "$port"
