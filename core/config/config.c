@@ -503,6 +503,7 @@ static const struct vm_prop {
     { "watchdog-clock-hz", false, parse_watchdog_hz },
     { "power-button", false, cfg_parse_power_button },
     { "standby-for", false, cfg_parse_standby_for },
+    { "virtio-console", false, cfg_parse_virtio_console },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))

@@ -66,6 +66,11 @@
 #define VPLAT_NET_MAX       8 /* segments one VM may be a member of */
 #define VPLAT_NET_SIZE      (VPLAT_NET_MAX * VPLAT_NET_STRIDE)
 #define VPLAT_NET_INTID     48
+/* virtio-console = <1>: a virtio console (core/dev/vcons.c, docs/CONSOLE.md). Free in QEMU
+ * virt's map too (SPI 13, 0x090e0000), so passthrough of its devices never collides with it. */
+#define VPLAT_VCONS_IPA     UINT64_C(0x090e0000)
+#define VPLAT_VCONS_SIZE    UINT64_C(0x200)
+#define VPLAT_VCONS_INTID   45 /* SPI 13, level */
 
 /* ------------------------------------------------------------------------------------------
  * Limits. Everything is a fixed-size array: the hypervisor has no heap.
@@ -220,6 +225,7 @@ struct cfg_vm {
     /* Graceful shutdown and failover (core/config/config_life.c, docs/MANAGEMENT.md). */
     bool power_button;                   /* power-button (default true): VPLAT_PWR_* */
     uint32_t standby_for;                /* VM index it stands by for; CFG_STANDBY_NONE */
+    bool virtio_console;                 /* virtio-console (default false): VPLAT_VCONS_* */
 };
 #define CFG_STANDBY_NONE UINT32_MAX
 

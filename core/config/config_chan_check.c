@@ -207,6 +207,10 @@ static const char *intid_conflict(const struct cfg_scenario *sc, const struct cf
         *who = "power-button";
         return "is the interrupt of";
     }
+    if (vm->virtio_console && intid == VPLAT_VCONS_INTID) {
+        *who = "virtio-console";
+        return "is the interrupt of";
+    }
     for (uint32_t d = 0; d < vm->dev_count; d++) {
         for (uint32_t i = 0; i < vm->devs[d].irq_count; i++) {
             if (vm->devs[d].irqs[i] == intid) {

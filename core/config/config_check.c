@@ -24,7 +24,7 @@ struct window {
 };
 
 enum { VPLAT_GICD, VPLAT_GICR, VPLAT_UART, VPLAT_GPIO, VPLAT_MGMT, VPLAT_WDOG, VPLAT_PWR,
-       VPLAT_WINDOWS };
+       VPLAT_VCONS, VPLAT_WINDOWS };
 
 /* The virtual devices' IPA windows in vm (the GICR region grows with the vCPU count). */
 static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS])
@@ -44,6 +44,8 @@ static void vplat_windows(const struct cfg_vm *vm, struct window w[VPLAT_WINDOWS
                                      vm->watchdog != CFG_WDOG_NONE ? VPLAT_WDOG_SIZE : 0 };
     w[VPLAT_PWR] = (struct window){ "power button", VPLAT_PWR_IPA,
                                     vm->power_button ? VPLAT_PWR_SIZE : 0 };
+    w[VPLAT_VCONS] = (struct window){ "virtio console", VPLAT_VCONS_IPA,
+                                      vm->virtio_console ? VPLAT_VCONS_SIZE : 0 };
 }
 
 /* Window [base, base + size) wraps or ends beyond the IPA space. */
@@ -214,8 +216,8 @@ static void check_dev_siblings(struct cfg_ctx *c, struct cfg_vm *vm, uint32_t id
 
 uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
 {
-    /* the virtual UART's, the watchdog's, the power button's */
-    uint32_t n = 1 + (vm->watchdog != CFG_WDOG_NONE) + vm->power_button;
+    /* the virtual UART's, the watchdog's, the power button's, the virtio console's */
+    uint32_t n = 1 + (vm->watchdog != CFG_WDOG_NONE) + vm->power_button + vm->virtio_console;
 
     for (uint32_t i = 0; i < vm->dev_count; i++) {
         n += vm->devs[i].irq_count;
@@ -226,7 +228,7 @@ uint32_t cfg_vm_dev_spis(const struct cfg_vm *vm)
 static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
 {
     char path[CFG_PATH_MAX];
-    uint32_t spis = 1 + (vm->watchdog != CFG_WDOG_NONE) + vm->power_button;
+    uint32_t spis = 1 + (vm->watchdog != CFG_WDOG_NONE) + vm->power_button + vm->virtio_console;
 
     for (uint32_t i = 0; i < vm->dev_count; i++) {
         const struct cfg_dev *dev = &vm->devs[i];
@@ -244,6 +246,13 @@ static void check_devs(struct cfg_ctx *c, struct cfg_vm *vm)
                 cfg_error(c, &vm->valid, path, "interrupts",
                           "INTID %u is the power button's interrupt in this VM "
                           "(power-button = <0> frees it)", VPLAT_PWR_INTID);
+            }
+        }
+        for (uint32_t j = 0; j < dev->irq_count && vm->virtio_console; j++) {
+            if (dev->irqs[j] == VPLAT_VCONS_INTID) {
+                cfg_error(c, &vm->valid, path, "interrupts",
+                          "INTID %u is the virtio console's interrupt in this VM",
+                          VPLAT_VCONS_INTID);
             }
         }
         if (spis > CFG_MAX_VM_SPIS && spis - dev->irq_count <= CFG_MAX_VM_SPIS) {

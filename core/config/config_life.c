@@ -33,6 +33,12 @@ void cfg_parse_power_button(struct cfg_ctx *c, struct cfg_vm *vm, const char *pr
     (void)cfg_read_bool(c, vm, prop, val, len, &vm->power_button);
 }
 
+void cfg_parse_virtio_console(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                              const void *val, int len)
+{
+    (void)cfg_read_bool(c, vm, prop, val, len, &vm->virtio_console);
+}
+
 /* The name is resolved once every VM is known (cfg_resolve_standby); here only its form. */
 void cfg_parse_standby_for(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                            const void *val, int len)

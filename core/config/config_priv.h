@@ -121,6 +121,9 @@ void cfg_parse_power_button(struct cfg_ctx *c, struct cfg_vm *vm, const char *pr
 void cfg_parse_standby_for(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                            const void *val, int len);
 void cfg_resolve_standby(struct cfg_ctx *c, int vms);
+/* virtio-console: <0> or <1> (config_life.c). */
+void cfg_parse_virtio_console(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                              const void *val, int len);
 void cfg_check_standby_chans(struct cfg_ctx *c);
 
 /* Identity-mapped VMs (config_ident.c). identity-map: <0> or <1>; cfg_check_identity: the

@@ -108,6 +108,13 @@ int virtq_setup(struct virtq *q, const struct virtq_mem *mem) BH_MUST_CHECK;
  */
 int virtq_pop(struct virtq *q, uint16_t *head) BH_MUST_CHECK;
 
+/* Give back the chain head the last virtq_pop took, unused and not pushed: the device will
+ * take it again later (a receive buffer with nothing to put into it yet). */
+static inline void virtq_unpop(struct virtq *q)
+{
+    q->last_avail--;
+}
+
 /* Begin walking the chain at head (from virtq_pop). Inline: once per frame and receiver. */
 static inline void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
                                      const struct virtq_mem *mem, uint16_t head)

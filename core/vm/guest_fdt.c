@@ -188,6 +188,21 @@ static int add_wdog(void *fdt, const struct cfg_vm *vm)
     return r ? r : fdt_end_node(fdt);
 }
 
+/* virtio-console: a virtio-mmio transport as QEMU's virt machine describes its own
+ * (Documentation/devicetree/bindings/virtio/mmio.yaml). */
+static int add_vcons(void *fdt, const struct cfg_vm *vm)
+{
+    static const char compat[] = "virtio,mmio";
+
+    if (!vm->virtio_console) {
+        return 0;
+    }
+    int r = begin_device(fdt, "virtio_mmio", compat, sizeof(compat), VPLAT_VCONS_IPA,
+                         VPLAT_VCONS_SIZE, VPLAT_VCONS_INTID);
+    r = r ? r : fdt_property(fdt, "dma-coherent", NULL, 0);
+    return r ? r : fdt_end_node(fdt);
+}
+
 /* power-button: the PL061 (Documentation/devicetree/bindings/gpio/pl061-gpio.yaml) and a
  * gpio-keys key on its line 0 (input/gpio-keys.yaml), as QEMU's virt machine describes its
  * own power button: Linux reports KEY_POWER, user space powers off (core/vm/vm_power.c). */
@@ -444,6 +459,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     r = r ? r : add_uart(buf);
     r = r ? r : add_wdog(buf, vm);
     r = r ? r : add_power_button(buf, vm);
+    r = r ? r : add_vcons(buf, vm);
     for (uint32_t i = 0; !r && i < vm->dev_count; i++) {
         r = add_passthrough(buf, &vm->devs[i]);
     }

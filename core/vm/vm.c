@@ -17,6 +17,7 @@
 #include <core/vm/vm_fault.h>
 #include <core/vm/vm_net.h>
 #include <core/vm/vm_power.h>
+#include <core/vm/vm_vcons.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
 
@@ -345,6 +346,7 @@ void vm_print_stats(void)
                    (unsigned long long)st.bytes);
     }
     vm_net_print_stats();
+    vm_vcons_print_stats();
     hyp_printf("STATS console lines_split=%llu ring_full=%llu escaped=%llu input_dropped=%llu "
                "output_dropped=%llu rx_holds=%llu",
                (unsigned long long)cs.lines_split, (unsigned long long)cs.ring_full,

@@ -18,6 +18,7 @@
 #include <core/vm/vm_net.h>
 #include <core/vm/vm_power.h>
 #include <core/vm/vm_ram.h>
+#include <core/vm/vm_vcons.h>
 #include <lib/fmt.h>
 #include <core/vm/vm_console.h>
 #include <core/vm/vm_wdog.h>
@@ -199,7 +200,8 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     if (vm_wdog_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
         vm_ipc_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
         vm_net_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
-        vm_power_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
+        vm_power_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0 ||
+        vm_vcons_spis(vm, vc.spis, &vc.nr_spis, VGIC_MAX_OWNED_SPIS) != 0) {
         return refuse(vm, "too many virtual interrupts (devices and channels)", NULL);
     }
     vc.hooks.ctx = vm;
@@ -216,7 +218,8 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
     if (vm_ipc_gpio_init(vm) != 0) {
         return refuse(vm, "too many notification GPIOs", NULL);
     }
-    if (vm_mmio_register(vm) != 0 || vm_wdog_setup(vm) != 0 || vm_net_setup(vm) != 0) {
+    if (vm_mmio_register(vm) != 0 || vm_wdog_setup(vm) != 0 || vm_net_setup(vm) != 0 ||
+        vm_vcons_setup(vm) != 0) {
         return refuse(vm, "cannot register the virtual devices' MMIO windows", NULL);
     }
     if (vm_power_setup(vm) != 0) {
@@ -285,6 +288,7 @@ void vm_reload(struct vm *vm)
                            vm->dtb_size);
     vgic_vm_reset(&vm->vgic);
     vuart_reset(&vm->vuart);
+    vm_vcons_reset(vm);
     vm_wdog_reset(vm);
     vm_power_reset(vm);
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {

@@ -16,6 +16,7 @@
 #include <core/hyp.h>
 #include <core/vm/vm.h>
 #include <core/vm/vm_build.h>
+#include <core/vm/vm_vcons.h>
 
 static struct vm *vm_of(unsigned id)
 {
@@ -33,7 +34,7 @@ void vm_console_input_ready(unsigned id)
 {
     struct vm *vm = vm_of(id);
 
-    if (vm != NULL && vm_takes_input(vm)) {
+    if (vm != NULL && vm_takes_input(vm) && !vm_vcons_input_ready(vm)) {
         vuart_rx_refill(&vm->vuart);
     }
 }

@@ -286,6 +286,10 @@ static const struct cfg_case cases[] = {
       { STR(VM_B, "watchdog", "sp805"), CELLS(DEV0, "ipa", 0, 0x090c0000) },
       DEV0 ": ipa: guest window 0x90c0000+0x1000 overlaps the virtual watchdog at 0x90c0000",
       .b_invalid = true },
+    { "passthrough over the virtio console",
+      { CELLS(VM_B, "virtio-console", 1), CELLS(DEV0, "ipa", 0, 0x090e0000) },
+      DEV0 ": ipa: guest window 0x90e0000+0x1000 overlaps the virtual virtio console at "
+           "0x90e0000", .b_invalid = true },
     { "passthrough over the notification GPIOs",
       { STR(VM_B, "ipc-notify", "gpio"), CELLS(DEV0, "ipa", 0, 0x0a0bf000) },
       DEV0 ": ipa: guest window 0xa0bf000+0x1000 overlaps the virtual notification GPIOs at "
@@ -478,6 +482,10 @@ static const struct cfg_case cases[] = {
         CELLS(VM_B, "power-button", 0) },
       DEV0 ": interrupts: the VM would own 33 virtual SPIs (its UART's and its devices'); "
            "at most 32", .b_invalid = true },
+    { "irq of the virtio console", { CELLS(VM_B, "virtio-console", 1),
+                                     CELLS(DEV0, "interrupts", 45) },
+      DEV0 ": interrupts: INTID 45 is the virtio console's interrupt in this VM",
+      .b_invalid = true },
     { "irq of the power button", { CELLS(DEV0, "interrupts", 46) },
       DEV0 ": interrupts: INTID 46 is the power button's interrupt in this VM (power-button = "
            "<0> frees it)", .b_invalid = true },

@@ -77,7 +77,8 @@ static int valid_chans_of(const struct cfg_scenario *sc)
 static void test_good_values(void **state)
 {
     static const struct op ops[] = { STR(VM_A, "standby-for", "b"),
-                                     CELLS(VM_C, "power-button", 0), END };
+                                     CELLS(VM_C, "power-button", 0),
+                                     CELLS(VM_B, "virtio-console", 1), END };
     static struct result r;
     (void)state;
 
@@ -87,6 +88,7 @@ static void test_good_values(void **state)
     for (int i = 0; i < 3; i++) {
         assert_true(r.sc.vms[i].valid && r.sc.vms[i].power_button && r.sc.vms[i].autostart);
         assert_int_equal(r.sc.vms[i].standby_for, CFG_STANDBY_NONE);
+        assert_false(r.sc.vms[i].virtio_console); /* off unless asked for */
     }
     run(ops, &r);
     dump_lines(&r.cap);
@@ -96,6 +98,7 @@ static void test_good_values(void **state)
     assert_false(r.sc.vms[0].autostart);            /* ... so it does not start at boot */
     assert_true(r.sc.vms[1].autostart);
     assert_false(r.sc.vms[2].power_button);
+    assert_true(r.sc.vms[1].virtio_console);
     assert_int_equal(valid_chans_of(&r.sc), 2);
 }
 
@@ -145,6 +148,12 @@ static const struct lcase cases[] = {
       { "cfg.dts: /vms/vm-a: power-button: must be <0> or <1>, not <2>" }, 1 },
     { "power-button cells", { CELLS(VM_A, "power-button", 1, 1), END },
       { "cfg.dts: /vms/vm-a: power-button: must be one cell, not 8 bytes" }, 1 },
+    { "virtio-console not 0/1", { CELLS(VM_A, "virtio-console", 3), END },
+      { "cfg.dts: /vms/vm-a: virtio-console: must be <0> or <1>, not <3>" }, 1 },
+    { "queue interrupt on the virtio console's",
+      { CELLS(VM_B, "virtio-console", 1), CELLS(CH "/req", "rx-intid", 45), END },
+      { "cfg.dts: /channels/req: rx-intid: INTID 45 is the interrupt of 'virtio-console' in VM "
+        "'b'" }, 0 },
     { "queue interrupt on the power button's",
       { CELLS(CH "/req", "rx-intid", 46), END },
       { "cfg.dts: /channels/req: rx-intid: INTID 46 is the interrupt of 'power-button' in VM "
