@@ -284,7 +284,7 @@ void hyp_main(const void *fdt, void (*putc)(char))
     }
     unsigned good = build_vms(file, scen);
     pick_console_drainer();
-    pick_rt_slice(100);
+    pick_rt_slice(cfg_rt_slice_us(&scenario, arch_rt_slice_default_us()));
     arch_start_secondaries();
     if (!good) {
         /* Every VM was refused: a failed boot, and the exit status says so (QEMU: 1). */
