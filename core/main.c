@@ -76,6 +76,37 @@ static void pick_console_drainer(void)
     }
 }
 
+/*
+ * The round-robin time slice (a platform quirk, docs/VIRTUAL-CPU.md): when the scenario has a
+ * real-time VM, every pCPU of a VM without a priority gets it, so that no busy neighbour holds
+ * an emulator's single host thread past it; real-time pCPUs never do. slice_us 0: off.
+ */
+static void pick_rt_slice(uint32_t slice_us)
+{
+    bool any_rt = false;
+    char list[3 * PLATINFO_MAX_CPUS + 1] = "";
+    size_t n = 0;
+
+    for (unsigned i = 0; i < vm_count; i++) {
+        any_rt = any_rt || (vms[i].cfg && vms[i].cfg->valid && vms[i].state != VM_REFUSED &&
+                            vms[i].cfg->priority > 0);
+    }
+    for (unsigned i = 0; any_rt && slice_us && i < vm_count; i++) {
+        const struct cfg_vm *cfg = vms[i].cfg;
+        if (!cfg || !cfg->valid || vms[i].state == VM_REFUSED || cfg->priority > 0) {
+            continue;
+        }
+        for (unsigned k = 0; k < cfg->vcpu_count && n + 4 < sizeof(list); k++) {
+            arch_rt_slice_enable(cfg->cpus[k], slice_us);
+            n += (size_t)bh_snprintf(list + n, sizeof(list) - n, "%s%u", n ? "," : "",
+                                     cfg->cpus[k]);
+        }
+    }
+    if (n) {
+        hyp_printf("bulkhead: rt slice %u us on cpus %s", slice_us, list);
+    }
+}
+
 static void cfg_error(void *ctx, const char *msg)
 {
     (void)ctx;
@@ -253,6 +284,7 @@ void hyp_main(const void *fdt, void (*putc)(char))
     }
     unsigned good = build_vms(file, scen);
     pick_console_drainer();
+    pick_rt_slice(cfg_rt_slice_us(&scenario, arch_rt_slice_default_us()));
     arch_start_secondaries();
     if (!good) {
         /* Every VM was refused: a failed boot, and the exit status says so (QEMU: 1). */

@@ -18,6 +18,7 @@
 #include "deadline.h"
 #include "mmu.h"
 #include "pmu.h"
+#include "rr_slice.h"
 #include "trap.h"
 #include "vdebug.h"
 #include "vpmu.h"
@@ -256,6 +257,7 @@ void vcpu_enter_fresh(struct vcpu *v)
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
     v->on_since = arch_ticks();
     v->state = VCPU_RUNNING;
+    rr_slice_resume(cpu);
     arch_wake_all();
     vcpu_return(v);
     guest_enter(f);
@@ -413,6 +415,9 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
     }
     deadline_wait_end(d);
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
+    if (slept_since) {
+        rr_slice_resume(v->pcpu);
+    }
     if (slept) {
         *slept = slept_since ? arch_counter() - slept_since : 0;
     }
@@ -452,6 +457,7 @@ void arch_vcpu_idle(struct vcpu *v)
     if (slept) {
         v->idle_ticks += arch_counter() - v->wait_since;
         __atomic_store_n(&v->wait_kind, VCPU_WAIT_NONE, __ATOMIC_RELEASE);
+        rr_slice_resume(v->pcpu);
     }
 }
 

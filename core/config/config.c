@@ -656,6 +656,7 @@ int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
     cfg_check_cross(&c);
     cfg_parse_channels(&c);
     cfg_check_standby_chans(&c);
+    cfg_parse_rt(&c);
     return 0;
 }
 

@@ -322,7 +322,16 @@ struct cfg_scenario {
     uint32_t chan_count;              /* /channels children stored, valid or not */
     struct cfg_chan chans[CFG_MAX_CHANS]; /* index = object ID */
     uint32_t error_count;             /* lines reported through cfg_hooks.error */
+    /* Root property rt-slice-us (config_rt.c): the round-robin time slice of non-real-time
+     * pCPUs in microseconds, 0 off, CFG_RT_SLICE_PLATFORM: the platform's default. */
+    uint32_t rt_slice_us;
 };
+#define CFG_RT_SLICE_PLATFORM UINT32_MAX
+#define CFG_RT_SLICE_US_MIN   20u
+#define CFG_RT_SLICE_US_MAX   10000u
+
+/* The slice a scenario asks for: its rt-slice-us, or platform_us when it names none. */
+uint32_t cfg_rt_slice_us(const struct cfg_scenario *s, uint32_t platform_us);
 
 /* ------------------------------------------------------------------------------------------
  * Images and where the loader puts them (config_image.c). One function decides, for bhcfg

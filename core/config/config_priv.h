@@ -87,6 +87,9 @@ void cfg_check_cross(struct cfg_ctx *c);
 /* The optional /channels node (config_chan.c); after cfg_check_cross, VM validity is final. */
 void cfg_parse_channels(struct cfg_ctx *c);
 
+/* Root properties for real time: rt-slice-us (config_rt.c); an error refuses no VM. */
+void cfg_parse_rt(struct cfg_ctx *c);
+
 /*
  * Checks of channel id (node path) against the VMs and the earlier valid channels
  * (config_chan_check.c): guest windows, IPC pages, interrupts, memory and queue budgets.

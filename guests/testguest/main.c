@@ -59,6 +59,7 @@ static const struct mode modes[] = {
     { "vnet", tests_vnet, NULL },
     { "vnet-hostile", tests_vnet_hostile, NULL },
     { "uplink", tests_uplink, NULL },
+    { "hog", mode_hog, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -76,3 +76,42 @@ void mode_reset(void)
     /* SYSTEM_RESET does not return on success (PSCI 5.11) */
     tg_fatal("SYSTEM_RESET returned %ld", (long)r);
 }
+
+/*
+ * tg.mode=hog: a CPU hog that never idles (no WFI, no WFE) for tg.hog_ms of virtual time
+ * (default 3000), with no timer of its own unless tg.hz is given (a guest OS tick), after
+ * sleeping tg.idle_ms (default 0) in one WFI (an idle neighbour: tg.hog_ms=0). The
+ * neighbour that real-time tests run beside: under QEMU's single-threaded round robin it
+ * holds the host thread as long as nothing ends its turn (docs/VIRTUAL-CPU.md "QEMU
+ * round-robin time slice").
+ */
+void mode_hog(void)
+{
+    uint64_t ms = bootarg_get_u64("tg.hog_ms", 3000);
+    uint64_t idle_ms = bootarg_get_u64("tg.idle_ms", 0);
+    uint32_t hz = (uint32_t)bootarg_get_u64("tg.hz", 0);
+    uint64_t loops = 0;
+
+    if (hz > 100000) {
+        tg_fatal("hog: tg.hz=%u out of range (0..100000)", hz);
+    }
+    tg_print("hog: idle for %lu ms, then busy for %lu ms, tick %u Hz", idle_ms, ms, hz);
+    if (idle_ms) {
+        timer_delay_ms(idle_ms);
+    }
+    uint64_t end = timer_now() + timer_ms_to_ticks(ms);
+    if (hz) {
+        timer_start_periodic(hz);
+    }
+    while (timer_now() < end) {
+        for (volatile unsigned i = 0; i < 1000; i++) {
+        }
+        loops++;
+    }
+    if (hz) {
+        timer_stop();
+    }
+    report(loops > 0 || ms == 0, "hog: busy %lu ms without idling (%lu loops, %u ticks)", ms,
+           (unsigned long)loops, READ_ONCE(this_cpu()->timer_ticks));
+    tg_finish();
+}

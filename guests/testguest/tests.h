@@ -19,6 +19,9 @@ void tests_hostile(void) __noreturn;
 /* tg.mode=spin: timer ticks forever with periodic "alive" lines. */
 void mode_spin(void) __noreturn;
 
+/* tg.mode=hog: busy without idling for tg.hog_ms (tg.hz: an optional tick), then a summary. */
+void mode_hog(void) __noreturn;
+
 /* tg.mode=crash: after tg.crash_after ms, an unexpected abort ends the run. */
 void mode_crash(void) __noreturn;
 /* Calls PSCI SYSTEM_RESET after tg.reset_after ms (default 100): the VM must restart. */

@@ -1,3 +1,8 @@
 PLAT_LOAD_ADDR := 0x40200000
 PLAT_RAM_BASE := 0x40000000
-EL2_PLAT_DEFS := -DPLAT_RAM_BASE=$(PLAT_RAM_BASE)
+# Platform quirk: QEMU runs every CPU on one host thread under -icount (its round robin), so
+# the hypervisor keeps a 100 us time slice on the pCPUs of non-real-time VMs whenever a
+# scenario has a real-time VM (arch/aarch64/rr_slice.c, docs/VIRTUAL-CPU.md "QEMU's round
+# robin and the time slice"). A board's platform.mk leaves it out; rt-slice-us overrides it.
+PLAT_RT_SLICE_US := 100
+EL2_PLAT_DEFS := -DPLAT_RAM_BASE=$(PLAT_RAM_BASE) -DPLAT_RT_SLICE_US=$(PLAT_RT_SLICE_US)

@@ -61,6 +61,12 @@ void arch_console_rx_init(void);
 /* Send the UART's interrupt (the console's keys and commands) to pCPU cpu instead (boot,
  * before any input: the console's drain pCPU, so a real-time VM's pCPU is left alone). */
 void arch_console_rx_route(unsigned cpu);
+/* Give pCPU cpu the round-robin time slice of slice_us (a platform quirk, rr_slice.c): from
+ * its vCPU's start, a hypervisor timer deadline at every multiple of the slice while the vCPU
+ * runs. Boot only, before the secondaries start; never for a real-time VM's pCPU. */
+void arch_rt_slice_enable(unsigned cpu, uint32_t slice_us);
+/* The platform's round-robin time slice in us when the scenario names none (0: none). */
+uint32_t arch_rt_slice_default_us(void);
 /* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
  * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
 void arch_power_off_failure(void) __attribute__((noreturn));
