@@ -49,7 +49,10 @@ void rr_slice_arm(unsigned cpu)
      * (phases: ~70%); "now + slice" instead of boundaries let RTOS jobs finish late. */
     uint64_t phase = p * cpu / (pcpu_count ? pcpu_count : 1);
 
-    arch_deadline_set(cpu, ARCH_DEADLINE_SLICE, ((arch_counter() - phase) / p + 1) * p + phase);
+    uint64_t now = arch_counter();
+    uint64_t base = now > phase ? now - phase : 0; /* no wrap in the first slice after reset */
+
+    arch_deadline_set(cpu, ARCH_DEADLINE_SLICE, (base / p + 1) * p + phase);
 }
 
 static bool slice_due(void *ctx, bool can_stop)
