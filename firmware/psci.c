@@ -61,6 +61,7 @@ void psci_init(const struct fw_platform *plat, unsigned boot_cpu)
         unsigned aff0 = (unsigned)(plat->mpidr[i] & 0xff);
         if (aff0 < FW_MAX_CPUS && (plat->mpidr[i] & MPIDR_AFF_MASK & ~UINT64_C(0xff)) == 0) {
             boxes[aff0].mpidr = plat->mpidr[i] & MPIDR_AFF_MASK;
+            boxes[aff0].armed = 0;
             __atomic_store_n(&boxes[aff0].state, AFF_OFF, __ATOMIC_RELEASE);
             boxes[aff0].present = true;
         }
