@@ -134,3 +134,6 @@ linux-guest: linux-deps
 .PHONY: soak
 soak: deps all
 	tests/harness/bhrun.py tests/soak/*.test
+
+# The EL3 firmware and its signer (docs/TRUST.md).
+include firmware/fw.mk

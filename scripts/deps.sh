@@ -5,7 +5,7 @@
 # cache, since their -dev packages cannot be co-installed with the host (amd64) ones.
 # clang with libclang-rt-dev (its libclang_rt.fuzzer, which clang only recommends) builds the
 # libFuzzer targets of make fuzz (tests/fuzz/fuzz.mk); the host libbearssl-dev links the loader
-# target (bundle hashes).
+# target (bundle hashes) and tools/fwsign, the boot-chain signer (docs/TRUST.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="$ROOT/.cache"

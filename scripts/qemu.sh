@@ -10,6 +10,25 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 bundle="$1"; shift
+#
+# BH_FW=1 boots from reset through our EL3 firmware instead (docs/TRUST.md): QEMU's secure
+# world on (secure=on, the firmware as -bios), the bundle signed with FW_KEY (default the
+# build's development key) into BUNDLE.signed, hypervisor and signed bundle placed by QEMU's
+# loader where the firmware looks (firmware/plat.h). BH_FW_SIGN_ARGS passes test options to
+# tools/fwsign (--unsigned, --tamper NODE PROP); BH_FW_KEY signs with another key.
+if [ "${BH_FW:-0}" = 1 ]; then
+    key="${BH_FW_KEY:-$ROOT/build/fw/devkey.bin}"
+    # shellcheck disable=SC2086 # BH_FW_SIGN_ARGS is a list of options
+    "$ROOT/build/fw/fwsign" sign "$key" "$ROOT/build/bulkhead.bin" "$bundle" "$bundle.signed" \
+        ${BH_FW_SIGN_ARGS:-}
+    exec qemu-system-aarch64 -M virt,secure=on,virtualization=on,gic-version=3 -cpu cortex-a72 \
+        -smp 4 -m 2G -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off \
+        -serial chardev:con0 -echr 0x1d -no-reboot \
+        -device pvpanic-pci -action panic=exit-failure \
+        -bios "$ROOT/build/fw/bulkhead-fw.bin" \
+        -device loader,file="$ROOT/build/bulkhead.bin",addr=0x40200000,force-raw=on \
+        -device loader,file="$bundle.signed",addr=0x48000000,force-raw=on "$@"
+fi
 exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 4 -m 2G \
     -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
     -echr 0x1d -no-reboot \

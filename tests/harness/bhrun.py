@@ -5,6 +5,10 @@ r"""Scenario test runner: boots a scenario under QEMU and checks its console.
 A test file (tests/scenarios/*.test) is a list of directives, one per line:
     scenario NAME|PATH   configs/NAME.dts (or a .dts path) is packed into a bundle and booted
     bundle-args ARGS     extra tools/mkbundle.sh arguments (--no-check, --corrupt PATH)
+    firmware [ARGS]      boot from reset through the EL3 firmware (scripts/qemu.sh BH_FW=1,
+                         docs/TRUST.md), the bundle signed with the build's key; ARGS go to
+                         tools/fwsign sign (--unsigned, --tamper NODE PROP), and --other-key
+                         signs with a fresh key the firmware does not know
     send REGEX => BYTES  once REGEX has appeared, type BYTES (Python escapes, e.g. \x01s;
                          @PATH: the bytes of file PATH, relative to the top directory)
     send N REGEX => BYTES  ... once REGEX has appeared on N lines (N a number)
@@ -63,7 +67,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # Line starts only the hypervisor writes (README.md "Console interface"), and a VM's prefix.
-LINE_START_PATTERNS = ("EVT ", "STATS ", "bulkhead:", r"\[")
+LINE_START_PATTERNS = ("EVT ", "STATS ", "bulkhead:", "bulkhead-fw:", r"\[")
 # What the console never lets through from a guest: C0 controls but TAB, DEL, C1 controls.
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -77,7 +81,8 @@ def parse(path):
     t = {"name": os.path.basename(path)[:-5], "timeout": 300, "expect": [], "any": [],
          "count": [], "count_exact": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
          "bundle_args": [], "send": [], "send_partial": [], "stop_after": None,
-         "stop_count": 1, "host": [], "host_timeout": 30, "secret": None}
+         "stop_count": 1, "host": [], "host_timeout": 30, "secret": None,
+         "firmware": None}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.strip()
@@ -104,6 +109,8 @@ def parse(path):
                 t["exit"] = int(rest)
             elif key == "qemu":
                 t["qemu"] += rest.split()
+            elif key == "firmware":
+                t["firmware"] = rest.split()
             elif key == "bundle-args":
                 t["bundle_args"] += rest.split()
             elif key == "host":
@@ -194,15 +201,34 @@ def make_bundle(t):
                    + t["bundle_args"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
+def firmware_env(t):
+    """scripts/qemu.sh's environment for a boot through the EL3 firmware (`firmware`)."""
+    env = {"BH_FW": "1"}
+    args = list(t["firmware"])
+    if "--other-key" in args:
+        args.remove("--other-key")
+        key = os.path.join(ROOT, "build", "logs", t["name"] + ".otherkey")
+        os.makedirs(os.path.dirname(key), exist_ok=True)
+        if os.path.exists(key):
+            os.remove(key)
+        subprocess.run([os.path.join(ROOT, "build", "fw", "fwsign"), "keygen", key], check=True)
+        env["BH_FW_KEY"] = key
+    env["BH_FW_SIGN_ARGS"] = " ".join(args)
+    return env
+
+
 def run_one(t):
     logdir = os.path.join(ROOT, "build", "logs")
     os.makedirs(logdir, exist_ok=True)
     log = os.path.join(logdir, t["name"] + ".log")
     start = time.time()
     qemu_args = [substitute(a, t) for a in t["qemu"]]
+    env = dict(os.environ)
+    if t["firmware"] is not None:
+        env.update(firmware_env(t))
     p = subprocess.Popen([os.path.join(ROOT, "scripts", "qemu.sh"), bundle_of(t)] + qemu_args,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, cwd=ROOT)
+                         stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     lines = []
     errs = []
     sends = [(rx, data) for rx, data, _ in t["send"]]

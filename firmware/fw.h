@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* The EL3 firmware's internal interfaces (docs/TRUST.md); plat.h has the addresses. */
+#pragma once
+
+#include "plat.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FW_NORETURN __attribute__((noreturn))
+
+/* x0..x30 of the normal world at an SMC (head.S lower_sync); x0..x3 are the results. */
+struct fw_frame {
+    uint64_t x[31];
+    uint64_t pad;
+};
+
+/* main.c */
+void fw_main(unsigned cpu);
+void fw_secondary_main(unsigned cpu);
+void fw_puts(const char *s);                 /* one console line, "\r\n" added */
+void fw_trap(struct fw_frame *f, uint64_t esr);
+FW_NORETURN void fw_unexpected(uint64_t kind, uint64_t esr, uint64_t elr);
+uint64_t fw_stack_top(unsigned cpu);
+
+/* head.S */
+FW_NORETURN void fw_park(void);
+FW_NORETURN void fw_el2_enter(uint64_t entry, uint64_t x0, uint64_t stack_top);
+FW_NORETURN void fw_cpu_idle(uint64_t stack_top, unsigned cpu);
+
+/* el3.c: the secure side of the machine */
+void el3_gic_dist_init(void);                /* once, primary, before any el3_cpu_init */
+void el3_cpu_init(unsigned cpu);             /* this CPU: EL3 controls, GIC, EL2 reset state */
+FW_NORETURN void el3_power(bool reset);      /* the secure GPIO's power-off / reset line */
+void el3_sev(void);
+void el3_wfe(void);
+void el3_wfi(void);
+bool el3_has_sha256_insns(void);
+
+/* fdtfix.c: what the firmware reads from and writes into QEMU's device tree */
+struct fw_platform {
+    uint64_t mpidr[FW_MAX_CPUS];
+    unsigned cpu_count;
+    uint64_t ram_pa, ram_size;
+};
+/* Reads the CPUs and RAM, hides the secure-only devices, adds /psci (SMC) and the bundle's
+ * /chosen linux,initrd-start/end. 0 or a libfdt error (negative). */
+int fdtfix_apply(void *fdt, uint64_t fdt_max, uint64_t initrd_pa, uint64_t initrd_size,
+                 struct fw_platform *plat);
+
+/* psci.c */
+void psci_init(const struct fw_platform *plat, unsigned boot_cpu);
+/* Answers one SMCCC call from CPU `cpu` (DEN0022 PSCI 1.1, DEN0028 SMCCC 1.1): the x0 result;
+ * CPU_OFF, SYSTEM_OFF and SYSTEM_RESET do not return. */
+uint64_t psci_call(unsigned cpu, uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/* A CPU that is off waits here for CPU_ON, then enters EL2. */
+FW_NORETURN void psci_cpu_wait(unsigned cpu);

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: MIT
+# The EL3 firmware (docs/TRUST.md): build/fw/bulkhead-fw.bin for QEMU's -bios, with the
+# development public key built in. The key pair is made once per build tree by tools/fwsign
+# (build/fw/devkey.bin, mode 0600, never committed); a product builds with FW_KEY=its key.
+# Included by the top Makefile (CROSS, O, ARM64_USR, BSSL_USR, HOST_CC).
+
+FW_KEY ?= $(O)/fw/devkey.bin
+FW_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mgeneral-regs-only -fno-pic -fno-pie \
+    -mstrict-align -mno-outline-atomics -O2 -g -Wall -Wextra -Werror -Wshadow \
+    -Wmissing-prototypes -Wstrict-prototypes -Wvla -Wimplicit-fallthrough -fno-common \
+    -ffunction-sections -fdata-sections -fstack-protector-strong -I. -Iinclude -Ifirmware \
+    -I$(O)/fw -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl -MMD -MP
+FW_SRCS := $(wildcard firmware/*.c firmware/*.S) arch/aarch64/sha256_ce.S lib/string.c \
+    lib/compat.c
+FW_OBJS := $(patsubst %,$(O)/fw/obj/%.o,$(FW_SRCS))
+
+all: $(O)/fw/bulkhead-fw.bin $(O)/fw/fwsign
+
+$(O)/fw/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(EL3) $<"
+	@$(CROSS)gcc $(FW_CFLAGS) -c $< -o $@
+
+$(O)/fw/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS(EL3) $<"
+	@$(CROSS)gcc $(FW_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(O)/fw/obj/firmware/main.c.o: $(O)/fw/devkey_pub.h
+
+$(O)/fw/devkey.bin: | $(O)/fw/fwsign
+	$(O)/fw/fwsign keygen $@
+
+$(O)/fw/devkey_pub.h: $(FW_KEY) $(O)/fw/fwsign
+	$(O)/fw/fwsign pubkey $(FW_KEY) $@
+
+$(O)/fw/bulkhead-fw.elf: $(FW_OBJS) firmware/link.ld $(EL2_LIBS)
+	$(CROSS)gcc $(FW_CFLAGS) -no-pie -static -T firmware/link.ld -Wl,--gc-sections \
+	    -Wl,--no-warn-rwx-segments -Wl,--build-id=none -o $@ $(FW_OBJS) $(EL2_LIBS) -lgcc
+
+$(O)/fw/bulkhead-fw.bin: $(O)/fw/bulkhead-fw.elf
+	$(CROSS)objcopy -O binary $< $@
+
+-include $(FW_OBJS:.o=.d)
