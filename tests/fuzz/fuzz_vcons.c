@@ -22,6 +22,7 @@
 #include <core/dev/vcons.h>
 
 #include "fuzz_input.h"
+#include "virtio_fuzz.h"
 
 #define RAM_IPA  UINT64_C(0x40000000)
 #define RAM_SIZE 0x10000u
@@ -94,13 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 0:
         case 1: {
             int r = vcons_mmio(&dev, off, access, (op & 1u) != 0, &val);
-            if (off >= VIRTIO_MMIO_SIZE || access == 8 || off % access != 0 ||
-                (off < VIRTIO_MMIO_CONFIG && access != 4)) {
-                FUZZ_CHECK(r == -BH_EINVAL);
-            }
-            if (r == 0 && (op & 1u) == 0) {
-                FUZZ_CHECK(val >> (8 * access) == 0);
-            }
+            virtio_fuzz_check_access(r, off, access, (op & 1u) != 0, val);
             break;
         }
         case 2:
