@@ -104,6 +104,8 @@ static void pick_rt_slice(uint32_t slice_us)
     }
     if (n) {
         hyp_printf("bulkhead: rt slice %u us on cpus %s", slice_us, list);
+    } else if (any_rt && slice_us == 0) {
+        hyp_printf("bulkhead: rt slice off"); /* rt-slice-us = <0>, or a board without it */
     }
 }
 

@@ -33,6 +33,8 @@
 #endif
 
 uint64_t rr_slice_ticks[MAX_CPUS];
+/* Expiries per pCPU, each written by its own pCPU only (STATS vm=... slice=). */
+static uint64_t rr_slice_expiries[MAX_CPUS];
 
 uint32_t arch_rt_slice_default_us(void)
 {
@@ -61,11 +63,17 @@ static bool slice_due(void *ctx, bool can_stop)
     struct vcpu *v = pcpus[cpu].vcpu;
 
     (void)ctx, (void)can_stop;
+    rr_slice_expiries[cpu]++;
     /* asleep in the hypervisor or gone: the pCPU halts, and rr_slice_resume re-arms */
     if (v && v->state == VCPU_RUNNING && v->wait_kind == VCPU_WAIT_NONE) {
         rr_slice_arm(cpu);
     }
     return true;
+}
+
+uint64_t arch_rt_slice_expiries(unsigned cpu)
+{
+    return cpu < MAX_CPUS ? __atomic_load_n(&rr_slice_expiries[cpu], __ATOMIC_RELAXED) : 0;
 }
 
 void arch_rt_slice_enable(unsigned cpu, uint32_t slice_us)

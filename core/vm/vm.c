@@ -311,16 +311,21 @@ void vm_print_vm_stats(const struct vm *vm)
         cs = (struct console_vm_stats){ 0 }; /* a refused VM never had a console */
     }
     vuart_get_stats((struct vuart *)&vm->vuart, &us);
+    /* the round-robin slice's expiries on its pCPUs (a platform quirk, docs/VIRTUAL-CPU.md) */
+    uint64_t slice = 0;
+    for (unsigned k = 0; vm->cfg != NULL && k < vm->cfg->vcpu_count; k++) {
+        slice += arch_rt_slice_expiries(vm->cfg->cpus[k]);
+    }
     hyp_printf("STATS vm=%s state=%s%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
                "events=%llu dropped=%llu restarts=%llu con_out=%llu con_lines=%llu "
-               "con_in=%llu rx_dropped=%llu",
+               "con_in=%llu rx_dropped=%llu slice=%llu",
                vm->name, vm_state_name(vm->state), exits,
                (unsigned long long)s->mmio_emulated, (unsigned long long)s->irqs_injected,
                (unsigned long long)s->faults, (unsigned long long)s->denials,
                (unsigned long long)s->events, (unsigned long long)s->events_dropped,
                (unsigned long long)s->restarts, (unsigned long long)cs.out_bytes,
                (unsigned long long)cs.out_lines, (unsigned long long)cs.in_bytes,
-               (unsigned long long)(cs.in_dropped + us.rx_dropped));
+               (unsigned long long)(cs.in_dropped + us.rx_dropped), (unsigned long long)slice);
 }
 
 void vm_print_stats(void)

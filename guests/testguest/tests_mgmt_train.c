@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * tg.mode=mgmttick: the train scenario's `tick` (tg.mode=spin's tg.hz timer, QEMU's round-robin
- * time slice, configs/train.dts) that is also a manager (docs/MANAGEMENT.md): every
+ * tg.mode=mgmttick: tg.mode=spin's tg.hz timer (the train's old `tick` VM, before the
+ * hypervisor's round-robin slice replaced it: docs/VIRTUAL-CPU.md) that is also a manager (docs/MANAGEMENT.md): every
  * tg.every_ms it restarts tg.target= (default "ui") through the management device, tg.restarts
  * times, and checks each time that the target had come back since the last restart (running,
  * its console grew), that RESTART answered BH_OK and that the target runs again with one more
- * start and restart counted. Then it prints its summary and ticks on forever (the real-time
- * VMs need the time slice until they end). Between restarts it does nothing but the tick's
- * interrupt: the train tests are sensitive to timing (t-train-managed.test).
+ * start and restart counted. Then it prints its summary and ticks on forever (it stays up
+ * beside the real-time VMs until the test ends). Between restarts it does nothing but the
+ * tick's interrupt: the train tests are sensitive to timing (t-train-managed.test).
  */
 #include <string.h>
 
@@ -21,7 +21,7 @@
 #include "tests.h"
 #include "timer.h"
 
-#define TICK_HZ_DEFAULT   10000u
+#define TICK_HZ_DEFAULT   1000u
 #define EVERY_MS_DEFAULT  6000u
 #define RESTARTS_DEFAULT  3u
 #define RESTARTS_MAX      100u   /* the restart limit is 20 in 10 s: the period keeps below it */

@@ -8,8 +8,8 @@
  *   pong    echoes every test frame to its source until STOP, then checks it echoed as many
  *           numbered frames as the sender says it had echoed, and never a hostile one;
  *   silent  listens tg.listen_ms and must receive nothing (a member nobody may reach);
- *   sink    keeps a periodic timer at tg.hz running (the train's `tick`, QEMU's round-robin
- *           time slice: t-train-net.test) while it counts every frame it receives (any
+ *   sink    keeps a periodic timer at tg.hz running (the train's `tick` in t-train-net.test:
+ *           receiving must not stop the timer) while it counts every frame it receives (any
  *           kind; tg.echo=1: sent back to its source with the addresses swapped). Once
  *           frames came and then none for tg.idle_ms (or after tg.listen_ms in all), it
  *           reports frames and bytes (at least tg.min_frames) and its ticks (at least 90% of
@@ -43,7 +43,7 @@
 #define VNET_LISTEN_DEF_MS 10000
 #define VNET_PONG_IDLE_MS  60000 /* pong gives up when no frame came for this long */
 #define VNET_ARG_MAX       32
-#define SINK_HZ_DEF        10000
+#define SINK_HZ_DEF        1000
 #define SINK_IDLE_DEF_MS   2000
 #define SINK_LISTEN_DEF_MS 120000
 #define SINK_TICKS_PCT     90   /* of the ticks elapsed time asks for: the timer kept going */

@@ -67,6 +67,8 @@ void arch_console_rx_route(unsigned cpu);
 void arch_rt_slice_enable(unsigned cpu, uint32_t slice_us);
 /* The platform's round-robin time slice in us when the scenario names none (0: none). */
 uint32_t arch_rt_slice_default_us(void);
+/* How often pCPU cpu's slice has expired since boot (0 where it is off): STATS. */
+uint64_t arch_rt_slice_expiries(unsigned cpu);
 /* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
  * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
 void arch_power_off_failure(void) __attribute__((noreturn));
