@@ -7,8 +7,10 @@
  */
 #include "mmu.h"
 
+#include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/sysreg.h>
+#include <core/config/config.h>
 #include <lib/string.h>
 
 #define TABLE_POOL_PAGES 192
@@ -100,4 +102,55 @@ void mmu_enable(void)
     isb();
     sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA | SCTLR_WXN);
     isb();
+}
+
+/*
+ * The hypervisor's aliases of cache-coloured VMs' RAM (core/vm/vm_colour.c): VM i's scattered
+ * pages appear contiguously at ALIAS_BASE + i * ALIAS_STRIDE, far above any RAM the identity
+ * map covers, so vm_ipa_to_host stays one addition. Same attributes as the identity map of
+ * the same pages (no mismatched aliases). Only new, invalid entries are written, on the boot
+ * CPU before the others start: no break-before-make and no TLB invalidation are needed.
+ */
+#define ALIAS_BASE   (UINT64_C(1) << (PT_IA_BITS - 1))                  /* 256 GiB */
+#define ALIAS_STRIDE ((UINT64_C(1) << (PT_IA_BITS - 1)) / CFG_MAX_VMS) /* 32 GiB */
+_Static_assert(ALIAS_BASE % CFG_COLOUR_ALIAS_ALIGN == 0 &&
+                   ALIAS_STRIDE % CFG_COLOUR_ALIAS_ALIGN == 0,
+               "the checker counts the alias's tables from a 1 GiB boundary");
+
+uint64_t arch_hyp_alias_va(unsigned vm_id)
+{
+    return vm_id < CFG_MAX_VMS ? ALIAS_BASE + vm_id * ALIAS_STRIDE : 0;
+}
+
+int arch_hyp_alias_map(uint64_t va, uint64_t pa, uint64_t size, pt_alloc_fn alloc, void *ctx)
+{
+    uint64_t slot = va - ALIAS_BASE;
+
+    if (va < ALIAS_BASE || size > ALIAS_STRIDE || slot % ALIAS_STRIDE + size > ALIAS_STRIDE) {
+        return -BH_EINVAL; /* one VM's window only */
+    }
+    pt_alloc_fn old_alloc = el2_pt.alloc;
+    void *old_ctx = el2_pt.ctx;
+    el2_pt.alloc = alloc;
+    el2_pt.ctx = ctx;
+    int r = pt_map(&el2_pt, va, pa, size, attr_rw);
+    el2_pt.alloc = old_alloc;
+    el2_pt.ctx = old_ctx;
+    dsb(ish); /* the table walker sees the new entries */
+    isb();
+    return r;
+}
+
+bool arch_hyp_va_to_pa(uint64_t va, uint64_t *pa)
+{
+    /* AT S1E2R (D8.13): the MMU's own walk of the EL2 tables; PAR_EL1 is the hypervisor's
+     * here (boot, before any guest runs on this CPU). */
+    __asm__ volatile("at s1e2r, %0" ::"r"(va) : "memory");
+    isb();
+    uint64_t par = sysreg_read(par_el1);
+    if (par & BIT(0)) {
+        return false; /* PAR_EL1.F: the walk faulted */
+    }
+    *pa = (par & PTE_ADDR_MASK) | (va & (PT_PAGE_SIZE - 1));
+    return true;
 }

@@ -504,6 +504,8 @@ static const struct vm_prop {
     { "power-button", false, cfg_parse_power_button },
     { "standby-for", false, cfg_parse_standby_for },
     { "virtio-console", false, cfg_parse_virtio_console },
+    { "colours", false, cfg_parse_colours },
+    { "shared-colours", false, cfg_parse_shared_colours },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -645,6 +647,7 @@ int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
     if (vms < 0) {
         return -BH_EINVAL;
     }
+    cfg_parse_colour_root(&c); /* VMs' colours are checked against it as they are read */
     fdt_for_each_subnode(node, fdt, vms) {
         parse_vm(&c, node);
     }

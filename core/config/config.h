@@ -226,6 +226,10 @@ struct cfg_vm {
     bool power_button;                   /* power-button (default true): VPLAT_PWR_* */
     uint32_t standby_for;                /* VM index it stands by for; CFG_STANDBY_NONE */
     bool virtio_console;                 /* virtio-console (default false): VPLAT_VCONS_* */
+    /* Cache colouring (config_colour.c, docs/COLOURING.md): bit c = the VM may use colour c;
+     * 0: not coloured (contiguous RAM). shared_colours: those of them other VMs may use too. */
+    uint64_t colours;
+    uint64_t shared_colours;
 };
 #define CFG_STANDBY_NONE UINT32_MAX
 
@@ -325,6 +329,10 @@ struct cfg_scenario {
     /* Root property rt-slice-us (config_rt.c): the round-robin time slice of non-real-time
      * pCPUs in microseconds, 0 off, CFG_RT_SLICE_PLATFORM: the platform's default. */
     uint32_t rt_slice_us;
+    /* Root property llc-way-size (config_colour.c): the last-level cache's way size in bytes,
+     * colours = llc_way_size / CFG_PAGE_SIZE; 0: none given (no VM may be coloured). */
+    uint32_t llc_way_size;
+    bool llc_way_bad;                 /* given but malformed (reported once, at the root) */
 };
 #define CFG_RT_SLICE_PLATFORM UINT32_MAX
 #define CFG_RT_SLICE_US_MIN   20u
@@ -332,6 +340,35 @@ struct cfg_scenario {
 
 /* The slice a scenario asks for: its rt-slice-us, or platform_us when it names none. */
 uint32_t cfg_rt_slice_us(const struct cfg_scenario *s, uint32_t platform_us);
+
+/* ------------------------------------------------------------------------------------------
+ * Cache colouring (config_colour.c, docs/COLOURING.md). A colour is a set of 4 KiB pages that
+ * share last-level-cache sets: page pa has colour (pa / CFG_PAGE_SIZE) % colours. A coloured
+ * VM's RAM and the translation tables that map it (its stage 2 and the hypervisor's alias of
+ * its RAM) are pages of its colours only, taken round-robin over its colours in ascending
+ * order from one pool that the boot carves for every coloured VM together.
+ */
+#define CFG_COLOUR_MAX      64u /* colours (bits of cfg_vm.colours) */
+#define CFG_LLC_WAY_MIN     (2 * CFG_PAGE_SIZE)
+#define CFG_LLC_WAY_MAX     (CFG_COLOUR_MAX * CFG_PAGE_SIZE)
+/* The hypervisor's alias of a coloured VM's RAM starts on this boundary (arch's window). */
+#define CFG_COLOUR_ALIAS_ALIGN (UINT64_C(1) << 30)
+
+/* The scenario's colour count (llc-way-size / 4 KiB), 0 without colouring. */
+uint32_t cfg_colour_count(const struct cfg_scenario *s);
+/* Pages a coloured VM takes from its colours: its RAM's 4 KiB pages and, at most, the
+ * translation tables that map them with pages (stage 2 at mem_ipa, the alias at a
+ * CFG_COLOUR_ALIAS_ALIGN boundary). 0 for an uncoloured VM. */
+uint64_t cfg_colour_pages(const struct cfg_vm *vm);
+/* Of those, how many come from colour (round-robin from its lowest colour); 0 if not its. */
+uint64_t cfg_colour_share(const struct cfg_vm *vm, uint32_t colour);
+/* Bytes of the colour pool the valid coloured VMs among vms[0, upto) need together: the
+ * largest per-colour demand times the way size, in whole 2 MiB blocks (CFG_MEM_ALIGN). */
+uint64_t cfg_colour_pool_size(const struct cfg_scenario *s, uint32_t upto);
+/* RAM the valid VMs among vms[0, upto) take: uncoloured memory-size plus the colour pool. */
+uint64_t cfg_vm_ram(const struct cfg_scenario *s, uint32_t upto);
+/* The colours of mask as "0-3,8" into buf (cap bytes; 160 hold any mask). Returns buf. */
+const char *cfg_colour_list(uint64_t mask, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------------------------
  * Images and where the loader puts them (config_image.c). One function decides, for bhcfg

@@ -98,12 +98,9 @@ static uint64_t shm_ram(const struct cfg_chan *ch)
  */
 static uint64_t ram_before(const struct cfg_scenario *sc, const struct cfg_chan *ch)
 {
-    uint64_t total = 0;
+    uint64_t total = cfg_vm_ram(sc, sc->vm_count); /* uncoloured RAM and the colour pool */
     bool queue = false;
 
-    for (uint32_t v = 0; v < sc->vm_count; v++) {
-        total += vm_runs(sc, v) ? sc->vms[v].mem_size : 0;
-    }
     for (const struct cfg_chan *o = sc->chans; o < ch; o++) {
         total += o->valid && o->type == CFG_CHAN_SHMEM ? shm_ram(o) : 0;
         queue = queue || (o->valid && o->type == CFG_CHAN_MSGQ);

@@ -340,6 +340,7 @@ void cfg_check_vm(struct cfg_ctx *c, struct cfg_vm *vm)
     check_watchdog(c, vm);
     check_mem_window(c, vm);
     cfg_check_identity(c, vm);
+    cfg_check_colours(c, vm);
     check_devs(c, vm);
     check_images(c, vm);
     check_entry(c, vm);
@@ -385,18 +386,21 @@ static void check_dev_pair(struct cfg_ctx *c, struct cfg_vm *vm, const struct cf
     }
 }
 
-static void check_total_memory(struct cfg_ctx *c, struct cfg_vm *vm, uint64_t *total)
+/* vm is vms[i]; a coloured VM adds what it grows the colour pool by (config_colour.c). */
+static void check_total_memory(struct cfg_ctx *c, struct cfg_vm *vm, uint32_t i,
+                               uint64_t *total)
 {
     uint64_t avail = c->plat->vm_ram_avail;
+    uint64_t need = cfg_vm_ram(c->out, i + 1) - cfg_vm_ram(c->out, i);
 
-    if (*total + vm->mem_size > avail) {
-        cfg_error(c, &vm->valid, vm->path, "memory-size",
+    if (*total + need > avail) {
+        cfg_error(c, &vm->valid, vm->path, vm->colours ? "colours" : "memory-size",
                   "0x%llx more bytes would bring VM memory to 0x%llx, over the 0x%llx "
                   "available for VMs",
-                  (ull)vm->mem_size, (ull)(*total + vm->mem_size), (ull)avail);
+                  (ull)need, (ull)(*total + need), (ull)avail);
         return;
     }
-    *total += vm->mem_size;
+    *total += need;
 }
 
 void cfg_check_cross(struct cfg_ctx *c)
@@ -416,12 +420,13 @@ void cfg_check_cross(struct cfg_ctx *c)
             }
             check_cpus_pair(c, vm, o);
             cfg_check_identity_pair(c, vm, o);
+            cfg_check_colour_pair(c, vm, o);
             for (uint32_t d = 0; d < vm->dev_count; d++) {
                 check_dev_pair(c, vm, &vm->devs[d], o);
             }
         }
         if (vm->valid) {
-            check_total_memory(c, vm, &total);
+            check_total_memory(c, vm, i, &total);
         }
     }
 }

@@ -140,6 +140,18 @@ bool cfg_identity_dev_ok(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_
                          const char *path);
 void cfg_check_identity_pair(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_vm *o);
 
+/* Cache colouring (config_colour.c): the root property llc-way-size (before the VMs are
+ * parsed); the VM properties colours and shared-colours (vm_props rows); cfg_check_colours:
+ * one VM's colours against identity-map, its shared-colours and the VMs' RAM (from
+ * cfg_check_vm); cfg_check_colour_pair: vm against an earlier valid VM o (cfg_check_cross). */
+void cfg_parse_colour_root(struct cfg_ctx *c);
+void cfg_parse_colours(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                       int len);
+void cfg_parse_shared_colours(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                              const void *val, int len);
+void cfg_check_colours(struct cfg_ctx *c, struct cfg_vm *vm);
+void cfg_check_colour_pair(struct cfg_ctx *c, struct cfg_vm *vm, const struct cfg_vm *o);
+
 /* s made fit for an error line: at most cap - 1 characters ("..." when cut), non-printable
  * characters shown as '?' (config_chan.c). Returns buf. */
 const char *cfg_clip(const char *s, char *buf, size_t cap);

@@ -123,7 +123,8 @@ struct vm {
     uint64_t restart_window_ns;
     uint32_t restart_count;
 
-    uint64_t mem_pa;     /* host physical base of guest RAM */
+    uint64_t mem_pa;     /* host physical base of guest RAM (0: coloured, scattered pages) */
+    uint64_t mem_host;   /* the hypervisor's view of it: mem_pa, or a coloured VM's alias */
     uint64_t mem_ipa;
     uint64_t mem_size;
     uint64_t entry_ipa;
@@ -223,10 +224,10 @@ void vm_print_vm_stats(const struct vm *vm);
 void vm_print_events(unsigned n);
 
 /* The hypervisor's address of guest physical address ipa, inside the VM's RAM (checked by
- * the caller). */
+ * the caller). Contiguous for every VM: a coloured VM's pages through its alias. */
 static inline void *vm_ipa_to_host(const struct vm *vm, uint64_t ipa)
 {
-    return (void *)(uintptr_t)(vm->mem_pa + (ipa - vm->mem_ipa));
+    return (void *)(uintptr_t)(vm->mem_host + (ipa - vm->mem_ipa));
 }
 
 /* Kick the pCPUs of the vCPUs in mask (bit i = vCPU i), except the caller's own. */

@@ -21,6 +21,7 @@
 #include <core/vm/vm_vcons.h>
 #include <lib/fmt.h>
 #include <core/vm/vm_console.h>
+#include <core/vm/vm_colour_ram.h>
 #include <core/vm/vm_wdog.h>
 #include <lib/string.h>
 
@@ -94,7 +95,12 @@ static int build_stage2(struct vm *vm, const struct cfg_vm *cfg)
     if (arch_s2_init(&vm->s2) != 0) {
         return refuse(vm, "out of translation table pages", NULL);
     }
-    int r = pt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, ram_attr);
+    char why[CFG_MSG_MAX];
+    int r = cfg->colours ? vm_colour_ram_map(vm, cfg, ram_attr, why, sizeof(why))
+                         : pt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, ram_attr);
+    if (r && cfg->colours) {
+        return refuse(vm, why, NULL);
+    }
     for (uint32_t i = 0; !r && i < cfg->dev_count; i++) {
         r = pt_map(&vm->s2, cfg->devs[i].ipa, cfg->devs[i].pa, cfg->devs[i].size, dev_attr);
     }
@@ -335,11 +341,13 @@ int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *f
         plan_layout(vm, cfg) || build_dtb(vm, cfg)) {
         return -BH_EINVAL;
     }
-    /* An identity map was claimed by vm_claim_identity, before any carve. */
-    vm->mem_pa = cfg->identity_map ? cfg->mem_ipa : vm_ram_alloc(vm->mem_size);
-    if (!vm->mem_pa) {
+    /* An identity map was claimed by vm_claim_identity, before any carve. A coloured VM's
+     * pages come with its stage 2 (vm_colour_ram_map). */
+    vm->mem_pa = cfg->identity_map ? cfg->mem_ipa : cfg->colours ? 0 : vm_ram_alloc(vm->mem_size);
+    if (!vm->mem_pa && !cfg->colours) {
         return refuse(vm, "not enough free RAM", NULL);
     }
+    vm->mem_host = vm->mem_pa;
     if (build_stage2(vm, cfg) || setup_devices(vm, cfg)) {
         return -BH_EINVAL;
     }

@@ -250,6 +250,10 @@ static void print_vm(const struct cfg_vm *vm)
         printf(", watchdog sp805 at %u Hz",
                vm->watchdog_hz ? vm->watchdog_hz : CFG_WDOG_HZ_DEFAULT);
     }
+    if (vm->colours) {
+        char list[160];
+        printf(", colours %s", cfg_colour_list(vm->colours, list, sizeof(list)));
+    }
     printf("\n");
 }
 

@@ -7,6 +7,7 @@
 
 #include <arch/layout.h>
 #include <arch/sysreg.h>
+#include <bulkhead/errno.h>
 #include <drivers/gicv3.h>
 
 struct vcpu;
@@ -119,6 +120,17 @@ void arch_idle(void) __attribute__((noreturn));
 int arch_s2_init(struct pgtable *pt);
 /* The VTTBR_EL2 value for a VM's tables and VMID. */
 uint64_t arch_s2_vttbr(const struct pgtable *pt, uint16_t vmid);
+/*
+ * The hypervisor's alias of a cache-coloured VM's RAM (core/vm/vm_colour.c, mmu.c): the base of
+ * VM vm_id's window (a CFG_COLOUR_ALIAS_ALIGN boundary; 0 for a bad id); map [va, va + size)
+ * of it to [pa, pa + size) (RAM attributes, tables from alloc(ctx); boot CPU, before the
+ * other CPUs start); and the MMU's own translation of a hypervisor address (AT S1E2R), false
+ * when it faults.
+ */
+uint64_t arch_hyp_alias_va(unsigned vm_id);
+int arch_hyp_alias_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t *(*alloc)(void *),
+                       void *ctx) BH_MUST_CHECK;
+bool arch_hyp_va_to_pa(uint64_t va, uint64_t *pa);
 /* Physical SPI intid belongs to VM vm_id (pass-through): deliver it there. */
 void arch_irq_set_owner(uint32_t intid, unsigned vm_id);
 /* Physical interrupt control for pass-through interrupts. */
