@@ -661,6 +661,72 @@ def rtlat(quiet=None):
     }
 
 
+# ------------------------------------------------------------------ measurement 14
+
+
+WALL_ROUNDS = 5
+WALL_OPS = ("psci", "hvc", "mmio", "ipi")
+
+
+def wall(rounds):
+    """Wall clock of the same guest loops (guests/bench/wall.c) under Bulkhead
+    (configs/bench-wall.dts) and on plain QEMU at EL1, no -icount, rounds interleaved: us per
+    operation (the guest's counter follows the host's clock) and the median of the per-round
+    ratios. The null hypercall has no native counterpart: hvc_wall_ratio compares the null
+    firmware call both have, PSCI_VERSION (QEMU's PSCI emulation natively)."""
+    name = "bench-wall"
+    itb = bundle(name)
+    guest = os.path.join(OUT, "guest", "bench.bin")
+    hv_args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + [
+        "-kernel", os.path.join(BUILD, "bulkhead.bin"), "-initrd", itb]
+    bare_args = QEMU_BARE + ["-smp", "2", "-m", "256M"] + QEMU_COMMON + [
+        "-kernel", guest, "-append", dts_bootargs(name) + " bench.native=1"]
+
+    def us_per_op(text, what, ops):
+        b = bench_lines(text)
+        res = {}
+        for op in ops:
+            r = b.get("wall_" + op)
+            if not r or not r.get("n") or not r.get("freq"):
+                raise BenchError("%s: no result for %s" % (what, op))
+            res[op] = r["cnt"] * 1e6 / r["freq"] / r["n"]
+        return res
+
+    runs = {"bulkhead": [], "native": []}
+    for i in range(rounds):
+        text, _, _ = run_qemu(hv_args, timeout=120, what="wall_bulkhead")
+        guest_checks(text, "wall/bulkhead")
+        runs["bulkhead"].append(us_per_op(text, "wall/bulkhead", WALL_OPS))
+        text, _, _ = run_qemu(bare_args, timeout=120, what="wall_native")
+        guest_checks(text, "wall/native")
+        runs["native"].append(us_per_op(text, "wall/native", ("psci", "mmio", "ipi")))
+        log("bench: wall round %d: %s" % (i + 1, ", ".join(
+            "%s %.2f/%.2f us" % (op, runs["bulkhead"][-1][op], runs["native"][-1][op])
+            for op in ("psci", "mmio", "ipi"))))
+
+    def med(side, op):
+        return round(statistics.median(r[op] for r in runs[side]), 3)
+
+    def ratio(op, native_op=None):
+        return round(statistics.median(h[op] / n[native_op or op] for h, n in
+                                       zip(runs["bulkhead"], runs["native"])), 2)
+
+    return {
+        "ipi_wall_ratio": ratio("ipi"),
+        "hvc_wall_ratio": ratio("psci"),
+        "mmio_wall_ratio": ratio("mmio"),
+        "ipi_wall_us": med("bulkhead", "ipi"),
+        "ipi_wall_us_native": med("native", "ipi"),
+        "hvc_wall_us": med("bulkhead", "hvc"),
+        "psci_wall_us": med("bulkhead", "psci"),
+        "psci_wall_us_native": med("native", "psci"),
+        "mmio_wall_us": med("bulkhead", "mmio"),
+        "mmio_wall_us_native": med("native", "mmio"),
+        "wall_runs": {side: [{op: round(v, 3) for op, v in r.items()} for r in runs[side]]
+                      for side in runs},
+    }
+
+
 # ------------------------------------------------------------------ measurement 8
 
 
@@ -736,6 +802,16 @@ ROWS = [  # key, target key, unit, note
     ("rtlat_ns_p50", None, "ns (virtual)", "the same under Linux load, median"),
     ("rtlat_ns_p99", None, "ns (virtual)", "the same under Linux load, p99 (QEMU round robin)"),
     ("rtlat_ns_max", None, "ns (virtual)", "the same under Linux load, worst (QEMU round robin)"),
+    ("ipi_wall_us", None, "us/IPI", "WALL CLOCK: IPI round trip under Bulkhead, median"),
+    ("ipi_wall_us_native", None, "us/IPI", "WALL CLOCK: the same on plain QEMU at EL1"),
+    ("ipi_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, IPI round trip"),
+    ("hvc_wall_us", None, "us/call", "WALL CLOCK: null hypercall BH_HC_NULL under Bulkhead"),
+    ("psci_wall_us", None, "us/call", "WALL CLOCK: PSCI_VERSION under Bulkhead"),
+    ("psci_wall_us_native", None, "us/call", "WALL CLOCK: PSCI_VERSION, QEMU's PSCI emulation"),
+    ("hvc_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, PSCI_VERSION"),
+    ("mmio_wall_us", None, "us/read", "WALL CLOCK: UARTFR read, our emulated PL011"),
+    ("mmio_wall_us_native", None, "us/read", "WALL CLOCK: UARTFR read, QEMU's PL011"),
+    ("mmio_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, UARTFR read"),
     ("el2_text_bytes", "el2_text_bytes", "bytes", "text + rodata of build/bulkhead.elf"),
     ("el2_data_bytes", None, "bytes", "data + bss (stacks, page-table pool)"),
     ("el2_sloc", None, "lines", "cloc code lines: " + " ".join(EL2_SRC_DIRS)),
@@ -863,6 +939,8 @@ def main():
     ap.add_argument("--linux-runs", type=int, default=LINUX_RUNS)
     ap.add_argument("--net-rounds", type=int, default=NET_LINUX_ROUNDS,
                     help="rounds of the two-Linux network measurement (net-linux)")
+    ap.add_argument("--wall-rounds", type=int, default=WALL_ROUNDS,
+                    help="rounds of the wall-clock side by side with native QEMU (wall)")
     ap.add_argument("--only", metavar="STEP[,STEP]",
                     help="run only these steps of the full run (e.g. net-linux); no "
                          "determinism re-run, no chart, results-only.json by default")
@@ -889,6 +967,7 @@ def main():
                   ("net-linux", lambda: net_linux(args.net_rounds)),
                   ("rtlat", lambda: rtlat({"rtlat_quiet": fig["rtlat_quiet"]}
                                           if "rtlat_quiet" in fig else None)),
+                  ("wall", lambda: wall(args.wall_rounds)),
                   ("sloc", sloc)]
     if args.only:
         only = args.only.split(",")
