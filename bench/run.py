@@ -661,6 +661,17 @@ def rtlat(quiet=None):
     }
 
 
+def rtlat_trace_step():
+    """The pinned pCPU's EL2 instructions per tick counted from QEMU's execution trace, quiet
+    and under the Linux load (bench/rtlat_trace.py): the proof that its EL2 work per tick is the
+    same, which the PMU cannot give under QEMU's round robin."""
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import rtlat_trace  # noqa: E402  (imports this module; only the full run needs it)
+    quiet = rtlat_trace.per_tick("bench-rtlat-quiet")
+    load = rtlat_trace.per_tick("bench-rtlat")
+    return rtlat_trace.figures(quiet, load)
+
+
 # ------------------------------------------------------------------ measurement 14
 
 
@@ -797,6 +808,10 @@ ROWS = [  # key, target key, unit, note
      "the same while a Linux VM hammers the other cores"),
     ("rtlat_el2_ticks_differing", None, "ticks",
      "ticks whose EL2 work differs from every quiet tick's (of 2000)"),
+    ("rtlat_trace_el2_insns_max", None, "EL2 insns/tick",
+     "the same under load, counted from QEMU's trace (the PMU miscounts: PERFORMANCE.md)"),
+    ("rtlat_trace_ticks_differing", None, "ticks",
+     "ticks under load whose traced EL2 work no quiet tick had (of 2000)"),
     ("rtlat_quiet_ns_max", None, "ns (virtual)",
      "pinned RTOS: CVAL reached -> timer handler, worst, quiet"),
     ("rtlat_ns_p50", None, "ns (virtual)", "the same under Linux load, median"),
@@ -967,6 +982,7 @@ def main():
                   ("net-linux", lambda: net_linux(args.net_rounds)),
                   ("rtlat", lambda: rtlat({"rtlat_quiet": fig["rtlat_quiet"]}
                                           if "rtlat_quiet" in fig else None)),
+                  ("rtlat-trace", rtlat_trace_step),
                   ("wall", lambda: wall(args.wall_rounds)),
                   ("sloc", sloc)]
     if args.only:
