@@ -113,7 +113,7 @@ def traced_run(scenario):
     th = threading.Thread(target=parse)
     th.start()
     end = os.path.getsize(el2prof.BIN) + 0x40200000 + 0x200000
-    args = run.QEMU_HV + ["-smp", "4", "-m", "2G"] + run.QEMU_COMMON + run.ICOUNT + [
+    args = run.QEMU_HV + ["-smp", run.RTLAT_SMP, "-m", "2G"] + run.QEMU_COMMON + run.ICOUNT + [
         "-kernel", el2prof.BIN, "-initrd", run.bundle(scenario),
         "-d", "exec,nochain,in_asm", "-dfilter", "0x40200000..0x%x" % end, "-D", fifo]
     try:

@@ -610,9 +610,12 @@ def rtlat_parse(text, what):
             "el2_hist": {str(k): v for k, v in sorted(el2.items())}, "el2_outliers": outliers}
 
 
+RTLAT_SMP = "4"  # rt, tick or hammer, Linux on pCPUs 2-3 (configs/bench-rtlat.dts)
+
+
 def rtlat_one(scenario, what, timeout):
     itb = bundle(scenario)
-    args = QEMU_HV + ["-smp", "4", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+    args = QEMU_HV + ["-smp", RTLAT_SMP, "-m", "2G"] + QEMU_COMMON + ICOUNT + [
         "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
     text, secs, _ = run_qemu(args, timeout=timeout, stop_at=RTLAT_STOP, what=what)
     save_log(what + ".log", text)
@@ -636,6 +639,10 @@ def rtlat(quiet=None):
     l, text, secs = rtlat_one("bench-rtlat", "rtlat_load", 600)
     if RTLAT_LOAD_MARKER not in text or "[rt] RT latency go after_ms=" not in text:
         raise BenchError("bench-rtlat: the Linux load never ran (no '%s')" % RTLAT_LOAD_MARKER)
+    hammer = re.findall(r"^\[hammer\] TG bench: hammer round=(\d+) hvc=(\d+) mmio=(\d+) "
+                        r"ipi=(\d+) ticks=(\d+)$", text, re.M)
+    if not hammer:
+        raise BenchError("bench-rtlat: the hammer VM never reported a round")
     rounds = [(int(r), int(i)) for r, i in
               re.findall(r"^\[load\] LX rtload round=(\d+) ipi=(\d+)$", text, re.M)]
     ipi0 = re.search(r"^\[load\] LX rtload running cpus=\d+ ipi=(\d+)$", text, re.M)
@@ -657,6 +664,9 @@ def rtlat(quiet=None):
         # Linux's IPIs between its vCPUs from the load's start to the RTOS's end (/proc/interrupts)
         "rtlat_load_ipis": rounds[-1][1] - int(ipi0.group(1)) if rounds and ipi0 else 0,
         "rtlat_load_wall_s": round(secs, 1),
+        # the hammer VM's operations up to the RTOS's end (its last report)
+        "rtlat_hammer_ops": dict(zip(("rounds", "hvc", "mmio", "ipi", "ticks"),
+                                     map(int, hammer[-1]))),
         **{k: v for k, v in q.items()},
     }
 

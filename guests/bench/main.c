@@ -104,13 +104,19 @@ void tg_main(uintptr_t dtb_pa)
     if (!strncmp(mode, "wall", sizeof(mode))) {
         bench_wall();
     }
-    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx, mgmt, net-tx, net-rx or "
-             "wall)", mode);
+    if (!strncmp(mode, "hammer", sizeof(mode))) {
+        bench_hammer();
+    }
+    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx, mgmt, net-tx, net-rx, "
+             "wall or hammer)", mode);
 }
 
 void tg_secondary_main(void)
 {
     tg_cpu_init();
+    if (READ_ONCE(bench_hammer_mode)) {
+        bench_hammer_secondary();
+    }
     if (READ_ONCE(bench_wall_mode)) {
         bench_wall_secondary();
     } else {
