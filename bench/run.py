@@ -569,6 +569,185 @@ def net_linux(rounds):
     }
 
 
+# ------------------------------------------------------------------ measurement 13
+
+
+RTLAT_STOP = "\nEVT vm=rt kind=stop"  # the RTOS powers off after its summary
+RTLAT_LOAD_MARKER = "[load] LX rtload running"
+
+
+def rtlat_parse(text, what):
+    """The rt.app=latency summary (guests/rtos/apps/latency.c) of VM `rt`: latency in virtual
+    ns (p50/p99/max, log2 histogram), EL2 instructions per tick (every distinct value with its
+    count) and the ticks whose EL2 work differed from the median."""
+    if not re.search(r"^\[rt\] RT summary samples=\d+ ok$", text, re.M):
+        raise BenchError("%s: no 'RT summary ... ok' from the RTOS:\n%s" % (what, text[-3000:]))
+    m = re.search(r"^\[rt\] RT latency n=(\d+) period_us=(\d+) freq_hz=(\d+) res_ns=(\d+) "
+                  r"ns_min=(\d+) p50=(\d+) p99=(\d+) max=(\d+) avg=(\d+)$", text, re.M)
+    e = re.search(r"^\[rt\] RT latency el2 n=(\d+) calib=(\d+) min=(\d+) p50=(\d+) p99=(\d+) "
+                  r"max=(\d+) avg=(\d+) distinct=(\d+)$", text, re.M)
+    if not m or not e:
+        raise BenchError("%s: no latency or EL2 summary (CONFIG_BENCH build?):\n%s" %
+                         (what, text[-3000:]))
+    n, period_us, hz, res, lo, p50, p99, hi, avg = (int(x) for x in m.groups())
+    hist = {}
+    for line in re.findall(r"^\[rt\] RT latency hist_ns (.*)$", text, re.M):
+        hist.update({("lt%s" % b if b != "0" else "inf"): int(c)
+                     for b, c in re.findall(r"lt(\d+):(\d+)", line)})
+    el2 = {}
+    for line in re.findall(r"^\[rt\] RT latency el2_hist (.*)$", text, re.M):
+        for v, c in re.findall(r"(\d+):(\d+)", line):
+            el2[int(v)] = el2.get(int(v), 0) + int(c)
+    en = int(e.group(1))
+    if sum(hist.values()) != n or sum(el2.values()) != en or en != n:
+        raise BenchError("%s: histograms do not add up to n=%d" % (what, n))
+    outliers = [dict(zip(("i", "at_us", "el2", "lat_ns"), map(int, o))) for o in re.findall(
+        r"^\[rt\] RT latency el2_outlier i=(\d+) at_us=(\d+) el2=(\d+) lat_ns=(\d+)$", text, re.M)]
+    return {"n": n, "period_us": period_us, "freq_hz": hz, "res_ns": res, "ns_min": lo,
+            "ns_p50": p50, "ns_p99": p99, "ns_max": hi, "ns_avg": avg, "ns_hist": hist,
+            "el2_calib": int(e.group(2)), "el2_min": int(e.group(3)), "el2_p50": int(e.group(4)),
+            "el2_p99": int(e.group(5)), "el2_max": int(e.group(6)),
+            "el2_hist": {str(k): v for k, v in sorted(el2.items())}, "el2_outliers": outliers}
+
+
+RTLAT_SMP = "4"  # rt, tick or hammer, Linux on pCPUs 2-3 (configs/bench-rtlat.dts)
+
+
+def rtlat_one(scenario, what, timeout):
+    itb = bundle(scenario)
+    args = QEMU_HV + ["-smp", RTLAT_SMP, "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+    text, secs, _ = run_qemu(args, timeout=timeout, stop_at=RTLAT_STOP, what=what)
+    save_log(what + ".log", text)
+    return rtlat_parse(text, scenario), text, secs
+
+
+def rtlat_quiet():
+    """The pinned RTOS VM's timer latency with nothing but `tick` beside it
+    (configs/bench-rtlat-quiet.dts): deterministic, held by make bench-check."""
+    q, _, _ = rtlat_one("bench-rtlat-quiet", "rtlat_quiet", 120)
+    return {"rtlat_quiet_el2_insns_max": q["el2_max"], "rtlat_quiet_el2_insns_min": q["el2_min"],
+            "rtlat_quiet_ns_max": q["ns_max"], "rtlat_quiet_ns_p50": q["ns_p50"],
+            "rtlat_quiet": q}
+
+
+def rtlat(quiet=None):
+    """Timer latency of the pinned RTOS VM while a Linux VM hammers the other cores
+    (configs/bench-rtlat.dts), beside the quiet run: virtual ns (QEMU's round robin dominates)
+    and the EL2 instructions per tick on the pinned pCPU, which must be the same in both."""
+    q = quiet or rtlat_quiet()
+    l, text, secs = rtlat_one("bench-rtlat", "rtlat_load", 600)
+    if RTLAT_LOAD_MARKER not in text or "[rt] RT latency go after_ms=" not in text:
+        raise BenchError("bench-rtlat: the Linux load never ran (no '%s')" % RTLAT_LOAD_MARKER)
+    hammer = re.findall(r"^\[hammer\] TG bench: hammer round=(\d+) hvc=(\d+) mmio=(\d+) "
+                        r"ipi=(\d+) ticks=(\d+)$", text, re.M)
+    if not hammer:
+        raise BenchError("bench-rtlat: the hammer VM never reported a round")
+    rounds = [(int(r), int(i)) for r, i in
+              re.findall(r"^\[load\] LX rtload round=(\d+) ipi=(\d+)$", text, re.M)]
+    ipi0 = re.search(r"^\[load\] LX rtload running cpus=\d+ ipi=(\d+)$", text, re.M)
+    ql = q["rtlat_quiet"]
+    # the pinned pCPU's EL2 work per tick: every tick of the loaded run costs what a quiet one
+    # does (a tick value the quiet run never had is a difference to explain)
+    extra = {v: c for v, c in l["el2_hist"].items() if v not in ql["el2_hist"]}
+    return {
+        "rtlat_el2_insns_max": l["el2_max"],
+        "rtlat_el2_insns_p50": l["el2_p50"],
+        "rtlat_el2_ticks_differing": sum(extra.values()),
+        "rtlat_el2_same_as_quiet": l["el2_hist"].keys() == ql["el2_hist"].keys(),
+        "rtlat_ns_p50": l["ns_p50"],
+        "rtlat_ns_p99": l["ns_p99"],
+        "rtlat_ns_max": l["ns_max"],
+        "rtlat_res_ns": l["res_ns"],
+        "rtlat_load": l,
+        "rtlat_load_rounds": rounds[-1][0] if rounds else 0,
+        # Linux's IPIs between its vCPUs from the load's start to the RTOS's end (/proc/interrupts)
+        "rtlat_load_ipis": rounds[-1][1] - int(ipi0.group(1)) if rounds and ipi0 else 0,
+        "rtlat_load_wall_s": round(secs, 1),
+        # the hammer VM's operations up to the RTOS's end (its last report)
+        "rtlat_hammer_ops": dict(zip(("rounds", "hvc", "mmio", "ipi", "ticks"),
+                                     map(int, hammer[-1]))),
+        **{k: v for k, v in q.items()},
+    }
+
+
+def rtlat_trace_step():
+    """The pinned pCPU's EL2 instructions per tick counted from QEMU's execution trace, quiet
+    and under the Linux load (bench/rtlat_trace.py): the proof that its EL2 work per tick is the
+    same, which the PMU cannot give under QEMU's round robin."""
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    import rtlat_trace  # noqa: E402  (imports this module; only the full run needs it)
+    quiet = rtlat_trace.per_tick("bench-rtlat-quiet")
+    load = rtlat_trace.per_tick("bench-rtlat")
+    return rtlat_trace.figures(quiet, load)
+
+
+# ------------------------------------------------------------------ measurement 14
+
+
+WALL_ROUNDS = 5
+WALL_OPS = ("psci", "hvc", "mmio", "ipi")
+
+
+def wall(rounds):
+    """Wall clock of the same guest loops (guests/bench/wall.c) under Bulkhead
+    (configs/bench-wall.dts) and on plain QEMU at EL1, no -icount, rounds interleaved: us per
+    operation (the guest's counter follows the host's clock) and the median of the per-round
+    ratios. The null hypercall has no native counterpart: hvc_wall_ratio compares the null
+    firmware call both have, PSCI_VERSION (QEMU's PSCI emulation natively)."""
+    name = "bench-wall"
+    itb = bundle(name)
+    guest = os.path.join(OUT, "guest", "bench.bin")
+    hv_args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + [
+        "-kernel", os.path.join(BUILD, "bulkhead.bin"), "-initrd", itb]
+    bare_args = QEMU_BARE + ["-smp", "2", "-m", "256M"] + QEMU_COMMON + [
+        "-kernel", guest, "-append", dts_bootargs(name) + " bench.native=1"]
+
+    def us_per_op(text, what, ops):
+        b = bench_lines(text)
+        res = {}
+        for op in ops:
+            r = b.get("wall_" + op)
+            if not r or not r.get("n") or not r.get("freq"):
+                raise BenchError("%s: no result for %s" % (what, op))
+            res[op] = r["cnt"] * 1e6 / r["freq"] / r["n"]
+        return res
+
+    runs = {"bulkhead": [], "native": []}
+    for i in range(rounds):
+        text, _, _ = run_qemu(hv_args, timeout=120, what="wall_bulkhead")
+        guest_checks(text, "wall/bulkhead")
+        runs["bulkhead"].append(us_per_op(text, "wall/bulkhead", WALL_OPS))
+        text, _, _ = run_qemu(bare_args, timeout=120, what="wall_native")
+        guest_checks(text, "wall/native")
+        runs["native"].append(us_per_op(text, "wall/native", ("psci", "mmio", "ipi")))
+        log("bench: wall round %d: %s" % (i + 1, ", ".join(
+            "%s %.2f/%.2f us" % (op, runs["bulkhead"][-1][op], runs["native"][-1][op])
+            for op in ("psci", "mmio", "ipi"))))
+
+    def med(side, op):
+        return round(statistics.median(r[op] for r in runs[side]), 3)
+
+    def ratio(op, native_op=None):
+        return round(statistics.median(h[op] / n[native_op or op] for h, n in
+                                       zip(runs["bulkhead"], runs["native"])), 2)
+
+    return {
+        "ipi_wall_ratio": ratio("ipi"),
+        "hvc_wall_ratio": ratio("psci"),
+        "mmio_wall_ratio": ratio("mmio"),
+        "ipi_wall_us": med("bulkhead", "ipi"),
+        "ipi_wall_us_native": med("native", "ipi"),
+        "hvc_wall_us": med("bulkhead", "hvc"),
+        "psci_wall_us": med("bulkhead", "psci"),
+        "psci_wall_us_native": med("native", "psci"),
+        "mmio_wall_us": med("bulkhead", "mmio"),
+        "mmio_wall_us_native": med("native", "mmio"),
+        "wall_runs": {side: [{op: round(v, 3) for op, v in r.items()} for r in runs[side]]
+                      for side in runs},
+    }
+
+
 # ------------------------------------------------------------------ measurement 8
 
 
@@ -633,6 +812,31 @@ ROWS = [  # key, target key, unit, note
     ("net_rtt_us_native", None, "us", "WALL CLOCK: ping RTT between the two plain QEMUs, median"),
     ("net_rtt_ratio", None, "ratio",
      "WALL CLOCK: Bulkhead / plain QEMU ping RTT, median of rounds"),
+    ("rtlat_quiet_el2_insns_max", None, "EL2 insns/tick",
+     "pinned RTOS VM: EL2 work per timer tick, worst, other cores idle"),
+    ("rtlat_el2_insns_max", None, "EL2 insns/tick",
+     "the same while a Linux VM hammers the other cores"),
+    ("rtlat_el2_ticks_differing", None, "ticks",
+     "ticks whose EL2 work differs from every quiet tick's (of 2000)"),
+    ("rtlat_trace_el2_insns_max", None, "EL2 insns/tick",
+     "the same under load, counted from QEMU's trace (the PMU miscounts: PERFORMANCE.md)"),
+    ("rtlat_trace_ticks_differing", None, "ticks",
+     "ticks under load whose traced EL2 work no quiet tick had (of 2000)"),
+    ("rtlat_quiet_ns_max", None, "ns (virtual)",
+     "pinned RTOS: CVAL reached -> timer handler, worst, quiet"),
+    ("rtlat_ns_p50", None, "ns (virtual)", "the same under Linux load, median"),
+    ("rtlat_ns_p99", None, "ns (virtual)", "the same under Linux load, p99 (QEMU round robin)"),
+    ("rtlat_ns_max", None, "ns (virtual)", "the same under Linux load, worst (QEMU round robin)"),
+    ("ipi_wall_us", None, "us/IPI", "WALL CLOCK: IPI round trip under Bulkhead, median"),
+    ("ipi_wall_us_native", None, "us/IPI", "WALL CLOCK: the same on plain QEMU at EL1"),
+    ("ipi_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, IPI round trip"),
+    ("hvc_wall_us", None, "us/call", "WALL CLOCK: null hypercall BH_HC_NULL under Bulkhead"),
+    ("psci_wall_us", None, "us/call", "WALL CLOCK: PSCI_VERSION under Bulkhead"),
+    ("psci_wall_us_native", None, "us/call", "WALL CLOCK: PSCI_VERSION, QEMU's PSCI emulation"),
+    ("hvc_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, PSCI_VERSION"),
+    ("mmio_wall_us", None, "us/read", "WALL CLOCK: UARTFR read, our emulated PL011"),
+    ("mmio_wall_us_native", None, "us/read", "WALL CLOCK: UARTFR read, QEMU's PL011"),
+    ("mmio_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, UARTFR read"),
     ("el2_text_bytes", "el2_text_bytes", "bytes", "text + rodata of build/bulkhead.elf"),
     ("el2_data_bytes", None, "bytes", "data + bss (stacks, page-table pool)"),
     ("el2_sloc", None, "lines", "cloc code lines: " + " ".join(EL2_SRC_DIRS)),
@@ -760,6 +964,8 @@ def main():
     ap.add_argument("--linux-runs", type=int, default=LINUX_RUNS)
     ap.add_argument("--net-rounds", type=int, default=NET_LINUX_ROUNDS,
                     help="rounds of the two-Linux network measurement (net-linux)")
+    ap.add_argument("--wall-rounds", type=int, default=WALL_ROUNDS,
+                    help="rounds of the wall-clock side by side with native QEMU (wall)")
     ap.add_argument("--only", metavar="STEP[,STEP]",
                     help="run only these steps of the full run (e.g. net-linux); no "
                          "determinism re-run, no chart, results-only.json by default")
@@ -779,11 +985,16 @@ def main():
     res["versions"] = versions()
     res["command"] = "make bench-check" if args.quick else "make bench"
     steps = [("micro", micro), ("micro-wfi", micro_wfi), ("ipc", ipc), ("mgmt", mgmt),
-             ("net", net),
+             ("net", net), ("rtlat-quiet", rtlat_quiet),
              ("overhead", overhead), ("sizes", sizes)]
     if not args.quick:
         steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
-                  ("net-linux", lambda: net_linux(args.net_rounds)), ("sloc", sloc)]
+                  ("net-linux", lambda: net_linux(args.net_rounds)),
+                  ("rtlat", lambda: rtlat({"rtlat_quiet": fig["rtlat_quiet"]}
+                                          if "rtlat_quiet" in fig else None)),
+                  ("rtlat-trace", rtlat_trace_step),
+                  ("wall", lambda: wall(args.wall_rounds)),
+                  ("sloc", sloc)]
     if args.only:
         only = args.only.split(",")
         unknown = [o for o in only if o not in [n for n, _ in steps]]
@@ -803,7 +1014,8 @@ def main():
             r, micro_text[0] = r
         fig.update(r)
 
-    # Determinism: second runs of the micro, IPC, management and net scenarios and the overhead pair
+    # Determinism: second runs of the micro, IPC, management, net and quiet real-time latency
+    # scenarios and the overhead pair
     # must give the same counts.
     try:
         if args.only:
@@ -812,6 +1024,7 @@ def main():
         again.update(ipc())
         again.update(mgmt())
         again.update(net())
+        again.update(rtlat_quiet())
         again.update(overhead())
         same = {k: fig.get(k) == v for k, v in again.items()}
         res["deterministic"] = all(same.values())
@@ -846,7 +1059,8 @@ def main():
         with open(os.path.join(OUT, "micro.log"), "w") as f:
             f.write(micro_text[0])
     print(table(fig))
-    print("deterministic (second micro, ipc, mgmt, net and overhead runs identical): %s" %
+    print("deterministic (second micro, ipc, mgmt, net, rtlat-quiet and overhead runs "
+          "identical): %s" %
           res["deterministic"])
     for e in res["errors"]:
         print("ERROR " + e.splitlines()[0])

@@ -61,3 +61,24 @@ void bench_mgmt(void) __noreturn;
  */
 void bench_net_tx(void) __noreturn;
 void bench_net_rx(void) __noreturn;
+
+/*
+ * bench.mode=wall (configs/bench-wall.dts and natively, bench.native=1): PSCI_VERSION, null
+ * hypercall, UART register read and IPI round trip loops timed in counter ticks (wall clock
+ * without -icount); needs 2 vCPUs for the IPI.
+ */
+void bench_wall(void) __noreturn;
+
+/* The secondary CPU's part of bench_wall (SGI receiver); returns when it should power off. */
+void bench_wall_secondary(void);
+extern bool bench_wall_mode;
+
+/*
+ * bench.mode=hammer (configs/bench-rtlat.dts): null hypercalls, emulated MMIO reads and IPIs
+ * between its two vCPUs, forever; interference beside the pinned real-time VM.
+ */
+void bench_hammer(void) __noreturn;
+
+/* The secondary CPU's part of bench_hammer (SGI receiver); never returns. */
+void bench_hammer_secondary(void) __noreturn;
+extern bool bench_hammer_mode;

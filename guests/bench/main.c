@@ -101,14 +101,27 @@ void tg_main(uintptr_t dtb_pa)
     if (!strncmp(mode, "net-rx", sizeof(mode))) {
         bench_net_rx();
     }
-    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx, mgmt, net-tx or net-rx)",
-             mode);
+    if (!strncmp(mode, "wall", sizeof(mode))) {
+        bench_wall();
+    }
+    if (!strncmp(mode, "hammer", sizeof(mode))) {
+        bench_hammer();
+    }
+    tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx, mgmt, net-tx, net-rx, "
+             "wall or hammer)", mode);
 }
 
 void tg_secondary_main(void)
 {
     tg_cpu_init();
-    bench_micro_secondary();
+    if (READ_ONCE(bench_hammer_mode)) {
+        bench_hammer_secondary();
+    }
+    if (READ_ONCE(bench_wall_mode)) {
+        bench_wall_secondary();
+    } else {
+        bench_micro_secondary();
+    }
 
     int64_t ret = psci_cpu_off();
     tg_fatal("cpu %u: PSCI CPU_OFF returned %ld", cpu_idx(), ret);

@@ -17,6 +17,7 @@ static const struct rt_app apps[] = {
     { "control", app_control_main },
     { "sensors", app_sensors_main },
     { "trainclient", app_trainclient_main },
+    { "latency", app_latency_main },
 };
 
 const struct rt_app *app_find(const char *name)

@@ -28,6 +28,9 @@ void app_control_main(void *arg);
 void app_sensors_main(void *arg);
 void app_trainclient_main(void *arg);
 
+/* Virtual-timer interrupt latency and EL2 instructions per tick (latency.c; make bench). */
+void app_latency_main(void *arg);
+
 /* The application called name, or NULL. */
 const struct rt_app *app_find(const char *name);
 

@@ -18,6 +18,12 @@
 
 static uint64_t clock_hz;
 static rt_time_t clock_boot;
+static rt_clock_probe_fn clock_probe;
+
+void rt_clock_set_probe(rt_clock_probe_fn probe)
+{
+    __atomic_store_n(&clock_probe, probe, __ATOMIC_RELEASE);
+}
 
 uint64_t rt_clock_hz(void)
 {
@@ -57,11 +63,15 @@ rt_time_t timeout_to_deadline(uint64_t timeout_us)
 
 static void clock_irq(uint32_t intid)
 {
-    struct rt_cpu *cpu = cpu_this();
     rt_time_t now = rt_now();
+    struct rt_cpu *cpu = cpu_this();
     rt_time_t cval = read_sysreg(cntv_cval_el0);
+    rt_clock_probe_fn probe = __atomic_load_n(&clock_probe, __ATOMIC_ACQUIRE);
 
     (void)intid;
+    if (probe) {
+        probe(now, cval);
+    }
     cpu->timer_irqs++;
     if (cpu->timer_programmed != RT_TIME_NEVER && now >= cval) {
         uint64_t late = now - cval;

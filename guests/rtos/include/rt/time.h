@@ -25,3 +25,11 @@ uint64_t rt_ticks_to_us(uint64_t ticks);
 
 /* Microseconds since the kernel started (rt_kernel_start). */
 uint64_t rt_uptime_us(void);
+
+/*
+ * Called first in the timer interrupt handler, in kernel context with IRQs masked, with the
+ * counter read at the handler's entry and the compare value that fired (rt.app=latency). The
+ * probe must not block; NULL removes it. Any context.
+ */
+typedef void (*rt_clock_probe_fn)(rt_time_t now, rt_time_t cval);
+void rt_clock_set_probe(rt_clock_probe_fn probe);
