@@ -191,7 +191,8 @@ enum vgic_fast {
  * is left to the general path, which takes the state as this left it: both only ever make
  * consistent changes.
  */
-static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
+static inline __attribute__((always_inline)) enum vgic_fast
+vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
     uint32_t used = c->lr_used;
@@ -253,24 +254,33 @@ static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uin
                 continue;
             }
             free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
-            /* any level interrupt, HW-linked ones included (they are resampled first: see
-             * vgic_wants_lr_now), goes the general way */
-            if (irq->active || irq->level || !free) {
+            /* HW-linked level interrupts are resampled first (vgic_wants_lr_now): they go
+             * the general way, like active ones */
+            if (irq->active || vgic_irq_is_hw_level(irq) || !free) {
                 d->dirty |= me; /* the general flush takes it from here */
                 return VGIC_FAST_SYNCED;
             }
-            irq->pending_latch = false; /* now held by the LR */
+            /* vgic_lr_decide + vgic_lr_build for an inactive one: an edge's latch moves into
+             * the LR; a virtual level interrupt keeps its line and latch in the model and
+             * asks for EOI maintenance, which resamples it */
+            irq->pending_latch = irq->pending_latch && irq->level;
             i = (unsigned)__builtin_ctz(free);
             irq->lr_pending = true;
             vgic_lr_put(d, vcpu, i, irq,
                         FIELD_PREP(ICH_LR_VINTID, irq->intid) |
                             FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
                             (irq->group1 ? ICH_LR_GROUP : 0) |
-                            (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid) : 0) |
+                            (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid)
+                                     : (irq->level ? ICH_LR_EOI : 0)) |
                             ICH_LR_PENDING);
         }
     }
     return VGIC_FAST_DONE;
+}
+
+bool vgic_flush_fast_locked(struct vgic_vm *d, unsigned vcpu)
+{
+    return vgic_sync_flush_fast(d, vcpu, (uint32_t)BIT(vcpu)) == VGIC_FAST_DONE;
 }
 
 /* Whatever vgic_sync_flush_fast left (fast: what it did), the general way. */

@@ -461,7 +461,8 @@ void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
     }
     spin_lock(&d->lock);
     kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu));
-    if (d->dirty & (uint32_t)BIT(vcpu)) {
+    if ((d->dirty & (uint32_t)BIT(vcpu)) && !vgic_flush_fast_locked(d, vcpu) &&
+        (d->dirty & (uint32_t)BIT(vcpu))) {
         vgic_flush_locked(d, vcpu, &kick);
     }
     spin_unlock(&d->lock);

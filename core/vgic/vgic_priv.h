@@ -211,3 +211,10 @@ static inline void vgic_lr_put(struct vgic_vm *d, unsigned vcpu, unsigned i,
 void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
 void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
 uint32_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu);
+/*
+ * The flush of a dirty vcpu in its common shape (vgic_fast.c), under d->lock: no LR in use
+ * but finished ones (released, as a sync would), and the noted interrupts that want an LR
+ * inactive, not HW-linked level, and fewer than the free LRs. True when that was all;
+ * false: vgic_flush_locked does the rest, from the consistent state this left.
+ */
+bool vgic_flush_fast_locked(struct vgic_vm *d, unsigned vcpu);

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -843,6 +844,148 @@ static void test_reset(void **state)
     assert_int_equal(lrs_valid(), 0);
 }
 
+/* ------------------------------------------------------------------ fast flush == general */
+
+/* What a flush leaves: the LR values as a set (which LR holds what does not matter), ICH_HCR,
+ * the dirty bit and the model state of the interrupts involved. */
+struct flush_outcome {
+    uint64_t lr[VGIC_FAKE_NR_LRS];
+    uint64_t hcr;
+    uint32_t dirty;
+    bool state[6][5];
+};
+
+static const uint32_t flush_intids[6] = { 3, 5, 20, 21, UART_SPI, PT_SPI };
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void flush_outcome(struct flush_outcome *o)
+{
+    memset(o, 0, sizeof(*o));
+    for (unsigned i = 0; i < VGIC_FAKE_NR_LRS; i++) {
+        o->lr[i] = vgic_fake_lr_invalid(vgic_fake.lr[i]) ? 0 : vgic_fake.lr[i];
+    }
+    qsort(o->lr, VGIC_FAKE_NR_LRS, sizeof(o->lr[0]), cmp_u64);
+    o->hcr = vgic_fake.hcr;
+    o->dirty = vm.dirty & 1u;
+    for (unsigned k = 0; k < 6; k++) {
+        const struct vgic_irq *irq = vgic_irq_get(&vm, 0, flush_intids[k]);
+        o->state[k][0] = irq->pending_latch;
+        o->state[k][1] = irq->line_level;
+        o->state[k][2] = irq->lr_pending;
+        o->state[k][3] = irq->active;
+        o->state[k][4] = irq->lr_vcpu == 0;
+    }
+}
+
+/* The shapes of a flush on the way back from a trap (vgic_flush_lrs, whose fast path is
+ * vgic_flush_fast_locked): each is set up twice, flushed once by vgic_flush_lrs and once by
+ * the general vgic_flush_locked alone, and both must leave the same LRs and model. */
+static void flush_shape(unsigned shape)
+{
+    uint32_t spi_bit = 1u << (UART_SPI - 32);
+
+    switch (shape) {
+    case 0: /* a virtual level SPI raised: the frame path's own used-buffer interrupt */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 1: /* a level SPI pending through ISPENDR only (latched until acknowledged) */
+        dwr(GICD_ISPENDR + 4, 4, spi_bit);
+        break;
+    case 2: /* line and latch */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        dwr(GICD_ISPENDR + 4, 4, spi_bit);
+        break;
+    case 3: /* the same SPI configured edge, raised */
+        dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2));
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 4: /* a level SPI, an SGI, a level PPI and a HW edge SPI together */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        vgic_inject(&vm, 0, 3);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_inject_hw(&vm, 0, PT_SPI, PT_PINTID);
+        break;
+    case 5: /* more candidates than LRs: priorities decide */
+        vgic_inject(&vm, 0, 3);
+        vgic_inject(&vm, 0, 5);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_set_level(&vm, 0, 21, true);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 6: /* a level SPI raised while group 1 is off: no LR */
+        dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G0);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 7: /* a level SPI raised while the last one is still active in its LR */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        vgic_flush_lrs(&vm, 0);
+        assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+        vgic_sync_lrs(&vm, 0);
+        vgic_set_level(&vm, 0, UART_SPI, false);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    default: /* an SGI and a level SPI while the guest finished an earlier one */
+        vgic_inject(&vm, 0, 5);
+        vgic_flush_lrs(&vm, 0);
+        guest_handle(5);
+        vgic_sync_lrs(&vm, 0);
+        vgic_inject(&vm, 0, 3);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    }
+}
+
+static void flush_prepare(void)
+{
+    setup(NULL);
+    dwr(GICD_ICFGR + PT_SPI / 16 * 4, 4, UINT32_C(2) << (PT_SPI % 16 * 2)); /* HW edge */
+    enable_spi(UART_SPI, 0x90, 0);
+    enable_spi(PT_SPI, 0x70, 0);
+    enable_priv(0, 3, 0xa0);
+    enable_priv(0, 5, 0x40);
+    enable_priv(0, 20, 0x60);
+    enable_priv(0, 21, 0x50);
+    rwr(0, SGI_BASE + GICR_ICFGR0 + 4, 4, 0); /* PPIs 20, 21 level */
+    vgic_sync_flush_lrs(&vm, 0, false); /* the set-up's register writes are applied */
+    assert_int_equal(lrs_valid(), 0);
+}
+
+static void test_flush_fast_equals_general(void **state)
+{
+    (void)state;
+    for (unsigned shape = 0; shape <= 8; shape++) {
+        struct flush_outcome fast, general;
+        uint32_t kick = 0;
+
+        flush_prepare();
+        flush_shape(shape);
+        vgic_flush_lrs(&vm, 0);
+        flush_outcome(&fast);
+
+        flush_prepare();
+        flush_shape(shape);
+        spin_lock(&vm.lock);
+        vgic_flush_locked(&vm, 0, &kick);
+        spin_unlock(&vm.lock);
+        flush_outcome(&general);
+        print_message("shape %u: %u LRs valid\n", shape, lrs_valid());
+        assert_memory_equal(&fast, &general, sizeof(fast));
+    }
+    /* and the level SPI's LR asks for EOI maintenance, which resamples its line */
+    flush_prepare();
+    flush_shape(0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).eoi);
+    guest_handle(UART_SPI);
+    vgic_maintenance(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending); /* line still high */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -862,6 +1005,7 @@ int main(void)
         cmocka_unit_test_setup(test_post_one_vcpu, setup_one),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),
+        cmocka_unit_test(test_flush_fast_equals_general),
         cmocka_unit_test(test_lrs_signal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
