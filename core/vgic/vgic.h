@@ -220,6 +220,15 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
 uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid);
 uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level);
 /*
+ * vgic_set_level for an SPI, called on the pCPU of vCPU here (a trap of here, with its list
+ * registers synced; VGIC_NO_VCPU: none of this VM's): a virtual level SPI rising for here
+ * with nothing else waiting goes straight into a free LR (EOI maintenance resamples it, as
+ * after a flush) and here stays clean, so the way back into the guest has no LR work (a
+ * device's interrupt raised by the vCPU's own access, such as virtio-net's used-buffer
+ * interrupt on the frame path). Otherwise exactly vgic_set_level.
+ */
+uint32_t vgic_set_level_here(struct vgic_vm *d, unsigned here, uint32_t intid, bool level);
+/*
  * vgic_rearm_hw: HW-linked private interrupt intid (the virtual timer) fired again on vcpu's
  * own pCPU. When the guest has finished its last one and nothing changed since, it is
  * re-armed in the same list register and true returned: nothing else to do (no model

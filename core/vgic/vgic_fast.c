@@ -173,6 +173,41 @@ bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
     return !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
 }
 
+uint32_t vgic_set_level_here(struct vgic_vm *d, unsigned here, uint32_t intid, bool level)
+{
+    struct vgic_irq *irq;
+    struct vgic_cpu *c;
+    uint32_t free;
+
+    if (!level || here >= d->nr_vcpus || intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
+        return vgic_set_level(d, 0, intid, level);
+    }
+    irq = &d->spi[intid - VGIC_SPI_BASE];
+    c = &d->cpu[here];
+    spin_lock(&d->lock);
+    free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
+    /* What vgic_set_level + vgic_flush_fast_locked would do for a virtual level SPI rising
+     * with nothing else to flush: vcpu not dirty (no other change waiting), awake, no
+     * underflow armed, a free LR; the SPI idle (not pending, active or in an LR) and
+     * deliverable to here. Anything else: the ordinary way. */
+    if (!irq->owned || irq->hw || !irq->level || irq->line_level || irq->pending_latch ||
+        irq->active || vgic_irq_in_lr(irq) || irq->target != here || !irq->enabled ||
+        !(irq->group1 ? d->enable_grp1 : d->enable_grp0) || c->sleeping || !free ||
+        (d->dirty & BIT(here)) ||
+        (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
+        spin_unlock(&d->lock);
+        return vgic_set_level(d, here, intid, level);
+    }
+    irq->line_level = true;
+    irq->lr_pending = true;
+    vgic_lr_put(d, here, (unsigned)__builtin_ctz(free), irq,
+                FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                    FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                    (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_EOI | ICH_LR_PENDING);
+    spin_unlock(&d->lock);
+    return 0;
+}
+
 /* What vgic_sync_flush_fast did. */
 enum vgic_fast {
     VGIC_FAST_DONE,     /* all of it: nothing left to do */

@@ -986,6 +986,101 @@ static void test_flush_fast_equals_general(void **state)
     assert_true(lr_of(UART_SPI).pending); /* line still high */
 }
 
+/* vgic_set_level_here (a level SPI raised by the vCPU's own trap) against vgic_set_level and
+ * the general flush: the same LRs and model in every shape; in the plain one it leaves
+ * nothing for the flush (not dirty) and writes one LR. */
+static void level_here_shape(unsigned shape, bool here)
+{
+    uint32_t kick;
+
+    switch (shape) {
+    case 1: /* another change waits (dirty): the ordinary way */
+        vgic_inject(&vm, 0, 3);
+        break;
+    case 2: /* group 1 off */
+        dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G0);
+        break;
+    case 3: /* every LR in use */
+        vgic_inject(&vm, 0, 3);
+        vgic_inject(&vm, 0, 5);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_set_level(&vm, 0, 21, true);
+        vgic_flush_lrs(&vm, 0);
+        break;
+    case 4: /* the SPI still active in its LR from last time */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        vgic_flush_lrs(&vm, 0);
+        assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+        vgic_sync_lrs(&vm, 0);
+        vgic_set_level(&vm, 0, UART_SPI, false);
+        vgic_flush_lrs(&vm, 0);
+        break;
+    case 5: /* routed to another vCPU: that one is kicked */
+        dwr(GICD_IROUTER + UART_SPI * 8, 8, 1);
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    case 6: /* edge-configured */
+        dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2));
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    default:
+        break;
+    }
+    kick = here ? vgic_set_level_here(&vm, 0, UART_SPI, true)
+                : vgic_set_level(&vm, 0, UART_SPI, true);
+    if (shape == 5) {
+        assert_int_equal(kick, 0x2u);
+    } else if (shape == 0 && here) {
+        assert_int_equal(kick, 0); /* nobody to kick: it is already in the LR */
+    }
+}
+
+static void test_level_here_equals_set_level(void **state)
+{
+    (void)state;
+    for (unsigned shape = 0; shape <= 6; shape++) {
+        struct flush_outcome fast, general;
+        uint32_t kick = 0;
+        unsigned writes;
+
+        flush_prepare();
+        writes = vgic_fake.lr_writes;
+        level_here_shape(shape, true);
+        if (shape == 0) {
+            assert_int_equal(vm.dirty & 1u, 0); /* nothing left for the way back */
+            assert_int_equal(vgic_fake.lr_writes, writes + 1);
+            assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).eoi);
+        }
+        vgic_flush_lrs(&vm, 0);
+        flush_outcome(&fast);
+
+        flush_prepare();
+        level_here_shape(shape, false);
+        spin_lock(&vm.lock);
+        if (vm.dirty & 1u) {
+            vgic_flush_locked(&vm, 0, &kick);
+        }
+        spin_unlock(&vm.lock);
+        flush_outcome(&general);
+        print_message("shape %u: %u LRs valid\n", shape, lrs_valid());
+        assert_memory_equal(&fast, &general, sizeof(fast));
+    }
+    /* the line then behaves as after any flush: EOI with the line high re-pends it, with the
+     * line low ends it */
+    flush_prepare();
+    vgic_set_level_here(&vm, 0, UART_SPI, true);
+    guest_handle(UART_SPI);
+    vgic_maintenance(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+    assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+    vgic_sync_lrs(&vm, 0);
+    vgic_set_level_here(&vm, 0, UART_SPI, false);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(vgic_fake_guest_eoi((unsigned)vgic_fake_find(UART_SPI)));
+    vgic_maintenance(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1006,6 +1101,7 @@ int main(void)
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),
         cmocka_unit_test(test_flush_fast_equals_general),
+        cmocka_unit_test(test_level_here_equals_set_level),
         cmocka_unit_test(test_lrs_signal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
