@@ -498,16 +498,13 @@ static uint32_t vgic_sgi_targets(const struct vgic_vm *d, unsigned src, uint64_t
     if (sgir & ICC_SGIR_IRM) {
         return VGIC_ALL_VCPUS(d) & ~(uint32_t)BIT(src);
     }
-    /* Our vCPUs are Aff3.Aff2.Aff1 = 0.0.0, Aff0 = index. */
-    if (sgir & (ICC_SGIR_AFF1 | ICC_SGIR_AFF2 | ICC_SGIR_AFF3)) {
+    /* Our vCPUs are Aff3.Aff2.Aff1 = 0.0.0, Aff0 = index: TargetList bit b is vCPU
+     * RS * 16 + b, and only vCPUs 0..nr_vcpus - 1 (< 32) exist. */
+    if (sgir & (ICC_SGIR_AFF1 | ICC_SGIR_AFF2 | ICC_SGIR_AFF3) || base >= 32) {
         return 0;
     }
-    for (unsigned b = 0; b < 16; b++) {
-        if ((list & BIT(b)) && base + b < d->nr_vcpus) {
-            mask |= (uint32_t)BIT(base + b);
-        }
-    }
-    return mask;
+    mask = (uint32_t)(list << base);
+    return mask & VGIC_ALL_VCPUS(d);
 }
 
 static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bool allow_g1)
@@ -520,10 +517,10 @@ static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bo
     }
     targets = vgic_sgi_targets(d, src, sgir);
     spin_lock(&d->lock);
-    for (unsigned t = 0; t < d->nr_vcpus; t++) {
-        struct vgic_irq *irq = &d->cpu[t].priv[intid];
+    for (; targets; targets &= targets - 1) {
+        struct vgic_irq *irq = &d->cpu[__builtin_ctz(targets)].priv[intid];
         /* A Group 0 request cannot raise a Group 1 SGI (GIC spec 12.2.x, DS = 1). */
-        if (!(targets & BIT(t)) || (irq->group1 && !allow_g1)) {
+        if (irq->group1 && !allow_g1) {
             continue;
         }
         irq->pending_latch = true;

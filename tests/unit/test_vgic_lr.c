@@ -195,6 +195,8 @@ static void test_sgi_decode(void **state)
     assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 32) | 1), 0);
     assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 48) | 1), 0);
     assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 44) | 1), 0);
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(2) << 44) | 0xffff), 0);
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(15) << 44) | 0xffff), 0);
     assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 0);
     /* IRM = 1: everyone but the sender, whatever TargetList says. */
     assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(5) << 24) | (UINT64_C(1) << 40) | 0x2), 0);
