@@ -411,6 +411,9 @@ uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits)
 {
     uint32_t kick = 0;
 
+    if (bits == 0) {
+        return 0; /* the usual case on the general paths */
+    }
     for (uint32_t spis = (uint32_t)bits; spis; spis &= spis - 1) {
         struct vgic_irq *irq = &d->spi[d->owned_spi[__builtin_ctz(spis)]];
         irq->pending_latch = true;
