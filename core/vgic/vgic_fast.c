@@ -77,8 +77,9 @@ bool vgic_rearm_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
  * (empty in ICH_ELRSR_EL2) is re-armed in that LR; one in no LR, inactive, goes into a free
  * one. False: it was not taken (the model path merges it).
  */
-static bool vgic_edge_direct(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu,
-                             struct vgic_irq *irq, uint32_t elrsr)
+static inline __attribute__((always_inline)) bool
+vgic_edge_direct(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu, struct vgic_irq *irq,
+                 uint32_t elrsr)
 {
     uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1;
     int i;
