@@ -209,6 +209,26 @@ uint64_t trap_guest_hvc(struct trap_frame *f)
     return !vcpu_return_is_noop(v);
 }
 
+/*
+ * A guest write of ICC_SGI1R_EL1 from x0..x19 (vectors.S saved x0-x19, x30 and ELR only):
+ * what sysreg_guest does for it (vgic_sgi, the kicks, the step over the MSR), without the
+ * list-register sync (posting an SGI reads none of this vCPU's interrupt state; one to
+ * itself leaves a posted edge, which sends it through trap_guest_hvc_tail). Returns
+ * nonzero when that way back is needed.
+ */
+uint64_t trap_guest_sgi(struct trap_frame *f);
+uint64_t trap_guest_sgi(struct trap_frame *f)
+{
+    struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
+    unsigned rt = (unsigned)FIELD_GET(SYSREG_ISS_RT, sysreg_read(esr_el2)); /* <= 19 */
+
+    v->vm->stats.exits[EXIT_SYSREG]++;
+    vm_kick_mask(v->vm, vgic_sgi(&v->vm->vgic, v->idx, f->x[rt]));
+    f->elr += 4; /* EC 0x18 is AArch64 only: IL = 1 */
+    sysreg_write(elr_el2, f->elr);
+    return !vcpu_return_is_noop(v);
+}
+
 /* The rest of a hypercall's exit, with the frame completed by vectors.S. */
 void trap_guest_hvc_tail(struct trap_frame *f);
 void trap_guest_hvc_tail(struct trap_frame *f)

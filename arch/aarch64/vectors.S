@@ -121,6 +121,8 @@ guest_sync:
     stp     x0, x1, [sp, #16 * 0]
     mrs     x1, esr_el2
     lsr     x1, x1, #26                 // ESR_EL2.EC
+    cmp     x1, #0x18                   // EC_SYSREG: maybe an IPI (guest_sgi)
+    b.eq    guest_sysreg
     cmp     x1, #0x16                   // EC_HVC64
     ubfx    x1, x0, #24, #6             // SMCCC owning entity of the function ID
     ccmp    x1, #6, #0, eq              // BH_SMCCC_OEN_VENDOR_HYP
@@ -143,6 +145,37 @@ guest_sync_full:
     save_rest
     mov     x0, sp
     bl      trap_guest_sync
+    b       guest_exit
+
+/*
+ * A write of ICC_SGI1R_EL1 (every IPI of a guest) from x0-x19 takes the same kind of short
+ * path: trap_guest_sgi posts the SGI, steps ELR over the MSR and returns 0 when the vCPU
+ * may go straight back; otherwise the frame is completed and the hypercall's long way back
+ * follows (trap_guest_hvc_tail). Any other system register, or Rt >= 20 (not in the partial
+ * frame), goes the full way.
+ */
+guest_sysreg:
+    mrs     x1, esr_el2
+    mov     w0, #(ESR_SGI1R_WRITE & 0xffff)
+    movk    w0, #(ESR_SGI1R_WRITE >> 16), lsl #16
+    eor     w0, w0, w1
+    and     w0, w0, #0xfffffc1f         // all but Rt (ISS bits 9:5)
+    cbnz    w0, guest_sync_full
+    ubfx    x0, x1, #5, #5              // Rt
+    cmp     x0, #19
+    b.hi    guest_sync_full
+    mrs     x0, elr_el2
+    save_x2_x19
+    stp     x30, x0, [sp, #16 * 15]
+    mov     x0, sp
+    bl      trap_guest_sgi
+    cbnz    x0, 1f
+    restore_caller_saved_eret
+1:  save_x20_x29
+    mrs     x1, spsr_el2
+    str     x1, [sp, #FRAME_SPSR]
+    mov     x0, sp
+    bl      trap_guest_hvc_tail
     b       guest_exit
 
 /*

@@ -34,11 +34,25 @@ struct mmio_region {
 
 #define MMIO_MAX_REGIONS 12
 
+/*
+ * The virtual platform's device area (core/config/config.h VPLAT_*: GIC, UART, IPC pages,
+ * GPIOs, management, virtio) in 64 KiB granules: a granule that one window alone touches
+ * names it, so the abort path finds any device there in a few steps, wherever it sits in the
+ * sorted array. Granules several windows share, and addresses outside the area, are searched.
+ */
+#define MMIO_FAST_BASE   UINT64_C(0x08000000)
+#define MMIO_FAST_SHIFT  16
+#define MMIO_FAST_SLOTS  1024u /* 64 MiB */
+#define MMIO_SLOT_SEARCH 0xffu
+
 /* The windows of one VM, sorted by address, never overlapping. */
 struct mmio_bus {
     unsigned count;
     struct mmio_region regions[MMIO_MAX_REGIONS];
+    /* per granule: 0 no window, i + 1 regions[i] alone, MMIO_SLOT_SEARCH several */
+    uint8_t slot[MMIO_FAST_SLOTS];
 };
+_Static_assert(MMIO_MAX_REGIONS < MMIO_SLOT_SEARCH, "slot values");
 
 void mmio_bus_init(struct mmio_bus *bus);
 

@@ -415,6 +415,14 @@ int vuart_mmio(struct vuart *u, uint32_t off, unsigned size, bool write, uint64_
         off >= VUART_FRAME_SIZE) {
         return -BH_EINVAL;
     }
+    if (off == VUART_FR && size == 4 && !write) {
+        /* UARTFR, which a PL011 driver polls for every byte it writes: the flags straight,
+         * without the register table (the same fr_locked the table's FR row reads) */
+        spin_lock(&u->lock);
+        *val = fr_locked(u);
+        spin_unlock(&u->lock);
+        return 0;
+    }
     r = vuart_reg_find(word);
     if (r == NULL) {
         return -BH_EINVAL; /* unreachable while vuart_regmap_is_valid() holds */

@@ -382,7 +382,7 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
 uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid)
 {
     struct vgic_irq *irq;
-    uint32_t bit;
+    uint64_t bit;
     unsigned t;
 
     if (intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
@@ -398,7 +398,7 @@ uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid)
     if (!irq->owned || irq->hw || t >= d->nr_vcpus || !irq->enabled) {
         return vgic_inject(d, 0, intid);
     }
-    bit = (uint32_t)1 << d->owned_idx[intid - VGIC_SPI_BASE];
+    bit = (uint64_t)1 << d->owned_idx[intid - VGIC_SPI_BASE];
     /* Already posted and not yet taken: the kick that came with it is on its way, and the
      * target takes both edges at once (an edge on a pending edge interrupt changes nothing). */
     if (__atomic_fetch_or(&d->inbox[t], bit, __ATOMIC_RELEASE) & bit) {
@@ -407,12 +407,20 @@ uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid)
     return (uint32_t)BIT(t);
 }
 
-uint32_t vgic_inbox_to_model(struct vgic_vm *d, uint32_t bits)
+uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits)
 {
     uint32_t kick = 0;
 
-    for (; bits; bits &= bits - 1) {
-        struct vgic_irq *irq = &d->spi[d->owned_spi[__builtin_ctz(bits)]];
+    if (bits == 0) {
+        return 0; /* the usual case on the general paths */
+    }
+    for (uint32_t spis = (uint32_t)bits; spis; spis &= spis - 1) {
+        struct vgic_irq *irq = &d->spi[d->owned_spi[__builtin_ctz(spis)]];
+        irq->pending_latch = true;
+        kick |= vgic_irq_kick(d, irq);
+    }
+    for (uint32_t sgis = (uint32_t)(bits >> VGIC_INBOX_SGI); sgis; sgis &= sgis - 1) {
+        struct vgic_irq *irq = &d->cpu[vcpu].priv[__builtin_ctz(sgis) & (VGIC_NR_SGIS - 1)];
         irq->pending_latch = true;
         kick |= vgic_irq_kick(d, irq);
     }
@@ -427,7 +435,8 @@ void vgic_inbox_fold(struct vgic_vm *d, unsigned vcpu)
         return;
     }
     spin_lock(&d->lock);
-    kick = vgic_inbox_to_model(d, __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE));
+    kick = vgic_inbox_to_model(d, vcpu,
+                               __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE));
     spin_unlock(&d->lock);
     vgic_kick(d, kick);
 }
@@ -439,7 +448,7 @@ uint32_t vgic_inbox_fold_all(struct vgic_vm *d)
     for (unsigned v = 0; v < d->nr_vcpus; v++) {
         if (__atomic_load_n(&d->inbox[v], __ATOMIC_RELAXED)) {
             kick |= vgic_inbox_to_model(
-                d, __atomic_exchange_n(&d->inbox[v], 0, __ATOMIC_ACQUIRE));
+                d, v, __atomic_exchange_n(&d->inbox[v], 0, __ATOMIC_ACQUIRE));
         }
     }
     return kick;
@@ -498,16 +507,13 @@ static uint32_t vgic_sgi_targets(const struct vgic_vm *d, unsigned src, uint64_t
     if (sgir & ICC_SGIR_IRM) {
         return VGIC_ALL_VCPUS(d) & ~(uint32_t)BIT(src);
     }
-    /* Our vCPUs are Aff3.Aff2.Aff1 = 0.0.0, Aff0 = index. */
-    if (sgir & (ICC_SGIR_AFF1 | ICC_SGIR_AFF2 | ICC_SGIR_AFF3)) {
+    /* Our vCPUs are Aff3.Aff2.Aff1 = 0.0.0, Aff0 = index: TargetList bit b is vCPU
+     * RS * 16 + b, and only vCPUs 0..nr_vcpus - 1 (< 32) exist. */
+    if (sgir & (ICC_SGIR_AFF1 | ICC_SGIR_AFF2 | ICC_SGIR_AFF3) || base >= 32) {
         return 0;
     }
-    for (unsigned b = 0; b < 16; b++) {
-        if ((list & BIT(b)) && base + b < d->nr_vcpus) {
-            mask |= (uint32_t)BIT(base + b);
-        }
-    }
-    return mask;
+    mask = (uint32_t)(list << base);
+    return mask & VGIC_ALL_VCPUS(d);
 }
 
 static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bool allow_g1)
@@ -519,17 +525,30 @@ static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bo
         return 0;
     }
     targets = vgic_sgi_targets(d, src, sgir);
-    spin_lock(&d->lock);
-    for (unsigned t = 0; t < d->nr_vcpus; t++) {
+    for (; targets; targets &= targets - 1) {
+        unsigned t = (unsigned)__builtin_ctz(targets);
         struct vgic_irq *irq = &d->cpu[t].priv[intid];
-        /* A Group 0 request cannot raise a Group 1 SGI (GIC spec 12.2.x, DS = 1). */
-        if (!(targets & BIT(t)) || (irq->group1 && !allow_g1)) {
+        uint64_t bit = (uint64_t)1 << (VGIC_INBOX_SGI + intid);
+        /* A Group 0 request cannot raise a Group 1 SGI (GIC spec 12.2.x, DS = 1). Read
+         * without the lock, like the enable below: the request is ordered before a change
+         * made meanwhile, and the taker checks the target's state again (vgic_fast.c). */
+        if (__atomic_load_n(&irq->group1, __ATOMIC_RELAXED) && !allow_g1) {
             continue;
         }
-        irq->pending_latch = true;
-        kick |= vgic_irq_kick(d, irq);
+        if (!__atomic_load_n(&irq->enabled, __ATOMIC_RELAXED)) {
+            /* pending in the model, which kicks nobody; enabling it delivers it */
+            spin_lock(&d->lock);
+            irq->pending_latch = true;
+            kick |= vgic_irq_kick(d, irq);
+            spin_unlock(&d->lock);
+            continue;
+        }
+        /* Posted (vgic_post_spi): already posted and not yet taken means its kick is on
+         * its way, and one pending bit holds both. */
+        if (!(__atomic_fetch_or(&d->inbox[t], bit, __ATOMIC_RELEASE) & bit)) {
+            kick |= (uint32_t)BIT(t);
+        }
     }
-    spin_unlock(&d->lock);
     return kick;
 }
 

@@ -32,6 +32,7 @@
 #define VGIC_PTIMER_INTID   30  /* EL1 physical timer PPI: emulated, a virtual level line */
 #define VGIC_NO_VCPU        0xffu
 #define VGIC_INTID_NONE     UINT32_MAX
+#define VGIC_INBOX_SGI      32  /* vgic_vm.inbox: bit VGIC_INBOX_SGI + n is SGI n */
 
 /* Hooks into the VM layer. Any may be NULL; the ones marked "needed" degrade if missing. */
 struct vgic_hooks {
@@ -149,10 +150,12 @@ struct vgic_vm {
      * kicks v, so a bit missed there is seen on the exit the kick causes).
      */
     uint32_t dirty;
-    /* Per vCPU: edges posted by vgic_post_spi without the lock (atomic OR; taken with an
-     * exchange), by owned_spi index. The vCPU puts them into its LRs, or into the model, on
-     * its way back into the guest. */
-    uint32_t inbox[VGIC_MAX_VCPUS];
+    /* Per vCPU: edges posted without the lock (atomic OR; taken with an exchange): bits
+     * 0..31 SPIs by vgic_post_spi, by owned_spi index; bits 32..47 SGIs by vgic_sgi, bit
+     * 32 + n for SGI n (affinity routing keeps one pending bit per SGI and target, not per
+     * source). The vCPU puts them into its LRs, or into the model, on its way back into the
+     * guest. One word, so the exit paths test both with one load. */
+    uint64_t inbox[VGIC_MAX_VCPUS];
     /* SPIs this VM owns (indices into spi[]): the only ones a flush has to look at. */
     uint8_t owned_spi[VGIC_MAX_OWNED_SPIS];
     uint8_t owned_idx[VGIC_NR_SPIS];    /* the reverse: SPI - 32 -> index in owned_spi */
@@ -220,6 +223,15 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
 uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid);
 uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level);
 /*
+ * vgic_set_level for an SPI, called on the pCPU of vCPU here (a trap of here, with its list
+ * registers synced; VGIC_NO_VCPU: none of this VM's): a virtual level SPI rising for here
+ * with nothing else waiting goes straight into a free LR (EOI maintenance resamples it, as
+ * after a flush) and here stays clean, so the way back into the guest has no LR work (a
+ * device's interrupt raised by the vCPU's own access, such as virtio-net's used-buffer
+ * interrupt on the frame path). Otherwise exactly vgic_set_level.
+ */
+uint32_t vgic_set_level_here(struct vgic_vm *d, unsigned here, uint32_t intid, bool level);
+/*
  * vgic_rearm_hw: HW-linked private interrupt intid (the virtual timer) fired again on vcpu's
  * own pCPU. When the guest has finished its last one and nothing changed since, it is
  * re-armed in the same list register and true returned: nothing else to do (no model
@@ -236,6 +248,9 @@ uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32
  * as GICD_CTLR.DS = 1 allows) or to ICC_SGI0R_EL1 / ICC_ASGI1R_EL1 (vgic_sgi0: Group 0 SGIs
  * only). TargetList/Aff3.Aff2.Aff1/RS select vCPUs (Aff0 = vCPU index), IRM = 1 means all but
  * the sender; targets outside the VM are ignored. Returns the vCPUs to refill, as above.
+ * An SGI the target has enabled is posted like vgic_post_spi (its inbox bit, no lock;
+ * no kick when the bit was already set), a disabled one becomes pending in the model under
+ * the lock and kicks nobody.
  */
 uint32_t vgic_sgi(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
 uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);

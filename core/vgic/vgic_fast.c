@@ -72,15 +72,57 @@ bool vgic_rearm_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
 }
 
 /*
+ * One posted edge (an SPI or an SGI) that needs the model's state, under d->lock, once
+ * vgic_inbox_locked found vcpu in shape: an edge interrupt whose LR the guest has finished
+ * (empty in ICH_ELRSR_EL2) is re-armed in that LR; one in no LR, inactive, goes into a free
+ * one. False: it was not taken (the model path merges it).
+ */
+static inline __attribute__((always_inline)) bool
+vgic_edge_direct(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu, struct vgic_irq *irq,
+                 uint32_t elrsr)
+{
+    uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1;
+    int i;
+
+    if (irq->target != vcpu || irq->hw || irq->level || !irq->enabled ||
+        !(irq->group1 ? d->enable_grp1 : d->enable_grp0)) {
+        return false;
+    }
+    if (irq->lr_vcpu == vcpu) {
+        i = vgic_lr_of(c, irq);
+        if (i < 0 || !(elrsr & BIT(i)) || (c->lr_shadow[i] & ICH_LR_EOI)) {
+            return false; /* still pending or active there: the sync and flush merge it */
+        }
+        /* finished by the guest: what the sync would fold, then the new edge */
+    } else if (irq->lr_vcpu == VGIC_NO_VCPU && !irq->active && !irq->pending_latch &&
+               (all & ~c->lr_used)) {
+        i = __builtin_ctz(all & ~c->lr_used);
+        c->lr_irq[i] = irq;
+        c->lr_used |= (uint32_t)BIT(i);
+        irq->lr_vcpu = (uint8_t)vcpu;
+    } else {
+        return false;
+    }
+    irq->active = false;
+    irq->lr_pending = true;
+    irq->pending_latch = false;
+    c->lr_shadow[i] = FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                      FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                      (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_PENDING;
+    arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
+    return true;
+}
+
+/*
  * Posted edges that need the model's state, under d->lock: vcpu must not be dirty (a model
- * change comes first), awake, with no underflow interrupt armed. An edge SPI whose LR the
- * guest has finished (empty in ICH_ELRSR_EL2) is re-armed in that LR; one in no LR,
- * inactive, goes into a free one. Returns the bits it did not take.
+ * change comes first), awake, with no underflow interrupt armed; then each goes through
+ * vgic_edge_direct. bits are owned-SPI indices, *sgis SGI INTIDs of vcpu. Returns the SPI
+ * bits it did not take, and leaves the SGIs it did not take in *sgis.
  */
 static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu,
-                                  uint32_t bits)
+                                  uint32_t bits, uint32_t *sgis)
 {
-    uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1, rest = bits, elrsr;
+    uint32_t rest = bits, elrsr;
 
     if ((d->dirty & BIT(vcpu)) || c->sleeping ||
         (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
@@ -89,35 +131,15 @@ static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigne
     elrsr = arch_vgic_read_elrsr();
     for (; bits; bits &= bits - 1) {
         unsigned k = (unsigned)__builtin_ctz(bits);
-        struct vgic_irq *irq = &d->spi[d->owned_spi[k]];
-        int i;
-        if (irq->target != vcpu || irq->hw || irq->level || !irq->enabled ||
-            !(irq->group1 ? d->enable_grp1 : d->enable_grp0)) {
-            continue;
+        if (vgic_edge_direct(d, c, vcpu, &d->spi[d->owned_spi[k]], elrsr)) {
+            rest &= ~((uint32_t)1 << k);
         }
-        if (irq->lr_vcpu == vcpu) {
-            i = vgic_lr_of(c, irq);
-            if (i < 0 || !(elrsr & BIT(i)) || (c->lr_shadow[i] & ICH_LR_EOI)) {
-                continue; /* still pending or active there: the sync and flush merge it */
-            }
-            /* finished by the guest: what the sync would fold, then the new edge */
-        } else if (irq->lr_vcpu == VGIC_NO_VCPU && !irq->active && !irq->pending_latch &&
-                   (all & ~c->lr_used)) {
-            i = __builtin_ctz(all & ~c->lr_used);
-            c->lr_irq[i] = irq;
-            c->lr_used |= (uint32_t)BIT(i);
-            irq->lr_vcpu = (uint8_t)vcpu;
-        } else {
-            continue;
+    }
+    for (uint32_t m = *sgis; m; m &= m - 1) {
+        unsigned n = (unsigned)__builtin_ctz(m) & (VGIC_NR_SGIS - 1);
+        if (vgic_edge_direct(d, c, vcpu, &c->priv[n], elrsr)) {
+            *sgis &= ~((uint32_t)1 << n);
         }
-        irq->active = false;
-        irq->lr_pending = true;
-        irq->pending_latch = false;
-        c->lr_shadow[i] = FIELD_PREP(ICH_LR_VINTID, irq->intid) |
-                          FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
-                          (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_PENDING;
-        arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
-        rest &= ~((uint32_t)1 << k);
     }
     return rest;
 }
@@ -137,21 +159,26 @@ static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigne
  */
 /* vgic_inbox_direct's edges that need the lock (rest), then its answer. */
 static __attribute__((noinline)) bool vgic_inbox_rest(struct vgic_vm *d, struct vgic_cpu *c,
-                                                      unsigned vcpu, uint32_t rest)
+                                                      unsigned vcpu, uint32_t rest,
+                                                      uint32_t sgis)
 {
     spin_lock(&d->lock);
-    rest = vgic_inbox_locked(d, c, vcpu, rest);
-    if (rest) {
-        __atomic_fetch_or(&d->inbox[vcpu], rest, __ATOMIC_RELAXED); /* for the model */
+    rest = vgic_inbox_locked(d, c, vcpu, rest, &sgis);
+    if (rest | sgis) { /* for the model */
+        __atomic_fetch_or(&d->inbox[vcpu], rest | (uint64_t)sgis << VGIC_INBOX_SGI,
+                          __ATOMIC_RELAXED);
     }
     spin_unlock(&d->lock);
-    return !rest && !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
+    return !rest && !sgis && !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
 }
 
 bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
-    uint32_t bits = __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE), rest = 0;
+    uint64_t all = __atomic_exchange_n(&d->inbox[vcpu], 0, __ATOMIC_ACQUIRE);
+    uint32_t bits = (uint32_t)all, rest = 0;
+    /* posted SGIs always take the lock: any vCPU may write the target's redistributor */
+    uint32_t sgis = (uint32_t)(all >> VGIC_INBOX_SGI);
     uint32_t elrsr = arch_vgic_read_elrsr();
 
     if (d->nr_vcpus != 1) {
@@ -167,10 +194,45 @@ bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
             rest |= (uint32_t)1 << k;
         }
     }
-    if (rest) {
-        return vgic_inbox_rest(d, c, vcpu, rest);
+    if (rest | sgis) {
+        return vgic_inbox_rest(d, c, vcpu, rest, sgis);
     }
     return !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
+}
+
+uint32_t vgic_set_level_here(struct vgic_vm *d, unsigned here, uint32_t intid, bool level)
+{
+    struct vgic_irq *irq;
+    struct vgic_cpu *c;
+    uint32_t free;
+
+    if (!level || here >= d->nr_vcpus || intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
+        return vgic_set_level(d, 0, intid, level);
+    }
+    irq = &d->spi[intid - VGIC_SPI_BASE];
+    c = &d->cpu[here];
+    spin_lock(&d->lock);
+    free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
+    /* What vgic_set_level + vgic_flush_fast_locked would do for a virtual level SPI rising
+     * with nothing else to flush: vcpu not dirty (no other change waiting), awake, no
+     * underflow armed, a free LR; the SPI idle (not pending, active or in an LR) and
+     * deliverable to here. Anything else: the ordinary way. */
+    if (!irq->owned || irq->hw || !irq->level || irq->line_level || irq->pending_latch ||
+        irq->active || vgic_irq_in_lr(irq) || irq->target != here || !irq->enabled ||
+        !(irq->group1 ? d->enable_grp1 : d->enable_grp0) || c->sleeping || !free ||
+        (d->dirty & BIT(here)) ||
+        (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
+        spin_unlock(&d->lock);
+        return vgic_set_level(d, here, intid, level);
+    }
+    irq->line_level = true;
+    irq->lr_pending = true;
+    vgic_lr_put(d, here, (unsigned)__builtin_ctz(free), irq,
+                FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                    FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                    (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_EOI | ICH_LR_PENDING);
+    spin_unlock(&d->lock);
+    return 0;
 }
 
 /* What vgic_sync_flush_fast did. */
@@ -191,7 +253,8 @@ enum vgic_fast {
  * is left to the general path, which takes the state as this left it: both only ever make
  * consistent changes.
  */
-static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
+static inline __attribute__((always_inline)) enum vgic_fast
+vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
 {
     struct vgic_cpu *c = &d->cpu[vcpu];
     uint32_t used = c->lr_used;
@@ -253,24 +316,33 @@ static enum vgic_fast vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uin
                 continue;
             }
             free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
-            /* any level interrupt, HW-linked ones included (they are resampled first: see
-             * vgic_wants_lr_now), goes the general way */
-            if (irq->active || irq->level || !free) {
+            /* HW-linked level interrupts are resampled first (vgic_wants_lr_now): they go
+             * the general way, like active ones */
+            if (irq->active || vgic_irq_is_hw_level(irq) || !free) {
                 d->dirty |= me; /* the general flush takes it from here */
                 return VGIC_FAST_SYNCED;
             }
-            irq->pending_latch = false; /* now held by the LR */
+            /* vgic_lr_decide + vgic_lr_build for an inactive one: an edge's latch moves into
+             * the LR; a virtual level interrupt keeps its line and latch in the model and
+             * asks for EOI maintenance, which resamples it */
+            irq->pending_latch = irq->pending_latch && irq->level;
             i = (unsigned)__builtin_ctz(free);
             irq->lr_pending = true;
             vgic_lr_put(d, vcpu, i, irq,
                         FIELD_PREP(ICH_LR_VINTID, irq->intid) |
                             FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
                             (irq->group1 ? ICH_LR_GROUP : 0) |
-                            (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid) : 0) |
+                            (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid)
+                                     : (irq->level ? ICH_LR_EOI : 0)) |
                             ICH_LR_PENDING);
         }
     }
     return VGIC_FAST_DONE;
+}
+
+bool vgic_flush_fast_locked(struct vgic_vm *d, unsigned vcpu)
+{
+    return vgic_sync_flush_fast(d, vcpu, (uint32_t)BIT(vcpu)) == VGIC_FAST_DONE;
 }
 
 /* Whatever vgic_sync_flush_fast left (fast: what it did), the general way. */
@@ -300,7 +372,7 @@ void vgic_sync_flush_model(struct vgic_vm *d, unsigned vcpu)
         return;
     }
     spin_lock(&d->lock);
-    kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu));
+    kick = vgic_inbox_to_model(d, vcpu, vgic_inbox_take(d, vcpu));
     fast = vgic_sync_flush_fast(d, vcpu, me);
     if (fast == VGIC_FAST_DONE) {
         spin_unlock(&d->lock);

@@ -444,7 +444,7 @@ void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick)
 }
 
 /* vcpu's posted edges (vgic_post_spi), taken: the caller holds d->lock. */
-uint32_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu)
+uint64_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu)
 {
     if (!__atomic_load_n(&d->inbox[vcpu], __ATOMIC_RELAXED)) {
         return 0;
@@ -460,8 +460,9 @@ void vgic_flush_lrs_slow(struct vgic_vm *d, unsigned vcpu)
         return;
     }
     spin_lock(&d->lock);
-    kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu));
-    if (d->dirty & (uint32_t)BIT(vcpu)) {
+    kick = vgic_inbox_to_model(d, vcpu, vgic_inbox_take(d, vcpu));
+    if ((d->dirty & (uint32_t)BIT(vcpu)) && !vgic_flush_fast_locked(d, vcpu) &&
+        (d->dirty & (uint32_t)BIT(vcpu))) {
         vgic_flush_locked(d, vcpu, &kick);
     }
     spin_unlock(&d->lock);
@@ -546,7 +547,7 @@ void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu)
         return;
     }
     spin_lock(&d->lock);
-    kick = vgic_inbox_to_model(d, vgic_inbox_take(d, vcpu)); /* posted edges stay pending */
+    kick = vgic_inbox_to_model(d, vcpu, vgic_inbox_take(d, vcpu)); /* posted edges stay */
     vgic_sync_locked(d, vcpu, &kick);
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++) {
         if (d->cpu[vcpu].lr_used & BIT(i)) {

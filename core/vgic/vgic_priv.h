@@ -88,7 +88,7 @@ bool vgic_hw_resample(struct vgic_vm *d, struct vgic_irq *irq, unsigned vcpu, ui
 /* Posted edges (vgic_cpu.inbox bits) become model state: pending, and the target marked
  * dirty. Under d->lock; returns the vCPUs to kick. _fold_all takes every vCPU's inbox
  * first (before reading or changing pending state through registers). */
-uint32_t vgic_inbox_to_model(struct vgic_vm *d, uint32_t bits);
+uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits);
 uint32_t vgic_inbox_fold_all(struct vgic_vm *d);
 void vgic_kick(struct vgic_vm *d, uint32_t mask);
 
@@ -210,4 +210,11 @@ static inline void vgic_lr_put(struct vgic_vm *d, unsigned vcpu, unsigned i,
 
 void vgic_sync_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
 void vgic_flush_locked(struct vgic_vm *d, unsigned vcpu, uint32_t *kick);
-uint32_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu);
+uint64_t vgic_inbox_take(struct vgic_vm *d, unsigned vcpu);
+/*
+ * The flush of a dirty vcpu in its common shape (vgic_fast.c), under d->lock: no LR in use
+ * but finished ones (released, as a sync would), and the noted interrupts that want an LR
+ * inactive, not HW-linked level, and fewer than the free LRs. True when that was all;
+ * false: vgic_flush_locked does the rest, from the consistent state this left.
+ */
+bool vgic_flush_fast_locked(struct vgic_vm *d, unsigned vcpu);

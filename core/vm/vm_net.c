@@ -27,8 +27,19 @@ static struct vnet_seg segs[CFG_MAX_CHANS];
 static void h_set_irq(void *ctx, uint32_t intid, bool level)
 {
     struct vm *vm = ctx;
+    const struct vcpu *here;
 
-    vm_kick_mask(vm, vgic_set_level(&vm->vgic, 0, intid, level));
+    if (!level) {
+        vm_kick_mask(vm, vgic_set_level(&vm->vgic, 0, intid, false));
+        return;
+    }
+    /* On the frame path the sender's own used-buffer interrupt is raised on its vCPU's
+     * pCPU, inside that vCPU's trap: straight into an LR (vgic_set_level_here). */
+    here = pcpus[arch_cpu_id_raw()].vcpu;
+    vm_kick_mask(vm, vgic_set_level_here(&vm->vgic,
+                                         here != NULL && here->vm == vm ? here->idx
+                                                                        : VGIC_NO_VCPU,
+                                         intid, true));
 }
 
 static void h_event(void *ctx, const char *kind, const char *text)

@@ -128,6 +128,45 @@ static void test_manual_ack(void)
            x, r2);
 }
 
+/* ICC_SGI1R_EL1 written from a low and from a high register: under Bulkhead a write from
+ * x0-x19 takes the short IPI path, one from x20-x29 the full trap (docs/VGIC.md); both make
+ * the SGI pending exactly once. */
+static void write_sgi1r_x1(uint64_t val)
+{
+    register uint64_t r __asm__("x1") = val;
+
+    dsb_sy();
+    __asm__ volatile("msr s3_0_c12_c11_5, %0\n isb" : : "r"(r) : "memory");
+}
+
+static void write_sgi1r_x25(uint64_t val)
+{
+    register uint64_t r __asm__("x25") = val;
+
+    dsb_sy();
+    __asm__ volatile("msr s3_0_c12_c11_5, %0\n isb" : : "r"(r) : "memory");
+}
+
+static void test_sgi_rt(void)
+{
+    uint32_t x = GC_SGI_PEND;
+    uint64_t val = gc_sgi1r_one(x, this_cpu()->mpidr);
+
+    for (unsigned k = 0; k < 2; k++) {
+        struct bit_wait w = { GICR_ISPENDR0, x, true };
+        irq_mask();
+        enable_sgi(x, GC_PRIO_MID, true);
+        (k ? write_sgi1r_x25 : write_sgi1r_x1)(val);
+        bool pend = wait_event_cond(bit_is, &w, GC_POLL_MS);
+        uint32_t iar1 = ack_and_eoi(), iar2 = ack_and_eoi();
+        enable_sgi(x, GIC_IRQ_PRIORITY, false);
+        irq_unmask();
+        report(pend && iar1 == x && iar2 == GC_IDLE_INTID,
+               "gicconf: SGI %u written from x%u: pending, taken once (%u, then %u)", x,
+               k ? 25u : 1u, iar1, iar2);
+    }
+}
+
 /* 4.1.2 (state machine): an active+pending interrupt is not signalled until deactivated. */
 static void test_active_pending(void)
 {
@@ -435,6 +474,7 @@ void gicconf_irq(void)
 {
     test_idle();
     test_manual_ack();
+    test_sgi_rt();
     test_active_pending();
     test_pmr();
     test_preemption();

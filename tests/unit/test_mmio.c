@@ -85,12 +85,62 @@ static void test_full(void **state)
     assert_int_equal(bus.count, MMIO_MAX_REGIONS);
 }
 
+/* The reference: the plain linear search mmio_find used to be. */
+static const struct mmio_region *find_linear(const struct mmio_bus *bus, uint64_t ipa)
+{
+    for (unsigned i = 0; i < bus->count; i++) {
+        if (ipa - bus->regions[i].ipa < bus->regions[i].size) {
+            return &bus->regions[i];
+        }
+    }
+    return NULL;
+}
+
+/* mmio_find through the granule table gives the linear search's answer at every edge:
+ * windows alone in their granules, two sharing one, one straddling granules, ones at and
+ * past both ends of the table's area, and a huge one. */
+static void test_granules_same_as_search(void **state)
+{
+    static const struct { uint64_t ipa, size; } w[] = {
+        { 0x07ff0000, 0x20000 },  /* across the area's start */
+        { 0x08010000, 0x10000 },  /* GICD-like: one granule */
+        { 0x080a0000, 0x100000 }, /* GICR-like: 16 granules */
+        { 0x09000000, 0x1000 },   /* UART-like: part of a granule */
+        { 0x09000800 + 0x1000, 0x200 }, /* a second window in the same granule */
+        { 0x0a200000, 0x1000 },   /* virtio-like, the 6th window */
+        { 0x0bfff000, 0x3000 },   /* across the area's end */
+        { 0x40000000, UINT64_C(1) << 40 }, /* far outside */
+    };
+    struct mmio_bus bus;
+
+    (void)state;
+    mmio_bus_init(&bus);
+    for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+        assert_int_equal(mmio_register(&bus, "w", w[i].ipa, w[i].size, access_stub, &dev_a), 0);
+    }
+    for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+        const uint64_t probes[] = { w[i].ipa - 1, w[i].ipa, w[i].ipa + 1,
+                                    w[i].ipa + w[i].size / 2, w[i].ipa + w[i].size - 1,
+                                    w[i].ipa + w[i].size, (w[i].ipa & ~UINT64_C(0xffff)),
+                                    (w[i].ipa | 0xffff), (w[i].ipa | 0xffff) + 1 };
+        for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++) {
+            assert_ptr_equal(mmio_find(&bus, probes[k]), find_linear(&bus, probes[k]));
+        }
+    }
+    for (uint64_t a = 0x07f00000; a < 0x0c100000; a += 0x800) {
+        assert_ptr_equal(mmio_find(&bus, a), find_linear(&bus, a));
+    }
+    assert_null(mmio_find(&bus, 0));
+    assert_null(mmio_find(&bus, UINT64_MAX));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sorted_lookup),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_granules_same_as_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

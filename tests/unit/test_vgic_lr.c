@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -194,6 +195,8 @@ static void test_sgi_decode(void **state)
     assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 32) | 1), 0);
     assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 48) | 1), 0);
     assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(1) << 44) | 1), 0);
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(2) << 44) | 0xffff), 0);
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | (UINT64_C(15) << 44) | 0xffff), 0);
     assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 0);
     /* IRM = 1: everyone but the sender, whatever TargetList says. */
     assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(5) << 24) | (UINT64_C(1) << 40) | 0x2), 0);
@@ -205,7 +208,11 @@ static void test_sgi_decode(void **state)
     assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 1u << 5);
     rwr(0, SGI_BASE + GICR_IGROUPR0, 4, 0);
     assert_int_equal(vgic_sgi0(&vm, 1, (UINT64_C(3) << 24) | 0x1), 0x1);
-    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(3) << 24) | 0x1), 0x1);
+    /* The same SGI again before vCPU 0 took it: one pending bit per SGI and target, and the
+     * first kick is on its way (posted, vgic.h), so nobody is kicked twice. */
+    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(3) << 24) | 0x1), 0);
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), (1u << 3) | (1u << 5));
+    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(3) << 24) | 0x1), 0x1); /* folded: new */
 }
 
 static void test_lr_basic_cycle(void **state)
@@ -843,6 +850,352 @@ static void test_reset(void **state)
     assert_int_equal(lrs_valid(), 0);
 }
 
+/* ------------------------------------------------------------------ fast flush == general */
+
+/* What a flush leaves: the LR values as a set (which LR holds what does not matter), ICH_HCR,
+ * the dirty bit and the model state of the interrupts involved. */
+struct flush_outcome {
+    uint64_t lr[VGIC_FAKE_NR_LRS];
+    uint64_t hcr;
+    uint32_t dirty;
+    bool state[6][5];
+};
+
+static const uint32_t flush_intids[6] = { 3, 5, 20, 21, UART_SPI, PT_SPI };
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void flush_outcome(struct flush_outcome *o)
+{
+    memset(o, 0, sizeof(*o));
+    for (unsigned i = 0; i < VGIC_FAKE_NR_LRS; i++) {
+        o->lr[i] = vgic_fake_lr_invalid(vgic_fake.lr[i]) ? 0 : vgic_fake.lr[i];
+    }
+    qsort(o->lr, VGIC_FAKE_NR_LRS, sizeof(o->lr[0]), cmp_u64);
+    o->hcr = vgic_fake.hcr;
+    o->dirty = vm.dirty & 1u;
+    for (unsigned k = 0; k < 6; k++) {
+        const struct vgic_irq *irq = vgic_irq_get(&vm, 0, flush_intids[k]);
+        o->state[k][0] = irq->pending_latch;
+        o->state[k][1] = irq->line_level;
+        o->state[k][2] = irq->lr_pending;
+        o->state[k][3] = irq->active;
+        o->state[k][4] = irq->lr_vcpu == 0;
+    }
+}
+
+/* The shapes of a flush on the way back from a trap (vgic_flush_lrs, whose fast path is
+ * vgic_flush_fast_locked): each is set up twice, flushed once by vgic_flush_lrs and once by
+ * the general vgic_flush_locked alone, and both must leave the same LRs and model. */
+static void flush_shape(unsigned shape)
+{
+    uint32_t spi_bit = 1u << (UART_SPI - 32);
+
+    switch (shape) {
+    case 0: /* a virtual level SPI raised: the frame path's own used-buffer interrupt */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 1: /* a level SPI pending through ISPENDR only (latched until acknowledged) */
+        dwr(GICD_ISPENDR + 4, 4, spi_bit);
+        break;
+    case 2: /* line and latch */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        dwr(GICD_ISPENDR + 4, 4, spi_bit);
+        break;
+    case 3: /* the same SPI configured edge, raised */
+        dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2));
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 4: /* a level SPI, an SGI, a level PPI and a HW edge SPI together */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        vgic_inject(&vm, 0, 3);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_inject_hw(&vm, 0, PT_SPI, PT_PINTID);
+        break;
+    case 5: /* more candidates than LRs: priorities decide */
+        vgic_inject(&vm, 0, 3);
+        vgic_inject(&vm, 0, 5);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_set_level(&vm, 0, 21, true);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 6: /* a level SPI raised while group 1 is off: no LR */
+        dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G0);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    case 7: /* a level SPI raised while the last one is still active in its LR */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        vgic_flush_lrs(&vm, 0);
+        assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+        vgic_sync_lrs(&vm, 0);
+        vgic_set_level(&vm, 0, UART_SPI, false);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    default: /* an SGI and a level SPI while the guest finished an earlier one */
+        vgic_inject(&vm, 0, 5);
+        vgic_flush_lrs(&vm, 0);
+        guest_handle(5);
+        vgic_sync_lrs(&vm, 0);
+        vgic_inject(&vm, 0, 3);
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        break;
+    }
+}
+
+static void flush_prepare(void)
+{
+    setup(NULL);
+    dwr(GICD_ICFGR + PT_SPI / 16 * 4, 4, UINT32_C(2) << (PT_SPI % 16 * 2)); /* HW edge */
+    enable_spi(UART_SPI, 0x90, 0);
+    enable_spi(PT_SPI, 0x70, 0);
+    enable_priv(0, 3, 0xa0);
+    enable_priv(0, 5, 0x40);
+    enable_priv(0, 20, 0x60);
+    enable_priv(0, 21, 0x50);
+    rwr(0, SGI_BASE + GICR_ICFGR0 + 4, 4, 0); /* PPIs 20, 21 level */
+    vgic_sync_flush_lrs(&vm, 0, false); /* the set-up's register writes are applied */
+    assert_int_equal(lrs_valid(), 0);
+}
+
+static void test_flush_fast_equals_general(void **state)
+{
+    (void)state;
+    for (unsigned shape = 0; shape <= 8; shape++) {
+        struct flush_outcome fast, general;
+        uint32_t kick = 0;
+
+        flush_prepare();
+        flush_shape(shape);
+        vgic_flush_lrs(&vm, 0);
+        flush_outcome(&fast);
+
+        flush_prepare();
+        flush_shape(shape);
+        spin_lock(&vm.lock);
+        vgic_flush_locked(&vm, 0, &kick);
+        spin_unlock(&vm.lock);
+        flush_outcome(&general);
+        print_message("shape %u: %u LRs valid\n", shape, lrs_valid());
+        assert_memory_equal(&fast, &general, sizeof(fast));
+    }
+    /* and the level SPI's LR asks for EOI maintenance, which resamples its line */
+    flush_prepare();
+    flush_shape(0);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).eoi);
+    guest_handle(UART_SPI);
+    vgic_maintenance(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending); /* line still high */
+}
+
+/* vgic_set_level_here (a level SPI raised by the vCPU's own trap) against vgic_set_level and
+ * the general flush: the same LRs and model in every shape; in the plain one it leaves
+ * nothing for the flush (not dirty) and writes one LR. */
+static void level_here_shape(unsigned shape, bool here)
+{
+    uint32_t kick;
+
+    switch (shape) {
+    case 1: /* another change waits (dirty): the ordinary way */
+        vgic_inject(&vm, 0, 3);
+        break;
+    case 2: /* group 1 off */
+        dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G0);
+        break;
+    case 3: /* every LR in use */
+        vgic_inject(&vm, 0, 3);
+        vgic_inject(&vm, 0, 5);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_set_level(&vm, 0, 21, true);
+        vgic_flush_lrs(&vm, 0);
+        break;
+    case 4: /* the SPI still active in its LR from last time */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        vgic_flush_lrs(&vm, 0);
+        assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+        vgic_sync_lrs(&vm, 0);
+        vgic_set_level(&vm, 0, UART_SPI, false);
+        vgic_flush_lrs(&vm, 0);
+        break;
+    case 5: /* routed to another vCPU: that one is kicked */
+        dwr(GICD_IROUTER + UART_SPI * 8, 8, 1);
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    case 6: /* edge-configured */
+        dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2));
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    default:
+        break;
+    }
+    kick = here ? vgic_set_level_here(&vm, 0, UART_SPI, true)
+                : vgic_set_level(&vm, 0, UART_SPI, true);
+    if (shape == 5) {
+        assert_int_equal(kick, 0x2u);
+    } else if (shape == 0 && here) {
+        assert_int_equal(kick, 0); /* nobody to kick: it is already in the LR */
+    }
+}
+
+static void test_level_here_equals_set_level(void **state)
+{
+    (void)state;
+    for (unsigned shape = 0; shape <= 6; shape++) {
+        struct flush_outcome fast, general;
+        uint32_t kick = 0;
+        unsigned writes;
+
+        flush_prepare();
+        writes = vgic_fake.lr_writes;
+        level_here_shape(shape, true);
+        if (shape == 0) {
+            assert_int_equal(vm.dirty & 1u, 0); /* nothing left for the way back */
+            assert_int_equal(vgic_fake.lr_writes, writes + 1);
+            assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).eoi);
+        }
+        vgic_flush_lrs(&vm, 0);
+        flush_outcome(&fast);
+
+        flush_prepare();
+        level_here_shape(shape, false);
+        spin_lock(&vm.lock);
+        if (vm.dirty & 1u) {
+            vgic_flush_locked(&vm, 0, &kick);
+        }
+        spin_unlock(&vm.lock);
+        flush_outcome(&general);
+        print_message("shape %u: %u LRs valid\n", shape, lrs_valid());
+        assert_memory_equal(&fast, &general, sizeof(fast));
+    }
+    /* the line then behaves as after any flush: EOI with the line high re-pends it, with the
+     * line low ends it */
+    flush_prepare();
+    vgic_set_level_here(&vm, 0, UART_SPI, true);
+    guest_handle(UART_SPI);
+    vgic_maintenance(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+    assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+    vgic_sync_lrs(&vm, 0);
+    vgic_set_level_here(&vm, 0, UART_SPI, false);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(vgic_fake_guest_eoi((unsigned)vgic_fake_find(UART_SPI)));
+    vgic_maintenance(&vm, 0);
+    assert_int_equal(lrs_valid(), 0);
+}
+
+/* Posted SGIs (vgic_sgi without the lock, taken on the target's next exit by the direct
+ * path) against the same SGIs folded into the model and flushed the general way: the same
+ * LRs and model in every shape; GICv3 semantics (one pending bit per SGI and target, enable,
+ * group, sleep, the Group 0 request rule, IRM) hold on both. */
+static void sgi_shape(unsigned shape)
+{
+    const uint64_t sgi3 = (UINT64_C(3) << 24) | 0x1, sgi5 = (UINT64_C(5) << 24) | 0x1;
+
+    switch (shape) {
+    case 1: /* twice before it is taken: one pending bit */
+        vgic_sgi(&vm, 1, sgi3);
+        break;
+    case 2: /* the last one finished in its LR: re-armed there */
+    case 3: /* the last one still pending in its LR */
+    case 4: /* the last one active (acknowledged, not deactivated) */
+        vgic_sgi(&vm, 1, sgi3);
+        on_cpu(0);
+        vgic_sync_flush_lrs(&vm, 0, false);
+        if (shape == 2) {
+            guest_handle(3);
+        } else if (shape == 4) {
+            assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(3)));
+        }
+        on_cpu(1);
+        break;
+    case 5: /* disabled: pending in the model, nobody kicked */
+        rwr(0, SGI_BASE + GICR_ICENABLER0, 4, 1u << 3);
+        break;
+    case 6: /* the target's redistributor asleep */
+        rwr(0, GICR_WAKER, 4, GICR_WAKER_SLEEP);
+        break;
+    case 7: /* every LR taken by better interrupts: it waits (or evicts) */
+        vgic_inject(&vm, 0, 5);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_set_level(&vm, 0, 21, true);
+        vgic_inject_hw(&vm, 0, PT_SPI, PT_PINTID);
+        on_cpu(0);
+        vgic_sync_flush_lrs(&vm, 0, false);
+        on_cpu(1);
+        break;
+    case 8: /* a Group 0 request for a Group 1 SGI does nothing */
+        assert_int_equal(vgic_sgi0(&vm, 1, sgi5), 0);
+        return;
+    case 9: /* IRM = 1 from vCPU 1: vCPUs 0, 2 and 3; only 0 has SGI 5 enabled (kicked) */
+        assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(5) << 24) | (UINT64_C(1) << 40)), 0x1);
+        assert_true(vm.cpu[2].priv[5].pending_latch && vm.cpu[3].priv[5].pending_latch);
+        assert_false(vm.cpu[1].priv[5].pending_latch);
+        return;
+    default:
+        break;
+    }
+    vgic_sgi(&vm, 1, shape == 7 ? sgi3 | sgi5 : sgi3);
+}
+
+static void test_sgi_post_equals_model(void **state)
+{
+    (void)state;
+    for (unsigned shape = 0; shape <= 9; shape++) {
+        struct flush_outcome direct, model;
+        uint32_t kick = 0;
+
+        flush_prepare();
+        on_cpu(1);
+        sgi_shape(shape);
+        on_cpu(0);
+        vgic_sync_flush_lrs(&vm, 0, false);
+        assert_int_equal(vm.inbox[0], 0);
+        flush_outcome(&direct);
+
+        flush_prepare();
+        on_cpu(1);
+        sgi_shape(shape);
+        on_cpu(0);
+        spin_lock(&vm.lock);
+        kick |= vgic_inbox_to_model(&vm, 0, __atomic_exchange_n(&vm.inbox[0], 0,
+                                                                 __ATOMIC_ACQUIRE));
+        vgic_sync_locked(&vm, 0, &kick);
+        if (vm.dirty & 1u) {
+            vgic_flush_locked(&vm, 0, &kick);
+        }
+        spin_unlock(&vm.lock);
+        flush_outcome(&model);
+        print_message("shape %u: %u LRs valid\n", shape, lrs_valid());
+        assert_memory_equal(&direct, &model, sizeof(direct));
+    }
+    /* a disabled SGI kicks nobody; enabling it delivers it */
+    flush_prepare();
+    rwr(0, SGI_BASE + GICR_ICENABLER0, 4, 1u << 3);
+    vgic_sync_flush_lrs(&vm, 0, false);
+    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(3) << 24) | 0x1), 0);
+    assert_int_equal(vm.inbox[0], 0);
+    rwr(0, SGI_BASE + GICR_ISENABLER0, 4, 1u << 3);
+    vgic_sync_flush_lrs(&vm, 0, false);
+    assert_true(lr_of(3).pending);
+    /* one posted to a vCPU that is off becomes model state when its pCPU folds it */
+    flush_prepare();
+    enable_priv(2, 3, 0xa0);
+    assert_int_equal(vgic_sgi(&vm, 1, (UINT64_C(3) << 24) | 0x4), 0x4);
+    assert_int_not_equal(vm.inbox[2], 0);
+    vgic_inbox_fold(&vm, 2);
+    assert_int_equal(vm.inbox[2], 0);
+    assert_true(vm.cpu[2].priv[3].pending_latch);
+    /* an SGI to itself is taken on the way back from the trap that sent it */
+    flush_prepare();
+    assert_int_equal(vgic_sgi(&vm, 0, (UINT64_C(3) << 24) | 0x1), 0x1);
+    vgic_flush_lrs(&vm, 0);
+    assert_true(lr_of(3).pending);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -862,6 +1215,9 @@ int main(void)
         cmocka_unit_test_setup(test_post_one_vcpu, setup_one),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),
+        cmocka_unit_test(test_flush_fast_equals_general),
+        cmocka_unit_test(test_level_here_equals_set_level),
+        cmocka_unit_test(test_sgi_post_equals_model),
         cmocka_unit_test(test_lrs_signal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
