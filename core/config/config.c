@@ -504,6 +504,7 @@ static const struct vm_prop {
     { "power-button", false, cfg_parse_power_button },
     { "standby-for", false, cfg_parse_standby_for },
     { "virtio-console", false, cfg_parse_virtio_console },
+    { "secure-services", false, cfg_parse_secure_services },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -590,6 +591,7 @@ static void parse_vm(struct cfg_ctx *c, int node)
     vm->shutdown_timeout_ms = CFG_SHUTDOWN_TIMEOUT_MS_DEFAULT;
     vm->power_button = true;
     vm->standby_for = CFG_STANDBY_NONE;
+    vm->secure_services = CFG_SEC_DEFAULT;
     if (!path_ok) {
         cfg_error(c, &vm->valid, path, CFG_NODE_PROP, "node path too long (at most %d bytes)",
                   CFG_PATH_MAX - 1);
