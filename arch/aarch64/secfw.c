@@ -20,6 +20,7 @@
 #include <arch/sysreg.h>
 #include <bulkhead/abi.h>
 #include <bulkhead/secsvc.h>
+#include <core/dev/secpolicy.h>
 #include <core/dev/smccc.h>
 #include <core/hyp.h>
 #include <core/vm/vm.h>
@@ -129,11 +130,10 @@ void secfw_trng(struct vcpu *v, struct trap_frame *f, uint32_t fid)
 }
 
 /* The host address of the guest's [ipa, ipa + len) when it lies in the VM's RAM and len is
- * 1..max; NULL otherwise. Overflow-safe: every operand is checked before it is combined. */
+ * 1..max (secpolicy_buffer_ok); NULL otherwise. */
 static void *guest_buf(const struct vm *vm, uint64_t ipa, uint64_t len, uint64_t max)
 {
-    if (len == 0 || len > max || ipa < vm->mem_ipa || ipa - vm->mem_ipa > vm->mem_size ||
-        len > vm->mem_size - (ipa - vm->mem_ipa)) {
+    if (!secpolicy_buffer_ok(vm->mem_ipa, vm->mem_size, ipa, len, max)) {
         return NULL;
     }
     return vm_ipa_to_host(vm, ipa);

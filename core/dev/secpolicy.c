@@ -99,3 +99,10 @@ struct secpolicy_verdict secpolicy_decide(uint32_t allowed, uint32_t fid)
               (SMCCC_FID_FN(fid) == TRNG_VERSION_FN || SMCCC_FID_FN(fid) == TRNG_FEATURES_FN);
     return v;
 }
+
+bool secpolicy_buffer_ok(uint64_t mem_ipa, uint64_t mem_size, uint64_t ipa, uint64_t len,
+                         uint64_t max)
+{
+    return len != 0 && len <= max && ipa >= mem_ipa && ipa - mem_ipa <= mem_size &&
+           len <= mem_size - (ipa - mem_ipa);
+}

@@ -35,3 +35,11 @@ uint32_t secpolicy_need(uint32_t fid, const char **service);
 
 /* The decision for a VM whose secure-services mask is allowed. */
 struct secpolicy_verdict secpolicy_decide(uint32_t allowed, uint32_t fid);
+
+/*
+ * A guest buffer argument of a secure-service call: true when [ipa, ipa + len) lies inside
+ * the VM's RAM [mem_ipa, mem_ipa + mem_size) and len is 1..max. Overflow-safe for any
+ * values the guest chooses (ipa near 2^64, len huge).
+ */
+bool secpolicy_buffer_ok(uint64_t mem_ipa, uint64_t mem_size, uint64_t ipa, uint64_t len,
+                         uint64_t max);

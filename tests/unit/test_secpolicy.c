@@ -103,11 +103,49 @@ static void test_decisions(void **state)
     }
 }
 
+/* Guest buffer arguments: inside the VM's RAM only, no wrap, bounded lengths. */
+static void test_buffers(void **state)
+{
+    const uint64_t base = 0x40000000, size = 0x2000000, max = 1024;
+    static const struct {
+        uint64_t ipa, len;
+        bool ok;
+    } cases[] = {
+        { 0x40000000, 1, true },
+        { 0x40000000, 1024, true },
+        { 0x41fffc00, 1024, true },           /* ends exactly at the end of RAM */
+        { 0x41fffc01, 1024, false },          /* one byte past */
+        { 0x42000000, 1, false },             /* starts at the end */
+        { 0x3fffffff, 2, false },             /* starts below */
+        { 0, 16, false },                     /* NULL */
+        { 0x40000000, 0, false },             /* empty */
+        { 0x40000000, 1025, false },          /* over the limit */
+        { 0x40000000, UINT64_MAX, false },    /* huge */
+        { UINT64_MAX - 7, 16, false },        /* wraps */
+        { UINT64_MAX, 1, false },
+        { 0x09000000, 16, false },            /* a device window */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (secpolicy_buffer_ok(base, size, cases[i].ipa, cases[i].len, max) != cases[i].ok) {
+            print_message("ipa 0x%llx len 0x%llx\n", (unsigned long long)cases[i].ipa,
+                          (unsigned long long)cases[i].len);
+        }
+        assert_int_equal(secpolicy_buffer_ok(base, size, cases[i].ipa, cases[i].len, max),
+                         cases[i].ok);
+    }
+    /* RAM at the very top of the address space: no sum wraps either. */
+    assert_true(secpolicy_buffer_ok(UINT64_MAX - 0xfff, 0x1000, UINT64_MAX - 0xf, 16, max));
+    assert_false(secpolicy_buffer_ok(UINT64_MAX - 0xfff, 0x1000, UINT64_MAX - 0xf, 17, max));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_need_table),
         cmocka_unit_test(test_decisions),
+        cmocka_unit_test(test_buffers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
