@@ -40,10 +40,6 @@ bool vbh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid)
         f->x[0] = (uint64_t)vm_ipc_call(v, fid, &f->x[1]);
         return true;
     }
-    if (fid >= BH_HC_SEC_SEAL && fid <= BH_HC_SEC_SEAL + 0xf) {
-        /* the secure services: the VM's policy first (this path skips smccc_dispatch) */
-        return smccc_policy_denies(v, f, fid) || secfw_vm_call(v, f, fid);
-    }
     switch (fid) {
     case BH_HC_NULL:
         ret = BH_OK;
@@ -69,6 +65,11 @@ bool vbh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid)
         f->x[3] = 0x64686b75;
         break;
     default:
+        if (fid >= BH_HC_SEC_SEAL && fid <= BH_HC_SEC_SEAL + 0xf) {
+            /* the secure services: the VM's policy first (this path skips smccc_dispatch),
+             * off the way of the calls above (BH_HC_NULL is a budgeted figure) */
+            return smccc_policy_denies(v, f, fid) || secfw_vm_call(v, f, fid);
+        }
         return false;
     }
     f->x[0] = (uint64_t)ret;
