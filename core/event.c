@@ -70,6 +70,7 @@ static const char *const kind_names[EVT_KIND_COUNT] = {
     [EVT_KIND_IPC_RATE] = "ipc_rate",
     [EVT_KIND_MGMT] = "mgmt",
     [EVT_KIND_MGMT_DENY] = "mgmt_deny",
+    [EVT_KIND_SMC_DENY] = "smc_deny",
     [EVT_KIND_OTHER] = "other",
 };
 

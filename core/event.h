@@ -60,6 +60,7 @@ enum evt_kind {
     EVT_KIND_IPC_RATE,
     EVT_KIND_MGMT,          /* a management operation on the VM: who, what, result */
     EVT_KIND_MGMT_DENY,     /* a manager tried what it has no right to */
+    EVT_KIND_SMC_DENY,      /* a secure-world call the VM's policy denies (secpolicy.c) */
     EVT_KIND_OTHER,
     EVT_KIND_COUNT,
 };

@@ -19,6 +19,7 @@
 #include <core/platinfo.h>
 #include <core/vm/vm.h>
 #include <core/vm/vm_build.h>
+#include <core/vm/vm_measure.h>
 #include <core/vm/vm_console.h>
 #include <core/ipc/vm_ipc.h>
 #include <lib/fmt.h>
@@ -285,6 +286,7 @@ void hyp_main(const void *fdt, void (*putc)(char))
         arch_power_off_failure();
     }
     unsigned good = build_vms(file, scen);
+    vm_measure_done();
     pick_console_drainer();
     pick_rt_slice(cfg_rt_slice_us(&scenario, arch_rt_slice_default_us()));
     arch_start_secondaries();

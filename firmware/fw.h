@@ -48,6 +48,14 @@ struct fw_platform {
 int fdtfix_apply(void *fdt, uint64_t fdt_max, uint64_t initrd_pa, uint64_t initrd_size,
                  struct fw_platform *plat);
 
+/* secsvc.c: the secure services (docs/TRUST.md "Secure services") */
+/* Once, primary, before the device tree is fixed up: the DRBG seed (/secure-chosen rng-seed),
+ * the attestation key, the first two measurements (the verified images' hashes). */
+void secsvc_init(const uint8_t hyp_sha256[32], const uint8_t bundle_sha256[32],
+                 const void *fdt);
+/* Answers fid if it is a TRNG or a Bulkhead SiP call (true), from the EL that spsr names. */
+bool secsvc_call(struct fw_frame *f, uint32_t fid, uint64_t spsr);
+
 /* psci.c */
 void psci_init(const struct fw_platform *plat, unsigned boot_cpu);
 /* Answers one SMCCC call from CPU `cpu` (DEN0022 PSCI 1.1, DEN0028 SMCCC 1.1): the x0 result;

@@ -27,6 +27,22 @@ $(O)/fw/obj/%.S.o: %.S
 	@$(CROSS)gcc $(FW_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(O)/fw/obj/firmware/main.c.o: $(O)/fw/devkey_pub.h
+$(O)/fw/obj/firmware/secsvc.c.o: $(O)/fw/devroot.h
+
+# The device root key (secsvc.c): 32 random bytes once per build tree, never committed; every
+# key of the key store and the attestation key derive from it. Its attestation public key is
+# written beside it for the verifiers (tools/fwsign verify-report).
+FW_ROOT ?= $(O)/fw/devroot.bin
+$(O)/fw/devroot.bin: | $(O)/fw/fwsign
+	$(O)/fw/fwsign keygen $@
+
+$(O)/fw/devroot.h: $(FW_ROOT) $(O)/fw/fwsign
+	$(O)/fw/fwsign secret-header $(FW_ROOT) $@
+
+$(O)/fw/attest_pub.bin: $(FW_ROOT) $(O)/fw/fwsign
+	$(O)/fw/fwsign attest-pub $(FW_ROOT) $@
+
+all: $(O)/fw/attest_pub.bin
 
 $(O)/fw/devkey.bin: | $(O)/fw/fwsign
 	$(O)/fw/fwsign keygen $@

@@ -7,8 +7,8 @@
  * `bulkhead-fw: bundle refused: <reason>`, and the machine powers off: nothing unverified
  * runs. Afterwards the firmware only answers SMCs (psci.c).
  *
- * Later steps (issue 12) hook in here: a measurement log (the hashes sigcheck computes are
- * its first entries) and the secure partition's entry (S-EL1) before the normal world starts.
+ * The verified hashes are the measurement log's first entries (secsvc.c); SMCs go to the
+ * secure services first, then PSCI.
  */
 #include "fw.h"
 #include "sigcheck.h"
@@ -114,6 +114,9 @@ void fw_main(unsigned cpu)
         fw_puts(sigcheck_reason(v));
         el3_power(false);
     }
+    struct bh_sig_header hdr;
+    memcpy(&hdr, (const void *)FW_BUNDLE_PA, sizeof(hdr)); /* verified, hashes included */
+    secsvc_init(hdr.hyp_sha256, hdr.bundle_sha256, (const void *)FW_DTB_PA);
     int r = fdtfix_apply((void *)FW_DTB_PA, FW_DTB_MAX, FW_BUNDLE_PA + BH_SIG_HEADER_SIZE,
                          bundle_size, &plat);
     if (r != 0) {
@@ -133,14 +136,18 @@ void fw_secondary_main(unsigned cpu)
 
 void fw_trap(struct fw_frame *f, uint64_t esr)
 {
-    uint64_t cpu;
+    uint64_t cpu, spsr;
     __asm__ volatile("mrs %0, tpidr_el3" : "=r"(cpu));
+    __asm__ volatile("mrs %0, spsr_el3" : "=r"(spsr));
 
     if (ESR_EC(esr) != EC_SMC64) {
         fw_unexpected(8, esr, 0);
     }
     if (ESR_IMM16(esr) != 0) { /* SMCCC: only SMC #0 carries calls */
         f->x[0] = (uint64_t)(int64_t)-1;
+        return;
+    }
+    if (secsvc_call(f, (uint32_t)f->x[0], spsr)) {
         return;
     }
     f->x[0] = psci_call((unsigned)cpu, (uint32_t)f->x[0], f->x[1], f->x[2], f->x[3]);

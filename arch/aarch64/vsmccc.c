@@ -6,12 +6,15 @@
  *    take the hypercall fast path, trap.c);
  *  - the Arm architecture workarounds (DEN0028 7.4-7.6: WORKAROUND_1 Spectre v2, _2 Spectre
  *    v4, _3 Spectre-BHB), offered as this PE and the firmware beneath us allow;
- *  - the TRNG interface (ARM DEN0098) when the PE has FEAT_RNG (RNDRRS as the source);
+ *  - the TRNG interface (ARM DEN0098): forwarded to the secure world when Bulkhead's EL3
+ *    firmware booted us (secfw.c), else answered here when the PE has FEAT_RNG (RNDRRS);
+ *  - the key-store and attestation hypercalls (BH_HC_SEC_*, secfw.c);
  *  - PSCI (vpsci.c).
  * A vCPU owns its pCPU (docs), so a workaround the guest calls can run on its own PE: the
  * firmware's, forwarded, or our own for the branch-history loop.
  */
 #include "pmu.h"
+#include "secfw_priv.h"
 #include "trap.h"
 
 #include <arch/cpu.h>
@@ -62,6 +65,11 @@ bool vbh_call(struct vcpu *v, struct trap_frame *f, uint32_t fid)
         f->x[3] = 0x64686b75;
         break;
     default:
+        if (fid >= BH_HC_SEC_SEAL && fid <= BH_HC_SEC_SEAL + 0xf) {
+            /* the secure services: the VM's policy first (this path skips smccc_dispatch),
+             * off the way of the calls above (BH_HC_NULL is a budgeted figure) */
+            return smccc_policy_denies(v, f, fid) || secfw_vm_call(v, f, fid);
+        }
         return false;
     }
     f->x[0] = (uint64_t)ret;
@@ -262,6 +270,7 @@ static const struct smccc_service arch_service = {
 #define RNDR_RETRIES        16
 
 static bool trng_present;
+static bool trng_firmware; /* the secure world's TRNG (secfw.c), not our own RNDRRS */
 
 /* One 64-bit value from the PE's reseeded random number generator (FEAT_RNG RNDRRS), or
  * false when it has none to give right now. */
@@ -310,9 +319,12 @@ static bool trng_call(struct vcpu *v, struct trap_frame *f, uint32_t fid)
 {
     int64_t ret;
 
-    (void)v;
     if (!trng_present) {
         f->x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;
+        return true;
+    }
+    if (trng_firmware) {
+        secfw_trng(v, f, fid);
         return true;
     }
     switch (fid) {
@@ -354,7 +366,11 @@ static const struct smccc_service trng_service = {
 
 int arch_smccc_init(void)
 {
-    trng_present = FIELD_GET(ID_ISAR0_RNDR, sysreg_read(id_aa64isar0_el1)) != 0;
+    /* TRNG: the secure world's when Bulkhead's firmware booted us, else the PE's RNDRRS. */
+    trng_firmware = secfw_probe() &&
+                    (int32_t)smccc_smc(TRNG_VERSION, 0, 0, 0) >= TRNG_VERSION_1_0;
+    trng_present = trng_firmware ||
+                   FIELD_GET(ID_ISAR0_RNDR, sysreg_read(id_aa64isar0_el1)) != 0;
     workarounds_init();
     if (smccc_register(&vpsci_service) || smccc_register(&trng_service) ||
         smccc_register(&arch_service) || smccc_register(&bh_service)) {

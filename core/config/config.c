@@ -506,6 +506,7 @@ static const struct vm_prop {
     { "virtio-console", false, cfg_parse_virtio_console },
     { "colours", false, cfg_parse_colours },
     { "shared-colours", false, cfg_parse_shared_colours },
+    { "secure-services", false, cfg_parse_secure_services },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -592,6 +593,7 @@ static void parse_vm(struct cfg_ctx *c, int node)
     vm->shutdown_timeout_ms = CFG_SHUTDOWN_TIMEOUT_MS_DEFAULT;
     vm->power_button = true;
     vm->standby_for = CFG_STANDBY_NONE;
+    vm->secure_services = CFG_SEC_DEFAULT;
     if (!path_ok) {
         cfg_error(c, &vm->valid, path, CFG_NODE_PROP, "node path too long (at most %d bytes)",
                   CFG_PATH_MAX - 1);

@@ -230,7 +230,22 @@ struct cfg_vm {
      * 0: not coloured (contiguous RAM). shared_colours: those of them other VMs may use too. */
     uint64_t colours;
     uint64_t shared_colours;
+    uint32_t secure_services;            /* CFG_SEC_* the VM may call (config_secsvc.c) */
 };
+
+/* secure-services (core/config/config_secsvc.c, docs/TRUST.md "Mediation"): the secure-world
+ * services and SMCCC ranges a VM may call. PSCI and the SMCCC architecture calls are every
+ * VM's (CFG_SEC_DEFAULT); everything else only when named. */
+#define CFG_SEC_PSCI    0x01u /* "psci": PSCI, SMCCC arch calls (always granted) */
+#define CFG_SEC_TRNG    0x02u /* "trng": the SMCCC TRNG interface (ARM DEN0098) */
+#define CFG_SEC_KEYS    0x04u /* "keys": the key store (seal, unseal, sign, derive) */
+#define CFG_SEC_ATTEST  0x08u /* "attest": signed attestation reports */
+#define CFG_SEC_TEE     0x10u /* "tee": Trusted OS and Trusted Application ranges */
+#define CFG_SEC_DEFAULT CFG_SEC_PSCI
+#define CFG_SEC_COUNT   5
+
+/* The property's name for one CFG_SEC_* bit ("trng"), or NULL for no single known bit. */
+const char *cfg_secure_service_name(uint32_t bit);
 #define CFG_STANDBY_NONE UINT32_MAX
 
 /* Management rights (cfg_vm.manage[target]); the device ABI's values. */

@@ -124,6 +124,9 @@ void cfg_parse_power_button(struct cfg_ctx *c, struct cfg_vm *vm, const char *pr
 void cfg_parse_standby_for(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                            const void *val, int len);
 void cfg_resolve_standby(struct cfg_ctx *c, int vms);
+/* secure-services (config_secsvc.c): a list of known service names, each at most once. */
+void cfg_parse_secure_services(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
+                               const void *val, int len);
 /* virtio-console: <0> or <1> (config_life.c). */
 void cfg_parse_virtio_console(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop,
                               const void *val, int len);

@@ -8,6 +8,8 @@
  */
 #include <core/dev/smccc.h>
 
+#include <core/config/config.h>
+#include <core/dev/secpolicy.h>
 #include <core/vm/vm.h>
 
 #define SMCCC_MAX_SERVICES 8
@@ -88,12 +90,31 @@ static bool discovery(struct trap_frame *f, uint32_t fid)
     return false;
 }
 
+bool smccc_policy_denies(struct vcpu *v, struct trap_frame *f, uint32_t fid)
+{
+    struct secpolicy_verdict pv = secpolicy_decide(v->vm->cfg->secure_services, fid);
+
+    if (pv.allowed) {
+        return false;
+    }
+    if (!pv.quiet) {
+        v->vm->stats.denials++;
+        vm_event(v->vm, "smc_deny", "fid=0x%x service=%s pc=0x%llx action=not_supported", fid,
+                 pv.service, (unsigned long long)f->elr);
+    }
+    f->x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;
+    return true;
+}
+
 void smccc_dispatch(struct vcpu *v, struct trap_frame *f, bool is_smc)
 {
     uint32_t fid = (uint32_t)f->x[0];
     const struct smccc_service *s;
 
     if (discovery(f, fid)) {
+        return;
+    }
+    if (smccc_policy_denies(v, f, fid)) {
         return;
     }
     s = smccc_find(fid);

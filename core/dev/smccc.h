@@ -81,5 +81,12 @@ int smccc_register(const struct smccc_service *s) BH_MUST_CHECK;
 /* The service owning fid, or NULL. */
 const struct smccc_service *smccc_find(uint32_t fid);
 
+/*
+ * The VM's secure-services policy (core/dev/secpolicy.c) on fid, before any service sees it:
+ * false when the call may go on; true when it is denied and already answered (NOT_SUPPORTED
+ * in x0, and a rate-limited smc_deny event unless it was a discovery probe).
+ */
+bool smccc_policy_denies(struct vcpu *v, struct trap_frame *f, uint32_t fid);
+
 /* A guest's SMCCC call over HVC or SMC (the PC already points past an SMC): results in f. */
 void smccc_dispatch(struct vcpu *v, struct trap_frame *f, bool is_smc);

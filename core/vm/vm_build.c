@@ -17,6 +17,7 @@
 #include <core/ipc/vm_ipc.h>
 #include <core/vm/vm_net.h>
 #include <core/vm/vm_power.h>
+#include <core/vm/vm_measure.h>
 #include <core/vm/vm_ram.h>
 #include <core/vm/vm_vcons.h>
 #include <lib/fmt.h>
@@ -362,5 +363,6 @@ int vm_build(struct vm *vm, unsigned id, const struct cfg_vm *cfg, const void *f
     }
     vm_reload(vm);
     vm->state = VM_STOPPED;
+    vm_measure(vm, fit);
     return 0;
 }

@@ -15,7 +15,7 @@ set -euo pipefail
 # virtio_net (with net_failover and failover) drive the VM's devices on network segments
 # (docs/NETWORK.md) and the uplink; /init gives the segment interface the address bh.ip= names.
 # virtio_console drives a VM's virtio console (virtio-console = <1>: /dev/hvc0).
-MODULES="${MODULES:-sp805_wdt gpio_keys evdev virtio_mmio virtio_net virtio_console}"
+MODULES="${MODULES:-sp805_wdt gpio_keys evdev virtio_mmio virtio_net virtio_console arm_smccc_trng}"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

@@ -60,6 +60,9 @@ static const struct mode modes[] = {
     { "vnet-hostile", tests_vnet_hostile, NULL },
     { "uplink", tests_uplink, NULL },
     { "hog", mode_hog, NULL },
+    { "secsvc", tests_secsvc, NULL },
+    { "secdeny", tests_secdeny, NULL },
+    { "sechostile", tests_sechostile, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

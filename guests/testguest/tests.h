@@ -92,3 +92,9 @@ void mode_mgmttick(void) __noreturn;
  * reset and a good frame echoed by a pong peer (tests_vnet_hostile.c). */
 void tests_vnet(void) __noreturn;
 void tests_vnet_hostile(void) __noreturn;
+
+/* tg.mode=secsvc, secdeny, sechostile: the secure services through the hypervisor, allowed,
+ * denied, and hammered (tests_secsvc.c, tests/scenarios/v-fw-secsvc.test). */
+void tests_secsvc(void) __noreturn;
+void tests_secdeny(void) __noreturn;
+void tests_sechostile(void) __noreturn;

@@ -77,6 +77,20 @@
 #define BH_IPC_MAGIC         UINT32_C(0x50494842) /* "BHIP" */
 #define BH_IPC_TIMEOUT_NEVER UINT32_C(0xffffffff)
 
+/*
+ * Secure services (docs/TRUST.md "Secure services", bulkhead/secsvc.h for the formats): the
+ * key store ("keys" in the VM's secure-services) and attestation ("attest"), answered by the
+ * EL3 firmware through the hypervisor. Buffers are IPAs in the VM's RAM, at most
+ * BH_SEC_DATA_MAX bytes of input; x0 returns the output's length or a BH_E_* error
+ * (BH_E_NOT_SUPPORTED: not allowed, or no secure world; BH_E_DENIED: unseal refused).
+ */
+#define BH_HC_SEC_SEAL       (BH_HC_BASE | 0x0030) /* x1 in, x2 len, x3 out, x4 cap -> len */
+#define BH_HC_SEC_UNSEAL     (BH_HC_BASE | 0x0031) /* x1 blob, x2 len, x3 out, x4 cap -> len */
+#define BH_HC_SEC_SIGN       (BH_HC_BASE | 0x0032) /* x1 msg, x2 len, x3 out (64 B) -> 64 */
+#define BH_HC_SEC_DERIVE     (BH_HC_BASE | 0x0033) /* x1 label, x2 len, x3 out (32 B) -> 32 */
+#define BH_HC_SEC_NULL       (BH_HC_BASE | 0x0034) /* a round trip to the secure world -> 0 */
+#define BH_HC_SEC_ATTEST     (BH_HC_BASE | 0x0038) /* x1 nonce (32 B), x2 out, x3 cap -> len */
+
 #define BH_ABI_VERSION ((UINT32_C(0) << 16) | 2)
 
 /* Return codes in x0 (negative = error), SMCCC-compatible for NOT_SUPPORTED. */

@@ -6,3 +6,9 @@ test_sigcheck_CFLAGS := -I/usr/include/bearssl
 test_sigcheck_LDLIBS := -lbearssl
 UNIT_TESTS += test_fw_psci
 test_fw_psci_SRCS := tests/unit/test_fw_psci.c firmware/psci.c
+# The key store's cryptography (firmware/keystore.c): derivation, seal format, signatures,
+# attestation reports, the PCR chain.
+UNIT_TESTS += test_keystore
+test_keystore_SRCS := tests/unit/test_keystore.c firmware/keystore.c
+test_keystore_CFLAGS := -I/usr/include/bearssl -D_GNU_SOURCE
+test_keystore_LDLIBS := -lbearssl

@@ -7,9 +7,13 @@
  *   fwsign sign KEY HYP.bin FIT.itb OUT [--unsigned] [--tamper NODE PROP]
  *                                     OUT = signed header (include/bulkhead/sigbundle.h) + FIT
  *
+ * and the measured-boot and attestation commands of attest.c (secret-header, attest-pub,
+ * measure, verify-report).
+ *
  * Tests only: --unsigned writes the FIT alone (no header); --tamper flips the first byte of
  * property PROP of node NODE in the FIT *after* signing, as an attacker would.
  */
+#include "attest.h"
 #include "sign.h"
 
 #include <bearssl_rand.h>
@@ -161,9 +165,20 @@ int main(int argc, char **argv)
         pubkey(argv[2], argv[3]);
     } else if (argc >= 6 && strcmp(argv[1], "sign") == 0) {
         sign(argc, argv);
+    } else if (argc == 4 && strcmp(argv[1], "secret-header") == 0) {
+        fwsign_secret_header(argv[2], argv[3]);
+    } else if (argc == 4 && strcmp(argv[1], "attest-pub") == 0) {
+        fwsign_attest_pub(argv[2], argv[3]);
+    } else if (argc == 4 && strcmp(argv[1], "measure") == 0) {
+        fwsign_measure(argv[2], argv[3]);
+    } else if (argc >= 4 && argc % 2 == 0 && strcmp(argv[1], "verify-report") == 0) {
+        return fwsign_verify_report(argc, argv);
     } else {
         fprintf(stderr, "usage: fwsign keygen KEY | pubkey KEY OUT.h | "
-                        "sign KEY HYP.bin FIT.itb OUT [--unsigned] [--tamper NODE PROP]\n");
+                        "sign KEY HYP.bin FIT.itb OUT [--unsigned] [--tamper NODE PROP] | "
+                        "secret-header ROOT OUT.h | attest-pub ROOT OUT.bin | "
+                        "measure HYP.bin BUNDLE | verify-report PUB.bin REPORT [--pcr HEX] "
+                        "[--measurement HEX] [--nonce HEX] [--vm N]\n");
         return 2;
     }
     return 0;
