@@ -226,6 +226,10 @@ struct cfg_vm {
     bool power_button;                   /* power-button (default true): VPLAT_PWR_* */
     uint32_t standby_for;                /* VM index it stands by for; CFG_STANDBY_NONE */
     bool virtio_console;                 /* virtio-console (default false): VPLAT_VCONS_* */
+    /* vCPU scheduling on shared pCPUs (config_sched.c, docs/SCHEDULING.md): a budget of
+     * budget_us per period_us (a deferrable server); 0/0: no budget. */
+    uint32_t budget_us;
+    uint32_t period_us;
 };
 #define CFG_STANDBY_NONE UINT32_MAX
 
@@ -316,6 +320,30 @@ struct cfg_chan {
     struct cfg_net_member net[CFG_MAX_VMS]; /* net: per member VM index */
 };
 
+/* Scheduling policy of one pCPU (/schedule, config_sched.c, docs/SCHEDULING.md). */
+enum cfg_sched_policy {
+    CFG_SCHED_EXCLUSIVE,  /* one vCPU, no scheduler (the default) */
+    CFG_SCHED_PRIORITY,   /* fixed priority, budgets per period */
+    CFG_SCHED_PARTITIONS, /* a static major frame of windows, each owned by one VM */
+};
+#define CFG_SCHED_MAX_WINDOWS   16
+#define CFG_SCHED_FRAME_US_MIN  100u
+#define CFG_SCHED_FRAME_US_MAX  10000000u
+#define CFG_SCHED_BUDGET_US_MIN 50u
+
+struct cfg_sched_window {
+    uint32_t start_us; /* from the start of the major frame */
+    uint32_t len_us;
+    uint32_t vm;       /* index in cfg_scenario.vms */
+};
+
+struct cfg_sched_cpu {
+    uint8_t policy;          /* enum cfg_sched_policy */
+    uint32_t frame_us;       /* partitions: the major frame */
+    uint32_t window_count;
+    struct cfg_sched_window windows[CFG_SCHED_MAX_WINDOWS];
+};
+
 struct cfg_scenario {
     uint32_t vm_count;                /* VM nodes stored, valid or not */
     struct cfg_vm vms[CFG_MAX_VMS];   /* in scenario order */
@@ -325,6 +353,8 @@ struct cfg_scenario {
     /* Root property rt-slice-us (config_rt.c): the round-robin time slice of non-real-time
      * pCPUs in microseconds, 0 off, CFG_RT_SLICE_PLATFORM: the platform's default. */
     uint32_t rt_slice_us;
+    /* Per pCPU: its scheduling policy from /schedule (config_sched.c). */
+    struct cfg_sched_cpu sched[CFG_MAX_VCPUS];
 };
 #define CFG_RT_SLICE_PLATFORM UINT32_MAX
 #define CFG_RT_SLICE_US_MIN   20u
@@ -332,6 +362,9 @@ struct cfg_scenario {
 
 /* The slice a scenario asks for: its rt-slice-us, or platform_us when it names none. */
 uint32_t cfg_rt_slice_us(const struct cfg_scenario *s, uint32_t platform_us);
+
+/* Whether pCPU cpu's policy lets several vCPUs name it (priority, partitions). */
+bool cfg_sched_is_shared(const struct cfg_scenario *s, uint32_t cpu);
 
 /* ------------------------------------------------------------------------------------------
  * Images and where the loader puts them (config_image.c). One function decides, for bhcfg
