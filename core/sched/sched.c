@@ -71,7 +71,10 @@ static void replenish(struct sched_ent *e, uint64_t now)
     }
     /* every boundary passed meanwhile at once: no loop over missed periods */
     e->period_end += ((now - e->period_end) / e->period + 1) * e->period;
-    e->remaining = e->budget;
+    /* what it ran past its budget (a late decision) is paid from the new one, so that over
+     * time it never gets more than its budget (as seL4's MCS charges overruns) */
+    e->remaining = e->budget - (e->overrun < e->budget ? e->overrun : e->budget);
+    e->overrun -= e->budget - e->remaining;
 }
 
 void sched_account(struct sched_cpu *c, uint64_t now)
@@ -84,6 +87,7 @@ void sched_account(struct sched_cpu *c, uint64_t now)
             e->run_ticks += dt;
             if (e->budget != 0) {
                 uint64_t used = dt < e->remaining ? dt : e->remaining;
+                e->overrun += dt - used;
                 e->remaining -= used;
                 e->throttles += used != 0 && e->remaining == 0;
             }

@@ -9,7 +9,8 @@
  * Policies:
  * - priority: the highest-priority runnable vCPU with budget left runs. A vCPU with a budget is
  *   a deferrable server: it consumes its budget while it runs, is throttled when it is gone
- *   and gets it back in full at every period boundary (unused budget does not carry over).
+ *   and gets it back at every period boundary (unused budget does not carry over; time it
+ *   ran past its budget because a decision came late is taken from the next budget).
  *   Equal priorities take turns every SCHED_RR quantum while both are runnable.
  * - partitions: a major frame of windows, each owned by one VM: only the owner's vCPUs run in
  *   its window (by priority, then in turns), otherwise the pCPU idles. The frame starts at
@@ -46,6 +47,7 @@ struct sched_ent {
     uint64_t budget;     /* per period, in ticks; 0: none */
     uint64_t period;
     uint64_t remaining;  /* budget left in this period */
+    uint64_t overrun;    /* run past the budget, still to be paid from the next ones */
     uint64_t period_end; /* the next replenishment */
     uint64_t wake_at;    /* blocked: when it becomes runnable by itself; SCHED_NEVER: never */
     uint64_t ran_at;     /* when it was last picked (turns among equals) */

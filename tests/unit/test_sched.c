@@ -74,6 +74,11 @@ static void test_throttled_hog_keeps_to_budget(void **state)
     assert_int_equal(decide(&c, 102050, &next), SCHED_NONE);
     assert_int_equal(c.ent[h].run_ticks, 22050);
     assert_int_equal(next, 110000);
+    /* ... and pays it back from the next period's budget */
+    assert_int_equal(decide(&c, 110000, &next), h);
+    assert_int_equal(next, 111950);
+    assert_int_equal(decide(&c, 111950, &next), SCHED_NONE);
+    assert_int_equal(c.ent[h].run_ticks, 24000);
 }
 
 static void test_wakeup_preempts_lower_priority(void **state)
