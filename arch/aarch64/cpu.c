@@ -449,7 +449,9 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
     return ok;
 }
 
-void arch_vcpu_idle(struct vcpu *v)
+/* arch_vcpu_idle on a shared pCPU: the same, giving the pCPU away instead of sleeping
+ * (sched_block); apart so the exclusive pCPUs' WFI keeps its instruction count. */
+static void __attribute__((noinline, cold)) idle_shared(struct vcpu *v)
 {
     struct vgic_vm *g = &v->vm->vgic;
     bool slept = false;
@@ -465,9 +467,7 @@ void arch_vcpu_idle(struct vcpu *v)
         /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU) */
         uint64_t hcr = arch_vgic_read_hcr();
         arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
-        if (!sched_is_shared(v->pcpu)) {
-            wfi();
-        } else if (sched_block(v, NULL, NULL, ARCH_DEADLINE_NEVER)) {
+        if (sched_block(v, NULL, NULL, ARCH_DEADLINE_NEVER)) {
             /* switched out and back: the list registers went to the model; refill them */
             arch_vgic_write_hcr(hcr);
             vgic_sync_flush_lrs(g, v->idx, true);
@@ -486,8 +486,48 @@ void arch_vcpu_idle(struct vcpu *v)
             }
         }
     }
+    sched_unblock(v);
+    if (slept) {
+        v->idle_ticks += arch_counter() - v->wait_since;
+        __atomic_store_n(&v->wait_kind, VCPU_WAIT_NONE, __ATOMIC_RELEASE);
+        rr_slice_resume(v->pcpu);
+    }
+}
+
+void arch_vcpu_idle(struct vcpu *v)
+{
+    struct vgic_vm *g = &v->vm->vgic;
+    bool slept = false;
+
     if (sched_is_shared(v->pcpu)) {
-        sched_unblock(v);
+        idle_shared(v);
+        return;
+    }
+
+    /* The LRs as the way back into the guest would leave them (the exit did not sync). */
+    vgic_sync_flush_lrs(g, v->idx, true);
+    while (!vgic_lrs_signal() && v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING) {
+        if (!slept) {
+            slept = true;
+            v->wait_since = arch_counter();
+            __atomic_store_n(&v->wait_kind, VCPU_WAIT_IDLE, __ATOMIC_RELEASE);
+        }
+        /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU) */
+        uint64_t hcr = arch_vgic_read_hcr();
+        arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
+        wfi();
+        arch_vgic_write_hcr(hcr);
+        /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */
+        for (;;) {
+            uint32_t intid = gicv3_ack();
+            if (intid >= ICC_IAR_SPURIOUS) {
+                break;
+            }
+            vgic_sync_flush_lrs(g, v->idx, irq_handle(v, intid));
+            if (intid == GIC_SGI_KICK) {
+                break; /* anything else pending interrupts again at once */
+            }
+        }
     }
     if (slept) {
         v->idle_ticks += arch_counter() - v->wait_since;
