@@ -98,6 +98,9 @@ static void pick_rt_slice(uint32_t slice_us)
             continue;
         }
         for (unsigned k = 0; k < cfg->vcpu_count && n + 4 < sizeof(list); k++) {
+            if (cfg_sched_is_shared(&scenario, cfg->cpus[k])) {
+                continue; /* its scheduler's own events end QEMU's turns there */
+            }
             arch_rt_slice_enable(cfg->cpus[k], slice_us);
             n += (size_t)bh_snprintf(list + n, sizeof(list) - n, "%s%u", n ? "," : "",
                                      cfg->cpus[k]);
@@ -287,6 +290,7 @@ void hyp_main(const void *fdt, void (*putc)(char))
     }
     unsigned good = build_vms(file, scen);
     vm_measure_done();
+    arch_sched_init(&scenario);
     pick_console_drainer();
     pick_rt_slice(cfg_rt_slice_us(&scenario, arch_rt_slice_default_us()));
     arch_start_secondaries();

@@ -165,6 +165,11 @@ void gicv3_set_active(uint32_t intid, unsigned cpu, bool active)
     }
 }
 
+uint32_t gicv3_local_active(void)
+{
+    return r32(this_rd[arch_cpu_id_raw()] + GICR_ISACTIVER0);
+}
+
 #define GICD_ISPENDR 0x0200
 
 bool gicv3_is_pending(uint32_t intid)

@@ -12,6 +12,7 @@
 #include <arch/sysreg.h>
 
 #define GIC_SGI_KICK   0   /* "look at your vCPU": LR refill, stop, start */
+#define GIC_SGI_SCHED  2   /* the kick of a shared pCPU: re-decide who runs (sched_cpu.c) */
 #define GIC_PPI_MAINT  25  /* virtual CPU interface maintenance interrupt */
 
 /* Distributor init, once, on the boot CPU. gicd/gicr are the EL2 (identity) addresses. */
@@ -26,6 +27,8 @@ void gicv3_set_priority(uint32_t intid, uint8_t prio);
 void gicv3_set_active(uint32_t intid, unsigned cpu, bool active);
 /* Whether SPI intid is pending at the distributor (for a level SPI: its line is high). */
 bool gicv3_is_pending(uint32_t intid);
+/* This pCPU's SGIs and PPIs that are active (GICR_ISACTIVER0: bit n = INTID n). */
+uint32_t gicv3_local_active(void);
 /* Route an SPI to the CPU with this MPIDR. */
 void gicv3_route_spi(uint32_t intid, uint64_t mpidr);
 /* Send SGI intid to the CPU with this MPIDR. */

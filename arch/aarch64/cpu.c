@@ -19,6 +19,7 @@
 #include "mmu.h"
 #include "pmu.h"
 #include "rr_slice.h"
+#include "sched_cpu.h"
 #include "trap.h"
 #include "vdebug.h"
 #include "vpmu.h"
@@ -195,6 +196,7 @@ void pcpu_local_init(void)
     cpu_hyp_setup();
     gicv3_cpu_init(pcpus[cpu].mpidr);
     gicv3_enable(GIC_SGI_KICK, true);
+    gicv3_enable(GIC_SGI_SCHED, true);
     gicv3_enable(GIC_PPI_MAINT, true);
     gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
     deadline_init_cpu();
@@ -226,7 +228,9 @@ static void vcpu_reset_el1(struct vcpu *v)
     vtimer_ptimer_reset(v);
     sysreg_write(vbar_el1, 0);
     sysreg_write(vmpidr_el2, BIT(31) | v->idx);
-    sysreg_write(hcr_el2, HCR_GUEST | (v->vm->cfg->wfi_trap == CFG_WFI_TRAP_ON ? HCR_TWI : 0));
+    /* a shared pCPU always traps WFI: an idle vCPU gives the pCPU away (sched_block) */
+    sysreg_write(hcr_el2, HCR_GUEST | (v->vm->cfg->wfi_trap == CFG_WFI_TRAP_ON ||
+                                       sched_is_shared(v->pcpu) ? HCR_TWI : 0));
     /* PMU and debug registers live in this pCPU's hardware: nothing of a previous VM
      * instance (or of boot) may show through. */
     vpmu_reset_cpu();
@@ -238,7 +242,7 @@ static void vcpu_reset_el1(struct vcpu *v)
 void vcpu_enter_fresh(struct vcpu *v)
 {
     unsigned cpu = arch_cpu_id();
-    struct trap_frame *f = pcpu_frame(cpu);
+    struct trap_frame *f = sched_vcpu_frame(v); /* pcpu_frame(cpu) unless shared */
     bool first = v->idx == 0;
 
     if (IS_ENABLED(CONFIG_BENCH) && cpu == 0 && !bench_first_vm_insns) {
@@ -274,6 +278,9 @@ static void idle_loop(void *arg)
     (void)arg;
     unsigned cpu = arch_cpu_id();
 
+    if (sched_is_shared(cpu)) {
+        sched_idle_loop(cpu);
+    }
     for (;;) {
         struct vcpu *v = pcpus[cpu].vcpu;
         if (v && v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
@@ -320,6 +327,9 @@ void arch_vcpu_park(void)
     if (v && v->state == VCPU_RUNNING) {
         v->state = VCPU_OFF;
     }
+    if (v) {
+        sched_park(v); /* a shared pCPU: its thread is dropped, the idle loop decides */
+    }
     arch_wake_all();
     pcpu_idle();
 }
@@ -364,13 +374,21 @@ void arch_idle(void)
 
 /* The wait's time limit as a counter value in the deadline set (deadline.c): its PPI wakes
  * WFI at the deadline. now_ns: the time the caller just read. */
-static void wait_deadline_arm(struct deadline_set *d, uint64_t deadline_ns, uint64_t now_ns)
+static uint64_t wait_deadline_ticks(uint64_t deadline_ns, uint64_t now_ns)
 {
     uint64_t frq = sysreg_read(cntfrq_el0);
     uint64_t delta_ns = deadline_ns > now_ns ? deadline_ns - now_ns : 0;
     uint64_t ticks = delta_ns / 1000 * (frq / 1000000) + 1;
 
-    deadline_wait_arm(d, sysreg_read(cntpct_el0) + ticks);
+    if (deadline_ns == UINT64_MAX) {
+        return ARCH_DEADLINE_NEVER;
+    }
+    return sysreg_read(cntpct_el0) + ticks;
+}
+
+static void wait_deadline_arm(struct deadline_set *d, uint64_t deadline_ns, uint64_t now_ns)
+{
+    deadline_wait_arm(d, wait_deadline_ticks(deadline_ns, now_ns));
 }
 
 bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg,
@@ -408,12 +426,19 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
             }
         }
         arch_vgic_write_hcr(arch_vgic_read_hcr() & ~ICH_HCR_EN);
-        wfi();
+        if (!sched_is_shared(v->pcpu)) {
+            wfi();
+        } else if (sched_block(v, done, arg, wait_deadline_ticks(deadline_ns, now_ns))) {
+            armed = false; /* another vCPU's wait may have had the slot */
+        }
         irq_poll(v);
         /* Answer remote readers of our list registers (vgic_mmio_access) while we wait. */
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
     deadline_wait_end(d);
+    if (sched_is_shared(v->pcpu)) {
+        sched_unblock(v);
+    }
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     if (slept_since) {
         rr_slice_resume(v->pcpu);
@@ -424,10 +449,60 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
     return ok;
 }
 
+/* arch_vcpu_idle on a shared pCPU: the same, giving the pCPU away instead of sleeping
+ * (sched_block); apart so the exclusive pCPUs' WFI keeps its instruction count. */
+static void __attribute__((noinline, cold)) idle_shared(struct vcpu *v)
+{
+    struct vgic_vm *g = &v->vm->vgic;
+    bool slept = false;
+
+    /* The LRs as the way back into the guest would leave them (the exit did not sync). */
+    vgic_sync_flush_lrs(g, v->idx, true);
+    while (!vgic_lrs_signal() && v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING) {
+        if (!slept) {
+            slept = true;
+            v->wait_since = arch_counter();
+            __atomic_store_n(&v->wait_kind, VCPU_WAIT_IDLE, __ATOMIC_RELEASE);
+        }
+        /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU) */
+        uint64_t hcr = arch_vgic_read_hcr();
+        arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
+        if (sched_block(v, NULL, NULL, ARCH_DEADLINE_NEVER)) {
+            /* switched out and back: the list registers went to the model; refill them */
+            arch_vgic_write_hcr(hcr);
+            vgic_sync_flush_lrs(g, v->idx, true);
+            continue;
+        }
+        arch_vgic_write_hcr(hcr);
+        /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */
+        for (;;) {
+            uint32_t intid = gicv3_ack();
+            if (intid >= ICC_IAR_SPURIOUS) {
+                break;
+            }
+            vgic_sync_flush_lrs(g, v->idx, irq_handle(v, intid));
+            if (intid == GIC_SGI_KICK) {
+                break; /* anything else pending interrupts again at once */
+            }
+        }
+    }
+    sched_unblock(v);
+    if (slept) {
+        v->idle_ticks += arch_counter() - v->wait_since;
+        __atomic_store_n(&v->wait_kind, VCPU_WAIT_NONE, __ATOMIC_RELEASE);
+        rr_slice_resume(v->pcpu);
+    }
+}
+
 void arch_vcpu_idle(struct vcpu *v)
 {
     struct vgic_vm *g = &v->vm->vgic;
     bool slept = false;
+
+    if (sched_is_shared(v->pcpu)) {
+        idle_shared(v);
+        return;
+    }
 
     /* The LRs as the way back into the guest would leave them (the exit did not sync). */
     vgic_sync_flush_lrs(g, v->idx, true);

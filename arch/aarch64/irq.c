@@ -7,6 +7,7 @@
  * console input) are deactivated here.
  */
 #include "deadline.h"
+#include "sched_cpu.h"
 #include "trap.h"
 #include "vpmu.h"
 #include "vtimer.h"
@@ -128,6 +129,7 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
          * emulated physical timer, the VM's watchdog. */
         deadline_fire();
         gicv3_deactivate(intid);
+        sched_event(arch_cpu_id_raw()); /* a shared pCPU's decision may be due */
     } else if (intid == GIC_PPI_MAINT) {
         bool done = v && v->state == VCPU_RUNNING;
         if (done) {
@@ -145,6 +147,9 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
             deadline_program(); /* another pCPU moved one of ours earlier */
         }
         gicv3_deactivate(intid); /* otherwise an SGI nobody sends */
+        if (intid == GIC_SGI_SCHED) {
+            sched_event(arch_cpu_id_raw()); /* a shared pCPU's kick: someone may wake */
+        }
     }
     return false;
 }

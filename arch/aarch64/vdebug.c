@@ -15,6 +15,7 @@
  * Also the ID registers (HCR_EL2.TID3) and ACTLR_EL1 (HCR_EL2.TACR), the other CPU identity
  * and control registers a VM must see sanitised.
  */
+#include "sched_cpu.h"
 #include "vdebug.h"
 
 #include <arch/cpu.h>
@@ -189,6 +190,9 @@ int vdebug_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val)
 {
     struct vdebug_cpu *c;
 
+    if (sched_is_shared(v->pcpu)) {
+        return -BH_EPERM; /* not switched between the vCPUs of a shared pCPU: refused */
+    }
     if (v->pcpu >= MAX_CPUS) {
         return -BH_EINVAL;
     }

@@ -15,6 +15,7 @@
  * firmware's to allow, MDCR_EL3.SPME). PMSELR_EL0 is kept per pCPU here, so the hardware's
  * is free for EL2 (pmu_el2_insns) and for reaching counter n.
  */
+#include "sched_cpu.h"
 #include "vpmu.h"
 
 #include <arch/cpu.h>
@@ -160,6 +161,10 @@ int vpmu_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val)
 {
     unsigned cpu = v->pcpu;
     uint64_t mask = vpmu_mask(vpmu_counters());
+
+    if (sched_is_shared(cpu)) {
+        return -BH_EPERM; /* not switched between the vCPUs of a shared pCPU: refused */
+    }
 
     if (!vpmu_present() || cpu >= MAX_CPUS) {
         return -BH_ENOTSUP;

@@ -507,6 +507,8 @@ static const struct vm_prop {
     { "colours", false, cfg_parse_colours },
     { "shared-colours", false, cfg_parse_shared_colours },
     { "secure-services", false, cfg_parse_secure_services },
+    { "budget-us", false, cfg_parse_budget },
+    { "period-us", false, cfg_parse_period },
 };
 
 #define VM_PROP_COUNT (sizeof(vm_props) / sizeof(vm_props[0]))
@@ -658,7 +660,9 @@ int cfg_parse(const void *fdt, const char *file, const struct platinfo *plat,
     for (uint32_t i = 0; i < out->vm_count; i++) {
         cfg_check_vm(&c, &out->vms[i]);
     }
+    cfg_parse_sched(&c);
     cfg_check_cross(&c);
+    cfg_check_sched(&c);
     cfg_parse_channels(&c);
     cfg_check_standby_chans(&c);
     cfg_parse_rt(&c);

@@ -231,6 +231,10 @@ struct cfg_vm {
     uint64_t colours;
     uint64_t shared_colours;
     uint32_t secure_services;            /* CFG_SEC_* the VM may call (config_secsvc.c) */
+    /* vCPU scheduling on shared pCPUs (config_sched.c, docs/SCHEDULING.md): a budget of
+     * budget_us per period_us (a deferrable server); 0/0: no budget. */
+    uint32_t budget_us;
+    uint32_t period_us;
 };
 
 /* secure-services (core/config/config_secsvc.c, docs/TRUST.md "Mediation"): the secure-world
@@ -335,6 +339,30 @@ struct cfg_chan {
     struct cfg_net_member net[CFG_MAX_VMS]; /* net: per member VM index */
 };
 
+/* Scheduling policy of one pCPU (/schedule, config_sched.c, docs/SCHEDULING.md). */
+enum cfg_sched_policy {
+    CFG_SCHED_EXCLUSIVE,  /* one vCPU, no scheduler (the default) */
+    CFG_SCHED_PRIORITY,   /* fixed priority, budgets per period */
+    CFG_SCHED_PARTITIONS, /* a static major frame of windows, each owned by one VM */
+};
+#define CFG_SCHED_MAX_WINDOWS   16
+#define CFG_SCHED_FRAME_US_MIN  100u
+#define CFG_SCHED_FRAME_US_MAX  10000000u
+#define CFG_SCHED_BUDGET_US_MIN 50u
+
+struct cfg_sched_window {
+    uint32_t start_us; /* from the start of the major frame */
+    uint32_t len_us;
+    uint32_t vm;       /* index in cfg_scenario.vms */
+};
+
+struct cfg_sched_cpu {
+    uint8_t policy;          /* enum cfg_sched_policy */
+    uint32_t frame_us;       /* partitions: the major frame */
+    uint32_t window_count;
+    struct cfg_sched_window windows[CFG_SCHED_MAX_WINDOWS];
+};
+
 struct cfg_scenario {
     uint32_t vm_count;                /* VM nodes stored, valid or not */
     struct cfg_vm vms[CFG_MAX_VMS];   /* in scenario order */
@@ -348,6 +376,8 @@ struct cfg_scenario {
      * colours = llc_way_size / CFG_PAGE_SIZE; 0: none given (no VM may be coloured). */
     uint32_t llc_way_size;
     bool llc_way_bad;                 /* given but malformed (reported once, at the root) */
+    /* Per pCPU: its scheduling policy from /schedule (config_sched.c). */
+    struct cfg_sched_cpu sched[CFG_MAX_VCPUS];
 };
 #define CFG_RT_SLICE_PLATFORM UINT32_MAX
 #define CFG_RT_SLICE_US_MIN   20u
@@ -355,6 +385,9 @@ struct cfg_scenario {
 
 /* The slice a scenario asks for: its rt-slice-us, or platform_us when it names none. */
 uint32_t cfg_rt_slice_us(const struct cfg_scenario *s, uint32_t platform_us);
+
+/* Whether pCPU cpu's policy lets several vCPUs name it (priority, partitions). */
+bool cfg_sched_is_shared(const struct cfg_scenario *s, uint32_t cpu);
 
 /* ------------------------------------------------------------------------------------------
  * Cache colouring (config_colour.c, docs/COLOURING.md). A colour is a set of 4 KiB pages that

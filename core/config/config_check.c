@@ -354,7 +354,7 @@ static void check_cpus_pair(struct cfg_ctx *c, struct cfg_vm *vm, const struct c
 {
     for (uint32_t a = 0; a < vm->vcpu_count; a++) {
         for (uint32_t b = 0; b < o->vcpu_count; b++) {
-            if (vm->cpus[a] == o->cpus[b]) {
+            if (vm->cpus[a] == o->cpus[b] && !cfg_sched_is_shared(c->out, vm->cpus[a])) {
                 cfg_error(c, &vm->valid, vm->path, "cpus", "CPU %u is already given to VM '%s'",
                           vm->cpus[a], o->name);
             }

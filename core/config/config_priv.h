@@ -167,3 +167,13 @@ void cfg_parse_net(struct cfg_ctx *c, struct cfg_chan *ch, int node, const char 
  * each member's slot (at most VPLAT_NET_MAX segments per VM), its device window against the
  * VM's RAM and passthrough devices, and its default INTID. */
 void cfg_check_net(struct cfg_ctx *c, struct cfg_chan *ch, const char *path);
+
+/* /schedule (config_sched.c): read every pCPU's policy (before the cross-VM checks, which
+ * allow shared pCPUs), then check the VMs against it (after them). */
+void cfg_parse_sched(struct cfg_ctx *c);
+void cfg_check_sched(struct cfg_ctx *c);
+/* The VM properties budget-us and period-us (config_sched.c). */
+void cfg_parse_budget(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                      int len);
+void cfg_parse_period(struct cfg_ctx *c, struct cfg_vm *vm, const char *prop, const void *val,
+                      int len);

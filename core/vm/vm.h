@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Virtual machines and vCPUs. Each vCPU is pinned to one physical CPU for its whole life, so a
+ * Virtual machines and vCPUs. Each vCPU is pinned to one physical CPU for its whole life (on a
+ * shared pCPU, docs/SCHEDULING.md, several take turns there, switched by arch/aarch64/sched_cpu.c;
+ * what follows holds for the one running), so a
  * pCPU runs at most one vCPU and guest register state stays live in hardware between traps.
  * Lifecycle: a VM is built once at boot from its validated configuration (memory carved out,
  * images copied from the verified bundle, device tree generated, stage-2 tables built); it is

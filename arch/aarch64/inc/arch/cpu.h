@@ -38,9 +38,11 @@ static inline uint64_t arch_ticks(void)
 uint64_t arch_ticks_to_ns(uint64_t ticks);
 /* Ask physical CPU cpu to look at its vCPU (start, stop, interrupts to inject); never the
  * calling one (it looks on its own way back into the guest). Inline: on every IPC call. */
+extern bool sched_pcpu_shared[MAX_CPUS];
 static inline void arch_kick(unsigned cpu)
 {
-    if (cpu < pcpu_count && cpu != arch_cpu_id_raw()) {
+    /* a shared pCPU kicks itself too: the vCPU to wake may be another one of its own */
+    if (cpu < pcpu_count && (cpu != arch_cpu_id_raw() || sched_pcpu_shared[cpu])) {
         gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
     }
 }
@@ -70,6 +72,18 @@ void arch_rt_slice_enable(unsigned cpu, uint32_t slice_us);
 uint32_t arch_rt_slice_default_us(void);
 /* How often pCPU cpu's slice has expired since boot (0 where it is off): STATS. */
 uint64_t arch_rt_slice_expiries(unsigned cpu);
+struct cfg_scenario;
+/* Set up the scheduler of every shared pCPU of the scenario (policy priority or partitions,
+ * sched_cpu.c): after the VMs are built, before any starts and before the secondaries run. */
+void arch_sched_init(const struct cfg_scenario *sc);
+/* v's scheduler accounting in counter ticks (run, waiting, throttled) and how often its
+ * budget ran out; false (nothing written) when v's pCPU is exclusive. */
+bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, uint64_t *thr,
+                           uint64_t *throttles);
+/* A partition pCPU's windows entered, latest window start (ns after plan) and windows
+ * skipped; false for other pCPUs. */
+bool arch_sched_windows(unsigned cpu, uint64_t *entries, uint64_t *jitter_max_ns,
+                        uint64_t *skipped);
 /* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
  * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
 void arch_power_off_failure(void) __attribute__((noreturn));

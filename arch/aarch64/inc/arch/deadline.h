@@ -19,6 +19,7 @@ enum arch_deadline_id {
     ARCH_DEADLINE_SHUTDOWN, /* a graceful shutdown's forced stop, on vCPU 0's pCPU (vm_power.c) */
     ARCH_DEADLINE_CONSOLE,  /* the end of a hold of the console UART's receiver (irq.c) */
     ARCH_DEADLINE_SLICE,    /* the platform's round-robin time slice (rr_slice.c) */
+    ARCH_DEADLINE_SCHED,    /* a shared pCPU's next scheduling decision (sched_cpu.c) */
     ARCH_DEADLINE_COUNT,
 };
 
