@@ -83,6 +83,9 @@ void sched_thread_main(struct vcpu_ctx *c);
 
 static struct vcpu_ctx *ctx_of(const struct vcpu *v)
 {
+    if (v->vm == NULL) {
+        return NULL; /* a vCPU of a VM refused before its vCPUs were set up */
+    }
     unsigned k = sched_ctx_of[v->vm->id][v->idx];
 
     return k ? &sched_ctxs[k - 1] : NULL;
