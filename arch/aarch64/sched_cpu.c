@@ -70,6 +70,13 @@ struct sched_pcpu {
 };
 
 bool sched_pcpu_shared[MAX_CPUS];
+
+void arch_kick_self(unsigned cpu)
+{
+    if (cpu < MAX_CPUS && sched_pcpu_shared[cpu]) {
+        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+    }
+}
 static struct sched_pcpu sched_pcpus[MAX_CPUS];
 static struct vcpu_ctx sched_ctxs[SCHED_THREADS];
 static unsigned sched_ctx_count;

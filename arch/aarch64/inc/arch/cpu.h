@@ -39,11 +39,17 @@ uint64_t arch_ticks_to_ns(uint64_t ticks);
 /* Ask physical CPU cpu to look at its vCPU (start, stop, interrupts to inject); never the
  * calling one (it looks on its own way back into the guest). Inline: on every IPC call. */
 extern bool sched_pcpu_shared[MAX_CPUS];
+/* Out of line, off the IPC path: a shared pCPU kicks itself too (the vCPU to wake may be
+ * another one of its own); an exclusive one never does. */
+void arch_kick_self(unsigned cpu);
 static inline void arch_kick(unsigned cpu)
 {
-    /* a shared pCPU kicks itself too: the vCPU to wake may be another one of its own */
-    if (cpu < pcpu_count && (cpu != arch_cpu_id_raw() || sched_pcpu_shared[cpu])) {
-        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+    if (cpu < pcpu_count) {
+        if (cpu != arch_cpu_id_raw()) {
+            gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+        } else {
+            arch_kick_self(cpu);
+        }
     }
 }
 /* Wake CPUs sleeping in WFE. */
