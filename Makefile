@@ -105,7 +105,10 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 # every header a unit test's sources include rebuilds it (gcc -MM over all its sources)
 -include $(wildcard $(O)/unit/*.d)
 
-unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
+# AArch64 routines tested under qemu-aarch64 (tests/arch/arch.mk)
+include tests/arch/arch.mk
+
+unit: $(addprefix $(O)/unit/,$(UNIT_TESTS)) arch-unit
 	@set -e; for t in $(UNIT_TESTS); do echo "== unit: $$t"; $(O)/unit/$$t; done
 
 # ---------------------------------------------------------------- run / test

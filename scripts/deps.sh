@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="$ROOT/.cache"
 HOST_PKGS="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu device-tree-compiler
   libfdt-dev libcmocka-dev u-boot-tools python3 cpio gzip xz-utils gdb-multiarch
-  clang libclang-rt-dev libbearssl-dev curl"
+  clang libclang-rt-dev libbearssl-dev curl qemu-user"
 missing=()
 for p in $HOST_PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

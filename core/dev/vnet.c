@@ -10,6 +10,7 @@
  */
 #include <core/dev/vnet.h>
 
+#include <arch/cpu.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 
@@ -182,7 +183,7 @@ static int scatter_locked(struct vnet *r, uint16_t head, const uint8_t *pkt, uin
             return got;
         }
         n = n < total - done ? n : total - done;
-        memcpy(buf, &pkt[done], n);
+        arch_copy_normal(buf, &pkt[done], n);
         done += n;
     }
     return (int)done;
@@ -243,7 +244,7 @@ static int gather_locked(struct vnet *d, uint16_t head, uint32_t *total)
     while ((got = virtq_chain_next(&c, false, &buf, &n)) > 0) {
         uint32_t room = (uint32_t)sizeof(d->frame) - done;
         uint32_t k = n < room ? n : room;
-        memcpy(&d->frame[done], buf, k);
+        arch_copy_normal(&d->frame[done], buf, k);
         done += k;
     }
     *total = c.total;

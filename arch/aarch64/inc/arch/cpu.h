@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <arch/layout.h>
@@ -60,6 +61,11 @@ void arch_power_off(void) __attribute__((noreturn));
  * false when the CPU has none or they fail their known answers; the caller then hashes
  * with portable code. */
 bool arch_sha256(const void *data, uint64_t len, uint8_t out[32]);
+
+/* Copy n bytes between non-overlapping buffers in Normal memory (MMU on): unaligned 16-byte
+ * blocks (arch/aarch64/copy.S). For guest RAM and the hypervisor's own buffers after boot;
+ * memcpy stays the one for anything that may run with the MMU off. */
+void arch_copy_normal(void *dst, const void *src, size_t n);
 /* The console UART's receiver (console hooks.rx_hold): hold or resume it. */
 void arch_console_rx_hold(bool hold);
 /* The console's timer (hooks.arm_timer): console_timer() on the console's pCPU at at_ns

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 static inline uint64_t arch_now_ns(void)
 {
@@ -18,6 +20,12 @@ static inline void arch_wake_all(void)
 
 static inline void arch_wait_event(void)
 {
+}
+
+/* Host: any memory is Normal, so memcpy does what arch/aarch64/copy.S does. */
+static inline void arch_copy_normal(void *dst, const void *src, size_t n)
+{
+    memcpy(dst, src, n);
 }
 
 /* No CPU hashing instructions on the host: callers hash with portable code (bundle.c). */

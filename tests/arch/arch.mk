@@ -1,0 +1,16 @@
+# Tests of AArch64 assembly routines of the hypervisor, built as static AArch64 Linux programs
+# and run under qemu-aarch64 (Debian's qemu-user): `make unit` runs them after the host tests.
+ARCH_TESTS := test_copy
+test_copy_SRCS := tests/arch/test_copy.c arch/aarch64/copy.S
+
+define arch_test_rule
+$(O)/arch-tests/$(1): $$($(1)_SRCS)
+	@mkdir -p $$(dir $$@)
+	@echo "  A64CC   $$@"
+	@$(CROSS)gcc -static -O1 -Wall -Wextra -Werror -o $$@ $$($(1)_SRCS)
+endef
+$(foreach t,$(ARCH_TESTS),$(eval $(call arch_test_rule,$(t))))
+
+.PHONY: arch-unit
+arch-unit: $(addprefix $(O)/arch-tests/,$(ARCH_TESTS))
+	@set -e; for t in $(ARCH_TESTS); do echo "== arch: $$t"; qemu-aarch64 $(O)/arch-tests/$$t; done
