@@ -18,8 +18,8 @@
  * interface (VMCR, APRs, ICH_HCR; the list registers go back to the vGIC model and are
  * refilled by the next flush), HCR_EL2, VMPIDR_EL2, VTTBR_EL2 (VMIDs are unique per VM: no
  * TLB maintenance). A descheduled vCPU's timers (virtual and emulated physical) and wait
- * limit become its wake_at. The PMU and debug registers are not switched (refused on
- * shared pCPUs, docs/SCHEDULING.md).
+ * limit become its wake_at. The PMU and debug registers are switched only for guests that
+ * touched them (Linux does at boot; every access traps, so it is known).
  */
 #include "sched_cpu.h"
 
@@ -352,6 +352,10 @@ void sched_park(struct vcpu *v)
     c->fresh = true;
     c->done = NULL;
     c->wait_at = SCHED_NEVER;
+    /* the next vCPU's switch-in (vcpu_hw_load) expects the PMU and debug registers in their
+     * reset state, as a switch-out leaves them */
+    vpmu_reset_cpu();
+    vdebug_reset_cpu();
     /* its state is gone (the caller reset it): nothing to save; the idle loop restarts on
      * the pCPU stack (pcpu_idle) and decides who runs next */
     p->cur = NULL;
