@@ -467,13 +467,14 @@ static void __attribute__((noinline, cold)) idle_shared(struct vcpu *v)
         /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU) */
         uint64_t hcr = arch_vgic_read_hcr();
         arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
-        if (sched_block(v, NULL, NULL, ARCH_DEADLINE_NEVER)) {
-            /* switched out and back: the list registers went to the model; refill them */
-            arch_vgic_write_hcr(hcr);
-            vgic_sync_flush_lrs(g, v->idx, true);
-            continue;
-        }
+        bool back = sched_block(v, NULL, NULL, ARCH_DEADLINE_NEVER);
         arch_vgic_write_hcr(hcr);
+        if (back) {
+            /* switched out and back: the list registers went to the model; refill them. What
+             * woke it (its timer's PPI, pending again once its CNTV_* are back) is still to be
+             * taken below: without that it would block again at once and never see it. */
+            vgic_sync_flush_lrs(g, v->idx, true);
+        }
         /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */
         for (;;) {
             uint32_t intid = gicv3_ack();

@@ -18,8 +18,8 @@
  * interface (VMCR, APRs, ICH_HCR; the list registers go back to the vGIC model and are
  * refilled by the next flush), HCR_EL2, VMPIDR_EL2, VTTBR_EL2 (VMIDs are unique per VM: no
  * TLB maintenance). A descheduled vCPU's timers (virtual and emulated physical) and wait
- * limit become its wake_at. The PMU and debug registers are not switched (refused on
- * shared pCPUs, docs/SCHEDULING.md).
+ * limit become its wake_at. The PMU and debug registers are switched only for guests that
+ * touched them (Linux does at boot; every access traps, so it is known).
  */
 #include "sched_cpu.h"
 
@@ -362,6 +362,10 @@ void sched_park(struct vcpu *v)
     c->fresh = true;
     c->done = NULL;
     c->wait_at = SCHED_NEVER;
+    /* the next vCPU's switch-in (vcpu_hw_load) expects the PMU and debug registers in their
+     * reset state, as a switch-out leaves them */
+    vpmu_reset_cpu();
+    vdebug_reset_cpu();
     /* its state is gone (the caller reset it): nothing to save; the idle loop restarts on
      * the pCPU stack (pcpu_idle) and decides who runs next */
     p->cur = NULL;
@@ -395,15 +399,21 @@ bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, 
     return true;
 }
 
-bool arch_sched_windows(unsigned cpu, uint64_t *entries, uint64_t *jitter_max_ns,
-                        uint64_t *skipped)
+bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st)
 {
-    if (!sched_is_shared(cpu) || sched_pcpus[cpu].s.policy != SCHED_POLICY_PARTITIONS) {
+    if (!sched_is_shared(cpu)) {
         return false;
     }
-    const struct sched_cpu *s = &sched_pcpus[cpu].s;
-    *entries = s->win_entries;
-    *jitter_max_ns = arch_ticks_to_ns(s->jitter_max);
-    *skipped = s->win_skipped;
+    const struct sched_pcpu *p = &sched_pcpus[cpu];
+    const struct sched_cpu *s = &p->s;
+    *st = (struct arch_sched_stats){
+        .partitions = s->policy == SCHED_POLICY_PARTITIONS,
+        .switches = __atomic_load_n(&p->switches, __ATOMIC_RELAXED),
+        .windows = __atomic_load_n(&s->win_entries, __ATOMIC_RELAXED),
+        .skipped = __atomic_load_n(&s->win_skipped, __ATOMIC_RELAXED),
+        .jitter_max_ns = arch_ticks_to_ns(__atomic_load_n(&s->jitter_max, __ATOMIC_RELAXED)),
+    };
+    uint64_t sum = __atomic_load_n(&s->jitter_sum, __ATOMIC_RELAXED);
+    st->jitter_avg_ns = st->windows ? arch_ticks_to_ns(sum / st->windows) : 0;
     return true;
 }

@@ -7,6 +7,9 @@
 
 #include <arch/layout.h>
 
+#include "vdebug.h"
+#include "vpmu.h"
+
 struct vcpu;
 struct trap_frame;
 
@@ -26,14 +29,18 @@ struct vcpu_hw {
     uint64_t ich_vmcr, ich_hcr;
     uint32_t ap0r[4], ap1r[4];
     uint64_t hcr, vmpidr, vttbr;
-    bool vtimer_active;    /* physical PPI of the virtual timer active (HW-linked in an LR) */
+    uint32_t ppi_active;   /* the virtual timer's and PMU's physical PPIs active (HW-linked
+                            * in an LR, the guest has not deactivated them), by bit */
+    struct vpmu_state pmu; /* only for guests that touched them (valid) */
+    struct vdebug_state dbg;
 };
 
 /* Save this pCPU's state of the vCPU going out (its timer is silenced) / load the one coming
  * in. The list registers are the vGIC's business (vgic_vcpu_reset_hw, then a flush). */
 void vcpu_hw_save(struct vcpu_hw *hw);
 void vcpu_hw_load(const struct vcpu_hw *hw);
-/* When the saved virtual timer fires (counter ticks), or UINT64_MAX. */
+/* When the saved state wakes its vCPU (counter ticks): its virtual timer fires, 0 when its
+ * PMU's overflow interrupt is up; UINT64_MAX: never. */
 uint64_t vcpu_hw_timer_at(const struct vcpu_hw *hw);
 
 /* The trap frame of v: at the top of its own EL2 stack on a shared pCPU. */

@@ -9,7 +9,8 @@
  *   (APRs) are kept here, so an interrupt the guest acknowledged keeps its place;
  * - CNTVOFF_EL2 stays 0 for every VM: guest virtual time is the counter's and keeps running
  *   while the vCPU is out, so its timer fires on time (a hypervisor deadline wakes it);
- * - PMU and debug registers: refused on shared pCPUs (docs/SCHEDULING.md);
+ * - PMU and debug registers: switched (vpmu_save/load, vdebug_save/load) only for guests that
+ *   touched them since their reset (every access traps), else left in their reset state;
  * - AArch32 EL1 registers (DACR32, IFSR32, FPEXC32): guests run AArch64 at EL1 (HCR_EL2.RW).
  */
 #include <arch/cpu.h>
@@ -60,26 +61,30 @@ void vcpu_hw_save(struct vcpu_hw *hw)
     hw->hcr = sysreg_read(hcr_el2);
     hw->vmpidr = sysreg_read(vmpidr_el2);
     hw->vttbr = sysreg_read(vttbr_el2);
-    /* the timer's PPI active (HW-linked, the guest has not deactivated it): the next vCPU's
-     * timer could never fire */
-    hw->vtimer_active = vppi < 32 && (gicv3_local_active() & (UINT32_C(1) << vppi));
-    if (hw->vtimer_active) {
-        gicv3_set_active(vppi, arch_cpu_id_raw(), false);
+    /* the timer's or PMU's PPI active (HW-linked, the guest has not deactivated it): the next
+     * vCPU's could never fire */
+    uint32_t ppis = (vppi < 32 ? UINT32_C(1) << vppi : 0) | UINT32_C(1) << VPMU_INTID;
+    hw->ppi_active = gicv3_local_active() & ppis;
+    for (uint32_t a = hw->ppi_active; a != 0; a &= a - 1) {
+        gicv3_set_active((uint32_t)__builtin_ctz(a), arch_cpu_id_raw(), false);
     }
+    vpmu_save(&hw->pmu);
+    vdebug_save(&hw->dbg);
 }
 
 void vcpu_hw_load(const struct vcpu_hw *hw)
 {
-    uint32_t vppi = hyp_plat.timer_intid[PLATINFO_TIMER_VIRT];
     unsigned n = nr_aprs();
 
 #define LOAD(i, r) sysreg_write(r, hw->el1[i]);
     EL1_REGS(LOAD)
 #undef LOAD
     sched_fp_load(hw->fp);
-    if (hw->vtimer_active) {
-        gicv3_set_active(vppi, arch_cpu_id_raw(), true);
+    for (uint32_t a = hw->ppi_active; a != 0; a &= a - 1) {
+        gicv3_set_active((uint32_t)__builtin_ctz(a), arch_cpu_id_raw(), true);
     }
+    vpmu_load(&hw->pmu);
+    vdebug_load(&hw->dbg);
     sysreg_write(cntv_cval_el0, hw->cntv_cval);
     sysreg_write(cntv_ctl_el0, hw->cntv_ctl);
     arch_vgic_write_vmcr(hw->ich_vmcr);
@@ -97,7 +102,16 @@ void vcpu_hw_load(const struct vcpu_hw *hw)
 uint64_t vcpu_hw_timer_at(const struct vcpu_hw *hw)
 {
     /* an interrupt of it still active: the timer cannot signal again before it is done */
-    if (hw->vtimer_active || (hw->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE) {
+    uint32_t vppi = hyp_plat.timer_intid[PLATINFO_TIMER_VIRT];
+    bool active = vppi < 32 && (hw->ppi_active & (UINT32_C(1) << vppi));
+
+    /* its PMU's overflow line was up as it went out: it has something to do now (the line
+     * comes back with vpmu_load; a level interrupt, it would be lost as a wake-up) */
+    if (hw->pmu.valid && hw->pmu.irq_line &&
+        !(hw->ppi_active & (UINT32_C(1) << VPMU_INTID))) {
+        return 0;
+    }
+    if (active || (hw->cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE) {
         return UINT64_MAX;
     }
     return hw->cntv_cval; /* CNTVOFF_EL2 = 0: virtual and physical counts are one */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Self-hosted debug for guests (ARM DDI 0487 D2 "AArch64 Self-hosted Debug", registers D13.3),
- * with the debug registers trapped (MDCR_EL2.TDA, TDOSA, TDRA). A vCPU owns its pCPU for life,
- * so breakpoints, watchpoints and MDSCR_EL1 are written through to the hardware, after
+ * with the debug registers trapped (MDCR_EL2.TDA, TDOSA, TDRA). Breakpoints, watchpoints and
+ * MDSCR_EL1 are written through to the hardware (on a shared pCPU vdebug_save and
+ * vdebug_load switch them, only for guests that touched them), after
  * removing what a guest (which has no EL2) may not ask for: HMC (match at EL2), the EL2-only
  * breakpoint types (VMID, CONTEXTIDR_EL2), halting debug. MDCR_EL2.TDE stays clear, so the
  * debug target is EL1 and no debug exception can be taken from EL2 (D2.4 "Enabling debug
@@ -79,11 +80,12 @@
 #define OSLSR_OSLK      BIT(1)
 #define DBGPRCR_CORENPDRQ BIT(0)
 
-/* The guest's debug state of each pCPU's vCPU (one vCPU per pCPU, ever). */
+/* The guest's debug state of each pCPU's vCPU (the one running, on a shared pCPU). */
 struct vdebug_cpu {
     uint64_t mdscr; /* MDSCR_EL1 as the guest wrote it (guest bits) */
     bool oslk;      /* OS lock locked */
     bool corenpdrq; /* DBGPRCR_EL1.CORENPDRQ */
+    bool dirty;     /* accessed since vdebug_reset_cpu: a shared pCPU's switch saves it */
 };
 
 static struct vdebug_cpu vdebug_cpus[MAX_CPUS];
@@ -190,13 +192,11 @@ int vdebug_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val)
 {
     struct vdebug_cpu *c;
 
-    if (sched_is_shared(v->pcpu)) {
-        return -BH_EPERM; /* not switched between the vCPUs of a shared pCPU: refused */
-    }
     if (v->pcpu >= MAX_CPUS) {
         return -BH_EINVAL;
     }
     c = &vdebug_cpus[v->pcpu];
+    c->dirty = true; /* switched on a shared pCPU from now on (vdebug_save) */
     switch (enc) {
     case MDSCR_EL1_ENC:
         if (is_read) {
@@ -321,7 +321,8 @@ void vdebug_reset_cpu(void)
     sysreg_write(mdscr_el1, 0);
     if (cpu < MAX_CPUS) {
         /* the OS lock is locked after a cold reset (D13.3.26 OSLSR_EL1.OSLK) */
-        vdebug_cpus[cpu] = (struct vdebug_cpu){ .mdscr = 0, .oslk = true, .corenpdrq = false };
+        vdebug_cpus[cpu] = (struct vdebug_cpu){ .mdscr = 0, .oslk = true, .corenpdrq = false,
+                                                .dirty = false };
     }
     for (unsigned n = 0; n < brps; n++) {
         dbg_bcr(n, false, &zero);
@@ -335,4 +336,54 @@ void vdebug_reset_cpu(void)
     sysreg_write(osdlr_el1, 0);
     sysreg_write(oslar_el1, 0);
     isb();
+}
+
+void vdebug_save(struct vdebug_state *s)
+{
+    unsigned cpu = arch_cpu_id(), brps = dbg_brps(), wrps = dbg_wrps();
+
+    s->valid = cpu < MAX_CPUS && vdebug_cpus[cpu].dirty;
+    if (!s->valid) {
+        return;
+    }
+    s->mdscr = vdebug_cpus[cpu].mdscr;
+    s->oslk = vdebug_cpus[cpu].oslk;
+    s->corenpdrq = vdebug_cpus[cpu].corenpdrq;
+    for (unsigned n = 0; n < brps && n < VDEBUG_MAX_BKPTS; n++) {
+        dbg_bvr(n, true, &s->bvr[n]);
+        dbg_bcr(n, true, &s->bcr[n]);
+    }
+    for (unsigned n = 0; n < wrps && n < VDEBUG_MAX_BKPTS; n++) {
+        dbg_wvr(n, true, &s->wvr[n]);
+        dbg_wcr(n, true, &s->wcr[n]);
+    }
+    vdebug_reset_cpu();
+}
+
+void vdebug_load(const struct vdebug_state *s)
+{
+    unsigned cpu = arch_cpu_id(), brps = dbg_brps(), wrps = dbg_wrps();
+
+    if (!s->valid || cpu >= MAX_CPUS) {
+        return; /* the reset state it is in */
+    }
+    struct vdebug_cpu *c = &vdebug_cpus[cpu];
+    c->mdscr = s->mdscr;
+    c->oslk = s->oslk;
+    c->corenpdrq = s->corenpdrq;
+    c->dirty = true;
+    /* the values were sanitised when the guest wrote them (vdebug_bkpt) */
+    for (unsigned n = 0; n < brps && n < VDEBUG_MAX_BKPTS; n++) {
+        uint64_t bvr = s->bvr[n];
+        dbg_bvr(n, false, &bvr);
+        uint64_t bcr = s->bcr[n];
+        dbg_bcr(n, false, &bcr);
+    }
+    for (unsigned n = 0; n < wrps && n < VDEBUG_MAX_BKPTS; n++) {
+        uint64_t wvr = s->wvr[n];
+        dbg_wvr(n, false, &wvr);
+        uint64_t wcr = s->wcr[n];
+        dbg_wcr(n, false, &wcr);
+    }
+    vdebug_load_mdscr(c);
 }

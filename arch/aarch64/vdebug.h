@@ -53,3 +53,20 @@ int vdebug_actlr_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *va
  * watchpoints disabled and zeroed, MDSCR_EL1 zero, the guest's OS lock locked (its
  * cold-reset state), the hardware's OS lock and double lock open. Call on the vCPU's own pCPU before it enters the guest. */
 void vdebug_reset_cpu(void);
+
+#define VDEBUG_MAX_BKPTS 16
+
+/* A vCPU's debug state while it is out of a shared pCPU (vdebug_save/vdebug_load). */
+struct vdebug_state {
+    bool valid; /* false: the guest never touched its debug registers (the reset state) */
+    bool oslk, corenpdrq;
+    uint64_t mdscr;
+    uint64_t bvr[VDEBUG_MAX_BKPTS], bcr[VDEBUG_MAX_BKPTS];
+    uint64_t wvr[VDEBUG_MAX_BKPTS], wcr[VDEBUG_MAX_BKPTS];
+};
+
+/* Shared pCPUs: save this pCPU's guest debug state into s and reset it (vdebug_reset_cpu);
+ * nothing is read when the guest never touched it since the last reset. */
+void vdebug_save(struct vdebug_state *s);
+/* Load s (saved by vdebug_save) into this pCPU, whose debug state is the reset one. */
+void vdebug_load(const struct vdebug_state *s);

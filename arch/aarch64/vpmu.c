@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The guest's PMUv3 (ARM DDI 0487 D13 "The Performance Monitors Extension", registers in
- * D13.4). A vCPU owns its pCPU for life, so the physical PMU holds the guest's state and
- * nothing is switched; but every access traps (MDCR_EL2.TPM, TPMCR) and is carried out here,
+ * D13.4). The physical PMU holds the running guest's state (on a shared pCPU, vpmu_save and
+ * vpmu_load switch it, only for guests that touched it); but every access traps (MDCR_EL2.TPM, TPMCR) and is carried out here,
  * because a PMUv3 (v8.0, Cortex-A72) guest could otherwise
  *   - set PMEVTYPER<n>_EL0.NSH / PMCCFILTR_EL0.NSH and count EL2's own work (MDCR_EL2.HPMD,
  *     which prohibits that, needs FEAT_PMUv3p1);
@@ -51,8 +51,11 @@ _Static_assert(VPMU_INTID == VGIC_PMU_INTID && VPMU_INTID == VPLAT_PMU_INTID, "P
 #define ID_AA64DFR0_PMUVER GENMASK(11, 8)
 #define PMUVER_IMPDEF      0xf
 
-/* The guest's PMSELR_EL0.SEL of each pCPU's vCPU (one vCPU per pCPU, ever). */
+/* The guest's PMSELR_EL0.SEL of each pCPU's vCPU (the one running, on a shared pCPU). */
 static uint8_t vpmu_sel[MAX_CPUS];
+/* The pCPU's PMU may differ from its reset state (a guest accessed it since vpmu_reset_cpu):
+ * a shared pCPU's switch saves it only then (vpmu_save). */
+static bool vpmu_dirty[MAX_CPUS];
 
 static bool vpmu_present(void)
 {
@@ -162,13 +165,10 @@ int vpmu_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val)
     unsigned cpu = v->pcpu;
     uint64_t mask = vpmu_mask(vpmu_counters());
 
-    if (sched_is_shared(cpu)) {
-        return -BH_EPERM; /* not switched between the vCPUs of a shared pCPU: refused */
-    }
-
     if (!vpmu_present() || cpu >= MAX_CPUS) {
         return -BH_ENOTSUP;
     }
+    vpmu_dirty[cpu] = true; /* switched on a shared pCPU from now on (vpmu_save) */
     if ((enc & ~PMEV_N_ENC_MASK) == PMEVTYPER_EL0_ENC) {
         return vpmu_evtyper(vpmu_enc_index(enc), is_read, val);
     }
@@ -265,7 +265,60 @@ void vpmu_reset_cpu(void)
     sysreg_write(pmuserenr_el0, 0);
     if (cpu < MAX_CPUS) {
         vpmu_sel[cpu] = 0;
+        vpmu_dirty[cpu] = false;
     }
+    isb();
+}
+
+void vpmu_save(struct vpmu_state *s)
+{
+    unsigned n = vpmu_counters(), cpu = arch_cpu_id();
+    uint64_t mask = vpmu_mask(n);
+
+    s->valid = vpmu_present() && cpu < MAX_CPUS && vpmu_dirty[cpu];
+    if (!s->valid) {
+        return;
+    }
+    /* EL2 is not counted (NSH is never set): the counts stand still while this runs */
+    s->pmcr = (uint32_t)(sysreg_read(pmcr_el0) & PMCR_GUEST_RW);
+    s->cnten = (uint32_t)(sysreg_read(pmcntenset_el0) & mask);
+    s->inten = (uint32_t)(sysreg_read(pmintenset_el1) & mask);
+    s->ovs = (uint32_t)(sysreg_read(pmovsset_el0) & mask);
+    s->userenr = (uint32_t)(sysreg_read(pmuserenr_el0) & PMUSERENR_GUEST);
+    s->ccfiltr = (uint32_t)(sysreg_read(pmccfiltr_el0) & PMU_FILTER_GUEST);
+    s->ccntr = sysreg_read(pmccntr_el0);
+    for (unsigned i = 0; i < n && i < VPMU_MAX_COUNTERS; i++) {
+        vpmu_select(i);
+        s->evtyper[i] = (uint32_t)(sysreg_read(pmxevtyper_el0) & (PMU_FILTER_GUEST | PMEVTYPER_EVT));
+        s->evcntr[i] = sysreg_read(pmxevcntr_el0);
+    }
+    s->sel = vpmu_sel[cpu];
+    s->irq_line = vpmu_irq_line();
+    vpmu_reset_cpu();
+}
+
+void vpmu_load(const struct vpmu_state *s)
+{
+    unsigned n = vpmu_counters(), cpu = arch_cpu_id();
+
+    if (!s->valid || !vpmu_present() || cpu >= MAX_CPUS) {
+        return; /* the reset state it is in */
+    }
+    for (unsigned i = 0; i < n && i < VPMU_MAX_COUNTERS; i++) {
+        vpmu_select(i);
+        sysreg_write(pmxevtyper_el0, s->evtyper[i]);
+        sysreg_write(pmxevcntr_el0, s->evcntr[i]);
+    }
+    sysreg_write(pmccfiltr_el0, s->ccfiltr);
+    sysreg_write(pmccntr_el0, s->ccntr);
+    sysreg_write(pmuserenr_el0, s->userenr);
+    sysreg_write(pmovsset_el0, s->ovs);
+    sysreg_write(pmintenset_el1, s->inten);
+    sysreg_write(pmcntenset_el0, s->cnten);
+    vpmu_sel[cpu] = s->sel;
+    vpmu_dirty[cpu] = true;
+    /* E last: nothing counts before the rest is back */
+    sysreg_write(pmcr_el0, (sysreg_read(pmcr_el0) & ~PMCR_GUEST_RW) | s->pmcr);
     isb();
 }
 

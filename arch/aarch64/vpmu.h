@@ -39,6 +39,19 @@ struct vcpu;
 
 /* The physical PMU overflow interrupt of QEMU virt (PPI 7), and the guest's (same INTID). */
 #define VPMU_INTID 23
+#define VPMU_MAX_COUNTERS 31
+
+/* A vCPU's PMU while it is out of a shared pCPU (vpmu_save/vpmu_load, sched_cpu.c). */
+struct vpmu_state {
+    bool valid;    /* false: the guest never touched its PMU (the reset state) */
+    bool irq_line; /* its overflow interrupt was asserted (a wake-up for it) */
+    uint8_t sel;   /* PMSELR_EL0.SEL */
+    uint32_t pmcr; /* the guest's bits */
+    uint32_t cnten, inten, ovs, userenr, ccfiltr;
+    uint64_t ccntr;
+    uint32_t evtyper[VPMU_MAX_COUNTERS];
+    uint64_t evcntr[VPMU_MAX_COUNTERS];
+};
 
 /* Emulate one trapped PMU register access (sysreg_access_fn, arch/aarch64/trap.h). */
 int vpmu_access(struct vcpu *v, uint32_t enc, bool is_read, uint64_t *val);
@@ -60,3 +73,9 @@ void vpmu_silence(void);
  * not running): inject it HW-linked into v, like the virtual timer. Same return value as
  * irq_handle (arch/aarch64/trap.h). */
 bool vpmu_irq(struct vcpu *v, uint32_t intid);
+
+/* Shared pCPUs: save this pCPU's guest PMU state into s and leave the PMU in its reset state
+ * (a PMU the guest never touched since vpmu_reset_cpu is in it already: nothing is read). */
+void vpmu_save(struct vpmu_state *s);
+/* Load s (saved by vpmu_save) into this pCPU's PMU, which is in its reset state. */
+void vpmu_load(const struct vpmu_state *s);

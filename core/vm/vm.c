@@ -364,6 +364,19 @@ void vm_print_stats(void)
     }
     vm_net_print_stats();
     vm_vcons_print_stats();
+    /* shared pCPUs' schedulers (docs/SCHEDULING.md): switches, partition windows and jitter */
+    for (unsigned cpu = 0; cpu < CFG_MAX_VCPUS; cpu++) {
+        struct arch_sched_stats ss;
+        if (arch_sched_cpu_stats(cpu, &ss)) {
+            hyp_printf("STATS sched cpu=%u policy=%s switches=%llu windows=%llu skipped=%llu "
+                       "jitter_max_us=%llu jitter_avg_us=%llu", cpu,
+                       ss.partitions ? "partitions" : "priority",
+                       (unsigned long long)ss.switches, (unsigned long long)ss.windows,
+                       (unsigned long long)ss.skipped,
+                       (unsigned long long)(ss.jitter_max_ns / 1000),
+                       (unsigned long long)(ss.jitter_avg_ns / 1000));
+        }
+    }
     hyp_printf("STATS console lines_split=%llu ring_full=%llu escaped=%llu input_dropped=%llu "
                "output_dropped=%llu rx_holds=%llu",
                (unsigned long long)cs.lines_split, (unsigned long long)cs.ring_full,

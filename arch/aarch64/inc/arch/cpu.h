@@ -92,10 +92,17 @@ void arch_sched_init(const struct cfg_scenario *sc);
  * budget ran out; false (nothing written) when v's pCPU is exclusive. */
 bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, uint64_t *thr,
                            uint64_t *throttles);
-/* A partition pCPU's windows entered, latest window start (ns after plan) and windows
- * skipped; false for other pCPUs. */
-bool arch_sched_windows(unsigned cpu, uint64_t *entries, uint64_t *jitter_max_ns,
-                        uint64_t *skipped);
+/* A shared pCPU's scheduler counters (docs/SCHEDULING.md, `STATS sched` lines). */
+struct arch_sched_stats {
+    bool partitions;        /* policy partitions (else priority) */
+    uint64_t switches;      /* vCPU switches (the idle thread counts as one side) */
+    uint64_t windows;       /* partitions: windows entered */
+    uint64_t skipped;       /* partitions: windows passed over entirely */
+    uint64_t jitter_max_ns; /* partitions: latest window start, after its planned start */
+    uint64_t jitter_avg_ns; /* partitions: mean lateness of the windows entered */
+};
+/* cpu's scheduler counters; false (nothing written) for an exclusive pCPU. */
+bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st);
 /* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
  * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
 void arch_power_off_failure(void) __attribute__((noreturn));
