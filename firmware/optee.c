@@ -342,6 +342,7 @@ bool optee_is_call(uint32_t fid)
 void optee_call(struct fw_frame *f, uint32_t fid)
 {
     uint32_t client = (uint32_t)f->x[7];
+    uint64_t arg_pa = (uint64_t)(uint32_t)f->x[1] << 32 | (uint32_t)f->x[2];
 
     f->x[1] = f->x[2] = f->x[3] = 0;
     switch (fid) {
@@ -380,7 +381,7 @@ void optee_call(struct fw_frame *f, uint32_t fid)
             f->x[0] = OPTEE_SMC_RETURN_EBADCMD; /* a VM's call, never the hypervisor's */
             return;
         }
-        f->x[0] = call_with_arg((uint64_t)(uint32_t)f->x[1] << 32 | (uint32_t)f->x[2], client);
+        f->x[0] = call_with_arg(arg_pa, client);
         return;
     default:
         f->x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;

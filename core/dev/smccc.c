@@ -39,12 +39,13 @@ const struct smccc_service *smccc_find(uint32_t fid)
 {
     unsigned oen = SMCCC_FID_OEN(fid), fn = SMCCC_FID_FN(fid);
 
-    if (!(fid & SMCCC_FID_FAST) || (fid & SMCCC_FID_MBZ)) {
-        return NULL; /* yielding calls and malformed IDs: nobody here */
+    if (fid & SMCCC_FID_MBZ) {
+        return NULL; /* malformed IDs: nobody here */
     }
     for (unsigned i = 0; i < service_count; i++) {
         const struct smccc_service *s = services[i];
-        if (s->oen == oen && fn >= s->fn_first && fn <= s->fn_last) {
+        if (s->oen == oen && fn >= s->fn_first && fn <= s->fn_last &&
+            ((fid & SMCCC_FID_FAST) || s->yielding)) { /* yielding: only who says so */
             return s;
         }
     }
