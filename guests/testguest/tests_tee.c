@@ -9,8 +9,8 @@
  *   tg.mode=teehostile a VM allowed "tee" hammering the mediator and the Trusted OS: messages
  *                      and memrefs outside its window, unaligned, wrapping, too many
  *                      parameters, unknown types, oversized memrefs, junk sessions, session
- * exhaustion, junk fast calls; then
- *                      the well-formed calls above still work
+ *                      exhaustion, junk fast calls; then the well-formed calls above still
+ *                      work
  */
 #include <string.h>
 
