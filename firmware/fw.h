@@ -9,6 +9,10 @@
 
 #define FW_NORETURN __attribute__((noreturn))
 
+#ifndef CONFIG_BENCH
+#define CONFIG_BENCH 0  /* 1 in bench builds (bench/bench.mk FW_EXTRA): EL3 counted by the PMU */
+#endif
+
 /* x0..x30 of the normal world at an SMC (head.S lower_sync); x0..x3 are the results. */
 struct fw_frame {
     uint64_t x[31];
