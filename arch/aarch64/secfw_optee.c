@@ -20,6 +20,7 @@
 #include "secfw_priv.h"
 
 #include <arch/cpu.h>
+#include <arch/layout.h>
 #include <arch/secfw.h>
 #include <bulkhead/optee.h>
 #include <core/dev/smccc.h>
@@ -28,7 +29,10 @@
 #include <core/vm/vm.h>
 #include <lib/string.h>
 
-static uint8_t optee_bounce[PLATINFO_MAX_CPUS][TEEMED_BOUNCE_BYTES] __attribute__((aligned(64)));
+/* Not cleared at boot (__noclear): every byte the secure world reads is written first, and
+ * each call wipes it after. */
+static uint8_t optee_bounce[PLATINFO_MAX_CPUS][TEEMED_BOUNCE_BYTES] __attribute__((aligned(64)))
+    __noclear;
 
 static void forward(struct vcpu *v, struct trap_frame *f, uint32_t fid, uint64_t a1)
 {
