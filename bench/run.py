@@ -52,6 +52,7 @@ TARGETS = {
     "mmio_el2_insns": 150,
     "ipi_el2_insns": 300,
     "boot_insns": 1000000,
+    "secsvc_null_insns": 1500,
     "guest_overhead_pct": 0.1,
     "linux_boot_ratio": 1.03,
     "el2_text_bytes": 128 * 1024,
@@ -240,6 +241,48 @@ def micro(scenario="bench-micro"):
     }
     f["ipi_el2_insns"] = f["ipi_send_el2_insns"] + f["ipi_recv_el2_insns"]
     return f, text
+
+
+QEMU_FW = ["-M", "virt,secure=on,virtualization=on,gic-version=3", "-cpu", "cortex-a72"]
+FW_HYP_PA, FW_BUNDLE_PA = "0x40200000", "0x48000000"  # firmware/plat.h
+
+
+def secure():
+    """Boot the bench hypervisor from reset through the bench EL3 firmware (secure counting
+    allowed, docs/TRUST.md "Speed") with configs/bench-secure.dts, the bundle signed with the
+    bench build's key: the null secure-service round trip (EL2 + EL3) and boot instructions
+    from reset to the first VM instruction with the signature checked."""
+    itb = bundle("bench-secure")
+    fw = os.path.join(OUT, "fw")
+    hyp = os.path.join(OUT, "bulkhead.bin")
+    signed = itb + ".signed"
+    subprocess.run([os.path.join(fw, "fwsign"), "sign", os.path.join(fw, "devkey.bin"), hyp,
+                    itb, signed], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    # One CPU: under -icount the cycle counter is virtual time, and the firmware's waiting
+    # CPUs spin in WFE (QEMU yields, it does not halt), which would make the boot count vary.
+    args = QEMU_FW + ["-smp", "1", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-bios", os.path.join(fw, "bulkhead-fw.bin"),
+        "-device", "loader,file=%s,addr=%s,force-raw=on" % (hyp, FW_HYP_PA),
+        "-device", "loader,file=%s,addr=%s,force-raw=on" % (signed, FW_BUNDLE_PA)]
+    text, _, _ = run_qemu(args, timeout=120, what="secure")
+    guest_checks(text, "bench-secure")
+    b = bench_lines(text)
+    hv = hv_bench_counts(text, "bench-secure")
+    m = re.search(r"^bulkhead-fw: bench insns_to_el2=(\d+)", text, re.M)
+    if not m or "sec_null" not in b or "hvc" not in b:
+        raise BenchError("bench-secure: no firmware count or no results:\n%s" % text[-3000:])
+    fw_insns = int(m.group(1))
+
+    def per_op(name):
+        v = round(b[name]["total"] / b[name]["n"], 1)
+        return int(v) if v.is_integer() else v
+
+    return {
+        "secsvc_null_insns": per_op("sec_null"),
+        "secsvc_hvc_el2_insns": per_op("hvc"),
+        "boot_fw_insns": fw_insns,
+        "boot_reset_insns": fw_insns + hv["boot_insns_first_vm"],
+    }
 
 
 def micro_wfi():
@@ -797,6 +840,11 @@ ROWS = [  # key, target key, unit, note
     ("ipi_recv_wfi_el2_insns", None, "EL2 insns/IPI", "IPI receiver in a trapped WFI"),
     ("boot_insns", "boot_insns", "insns", "entry -> first VM instruction, hashing excluded"),
     ("boot_insns_all_started", None, "insns", "entry -> 'all vms started', hashing excluded"),
+    ("secsvc_null_insns", "secsvc_null_insns", "EL2+EL3 insns/call",
+     "null secure-service call round trip, through the bench EL3 firmware"),
+    ("boot_fw_insns", None, "insns", "reset -> EL2 entry: EL3 firmware, signature checked"),
+    ("boot_reset_insns", None, "insns",
+     "reset -> first VM instruction, signature and image hashes checked"),
     ("hash_insns_per_byte", None, "insns/byte", "SHA-256 of the images at boot"),
     ("boot_linux_insns", None, "insns", "same as boot_insns, 33 MiB Linux scenario"),
     ("hash_insns_per_byte_linux", None, "insns/byte", "SHA-256, 33 MiB Linux scenario"),
@@ -986,7 +1034,7 @@ def main():
     res["command"] = "make bench-check" if args.quick else "make bench"
     steps = [("micro", micro), ("micro-wfi", micro_wfi), ("ipc", ipc), ("mgmt", mgmt),
              ("net", net), ("rtlat-quiet", rtlat_quiet),
-             ("overhead", overhead), ("sizes", sizes)]
+             ("overhead", overhead), ("sizes", sizes), ("secure", secure)]
     if not args.quick:
         steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
                   ("net-linux", lambda: net_linux(args.net_rounds)),
@@ -1026,6 +1074,7 @@ def main():
         again.update(net())
         again.update(rtlat_quiet())
         again.update(overhead())
+        again.update(secure())
         same = {k: fig.get(k) == v for k, v in again.items()}
         res["deterministic"] = all(same.values())
         if not res["deterministic"]:

@@ -20,6 +20,7 @@
 #define SCR_HCE  BIT(8)
 #define SCR_RW   BIT(10)                  /* SMD (bit 7) = 0: SMC is enabled */
 #define MDCR_SDD BIT(16)                  /* no secure self-hosted debug */
+#define MDCR_SPME BIT(17)                 /* secure PMU counting: bench builds only (head.S) */
 #define ICC_SRE_EL3_ALL 0xfu              /* SRE, DFB, DIB, Enable (lower ELs may use SRE) */
 #define SCTLR_EL2_RES1 0x30c50830u        /* MMU and caches off */
 #define CPTR_EL2_RES1  0x33ffu
@@ -92,7 +93,7 @@ void el3_cpu_init(unsigned cpu)
     (void)cpu;
     SYSREG_W(scr_el3, SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW);
     SYSREG_W(cptr_el3, 0);
-    SYSREG_W(mdcr_el3, MDCR_SDD);
+    SYSREG_W(mdcr_el3, MDCR_SDD | (CONFIG_BENCH ? MDCR_SPME : 0));
     if (SYSREG_R(cntfrq_el0) == 0) {
         SYSREG_W(cntfrq_el0, FW_CNTFRQ_HZ);
     }

@@ -9,6 +9,10 @@
 
 #define FW_NORETURN __attribute__((noreturn))
 
+#ifndef CONFIG_BENCH
+#define CONFIG_BENCH 0  /* 1 in bench builds (bench/bench.mk FW_EXTRA): EL3 counted by the PMU */
+#endif
+
 /* x0..x30 of the normal world at an SMC (head.S lower_sync); x0..x3 are the results. */
 struct fw_frame {
     uint64_t x[31];
@@ -55,6 +59,20 @@ void secsvc_init(const uint8_t hyp_sha256[32], const uint8_t bundle_sha256[32],
                  const void *fdt);
 /* Answers fid if it is a TRNG or a Bulkhead SiP call (true), from the EL that spsr names. */
 bool secsvc_call(struct fw_frame *f, uint32_t fid, uint64_t spsr);
+
+/* Clients of the secure services (w7): 0 the hypervisor, 1..FW_MAX_CLIENTS a VM (index + 1). */
+#define FW_MAX_CLIENTS 8
+/* For optee.c, under the services' lock: [pa, pa + len) lies in the hypervisor's window;
+ * len random bytes (false: the source has none now); seal or unseal for VM index vm, as
+ * BH_SEC_SEAL/UNSEAL (a length or BH_E_*). */
+bool secsvc_hyp_buffer_ok(uint64_t pa, uint64_t len);
+bool secsvc_random_bytes(uint8_t *out, uint64_t len);
+int64_t secsvc_seal_vm(int vm, bool unseal, const uint8_t *in, uint64_t len, uint8_t *out,
+                       uint64_t cap);
+
+/* optee.c: the OP-TEE SMC and message ABI (docs/TRUST.md "OP-TEE") */
+bool optee_is_call(uint32_t fid);                 /* OEN 50..63: the Trusted OS's */
+void optee_call(struct fw_frame *f, uint32_t fid); /* from EL2, under the services' lock */
 
 /* psci.c */
 void psci_init(const struct fw_platform *plat, unsigned boot_cpu);

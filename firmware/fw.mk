@@ -9,7 +9,8 @@ FW_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mgeneral-regs-only -fno-pic -f
     -mstrict-align -mno-outline-atomics -O2 -g -Wall -Wextra -Werror -Wshadow \
     -Wmissing-prototypes -Wstrict-prototypes -Wvla -Wimplicit-fallthrough -fno-common \
     -ffunction-sections -fdata-sections -fstack-protector-strong -I. -Iinclude -Ifirmware \
-    -I$(O)/fw -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl -MMD -MP
+    -I$(O)/fw -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl -MMD -MP \
+    $(FW_EXTRA)
 FW_SRCS := $(wildcard firmware/*.c firmware/*.S) arch/aarch64/sha256_ce.S lib/string.c \
     lib/compat.c
 FW_OBJS := $(patsubst %,$(O)/fw/obj/%.o,$(FW_SRCS))

@@ -15,6 +15,20 @@
     .section .text.head, "ax"
     .global _start
 _start:
+#if CONFIG_BENCH
+    // Bench builds only (docs/TRUST.md "Speed"): count boot instructions from reset with the
+    // cycle counter (== instructions under QEMU -icount) at EL3, EL1 and EL0 (PMCCFILTR 0: M
+    // equals P), which needs secure counting allowed (MDCR_EL3.SPME). A product firmware
+    // never sets SPME: it would let the normal world count what the secure world does.
+    mov     x0, #(1 << 17)                  // MDCR_EL3.SPME
+    msr     mdcr_el3, x0
+    msr     pmccfiltr_el0, xzr
+    mov     x0, #5                          // PMCR_EL0.E | C: on, from zero
+    msr     pmcr_el0, x0
+    mov     x0, #(1 << 31)
+    msr     pmcntenset_el0, x0
+    isb
+#endif
     mrs     x0, mpidr_el1
     and     x19, x0, #0xff                  // Aff0: the CPU index
     ubfx    x1, x0, #8, #16                 // Aff1, Aff2

@@ -64,6 +64,19 @@ static void puthex(uint64_t v)
     }
 }
 
+static void putdec(uint64_t v)
+{
+    char b[21];
+    unsigned i = sizeof(b);
+
+    b[--i] = '\0';
+    do {
+        b[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && i > 0);
+    puts_raw(&b[i]);
+}
+
 /* SHA-256 with the CPU's instructions (arch/aarch64/sha256_ce.S compresses whole blocks,
  * this pads, FIPS 180-4 5.1.1), else BearSSL's portable code (~40 instructions a byte). */
 static void sha256(const void *data, uint64_t len, uint8_t out[32])
@@ -126,6 +139,13 @@ void fw_main(unsigned cpu)
     }
     psci_init(&plat, cpu);
     fw_puts("bulkhead-fw: bundle verified, entering Bulkhead at EL2");
+    if (CONFIG_BENCH) { /* reset to here, signature and hashes included (head.S) */
+        uint64_t n;
+        __asm__ volatile("mrs %0, pmccntr_el0" : "=r"(n));
+        puts_raw("bulkhead-fw: bench insns_to_el2=");
+        putdec(n);
+        fw_puts("");
+    }
     fw_el2_enter(FW_HYP_PA, FW_DTB_PA, fw_stack_top(cpu));
 }
 

@@ -42,7 +42,7 @@
 #define RNDR_RETRIES        16
 #define SPSR_M_EL2          0x8u          /* M[3:2] = 2: EL2t or EL2h, M[4] = 0: AArch64 */
 #define SPSR_M_EL_MASK      0x1cu
-#define MAX_CLIENTS         8             /* VM indexes 0..7 (the hypervisor's VM_MAX) */
+#define MAX_CLIENTS         FW_MAX_CLIENTS /* VM indexes 0..7 (the hypervisor's VM_MAX) */
 
 static struct {
     uint32_t lock;
@@ -134,6 +134,49 @@ void secsvc_init(const uint8_t hyp_sha256[32], const uint8_t bundle_sha256[32],
 static bool hyp_buffer_ok(uint64_t pa, uint64_t len)
 {
     return pa >= FW_HYP_PA && pa < FW_BUNDLE_PA && len <= FW_BUNDLE_PA - pa;
+}
+
+bool secsvc_hyp_buffer_ok(uint64_t pa, uint64_t len)
+{
+    return hyp_buffer_ok(pa, len);
+}
+
+bool secsvc_random_bytes(uint8_t *out, uint64_t len)
+{
+    for (uint64_t i = 0; i < len; i += 8) {
+        uint64_t w;
+        if (!random64(&w)) {
+            return false;
+        }
+        memcpy(out + i, &w, len - i < 8 ? (size_t)(len - i) : 8);
+    }
+    return true;
+}
+
+static int64_t seal_vm(int vm, bool unseal, const uint8_t *in, uint64_t len, uint8_t *out,
+                       uint64_t cap)
+{
+    uint8_t nonce[12];
+
+    if (unseal) {
+        return ks_unseal(fw_root_key, (uint32_t)vm, sv.vm_meas[vm], in, len, out, cap);
+    }
+    if (!secsvc_random_bytes(nonce, sizeof(nonce))) {
+        return BH_E_BUSY;
+    }
+    return ks_seal(fw_root_key, (uint32_t)vm, sv.vm_meas[vm], nonce, in, len, out, cap);
+}
+
+int64_t secsvc_seal_vm(int vm, bool unseal, const uint8_t *in, uint64_t len, uint8_t *out,
+                       uint64_t cap)
+{
+    if (vm < 0 || vm >= MAX_CLIENTS) {
+        return BH_E_INVAL;
+    }
+    if (!sv.measured[vm]) {
+        return BH_E_NOENT; /* no measurement to bind to */
+    }
+    return seal_vm(vm, unseal, in, len, out, cap);
 }
 
 /* The client's VM index, or -1 (the hypervisor itself, or no such VM). */
@@ -237,7 +280,7 @@ static int64_t log_read(struct fw_frame *f)
 static int64_t vm_call(struct fw_frame *f, uint32_t fid, int vm)
 {
     uint64_t in_pa = f->x[1], len = f->x[2], out_pa = f->x[3], cap = f->x[4];
-    uint8_t key[32], nonce[12];
+    uint8_t key[32];
     int64_t r;
 
     if (vm < 0) {
@@ -255,19 +298,9 @@ static int64_t vm_call(struct fw_frame *f, uint32_t fid, int vm)
     memcpy(sv.in, (const void *)(uintptr_t)in_pa, (size_t)len);
     switch (fid) {
     case BH_SEC_SEAL:
-        for (unsigned i = 0; i < sizeof(nonce); i++) {
-            uint64_t w;
-            if (!random64(&w)) {
-                return BH_E_BUSY;
-            }
-            nonce[i] = (uint8_t)w;
-        }
-        r = ks_seal(fw_root_key, (uint32_t)vm, sv.vm_meas[vm], nonce, sv.in, len, sv.out,
-                    cap < sizeof(sv.out) ? cap : sizeof(sv.out));
-        break;
     case BH_SEC_UNSEAL:
-        r = ks_unseal(fw_root_key, (uint32_t)vm, sv.vm_meas[vm], sv.in, len, sv.out,
-                      cap < sizeof(sv.out) ? cap : sizeof(sv.out));
+        r = seal_vm(vm, fid == BH_SEC_UNSEAL, sv.in, len, sv.out,
+                    cap < sizeof(sv.out) ? cap : sizeof(sv.out));
         break;
     case BH_SEC_SIGN:
         ks_p256_key(fw_root_key, KS_LABEL_SIGN, (uint32_t)vm, key);
@@ -299,8 +332,9 @@ bool secsvc_call(struct fw_frame *f, uint32_t fid, uint64_t spsr)
 {
     int64_t r;
     bool is_trng = (fid & ~UINT32_C(0x4000000f)) == 0x84000050u;
+    bool is_optee = optee_is_call(fid);
 
-    if (!is_trng && (fid & 0xffffff00u) != BH_SEC_FID(0)) {
+    if (!is_trng && !is_optee && (fid & 0xffffff00u) != BH_SEC_FID(0)) {
         return false;
     }
     if ((spsr & SPSR_M_EL_MASK) != SPSR_M_EL2) {
@@ -308,6 +342,11 @@ bool secsvc_call(struct fw_frame *f, uint32_t fid, uint64_t spsr)
         return true;
     }
     lock();
+    if (is_optee) {
+        optee_call(f, fid); /* results in x0..x3, as the OP-TEE ABI has them */
+        unlock();
+        return true;
+    }
     if (is_trng) {
         r = trng_call(f, fid);
     } else if (fid == BH_SEC_NULL) {

@@ -26,12 +26,6 @@
 #include <core/vm/vm.h>
 #include <lib/string.h>
 
-struct secfw_regs {
-    uint64_t x[8];
-};
-
-void secfw_smc(struct secfw_regs *r);
-
 #define BOUNCE_BYTES (BH_SEC_DATA_MAX + BH_SEAL_OVERHEAD + 64)
 
 /* Per pCPU: a vCPU owns its pCPU, so one call at a time uses each. */
@@ -57,7 +51,7 @@ static int64_t call(uint32_t fid, uint32_t client, uint64_t a1, uint64_t a2, uin
 }
 
 /* Clean (before the call) or invalidate (after) a buffer the firmware reads or writes. */
-static void cache_range(const void *p, uint64_t len, bool invalidate)
+void secfw_cache_range(const void *p, uint64_t len, bool invalidate)
 {
     uint64_t line = 4u << (sysreg_read(ctr_el0) >> 16 & 0xf);
     uint64_t a = (uintptr_t)p & ~(line - 1), end = (uintptr_t)p + len;
@@ -89,7 +83,7 @@ int64_t arch_secfw_measure_vm(unsigned vm, const uint8_t digest[32])
         return BH_E_NOT_SUPPORTED;
     }
     memcpy(b, digest, 32);
-    cache_range(b, 32, false);
+    secfw_cache_range(b, 32, false);
     return call(BH_SEC_MEASURE_VM, vm + 1, (uintptr_t)b, 0, 0, 0);
 }
 
@@ -156,11 +150,11 @@ static int64_t forward(struct vcpu *v, uint32_t sec_fid, uint64_t in_ipa, uint64
         return BH_E_INVAL;
     }
     memcpy(bin, gin, (size_t)in_len); /* the guest may change its copy meanwhile: not ours */
-    cache_range(bin, in_len, false);
-    cache_range(bout, cap, true);
+    secfw_cache_range(bin, in_len, false);
+    secfw_cache_range(bout, cap, true);
     int64_t r = call(sec_fid, vm->id + 1, (uintptr_t)bin, in_len, (uintptr_t)bout, cap);
     if (r > 0 && (uint64_t)r <= cap) {
-        cache_range(bout, (uint64_t)r, true);
+        secfw_cache_range(bout, (uint64_t)r, true);
         memcpy(gout, bout, (size_t)r);
     } else if (r > 0) {
         r = BH_E_RANGE; /* the firmware never returns more than asked: be sure all the same */

@@ -373,7 +373,7 @@ int arch_smccc_init(void)
                    FIELD_GET(ID_ISAR0_RNDR, sysreg_read(id_aa64isar0_el1)) != 0;
     workarounds_init();
     if (smccc_register(&vpsci_service) || smccc_register(&trng_service) ||
-        smccc_register(&arch_service) || smccc_register(&bh_service)) {
+        smccc_register(&arch_service) || smccc_register(&bh_service) || secfw_optee_init()) {
         return -BH_EEXIST;
     }
     return 0;

@@ -35,12 +35,33 @@ int smccc_register(const struct smccc_service *s)
     return 0;
 }
 
+/* A yielding call: only a service that says it takes them (a Trusted OS mediator). Out of
+ * the fast calls' way (the hypercalls' cost is budgeted). */
+static const struct smccc_service *__attribute__((noinline)) find_yielding(uint32_t fid)
+{
+    unsigned oen = SMCCC_FID_OEN(fid), fn = SMCCC_FID_FN(fid);
+
+    if (fid & SMCCC_FID_MBZ) {
+        return NULL;
+    }
+    for (unsigned i = 0; i < service_count; i++) {
+        const struct smccc_service *s = services[i];
+        if (s->yielding && s->oen == oen && fn >= s->fn_first && fn <= s->fn_last) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
 const struct smccc_service *smccc_find(uint32_t fid)
 {
     unsigned oen = SMCCC_FID_OEN(fid), fn = SMCCC_FID_FN(fid);
 
-    if (!(fid & SMCCC_FID_FAST) || (fid & SMCCC_FID_MBZ)) {
-        return NULL; /* yielding calls and malformed IDs: nobody here */
+    if (!(fid & SMCCC_FID_FAST)) {
+        return find_yielding(fid);
+    }
+    if (fid & SMCCC_FID_MBZ) {
+        return NULL; /* malformed IDs: nobody here */
     }
     for (unsigned i = 0; i < service_count; i++) {
         const struct smccc_service *s = services[i];

@@ -58,6 +58,7 @@ struct smccc_service {
     const char *name;
     uint8_t oen;
     uint16_t fn_first, fn_last; /* function numbers, for both the SMC32 and SMC64 forms */
+    bool yielding;              /* also owns the yielding calls of the range (Trusted OS) */
     /*
      * Perform fid (arguments in f->x[1..]), leaving its results in f->x[0..3]. Returns false
      * for a function the service does not implement (NOT_SUPPORTED and an unknown-call event).

@@ -9,6 +9,7 @@
 
 #include <libfdt.h>
 
+#include <core/dev/teemed.h>
 #include <core/ipc/ipc.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
@@ -431,6 +432,36 @@ static int add_net(void *fdt, const struct guest_fdt_layout *lay)
     return r;
 }
 
+/* A VM allowed "tee": Linux's OP-TEE node (SMC conduit, trapped and mediated) and its static
+ * shared window (core/dev/teemed.h) kept out of the kernel's memory. */
+static int add_tee(void *fdt, const struct cfg_vm *vm)
+{
+    char name[40];
+    uint64_t ipa, size;
+    int r;
+
+    if (!(vm->secure_services & CFG_SEC_TEE) ||
+        !teemed_shm_window(vm->mem_ipa, vm->mem_size, &ipa, &size)) {
+        return 0;
+    }
+    bh_snprintf(name, sizeof(name), "optee-shm@%llx", (unsigned long long)ipa);
+    r = fdt_begin_node(fdt, "firmware");
+    r = r ? r : fdt_begin_node(fdt, "optee");
+    r = r ? r : fdt_property_string(fdt, "compatible", "linaro,optee-tz");
+    r = r ? r : fdt_property_string(fdt, "method", "smc");
+    r = r ? r : fdt_end_node(fdt);
+    r = r ? r : fdt_end_node(fdt);
+    r = r ? r : fdt_begin_node(fdt, "reserved-memory");
+    r = r ? r : fdt_property_u32(fdt, "#address-cells", 2);
+    r = r ? r : fdt_property_u32(fdt, "#size-cells", 2);
+    r = r ? r : fdt_property(fdt, "ranges", NULL, 0);
+    r = r ? r : fdt_begin_node(fdt, name);
+    r = r ? r : prop_u64_pair(fdt, "reg", ipa, size);
+    r = r ? r : fdt_property(fdt, "no-map", NULL, 0);
+    r = r ? r : fdt_end_node(fdt);
+    return r ? r : fdt_end_node(fdt);
+}
+
 int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay, void *buf,
                     size_t size)
 {
@@ -466,6 +497,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     r = r ? r : add_ipc(buf, vm, lay);
     r = r ? r : add_mgmt(buf, vm, lay);
     r = r ? r : add_net(buf, lay);
+    r = r ? r : add_tee(buf, vm);
     r = r ? r : fdt_end_node(buf);
     r = r ? r : fdt_finish(buf);
     return r ? -BH_ENOMEM : (int)fdt_totalsize(buf);

@@ -36,6 +36,9 @@ bool bench_wait_word(const uint32_t *word, uint32_t target, bool irq);
 /* bench.mode=micro: hvc, mmio, timer IRQ and IPI costs in EL2 instructions; needs 2 vCPUs. */
 void bench_micro(void) __noreturn;
 
+/* bench.mode=secure: the null secure-service call round trip, EL2 + EL3 (secure.c). */
+void bench_secure(void) __noreturn;
+
 /* The secondary CPU's part of bench_micro (IPI receiver); returns when it should power off. */
 void bench_micro_secondary(void);
 

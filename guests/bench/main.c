@@ -107,8 +107,11 @@ void tg_main(uintptr_t dtb_pa)
     if (!strncmp(mode, "hammer", sizeof(mode))) {
         bench_hammer();
     }
+    if (!strncmp(mode, "secure", sizeof(mode))) {
+        bench_secure();
+    }
     tg_fatal("unknown bench.mode=%s (micro, overhead, ipc-tx, ipc-rx, mgmt, net-tx, net-rx, "
-             "wall or hammer)", mode);
+             "wall, hammer or secure)", mode);
 }
 
 void tg_secondary_main(void)

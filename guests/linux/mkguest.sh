@@ -15,7 +15,9 @@ set -euo pipefail
 # virtio_net (with net_failover and failover) drive the VM's devices on network segments
 # (docs/NETWORK.md) and the uplink; /init gives the segment interface the address bh.ip= names.
 # virtio_console drives a VM's virtio console (virtio-console = <1>: /dev/hvc0).
-MODULES="${MODULES:-sp805_wdt gpio_keys evdev virtio_mmio virtio_net virtio_console arm_smccc_trng}"
+# tee, optee and optee_rng: the OP-TEE driver and its hwrng, for a VM allowed "tee" (docs/TRUST.md
+# "OP-TEE"); without a /firmware/optee node in its device tree optee just does not probe.
+MODULES="${MODULES:-sp805_wdt gpio_keys evdev virtio_mmio virtio_net virtio_console arm_smccc_trng tee optee optee_rng}"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

@@ -63,6 +63,9 @@ static const struct mode modes[] = {
     { "secsvc", tests_secsvc, NULL },
     { "secdeny", tests_secdeny, NULL },
     { "sechostile", tests_sechostile, NULL },
+    { "tee", tests_tee, NULL },
+    { "teedeny", tests_teedeny, NULL },
+    { "teehostile", tests_teehostile, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -98,3 +98,8 @@ void tests_vnet_hostile(void) __noreturn;
 void tests_secsvc(void) __noreturn;
 void tests_secdeny(void) __noreturn;
 void tests_sechostile(void) __noreturn;
+/* tg.mode=tee, teedeny, teehostile: the OP-TEE mediation, used, denied and hammered
+ * (tests_tee.c, tests/scenarios/v-fw-optee.test). */
+void tests_tee(void) __noreturn;
+void tests_teedeny(void) __noreturn;
+void tests_teehostile(void) __noreturn;

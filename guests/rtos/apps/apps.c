@@ -18,6 +18,7 @@ static const struct rt_app apps[] = {
     { "sensors", app_sensors_main },
     { "trainclient", app_trainclient_main },
     { "latency", app_latency_main },
+    { "sealer", app_sealer_main },
 };
 
 const struct rt_app *app_find(const char *name)

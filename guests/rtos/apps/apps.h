@@ -31,6 +31,10 @@ void app_trainclient_main(void *arg);
 /* Virtual-timer interrupt latency and EL2 instructions per tick (latency.c; make bench). */
 void app_latency_main(void *arg);
 
+/* The key store through the secure-service hypercalls: seal, unseal an earlier boot's blob
+ * and another VM's (sealer.c, rt/secsvc.h; tests/scenarios/v-fw-seal.test). */
+void app_sealer_main(void *arg);
+
 /* The application called name, or NULL. */
 const struct rt_app *app_find(const char *name);
 
