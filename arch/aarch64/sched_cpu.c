@@ -67,6 +67,7 @@ struct sched_pcpu {
     struct vcpu_ctx *cur;  /* whose state the hardware holds; NULL: the idle thread runs */
     struct sched_thread idle;
     uint64_t switches;
+    uint64_t drops;        /* vCPUs parked while switched out (ctx_drop) */
 };
 
 bool sched_pcpu_shared[MAX_CPUS];
@@ -187,16 +188,68 @@ static bool ctx_wakes(const struct vcpu_ctx *c)
 {
     struct vcpu *v = c->v;
 
-    if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
-        return true; /* it must see that (stop, pause, restart) */
+    if (!vm_takes_input(v->vm) || v->state != VCPU_RUNNING) {
+        return true; /* it must see that (look_for_wakeups parks it first) */
     }
     if (c->done) {
-        return c->done(c->arg);
+        return c->done(c->arg); /* the pause's hold too: until the resume */
+    }
+    if (v->vm->state != VM_RUNNING) {
+        return true; /* paused in a WFI: to its hold */
     }
     return vgic_vcpu_pending_work(&v->vm->vgic, v->idx);
 }
 
-/* Kicks: vCPUs to start, blocked ones with something to do. */
+/*
+ * Whether the switched-out vCPU of c must leave the pCPU for good: its VM is stopping (or
+ * stopped, restarted meanwhile) or it was turned off. Not yet started (fresh): unless it is
+ * still to be started in a running VM.
+ */
+static bool ctx_must_leave(const struct vcpu_ctx *c)
+{
+    const struct vcpu *v = c->v;
+    enum vcpu_state vs = v->state;
+
+    if (c->fresh) {
+        return vs != VCPU_ON_PENDING || v->vm->state != VM_RUNNING;
+    }
+    return !vm_takes_input(v->vm) || vs != VCPU_RUNNING;
+}
+
+/*
+ * Park the switched-out vCPU of c without running it (what arch_vcpu_park does for a running
+ * one): a VM stopped while its vCPU waits for a pCPU held by a higher priority, or throttled,
+ * must not wait for its turn (the stopping pCPU waits for VCPU_OFF). Its saved state is
+ * dropped: its timers and list registers were put away at the switch-out, its IPC waits are
+ * undone by the stop (vm_ipc_vm_reset), and its thread starts afresh on its next start.
+ */
+static void ctx_drop(struct sched_pcpu *p, struct vcpu_ctx *c, uint64_t now)
+{
+    struct vcpu *v = c->v;
+    bool was_fresh = c->fresh;
+
+    sched_set_state(&p->s, c->ent, SCHED_OFF, SCHED_NEVER, now);
+    c->fresh = true;
+    c->in_wait = false;
+    c->done = NULL;
+    c->wait_at = SCHED_NEVER;
+    if (was_fresh) {
+        return; /* it never ran: the stop turned it off already */
+    }
+    if (v->on_since) {
+        v->on_ticks += arch_ticks() - v->on_since; /* statistics (vm_vcpu_times) */
+        v->on_since = 0;
+    }
+    __atomic_store_n(&v->wait_kind, VCPU_WAIT_NONE, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* all of the above before it reads VCPU_OFF */
+    if (v->state == VCPU_RUNNING) {
+        v->state = VCPU_OFF; /* nobody else moves it from RUNNING while we are here */
+    }
+    p->drops++;
+    arch_wake_all(); /* the stopping pCPU waits (WFE) for this */
+}
+
+/* Kicks: vCPUs to start, blocked ones with something to do, switched-out ones to park. */
 static void look_for_wakeups(struct sched_pcpu *p, uint64_t now)
 {
     for (unsigned e = 0; e < p->s.n; e++) {
@@ -204,6 +257,10 @@ static void look_for_wakeups(struct sched_pcpu *p, uint64_t now)
         struct vcpu *v = c->v;
         uint8_t st = p->s.ent[e].state;
 
+        if (st != SCHED_OFF && c != p->cur && ctx_must_leave(c)) {
+            ctx_drop(p, c, now);
+            st = SCHED_OFF;
+        }
         if (st == SCHED_OFF && v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
             c->fresh = true;
             sched_set_state(&p->s, e, SCHED_RUNNABLE, SCHED_NEVER, now);
@@ -244,7 +301,9 @@ static void swap_hw(struct sched_pcpu *p, struct vcpu_ctx *from, struct vcpu_ctx
         __atomic_store_n(&d->at[ARCH_DEADLINE_PTIMER], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
         __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
     }
-    p->cur = to;
+    __atomic_store_n(&p->cur, to, __ATOMIC_RELAXED);
+    /* before the resumed thread reads its VM's state (arch_vcpu_is_switched_out) */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     pcpus[cpu].vcpu = to ? to->v : NULL;
     if (to && to->fresh) {
         static const struct vcpu_hw zero; /* nothing of the previous vCPU shows through */
@@ -381,6 +440,14 @@ void sched_idle_loop(unsigned cpu)
     }
 }
 
+bool arch_vcpu_is_switched_out(const struct vcpu *v)
+{
+    const struct vcpu_ctx *c = ctx_of(v);
+
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* after the caller's VM state store */
+    return c && __atomic_load_n(&sched_pcpus[v->pcpu].cur, __ATOMIC_RELAXED) != c;
+}
+
 /* ------------------------------------------------------------------ statistics */
 
 bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, uint64_t *thr,
@@ -412,6 +479,7 @@ bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st)
         .windows = __atomic_load_n(&s->win_entries, __ATOMIC_RELAXED),
         .skipped = __atomic_load_n(&s->win_skipped, __ATOMIC_RELAXED),
         .jitter_max_ns = arch_ticks_to_ns(__atomic_load_n(&s->jitter_max, __ATOMIC_RELAXED)),
+        .parked = __atomic_load_n(&p->drops, __ATOMIC_RELAXED),
     };
     uint64_t sum = __atomic_load_n(&s->jitter_sum, __ATOMIC_RELAXED);
     st->jitter_avg_ns = st->windows ? arch_ticks_to_ns(sum / st->windows) : 0;
