@@ -31,6 +31,7 @@
 #include <core/hyp.h>
 #include <core/sched/sched.h>
 #include <core/vm/vm.h>
+#include <core/vm/vm_ram.h>
 #include <drivers/gicv3.h>
 #include <lib/string.h>
 
@@ -39,7 +40,6 @@
 #include "trap.h"
 #include "vtimer.h"
 
-#define SCHED_THREADS 12 /* vCPUs on shared pCPUs, all pCPUs together */
 #define SCHED_QUANTUM_US 1000u
 
 struct sched_thread {
@@ -78,10 +78,15 @@ void arch_kick_self(unsigned cpu)
         gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
     }
 }
-static struct sched_pcpu sched_pcpus[MAX_CPUS];
-static struct vcpu_ctx sched_ctxs[SCHED_THREADS];
-static unsigned sched_ctx_count;
-static uint8_t sched_stacks[SCHED_THREADS][PCPU_STACK_BYTES] __attribute__((aligned(16))) __noclear;
+/*
+ * Carved from RAM at boot for the shared pCPUs the scenario has (vm_ram_alloc, mapped at EL2
+ * like all RAM), not static data: a scenario without them pays nothing, and the number of
+ * threads is that of the scenario's vCPUs on shared pCPUs.
+ */
+static struct sched_pcpu *sched_pcpus[MAX_CPUS]; /* NULL: exclusive */
+static struct vcpu_ctx *sched_ctxs;
+static unsigned sched_ctx_count, sched_ctx_max;
+static uint8_t *sched_stacks; /* sched_ctx_max stacks of PCPU_STACK_BYTES */
 /* vm id, vCPU index -> context + 1 (0: exclusive) */
 static uint8_t sched_ctx_of[VM_MAX][VCPU_MAX];
 
@@ -106,7 +111,8 @@ struct trap_frame *sched_vcpu_frame(struct vcpu *v)
     if (!c) {
         return pcpu_frame(v->pcpu);
     }
-    return (struct trap_frame *)(void *)(sched_stacks[c - sched_ctxs] + PCPU_STACK_BYTES -
+    return (struct trap_frame *)(void *)(sched_stacks + (size_t)(c - sched_ctxs + 1) *
+                                         PCPU_STACK_BYTES -
                                          sizeof(struct trap_frame));
 }
 
@@ -122,10 +128,8 @@ static void add_vcpu(struct sched_pcpu *p, struct vcpu *v)
     const struct cfg_vm *cfg = v->vm->cfg;
     uint64_t now = arch_counter();
 
-    if (sched_ctx_count >= SCHED_THREADS) {
-        hyp_printf("bulkhead: sched: more than %u vCPUs on shared pCPUs: vm %s vcpu %u not "
-                   "scheduled", SCHED_THREADS, v->vm->name, v->idx);
-        return;
+    if (sched_ctx_count >= sched_ctx_max) {
+        return; /* counted by arch_sched_init: not reached */
     }
     unsigned e = sched_add(&p->s, v->vm->id, cfg->priority, us_to_ticks(cfg->budget_us),
                            us_to_ticks(cfg->period_us), now);
@@ -145,7 +149,7 @@ static void add_vcpu(struct sched_pcpu *p, struct vcpu *v)
 
 static void setup_cpu(unsigned cpu, const struct cfg_sched_cpu *cs)
 {
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
 
     sched_cpu_init(&p->s, cs->policy, us_to_ticks(SCHED_QUANTUM_US), arch_counter());
     for (uint32_t w = 0; w < cs->window_count; w++) {
@@ -171,8 +175,78 @@ static bool sched_due(void *ctx, bool can_stop)
     return true; /* the decision follows in sched_event, once the interrupt is deactivated */
 }
 
+/* vCPUs of built VMs on pCPU cpu. */
+static unsigned vcpus_on(unsigned cpu)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < vm_count; i++) {
+        for (unsigned k = 0; vms[i].cfg && k < vms[i].nr_vcpus; k++) {
+            n += vms[i].vcpus[k].pcpu == cpu;
+        }
+    }
+    return n;
+}
+
+/* The threads, stacks and schedulers of the shared pCPUs, from RAM (zeroed). */
+static bool carve(const struct cfg_scenario *sc)
+{
+    unsigned npcpu = 0, nthr = 0;
+
+    for (unsigned cpu = 0; cpu < pcpu_count && cpu < CFG_MAX_VCPUS; cpu++) {
+        if (cfg_sched_is_shared(sc, cpu)) {
+            unsigned n = vcpus_on(cpu);
+            npcpu++;
+            nthr += n < SCHED_MAX_ENTS ? n : SCHED_MAX_ENTS;
+        }
+    }
+    if (npcpu == 0) {
+        return true;
+    }
+    uint64_t stacks = (uint64_t)nthr * PCPU_STACK_BYTES;
+    uint64_t ctxs = ((uint64_t)nthr * sizeof(struct vcpu_ctx) + 15) & ~UINT64_C(15);
+    uint64_t size = stacks + ctxs + (uint64_t)npcpu * sizeof(struct sched_pcpu);
+    uint8_t *base = (uint8_t *)(uintptr_t)vm_ram_alloc(size);
+    if (!base) {
+        hyp_printf("bulkhead: sched: no RAM for %u vCPU threads (%llu bytes): shared pCPUs "
+                   "not started", nthr, (unsigned long long)size);
+        return false;
+    }
+    memset(base, 0, (size_t)size);
+    sched_stacks = base;
+    sched_ctxs = (struct vcpu_ctx *)(void *)(base + stacks);
+    sched_ctx_max = nthr;
+    struct sched_pcpu *p = (struct sched_pcpu *)(void *)(base + stacks + ctxs);
+    for (unsigned cpu = 0; cpu < pcpu_count && cpu < CFG_MAX_VCPUS; cpu++) {
+        if (cfg_sched_is_shared(sc, cpu)) {
+            sched_pcpus[cpu] = p++;
+        }
+    }
+    return true;
+}
+
+/* No RAM for the threads: the VMs on shared pCPUs cannot run (refused, with their record). */
+static void refuse_shared(const struct cfg_scenario *sc)
+{
+    for (unsigned i = 0; i < vm_count; i++) {
+        for (unsigned k = 0; vms[i].cfg && k < vms[i].nr_vcpus; k++) {
+            if (cfg_sched_is_shared(sc, vms[i].vcpus[k].pcpu) && vms[i].state == VM_STOPPED) {
+                vms[i].state = VM_REFUSED;
+                hyp_printf("bulkhead: vm %s not started: no RAM for its vCPU threads",
+                           vms[i].name);
+                vm_event(&vms[i], "refused", "reason=\"no RAM for vCPU threads\" "
+                         "action=refuse");
+            }
+        }
+    }
+}
+
 void arch_sched_init(const struct cfg_scenario *sc)
 {
+    if (!carve(sc)) {
+        refuse_shared(sc);
+        return;
+    }
     for (unsigned cpu = 0; cpu < pcpu_count && cpu < CFG_MAX_VCPUS; cpu++) {
         if (cfg_sched_is_shared(sc, cpu)) {
             setup_cpu(cpu, &sc->sched[cpu]);
@@ -333,7 +407,7 @@ static void arm_next(struct sched_pcpu *p, unsigned cpu, uint64_t now)
  */
 static bool resched(unsigned cpu, bool cur_waits)
 {
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
     uint64_t now = arch_counter();
 
     sched_account(&p->s, now);
@@ -365,7 +439,7 @@ void sched_event(unsigned cpu)
     if (!sched_is_shared(cpu)) {
         return;
     }
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
     bool waits = p->cur && p->s.ent[p->cur->ent].state == SCHED_BLOCKED;
 
     (void)resched(cpu, waits);
@@ -374,7 +448,7 @@ void sched_event(unsigned cpu)
 bool sched_block(struct vcpu *v, bool (*done)(void *), void *arg, uint64_t wait_at)
 {
     unsigned cpu = v->pcpu;
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
     struct vcpu_ctx *c = ctx_of(v);
 
     if (!c) {
@@ -395,7 +469,7 @@ bool sched_block(struct vcpu *v, bool (*done)(void *), void *arg, uint64_t wait_
 
 void sched_unblock(struct vcpu *v)
 {
-    struct sched_pcpu *p = &sched_pcpus[v->pcpu];
+    struct sched_pcpu *p = sched_pcpus[v->pcpu];
     struct vcpu_ctx *c = ctx_of(v);
 
     if (!c || p->s.ent[c->ent].state == SCHED_RUNNABLE) {
@@ -410,7 +484,7 @@ void sched_unblock(struct vcpu *v)
 
 void sched_park(struct vcpu *v)
 {
-    struct sched_pcpu *p = &sched_pcpus[v->pcpu];
+    struct sched_pcpu *p = sched_pcpus[v->pcpu];
     struct vcpu_ctx *c = ctx_of(v);
 
     if (!c) {
@@ -445,7 +519,7 @@ bool arch_vcpu_is_switched_out(const struct vcpu *v)
     const struct vcpu_ctx *c = ctx_of(v);
 
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* after the caller's VM state store */
-    return c && __atomic_load_n(&sched_pcpus[v->pcpu].cur, __ATOMIC_RELAXED) != c;
+    return c && __atomic_load_n(&sched_pcpus[v->pcpu]->cur, __ATOMIC_RELAXED) != c;
 }
 
 /* ------------------------------------------------------------------ statistics */
@@ -458,7 +532,7 @@ bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, 
     if (!c) {
         return false;
     }
-    const struct sched_ent *e = &sched_pcpus[v->pcpu].s.ent[c->ent];
+    const struct sched_ent *e = &sched_pcpus[v->pcpu]->s.ent[c->ent];
     *run = __atomic_load_n(&e->run_ticks, __ATOMIC_RELAXED);
     *wait = __atomic_load_n(&e->wait_ticks, __ATOMIC_RELAXED);
     *thr = __atomic_load_n(&e->throttled_ticks, __ATOMIC_RELAXED);
@@ -471,7 +545,7 @@ bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st)
     if (!sched_is_shared(cpu)) {
         return false;
     }
-    const struct sched_pcpu *p = &sched_pcpus[cpu];
+    const struct sched_pcpu *p = sched_pcpus[cpu];
     const struct sched_cpu *s = &p->s;
     *st = (struct arch_sched_stats){
         .partitions = s->policy == SCHED_POLICY_PARTITIONS,
