@@ -36,6 +36,7 @@
 #include <lib/string.h>
 
 #include "deadline.h"
+#include "pmu.h"
 #include "rr_slice.h"
 #include "trap.h"
 #include "vtimer.h"
@@ -68,6 +69,9 @@ struct sched_pcpu {
     struct sched_thread idle;
     uint64_t switches;
     uint64_t drops;        /* vCPUs parked while switched out (ctx_drop) */
+    /* CONFIG_BENCH: EL2 instructions of decisions and of vCPU-to-vCPU switches */
+    uint64_t bench_decide_insns, bench_decisions;
+    uint64_t bench_switch_insns, bench_switches, bench_switch_at;
 };
 
 bool sched_pcpu_shared[MAX_CPUS];
@@ -408,6 +412,7 @@ static void arm_next(struct sched_pcpu *p, unsigned cpu, uint64_t now)
 static bool resched(unsigned cpu, bool cur_waits)
 {
     struct sched_pcpu *p = sched_pcpus[cpu];
+    uint64_t t0 = IS_ENABLED(CONFIG_BENCH) ? pmu_el2_insns() : 0;
     uint64_t now = arch_counter();
 
     sched_account(&p->s, now);
@@ -419,11 +424,28 @@ static bool resched(unsigned cpu, bool cur_waits)
 
     if (to == from || (!to && cur_waits)) {
         arm_next(p, cpu, now);
+        if (IS_ENABLED(CONFIG_BENCH)) {
+            p->bench_decide_insns += pmu_el2_insns() - t0;
+            p->bench_decisions++;
+        }
         return false;
+    }
+    if (IS_ENABLED(CONFIG_BENCH) && from && to && !to->fresh) {
+        /* make bench (docs/PERFORMANCE.md): a decision, then a switch between two vCPUs,
+         * counted up to where the vCPU coming in resumes (below, on its own stack) */
+        uint64_t t1 = pmu_el2_insns();
+        p->bench_decide_insns += t1 - t0;
+        p->bench_decisions++;
+        p->bench_switch_at = t1;
     }
     swap_hw(p, from, to, cpu);
     arm_next(p, cpu, now);
     sched_thread_switch(from ? &from->th : &p->idle, to ? &to->th : &p->idle);
+    if (IS_ENABLED(CONFIG_BENCH) && p->bench_switch_at) {
+        p->bench_switch_insns += pmu_el2_insns() - p->bench_switch_at;
+        p->bench_switches++;
+        p->bench_switch_at = 0;
+    }
     return true;
 }
 
@@ -554,6 +576,10 @@ bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st)
         .skipped = __atomic_load_n(&s->win_skipped, __ATOMIC_RELAXED),
         .jitter_max_ns = arch_ticks_to_ns(__atomic_load_n(&s->jitter_max, __ATOMIC_RELAXED)),
         .parked = __atomic_load_n(&p->drops, __ATOMIC_RELAXED),
+        .bench_decide_insns = p->bench_decide_insns,
+        .bench_decisions = p->bench_decisions,
+        .bench_switch_insns = p->bench_switch_insns,
+        .bench_switches = p->bench_switches,
     };
     uint64_t sum = __atomic_load_n(&s->jitter_sum, __ATOMIC_RELAXED);
     st->jitter_avg_ns = st->windows ? arch_ticks_to_ns(sum / st->windows) : 0;

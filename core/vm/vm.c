@@ -376,6 +376,14 @@ void vm_print_stats(void)
                        (unsigned long long)(ss.jitter_max_ns / 1000),
                        (unsigned long long)(ss.jitter_avg_ns / 1000),
                        (unsigned long long)ss.parked);
+            if (ss.bench_switches && ss.bench_decisions) { /* a CONFIG_BENCH build */
+                hyp_printf("bulkhead: bench sched_switch_insns=%llu sched_switches=%llu "
+                           "sched_decide_insns=%llu sched_decisions=%llu",
+                           (unsigned long long)(ss.bench_switch_insns / ss.bench_switches),
+                           (unsigned long long)ss.bench_switches,
+                           (unsigned long long)(ss.bench_decide_insns / ss.bench_decisions),
+                           (unsigned long long)ss.bench_decisions);
+            }
         }
     }
     hyp_printf("STATS console lines_split=%llu ring_full=%llu escaped=%llu input_dropped=%llu "

@@ -101,6 +101,9 @@ struct arch_sched_stats {
     uint64_t jitter_max_ns; /* partitions: latest window start, after its planned start */
     uint64_t jitter_avg_ns; /* partitions: mean lateness of the windows entered */
     uint64_t parked;        /* vCPUs parked while switched out (their VM stopped) */
+    /* CONFIG_BENCH only (else 0): EL2 instructions of its decisions and of its switches
+     * between two vCPUs (make bench, docs/PERFORMANCE.md) */
+    uint64_t bench_decide_insns, bench_decisions, bench_switch_insns, bench_switches;
 };
 /* cpu's scheduler counters; false (nothing written) for an exclusive pCPU. */
 /* Whether v waits switched out on a shared pCPU (not in the guest, and it passes the checks
