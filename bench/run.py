@@ -62,6 +62,7 @@ TARGETS = {
     "msgq_send64_el2_insns": 400,
     "mgmt_snapshot_managed_exits": 0,
     "net_frame64_el2_insns": 1000,
+    "sched_switch_el2_insns": 1000,
 }
 # Targets that are lower bounds ("at least"): issue 11's inter-VM TCP throughput.
 MIN_TARGETS = {
@@ -714,6 +715,32 @@ def rtlat(quiet=None):
     }
 
 
+def sched():
+    """The vCPU scheduler (configs/bench-sched.dts): two hogs of two VMs taking 1 ms turns on
+    one shared pCPU; the hypervisor prints the mean EL2 instructions of a decision and of a
+    switch between two vCPUs at power-off (CONFIG_BENCH, arch/aarch64/sched_cpu.c)."""
+    itb = bundle("bench-sched")
+    args = QEMU_HV + ["-smp", "4", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
+        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+    text, _, _ = run_qemu(args, timeout=120, what="sched")
+    guest_checks(text, "bench-sched", guests=2)
+    m = re.search(r"^bulkhead: bench (sched_switch_insns=.*)", text, re.M)
+    hv = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1))} if m else {}
+    if not hv.get("sched_switches") or hv["sched_switches"] < 100:
+        raise BenchError("bench-sched: too few switches (%s)" % hv.get("sched_switches"))
+    return {"sched_switch_el2_insns": hv["sched_switch_insns"],
+            "sched_decide_el2_insns": hv["sched_decide_insns"]}
+
+
+def rtlat_shared():
+    """The RTOS's timer latency on a pCPU it shares with a CPU hog of lower priority
+    (configs/bench-rtlat-shared.dts): each tick switches from the hog to the RTOS and back."""
+    s, _, _ = rtlat_one("bench-rtlat-shared", "rtlat_shared", 300)
+    return {"rtlat_shared_ns_max": s["ns_max"], "rtlat_shared_ns_p50": s["ns_p50"],
+            "rtlat_shared_el2_insns_max": s["el2_max"],
+            "rtlat_shared_el2_insns_p50": s["el2_p50"], "rtlat_shared": s}
+
+
 def rtlat_trace_step():
     """The pinned pCPU's EL2 instructions per tick counted from QEMU's execution trace, quiet
     and under the Linux load (bench/rtlat_trace.py): the proof that its EL2 work per tick is the
@@ -885,6 +912,14 @@ ROWS = [  # key, target key, unit, note
     ("mmio_wall_us", None, "us/read", "WALL CLOCK: UARTFR read, our emulated PL011"),
     ("mmio_wall_us_native", None, "us/read", "WALL CLOCK: UARTFR read, QEMU's PL011"),
     ("mmio_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, UARTFR read"),
+    ("sched_switch_el2_insns", "sched_switch_el2_insns", "EL2 insns/switch",
+     "shared pCPU: switch between vCPUs of two VMs (EL1, FP, timer, GIC, stage 2)"),
+    ("sched_decide_el2_insns", None, "EL2 insns/decision",
+     "shared pCPU: a scheduler decision (accounting, wake-ups, pick, next deadline)"),
+    ("rtlat_shared_el2_insns_max", None, "EL2 insns/tick",
+     "RTOS on a pCPU shared with a hog: EL2 work per timer tick, worst"),
+    ("rtlat_shared_ns_max", None, "ns (virtual)",
+     "the same: CVAL reached -> RTOS timer handler, worst"),
     ("el2_text_bytes", "el2_text_bytes", "bytes", "text + rodata of build/bulkhead.elf"),
     ("el2_data_bytes", None, "bytes", "data + bss (stacks, page-table pool)"),
     ("el2_sloc", None, "lines", "cloc code lines: " + " ".join(EL2_SRC_DIRS)),
@@ -1034,13 +1069,14 @@ def main():
     res["command"] = "make bench-check" if args.quick else "make bench"
     steps = [("micro", micro), ("micro-wfi", micro_wfi), ("ipc", ipc), ("mgmt", mgmt),
              ("net", net), ("rtlat-quiet", rtlat_quiet),
-             ("overhead", overhead), ("sizes", sizes), ("secure", secure)]
+             ("overhead", overhead), ("sizes", sizes), ("secure", secure), ("sched", sched)]
     if not args.quick:
         steps += [("boot-linux", boot_linux), ("linux", lambda: linux_boot(args.linux_runs)),
                   ("net-linux", lambda: net_linux(args.net_rounds)),
                   ("rtlat", lambda: rtlat({"rtlat_quiet": fig["rtlat_quiet"]}
                                           if "rtlat_quiet" in fig else None)),
                   ("rtlat-trace", rtlat_trace_step),
+                  ("rtlat-shared", rtlat_shared),
                   ("wall", lambda: wall(args.wall_rounds)),
                   ("sloc", sloc)]
     if args.only:
@@ -1075,6 +1111,7 @@ def main():
         again.update(rtlat_quiet())
         again.update(overhead())
         again.update(secure())
+        again.update(sched())
         same = {k: fig.get(k) == v for k, v in again.items()}
         res["deterministic"] = all(same.values())
         if not res["deterministic"]:

@@ -31,15 +31,16 @@
 #include <core/hyp.h>
 #include <core/sched/sched.h>
 #include <core/vm/vm.h>
+#include <core/vm/vm_ram.h>
 #include <drivers/gicv3.h>
 #include <lib/string.h>
 
 #include "deadline.h"
+#include "pmu.h"
 #include "rr_slice.h"
 #include "trap.h"
 #include "vtimer.h"
 
-#define SCHED_THREADS 12 /* vCPUs on shared pCPUs, all pCPUs together */
 #define SCHED_QUANTUM_US 1000u
 
 struct sched_thread {
@@ -67,6 +68,10 @@ struct sched_pcpu {
     struct vcpu_ctx *cur;  /* whose state the hardware holds; NULL: the idle thread runs */
     struct sched_thread idle;
     uint64_t switches;
+    uint64_t drops;        /* vCPUs parked while switched out (ctx_drop) */
+    /* CONFIG_BENCH: EL2 instructions of decisions and of vCPU-to-vCPU switches */
+    uint64_t bench_decide_insns, bench_decisions;
+    uint64_t bench_switch_insns, bench_switches, bench_switch_at;
 };
 
 bool sched_pcpu_shared[MAX_CPUS];
@@ -77,10 +82,15 @@ void arch_kick_self(unsigned cpu)
         gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
     }
 }
-static struct sched_pcpu sched_pcpus[MAX_CPUS];
-static struct vcpu_ctx sched_ctxs[SCHED_THREADS];
-static unsigned sched_ctx_count;
-static uint8_t sched_stacks[SCHED_THREADS][PCPU_STACK_BYTES] __attribute__((aligned(16))) __noclear;
+/*
+ * Carved from RAM at boot for the shared pCPUs the scenario has (vm_ram_alloc, mapped at EL2
+ * like all RAM), not static data: a scenario without them pays nothing, and the number of
+ * threads is that of the scenario's vCPUs on shared pCPUs.
+ */
+static struct sched_pcpu *sched_pcpus[MAX_CPUS]; /* NULL: exclusive */
+static struct vcpu_ctx *sched_ctxs;
+static unsigned sched_ctx_count, sched_ctx_max;
+static uint8_t *sched_stacks; /* sched_ctx_max stacks of PCPU_STACK_BYTES */
 /* vm id, vCPU index -> context + 1 (0: exclusive) */
 static uint8_t sched_ctx_of[VM_MAX][VCPU_MAX];
 
@@ -105,7 +115,8 @@ struct trap_frame *sched_vcpu_frame(struct vcpu *v)
     if (!c) {
         return pcpu_frame(v->pcpu);
     }
-    return (struct trap_frame *)(void *)(sched_stacks[c - sched_ctxs] + PCPU_STACK_BYTES -
+    return (struct trap_frame *)(void *)(sched_stacks + (size_t)(c - sched_ctxs + 1) *
+                                         PCPU_STACK_BYTES -
                                          sizeof(struct trap_frame));
 }
 
@@ -121,10 +132,8 @@ static void add_vcpu(struct sched_pcpu *p, struct vcpu *v)
     const struct cfg_vm *cfg = v->vm->cfg;
     uint64_t now = arch_counter();
 
-    if (sched_ctx_count >= SCHED_THREADS) {
-        hyp_printf("bulkhead: sched: more than %u vCPUs on shared pCPUs: vm %s vcpu %u not "
-                   "scheduled", SCHED_THREADS, v->vm->name, v->idx);
-        return;
+    if (sched_ctx_count >= sched_ctx_max) {
+        return; /* counted by arch_sched_init: not reached */
     }
     unsigned e = sched_add(&p->s, v->vm->id, cfg->priority, us_to_ticks(cfg->budget_us),
                            us_to_ticks(cfg->period_us), now);
@@ -144,7 +153,7 @@ static void add_vcpu(struct sched_pcpu *p, struct vcpu *v)
 
 static void setup_cpu(unsigned cpu, const struct cfg_sched_cpu *cs)
 {
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
 
     sched_cpu_init(&p->s, cs->policy, us_to_ticks(SCHED_QUANTUM_US), arch_counter());
     for (uint32_t w = 0; w < cs->window_count; w++) {
@@ -170,8 +179,78 @@ static bool sched_due(void *ctx, bool can_stop)
     return true; /* the decision follows in sched_event, once the interrupt is deactivated */
 }
 
+/* vCPUs of built VMs on pCPU cpu. */
+static unsigned vcpus_on(unsigned cpu)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < vm_count; i++) {
+        for (unsigned k = 0; vms[i].cfg && k < vms[i].nr_vcpus; k++) {
+            n += vms[i].vcpus[k].pcpu == cpu;
+        }
+    }
+    return n;
+}
+
+/* The threads, stacks and schedulers of the shared pCPUs, from RAM (zeroed). */
+static bool carve(const struct cfg_scenario *sc)
+{
+    unsigned npcpu = 0, nthr = 0;
+
+    for (unsigned cpu = 0; cpu < pcpu_count && cpu < CFG_MAX_VCPUS; cpu++) {
+        if (cfg_sched_is_shared(sc, cpu)) {
+            unsigned n = vcpus_on(cpu);
+            npcpu++;
+            nthr += n < SCHED_MAX_ENTS ? n : SCHED_MAX_ENTS;
+        }
+    }
+    if (npcpu == 0) {
+        return true;
+    }
+    uint64_t stacks = (uint64_t)nthr * PCPU_STACK_BYTES;
+    uint64_t ctxs = ((uint64_t)nthr * sizeof(struct vcpu_ctx) + 15) & ~UINT64_C(15);
+    uint64_t size = stacks + ctxs + (uint64_t)npcpu * sizeof(struct sched_pcpu);
+    uint8_t *base = (uint8_t *)(uintptr_t)vm_ram_alloc(size);
+    if (!base) {
+        hyp_printf("bulkhead: sched: no RAM for %u vCPU threads (%llu bytes): shared pCPUs "
+                   "not started", nthr, (unsigned long long)size);
+        return false;
+    }
+    memset(base, 0, (size_t)size);
+    sched_stacks = base;
+    sched_ctxs = (struct vcpu_ctx *)(void *)(base + stacks);
+    sched_ctx_max = nthr;
+    struct sched_pcpu *p = (struct sched_pcpu *)(void *)(base + stacks + ctxs);
+    for (unsigned cpu = 0; cpu < pcpu_count && cpu < CFG_MAX_VCPUS; cpu++) {
+        if (cfg_sched_is_shared(sc, cpu)) {
+            sched_pcpus[cpu] = p++;
+        }
+    }
+    return true;
+}
+
+/* No RAM for the threads: the VMs on shared pCPUs cannot run (refused, with their record). */
+static void refuse_shared(const struct cfg_scenario *sc)
+{
+    for (unsigned i = 0; i < vm_count; i++) {
+        for (unsigned k = 0; vms[i].cfg && k < vms[i].nr_vcpus; k++) {
+            if (cfg_sched_is_shared(sc, vms[i].vcpus[k].pcpu) && vms[i].state == VM_STOPPED) {
+                vms[i].state = VM_REFUSED;
+                hyp_printf("bulkhead: vm %s not started: no RAM for its vCPU threads",
+                           vms[i].name);
+                vm_event(&vms[i], "refused", "reason=\"no RAM for vCPU threads\" "
+                         "action=refuse");
+            }
+        }
+    }
+}
+
 void arch_sched_init(const struct cfg_scenario *sc)
 {
+    if (!carve(sc)) {
+        refuse_shared(sc);
+        return;
+    }
     for (unsigned cpu = 0; cpu < pcpu_count && cpu < CFG_MAX_VCPUS; cpu++) {
         if (cfg_sched_is_shared(sc, cpu)) {
             setup_cpu(cpu, &sc->sched[cpu]);
@@ -187,16 +266,68 @@ static bool ctx_wakes(const struct vcpu_ctx *c)
 {
     struct vcpu *v = c->v;
 
-    if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNING) {
-        return true; /* it must see that (stop, pause, restart) */
+    if (!vm_takes_input(v->vm) || v->state != VCPU_RUNNING) {
+        return true; /* it must see that (look_for_wakeups parks it first) */
     }
     if (c->done) {
-        return c->done(c->arg);
+        return c->done(c->arg); /* the pause's hold too: until the resume */
+    }
+    if (v->vm->state != VM_RUNNING) {
+        return true; /* paused in a WFI: to its hold */
     }
     return vgic_vcpu_pending_work(&v->vm->vgic, v->idx);
 }
 
-/* Kicks: vCPUs to start, blocked ones with something to do. */
+/*
+ * Whether the switched-out vCPU of c must leave the pCPU for good: its VM is stopping (or
+ * stopped, restarted meanwhile) or it was turned off. Not yet started (fresh): unless it is
+ * still to be started in a running VM.
+ */
+static bool ctx_must_leave(const struct vcpu_ctx *c)
+{
+    const struct vcpu *v = c->v;
+    enum vcpu_state vs = v->state;
+
+    if (c->fresh) {
+        return vs != VCPU_ON_PENDING || v->vm->state != VM_RUNNING;
+    }
+    return !vm_takes_input(v->vm) || vs != VCPU_RUNNING;
+}
+
+/*
+ * Park the switched-out vCPU of c without running it (what arch_vcpu_park does for a running
+ * one): a VM stopped while its vCPU waits for a pCPU held by a higher priority, or throttled,
+ * must not wait for its turn (the stopping pCPU waits for VCPU_OFF). Its saved state is
+ * dropped: its timers and list registers were put away at the switch-out, its IPC waits are
+ * undone by the stop (vm_ipc_vm_reset), and its thread starts afresh on its next start.
+ */
+static void ctx_drop(struct sched_pcpu *p, struct vcpu_ctx *c, uint64_t now)
+{
+    struct vcpu *v = c->v;
+    bool was_fresh = c->fresh;
+
+    sched_set_state(&p->s, c->ent, SCHED_OFF, SCHED_NEVER, now);
+    c->fresh = true;
+    c->in_wait = false;
+    c->done = NULL;
+    c->wait_at = SCHED_NEVER;
+    if (was_fresh) {
+        return; /* it never ran: the stop turned it off already */
+    }
+    if (v->on_since) {
+        v->on_ticks += arch_ticks() - v->on_since; /* statistics (vm_vcpu_times) */
+        v->on_since = 0;
+    }
+    __atomic_store_n(&v->wait_kind, VCPU_WAIT_NONE, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* all of the above before it reads VCPU_OFF */
+    if (v->state == VCPU_RUNNING) {
+        v->state = VCPU_OFF; /* nobody else moves it from RUNNING while we are here */
+    }
+    p->drops++;
+    arch_wake_all(); /* the stopping pCPU waits (WFE) for this */
+}
+
+/* Kicks: vCPUs to start, blocked ones with something to do, switched-out ones to park. */
 static void look_for_wakeups(struct sched_pcpu *p, uint64_t now)
 {
     for (unsigned e = 0; e < p->s.n; e++) {
@@ -204,6 +335,10 @@ static void look_for_wakeups(struct sched_pcpu *p, uint64_t now)
         struct vcpu *v = c->v;
         uint8_t st = p->s.ent[e].state;
 
+        if (st != SCHED_OFF && c != p->cur && ctx_must_leave(c)) {
+            ctx_drop(p, c, now);
+            st = SCHED_OFF;
+        }
         if (st == SCHED_OFF && v->state == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
             c->fresh = true;
             sched_set_state(&p->s, e, SCHED_RUNNABLE, SCHED_NEVER, now);
@@ -244,7 +379,9 @@ static void swap_hw(struct sched_pcpu *p, struct vcpu_ctx *from, struct vcpu_ctx
         __atomic_store_n(&d->at[ARCH_DEADLINE_PTIMER], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
         __atomic_store_n(&d->at[ARCH_DEADLINE_WAIT], ARCH_DEADLINE_NEVER, __ATOMIC_RELEASE);
     }
-    p->cur = to;
+    __atomic_store_n(&p->cur, to, __ATOMIC_RELAXED);
+    /* before the resumed thread reads its VM's state (arch_vcpu_is_switched_out) */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     pcpus[cpu].vcpu = to ? to->v : NULL;
     if (to && to->fresh) {
         static const struct vcpu_hw zero; /* nothing of the previous vCPU shows through */
@@ -274,7 +411,8 @@ static void arm_next(struct sched_pcpu *p, unsigned cpu, uint64_t now)
  */
 static bool resched(unsigned cpu, bool cur_waits)
 {
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
+    uint64_t t0 = IS_ENABLED(CONFIG_BENCH) ? pmu_el2_insns() : 0;
     uint64_t now = arch_counter();
 
     sched_account(&p->s, now);
@@ -286,11 +424,28 @@ static bool resched(unsigned cpu, bool cur_waits)
 
     if (to == from || (!to && cur_waits)) {
         arm_next(p, cpu, now);
+        if (IS_ENABLED(CONFIG_BENCH)) {
+            p->bench_decide_insns += pmu_el2_insns() - t0;
+            p->bench_decisions++;
+        }
         return false;
+    }
+    if (IS_ENABLED(CONFIG_BENCH) && from && to && !to->fresh) {
+        /* make bench (docs/PERFORMANCE.md): a decision, then a switch between two vCPUs,
+         * counted up to where the vCPU coming in resumes (below, on its own stack) */
+        uint64_t t1 = pmu_el2_insns();
+        p->bench_decide_insns += t1 - t0;
+        p->bench_decisions++;
+        p->bench_switch_at = t1;
     }
     swap_hw(p, from, to, cpu);
     arm_next(p, cpu, now);
     sched_thread_switch(from ? &from->th : &p->idle, to ? &to->th : &p->idle);
+    if (IS_ENABLED(CONFIG_BENCH) && p->bench_switch_at) {
+        p->bench_switch_insns += pmu_el2_insns() - p->bench_switch_at;
+        p->bench_switches++;
+        p->bench_switch_at = 0;
+    }
     return true;
 }
 
@@ -306,7 +461,7 @@ void sched_event(unsigned cpu)
     if (!sched_is_shared(cpu)) {
         return;
     }
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
     bool waits = p->cur && p->s.ent[p->cur->ent].state == SCHED_BLOCKED;
 
     (void)resched(cpu, waits);
@@ -315,7 +470,7 @@ void sched_event(unsigned cpu)
 bool sched_block(struct vcpu *v, bool (*done)(void *), void *arg, uint64_t wait_at)
 {
     unsigned cpu = v->pcpu;
-    struct sched_pcpu *p = &sched_pcpus[cpu];
+    struct sched_pcpu *p = sched_pcpus[cpu];
     struct vcpu_ctx *c = ctx_of(v);
 
     if (!c) {
@@ -336,7 +491,7 @@ bool sched_block(struct vcpu *v, bool (*done)(void *), void *arg, uint64_t wait_
 
 void sched_unblock(struct vcpu *v)
 {
-    struct sched_pcpu *p = &sched_pcpus[v->pcpu];
+    struct sched_pcpu *p = sched_pcpus[v->pcpu];
     struct vcpu_ctx *c = ctx_of(v);
 
     if (!c || p->s.ent[c->ent].state == SCHED_RUNNABLE) {
@@ -351,7 +506,7 @@ void sched_unblock(struct vcpu *v)
 
 void sched_park(struct vcpu *v)
 {
-    struct sched_pcpu *p = &sched_pcpus[v->pcpu];
+    struct sched_pcpu *p = sched_pcpus[v->pcpu];
     struct vcpu_ctx *c = ctx_of(v);
 
     if (!c) {
@@ -381,6 +536,14 @@ void sched_idle_loop(unsigned cpu)
     }
 }
 
+bool arch_vcpu_is_switched_out(const struct vcpu *v)
+{
+    const struct vcpu_ctx *c = ctx_of(v);
+
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* after the caller's VM state store */
+    return c && __atomic_load_n(&sched_pcpus[v->pcpu]->cur, __ATOMIC_RELAXED) != c;
+}
+
 /* ------------------------------------------------------------------ statistics */
 
 bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, uint64_t *thr,
@@ -391,7 +554,7 @@ bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, 
     if (!c) {
         return false;
     }
-    const struct sched_ent *e = &sched_pcpus[v->pcpu].s.ent[c->ent];
+    const struct sched_ent *e = &sched_pcpus[v->pcpu]->s.ent[c->ent];
     *run = __atomic_load_n(&e->run_ticks, __ATOMIC_RELAXED);
     *wait = __atomic_load_n(&e->wait_ticks, __ATOMIC_RELAXED);
     *thr = __atomic_load_n(&e->throttled_ticks, __ATOMIC_RELAXED);
@@ -404,7 +567,7 @@ bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st)
     if (!sched_is_shared(cpu)) {
         return false;
     }
-    const struct sched_pcpu *p = &sched_pcpus[cpu];
+    const struct sched_pcpu *p = sched_pcpus[cpu];
     const struct sched_cpu *s = &p->s;
     *st = (struct arch_sched_stats){
         .partitions = s->policy == SCHED_POLICY_PARTITIONS,
@@ -412,6 +575,11 @@ bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st)
         .windows = __atomic_load_n(&s->win_entries, __ATOMIC_RELAXED),
         .skipped = __atomic_load_n(&s->win_skipped, __ATOMIC_RELAXED),
         .jitter_max_ns = arch_ticks_to_ns(__atomic_load_n(&s->jitter_max, __ATOMIC_RELAXED)),
+        .parked = __atomic_load_n(&p->drops, __ATOMIC_RELAXED),
+        .bench_decide_insns = p->bench_decide_insns,
+        .bench_decisions = p->bench_decisions,
+        .bench_switch_insns = p->bench_switch_insns,
+        .bench_switches = p->bench_switches,
     };
     uint64_t sum = __atomic_load_n(&s->jitter_sum, __ATOMIC_RELAXED);
     st->jitter_avg_ns = st->windows ? arch_ticks_to_ns(sum / st->windows) : 0;

@@ -369,12 +369,21 @@ void vm_print_stats(void)
         struct arch_sched_stats ss;
         if (arch_sched_cpu_stats(cpu, &ss)) {
             hyp_printf("STATS sched cpu=%u policy=%s switches=%llu windows=%llu skipped=%llu "
-                       "jitter_max_us=%llu jitter_avg_us=%llu", cpu,
+                       "jitter_max_us=%llu jitter_avg_us=%llu parked=%llu", cpu,
                        ss.partitions ? "partitions" : "priority",
                        (unsigned long long)ss.switches, (unsigned long long)ss.windows,
                        (unsigned long long)ss.skipped,
                        (unsigned long long)(ss.jitter_max_ns / 1000),
-                       (unsigned long long)(ss.jitter_avg_ns / 1000));
+                       (unsigned long long)(ss.jitter_avg_ns / 1000),
+                       (unsigned long long)ss.parked);
+            if (ss.bench_switches && ss.bench_decisions) { /* a CONFIG_BENCH build */
+                hyp_printf("bulkhead: bench sched_switch_insns=%llu sched_switches=%llu "
+                           "sched_decide_insns=%llu sched_decisions=%llu",
+                           (unsigned long long)(ss.bench_switch_insns / ss.bench_switches),
+                           (unsigned long long)ss.bench_switches,
+                           (unsigned long long)(ss.bench_decide_insns / ss.bench_decisions),
+                           (unsigned long long)ss.bench_decisions);
+            }
         }
     }
     hyp_printf("STATS console lines_split=%llu ring_full=%llu escaped=%llu input_dropped=%llu "

@@ -103,15 +103,18 @@ int vm_ctl_shutdown(struct vm *vm)
     return r;
 }
 
-/* Whether vCPU v is out of the guest: off, held by the pause, or blocked in an IPC wait. A
- * vCPU idle in a trapped WFI is not: the pause's kick moves it into the hold, and its time
- * stands still only from there. */
+/* Whether vCPU v is out of the guest: off, held by the pause, blocked in an IPC wait, or
+ * switched out on a shared pCPU (it passes vcpu_return's check before the guest, so a pause
+ * never waits for a vCPU starved by a higher priority or throttled). A vCPU idle in a trapped
+ * WFI is not: the pause's kick moves it into the hold, and its time stands still only from
+ * there. */
 static bool vcpu_is_out(const struct vcpu *v)
 {
     uint8_t kind = v->wait_kind;
 
     return v->state != VCPU_RUNNING || kind == VCPU_WAIT_HOLD || kind == VCPU_WAIT_IPC ||
-           __atomic_load_n(&v->waiter.state, __ATOMIC_RELAXED) == IPC_WAIT_QUEUED;
+           __atomic_load_n(&v->waiter.state, __ATOMIC_RELAXED) == IPC_WAIT_QUEUED ||
+           arch_vcpu_is_switched_out(v);
 }
 
 int vm_ctl_pause(struct vm *vm)

@@ -39,29 +39,80 @@ static uint64_t ticks_after_ms(uint32_t ms)
     return arch_counter() + (uint64_t)ms * arch_counter_hz() / 1000u; /* < 2^52: no wrap */
 }
 
-/* The deadline passed on vCPU 0's pCPU: stop the VM if the shutdown is still pending. */
+/* ms (rounded up) from now_ns to deadline_ns, 0 when passed. */
+static uint32_t ms_until(uint64_t deadline_ns, uint64_t now_ns)
+{
+    return deadline_ns > now_ns ? (uint32_t)((deadline_ns - now_ns + 999999u) / 1000000u) : 0;
+}
+
+/* Whether vm's shutdown deadline lives on pCPU cpu's slot. */
+static bool is_on_cpu(const struct vm *vm, unsigned cpu)
+{
+    return vm->cfg != NULL && vm->cfg->power_button && vm->cfg->cpus[0] == cpu;
+}
+
+/*
+ * The slot passed on pCPU cpu (ctx), the pCPU of vCPU 0 of every VM whose shutdown it
+ * serves: several VMs may share it on a shared pCPU (docs/SCHEDULING.md), so each VM keeps
+ * its own deadline (shutdown_deadline_ns) and the slot holds the nearest. Stops the VMs whose
+ * shutdown is due and still pending, then re-arms the slot for the rest (bounded by vm_count).
+ */
 static bool shutdown_expired(void *ctx, bool can_stop)
 {
-    struct vm *vm = ctx;
+    unsigned cpu = (unsigned)(uintptr_t)ctx;
+    uint64_t now = arch_now_ns();
+    uint32_t next_ms = UINT32_MAX;
+    bool deferred = false;
 
-    if (vm->shutdown_deadline_ns == 0) {
-        return true; /* the guest stopped in time (or the VM was reloaded) */
+    for (unsigned i = 0; i < vm_count; i++) {
+        struct vm *vm = &vms[i];
+        uint64_t dl = vm->shutdown_deadline_ns;
+
+        if (!is_on_cpu(vm, cpu) || dl == 0) {
+            continue; /* none asked, or the guest stopped in time (or the VM was reloaded) */
+        }
+        if (vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
+            continue; /* being stopped: vm_stop records the outcome */
+        }
+        uint32_t ms = ms_until(dl, now);
+        if (ms == 0 && vm->state == VM_PAUSED) {
+            ms = PAUSED_RECHECK_MS; /* held where it was: stopping it from inside the hold is
+                                     * not safe; look again */
+        }
+        if (ms != 0) {
+            next_ms = ms < next_ms ? ms : next_ms;
+        } else if (!can_stop) {
+            deferred = true; /* vCPU 0 blocks in a wait: called again from the guest context */
+        } else {
+            vm_event_always(vm, "shutdown", "phase=forced timeout_ms=%u",
+                            vm->cfg->shutdown_timeout_ms);
+            vm_stop(vm, VM_POWER_FORCED_REASON, false);
+        }
     }
-    if (vm->state == VM_PAUSED) {
-        /* held where it was: stopping it from inside the hold is not safe; look again */
-        arch_deadline_set(vm->cfg->cpus[0], ARCH_DEADLINE_SHUTDOWN,
-                          ticks_after_ms(PAUSED_RECHECK_MS));
-        return true;
+    if (deferred) {
+        return false; /* due again at once: every VM is looked at again then */
     }
-    if (vm->state != VM_RUNNING) {
-        return true; /* being stopped: vm_stop records the outcome */
+    if (next_ms != UINT32_MAX) {
+        arch_deadline_set(cpu, ARCH_DEADLINE_SHUTDOWN, ticks_after_ms(next_ms));
     }
-    if (!can_stop) {
-        return false; /* vCPU 0 blocks in a wait: called again from the guest context */
-    }
-    vm_event_always(vm, "shutdown", "phase=forced timeout_ms=%u", vm->cfg->shutdown_timeout_ms);
-    vm_stop(vm, VM_POWER_FORCED_REASON, false);
     return true;
+}
+
+/* Arm cpu's slot for the nearest pending shutdown deadline of its VMs (none: off). */
+static void shutdown_rearm(unsigned cpu)
+{
+    uint64_t now = arch_now_ns();
+    uint32_t next_ms = UINT32_MAX;
+
+    for (unsigned i = 0; i < vm_count; i++) {
+        uint64_t dl = vms[i].shutdown_deadline_ns;
+        if (is_on_cpu(&vms[i], cpu) && dl != 0) {
+            uint32_t ms = ms_until(dl, now);
+            next_ms = ms < next_ms ? ms : next_ms;
+        }
+    }
+    arch_deadline_set(cpu, ARCH_DEADLINE_SHUTDOWN,
+                      next_ms == UINT32_MAX ? ARCH_DEADLINE_NEVER : ticks_after_ms(next_ms));
 }
 
 int vm_power_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, unsigned max)
@@ -84,7 +135,9 @@ int vm_power_setup(struct vm *vm)
         return 0;
     }
     vgpio_init(&vm->pwr, &intid, 1, pwr_level, vm);
-    arch_deadline_bind(vm->cfg->cpus[0], ARCH_DEADLINE_SHUTDOWN, shutdown_expired, vm);
+    /* one callback per pCPU for all of its VMs (bound alike by each) */
+    arch_deadline_bind(vm->cfg->cpus[0], ARCH_DEADLINE_SHUTDOWN, shutdown_expired,
+                       (void *)(uintptr_t)vm->cfg->cpus[0]);
     return mmio_register(&vm->mmio, "power", VPLAT_PWR_IPA, VPLAT_PWR_SIZE, pwr_access,
                          &vm->pwr);
 }
@@ -102,7 +155,7 @@ void vm_power_press(struct vm *vm)
 
     vm_event_always(vm, "shutdown", "phase=requested timeout_ms=%u", ms);
     vgpio_set_input(&vm->pwr, 0, PWR_LINE, true);
-    arch_deadline_set(vm->cfg->cpus[0], ARCH_DEADLINE_SHUTDOWN, ticks_after_ms(ms));
+    shutdown_rearm(vm->cfg->cpus[0]); /* shutdown_deadline_ns was set by the caller */
 }
 
 void vm_power_stopped(struct vm *vm, const char *reason)
@@ -114,7 +167,7 @@ void vm_power_stopped(struct vm *vm, const char *reason)
         return;
     }
     vm->shutdown_deadline_ns = 0;
-    arch_deadline_set(vm->cfg->cpus[0], ARCH_DEADLINE_SHUTDOWN, ARCH_DEADLINE_NEVER);
+    shutdown_rearm(vm->cfg->cpus[0]); /* the other VMs' deadlines on that pCPU stay */
     if (strcmp(reason, VM_POWER_FORCED_REASON) != 0) {
         uint64_t now = arch_now_ns(), asked = deadline - timeout_ns;
         vm_event_always(vm, "shutdown", "phase=done by=guest reason=%s ms=%llu", reason,

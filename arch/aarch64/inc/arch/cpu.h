@@ -100,8 +100,15 @@ struct arch_sched_stats {
     uint64_t skipped;       /* partitions: windows passed over entirely */
     uint64_t jitter_max_ns; /* partitions: latest window start, after its planned start */
     uint64_t jitter_avg_ns; /* partitions: mean lateness of the windows entered */
+    uint64_t parked;        /* vCPUs parked while switched out (their VM stopped) */
+    /* CONFIG_BENCH only (else 0): EL2 instructions of its decisions and of its switches
+     * between two vCPUs (make bench, docs/PERFORMANCE.md) */
+    uint64_t bench_decide_insns, bench_decisions, bench_switch_insns, bench_switches;
 };
 /* cpu's scheduler counters; false (nothing written) for an exclusive pCPU. */
+/* Whether v waits switched out on a shared pCPU (not in the guest, and it passes the checks
+ * of the way back before it enters the guest again): a pause need not wait for it. */
+bool arch_vcpu_is_switched_out(const struct vcpu *v);
 bool arch_sched_cpu_stats(unsigned cpu, struct arch_sched_stats *st);
 /* Power off reporting a failed boot: QEMU's pvpanic-pci when present (QEMU exits 1 under
  * -action panic=exit-failure, scripts/qemu.sh), else arch_power_off. Does not return. */
