@@ -100,6 +100,30 @@ def trace(scenario="bench-micro", smp="4"):
     return logf, {k: v["n"] for k, v in run.bench_lines(text).items() if "n" in v}
 
 
+class TBLengths:
+    """The instruction count of each translation block QEMU's `-d in_asm` listed ("IN:" then
+    one "0x<addr>:" line per instruction), by its start address; a block listed again shorter
+    (icount cut it) keeps its full length. feed(line) is True for the listing's own lines."""
+
+    def __init__(self):
+        self.len = {}
+        self._cur = None
+
+    def feed(self, line):
+        if line.startswith("IN:"):
+            self._cur = []
+            return True
+        if self._cur is not None:
+            m = re.match(r"0x([0-9a-f]+):", line)
+            if m:
+                self._cur.append(int(m.group(1), 16))
+                return True
+            if self._cur:
+                self.len[self._cur[0]] = max(len(self._cur), self.len.get(self._cur[0], 0))
+            self._cur = None
+        return False
+
+
 # Library code (libfdt, BearSSL, lib/string.c) is also charged to the last function outside it
 # that ran before it, its caller in practice: the "by caller" view of boot.
 LIB_PREFIXES = ("fdt", "_fdt", "br_", "mem", "str", "bh_vsnprintf", "bh_snprintf")
@@ -109,7 +133,7 @@ def parse(logf, addrs, names):
     """Per CPU: the list of segments between counter reads, each a Counter(function: insns);
     segment 0 runs from the CPU's first instruction to its first counter read. Also the
     boot segment of CPU0 up to its first guest entry."""
-    tb_len = {}
+    tbs = TBLengths()
     read_fn = addrs[names.index("pmu_el2_insns")]
     enter_fn = addrs[names.index("guest_enter")]
     segs = collections.defaultdict(lambda: [collections.Counter()])
@@ -117,25 +141,15 @@ def parse(logf, addrs, names):
     boot_by_caller = collections.Counter()
     caller = "?"
     boot_done = False
-    cur_tb = None
     with open(logf, errors="replace") as f:
         for line in f:
-            if line.startswith("IN:"):
-                cur_tb = []
+            if tbs.feed(line):
                 continue
-            if cur_tb is not None:
-                m = re.match(r"0x([0-9a-f]+):", line)
-                if m:
-                    cur_tb.append(int(m.group(1), 16))
-                    continue
-                if cur_tb:  # keep the full length when icount also made a shorter block
-                    tb_len[cur_tb[0]] = max(len(cur_tb), tb_len.get(cur_tb[0], 0))
-                cur_tb = None
             m = re.match(r"Trace (\d+): \S+ \[[0-9a-f]+/([0-9a-f]+)/[0-9a-f]+/([0-9a-f]+)\]", line)
             if not m:
                 continue
             cpu, pc = int(m.group(1)), int(m.group(2), 16)
-            length = tb_len.get(pc, 1)
+            length = tbs.len.get(pc, 1)
             limit = int(m.group(3), 16) & CF_COUNT_MASK
             if limit:
                 length = min(length, limit)

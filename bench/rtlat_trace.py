@@ -46,9 +46,8 @@ def parse_cpu0(logf, read_fn):
     element k the segment after the k-th read (0: before the first). A block logged and then
     "Stopped execution of TB chain before" it did not run (its icount check found the budget
     spent, QEMU switched to the next vCPU, and runs it again later): it is not counted."""
-    tb_len = {}
+    tbs = el2prof.TBLengths()
     segs = [0]
-    cur_tb = None
     last = None  # (pc, length, opened a segment) of the last block logged, if pCPU 0's
     with open(logf, errors="replace") as f:
         for line in f:
@@ -61,17 +60,8 @@ def parse_cpu0(logf, read_fn):
                         segs[-1] -= last[1]
                 last = None
                 continue
-            if line.startswith("IN:"):
-                cur_tb = []
+            if tbs.feed(line):
                 continue
-            if cur_tb is not None:
-                m = re.match(r"0x([0-9a-f]+):", line)
-                if m:
-                    cur_tb.append(int(m.group(1), 16))
-                    continue
-                if cur_tb:
-                    tb_len[cur_tb[0]] = max(len(cur_tb), tb_len.get(cur_tb[0], 0))
-                cur_tb = None
             if not line.startswith("Trace 0:"):
                 if line.startswith("Trace "):
                     last = None
@@ -80,7 +70,7 @@ def parse_cpu0(logf, read_fn):
             if not m:
                 continue
             pc = int(m.group(1), 16)
-            length = tb_len.get(pc, 1)
+            length = tbs.len.get(pc, 1)
             limit = int(m.group(2), 16) & el2prof.CF_COUNT_MASK
             if limit:
                 length = min(length, limit)

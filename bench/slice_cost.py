@@ -22,6 +22,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import el2prof  # noqa: E402  (TBLengths: the translation blocks' lengths)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ELF = os.path.join(ROOT, "build", "bulkhead.elf")
 BIN = os.path.join(ROOT, "build", "bulkhead.bin")
@@ -94,20 +98,11 @@ def visits(logf, addrs, names, cpu_want=0):
     (insns, Counter(fn)). Every lower-EL vector entry starts a visit (a guest exit)."""
     base = addrs[names.index("el2_vectors")]
     entries = set(range(base + GUEST_VECTORS, base + 0x800, 0x80))
-    tb_len, cur_tb, cur, out = {}, None, None, []
+    tbs, cur, out = el2prof.TBLengths(), None, []
     with open(logf, errors="replace") as f:
         for line in f:
-            if line.startswith("IN:"):
-                cur_tb = []
+            if tbs.feed(line):
                 continue
-            if cur_tb is not None:
-                m = re.match(r"0x([0-9a-f]+):", line)
-                if m:
-                    cur_tb.append(int(m.group(1), 16))
-                    continue
-                if cur_tb:
-                    tb_len[cur_tb[0]] = max(len(cur_tb), tb_len.get(cur_tb[0], 0))
-                cur_tb = None
             m = re.match(r"Trace (\d+): \S+ \[[0-9a-f]+/([0-9a-f]+)/[0-9a-f]+/([0-9a-f]+)\]", line)
             if not m or int(m.group(1)) != cpu_want:
                 continue
@@ -118,7 +113,7 @@ def visits(logf, addrs, names, cpu_want=0):
                     out.append(cur)
             elif cur is None:
                 continue
-            length = tb_len.get(pc, 1)
+            length = tbs.len.get(pc, 1)
             limit = int(m.group(3), 16) & CF_COUNT_MASK
             if limit:
                 length = min(length, limit)
