@@ -120,8 +120,9 @@ unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
 
 # ---------------------------------------------------------------- run / test
 # QEMU_ARGS="..." are appended to QEMU's command line (e.g. -d guest_errors, -s for gdb).
-run: deps all
-	QEMU_ARGS="$(QEMU_ARGS)" ./scripts/run.sh $(SCENARIO)
+# PLATFORM=zcu102 boots QEMU's xlnx-zcu102 with the board tree of Debian's kernel package.
+run: deps all $(if $(filter-out qemu-virt,$(PLATFORM)),linux-deps)
+	PLATFORM=$(PLATFORM) QEMU_ARGS="$(QEMU_ARGS)" ./scripts/run.sh $(SCENARIO)
 
 test: deps
 	./scripts/test.sh
