@@ -3,3 +3,8 @@
 UNIT_TESTS += test_platinfo_board
 test_platinfo_board_SRCS := tests/unit/test_platinfo_board.c core/platinfo.c
 test_platinfo_board_LDLIBS := -lfdt
+# The Cadence UART console driver (drivers/uart_cadence.c) on a register block in memory; the
+# driver is EL2 code built unchanged for the host (its BIT() from the arch tree).
+UNIT_TESTS += test_uart_cadence
+test_uart_cadence_SRCS := tests/unit/test_uart_cadence.c drivers/uart_cadence.c
+test_uart_cadence_CFLAGS := -Iarch/aarch64/inc
