@@ -164,11 +164,19 @@ const char *platinfo_dma_compatible(const char *compat, int len)
     return NULL;
 }
 
+/* What the scan learns from a node's property names besides the DMA reason. */
+struct node_props {
+    bool memory; /* device_type = "memory" */
+    bool intc;   /* interrupt-controller */
+};
+
 /*
  * Why node can master the bus, or NULL. One pass over the node's properties: a libfdt lookup
- * per name walked them five times per node, ~0.9 M instructions at boot on QEMU's tree.
+ * per name walked them five times per node, ~0.9 M instructions at boot on QEMU's tree. The
+ * same pass notes a memory node and an interrupt controller (*np; not for bus masters).
  */
-static const char *dma_reason(const void *fdt, int node, const char *compat, int len)
+static const char *dma_reason(const void *fdt, int node, const char *compat, int len,
+                              struct node_props *np)
 {
     const char *why = platinfo_dma_compatible(compat, len);
     int prop;
@@ -178,9 +186,18 @@ static const char *dma_reason(const void *fdt, int node, const char *compat, int
     }
     fdt_for_each_property_offset(prop, fdt, node) {
         const char *name;
-        if (fdt_getprop_by_offset(fdt, prop, &name, NULL) == NULL ||
-            (name[0] != 'd' && name[0] != 'i' && name[0] != 'm')) {
-            continue; /* not dma-*, iommu* or msi-* */
+        int vlen;
+        const char *val = fdt_getprop_by_offset(fdt, prop, &name, &vlen);
+        if (val == NULL || (name[0] != 'd' && name[0] != 'i' && name[0] != 'm')) {
+            continue; /* not dma-*, iommu*, msi-*, device_type or interrupt-controller */
+        }
+        if (name[0] == 'd' && strcmp(name, "device_type") == 0) {
+            np->memory = vlen == sizeof("memory") && strcmp(val, "memory") == 0;
+            continue;
+        }
+        if (name[0] == 'i' && strcmp(name, "interrupt-controller") == 0) {
+            np->intc = true;
+            continue;
         }
         for (size_t i = 0; i < sizeof(dma_props) / sizeof(dma_props[0]); i++) {
             if (strcmp(name, dma_props[i]) == 0) {
@@ -213,7 +230,8 @@ static void scan_node(const void *fdt, int node, int parent)
         }
         return; /* the hypervisor's own, like the GIC: not a passthrough candidate */
     }
-    const char *why = dma_reason(fdt, node, len > 0 ? compat : NULL, len);
+    struct node_props np = { false, false };
+    const char *why = dma_reason(fdt, node, len > 0 ? compat : NULL, len, &np);
     if (why != NULL && tree.dma_count < SCAN_MAX_DMA) {
         tree.dma[tree.dma_count] = node;
         tree.dma_parent[tree.dma_count] = parent;
@@ -229,21 +247,17 @@ static void scan_node(const void *fdt, int node, int parent)
             tree.timer = node;
         } else if (tree.psci < 0 && fdt_stringlist_contains(compat, len, "arm,psci-0.2")) {
             tree.psci = node;
-        } else if (tree.uart_count < SCAN_MAX_UARTS && uart_kind_of(compat, len)) {
-            tree.uart_kind[tree.uart_count] = uart_kind_of(compat, len);
+        } else if (tree.uart_count < SCAN_MAX_UARTS &&
+                   (tree.uart_kind[tree.uart_count] = uart_kind_of(compat, len))) {
             tree.uart[tree.uart_count] = node;
             tree.uart_parent[tree.uart_count++] = parent;
-        } else if (tree.intc < 0 && tree.gic != node &&
-                   fdt_getprop(fdt, node, "interrupt-controller", NULL) != NULL) {
+        } else if (tree.intc < 0 && np.intc) {
             tree.intc = node;
         }
     }
-    if (tree.memory_count < SCAN_MAX_MEMORY) {
-        const char *type = fdt_getprop(fdt, node, "device_type", &len);
-        if (type != NULL && len == sizeof("memory") && strcmp(type, "memory") == 0) {
-            tree.memory[tree.memory_count] = node;
-            tree.memory_parent[tree.memory_count++] = parent;
-        }
+    if (np.memory && tree.memory_count < SCAN_MAX_MEMORY) {
+        tree.memory[tree.memory_count] = node;
+        tree.memory_parent[tree.memory_count++] = parent;
     }
 }
 
