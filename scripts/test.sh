@@ -15,6 +15,8 @@ suite() { # name command...
 }
 suite lint ./scripts/lint.sh
 suite build make -s all
+# the zcu102 image (build/zcu102/), which the z-*.test scenarios boot (docs/PORTING.md)
+suite build-zcu102 make -s all PLATFORM=zcu102
 suite linux-guest make -s linux-guest
 suite unit make -s unit
 suite fuzz make -s fuzz-short

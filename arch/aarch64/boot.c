@@ -10,7 +10,7 @@
 #include <core/platinfo.h>
 #include <drivers/gicv3.h>
 #include <drivers/pvpanic.h>
-#include <drivers/uart_pl011.h>
+#include <drivers/uart.h>
 
 #include "mmu.h"
 #include "trap.h"
@@ -18,6 +18,7 @@
 extern char __image_start[], __image_end[];
 void secondary_entry(void);
 void boot_primary(const void *fdt);
+void boot_wrong_el(const void *fdt, unsigned el);
 
 void arch_image_bounds(uint64_t *start, uint64_t *size)
 {
@@ -77,11 +78,37 @@ void arch_start_secondaries(void)
     }
 }
 
+/* The console's driver: the tree's UART, or the board's default when it names none. */
+static void (*boot_console(void))(char)
+{
+    return uart_select(hyp_plat.uart_kind, hyp_plat.has_uart ? hyp_plat.uart.pa : 0)->putc;
+}
+
 void boot_primary(const void *fdt)
 {
-    if (platinfo_parse(fdt, &hyp_plat) != 0) {
-        return; /* no console to complain on: head.S parks the CPU */
+    int ret = platinfo_parse(fdt, &hyp_plat);
+    void (*putc)(char) = boot_console();
+
+    if (ret != 0) {
+        hyp_fatal(putc, "host device tree: %s", hyp_plat.error);
     }
-    pl011_init(hyp_plat.has_uart ? hyp_plat.uart.pa : 0);
-    hyp_main(fdt, pl011_putc);
+    if (!hyp_plat.has_uart) {
+        hyp_fatal(putc, "host device tree: no console UART this build drives (arm,pl011, "
+                  "cdns,uart-r1p12): /chosen stdout-path names none");
+    }
+    hyp_main(fdt, putc);
+}
+
+/*
+ * head.S found the CPU at another exception level than EL2 (a boot loader or QEMU without
+ * virtualization=on): say so on the tree's console, or the board's default UART, and park.
+ * Runs with the MMU off, at EL1 (FP enabled by head.S) or EL3: plain C and MMIO only.
+ */
+void boot_wrong_el(const void *fdt, unsigned el)
+{
+    if (platinfo_parse(fdt, &hyp_plat) != 0) {
+        /* the console fields are valid whatever failed after them (platinfo.h) */
+    }
+    hyp_fatal(boot_console(), "entered at EL%u, need EL2 (QEMU: -M %s,virtualization=on)", el,
+              PLAT_QEMU_MACHINE);
 }

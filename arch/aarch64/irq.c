@@ -18,7 +18,7 @@
 #include <core/hyp.h>
 #include <core/vm/vm.h>
 #include <drivers/gicv3.h>
-#include <drivers/uart_pl011.h>
+#include <drivers/uart.h>
 
 /* INTID -> owning VM + 1 for pass-through SPIs (0: not passed through). */
 static uint8_t spi_owner[1020];
@@ -53,7 +53,7 @@ static void irq_console(void)
 {
     int c;
 
-    while (console_input_room() && (c = pl011_getc()) >= 0) {
+    while (console_input_room() && (c = uart_console->getc()) >= 0) {
         console_input((uint8_t)c);
     }
 }
@@ -72,7 +72,7 @@ static bool console_timer_due(void *ctx, bool can_stop)
 
 void arch_console_rx_hold(bool hold)
 {
-    pl011_set_rx_irq(!hold);
+    uart_console->set_rx_irq(!hold);
 }
 
 void arch_console_arm_timer(uint64_t at_ns)
@@ -96,7 +96,7 @@ void arch_console_rx_route(unsigned cpu)
 void arch_console_rx_init(void)
 {
     arch_deadline_bind(console_cpu, ARCH_DEADLINE_CONSOLE, console_timer_due, NULL);
-    pl011_enable_rx_irq();
+    uart_console->enable_rx_irq();
 }
 
 static void irq_passthrough(uint32_t intid)
