@@ -18,6 +18,10 @@
 #define GIC_IRQ_CELLS   3 /* <type number flags> */
 #define GICV3_REG_GICD  0
 #define GICV3_REG_GICR  1
+/* GICv2 with virtualization extensions (arm,gic.yaml): reg = GICD, GICC, GICH, GICV. */
+#define GICV2_REG_GICC  1
+#define GICV2_REG_GICH  2
+#define GICV2_REG_GICV  3
 #define UART_REG        0
 #define MEMORY_REG      0
 #define MAX_REG_CELLS   2 /* 64-bit addresses and sizes at most */
@@ -105,6 +109,7 @@ static int read_intid(const void *fdt, int node, int index, uint32_t *intid)
 struct scan {
     int memory, memory_parent;
     int gic, gic_parent;
+    uint32_t gic_version;
     int its, its_parent;
     int timer;
     int psci;
@@ -201,6 +206,12 @@ static void scan_node(const void *fdt, int node, int parent)
         if (tree.gic < 0 && fdt_stringlist_contains(compat, len, "arm,gic-v3")) {
             tree.gic = node;
             tree.gic_parent = parent;
+            tree.gic_version = 3;
+        } else if (tree.gic < 0 && (fdt_stringlist_contains(compat, len, "arm,gic-400") ||
+                                    fdt_stringlist_contains(compat, len, "arm,cortex-a15-gic"))) {
+            tree.gic = node;
+            tree.gic_parent = parent;
+            tree.gic_version = 2;
         } else if (tree.timer < 0 && fdt_stringlist_contains(compat, len, "arm,armv8-timer")) {
             tree.timer = node;
         } else if (tree.psci < 0 && fdt_stringlist_contains(compat, len, "arm,psci-0.2")) {
@@ -293,7 +304,13 @@ static int parse_gic(const void *fdt, struct platinfo *out)
         return -BH_ENOENT;
     }
     int ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICD, &out->gicd);
-    if (ret == 0) {
+    out->gic_version = tree.gic_version;
+    if (ret == 0 && tree.gic_version == 2) {
+        /* without GICH and GICV (no virtualization extensions) there is nothing to use */
+        ret = read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICC, &out->gicc);
+        ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICH, &out->gich);
+        ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICV, &out->gicv);
+    } else if (ret == 0) {
         ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICR, &out->gicr);
     }
     return ret;

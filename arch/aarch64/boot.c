@@ -5,10 +5,11 @@
  * CPUs through the firmware (DEN0022). Then the portable hypervisor (core/main.c) takes over.
  */
 #include <arch/cpu.h>
+#include <arch/vgic_hw.h>
 #include <arch/sysreg.h>
 #include <core/hyp.h>
 #include <core/platinfo.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 #include <drivers/pvpanic.h>
 #include <drivers/uart_pl011.h>
 
@@ -27,9 +28,16 @@ void arch_image_bounds(uint64_t *start, uint64_t *size)
 
 int arch_platform_init(const struct platinfo *plat)
 {
+    bool v2 = plat->gic_version == 2;
+
+    if (v2) {
+        arch_gic_select_v2(); /* before mmu_enable: the text is still writable */
+    }
     if (mmu_init(plat->ram.pa, plat->ram.size) ||
         mmu_map_device(plat->gicd.pa, plat->gicd.size) ||
-        mmu_map_device(plat->gicr.pa, plat->gicr.size) ||
+        (!v2 && mmu_map_device(plat->gicr.pa, plat->gicr.size)) ||
+        (v2 && (mmu_map_device(plat->gicc.pa, plat->gicc.size) ||
+                mmu_map_device(plat->gich.pa, plat->gich.size))) ||
         (plat->has_uart && mmu_map_device(plat->uart.pa, plat->uart.size))) {
         return -BH_ENOMEM;
     }
@@ -45,17 +53,22 @@ int arch_platform_init(const struct platinfo *plat)
     for (unsigned i = 0; i < pcpu_count; i++) {
         pcpus[i].id = i;
         pcpus[i].mpidr = plat->mpidr[i];
-        pcpus[i].kick_sgi1r = gicv3_sgi1r(GIC_SGI_KICK, plat->mpidr[i]);
+        pcpus[i].kick_sgi1r = gic_sgi_value(GIC_SGI_KICK, plat->mpidr[i]);
     }
     pcpus[0].online = true;
     if (arch_smccc_init() != 0) {
         return -BH_EEXIST;
     }
-    gicv3_init(plat->gicd.pa, plat->gicr.pa, plat->gicr.size);
+    if (v2) {
+        gicv2_init(plat->gicd.pa, plat->gicc.pa);
+        vgic_hw_select_v2(plat->gich.pa);
+    } else {
+        gicv3_init(plat->gicd.pa, plat->gicr.pa, plat->gicr.size);
+    }
     pcpu_local_init();
     if (plat->has_uart && plat->uart_intid != PLATINFO_NO_INTID) {
-        gicv3_route_spi(plat->uart_intid, pcpus[0].mpidr);
-        gicv3_enable(plat->uart_intid, true);
+        gic_route_spi(plat->uart_intid, pcpus[0].mpidr);
+        gic_enable(plat->uart_intid, true);
         arch_console_rx_init();
     }
     return 0;

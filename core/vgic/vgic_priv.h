@@ -191,6 +191,10 @@ struct vgic_lr {
 
 uint64_t vgic_lr_encode(const struct vgic_lr *lr);
 struct vgic_lr vgic_lr_decode(uint64_t v);
+/* The GICv2 back end (vgic_v2.c): an ICH_LR value as GICH_LR and back (exact for the values
+ * the vGIC builds: INTIDs < 1020, priority within the 5 bits GICH_VTR reports). */
+uint32_t vgic_v2_lr_to_hw(uint64_t ich);
+uint64_t vgic_v2_lr_from_hw(uint32_t lr);
 
 /* Shared by vgic_lr.c (the general sync and flush) and vgic_fast.c (the short ways); all
  * under d->lock. Link LR i of vcpu to irq and write val into it (on vcpu's pCPU); fold what

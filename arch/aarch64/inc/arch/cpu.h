@@ -8,7 +8,7 @@
 #include <arch/layout.h>
 #include <arch/sysreg.h>
 #include <bulkhead/errno.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 struct vcpu;
 
@@ -41,7 +41,7 @@ uint64_t arch_ticks_to_ns(uint64_t ticks);
 static inline void arch_kick(unsigned cpu)
 {
     if (cpu < pcpu_count && cpu != arch_cpu_id_raw()) {
-        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+        gic_send_sgi_value(pcpus[cpu].kick_sgi1r);
     }
 }
 /* Wake CPUs sleeping in WFE. */

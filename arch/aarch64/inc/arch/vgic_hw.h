@@ -9,12 +9,33 @@
  *   ICH_ELRSR_EL2    S3_4_C12_C11_5       ICH_VMCR_EL2     S3_4_C12_C11_7
  *   ICH_LR<n>_EL2    S3_4_C12_C12_<n> (n = 0..7), S3_4_C12_C13_<n-8> (n = 8..15)
  * Writes take effect for the guest at the next context synchronisation (the ERET into it).
+ *
+ * On GICv2 hardware every access goes to the GICv2 back end instead (core/vgic/vgic_v2.c: the
+ * memory-mapped GICH registers, LR values translated to and from the ICH_LR form the model
+ * keeps): each MRS/MSR is rewritten at boot into a call (<arch/gic_sel.h>), free on GICv3.
  */
 #pragma once
 
 #include <stdint.h>
 
+#include <arch/gic_sel.h>
 #include <arch/sysreg.h>
+
+/* The GICv2 back end (core/vgic/vgic_v2.c), in ICH_* terms; GICH offsets in vgic_regs.h. */
+#define VGIC_V2_GICH_HCR    0x000u
+#define VGIC_V2_GICH_VMCR   0x008u
+#define VGIC_V2_GICH_MISR   0x010u
+#define VGIC_V2_GICH_EISR0  0x020u
+#define VGIC_V2_GICH_ELRSR0 0x030u
+#define VGIC_V2_GICH_APR    0x0f0u
+#define VGIC_V2_GICH_NONE   0xffffu /* reads 0, writes ignored (ICH_AP1R<n>, AP0R<n>, n > 0) */
+uint64_t vgic_v2_read_lr(uint64_t i);
+void vgic_v2_write_lr(uint64_t i, uint64_t v);
+uint64_t vgic_v2_read_vtr(uint64_t unused);
+uint64_t vgic_v2_read(uint64_t off);
+void vgic_v2_write(uint64_t off, uint64_t v);
+/* GICv2 hardware: the back end's GICH frame (EL2 address), once at boot. */
+void vgic_hw_select_v2(uint64_t gich);
 
 #define ICH_AP0R0_EL2   S3_4_C12_C8_0
 #define ICH_AP0R1_EL2   S3_4_C12_C8_1
@@ -43,7 +64,7 @@
 
 static inline uint64_t arch_vgic_read_vtr(void)
 {
-    return sysreg_read(ICH_VTR_EL2);
+    return gic_sysreg_read(ICH_VTR_EL2, vgic_v2_read_vtr, 0);
 }
 
 /* Number of implemented list registers: ICH_VTR_EL2.ListRegs + 1. */
@@ -58,7 +79,7 @@ static inline uint64_t arch_vgic_read_lr(unsigned i)
     switch (i) {
 #define ARCH_VGIC_READ_LR(n, reg) \
     case n:                       \
-        return sysreg_read(reg);
+        return gic_sysreg_read(reg, vgic_v2_read_lr, n);
         ARCH_VGIC_LR_CASES(ARCH_VGIC_READ_LR)
 #undef ARCH_VGIC_READ_LR
     default:
@@ -71,7 +92,7 @@ static inline void arch_vgic_write_lr(unsigned i, uint64_t v)
     switch (i) {
 #define ARCH_VGIC_WRITE_LR(n, reg) \
     case n:                        \
-        sysreg_write(reg, v);      \
+        gic_sysreg_write(reg, vgic_v2_write_lr, n, v); \
         break;
         ARCH_VGIC_LR_CASES(ARCH_VGIC_WRITE_LR)
 #undef ARCH_VGIC_WRITE_LR
@@ -82,47 +103,47 @@ static inline void arch_vgic_write_lr(unsigned i, uint64_t v)
 
 static inline uint32_t arch_vgic_read_elrsr(void)
 {
-    return (uint32_t)sysreg_read(ICH_ELRSR_EL2);
+    return (uint32_t)gic_sysreg_read(ICH_ELRSR_EL2, vgic_v2_read, VGIC_V2_GICH_ELRSR0);
 }
 
 static inline uint32_t arch_vgic_read_eisr(void)
 {
-    return (uint32_t)sysreg_read(ICH_EISR_EL2);
+    return (uint32_t)gic_sysreg_read(ICH_EISR_EL2, vgic_v2_read, VGIC_V2_GICH_EISR0);
 }
 
 static inline uint32_t arch_vgic_read_misr(void)
 {
-    return (uint32_t)sysreg_read(ICH_MISR_EL2);
+    return (uint32_t)gic_sysreg_read(ICH_MISR_EL2, vgic_v2_read, VGIC_V2_GICH_MISR);
 }
 
 static inline uint64_t arch_vgic_read_hcr(void)
 {
-    return sysreg_read(ICH_HCR_EL2);
+    return gic_sysreg_read(ICH_HCR_EL2, vgic_v2_read, VGIC_V2_GICH_HCR);
 }
 
 static inline void arch_vgic_write_hcr(uint64_t v)
 {
-    sysreg_write(ICH_HCR_EL2, v);
+    gic_sysreg_write(ICH_HCR_EL2, vgic_v2_write, VGIC_V2_GICH_HCR, v);
 }
 
 static inline uint64_t arch_vgic_read_vmcr(void)
 {
-    return sysreg_read(ICH_VMCR_EL2);
+    return gic_sysreg_read(ICH_VMCR_EL2, vgic_v2_read, VGIC_V2_GICH_VMCR);
 }
 
 static inline void arch_vgic_write_vmcr(uint64_t v)
 {
-    sysreg_write(ICH_VMCR_EL2, v);
+    gic_sysreg_write(ICH_VMCR_EL2, vgic_v2_write, VGIC_V2_GICH_VMCR, v);
 }
 
 /* Active-priority registers: n < 1 << (ICH_VTR_EL2.PREbits + 1 - 5); others are UNDEFINED. */
 static inline void arch_vgic_write_ap0r(unsigned n, uint32_t v)
 {
     switch (n) {
-    case 0: sysreg_write(ICH_AP0R0_EL2, v); break;
-    case 1: sysreg_write(ICH_AP0R1_EL2, v); break;
-    case 2: sysreg_write(ICH_AP0R2_EL2, v); break;
-    case 3: sysreg_write(ICH_AP0R3_EL2, v); break;
+    case 0: gic_sysreg_write(ICH_AP0R0_EL2, vgic_v2_write, VGIC_V2_GICH_APR, v); break;
+    case 1: gic_sysreg_write(ICH_AP0R1_EL2, vgic_v2_write, VGIC_V2_GICH_NONE, v); break;
+    case 2: gic_sysreg_write(ICH_AP0R2_EL2, vgic_v2_write, VGIC_V2_GICH_NONE, v); break;
+    case 3: gic_sysreg_write(ICH_AP0R3_EL2, vgic_v2_write, VGIC_V2_GICH_NONE, v); break;
     default: break;
     }
 }
@@ -130,10 +151,10 @@ static inline void arch_vgic_write_ap0r(unsigned n, uint32_t v)
 static inline uint32_t arch_vgic_read_ap0r(unsigned n)
 {
     switch (n) {
-    case 0: return (uint32_t)sysreg_read(ICH_AP0R0_EL2);
-    case 1: return (uint32_t)sysreg_read(ICH_AP0R1_EL2);
-    case 2: return (uint32_t)sysreg_read(ICH_AP0R2_EL2);
-    case 3: return (uint32_t)sysreg_read(ICH_AP0R3_EL2);
+    case 0: return (uint32_t)gic_sysreg_read(ICH_AP0R0_EL2, vgic_v2_read, VGIC_V2_GICH_APR);
+    case 1: return (uint32_t)gic_sysreg_read(ICH_AP0R1_EL2, vgic_v2_read, VGIC_V2_GICH_NONE);
+    case 2: return (uint32_t)gic_sysreg_read(ICH_AP0R2_EL2, vgic_v2_read, VGIC_V2_GICH_NONE);
+    case 3: return (uint32_t)gic_sysreg_read(ICH_AP0R3_EL2, vgic_v2_read, VGIC_V2_GICH_NONE);
     default: return 0;
     }
 }
@@ -141,10 +162,10 @@ static inline uint32_t arch_vgic_read_ap0r(unsigned n)
 static inline uint32_t arch_vgic_read_ap1r(unsigned n)
 {
     switch (n) {
-    case 0: return (uint32_t)sysreg_read(ICH_AP1R0_EL2);
-    case 1: return (uint32_t)sysreg_read(ICH_AP1R1_EL2);
-    case 2: return (uint32_t)sysreg_read(ICH_AP1R2_EL2);
-    case 3: return (uint32_t)sysreg_read(ICH_AP1R3_EL2);
+    case 0: return (uint32_t)gic_sysreg_read(ICH_AP1R0_EL2, vgic_v2_read, VGIC_V2_GICH_NONE);
+    case 1: return (uint32_t)gic_sysreg_read(ICH_AP1R1_EL2, vgic_v2_read, VGIC_V2_GICH_NONE);
+    case 2: return (uint32_t)gic_sysreg_read(ICH_AP1R2_EL2, vgic_v2_read, VGIC_V2_GICH_NONE);
+    case 3: return (uint32_t)gic_sysreg_read(ICH_AP1R3_EL2, vgic_v2_read, VGIC_V2_GICH_NONE);
     default: return 0;
     }
 }
@@ -152,10 +173,10 @@ static inline uint32_t arch_vgic_read_ap1r(unsigned n)
 static inline void arch_vgic_write_ap1r(unsigned n, uint32_t v)
 {
     switch (n) {
-    case 0: sysreg_write(ICH_AP1R0_EL2, v); break;
-    case 1: sysreg_write(ICH_AP1R1_EL2, v); break;
-    case 2: sysreg_write(ICH_AP1R2_EL2, v); break;
-    case 3: sysreg_write(ICH_AP1R3_EL2, v); break;
+    case 0: gic_sysreg_write(ICH_AP1R0_EL2, vgic_v2_write, VGIC_V2_GICH_NONE, v); break;
+    case 1: gic_sysreg_write(ICH_AP1R1_EL2, vgic_v2_write, VGIC_V2_GICH_NONE, v); break;
+    case 2: gic_sysreg_write(ICH_AP1R2_EL2, vgic_v2_write, VGIC_V2_GICH_NONE, v); break;
+    case 3: gic_sysreg_write(ICH_AP1R3_EL2, vgic_v2_write, VGIC_V2_GICH_NONE, v); break;
     default: break;
     }
 }
