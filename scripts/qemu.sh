@@ -29,7 +29,9 @@ if [ "${BH_FW:-0}" = 1 ]; then
         -device loader,file="$ROOT/build/bulkhead.bin",addr=0x40200000,force-raw=on \
         -device loader,file="$bundle.signed",addr=0x48000000,force-raw=on "$@"
 fi
-exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 4 -m 2G \
+# GIC=2 runs the virt machine with a GICv2 (GIC-400-like, with virtualization extensions)
+# instead of the GICv3: the hypervisor's GICv2 back end, guests see a virtual GICv2.
+exec qemu-system-aarch64 -M "virt,virtualization=on,gic-version=${GIC:-3}" -cpu cortex-a72 -smp 4 -m 2G \
     -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
     -echr 0x1d -no-reboot \
     -device pvpanic-pci -action panic=exit-failure \

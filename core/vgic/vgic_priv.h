@@ -100,6 +100,7 @@ uint32_t vgic_irq_set_group(struct vgic_vm *d, struct vgic_irq *irq, bool group1
 uint32_t vgic_irq_set_priority(struct vgic_vm *d, struct vgic_irq *irq, uint8_t prio);
 uint32_t vgic_irq_set_config(struct vgic_vm *d, struct vgic_irq *irq, bool level);
 uint32_t vgic_irq_set_irouter(struct vgic_vm *d, struct vgic_irq *irq, uint64_t irouter);
+uint32_t vgic_irq_set_itargets(struct vgic_vm *d, struct vgic_irq *irq, uint8_t targets);
 bool vgic_irq_config_is_ro(const struct vgic_irq *irq);
 
 /* ------------------------------------------------------------------ MMIO tables */
@@ -160,6 +161,7 @@ struct vgic_reg_table {
 extern const struct vgic_reg_table vgic_dist_table;
 extern const struct vgic_reg_table vgic_rd_table;
 extern const struct vgic_reg_table vgic_sgi_table;
+extern const struct vgic_reg_table vgic_dist_v2_table;
 
 /* Per-INTID fields, shared by the distributor and redistributor tables. */
 extern const struct vgic_field vgic_field_group, vgic_field_enable_set, vgic_field_enable_clr,
