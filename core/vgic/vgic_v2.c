@@ -11,7 +11,7 @@
  */
 #include <core/vgic/vgic_priv.h>
 
-#include <arch/vgic_hw_v2.h>
+#include <arch/vgic_gich.h>
 
 uint32_t vgic_v2_lr_to_hw(uint64_t ich)
 {

@@ -10,6 +10,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The GICv2 back end's interface (core/vgic/vgic_v2.c), as in arch/aarch64's header: the
+ * unit tests call it directly on the fake GICH frame of <arch/vgic_gich.h>. */
+#define VGIC_V2_GICH_HCR    0x000u
+#define VGIC_V2_GICH_VMCR   0x008u
+#define VGIC_V2_GICH_MISR   0x010u
+#define VGIC_V2_GICH_EISR0  0x020u
+#define VGIC_V2_GICH_ELRSR0 0x030u
+#define VGIC_V2_GICH_APR    0x0f0u
+#define VGIC_V2_GICH_NONE   0xffffu
+uint64_t vgic_v2_read_lr(uint64_t i);
+void vgic_v2_write_lr(uint64_t i, uint64_t v);
+uint64_t vgic_v2_read_vtr(uint64_t unused);
+uint64_t vgic_v2_read(uint64_t off);
+void vgic_v2_write(uint64_t off, uint64_t v);
+
 #define VGIC_FAKE_NR_LRS     4
 #define VGIC_FAKE_MAX_LRS    16
 #define VGIC_FAKE_LR_PENDING (UINT64_C(1) << 62)
