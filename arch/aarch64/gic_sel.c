@@ -11,7 +11,7 @@
 
 #include <arch/sysreg.h>
 #include <arch/vgic_hw.h>
-#include <arch/vgic_hw_v2.h>
+#include <arch/vgic_gich.h>
 
 struct gic_site {
     uint64_t at;
