@@ -14,6 +14,8 @@ ifeq ($(wildcard platform/$(PLATFORM)/platform.mk),)
 $(error PLATFORM=$(PLATFORM): no platform/$(PLATFORM)/platform.mk (platforms: $(notdir $(wildcard platform/*))))
 endif
 include platform/$(PLATFORM)/platform.mk
+# A platform.mk may reuse another platform's folder (link script, board sources): PLAT_DIR.
+PLAT_DIR ?= platform/$(PLATFORM)
 # Each platform's EL2 image in its own folder: build/ for the reference machine (as always),
 # build/<platform>/ for the others (docs/PORTING.md); host tools and guests are shared.
 ifeq ($(PLATFORM),qemu-virt)
@@ -28,10 +30,10 @@ EL2_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mgeneral-regs-only -fno-pic -
     -mstrict-align -mno-outline-atomics -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
     -Wstrict-prototypes -Wvla -Wimplicit-fallthrough -fno-common -ffunction-sections \
     -fdata-sections -fstack-protector-strong -I. -Iinclude -Iarch/aarch64/inc \
-    -Iplatform/$(PLATFORM) -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl \
+    -I$(PLAT_DIR) -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl \
     -DPLAT_LOAD_ADDR=$(PLAT_LOAD_ADDR) $(EL2_PLAT_DEFS) $(EL2_EXTRA) -MMD -MP
 EL2_SRCS := $(wildcard lib/*.c core/*.c core/*/*.c arch/aarch64/*.c arch/aarch64/*.S drivers/*.c \
-    platform/$(PLATFORM)/*.c)
+    $(PLAT_DIR)/*.c)
 EL2_OBJS := $(patsubst %,$(EL2_O)/el2/%.o,$(EL2_SRCS))
 EL2_LIBS := $(ARM64_USR)/lib/aarch64-linux-gnu/libfdt.a $(BSSL_USR)/lib/aarch64-linux-gnu/libbearssl.a
 
@@ -67,8 +69,8 @@ $(patsubst %,$(EL2_O)/el2/%.o,$(filter %.S,$(EL2_SRCS))): $(EL2_O)/el2/asm-offse
 EL2_CFLAGS += -I$(EL2_O)/el2
 
 $(EL2_O)/bulkhead.elf: $(filter-out $(EL2_O)/el2/arch/aarch64/asm-offsets.c.o,$(EL2_OBJS)) \
-        platform/$(PLATFORM)/link.ld $(EL2_LIBS)
-	$(EL2_CC) $(EL2_CFLAGS) -no-pie -static -T platform/$(PLATFORM)/link.ld -Wl,--gc-sections \
+        $(PLAT_DIR)/link.ld $(EL2_LIBS)
+	$(EL2_CC) $(EL2_CFLAGS) -no-pie -static -T $(PLAT_DIR)/link.ld -Wl,--gc-sections \
 	    -Wl,--no-warn-rwx-segments -Wl,--build-id=none -o $@ $(filter %.o,$^) $(EL2_LIBS) -lgcc
 
 $(EL2_O)/bulkhead.bin: $(EL2_O)/bulkhead.elf
@@ -121,7 +123,7 @@ unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
 # ---------------------------------------------------------------- run / test
 # QEMU_ARGS="..." are appended to QEMU's command line (e.g. -d guest_errors, -s for gdb).
 # PLATFORM=zcu102 boots QEMU's xlnx-zcu102 with the board tree of Debian's kernel package.
-run: deps all $(if $(filter-out qemu-virt,$(PLATFORM)),linux-deps)
+run: deps all $(if $(filter zcu102,$(PLATFORM)),linux-deps)
 	PLATFORM=$(PLATFORM) QEMU_ARGS="$(QEMU_ARGS)" ./scripts/run.sh $(SCENARIO)
 
 test: deps

@@ -18,7 +18,28 @@
 #define GIC_IRQ_CELLS   3 /* <type number flags> */
 #define GICV3_REG_GICD  0
 #define GICV3_REG_GICR  1
+/* GICv2 with virtualization extensions (arm,gic.yaml): reg = GICD, GICC, GICH, GICV. */
+#define GICV2_REG_GICC  1
+#define GICV2_REG_GICH  2
+#define GICV2_REG_GICV  3
 #define UART_REG        0
+/*
+ * The GICs this build drives, and how the failure line names them: the EL2 image drives the
+ * one its platform.mk chose (PLAT_GIC_VERSION, drivers/gic.h); host tools describe any board.
+ */
+#if !defined(PLAT_GIC_VERSION)
+#define DRIVES_GICV3 1
+#define DRIVES_GICV2 1
+#define GICS_DRIVEN  "arm,gic-v3, arm,gic-400, arm,cortex-a15-gic"
+#elif PLAT_GIC_VERSION == 2
+#define DRIVES_GICV3 0
+#define DRIVES_GICV2 1
+#define GICS_DRIVEN  "arm,gic-400, arm,cortex-a15-gic"
+#else
+#define DRIVES_GICV3 1
+#define DRIVES_GICV2 0
+#define GICS_DRIVEN  "arm,gic-v3"
+#endif
 #define MAX_REG_CELLS   2 /* 64-bit addresses and sizes at most */
 #define PCI_SPACE_SHIFT 24
 #define PCI_SPACE_MASK  3
@@ -107,6 +128,7 @@ struct scan {
     int memory_count;
     int gic, gic_parent;
     int intc; /* the first other interrupt controller: named when no GIC we drive is found */
+    uint32_t gic_version;
     int its, its_parent;
     int timer;
     int psci;
@@ -240,9 +262,16 @@ static void scan_node(const void *fdt, int node, int parent)
         tree.dma_overflow = true;
     }
     if (compat != NULL && len > 0) {
-        if (tree.gic < 0 && fdt_stringlist_contains(compat, len, "arm,gic-v3")) {
+        if (tree.gic < 0 && DRIVES_GICV3 && fdt_stringlist_contains(compat, len, "arm,gic-v3")) {
             tree.gic = node;
             tree.gic_parent = parent;
+            tree.gic_version = 3;
+        } else if (tree.gic < 0 && DRIVES_GICV2 &&
+                   (fdt_stringlist_contains(compat, len, "arm,gic-400") ||
+                    fdt_stringlist_contains(compat, len, "arm,cortex-a15-gic"))) {
+            tree.gic = node;
+            tree.gic_parent = parent;
+            tree.gic_version = 2;
         } else if (tree.timer < 0 && fdt_stringlist_contains(compat, len, "arm,armv8-timer")) {
             tree.timer = node;
         } else if (tree.psci < 0 && fdt_stringlist_contains(compat, len, "arm,psci-0.2")) {
@@ -372,7 +401,13 @@ static int parse_gic(const void *fdt, struct platinfo *out)
         return -BH_ENOENT;
     }
     int ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICD, &out->gicd);
-    if (ret == 0) {
+    out->gic_version = tree.gic_version;
+    if (ret == 0 && tree.gic_version == 2) {
+        /* without GICH and GICV (no virtualization extensions) there is nothing to use */
+        ret = read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICC, &out->gicc);
+        ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICH, &out->gich);
+        ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICV, &out->gicv);
+    } else if (ret == 0) {
         ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICR, &out->gicr);
     }
     return ret;
@@ -594,8 +629,6 @@ static int parse_dma(const void *fdt, struct platinfo *out)
     return 0;
 }
 
-/* The GICs this build drives, as the failure line names them. */
-#define GICS_DRIVEN "arm,gic-v3"
 
 /*
  * No GIC we drive: name the interrupt controller the tree has instead, if any: the root's

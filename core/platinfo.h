@@ -85,7 +85,11 @@ struct platinfo {
     struct platinfo_region vm_ram;       /* RAM above PLATINFO_HYP_RESERVE: the VMs' */
     uint64_t vm_ram_avail;               /* bytes of RAM VMs may use: vm_ram.size */
     struct platinfo_region gicd;         /* distributor: reg[0] */
-    struct platinfo_region gicr;         /* first redistributor region: reg[1] */
+    struct platinfo_region gicr;         /* first redistributor region: reg[1] (GICv3) */
+    uint32_t gic_version;                /* 3: "arm,gic-v3"; 2: "arm,gic-400"/"arm,cortex-a15-gic" */
+    struct platinfo_region gicc;         /* GICv2: CPU interface, reg[1] */
+    struct platinfo_region gich;         /* GICv2: virtual interface control, reg[2] */
+    struct platinfo_region gicv;         /* GICv2: virtual CPU interface, reg[3] */
     bool has_its;                        /* a GICv3 ITS: the hypervisor's, never a VM's */
     struct platinfo_region its;          /* its translation register frame(s) */
     uint32_t dma_count;
@@ -113,7 +117,9 @@ struct platinfo {
  * Fill *out from the flattened device tree fdt. Only reads fdt (libfdt, no allocation), so it
  * can run on the boot CPU before anything else is set up.
  * Required: /cpus with at least one device_type "cpu" node, a device_type "memory" node, an
- * "arm,gic-v3" node with two reg entries and an "arm,armv8-timer" node with four interrupts.
+ * "arm,gic-v3" node with two reg entries (or a GICv2 with virtualization extensions: an
+ * "arm,gic-400" or "arm,cortex-a15-gic" node with four reg entries GICD, GICC, GICH, GICV)
+ * and an "arm,armv8-timer" node with four interrupts.
  * RAM: every reg entry of every device_type "memory" node is a bank (ram_bank[], tree order);
  * the first is `ram`, where the hypervisor and the VMs live (the others are recorded only).
  * Optional: the console UART (the /chosen stdout-path node, a path or an alias, when it is a

@@ -43,12 +43,20 @@ if [ "${PLATFORM:-qemu-virt}" = zcu102 ]; then
         -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
         -echr 0x1d -no-reboot -audiodev none,id=snd0 \
         -kernel "$ROOT/build/zcu102/bulkhead.bin" -initrd "$bundle" "$@"
-elif [ "${PLATFORM:-qemu-virt}" != qemu-virt ]; then
-    echo "qemu.sh: PLATFORM=$PLATFORM: no QEMU machine for it (qemu-virt, zcu102)" >&2
-    exit 2
 fi
-exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 4 -m 2G \
+# PLATFORM=qemu-virt-gicv2: the same virt machine with a GICv2 (GIC-400-like, with the
+# virtualization extensions) and the GICv2 build (build/qemu-virt-gicv2/): guests see a
+# virtual GICv2.
+gic=3
+image="$ROOT/build/bulkhead.bin"
+case "${PLATFORM:-qemu-virt}" in
+qemu-virt) ;;
+qemu-virt-gicv2) gic=2 image="$ROOT/build/qemu-virt-gicv2/bulkhead.bin" ;;
+*) echo "qemu.sh: PLATFORM=$PLATFORM: no QEMU machine for it (qemu-virt, qemu-virt-gicv2, zcu102)" >&2
+   exit 2 ;;
+esac
+exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=$gic -cpu cortex-a72 -smp 4 -m 2G \
     -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
     -echr 0x1d -no-reboot \
     -device pvpanic-pci -action panic=exit-failure \
-    -kernel "$ROOT/build/bulkhead.bin" -initrd "$bundle" "$@"
+    -kernel "$image" -initrd "$bundle" "$@"

@@ -31,7 +31,7 @@
 #include <core/hyp.h>
 #include <core/sched/sched.h>
 #include <core/vm/vm.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 #include <lib/string.h>
 
 #include "deadline.h"
@@ -151,7 +151,7 @@ static void setup_cpu(unsigned cpu, const struct cfg_sched_cpu *cs)
         }
     }
     pcpus[cpu].vcpu = NULL; /* whoever runs; the idle loop starts them */
-    pcpus[cpu].kick_sgi1r = gicv3_sgi1r(GIC_SGI_SCHED, pcpus[cpu].mpidr);
+    pcpus[cpu].kick_sgi1r = gic_sgi_value(GIC_SGI_SCHED, pcpus[cpu].mpidr);
     sched_pcpu_shared[cpu] = true;
     hyp_printf("bulkhead: sched cpu %u policy %s vcpus %u", cpu,
                cs->policy == CFG_SCHED_PARTITIONS ? "partitions" : "priority", p->s.n);

@@ -18,7 +18,7 @@
 #include <core/hyp.h>
 #include <core/platinfo.h>
 #include <core/vgic/vgic_regs.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 #include "sched_cpu.h"
 #include "vtimer.h"
@@ -62,9 +62,9 @@ void vcpu_hw_save(struct vcpu_hw *hw)
     hw->vttbr = sysreg_read(vttbr_el2);
     /* the timer's PPI active (HW-linked, the guest has not deactivated it): the next vCPU's
      * timer could never fire */
-    hw->vtimer_active = vppi < 32 && (gicv3_local_active() & (UINT32_C(1) << vppi));
+    hw->vtimer_active = vppi < 32 && (gic_local_active() & (UINT32_C(1) << vppi));
     if (hw->vtimer_active) {
-        gicv3_set_active(vppi, arch_cpu_id_raw(), false);
+        gic_set_active(vppi, arch_cpu_id_raw(), false);
     }
 }
 
@@ -78,7 +78,7 @@ void vcpu_hw_load(const struct vcpu_hw *hw)
 #undef LOAD
     sched_fp_load(hw->fp);
     if (hw->vtimer_active) {
-        gicv3_set_active(vppi, arch_cpu_id_raw(), true);
+        gic_set_active(vppi, arch_cpu_id_raw(), true);
     }
     sysreg_write(cntv_cval_el0, hw->cntv_cval);
     sysreg_write(cntv_ctl_el0, hw->cntv_ctl);

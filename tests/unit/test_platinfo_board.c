@@ -30,6 +30,7 @@ struct board {
     bool second_memory_node;  /* a memory@800000000 node of its own */
     bool empty_bank;          /* memory@0's first bank has size 0 */
     const char *gic_compat;   /* NULL: no interrupt controller at all */
+    int gic_regs;             /* reg entries of the GIC node (0: all four) */
     const char *uart0_compat; /* /axi/serial@ff000000 */
     const char *uart1_compat; /* /axi/serial@ff010000 */
     const char *stdout_path;  /* NULL: none */
@@ -135,7 +136,9 @@ static void node_uart(void *fdt, const char *name, const char *compat, uint64_t 
 /* The ZCU102's shape: GIC and UARTs under /axi (2/2 cells, empty ranges), aliases. */
 static void node_axi(void *fdt, const struct board *b)
 {
-    static const uint64_t gic_reg[] = { 0xf9010000, 0x10000, 0xf9020000, 0x20000 };
+    /* GICD, GICC, GICH, GICV (a GICv3 reads the first two as GICD, GICR) */
+    static const uint64_t gic_reg[] = { 0xf9010000, 0x10000, 0xf9020000, 0x20000,
+                                        0xf9040000, 0x20000, 0xf9060000, 0x20000 };
 
     ok(fdt_begin_node(fdt, "axi"));
     ok(fdt_property_string(fdt, "compatible", "simple-bus"));
@@ -150,7 +153,7 @@ static void node_axi(void *fdt, const struct board *b)
         ok(fdt_begin_node(fdt, "interrupt-controller@f9010000"));
         ok(fdt_property_string(fdt, "compatible", b->gic_compat));
         ok(fdt_property(fdt, "interrupt-controller", NULL, 0));
-        reg64(fdt, gic_reg, 2);
+        reg64(fdt, gic_reg, b->gic_regs ? b->gic_regs : 4);
         ok(fdt_property_u32(fdt, "phandle", 4));
         ok(fdt_end_node(fdt));
     }
@@ -187,10 +190,23 @@ static void build(void *fdt, const struct board *b)
     ok(fdt_finish(fdt));
 }
 
-/* The ZCU102 as its tree describes it, but with a GICv3 so that the whole parse succeeds. */
+/* The GIC this build drives (PLAT_GIC_VERSION: the test is built once for each) and one it
+ * does not, as the failure line names them. */
+#if PLAT_GIC_VERSION == 2
+#define GIC_OURS    "arm,gic-400"
+#define GIC_OTHER   "arm,gic-v3"
+#define GICS_DRIVEN "arm,gic-400, arm,cortex-a15-gic"
+#else
+#define GIC_OURS    "arm,gic-v3"
+#define GIC_OTHER   "arm,gic-400"
+#define GICS_DRIVEN "arm,gic-v3"
+#endif
+
+/* The ZCU102 as its tree describes it, with the GIC this build drives (a GICv3 build: a GICv3
+ * in its place) so that the whole parse succeeds. */
 static struct board zcu102(void)
 {
-    return (struct board){ .banks_in_node0 = 2, .gic_compat = "arm,gic-v3",
+    return (struct board){ .banks_in_node0 = 2, .gic_compat = GIC_OURS,
                            .uart0_compat = "cdns,uart-r1p12", .uart1_compat = "cdns,uart-r1p12",
                            .stdout_path = "serial0:115200n8" };
 }
@@ -321,17 +337,46 @@ static void test_unsupported_gic_named(void **state)
     struct platinfo p;
 
     (void)state;
-    assert_int_equal(PARSE_WITH(&p, (b.gic_compat = "arm,gic-400")), -BH_ENOENT);
+    assert_int_equal(PARSE_WITH(&p, (b.gic_compat = GIC_OTHER)), -BH_ENOENT);
     assert_string_equal(p.error, "/axi/interrupt-controller@f9010000: unsupported interrupt "
-                                 "controller \"arm,gic-400\": this build drives arm,gic-v3");
+                                 "controller \"" GIC_OTHER "\": this build drives " GICS_DRIVEN);
     assert_true(p.has_uart);
     assert_int_equal(p.uart_kind, PLATINFO_UART_CADENCE);
     assert_int_equal(p.uart.pa, 0xff000000);
     /* no GIC at all, no interrupt-parent: the first interrupt controller is named */
     assert_int_equal(PARSE_WITH(&p, (b.gic_compat = NULL)), -BH_ENOENT);
     assert_string_equal(p.error, "/axi/gpio@ff0a0000: unsupported interrupt controller "
-                                 "\"xlnx,zynqmp-gpio-1.0\": this build drives arm,gic-v3");
+                                 "\"xlnx,zynqmp-gpio-1.0\": this build drives " GICS_DRIVEN);
     assert_true(p.has_uart);
+}
+
+/* The GIC's frames: a GICv2 needs all four (no GICH and GICV, no virtualization extensions:
+ * nothing to give guests), a GICv3 two. */
+static void test_gic_frames(void **state)
+{
+    struct platinfo p;
+
+    (void)state;
+    ok(PARSE_WITH(&p, (void)0));
+    assert_int_equal(p.gicd.pa, 0xf9010000);
+    assert_int_equal(p.gicd.size, 0x10000);
+#if PLAT_GIC_VERSION == 2
+    assert_int_equal(p.gic_version, 2);
+    assert_int_equal(p.gicc.pa, 0xf9020000);
+    assert_int_equal(p.gich.pa, 0xf9040000);
+    assert_int_equal(p.gicv.pa, 0xf9060000);
+    assert_int_equal(p.gicv.size, 0x20000);
+    assert_int_equal(PARSE_WITH(&p, (b.gic_regs = 2)), -BH_EINVAL);
+    assert_string_equal(p.error, "GIC: reg malformed");
+    /* "arm,cortex-a15-gic" alone is a GICv2 too */
+    ok(PARSE_WITH(&p, (b.gic_compat = "arm,cortex-a15-gic")));
+    assert_int_equal(p.gic_version, 2);
+#else
+    assert_int_equal(p.gic_version, 3);
+    assert_int_equal(p.gicr.pa, 0xf9020000);
+    assert_int_equal(PARSE_WITH(&p, (b.gic_regs = 1)), -BH_EINVAL);
+    assert_string_equal(p.error, "GIC: reg malformed");
+#endif
 }
 
 static void test_not_a_tree(void **state)
@@ -378,11 +423,19 @@ static void test_zcu102_package_tree(void **state)
     assert_non_null(dtb);
     int ret = platinfo_parse(dtb, &p);
     free(dtb);
-    /* a build without GICv2 refuses the GIC-400 and says so; everything before it is known */
-    if (ret != 0) {
-        assert_int_equal(ret, -BH_ENOENT);
-        assert_non_null(strstr(p.error, "\"arm,gic-400\""));
-    }
+#if PLAT_GIC_VERSION == 2
+    /* a GICv2 build takes the GIC-400 with its four frames */
+    ok(ret);
+    assert_int_equal(p.gic_version, 2);
+    assert_int_equal(p.gicd.pa, 0xf9010000);
+    assert_int_equal(p.gicc.pa, 0xf9020000);
+    assert_int_equal(p.gich.pa, 0xf9040000);
+    assert_int_equal(p.gicv.pa, 0xf9060000);
+#else
+    /* a GICv3 build refuses the GIC-400 and says so; everything before it is known */
+    assert_int_equal(ret, -BH_ENOENT);
+    assert_non_null(strstr(p.error, "\"arm,gic-400\""));
+#endif
     assert_true(p.has_uart);
     assert_int_equal(p.uart_kind, PLATINFO_UART_CADENCE);
     assert_int_equal(p.uart.pa, 0xff000000);
@@ -409,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_uart_compatibles),
         cmocka_unit_test(test_console_fallbacks),
         cmocka_unit_test(test_unsupported_gic_named),
+        cmocka_unit_test(test_gic_frames),
         cmocka_unit_test(test_not_a_tree),
         cmocka_unit_test(test_zcu102_package_tree),
     };

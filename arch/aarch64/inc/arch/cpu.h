@@ -8,7 +8,7 @@
 #include <arch/layout.h>
 #include <arch/sysreg.h>
 #include <bulkhead/errno.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 struct vcpu;
 
@@ -43,7 +43,7 @@ static inline void arch_kick(unsigned cpu)
 {
     /* a shared pCPU kicks itself too: the vCPU to wake may be another one of its own */
     if (cpu < pcpu_count && (cpu != arch_cpu_id_raw() || sched_pcpu_shared[cpu])) {
-        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+        gic_send_sgi_value(pcpus[cpu].kick_sgi1r);
     }
 }
 /* Wake CPUs sleeping in WFE. */
