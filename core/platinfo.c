@@ -394,6 +394,24 @@ static int parse_memory(const void *fdt, struct platinfo *out)
     return 0;
 }
 
+/*
+ * A GICv2 CPU interface (GICC, or the virtual one, GICV) is two 4 KiB pages, GICx_DIR in the
+ * second. A region of 128 KiB is the 64 KiB-aligned layout (the GIC-400 of the ZynqMP, and
+ * QEMU's model of it): each page sits in its own 64 KiB, aliased all over it, so the second
+ * page follows the first at +0xf000 (as Linux's gic_check_eoimode reads it).
+ */
+#define GICV2_CPU_FRAME       UINT64_C(0x2000)
+#define GICV2_CPU_SPLIT_SIZE  UINT64_C(0x20000)
+#define GICV2_CPU_SPLIT_START UINT64_C(0xf000)
+
+static void gicv2_cpu_frame(struct platinfo_region *r)
+{
+    if (r->size >= GICV2_CPU_SPLIT_SIZE) {
+        r->pa += GICV2_CPU_SPLIT_START;
+        r->size = GICV2_CPU_FRAME;
+    }
+}
+
 static int parse_gic(const void *fdt, struct platinfo *out)
 {
     int node = tree.gic;
@@ -407,6 +425,8 @@ static int parse_gic(const void *fdt, struct platinfo *out)
         ret = read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICC, &out->gicc);
         ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICH, &out->gich);
         ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICV, &out->gicv);
+        gicv2_cpu_frame(&out->gicc);
+        gicv2_cpu_frame(&out->gicv);
     } else if (ret == 0) {
         ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICR, &out->gicr);
     }

@@ -87,9 +87,10 @@ struct platinfo {
     struct platinfo_region gicd;         /* distributor: reg[0] */
     struct platinfo_region gicr;         /* first redistributor region: reg[1] (GICv3) */
     uint32_t gic_version;                /* 3: "arm,gic-v3"; 2: "arm,gic-400"/"arm,cortex-a15-gic" */
-    struct platinfo_region gicc;         /* GICv2: CPU interface, reg[1] */
+    struct platinfo_region gicc;         /* GICv2: CPU interface, reg[1] (8 KiB: a 128 KiB
+                                          * region's two aliased pages from +0xf000) */
     struct platinfo_region gich;         /* GICv2: virtual interface control, reg[2] */
-    struct platinfo_region gicv;         /* GICv2: virtual CPU interface, reg[3] */
+    struct platinfo_region gicv;         /* GICv2: virtual CPU interface, reg[3] (as gicc) */
     bool has_its;                        /* a GICv3 ITS: the hypervisor's, never a VM's */
     struct platinfo_region its;          /* its translation register frame(s) */
     uint32_t dma_count;

@@ -31,6 +31,7 @@ struct board {
     bool empty_bank;          /* memory@0's first bank has size 0 */
     const char *gic_compat;   /* NULL: no interrupt controller at all */
     int gic_regs;             /* reg entries of the GIC node (0: all four) */
+    bool gic_4k;              /* 4 KiB-page GICv2 frames (QEMU virt's), not 64 KiB-aligned */
     const char *uart0_compat; /* /axi/serial@ff000000 */
     const char *uart1_compat; /* /axi/serial@ff010000 */
     const char *stdout_path;  /* NULL: none */
@@ -139,6 +140,8 @@ static void node_axi(void *fdt, const struct board *b)
     /* GICD, GICC, GICH, GICV (a GICv3 reads the first two as GICD, GICR) */
     static const uint64_t gic_reg[] = { 0xf9010000, 0x10000, 0xf9020000, 0x20000,
                                         0xf9040000, 0x20000, 0xf9060000, 0x20000 };
+    static const uint64_t gic_reg_4k[] = { 0xf9010000, 0x10000, 0xf9020000, 0x10000,
+                                           0xf9040000, 0x10000, 0xf9060000, 0x2000 };
 
     ok(fdt_begin_node(fdt, "axi"));
     ok(fdt_property_string(fdt, "compatible", "simple-bus"));
@@ -153,7 +156,7 @@ static void node_axi(void *fdt, const struct board *b)
         ok(fdt_begin_node(fdt, "interrupt-controller@f9010000"));
         ok(fdt_property_string(fdt, "compatible", b->gic_compat));
         ok(fdt_property(fdt, "interrupt-controller", NULL, 0));
-        reg64(fdt, gic_reg, b->gic_regs ? b->gic_regs : 4);
+        reg64(fdt, b->gic_4k ? gic_reg_4k : gic_reg, b->gic_regs ? b->gic_regs : 4);
         ok(fdt_property_u32(fdt, "phandle", 4));
         ok(fdt_end_node(fdt));
     }
@@ -362,10 +365,17 @@ static void test_gic_frames(void **state)
     assert_int_equal(p.gicd.size, 0x10000);
 #if PLAT_GIC_VERSION == 2
     assert_int_equal(p.gic_version, 2);
-    assert_int_equal(p.gicc.pa, 0xf9020000);
+    assert_int_equal(p.gicc.pa, 0xf902f000); /* 128 KiB: the 64 KiB-aligned layout */
+    assert_int_equal(p.gicc.size, 0x2000);
     assert_int_equal(p.gich.pa, 0xf9040000);
+    assert_int_equal(p.gicv.pa, 0xf906f000);
+    assert_int_equal(p.gicv.size, 0x2000);
+    /* 4 KiB pages (QEMU virt): the frames as the tree gives them */
+    ok(PARSE_WITH(&p, (b.gic_4k = true)));
+    assert_int_equal(p.gicc.pa, 0xf9020000);
+    assert_int_equal(p.gicc.size, 0x10000);
     assert_int_equal(p.gicv.pa, 0xf9060000);
-    assert_int_equal(p.gicv.size, 0x20000);
+    assert_int_equal(p.gicv.size, 0x2000);
     assert_int_equal(PARSE_WITH(&p, (b.gic_regs = 2)), -BH_EINVAL);
     assert_string_equal(p.error, "GIC: reg malformed");
     /* "arm,cortex-a15-gic" alone is a GICv2 too */
@@ -424,13 +434,16 @@ static void test_zcu102_package_tree(void **state)
     int ret = platinfo_parse(dtb, &p);
     free(dtb);
 #if PLAT_GIC_VERSION == 2
-    /* a GICv2 build takes the GIC-400 with its four frames */
+    /* a GICv2 build takes the GIC-400 with its four frames; the CPU interfaces are 128 KiB
+     * regions of two 64 KiB-aliased pages: their 8 KiB start at +0xf000 */
     ok(ret);
     assert_int_equal(p.gic_version, 2);
     assert_int_equal(p.gicd.pa, 0xf9010000);
-    assert_int_equal(p.gicc.pa, 0xf9020000);
+    assert_int_equal(p.gicc.pa, 0xf902f000);
+    assert_int_equal(p.gicc.size, 0x2000);
     assert_int_equal(p.gich.pa, 0xf9040000);
-    assert_int_equal(p.gicv.pa, 0xf9060000);
+    assert_int_equal(p.gicv.pa, 0xf906f000);
+    assert_int_equal(p.gicv.size, 0x2000);
 #else
     /* a GICv3 build refuses the GIC-400 and says so; everything before it is known */
     assert_int_equal(ret, -BH_ENOENT);
