@@ -101,3 +101,19 @@ static inline void gic_deactivate(uint32_t intid)
 {
     GIC_DRV(deactivate)(intid);
 }
+
+/*
+ * Before a pCPU sleeps for its vCPU (WFI): make the GIC look at its pending interrupts again.
+ * A platform quirk of QEMU's GICv2 model (7.2, virt and xlnx-zcu102 alike): a guest's EOI of
+ * a HW-linked list register deactivates the physical interrupt without re-evaluating the
+ * physical CPU interface, so a physical interrupt already pending again behind it (the
+ * virtual timer, re-armed by the guest) is not signalled until some other GIC access: every
+ * pCPU could sleep through its timer. A write to GICC_PMR (the same value) is such an access;
+ * on hardware it changes nothing. GICv3 builds: nothing.
+ */
+static inline void gic_resample(void)
+{
+#if PLAT_GIC_VERSION == 2
+    gicv2_resample();
+#endif
+}

@@ -182,3 +182,8 @@ void gicv2_deactivate(uint32_t intid)
 {
     w32(gicc_base + GICC_DIR, gicv2_iar_of(intid));
 }
+
+void gicv2_resample(void)
+{
+    w32(gicc_base + GICC_PMR, 0xff);
+}

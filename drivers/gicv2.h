@@ -33,3 +33,5 @@ void gicv2_send_sgi(uint32_t intid, uint64_t mpidr);
 uint32_t gicv2_ack(void);
 void gicv2_eoi(uint32_t intid);
 void gicv2_deactivate(uint32_t intid);
+/* Rewrite GICC_PMR with its value (drivers/gic.h gic_resample: a QEMU quirk). */
+void gicv2_resample(void);

@@ -427,6 +427,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         }
         arch_vgic_write_hcr(arch_vgic_read_hcr() & ~ICH_HCR_EN);
         if (!sched_is_shared(v->pcpu)) {
+            gic_resample(); /* QEMU's GICv2 (drivers/gic.h); nothing on GICv3 */
             wfi();
         } else if (sched_block(v, done, arg, wait_deadline_ticks(deadline_ns, now_ns))) {
             armed = false; /* another vCPU's wait may have had the slot */
@@ -515,6 +516,7 @@ void arch_vcpu_idle(struct vcpu *v)
         /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU) */
         uint64_t hcr = arch_vgic_read_hcr();
         arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
+        gic_resample(); /* QEMU's GICv2 (drivers/gic.h); nothing on GICv3 */
         wfi();
         arch_vgic_write_hcr(hcr);
         /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */

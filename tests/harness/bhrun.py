@@ -29,7 +29,9 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
     qemu ARGS            extra QEMU arguments (a later -M merges into the machine's: e.g.
                          `qemu -M virtualization=off`)
     platform NAME        boot on another platform (scripts/qemu.sh PLATFORM=NAME, the image
-                         of `make PLATFORM=NAME`, build/NAME/bulkhead.bin); default qemu-virt
+                         of `make PLATFORM=NAME`, build/NAME/bulkhead.bin); default qemu-virt,
+                         or the one `--platform NAME` gives (bhrun.py --platform zcu102 X.test
+                         runs an unchanged test on the ZCU102)
     prepare COMMAND      run COMMAND (sh -c, in the top directory) before QEMU starts, e.g.
                          to make a device tree for `qemu -dtb {LOG}/...`; the test fails
                          (QEMU is not started) when it exits non-zero
@@ -420,8 +422,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tests", nargs="+")
     ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("--platform", metavar="NAME",
+                    help="run the tests that name no platform on NAME (e.g. zcu102, "
+                         "qemu-virt-gicv2), unchanged otherwise; their logs and bundles are "
+                         "NAME@platform")
     a = ap.parse_args()
     tests = [parse(p) for p in a.tests]
+    if a.platform:
+        for t in tests:
+            if t["platform"] is None and a.platform != "qemu-virt":
+                t["platform"] = a.platform
+                t["name"] += "@" + a.platform
     for t in tests:
         make_bundle(t)
     passed = failed = 0
