@@ -17,6 +17,8 @@ suite lint ./scripts/lint.sh
 suite build make -s all
 # the zcu102 image (build/zcu102/), which the z-*.test scenarios boot (docs/PORTING.md)
 suite build-zcu102 make -s all PLATFORM=zcu102
+# the GICv2 build of QEMU virt (build/qemu-virt-gicv2/), for virt with gic-version=2
+suite build-gicv2 make -s all PLATFORM=qemu-virt-gicv2
 suite linux-guest make -s linux-guest
 suite unit make -s unit
 suite fuzz make -s fuzz-short
@@ -24,6 +26,13 @@ suite config-checks tests/configs/run.sh
 # the test guest's virtio-net driver against plain QEMU's own device (two VMs, about a second)
 suite vnet-qemu tests/native/vnet_qemu.py
 suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
+# A representative set, unchanged, on the second platform (ZCU102: Cortex-A53, GIC-400,
+# guests on a virtual GICv2; z-*.test above boot it too) and on virt with a GICv2: Linux SMP
+# beside bare metal, message queues, RPC to the RTOS, the train (docs/PORTING.md).
+suite scenarios-zcu102 tests/harness/bhrun.py -j 2 --platform zcu102 \
+    tests/scenarios/{b-linux-bm,i-msgq,j-rpc-rtos,t-train}.test
+suite scenarios-gicv2 tests/harness/bhrun.py -j 2 --platform qemu-virt-gicv2 \
+    tests/scenarios/{a-two-bm,i-msgq}.test
 suite bench-budget make -s bench-check
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
