@@ -266,30 +266,6 @@ void gic_send_sgi(uint32_t intid, uint64_t mpidr)
     isb();
 }
 
-uint32_t gic_ack(void)
-{
-    if (plat.gic_v2) {
-        return mmio_read32(plat.gicc_base + GICC_IAR);
-    }
-    return (uint32_t)read_sysreg(ICC_IAR1_EL1);
-}
-
-uint32_t gic_iar_intid(uint32_t iar)
-{
-    return plat.gic_v2 ? (uint32_t)FIELD_GET(GICC_IAR_INTID, iar)
-                       : (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
-}
-
-void gic_eoi(uint32_t iar)
-{
-    if (plat.gic_v2) {
-        mmio_write32(plat.gicc_base + GICC_EOIR, iar);
-        return;
-    }
-    write_sysreg(iar, ICC_EOIR1_EL1);
-    isb();
-}
-
 void gic_handle_irq(void)
 {
     for (;;) {

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "platform.h"
 #include "sysreg.h"
 
 /* Distributor (GICD) registers, offsets from the GICD base (spec 12.9). */
@@ -113,11 +114,32 @@ void gic_send_sgi(uint32_t intid, uint64_t mpidr);
 void gic_handle_irq(void);
 
 /* Acknowledge the highest-priority pending interrupt: the IAR value (ICC_IAR1_EL1 or
- * GICC_IAR), to be given back to gic_eoi; gic_iar_intid gives its INTID (>= 1020: none). */
-uint32_t gic_ack(void);
-uint32_t gic_iar_intid(uint32_t iar);
+ * GICC_IAR), to be given back to gic_eoi; gic_iar_intid gives its INTID (>= 1020: none).
+ * Inline: on every interrupt, and GICv3 guests pay one test for GICv2 support. */
+static inline uint32_t gic_ack(void)
+{
+    if (plat.gic_v2) {
+        return *(volatile uint32_t *)(plat.gicc_base + GICC_IAR);
+    }
+    return (uint32_t)read_sysreg(ICC_IAR1_EL1);
+}
+
+static inline uint32_t gic_iar_intid(uint32_t iar)
+{
+    return plat.gic_v2 ? (uint32_t)FIELD_GET(GICC_IAR_INTID, iar)
+                       : (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
+}
+
 /* End of interrupt (priority drop and deactivation, EOImode 0) of an acknowledged IAR. */
-void gic_eoi(uint32_t iar);
+static inline void gic_eoi(uint32_t iar)
+{
+    if (plat.gic_v2) {
+        *(volatile uint32_t *)(plat.gicc_base + GICC_EOIR) = iar;
+        return;
+    }
+    write_sysreg(iar, ICC_EOIR1_EL1);
+    isb();
+}
 /* Route SPI intid to the calling CPU: GICD_IROUTER (v3) or GICD_ITARGETSR (v2). */
 void gic_spi_route_self(uint32_t intid);
 /* Whether this guest drives a GICv2 (its device tree's GIC). */
