@@ -28,11 +28,12 @@ suite vnet-qemu tests/native/vnet_qemu.py
 suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
 # A representative set, unchanged, on the second platform (ZCU102: Cortex-A53, GIC-400,
 # guests on a virtual GICv2; z-*.test above boot it too) and on virt with a GICv2: Linux SMP
-# beside bare metal, message queues, RPC to the RTOS, the train (docs/PORTING.md).
+# beside bare metal, message queues, RPC to the RTOS, Linux's IPC, the train with and
+# without the Linux ui (docs/PORTING.md).
 suite scenarios-zcu102 tests/harness/bhrun.py -j 2 --platform zcu102 \
-    tests/scenarios/{b-linux-bm,i-msgq,j-rpc-rtos,t-train}.test
+    tests/scenarios/{b-linux-bm,i-msgq,j-rpc-rtos,l-linux-ipc,t-train,t-train-ui}.test
 suite scenarios-gicv2 tests/harness/bhrun.py -j 2 --platform qemu-virt-gicv2 \
-    tests/scenarios/{a-two-bm,i-msgq}.test
+    tests/scenarios/{a-two-bm,i-msgq,r-rtos-selftest}.test
 suite bench-budget make -s bench-check
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
