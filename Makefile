@@ -10,7 +10,19 @@ CACHE    := .cache
 ARM64_USR := $(CACHE)/arm64/libfdt-dev/usr
 BSSL_USR  := $(CACHE)/arm64/libbearssl-dev/usr
 
+ifeq ($(wildcard platform/$(PLATFORM)/platform.mk),)
+$(error PLATFORM=$(PLATFORM): no platform/$(PLATFORM)/platform.mk (platforms: $(notdir $(wildcard platform/*))))
+endif
 include platform/$(PLATFORM)/platform.mk
+# A platform.mk may reuse another platform's folder (link script, board sources): PLAT_DIR.
+PLAT_DIR ?= platform/$(PLATFORM)
+# Each platform's EL2 image in its own folder: build/ for the reference machine (as always),
+# build/<platform>/ for the others (docs/PORTING.md); host tools and guests are shared.
+ifeq ($(PLATFORM),qemu-virt)
+EL2_O := $(O)
+else
+EL2_O := $(O)/$(PLATFORM)
+endif
 
 # ---------------------------------------------------------------- EL2 image
 EL2_CC := $(CROSS)gcc
@@ -18,16 +30,16 @@ EL2_CFLAGS := -std=gnu11 -ffreestanding -nostdlib -mgeneral-regs-only -fno-pic -
     -mstrict-align -mno-outline-atomics -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
     -Wstrict-prototypes -Wvla -Wimplicit-fallthrough -fno-common -ffunction-sections \
     -fdata-sections -fstack-protector-strong -I. -Iinclude -Iarch/aarch64/inc \
-    -Iplatform/$(PLATFORM) -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl \
+    -I$(PLAT_DIR) -isystem $(ARM64_USR)/include -isystem $(BSSL_USR)/include/bearssl \
     -DPLAT_LOAD_ADDR=$(PLAT_LOAD_ADDR) $(EL2_PLAT_DEFS) $(EL2_EXTRA) -MMD -MP
 EL2_SRCS := $(wildcard lib/*.c core/*.c core/*/*.c arch/aarch64/*.c arch/aarch64/*.S drivers/*.c \
-    platform/$(PLATFORM)/*.c)
-EL2_OBJS := $(patsubst %,$(O)/el2/%.o,$(EL2_SRCS))
+    $(PLAT_DIR)/*.c)
+EL2_OBJS := $(patsubst %,$(EL2_O)/el2/%.o,$(EL2_SRCS))
 EL2_LIBS := $(ARM64_USR)/lib/aarch64-linux-gnu/libfdt.a $(BSSL_USR)/lib/aarch64-linux-gnu/libbearssl.a
 
 .PHONY: all deps linux-deps run test unit cfgtest scenarios bench clean lint
 
-all: $(O)/bulkhead.bin $(O)/bhcfg guests
+all: $(EL2_O)/bulkhead.bin $(O)/bhcfg guests
 
 lint:
 	@./scripts/lint.sh
@@ -38,30 +50,30 @@ deps:
 linux-deps:
 	@./scripts/deps.sh --linux
 
-$(O)/el2/%.c.o: %.c
+$(EL2_O)/el2/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(EL2_CC) $(EL2_CFLAGS) -c $< -o $@
 
-$(O)/el2/%.S.o: %.S
+$(EL2_O)/el2/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(EL2_CC) $(EL2_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(O)/el2/asm-offsets.h: arch/aarch64/asm-offsets.c
+$(EL2_O)/el2/asm-offsets.h: arch/aarch64/asm-offsets.c
 	@mkdir -p $(dir $@)
 	$(EL2_CC) $(EL2_CFLAGS) -S $< -o $@.s
 	sed -n 's/.*@@ASMOFF \([A-Z0-9_]*\) #*\([0-9-]*\).*/#define \1 \2/p' $@.s > $@
 
-$(patsubst %,$(O)/el2/%.o,$(filter %.S,$(EL2_SRCS))): $(O)/el2/asm-offsets.h
-EL2_CFLAGS += -I$(O)/el2
+$(patsubst %,$(EL2_O)/el2/%.o,$(filter %.S,$(EL2_SRCS))): $(EL2_O)/el2/asm-offsets.h
+EL2_CFLAGS += -I$(EL2_O)/el2
 
-$(O)/bulkhead.elf: $(filter-out $(O)/el2/arch/aarch64/asm-offsets.c.o,$(EL2_OBJS)) \
-        platform/$(PLATFORM)/link.ld $(EL2_LIBS)
-	$(EL2_CC) $(EL2_CFLAGS) -no-pie -static -T platform/$(PLATFORM)/link.ld -Wl,--gc-sections \
+$(EL2_O)/bulkhead.elf: $(filter-out $(EL2_O)/el2/arch/aarch64/asm-offsets.c.o,$(EL2_OBJS)) \
+        $(PLAT_DIR)/link.ld $(EL2_LIBS)
+	$(EL2_CC) $(EL2_CFLAGS) -no-pie -static -T $(PLAT_DIR)/link.ld -Wl,--gc-sections \
 	    -Wl,--no-warn-rwx-segments -Wl,--build-id=none -o $@ $(filter %.o,$^) $(EL2_LIBS) -lgcc
 
-$(O)/bulkhead.bin: $(O)/bulkhead.elf
+$(EL2_O)/bulkhead.bin: $(EL2_O)/bulkhead.elf
 	$(CROSS)objcopy -O binary $< $@
 
 $(EL2_LIBS):
@@ -113,8 +125,9 @@ unit: $(addprefix $(O)/unit/,$(UNIT_TESTS)) arch-unit
 
 # ---------------------------------------------------------------- run / test
 # QEMU_ARGS="..." are appended to QEMU's command line (e.g. -d guest_errors, -s for gdb).
-run: deps all
-	QEMU_ARGS="$(QEMU_ARGS)" ./scripts/run.sh $(SCENARIO)
+# PLATFORM=zcu102 boots QEMU's xlnx-zcu102 with the board tree of Debian's kernel package.
+run: deps all $(if $(filter zcu102,$(PLATFORM)),linux-deps)
+	PLATFORM=$(PLATFORM) QEMU_ARGS="$(QEMU_ARGS)" ./scripts/run.sh $(SCENARIO)
 
 test: deps
 	./scripts/test.sh

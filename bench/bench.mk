@@ -19,8 +19,19 @@ bench-build: deps
 	@$(MAKE) --no-print-directory build/bulkhead.bin build/bhcfg
 	@$(MAKE) --no-print-directory -C guests/bench O=$(CURDIR)/$(BENCH_O)/guest
 
+ifeq ($(PLATFORM),qemu-virt)
 bench: bench-build linux-guest
 	@python3 bench/run.py
+else
+# Another platform (make bench PLATFORM=zcu102): its bench hypervisor in build/bench/<platform>/
+# and the trap-path figures on its QEMU machine (bench/run.py --platform).
+bench: deps $(if $(filter zcu102,$(PLATFORM)),linux-deps)
+	@$(MAKE) --no-print-directory O=$(BENCH_O) PLATFORM=$(PLATFORM) EL2_EXTRA=-DCONFIG_BENCH=1 \
+	    $(BENCH_O)/$(PLATFORM)/bulkhead.bin
+	@$(MAKE) --no-print-directory build/bhcfg
+	@$(MAKE) --no-print-directory -C guests/bench O=$(CURDIR)/$(BENCH_O)/guest
+	@python3 bench/run.py --platform $(PLATFORM)
+endif
 
 bench-check:
 	@if $(MAKE) --no-print-directory bench-build; then \

@@ -35,6 +35,7 @@ QEMU = "qemu-system-aarch64"
 QEMU_HV = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a72"]
 QEMU_BARE = ["-M", "virt,gic-version=3", "-cpu", "cortex-a72"]
 QEMU_COMMON = ["-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot"]
+HV_DIR = OUT  # the bench hypervisor's folder: build/bench/<platform>/ for another platform
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 EL2_SRC_DIRS = ["lib", "core", "arch/aarch64", "drivers", "platform"]
 LINUX_MARKER = "bulkhead-linux: init"
@@ -212,7 +213,7 @@ def micro(scenario="bench-micro"):
     """Boot the bench build with configs/bench-micro.dts: boot counts and EL2 per-op costs."""
     itb = bundle(scenario)
     args = QEMU_HV + ["-smp", "4", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
-        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+        "-kernel", os.path.join(HV_DIR, "bulkhead.bin"), "-initrd", itb]
     text, _, _ = run_qemu(args, timeout=120, what="micro")
     guest_checks(text, scenario)
     b = bench_lines(text)
@@ -317,7 +318,7 @@ def ipc():
     """Boot the bench build with configs/bench-ipc.dts: inter-VM communication costs."""
     itb = bundle("bench-ipc")
     args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + ICOUNT + [
-        "-kernel", os.path.join(OUT, "bulkhead.bin"), "-initrd", itb]
+        "-kernel", os.path.join(HV_DIR, "bulkhead.bin"), "-initrd", itb]
     text, _, _ = run_qemu(args, timeout=120, what="ipc")
     guest_checks(text, "bench-ipc", guests=2)
     b = bench_lines(text)
@@ -1038,6 +1039,86 @@ def chart(fig):
     return png
 
 
+# ------------------------------------------------------------------ other platforms
+
+ZCU102_DTB = ".cache/arm64/linux-image/usr/lib/linux-image-*/xilinx/zynqmp-zcu102-rev1.0.dtb"
+
+
+def platform_qemu(name):
+    """QEMU's machine arguments for the bench hypervisor of another platform (scripts/qemu.sh)."""
+    if name == "qemu-virt-gicv2":
+        return ["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a72"]
+    if name == "zcu102":
+        import glob
+        dtbs = sorted(glob.glob(os.path.join(ROOT, ZCU102_DTB)))
+        if not dtbs:
+            raise SystemExit("bench: no zynqmp-zcu102-rev1.0.dtb: run scripts/deps.sh --linux")
+        return ["-M", "xlnx-zcu102,virtualization=on", "-dtb", dtbs[0],
+                "-audiodev", "none,id=snd0"]
+    raise SystemExit("bench: --platform %s: no QEMU machine for it (zcu102, qemu-virt-gicv2)"
+                     % name)
+
+
+def platform_markdown(name, fig, res):
+    """The trap-path figures of another platform beside the published ZCU104 figures."""
+    out = ["| figure | value | what |", "|---|---:|---|"]
+    for key, _, unit, note in ROWS:
+        if key in fig:
+            out.append("| `%s` | %s | %s (%s) |" % (key, fig[key], note, unit))
+    out += ["", "```", "%-22s %14s %14s" % ("EL2 instructions", "per guest IRQ", "per IPI send"),
+            "%-22s %14s %14s" % ("Bulkhead (%s)" % name, fig.get("irq_el2_insns", ""),
+                                 fig.get("ipi_send_el2_insns", ""))]
+    for anchor, irq, ipi in ANCHORS:
+        out.append("%-22s %14s %14s" % (anchor + " (ZCU104)", irq, ipi))
+    out.append("```")
+    out += ["", "On a GICv2 the IPI send is a trapped GICD_SGIR write (a vGIC MMIO access), not an "
+            "ICC_SGI1R_EL1 trap; the list registers are memory-mapped GICH registers."]
+    v = res["versions"]
+    out += ["", "Produced by `make bench PLATFORM=%s` at %s; %s; %s; host %s." % (
+        name, v["commit"], v["qemu"], v["cc"], v["host"])]
+    return "\n".join(out) + "\n"
+
+
+def platform_main(name):
+    """make bench PLATFORM=name: the trap-path figures (micro, micro-wfi, ipc) of that
+    platform's bench hypervisor (build/bench/<name>/), twice for determinism, into
+    build/bench/<name>/results.{json,md}."""
+    global QEMU_HV, HV_DIR
+    QEMU_HV = platform_qemu(name)
+    HV_DIR = os.path.join(OUT, name)
+    res = {"figures": {}, "errors": [], "platform": name, "versions": versions(),
+           "command": "make bench PLATFORM=%s" % name}
+    fig = res["figures"]
+    for step, fn in (("micro", lambda: micro()[0]), ("micro-wfi", micro_wfi), ("ipc", ipc)):
+        log("bench: %s (%s)" % (step, name))
+        try:
+            fig.update(fn())
+        except (BenchError, subprocess.CalledProcessError, OSError) as e:
+            res["errors"].append("%s: %s" % (step, e))
+    try:
+        again, _ = micro()
+        again.update(ipc())
+        res["deterministic"] = all(fig.get(k) == v for k, v in again.items())
+        if not res["deterministic"]:
+            res["errors"].append("determinism: a second run differs")
+    except (BenchError, subprocess.CalledProcessError, OSError) as e:
+        res["deterministic"] = False
+        res["errors"].append("determinism: %s" % e)
+    res["qemu_commands"] = COMMANDS
+    with open(os.path.join(HV_DIR, "results.json"), "w") as f:
+        json.dump(res, f, indent=2, sort_keys=True)
+        f.write("\n")
+    md = platform_markdown(name, fig, res)
+    with open(os.path.join(HV_DIR, "results.md"), "w") as f:
+        f.write(md)
+    print(md)
+    print("deterministic: %s" % res["deterministic"])
+    for e in res["errors"]:
+        print("ERROR " + e.splitlines()[0])
+    print("results: %s" % os.path.relpath(os.path.join(HV_DIR, "results.md"), ROOT))
+    return 1 if res["errors"] else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1054,7 +1135,12 @@ def main():
                          "determinism re-run, no chart, results-only.json by default")
     ap.add_argument("--update-doc", action="store_true",
                     help="also replace the results table in docs/PERFORMANCE.md")
+    ap.add_argument("--platform", metavar="NAME",
+                    help="another platform's trap-path figures (make bench PLATFORM=NAME: "
+                         "zcu102, qemu-virt-gicv2) into build/bench/NAME/")
     args = ap.parse_args()
+    if args.platform and args.platform != "qemu-virt":
+        return platform_main(args.platform)
     if args.only and (args.quick or args.update_doc):
         ap.error("--only goes with neither --quick nor --update-doc")
     if not args.out:

@@ -30,3 +30,11 @@ void bh_panic(const char *file, int line, const char *msg) __attribute__((noretu
  * validates the scenario, builds and starts the VMs. Does not return.
  */
 void hyp_main(const void *fdt, void (*putc)(char)) __attribute__((noreturn));
+
+/*
+ * An early failure, before hyp_main: prints the one line "bulkhead: fatal: <fmt...>" with
+ * putc (the console is not set up yet) and parks the CPU for good. Runs at any exception
+ * level with the MMU off (it uses nothing but putc and bh_vsnprintf).
+ */
+void hyp_fatal(void (*putc)(char), const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));

@@ -41,6 +41,27 @@ void bh_panic(const char *file, int line, const char *msg)
     }
 }
 
+void hyp_fatal(void (*putc)(char), const char *fmt, ...)
+{
+    static const char prefix[] = "bulkhead: fatal: ";
+    char line[PLATINFO_ERROR_MAX + 96];
+    va_list ap;
+
+    va_start(ap, fmt);
+    bh_vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; prefix[i] != '\0'; i++) {
+        putc(prefix[i]);
+    }
+    for (size_t i = 0; line[i] != '\0'; i++) {
+        putc(line[i]);
+    }
+    putc('\n');
+    for (;;) {
+        wfi();
+    }
+}
+
 int hyp_console_drain_cpu = -1;
 
 /* A real-time VM appended console output: its pCPU never writes the UART, the drain pCPU does

@@ -18,8 +18,28 @@
 #define GIC_IRQ_CELLS   3 /* <type number flags> */
 #define GICV3_REG_GICD  0
 #define GICV3_REG_GICR  1
+/* GICv2 with virtualization extensions (arm,gic.yaml): reg = GICD, GICC, GICH, GICV. */
+#define GICV2_REG_GICC  1
+#define GICV2_REG_GICH  2
+#define GICV2_REG_GICV  3
 #define UART_REG        0
-#define MEMORY_REG      0
+/*
+ * The GICs this build drives, and how the failure line names them: the EL2 image drives the
+ * one its platform.mk chose (PLAT_GIC_VERSION, drivers/gic.h); host tools describe any board.
+ */
+#if !defined(PLAT_GIC_VERSION)
+#define DRIVES_GICV3 1
+#define DRIVES_GICV2 1
+#define GICS_DRIVEN  "arm,gic-v3, arm,gic-400, arm,cortex-a15-gic"
+#elif PLAT_GIC_VERSION == 2
+#define DRIVES_GICV3 0
+#define DRIVES_GICV2 1
+#define GICS_DRIVEN  "arm,gic-400, arm,cortex-a15-gic"
+#else
+#define DRIVES_GICV3 1
+#define DRIVES_GICV2 0
+#define GICS_DRIVEN  "arm,gic-v3"
+#endif
 #define MAX_REG_CELLS   2 /* 64-bit addresses and sizes at most */
 #define PCI_SPACE_SHIFT 24
 #define PCI_SPACE_MASK  3
@@ -100,16 +120,21 @@ static int read_intid(const void *fdt, int node, int index, uint32_t *intid)
  */
 #define SCAN_MAX_DEPTH 16
 #define SCAN_MAX_UARTS 4
+#define SCAN_MAX_MEMORY 4 /* device_type "memory" nodes (one per bank in some trees) */
 #define SCAN_MAX_DMA   64 /* DMA-capable nodes: QEMU virt has 32 virtio-mmio, fw_cfg, PCIe */
 
 struct scan {
-    int memory, memory_parent;
+    int memory[SCAN_MAX_MEMORY], memory_parent[SCAN_MAX_MEMORY];
+    int memory_count;
     int gic, gic_parent;
+    int intc; /* the first other interrupt controller: named when no GIC we drive is found */
+    uint32_t gic_version;
     int its, its_parent;
     int timer;
     int psci;
     int chosen, cpus; /* /chosen and /cpus */
     int uart[SCAN_MAX_UARTS], uart_parent[SCAN_MAX_UARTS];
+    enum platinfo_uart uart_kind[SCAN_MAX_UARTS];
     int uart_count;
     int dma[SCAN_MAX_DMA], dma_parent[SCAN_MAX_DMA];
     const char *dma_why[SCAN_MAX_DMA];
@@ -127,6 +152,27 @@ static const struct {
     { "pci-host-ecam-generic", "PCIe host bridge" },
     { "pci-host-cam-generic", "PCIe host bridge" },
 };
+/* UARTs the hypervisor has a console driver for, by compatible (drivers/uart_*.c). */
+static const struct {
+    const char *compat;
+    enum platinfo_uart kind;
+} uart_compats[] = {
+    { "arm,pl011", PLATINFO_UART_PL011 },
+    { "cdns,uart-r1p12", PLATINFO_UART_CADENCE },
+    { "cdns,uart-r1p8", PLATINFO_UART_CADENCE },
+    { "xlnx,xuartps", PLATINFO_UART_CADENCE },
+};
+
+static enum platinfo_uart uart_kind_of(const char *compat, int len)
+{
+    for (size_t i = 0; i < sizeof(uart_compats) / sizeof(uart_compats[0]); i++) {
+        if (fdt_stringlist_contains(compat, len, uart_compats[i].compat)) {
+            return uart_compats[i].kind;
+        }
+    }
+    return PLATINFO_UART_NONE;
+}
+
 static const char *const dma_props[] = { "dma-coherent", "iommus", "iommu-map", "msi-parent",
                                          "msi-map" };
 
@@ -140,11 +186,19 @@ const char *platinfo_dma_compatible(const char *compat, int len)
     return NULL;
 }
 
+/* What the scan learns from a node's property names besides the DMA reason. */
+struct node_props {
+    bool memory; /* device_type = "memory" */
+    bool intc;   /* interrupt-controller */
+};
+
 /*
  * Why node can master the bus, or NULL. One pass over the node's properties: a libfdt lookup
- * per name walked them five times per node, ~0.9 M instructions at boot on QEMU's tree.
+ * per name walked them five times per node, ~0.9 M instructions at boot on QEMU's tree. The
+ * same pass notes a memory node and an interrupt controller (*np; not for bus masters).
  */
-static const char *dma_reason(const void *fdt, int node, const char *compat, int len)
+static const char *dma_reason(const void *fdt, int node, const char *compat, int len,
+                              struct node_props *np)
 {
     const char *why = platinfo_dma_compatible(compat, len);
     int prop;
@@ -154,9 +208,18 @@ static const char *dma_reason(const void *fdt, int node, const char *compat, int
     }
     fdt_for_each_property_offset(prop, fdt, node) {
         const char *name;
-        if (fdt_getprop_by_offset(fdt, prop, &name, NULL) == NULL ||
-            (name[0] != 'd' && name[0] != 'i' && name[0] != 'm')) {
-            continue; /* not dma-*, iommu* or msi-* */
+        int vlen;
+        const char *val = fdt_getprop_by_offset(fdt, prop, &name, &vlen);
+        if (val == NULL || (name[0] != 'd' && name[0] != 'i' && name[0] != 'm')) {
+            continue; /* not dma-*, iommu*, msi-*, device_type or interrupt-controller */
+        }
+        if (name[0] == 'd' && strcmp(name, "device_type") == 0) {
+            np->memory = vlen == sizeof("memory") && strcmp(val, "memory") == 0;
+            continue;
+        }
+        if (name[0] == 'i' && strcmp(name, "interrupt-controller") == 0) {
+            np->intc = true;
+            continue;
         }
         for (size_t i = 0; i < sizeof(dma_props) / sizeof(dma_props[0]); i++) {
             if (strcmp(name, dma_props[i]) == 0) {
@@ -189,7 +252,8 @@ static void scan_node(const void *fdt, int node, int parent)
         }
         return; /* the hypervisor's own, like the GIC: not a passthrough candidate */
     }
-    const char *why = dma_reason(fdt, node, len > 0 ? compat : NULL, len);
+    struct node_props np = { false, false };
+    const char *why = dma_reason(fdt, node, len > 0 ? compat : NULL, len, &np);
     if (why != NULL && tree.dma_count < SCAN_MAX_DMA) {
         tree.dma[tree.dma_count] = node;
         tree.dma_parent[tree.dma_count] = parent;
@@ -198,25 +262,31 @@ static void scan_node(const void *fdt, int node, int parent)
         tree.dma_overflow = true;
     }
     if (compat != NULL && len > 0) {
-        if (tree.gic < 0 && fdt_stringlist_contains(compat, len, "arm,gic-v3")) {
+        if (tree.gic < 0 && DRIVES_GICV3 && fdt_stringlist_contains(compat, len, "arm,gic-v3")) {
             tree.gic = node;
             tree.gic_parent = parent;
+            tree.gic_version = 3;
+        } else if (tree.gic < 0 && DRIVES_GICV2 &&
+                   (fdt_stringlist_contains(compat, len, "arm,gic-400") ||
+                    fdt_stringlist_contains(compat, len, "arm,cortex-a15-gic"))) {
+            tree.gic = node;
+            tree.gic_parent = parent;
+            tree.gic_version = 2;
         } else if (tree.timer < 0 && fdt_stringlist_contains(compat, len, "arm,armv8-timer")) {
             tree.timer = node;
         } else if (tree.psci < 0 && fdt_stringlist_contains(compat, len, "arm,psci-0.2")) {
             tree.psci = node;
         } else if (tree.uart_count < SCAN_MAX_UARTS &&
-                   fdt_stringlist_contains(compat, len, "arm,pl011")) {
+                   (tree.uart_kind[tree.uart_count] = uart_kind_of(compat, len))) {
             tree.uart[tree.uart_count] = node;
             tree.uart_parent[tree.uart_count++] = parent;
+        } else if (tree.intc < 0 && np.intc) {
+            tree.intc = node;
         }
     }
-    if (tree.memory < 0) {
-        const char *type = fdt_getprop(fdt, node, "device_type", &len);
-        if (type != NULL && len == sizeof("memory") && strcmp(type, "memory") == 0) {
-            tree.memory = node;
-            tree.memory_parent = parent;
-        }
+    if (np.memory && tree.memory_count < SCAN_MAX_MEMORY) {
+        tree.memory[tree.memory_count] = node;
+        tree.memory_parent[tree.memory_count++] = parent;
     }
 }
 
@@ -225,8 +295,8 @@ static void scan_tree(const void *fdt)
     int stack[SCAN_MAX_DEPTH];
     int depth = 0;
 
-    tree = (struct scan){ .memory = -1, .gic = -1, .its = -1, .timer = -1, .psci = -1,
-                          .chosen = -1, .cpus = -1 };
+    tree = (struct scan){ .gic = -1, .its = -1, .timer = -1, .psci = -1, .chosen = -1,
+                          .cpus = -1, .intc = -1 };
     stack[0] = 0;
     for (int node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0;
          node = fdt_next_node(fdt, node, &depth)) {
@@ -268,22 +338,78 @@ static int parse_cpus(const void *fdt, struct platinfo *out)
     return out->cpu_count > 0 ? 0 : -BH_ENOENT;
 }
 
+/* The first bytes of out->error: what went wrong where (the node's path, then the text). */
+static void fail_at(const void *fdt, int node, const char *what, struct platinfo *out)
+{
+    size_t n = 0;
+
+    if (out->error[0] != '\0') {
+        return; /* the first, most precise reason wins */
+    }
+    if (node >= 0 && fdt_get_path(fdt, node, out->error, sizeof(out->error) - 2) == 0) {
+        n = strlen(out->error);
+        out->error[n++] = ':';
+        out->error[n++] = ' ';
+    }
+    for (size_t i = 0; what[i] != '\0' && n + 1 < sizeof(out->error); i++) {
+        out->error[n++] = what[i];
+    }
+    out->error[n] = '\0';
+}
+
+/* One bank per reg entry of every memory node: a bank must be non-empty and not wrap. */
 static int parse_memory(const void *fdt, struct platinfo *out)
 {
-    int node = tree.memory;
-    if (node < 0) {
+    if (tree.memory_count == 0) {
         return -BH_ENOENT;
     }
-    int ret = read_reg(fdt, node, tree.memory_parent, MEMORY_REG, &out->ram);
-    if (ret == 0 && (out->ram.size == 0 || out->ram.pa + out->ram.size < out->ram.pa)) {
-        ret = -BH_EINVAL;
+    for (int m = 0; m < tree.memory_count; m++) {
+        /* read_reg fails past the last entry: at most len / 8 rounds */
+        for (int e = 0;; e++) {
+            struct platinfo_region bank;
+            if (read_reg(fdt, tree.memory[m], tree.memory_parent[m], e, &bank) != 0) {
+                if (e > 0) {
+                    break; /* past the last entry */
+                }
+                fail_at(fdt, tree.memory[m], "reg: missing or malformed", out);
+                return -BH_EINVAL;
+            }
+            if (bank.size == 0 || bank.pa + bank.size < bank.pa) {
+                fail_at(fdt, tree.memory[m], "reg: a RAM bank is empty or wraps around", out);
+                return -BH_EINVAL;
+            }
+            if (out->ram_bank_count < PLATINFO_MAX_RAM_BANKS) {
+                out->ram_bank[out->ram_bank_count++] = bank;
+            } else {
+                out->ram_banks_ignored++;
+            }
+        }
     }
-    if (ret == 0 && out->ram.size > PLATINFO_HYP_RESERVE) {
+    out->ram = out->ram_bank[0];
+    if (out->ram.size > PLATINFO_HYP_RESERVE) {
         out->vm_ram.pa = out->ram.pa + PLATINFO_HYP_RESERVE;
         out->vm_ram.size = out->ram.size - PLATINFO_HYP_RESERVE;
     }
     out->vm_ram_avail = out->vm_ram.size;
-    return ret;
+    return 0;
+}
+
+/*
+ * A GICv2 CPU interface (GICC, or the virtual one, GICV) is two 4 KiB pages, GICx_DIR in the
+ * second. A region of 128 KiB is the 64 KiB-aligned layout (the GIC-400 of the ZynqMP, and
+ * QEMU's model of it): each page sits in its own 64 KiB, aliased all over it, so the second
+ * page follows the first at +0xf000 (as Linux's gic_check_eoimode reads it).
+ */
+#define GICV2_CPU_FRAME       UINT64_C(0x2000)
+#define GICV2_CPU_SPLIT_SIZE  UINT64_C(0x20000)
+#define GICV2_CPU_SPLIT_START UINT64_C(0xf000)
+
+static void gicv2_cpu_frame(struct platinfo_region *r)
+{
+    if (r->size >= GICV2_CPU_SPLIT_SIZE) {
+        r->pa += GICV2_CPU_SPLIT_START;
+        r->size = GICV2_CPU_FRAME;
+    }
 }
 
 static int parse_gic(const void *fdt, struct platinfo *out)
@@ -293,7 +419,15 @@ static int parse_gic(const void *fdt, struct platinfo *out)
         return -BH_ENOENT;
     }
     int ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICD, &out->gicd);
-    if (ret == 0) {
+    out->gic_version = tree.gic_version;
+    if (ret == 0 && tree.gic_version == 2) {
+        /* without GICH and GICV (no virtualization extensions) there is nothing to use */
+        ret = read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICC, &out->gicc);
+        ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICH, &out->gich);
+        ret = ret ? ret : read_reg(fdt, node, tree.gic_parent, GICV2_REG_GICV, &out->gicv);
+        gicv2_cpu_frame(&out->gicc);
+        gicv2_cpu_frame(&out->gicv);
+    } else if (ret == 0) {
         ret = read_reg(fdt, node, tree.gic_parent, GICV3_REG_GICR, &out->gicr);
     }
     return ret;
@@ -315,7 +449,8 @@ static bool path_names(const void *fdt, const char *path, int namelen, int node,
     return fdt_path_offset_namelen(fdt, path, namelen) == node;
 }
 
-static int find_console(const void *fdt, int *parent)
+/* Index in tree.uart[] of the console, or -1 when the tree has no UART we drive. */
+static int find_console(const void *fdt)
 {
     int chosen = tree.chosen;
     const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
@@ -328,33 +463,35 @@ static int find_console(const void *fdt, int *parent)
         int namelen = colon != NULL ? (int)(colon - path) : (int)strlen(path);
         for (int i = 0; namelen > 0 && i < tree.uart_count; i++) {
             if (path_names(fdt, path, namelen, tree.uart[i], tree.uart_parent[i])) {
-                *parent = tree.uart_parent[i];
-                return tree.uart[i];
+                return i;
             }
         }
     }
-    *parent = tree.uart_parent[0];
-    return tree.uart[0];
+    return 0;
 }
 
+/* Optional here (the hypervisor may be built to run without one); the boot refuses to go on
+ * without it, on the platform's default UART (arch boot code). */
 static int parse_uart(const void *fdt, struct platinfo *out)
 {
-    int parent = -1;
-    int node = find_console(fdt, &parent);
+    int i = find_console(fdt);
 
     out->uart_intid = PLATINFO_NO_INTID;
-    if (node < 0) {
-        return 0; /* optional: the hypervisor may run without a console */
+    if (i < 0) {
+        return 0;
     }
-    int ret = read_reg(fdt, node, parent, UART_REG, &out->uart);
+    int ret = read_reg(fdt, tree.uart[i], tree.uart_parent[i], UART_REG, &out->uart);
+    if (ret == 0 && fdt_getprop(fdt, tree.uart[i], "interrupts", NULL) != NULL) {
+        ret = read_intid(fdt, tree.uart[i], 0, &out->uart_intid);
+    }
     if (ret != 0) {
+        fail_at(fdt, tree.uart[i], "console UART: reg or interrupts malformed", out);
+        out->uart_intid = PLATINFO_NO_INTID;
         return ret;
     }
     out->has_uart = true;
-    if (fdt_getprop(fdt, node, "interrupts", NULL) != NULL) {
-        ret = read_intid(fdt, node, 0, &out->uart_intid);
-    }
-    return ret;
+    out->uart_kind = tree.uart_kind[i];
+    return 0;
 }
 
 static int parse_timer(const void *fdt, struct platinfo *out)
@@ -512,21 +649,68 @@ static int parse_dma(const void *fdt, struct platinfo *out)
     return 0;
 }
 
+
+/*
+ * No GIC we drive: name the interrupt controller the tree has instead, if any: the root's
+ * interrupt-parent (the system's), else the first node marked interrupt-controller.
+ */
+static void fail_no_gic(const void *fdt, struct platinfo *out)
+{
+    int len;
+    const fdt32_t *phandle = fdt_getprop(fdt, 0, "interrupt-parent", &len);
+    int node = phandle != NULL && len == CELL_BYTES ?
+               fdt_node_offset_by_phandle(fdt, fdt32_ld(phandle)) : -1;
+
+    node = node >= 0 ? node : tree.intc;
+    const char *compat = node >= 0 ? fdt_getprop(fdt, node, "compatible", NULL) : NULL;
+    char what[PLATINFO_ERROR_MAX] = "unsupported interrupt controller \"";
+    size_t n = strlen(what);
+
+    if (compat == NULL) {
+        fail_at(fdt, -1, "no interrupt controller this build drives (" GICS_DRIVEN ")", out);
+        return;
+    }
+    for (size_t i = 0; compat[i] != '\0' && n + 1 < sizeof(what); i++) {
+        what[n++] = compat[i];
+    }
+    static const char tail[] = "\": this build drives " GICS_DRIVEN;
+    for (size_t i = 0; tail[i] != '\0' && n + 1 < sizeof(what); i++) {
+        what[n++] = tail[i];
+    }
+    what[n] = '\0';
+    fail_at(fdt, node, what, out);
+}
+
 int platinfo_parse(const void *fdt, struct platinfo *out)
 {
-    static int (*const parsers[])(const void *, struct platinfo *) = {
-        parse_cpus, parse_memory, parse_gic, parse_uart, parse_timer, parse_psci, parse_initrd,
-        parse_dma,
+    /* The console first: its fields are valid whatever fails after it (platinfo.h). */
+    static const struct {
+        int (*parse)(const void *, struct platinfo *);
+        const char *what; /* the failure line when the parser left none */
+    } parsers[] = {
+        { parse_uart, "console UART: malformed" },
+        { parse_cpus, "/cpus: no cpu node, or a malformed reg" },
+        { parse_memory, "no device_type \"memory\" node" },
+        { parse_timer, "arm,armv8-timer: missing, or fewer than four interrupts" },
+        { parse_psci, "psci: method is neither \"hvc\" nor \"smc\"" },
+        { parse_initrd, "/chosen: linux,initrd-start/-end malformed" },
+        { parse_gic, "GIC: reg malformed" },
+        { parse_dma, "DMA windows" },
     };
 
     memset(out, 0, sizeof(*out));
     if (fdt_check_header(fdt) != 0) {
+        fail_at(fdt, -1, "not a flattened device tree (bad header)", out);
         return -BH_EINVAL;
     }
     scan_tree(fdt);
     for (size_t i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++) {
-        int ret = parsers[i](fdt, out);
+        int ret = parsers[i].parse(fdt, out);
+        if (ret == -BH_ENOENT && parsers[i].parse == parse_gic) {
+            fail_no_gic(fdt, out);
+        }
         if (ret != 0) {
+            fail_at(fdt, -1, parsers[i].what, out);
             return ret;
         }
     }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# Boot Bulkhead with a bundle on the reference machine (QEMU virt, EL2, GICv3, 4 CPUs, 2 GiB).
+# Boot Bulkhead with a bundle on the reference machine (QEMU virt, EL2, GICv3, 4 CPUs, 2 GiB),
+# or with PLATFORM=zcu102 on QEMU's ZynqMP ZCU102 (below).
 # Usage: scripts/qemu.sh BUNDLE.itb [extra qemu args...]
 # Exit status: 0 when the hypervisor powered off (PSCI SYSTEM_OFF), 1 when it reported a failed
 # boot (every VM refused, no usable bundle) through the pvpanic-pci device (docs/CONFIG.md).
@@ -29,8 +30,33 @@ if [ "${BH_FW:-0}" = 1 ]; then
         -device loader,file="$ROOT/build/bulkhead.bin",addr=0x40200000,force-raw=on \
         -device loader,file="$bundle.signed",addr=0x48000000,force-raw=on "$@"
 fi
-exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 4 -m 2G \
+# PLATFORM=zcu102: QEMU's xlnx-zcu102 (4x Cortex-A53, GIC-400, Cadence UART0 on the terminal)
+# with the board's device tree from Debian's kernel package (scripts/deps.sh --linux); QEMU
+# writes /memory and /chosen linux,initrd-* into it as it does into virt's own tree. 2 GiB:
+# exactly the low DDR bank (QEMU would describe more as one bank at 0, which is wrong). No
+# PCIe, so no pvpanic: a failed boot exits 0 here (docs/PORTING.md).
+if [ "${PLATFORM:-qemu-virt}" = zcu102 ]; then
+    dtb=$(ls "$ROOT"/.cache/arm64/linux-image/usr/lib/linux-image-*/xilinx/zynqmp-zcu102-rev1.0.dtb \
+        2>/dev/null | head -n 1)
+    [ -n "$dtb" ] || { echo "qemu.sh: no zynqmp-zcu102-rev1.0.dtb: run scripts/deps.sh --linux" >&2; exit 2; }
+    exec qemu-system-aarch64 -M xlnx-zcu102,virtualization=on -smp 4 -m 2G -dtb "$dtb" \
+        -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
+        -echr 0x1d -no-reboot -audiodev none,id=snd0 \
+        -kernel "$ROOT/build/zcu102/bulkhead.bin" -initrd "$bundle" "$@"
+fi
+# PLATFORM=qemu-virt-gicv2: the same virt machine with a GICv2 (GIC-400-like, with the
+# virtualization extensions) and the GICv2 build (build/qemu-virt-gicv2/): guests see a
+# virtual GICv2.
+gic=3
+image="$ROOT/build/bulkhead.bin"
+case "${PLATFORM:-qemu-virt}" in
+qemu-virt) ;;
+qemu-virt-gicv2) gic=2 image="$ROOT/build/qemu-virt-gicv2/bulkhead.bin" ;;
+*) echo "qemu.sh: PLATFORM=$PLATFORM: no QEMU machine for it (qemu-virt, qemu-virt-gicv2, zcu102)" >&2
+   exit 2 ;;
+esac
+exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=$gic -cpu cortex-a72 -smp 4 -m 2G \
     -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
     -echr 0x1d -no-reboot \
     -device pvpanic-pci -action panic=exit-failure \
-    -kernel "$ROOT/build/bulkhead.bin" -initrd "$bundle" "$@"
+    -kernel "$image" -initrd "$bundle" "$@"

@@ -4,6 +4,7 @@
 # (default: train), with QEMU_ARGS (or extra arguments to this script) appended to QEMU's
 # command line. Works without a terminal; the run ends when the last VM powers off (QEMU exits
 # 0). At a terminal: Ctrl-A h lists the console keys, Ctrl-A q powers off (docs/CONSOLE.md).
+# PLATFORM=zcu102 (from `make run PLATFORM=zcu102`) boots QEMU's ZCU102 (scripts/qemu.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"

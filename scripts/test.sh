@@ -15,6 +15,10 @@ suite() { # name command...
 }
 suite lint ./scripts/lint.sh
 suite build make -s all
+# the zcu102 image (build/zcu102/), which the z-*.test scenarios boot (docs/PORTING.md)
+suite build-zcu102 make -s all PLATFORM=zcu102
+# the GICv2 build of QEMU virt (build/qemu-virt-gicv2/), for virt with gic-version=2
+suite build-gicv2 make -s all PLATFORM=qemu-virt-gicv2
 suite linux-guest make -s linux-guest
 suite unit make -s unit
 suite fuzz make -s fuzz-short
@@ -22,6 +26,14 @@ suite config-checks tests/configs/run.sh
 # the test guest's virtio-net driver against plain QEMU's own device (two VMs, about a second)
 suite vnet-qemu tests/native/vnet_qemu.py
 suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
+# A representative set, unchanged, on the second platform (ZCU102: Cortex-A53, GIC-400,
+# guests on a virtual GICv2; z-*.test above boot it too) and on virt with a GICv2: Linux SMP
+# beside bare metal, message queues, RPC to the RTOS, Linux's IPC, the train with and
+# without the Linux ui (docs/PORTING.md).
+suite scenarios-zcu102 tests/harness/bhrun.py -j 2 --platform zcu102 \
+    tests/scenarios/{b-linux-bm,i-msgq,j-rpc-rtos,l-linux-ipc,t-train,t-train-ui}.test
+suite scenarios-gicv2 tests/harness/bhrun.py -j 2 --platform qemu-virt-gicv2 \
+    tests/scenarios/{a-two-bm,i-msgq,r-rtos-selftest}.test
 suite bench-budget make -s bench-check
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,7 +12,7 @@
 #include <core/hyp.h>
 #include <lib/string.h>
 #include <core/vm/vm.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 #include <drivers/pvpanic.h>
 
 #include "deadline.h"
@@ -194,17 +194,17 @@ void pcpu_local_init(void)
     unsigned cpu = arch_cpu_id();
 
     cpu_hyp_setup();
-    gicv3_cpu_init(pcpus[cpu].mpidr);
-    gicv3_enable(GIC_SGI_KICK, true);
-    gicv3_enable(GIC_SGI_SCHED, true);
-    gicv3_enable(GIC_PPI_MAINT, true);
-    gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
+    gic_cpu_init(pcpus[cpu].mpidr);
+    gic_enable(GIC_SGI_KICK, true);
+    gic_enable(GIC_SGI_SCHED, true);
+    gic_enable(GIC_PPI_MAINT, true);
+    gic_enable(hyp_plat.timer_intid[PLATINFO_TIMER_VIRT], true);
     deadline_init_cpu();
     arch_deadline_bind(cpu, ARCH_DEADLINE_PTIMER, vtimer_ptimer_deadline, NULL);
-    gicv3_enable(hyp_plat.timer_intid[PLATINFO_TIMER_HYP], true);
-    gicv3_enable(GIC_SGI_DEADLINE, true);
+    gic_enable(hyp_plat.timer_intid[PLATINFO_TIMER_HYP], true);
+    gic_enable(GIC_SGI_DEADLINE, true);
     vpmu_silence();
-    gicv3_enable(VPMU_INTID, true);
+    gic_enable(VPMU_INTID, true);
     vgic_hw_reset_cpu();
 }
 
@@ -427,6 +427,7 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         }
         arch_vgic_write_hcr(arch_vgic_read_hcr() & ~ICH_HCR_EN);
         if (!sched_is_shared(v->pcpu)) {
+            gic_resample(); /* QEMU's GICv2 (drivers/gic.h); nothing on GICv3 */
             wfi();
         } else if (sched_block(v, done, arg, wait_deadline_ticks(deadline_ns, now_ns))) {
             armed = false; /* another vCPU's wait may have had the slot */
@@ -477,7 +478,7 @@ static void __attribute__((noinline, cold)) idle_shared(struct vcpu *v)
         }
         /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */
         for (;;) {
-            uint32_t intid = gicv3_ack();
+            uint32_t intid = gic_ack();
             if (intid >= ICC_IAR_SPURIOUS) {
                 break;
             }
@@ -516,11 +517,12 @@ void arch_vcpu_idle(struct vcpu *v)
         /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU) */
         uint64_t hcr = arch_vgic_read_hcr();
         arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
+        gic_resample(); /* QEMU's GICv2 (drivers/gic.h); nothing on GICv3 */
         wfi();
         arch_vgic_write_hcr(hcr);
         /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */
         for (;;) {
-            uint32_t intid = gicv3_ack();
+            uint32_t intid = gic_ack();
             if (intid >= ICC_IAR_SPURIOUS) {
                 break;
             }
@@ -539,13 +541,13 @@ void arch_vcpu_idle(struct vcpu *v)
 
 void arch_irq_enable(uint32_t intid, bool enable)
 {
-    gicv3_enable(intid, enable);
+    gic_enable(intid, enable);
 }
 
 void arch_irq_route(uint32_t intid, unsigned cpu)
 {
     if (cpu < pcpu_count) {
-        gicv3_route_spi(intid, pcpus[cpu].mpidr);
+        gic_route_spi(intid, pcpus[cpu].mpidr);
     }
 }
 
@@ -566,13 +568,13 @@ bool arch_irq_line(uint32_t intid, unsigned cpu)
     if (intid == VPMU_INTID) {
         return vpmu_irq_line();
     }
-    return gicv3_is_pending(intid);
+    return gic_is_pending(intid);
 }
 
 void arch_irq_set_active(uint32_t intid, unsigned cpu, bool active)
 {
     if (cpu < pcpu_count) {
-        gicv3_set_active(intid, cpu, active);
+        gic_set_active(intid, cpu, active);
     }
 }
 

@@ -16,7 +16,7 @@
 
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 struct deadline_set deadline_sets[MAX_CPUS];
 
@@ -92,7 +92,7 @@ void arch_deadline_set(unsigned cpu, enum arch_deadline_id id, uint64_t at)
     if (cpu == arch_cpu_id_raw()) {
         program(d);
     } else if (at < old && cpu < pcpu_count && pcpus[cpu].online) {
-        gicv3_send_sgi(GIC_SGI_DEADLINE, pcpus[cpu].mpidr);
+        gic_send_sgi(GIC_SGI_DEADLINE, pcpus[cpu].mpidr);
     }
 }
 

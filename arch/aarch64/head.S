@@ -38,11 +38,7 @@ primary_entry:
     msr     pmcntenset_el0, x1
     isb
 #endif
-    mrs     x1, CurrentEL
-    cmp     x1, #(2 << 2)
-    b.ne    not_el2
-    msr     tpidr_el2, xzr
-    bl      cpu_early_setup
+    // Stack and BSS first, at whatever level we run: the wrong-level path prints in C too.
     adrp    x1, pcpu_stacks
     add     x1, x1, :lo12:pcpu_stacks
     add     x1, x1, #PCPU_STACK_BYTES
@@ -55,7 +51,12 @@ primary_entry:
     b.hs    2f
     stp     xzr, xzr, [x1], #16
     b       1b
-2:  mov     x0, x19
+2:  mrs     x1, CurrentEL
+    cmp     x1, #(2 << 2)
+    b.ne    not_el2
+    msr     tpidr_el2, xzr
+    bl      cpu_early_setup
+    mov     x0, x19
     bl      boot_primary
     b       park
 
@@ -85,7 +86,19 @@ cpu_early_setup:
     isb
     ret
 
+// Entered at EL1 (QEMU without virtualization=on, a boot loader that dropped to EL1) or EL3:
+// one line on the console (boot_wrong_el), then park. At EL1, FP/SIMD is enabled first
+// (CPACR_EL1.FPEN): libfdt uses the SIMD registers.
 not_el2:
+    lsr     x20, x1, #2
+    cmp     x20, #1
+    b.ne    1f
+    mov     x1, #(3 << 20)
+    msr     cpacr_el1, x1
+    isb
+1:  mov     x0, x19
+    mov     x1, x20
+    bl      boot_wrong_el
 park:
     wfe
     b       park

@@ -17,8 +17,8 @@
 #include <core/console.h>
 #include <core/hyp.h>
 #include <core/vm/vm.h>
-#include <drivers/gicv3.h>
-#include <drivers/uart_pl011.h>
+#include <drivers/gic.h>
+#include <drivers/uart.h>
 
 /* INTID -> owning VM + 1 for pass-through SPIs (0: not passed through). */
 static uint8_t spi_owner[1020];
@@ -36,7 +36,7 @@ static bool irq_vtimer(struct vcpu *v, uint32_t intid)
     if (!v || v->state != VCPU_RUNNING) {
         /* No guest owns the timer here: silence it and complete the interrupt. */
         sysreg_write(cntv_ctl_el0, 0);
-        gicv3_deactivate(intid);
+        gic_deactivate(intid);
         return false;
     }
     v->vm->stats.irqs_injected++;
@@ -53,7 +53,7 @@ static void irq_console(void)
 {
     int c;
 
-    while (console_input_room() && (c = pl011_getc()) >= 0) {
+    while (console_input_room() && (c = uart_console->getc()) >= 0) {
         console_input((uint8_t)c);
     }
 }
@@ -72,7 +72,7 @@ static bool console_timer_due(void *ctx, bool can_stop)
 
 void arch_console_rx_hold(bool hold)
 {
-    pl011_set_rx_irq(!hold);
+    uart_console->set_rx_irq(!hold);
 }
 
 void arch_console_arm_timer(uint64_t at_ns)
@@ -90,13 +90,13 @@ void arch_console_rx_route(unsigned cpu)
     }
     arch_deadline_bind(cpu, ARCH_DEADLINE_CONSOLE, console_timer_due, NULL);
     console_cpu = cpu;
-    gicv3_route_spi(hyp_plat.uart_intid, pcpus[cpu].mpidr);
+    gic_route_spi(hyp_plat.uart_intid, pcpus[cpu].mpidr);
 }
 
 void arch_console_rx_init(void)
 {
     arch_deadline_bind(console_cpu, ARCH_DEADLINE_CONSOLE, console_timer_due, NULL);
-    pl011_enable_rx_irq();
+    uart_console->enable_rx_irq();
 }
 
 static void irq_passthrough(uint32_t intid)
@@ -104,12 +104,12 @@ static void irq_passthrough(uint32_t intid)
     unsigned owner = spi_owner[intid];
 
     if (!owner) {
-        gicv3_deactivate(intid);
+        gic_deactivate(intid);
         return;
     }
     struct vm *vm = &vms[owner - 1];
     if (!vm_takes_input(vm)) {
-        gicv3_deactivate(intid);
+        gic_deactivate(intid);
         return;
     }
     vm->stats.irqs_injected++;
@@ -128,25 +128,25 @@ static bool irq_one(struct vcpu *v, uint32_t intid)
         /* A deadline of this pCPU passed (deadline.c): a wait's time limit, the guest's
          * emulated physical timer, the VM's watchdog. */
         deadline_fire();
-        gicv3_deactivate(intid);
+        gic_deactivate(intid);
         sched_event(arch_cpu_id_raw()); /* a shared pCPU's decision may be due */
     } else if (intid == GIC_PPI_MAINT) {
         bool done = v && v->state == VCPU_RUNNING;
         if (done) {
             vgic_maintenance(&v->vm->vgic, v->idx);
         }
-        gicv3_deactivate(intid); /* after the refill: it is level-sensitive */
+        gic_deactivate(intid); /* after the refill: it is level-sensitive */
         return done; /* synced and refilled: nothing left for the way back */
     } else if (intid == hyp_plat.uart_intid) {
         irq_console();
-        gicv3_deactivate(intid);
+        gic_deactivate(intid);
     } else if (intid >= 32) {
         irq_passthrough(intid);
     } else {
         if (intid == GIC_SGI_DEADLINE) {
             deadline_program(); /* another pCPU moved one of ours earlier */
         }
-        gicv3_deactivate(intid); /* otherwise an SGI nobody sends */
+        gic_deactivate(intid); /* otherwise an SGI nobody sends */
         if (intid == GIC_SGI_SCHED) {
             sched_event(arch_cpu_id_raw()); /* a shared pCPU's kick: someone may wake */
         }
@@ -160,14 +160,14 @@ bool irq_handle(struct vcpu *v, uint32_t intid)
         irq_kick_taken(intid);
         return true;
     }
-    gicv3_eoi(intid);
+    gic_eoi(intid);
     return irq_one(v, intid);
 }
 
 void irq_poll(struct vcpu *v)
 {
     for (;;) {
-        uint32_t intid = gicv3_ack();
+        uint32_t intid = gic_ack();
         if (intid >= ICC_IAR_SPURIOUS) {
             return;
         }

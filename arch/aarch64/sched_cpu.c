@@ -32,7 +32,7 @@
 #include <core/sched/sched.h>
 #include <core/vm/vm.h>
 #include <core/vm/vm_ram.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 #include <lib/string.h>
 
 #include "deadline.h"
@@ -79,7 +79,7 @@ bool sched_pcpu_shared[MAX_CPUS];
 void arch_kick_self(unsigned cpu)
 {
     if (cpu < MAX_CPUS && sched_pcpu_shared[cpu]) {
-        gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+        gic_send_sgi_value(pcpus[cpu].kick_sgi1r);
     }
 }
 /*
@@ -167,7 +167,7 @@ static void setup_cpu(unsigned cpu, const struct cfg_sched_cpu *cs)
         }
     }
     pcpus[cpu].vcpu = NULL; /* whoever runs; the idle loop starts them */
-    pcpus[cpu].kick_sgi1r = gicv3_sgi1r(GIC_SGI_SCHED, pcpus[cpu].mpidr);
+    pcpus[cpu].kick_sgi1r = gic_sgi_value(GIC_SGI_SCHED, pcpus[cpu].mpidr);
     sched_pcpu_shared[cpu] = true;
     hyp_printf("bulkhead: sched cpu %u policy %s vcpus %u", cpu,
                cs->policy == CFG_SCHED_PARTITIONS ? "partitions" : "priority", p->s.n);

@@ -15,7 +15,7 @@
 #include <core/vm/vm_ctl.h>
 #include <core/vm/vm_fault.h>
 #include <core/ipc/vm_ipc.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 typedef void (*ec_handler)(struct vcpu *v, struct trap_frame *f, uint64_t esr);
 
@@ -276,7 +276,7 @@ void trap_guest_irq(struct trap_frame *f);
 void trap_guest_irq(struct trap_frame *f)
 {
     struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
-    uint32_t intid = gicv3_ack();
+    uint32_t intid = gic_ack();
 
     (void)f;
     v->vm->stats.exits[EXIT_IRQ]++;

@@ -9,7 +9,7 @@
 #include <arch/sysreg.h>
 #include <core/console.h>
 #include <core/hyp.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 #include "smccc.h"
 
@@ -60,8 +60,8 @@ bool irq_handle(struct vcpu *v, uint32_t intid);
  * real-time VMs appended (core/console.c). */
 static inline void irq_kick_taken(uint32_t intid)
 {
-    gicv3_eoi(intid);
-    gicv3_deactivate(intid);
+    gic_eoi(intid);
+    gic_deactivate(intid);
     if (hyp_console_drain_cpu >= 0 && (int)arch_cpu_id_raw() == hyp_console_drain_cpu) {
         console_drain();
     }

@@ -19,7 +19,7 @@
 #include <core/hyp.h>
 #include <core/platinfo.h>
 #include <core/vgic/vgic_regs.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 #include "sched_cpu.h"
 #include "vtimer.h"
@@ -64,9 +64,9 @@ void vcpu_hw_save(struct vcpu_hw *hw)
     /* the timer's or PMU's PPI active (HW-linked, the guest has not deactivated it): the next
      * vCPU's could never fire */
     uint32_t ppis = (vppi < 32 ? UINT32_C(1) << vppi : 0) | UINT32_C(1) << VPMU_INTID;
-    hw->ppi_active = gicv3_local_active() & ppis;
+    hw->ppi_active = gic_local_active() & ppis;
     for (uint32_t a = hw->ppi_active; a != 0; a &= a - 1) {
-        gicv3_set_active((uint32_t)__builtin_ctz(a), arch_cpu_id_raw(), false);
+        gic_set_active((uint32_t)__builtin_ctz(a), arch_cpu_id_raw(), false);
     }
     vpmu_save(&hw->pmu);
     vdebug_save(&hw->dbg);
@@ -81,7 +81,7 @@ void vcpu_hw_load(const struct vcpu_hw *hw)
 #undef LOAD
     sched_fp_load(hw->fp);
     for (uint32_t a = hw->ppi_active; a != 0; a &= a - 1) {
-        gicv3_set_active((uint32_t)__builtin_ctz(a), arch_cpu_id_raw(), true);
+        gic_set_active((uint32_t)__builtin_ctz(a), arch_cpu_id_raw(), true);
     }
     vpmu_load(&hw->pmu);
     vdebug_load(&hw->dbg);

@@ -21,7 +21,7 @@
 #include <arch/cpu.h>
 #include <bulkhead/errno.h>
 #include <core/vm/vm.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 /* HW-linked: the guest's INTID is the physical one (the vGIC links them one to one). */
 _Static_assert(VPMU_INTID == VGIC_PMU_INTID && VPMU_INTID == VPLAT_PMU_INTID, "PMU PPI");
@@ -345,7 +345,7 @@ bool vpmu_irq(struct vcpu *v, uint32_t intid)
     if (!v || v->state != VCPU_RUNNING) {
         /* No guest owns this PMU now: drop the line and complete the interrupt. */
         vpmu_silence();
-        gicv3_deactivate(intid);
+        gic_deactivate(intid);
         return false;
     }
     v->vm->stats.irqs_injected++;

@@ -26,6 +26,10 @@
 #define VPLAT_GICD_SIZE     (64 * CFG_SZ_KIB)
 #define VPLAT_GICR_IPA      UINT64_C(0x080A0000)
 #define VPLAT_GICR_STRIDE   (128 * CFG_SZ_KIB) /* per vCPU: RD frame + SGI frame */
+/* On GICv2 hardware: the guest's GICC (GICv2 CPU interface), the hardware GICV frame mapped
+ * in (not trapped); 8 KiB, GICC_DIR at 0x1000. Inside the GICR window, unused on GICv2. */
+#define VPLAT_GICC_IPA      VPLAT_GICR_IPA
+#define VPLAT_GICC_SIZE     (8 * CFG_SZ_KIB)
 #define VPLAT_UART_IPA      UINT64_C(0x09000000)
 #define VPLAT_UART_SIZE     (4 * CFG_SZ_KIB)
 #define VPLAT_UART_INTID    33 /* SPI 1, level */

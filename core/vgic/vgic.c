@@ -226,6 +226,24 @@ uint32_t vgic_irq_set_irouter(struct vgic_vm *d, struct vgic_irq *irq, uint64_t 
     return vgic_irq_kick(d, irq);
 }
 
+/* GICv2 GICD_ITARGETSR byte of an SPI (kept in irouter): delivered to the lowest-numbered
+ * vCPU it names (no 1-of-N: docs/VGIC.md "GICv2"); none of the VM's: nowhere. */
+uint32_t vgic_irq_set_itargets(struct vgic_vm *d, struct vgic_irq *irq, uint8_t targets)
+{
+    uint32_t mine = targets & VGIC_ALL_VCPUS(d);
+    uint8_t target = mine ? (uint8_t)__builtin_ctz(mine) : VGIC_NO_VCPU;
+
+    irq->irouter = targets;
+    if (target == irq->target) {
+        return 0;
+    }
+    irq->target = target;
+    if (vgic_irq_is_hw_spi(irq) && d->hooks.hw_route) {
+        d->hooks.hw_route(d->hooks.ctx, irq->pintid, target);
+    }
+    return vgic_irq_kick(d, irq);
+}
+
 /* ------------------------------------------------------------------ init / reset */
 
 static int vgic_cfg_check(const struct vgic_vm_cfg *cfg)
@@ -266,6 +284,7 @@ int vgic_vm_init(struct vgic_vm *d, const struct vgic_vm_cfg *cfg)
     memset(d, 0, sizeof(*d));
     spin_lock_init(&d->lock);
     d->nr_vcpus = cfg->nr_vcpus;
+    d->v2 = cfg->v2;
     d->hooks = cfg->hooks;
     d->nr_lrs = arch_vgic_nr_lrs();
     if (d->nr_lrs > VGIC_MAX_LRS) {
@@ -317,6 +336,9 @@ static void vgic_irq_reset(struct vgic_vm *d, struct vgic_irq *irq, unsigned own
     irq->active = false;
     irq->irouter = 0;
     irq->target = irq->intid < VGIC_SPI_BASE ? (uint8_t)owner : vgic_route(d, 0);
+    if (d->v2 && irq->intid >= VGIC_SPI_BASE) {
+        irq->irouter = 1; /* GICv2: ITARGETSR = CPU 0, the same target as GICv3's reset */
+    }
     if (vgic_irq_is_hw_spi(irq)) {
         if (d->hooks.hw_enable) {
             d->hooks.hw_enable(d->hooks.ctx, irq->pintid, false);

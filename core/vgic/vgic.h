@@ -77,6 +77,8 @@ struct vgic_spi_cfg {
 
 struct vgic_vm_cfg {
     unsigned nr_vcpus;  /* 1..VGIC_MAX_VCPUS */
+    bool v2;            /* the guest sees a GICv2 (GICv2 hardware): vgic_dist_mmio is a GICv2
+                         * distributor (banked SGIs/PPIs, ITARGETSR, GICD_SGIR), no GICR */
     unsigned nr_spis;
     struct vgic_spi_cfg spis[VGIC_MAX_OWNED_SPIS];
     struct vgic_hooks hooks;
@@ -138,6 +140,7 @@ struct vgic_cands {
 struct vgic_vm {
     struct spinlock lock;
     unsigned nr_vcpus;
+    bool v2;                /* guest view: virtual GICv2 (vgic_dist_v2.c) */
     unsigned nr_lrs;        /* ICH_VTR_EL2.ListRegs + 1 */
     uint8_t lr_prio_mask;   /* priority bits the virtual CPU interface implements */
     bool enable_grp0;       /* GICD_CTLR.EnableGrp0 */
@@ -194,6 +197,11 @@ void vgic_vm_reset(struct vgic_vm *d);
  */
 int vgic_dist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned size, bool write,
                    uint64_t *val);
+/* The same for a VM with cfg.v2 (vgic_dist_mmio calls it): the GICv2 distributor (IHI 0048B
+ * 4.3). GICD_SGIR raises SGIs like vgic_sgi (TargetListFilter, CPUTargetList = vCPU
+ * indices); its kicks go through the kick hook. */
+int vgic_dist_v2_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned size, bool write,
+                      uint64_t *val);
 int vgic_redist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned size, bool write,
                      uint64_t *val);
 

@@ -110,6 +110,9 @@ const struct vgic_reg_table vgic_dist_table = {
 int vgic_dist_mmio(struct vgic_vm *d, unsigned vcpu, uint32_t off, unsigned size, bool write,
                    uint64_t *val)
 {
+    if (d->v2) {
+        return vgic_dist_v2_mmio(d, vcpu, off, size, write, val);
+    }
     if (vcpu >= d->nr_vcpus || off >= GICD_FRAME_SIZE) {
         return -BH_EINVAL;
     }

@@ -154,6 +154,9 @@ static struct vgic_irq *vgic_mmio_irq(const struct vgic_access *a, uint32_t inti
     if (a->rd != VGIC_NO_VCPU) {
         return intid < VGIC_NR_PRIVATE ? &a->d->cpu[a->rd].priv[intid] : NULL;
     }
+    if (a->d->v2 && intid < VGIC_NR_PRIVATE) {
+        return &a->d->cpu[a->vcpu].priv[intid]; /* GICv2: banked per accessing CPU */
+    }
     if (intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
         return NULL;
     }

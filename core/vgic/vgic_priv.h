@@ -100,6 +100,7 @@ uint32_t vgic_irq_set_group(struct vgic_vm *d, struct vgic_irq *irq, bool group1
 uint32_t vgic_irq_set_priority(struct vgic_vm *d, struct vgic_irq *irq, uint8_t prio);
 uint32_t vgic_irq_set_config(struct vgic_vm *d, struct vgic_irq *irq, bool level);
 uint32_t vgic_irq_set_irouter(struct vgic_vm *d, struct vgic_irq *irq, uint64_t irouter);
+uint32_t vgic_irq_set_itargets(struct vgic_vm *d, struct vgic_irq *irq, uint8_t targets);
 bool vgic_irq_config_is_ro(const struct vgic_irq *irq);
 
 /* ------------------------------------------------------------------ MMIO tables */
@@ -160,6 +161,7 @@ struct vgic_reg_table {
 extern const struct vgic_reg_table vgic_dist_table;
 extern const struct vgic_reg_table vgic_rd_table;
 extern const struct vgic_reg_table vgic_sgi_table;
+extern const struct vgic_reg_table vgic_dist_v2_table;
 
 /* Per-INTID fields, shared by the distributor and redistributor tables. */
 extern const struct vgic_field vgic_field_group, vgic_field_enable_set, vgic_field_enable_clr,
@@ -191,6 +193,10 @@ struct vgic_lr {
 
 uint64_t vgic_lr_encode(const struct vgic_lr *lr);
 struct vgic_lr vgic_lr_decode(uint64_t v);
+/* The GICv2 back end (vgic_v2.c): an ICH_LR value as GICH_LR and back (exact for the values
+ * the vGIC builds: INTIDs < 1020, priority within the 5 bits GICH_VTR reports). */
+uint32_t vgic_v2_lr_to_hw(uint64_t ich);
+uint64_t vgic_v2_lr_from_hw(uint32_t lr);
 
 /* Shared by vgic_lr.c (the general sync and flush) and vgic_fast.c (the short ways); all
  * under d->lock. Link LR i of vcpu to irq and write val into it (on vcpu's pCPU); fold what

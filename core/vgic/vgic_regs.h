@@ -194,3 +194,48 @@ _Static_assert(ICH_LR_STATE == (UINT64_C(3) << 62), "LR state field");
 _Static_assert((ICH_LR_EOI & ICH_LR_PINTID) != 0, "EOI lives inside pINTID when HW = 0");
 _Static_assert(GICD_TYPER_IDBITS == (UINT64_C(0x1f) << 19), "TYPER.IDbits");
 _Static_assert(ICC_SGIR_RS == (UINT64_C(0xf) << 44), "SGI1R.RS");
+
+/* ---------------------------------------------------------------- GICv2 GICH (IHI 0048B 5.3) */
+/*
+ * The GICv2 virtual interface control registers, memory-mapped (GICH), which the GICv2 back
+ * end (core/vgic/vgic_v2.c) translates to and from the ICH_* values above: the model keeps
+ * list registers in ICH_LR<n>_EL2 form whichever the hardware is.
+ *   GICH_LR<n>: 31 HW | 30 Grp1 | 29..28 State (A, P) | 27..23 Priority[7:3] | 22..20 RES0 |
+ *               19..10 PhysicalID (HW = 1); 19 EOI, 12..10 CPUID (HW = 0) | 9..0 VirtualID
+ * HCR, MISR, EISR0, ELRSR0, VMCR and VTR put the fields the vGIC uses where ICH_* has them
+ * (VMCR.VMPriMask [31:27] is the top of ICH_VMCR.VPMR [31:24]; VTR.ListRegs is 6 bits).
+ */
+#define GICH_HCR          0x000u
+#define GICH_VTR          0x004u
+#define GICH_VMCR         0x008u
+#define GICH_MISR         0x010u
+#define GICH_EISR0        0x020u
+#define GICH_ELRSR0       0x030u
+#define GICH_APR          0x0f0u
+#define GICH_LR0          0x100u
+#define GICH_FRAME_SIZE   0x200u /* up to 64 LRs */
+
+#define GICH_LR_VIRTUALID     GENMASK(9, 0)
+#define GICH_LR_PHYSICALID    GENMASK(19, 10)
+#define GICH_LR_CPUID         GENMASK(12, 10)
+#define GICH_LR_EOI           BIT(19)
+#define GICH_LR_PRIORITY      GENMASK(27, 23)
+#define GICH_LR_PENDING       BIT(28)
+#define GICH_LR_ACTIVE        BIT(29)
+#define GICH_LR_STATE         (GICH_LR_PENDING | GICH_LR_ACTIVE)
+#define GICH_LR_GROUP1        BIT(30)
+#define GICH_LR_HW            BIT(31)
+#define GICH_LR_PRIO_SHIFT    3 /* GICH_LR.Priority holds priority bits [7:3] */
+
+#define GICH_VTR_LISTREGS     GENMASK(5, 0)
+#define GICH_VTR_PREBITS      GENMASK(28, 26)
+#define GICH_VTR_PRIBITS      GENMASK(31, 29)
+#define GICH_VMCR_PRIMASK     GENMASK(31, 27)
+
+_Static_assert(GICH_LR_PRIORITY == (UINT64_C(0x1f) << 23), "GICH_LR priority field");
+_Static_assert(GICH_LR_PHYSICALID == (UINT64_C(0x3ff) << 10), "GICH_LR physical ID field");
+_Static_assert(GICH_LR_STATE == (UINT64_C(3) << 28), "GICH_LR state field");
+_Static_assert(GICH_LR0 + 64 * 4 == GICH_FRAME_SIZE, "64 GICH_LRs");
+_Static_assert(GICH_VTR_PRIBITS == ICH_VTR_PRIBITS && GICH_VTR_PREBITS == ICH_VTR_PREBITS,
+               "VTR priority fields agree");
+_Static_assert((GICH_VMCR_PRIMASK & ICH_VMCR_VPMR) == GICH_VMCR_PRIMASK, "VMCR priority mask");

@@ -51,6 +51,30 @@ static int add_cpus(void *fdt, const struct cfg_vm *vm)
     return r ? r : fdt_end_node(fdt);
 }
 
+/* GICv2 (arm,gic.yaml): GICD and GICC (the hardware's GICV frame), no GICH/GICV for the
+ * guest (no nested virtualization), the maintenance PPI for the binding's sake. */
+static int add_gic_v2(void *fdt)
+{
+    char name[32];
+    fdt64_t reg[4] = {
+        cpu_to_fdt64(VPLAT_GICD_IPA), cpu_to_fdt64(VPLAT_GICD_SIZE),
+        cpu_to_fdt64(VPLAT_GICC_IPA), cpu_to_fdt64(VPLAT_GICC_SIZE),
+    };
+    fdt32_t irq[3] = { cpu_to_fdt32(GIC_PPI), cpu_to_fdt32(VPLAT_MAINT_INTID - 16),
+                       cpu_to_fdt32(IRQ_LEVEL_HI) };
+    static const char compat[] = "arm,gic-400\0arm,cortex-a15-gic";
+
+    bh_snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VPLAT_GICD_IPA);
+    int r = fdt_begin_node(fdt, name);
+    r = r ? r : fdt_property(fdt, "compatible", compat, sizeof(compat));
+    r = r ? r : fdt_property_u32(fdt, "#interrupt-cells", 3);
+    r = r ? r : fdt_property(fdt, "interrupt-controller", NULL, 0);
+    r = r ? r : fdt_property(fdt, "reg", reg, sizeof(reg));
+    r = r ? r : fdt_property(fdt, "interrupts", irq, sizeof(irq));
+    r = r ? r : fdt_property_u32(fdt, "phandle", PHANDLE_GIC);
+    return r ? r : fdt_end_node(fdt);
+}
+
 static int add_gic(void *fdt, const struct cfg_vm *vm)
 {
     char name[32];
@@ -484,7 +508,7 @@ int guest_fdt_build(const struct cfg_vm *vm, const struct guest_fdt_layout *lay,
     r = r ? r : prop_u64_pair(buf, "reg", vm->mem_ipa, vm->mem_size);
     r = r ? r : fdt_end_node(buf);
     r = r ? r : add_cpus(buf, vm);
-    r = r ? r : add_gic(buf, vm);
+    r = r ? r : (lay->gic_v2 ? add_gic_v2(buf) : add_gic(buf, vm));
     r = r ? r : add_timer_psci(buf);
     r = r ? r : add_pmu(buf);
     r = r ? r : add_uart(buf);

@@ -2,6 +2,7 @@
 /* The device tree a VM boots with, generated from its configuration (never from the host's). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,7 @@ struct guest_fdt_layout {
     uint64_t initrd_size; /* 0: no initrd */
     const struct cfg_scenario *sc; /* for the channels the VM may use (NULL: none) */
     unsigned vm_index;
+    bool gic_v2; /* a GICv2 node (GICD + GICC) instead of the GICv3 one */
 };
 
 /*

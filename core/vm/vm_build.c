@@ -105,6 +105,10 @@ static int build_stage2(struct vm *vm, const struct cfg_vm *cfg)
     for (uint32_t i = 0; !r && i < cfg->dev_count; i++) {
         r = pt_map(&vm->s2, cfg->devs[i].ipa, cfg->devs[i].pa, cfg->devs[i].size, dev_attr);
     }
+    /* GICv2 hardware: the guest's GICC is the hardware's virtual CPU interface (GICV) */
+    if (!r && hyp_plat.gic_version == 2) {
+        r = pt_map(&vm->s2, VPLAT_GICC_IPA, hyp_plat.gicv.pa, VPLAT_GICC_SIZE, dev_attr);
+    }
     if (r || vm_ipc_map(vm) != 0) {
         return refuse(vm, "cannot build stage-2 tables", NULL);
     }
@@ -193,6 +197,7 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
 
     memset(&vc, 0, sizeof(vc));
     vc.nr_vcpus = cfg->vcpu_count;
+    vc.v2 = hyp_plat.gic_version == 2; /* guests see the GIC version of the hardware */
     vc.spis[vc.nr_spis++] = (struct vgic_spi_cfg){ .intid = VPLAT_UART_INTID };
     for (uint32_t d = 0; d < cfg->dev_count; d++) {
         for (uint32_t i = 0; i < cfg->devs[d].irq_count; i++) {
@@ -245,7 +250,8 @@ static int setup_devices(struct vm *vm, const struct cfg_vm *cfg)
 static int build_dtb(struct vm *vm, const struct cfg_vm *cfg)
 {
     struct guest_fdt_layout lay = { .initrd_ipa = vm->initrd_ipa, .initrd_size = vm->initrd_size,
-                                    .sc = vm_ipc_scenario(), .vm_index = vm->id };
+                                    .sc = vm_ipc_scenario(), .vm_index = vm->id,
+                                    .gic_v2 = hyp_plat.gic_version == 2 };
     int n = guest_fdt_build(cfg, &lay, dtb_store[vm->id], DTB_MAX);
 
     if (n < 0) {

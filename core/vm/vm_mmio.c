@@ -9,6 +9,7 @@
 
 #include <core/config/config.h>
 #include <core/dev/mmio.h>
+#include <core/hyp.h>
 #include <core/ipc/vm_ipc.h>
 
 static int gicd_access(struct vcpu *v, void *dev, uint64_t off, unsigned size, bool write,
@@ -54,8 +55,10 @@ int vm_mmio_register(struct vm *vm)
     r = mmio_register(bus, "gicd", VPLAT_GICD_IPA, VPLAT_GICD_SIZE, gicd_access, &vm->vgic);
     /* The whole architectural window of VCPU_MAX frames: frames past the VM's vCPUs are
      * refused by the vGIC with an event, rather than looking like unmapped memory. */
-    r = r ? r : mmio_register(bus, "gicr", VPLAT_GICR_IPA, VPLAT_GICR_STRIDE * VCPU_MAX,
-                              gicr_access, &vm->vgic);
+    if (hyp_plat.gic_version != 2) { /* a virtual GICv2 has no redistributors; its GICC is mapped */
+        r = r ? r : mmio_register(bus, "gicr", VPLAT_GICR_IPA, VPLAT_GICR_STRIDE * VCPU_MAX,
+                                  gicr_access, &vm->vgic);
+    }
     r = r ? r : mmio_register(bus, "uart", VPLAT_UART_IPA, VPLAT_UART_SIZE, uart_access,
                               &vm->vuart);
     /* Pages of objects the VM may not use are refused by vm_ipc_mmio with an event. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * GICv3 guest driver: only the pieces the tests need. 64-bit registers (GICR_TYPER,
+ * GIC guest driver (GICv3, or GICv2 when the device tree says so: gic.h): only the pieces the
+ * tests need. 64-bit registers (GICR_TYPER,
  * GICD_IROUTER) are read as 32-bit halves, which the spec permits (12.1.4) and which an
  * emulating hypervisor can decode from a single-register syndrome.
  */
@@ -47,19 +48,40 @@ void gic_spi_setup(uint32_t intid, uint8_t prio, bool edge, bool clear_pending)
 {
     uintptr_t d = plat.gicd_base;
     uint32_t bit = gic_bit(intid), word = gic_bit_reg(intid);
-    uint64_t mpidr = this_cpu()->mpidr;
-    uintptr_t route = d + GICD_IROUTER + intid * GICD_IROUTER_STRIDE;
 
     gic_spi_disable(intid);
     if (clear_pending) {
         mmio_write32(d + GICD_ICPENDR + word, bit);
     }
-    mmio_write32(d + GICD_IGROUPR + word, mmio_read32(d + GICD_IGROUPR + word) | bit);
+    if (!plat.gic_v2) { /* GICv2: Group 0 (gic.h) */
+        mmio_write32(d + GICD_IGROUPR + word, mmio_read32(d + GICD_IGROUPR + word) | bit);
+    }
     spi_config(intid, edge);
     mmio_write8(d + GICD_IPRIORITYR + intid, prio);
+    gic_spi_route_self(intid);
+    mmio_write32(d + GICD_ISENABLER + word, bit);
+}
+
+void gic_spi_route_self(uint32_t intid)
+{
+    uint64_t mpidr = this_cpu()->mpidr;
+    uintptr_t route = plat.gicd_base + GICD_IROUTER + intid * GICD_IROUTER_STRIDE;
+
+    if (plat.gic_v2) {
+        /* CPU interface number = Aff0 under Bulkhead (vCPU i has MPIDR Aff0 = i) */
+        uint64_t aff0 = FIELD_GET(MPIDR_AFF0, mpidr);
+        if (aff0 < GICV2_MAX_CPUS) {
+            mmio_write8(plat.gicd_base + GICD_ITARGETSR + intid, (uint8_t)BIT(aff0));
+        }
+        return;
+    }
     mmio_write32(route, (uint32_t)(mpidr & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2)));
     mmio_write32(route + sizeof(uint32_t), (uint32_t)FIELD_GET(MPIDR_AFF3, mpidr));
-    mmio_write32(d + GICD_ISENABLER + word, bit);
+}
+
+bool gic_is_v2(void)
+{
+    return plat.gic_v2;
 }
 
 void gic_spi_disable(uint32_t intid)
@@ -71,6 +93,11 @@ void gic_spi_disable(uint32_t intid)
 void gic_dist_init(void)
 {
     uint32_t ctlr = mmio_read32(plat.gicd_base + GICD_CTLR);
+
+    if (plat.gic_v2) {
+        mmio_write32(plat.gicd_base + GICD_CTLR, ctlr | GICD_CTLR_ENABLE_G0);
+        return;
+    }
 
     mmio_write32(plat.gicd_base + GICD_CTLR, ctlr | GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1);
     gicd_wait_rwp();
@@ -135,9 +162,29 @@ static void gicr_set_priority(uintptr_t sgi, uint32_t intid, uint8_t prio)
     mmio_write32(reg, val);
 }
 
+/* GICv2: SGIs and PPIs in the banked distributor registers, the CPU interface in GICC. */
+static void gic_cpu_init_v2(void)
+{
+    uintptr_t d = plat.gicd_base, c = plat.gicc_base;
+
+    mmio_write32(d + GICD_ICENABLER, UINT32_MAX);
+    mmio_write32(d + GICD_ICPENDR, UINT32_MAX);
+    for (uint32_t intid = 0; intid < GIC_NR_PRIVATE; intid++) {
+        mmio_write8(d + GICD_IPRIORITYR + intid, GIC_IRQ_PRIORITY);
+    }
+    mmio_write32(c + GICC_PMR, ICC_PMR_LOWEST);
+    mmio_write32(c + GICC_BPR, 0);
+    mmio_write32(c + GICC_CTLR, GICC_CTLR_ENABLE_G0);
+}
+
 bool gic_cpu_init(void)
 {
     struct percpu *pc = this_cpu();
+
+    if (plat.gic_v2) {
+        gic_cpu_init_v2();
+        return true;
+    }
 
     pc->gicr_rd = gic_find_redist(pc->mpidr);
     if (!pc->gicr_rd) {
@@ -174,7 +221,9 @@ void gic_enable_private(uint32_t intid)
 {
     uintptr_t rd = this_cpu()->gicr_rd;
 
-    if (rd && intid < GIC_NR_PRIVATE) {
+    if (plat.gic_v2 && intid < GIC_NR_PRIVATE) {
+        mmio_write32(plat.gicd_base + GICD_ISENABLER, (uint32_t)BIT(intid)); /* banked */
+    } else if (rd && intid < GIC_NR_PRIVATE) {
         mmio_write32(rd + GICR_SGI_OFFSET + GICR_ISENABLER0, (uint32_t)BIT(intid));
     }
 }
@@ -183,7 +232,10 @@ void gic_disable_private(uint32_t intid)
 {
     uintptr_t rd = this_cpu()->gicr_rd;
 
-    if (rd && intid < GIC_NR_PRIVATE) {
+    if (plat.gic_v2 && intid < GIC_NR_PRIVATE) {
+        mmio_write32(plat.gicd_base + GICD_ICENABLER, (uint32_t)BIT(intid));
+        mmio_write32(plat.gicd_base + GICD_ICPENDR, (uint32_t)BIT(intid));
+    } else if (rd && intid < GIC_NR_PRIVATE) {
         mmio_write32(rd + GICR_SGI_OFFSET + GICR_ICENABLER0, (uint32_t)BIT(intid));
         mmio_write32(rd + GICR_SGI_OFFSET + GICR_ICPENDR0, (uint32_t)BIT(intid));
     }
@@ -192,6 +244,15 @@ void gic_disable_private(uint32_t intid)
 void gic_send_sgi(uint32_t intid, uint64_t mpidr)
 {
     uint64_t aff0 = FIELD_GET(MPIDR_AFF0, mpidr);
+
+    if (plat.gic_v2) {
+        if (aff0 < GICV2_MAX_CPUS) {
+            dsb_sy();
+            mmio_write32(plat.gicd_base + GICD_SGIR,
+                         (uint32_t)(BIT(aff0) << GICD_SGIR_TARGETS_SHIFT) | (intid & 0xf));
+        }
+        return;
+    }
     uint64_t val = FIELD_PREP(ICC_SGI1R_TARGETS, BIT(aff0 % GIC_SGI_TARGETS_PER_RS)) |
                    FIELD_PREP(ICC_SGI1R_RS, aff0 / GIC_SGI_TARGETS_PER_RS) |
                    FIELD_PREP(ICC_SGI1R_AFF1, FIELD_GET(MPIDR_AFF1, mpidr)) |
@@ -208,8 +269,8 @@ void gic_send_sgi(uint32_t intid, uint64_t mpidr)
 void gic_handle_irq(void)
 {
     for (;;) {
-        uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
-        uint32_t intid = (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
+        uint32_t iar = gic_ack();
+        uint32_t intid = gic_iar_intid(iar);
 
         if (intid >= GIC_INTID_SPURIOUS && intid < GIC_INTID_SPECIAL_END) {
             return;
@@ -219,7 +280,6 @@ void gic_handle_irq(void)
         } else {
             this_cpu()->unexpected_irqs++;
         }
-        write_sysreg(iar, ICC_EOIR1_EL1);
-        isb();
+        gic_eoi(iar);
     }
 }

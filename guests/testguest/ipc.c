@@ -3,8 +3,8 @@
  * IPC hypercalls, the /bulkhead-ipc device-tree node (docs/ABI.md "Inter-VM communication")
  * and interrupts taken by hand. The DTB is read in place at plat.dtb_pa: the IPC modes never
  * write RAM outside their own variables. Interrupts: PSTATE.I stays set, WFI wakes on a
- * pending interrupt anyway (ARM ARM D1.16.2), and ipc_irq_poll() acknowledges with
- * ICC_IAR1_EL1 and EOIs, so SPIs (which gic.c does not dispatch) are counted here.
+ * pending interrupt anyway (ARM ARM D1.16.2), and ipc_irq_poll() acknowledges (gic_ack)
+ * and EOIs, so SPIs (which gic.c does not dispatch) are counted here.
  */
 #include <bulkhead/hvc.h>
 #include <libfdt.h>
@@ -228,8 +228,8 @@ void ipc_spi_enable(uint32_t intid)
 void ipc_irq_poll(void)
 {
     for (;;) {
-        uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
-        uint32_t intid = (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
+        uint32_t iar = gic_ack();
+        uint32_t intid = gic_iar_intid(iar);
 
         if (intid >= GIC_INTID_SPURIOUS && intid < GIC_INTID_SPECIAL_END) {
             return;
@@ -242,8 +242,7 @@ void ipc_irq_poll(void)
         } else {
             unexpected++;
         }
-        write_sysreg(iar, ICC_EOIR1_EL1);
-        isb();
+        gic_eoi(iar);
     }
 }
 

@@ -91,9 +91,15 @@ static void print_banner(const char *mode)
     for (uint32_t i = 0; i < plat.mem_count; i++) {
         tg_print("memory 0x%lx-0x%lx", plat.mem[i].base, plat.mem[i].base + plat.mem[i].size);
     }
-    tg_print("uart=0x%lx intid=%u gicd=0x%lx gicr=0x%lx+0x%lx timer intid=%u psci=%s",
-             plat.uart_base, plat.uart_intid, plat.gicd_base, plat.gicr_base, plat.gicr_size,
-             plat.timer_intid, conduit_name(plat.psci));
+    if (plat.gic_v2) {
+        tg_print("uart=0x%lx intid=%u gicd=0x%lx gicc=0x%lx (GICv2) timer intid=%u psci=%s",
+                 plat.uart_base, plat.uart_intid, plat.gicd_base, plat.gicc_base,
+                 plat.timer_intid, conduit_name(plat.psci));
+    } else {
+        tg_print("uart=0x%lx intid=%u gicd=0x%lx gicr=0x%lx+0x%lx timer intid=%u psci=%s",
+                 plat.uart_base, plat.uart_intid, plat.gicd_base, plat.gicr_base,
+                 plat.gicr_size, plat.timer_intid, conduit_name(plat.psci));
+    }
     if (plat.defaulted[0]) {
         report_info("DT gave no usable value for: %s (defaults used)", plat.defaulted);
     }

@@ -190,6 +190,12 @@ static void parse_devices(void)
     int node;
 
     node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+    if (node < 0) {
+        /* a GICv2 (arm,gic.yaml): reg = GICD, GICC; what Bulkhead gives on GICv2 hardware */
+        node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-400");
+        node = node >= 0 ? node : fdt_node_offset_by_compatible(fdt, -1, "arm,cortex-a15-gic");
+        plat.gic_v2 = node >= 0;
+    }
     if (node >= 0) {
         int len;
         const fdt32_t *cells = fdt_getprop(fdt, node, "#interrupt-cells", &len);
@@ -208,7 +214,14 @@ static void parse_devices(void)
         plat.gicd_base = DEF_GICD_BASE;
         note_default("gicd");
     }
-    if (node >= 0 && dt_reg(node, 1, &addr, &size)) {
+    if (plat.gic_v2 && dt_reg(node, 1, &addr, &size)) {
+        plat.gicc_base = addr;
+    } else if (plat.gic_v2) {
+        plat.gic_v2 = false; /* no CPU interface: the GICv3 defaults below */
+    }
+    if (plat.gic_v2) {
+        /* no redistributors */
+    } else if (node >= 0 && dt_reg(node, 1, &addr, &size)) {
         plat.gicr_base = addr;
         plat.gicr_size = size;
     } else {

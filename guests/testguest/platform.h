@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the guest learns from its device tree (Linux DT bindings: memory, cpus, arm,pl011,
- * arm,gic-v3, arm,armv8-timer, arm,psci). Defaults for the QEMU virt layout apply only to
+ * arm,gic-v3 or a GICv2 (arm,gic-400, arm,cortex-a15-gic), arm,armv8-timer, arm,psci). Defaults for the QEMU virt layout apply only to
  * values the DT does not provide; each default used is listed in plat.defaulted.
  */
 #pragma once
@@ -32,6 +32,8 @@ struct platform {
     uintptr_t gicr_base;
     uint64_t gicr_size;
     uint64_t gicr_stride;            /* 0: use GICR_TYPER.VLPIS to pick 128 or 256 KiB */
+    bool gic_v2;                     /* an arm,gic-400 / arm,cortex-a15-gic node: GICD + GICC */
+    uintptr_t gicc_base;             /* GICv2 CPU interface (gic_v2 only) */
     uint32_t timer_intid;            /* virtual timer PPI */
     uint32_t ptimer_intid;           /* EL1 (non-secure) physical timer PPI */
     enum psci_conduit psci;

@@ -129,8 +129,8 @@ static void rtc_irq(void)
 static void irq_drain(void)
 {
     for (;;) {
-        uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
-        uint32_t intid = (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
+        uint32_t iar = gic_ack();
+        uint32_t intid = gic_iar_intid(iar);
 
         if (intid >= GIC_INTID_SPURIOUS && intid < GIC_INTID_SPECIAL_END) {
             return;
@@ -143,8 +143,7 @@ static void irq_drain(void)
             st.unexpected++;
             st.last_unexpected = intid;
         }
-        write_sysreg(iar, ICC_EOIR1_EL1);
-        isb();
+        gic_eoi(iar);
     }
 }
 

@@ -253,8 +253,8 @@ void vnet_irq_poll(void)
     uint32_t zero_reads = 0;
 
     for (;;) {
-        uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
-        uint32_t intid = (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
+        uint32_t iar = gic_ack();
+        uint32_t intid = gic_iar_intid(iar);
         bool ours = false;
 
         if (intid >= GIC_INTID_SPURIOUS && intid < GIC_INTID_SPECIAL_END) {
@@ -290,8 +290,7 @@ void vnet_irq_poll(void)
         } else if (!ours) {
             irq_unexpected++;
         }
-        write_sysreg(iar, ICC_EOIR1_EL1);
-        isb();
+        gic_eoi(iar);
     }
 }
 

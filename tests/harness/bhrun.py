@@ -26,7 +26,15 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
     count-exact N REGEX  must appear exactly N times (lines matching, or matches with re.M)
     forbid REGEX         must never appear
     exit CODE            QEMU's expected exit status (default 0: powered off by itself)
-    qemu ARGS            extra QEMU arguments
+    qemu ARGS            extra QEMU arguments (a later -M merges into the machine's: e.g.
+                         `qemu -M virtualization=off`)
+    platform NAME        boot on another platform (scripts/qemu.sh PLATFORM=NAME, the image
+                         of `make PLATFORM=NAME`, build/NAME/bulkhead.bin); default qemu-virt,
+                         or the one `--platform NAME` gives (bhrun.py --platform zcu102 X.test
+                         runs an unchanged test on the ZCU102)
+    prepare COMMAND      run COMMAND (sh -c, in the top directory) before QEMU starts, e.g.
+                         to make a device tree for `qemu -dtb {LOG}/...`; the test fails
+                         (QEMU is not started) when it exits non-zero
     host REGEX => COMMAND
                          run COMMAND on the host (sh -c, in the top directory, stdin closed,
                          at most `host-timeout` seconds) once REGEX has appeared, counting from
@@ -82,7 +90,7 @@ def parse(path):
          "count": [], "count_exact": [], "forbid": [], "exit": 0, "qemu": [], "scenario": None,
          "bundle_args": [], "send": [], "send_partial": [], "stop_after": None,
          "stop_count": 1, "host": [], "host_timeout": 30, "secret": None,
-         "firmware": None}
+         "firmware": None, "platform": None, "prepare": []}
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.strip()
@@ -109,6 +117,10 @@ def parse(path):
                 t["exit"] = int(rest)
             elif key == "qemu":
                 t["qemu"] += rest.split()
+            elif key == "platform":
+                t["platform"] = rest.strip()
+            elif key == "prepare":
+                t["prepare"].append(rest.strip())
             elif key == "firmware":
                 t["firmware"] = rest.split()
             elif key == "bundle-args":
@@ -226,6 +238,14 @@ def run_one(t):
     env = dict(os.environ)
     if t["firmware"] is not None:
         env.update(firmware_env(t))
+    env["PLATFORM"] = t["platform"] or "qemu-virt"
+    for cmd in t["prepare"]:
+        r = subprocess.run(["sh", "-c", substitute(cmd, t)], cwd=ROOT, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            with open(log, "w") as out:
+                out.write(r.stdout.decode(errors="replace"))
+            return t["name"], [f"prepare failed (exit {r.returncode}): {cmd}"], log, 0.0
     p = subprocess.Popen([os.path.join(ROOT, "scripts", "qemu.sh"), bundle_of(t)] + qemu_args,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, cwd=ROOT, env=env)
@@ -402,8 +422,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tests", nargs="+")
     ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("--platform", metavar="NAME",
+                    help="run the tests that name no platform on NAME (e.g. zcu102, "
+                         "qemu-virt-gicv2), unchanged otherwise; their logs and bundles are "
+                         "NAME@platform")
     a = ap.parse_args()
     tests = [parse(p) for p in a.tests]
+    if a.platform:
+        for t in tests:
+            if t["platform"] is None and a.platform != "qemu-virt":
+                t["platform"] = a.platform
+                t["name"] += "@" + a.platform
     for t in tests:
         make_bundle(t)
     passed = failed = 0

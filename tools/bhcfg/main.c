@@ -197,7 +197,8 @@ static int load_platform(const struct opts *o, struct platinfo *plat)
     }
     free(b.data);
     if (ret != 0) {
-        fprintf(stderr, "error: %s: platform device tree not usable (error %d)\n", name, ret);
+        fprintf(stderr, "error: %s: platform device tree not usable (error %d): %s\n", name, ret,
+                plat->error[0] ? plat->error : "unreadable");
         return -1;
     }
     return 0;

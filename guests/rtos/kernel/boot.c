@@ -40,8 +40,13 @@ static void print_banner(const char *app, bool mmu)
         rt_printf("RT memory 0x%lx-0x%lx image 0x%lx-0x%lx", plat.mem[i].base,
                   plat.mem[i].base + plat.mem[i].size, (uintptr_t)_head, (uintptr_t)_end);
     }
-    rt_printf("RT uart=0x%lx gicd=0x%lx gicr=0x%lx psci=%s", plat.uart_base, plat.gicd_base,
-              plat.gicr_base, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc");
+    if (plat.gic_v2) {
+        rt_printf("RT uart=0x%lx gicd=0x%lx gicc=0x%lx (GICv2) psci=%s", plat.uart_base,
+                  plat.gicd_base, plat.gicc_base, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc");
+    } else {
+        rt_printf("RT uart=0x%lx gicd=0x%lx gicr=0x%lx psci=%s", plat.uart_base, plat.gicd_base,
+                  plat.gicr_base, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc");
+    }
     if (plat.defaulted[0]) {
         rt_printf("RT INFO DT gave no usable value for: %s (defaults used)", plat.defaulted);
     }

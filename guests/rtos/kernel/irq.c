@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Interrupt registration and dispatch over the GICv3 CPU interface (GIC spec 12.2):
- * acknowledge with ICC_IAR1_EL1, run the handler, drop priority and deactivate with
- * ICC_EOIR1_EL1 (EOImode 0). Private interrupts go through testguest's redistributor
- * helpers; SPIs are configured here in the distributor: group 1, one priority, routed to
- * the registering CPU. Under Bulkhead all of this is the virtual GIC.
+ * Interrupt registration and dispatch over the GIC CPU interface (testguest's gic.c: GICv3
+ * system registers, GIC spec 12.2, or a GICv2's GICC when the device tree has one):
+ * acknowledge, run the handler, drop priority and deactivate (EOImode 0). Private interrupts
+ * go through testguest's helpers; SPIs are configured here in the distributor: group 1 (a
+ * GICv2: group 0), one priority, routed to the registering CPU. Under Bulkhead all of this
+ * is the virtual GIC.
  */
 #include <rt/console.h>
 #include <rt/irq.h>
@@ -16,7 +17,6 @@
 #define GICD_IGROUPR      0x0080
 #define GICD_IPRIORITYR   0x0400
 #define GIC_PRIO_MASK     0xffU
-#define GIC_AFF_BITS      8
 #define GIC_NR_SGIS       16
 #define GIC_SPIS_PER_LINE 32 /* GICD_TYPER.ITLinesNumber counts blocks of 32 INTIDs */
 #define REG_BYTES         4
@@ -46,17 +46,13 @@ static void spi_enable(uint32_t intid)
 {
     uintptr_t prio = plat.gicd_base + GICD_IPRIORITYR + (intid / GIC_PRIO_PER_REG) * REG_BYTES;
     uint32_t shift = (intid % GIC_PRIO_PER_REG) * GIC_PRIO_BITS;
-    uint64_t mpidr = this_cpu()->mpidr;
-    uintptr_t route = plat.gicd_base + GICD_IROUTER + intid * GICD_IROUTER_STRIDE;
-    uint32_t aff_lo = (uint32_t)(FIELD_GET(MPIDR_AFF0, mpidr) |
-                                 FIELD_GET(MPIDR_AFF1, mpidr) << GIC_AFF_BITS |
-                                 FIELD_GET(MPIDR_AFF2, mpidr) << (2 * GIC_AFF_BITS));
 
-    gicd_set_bit(GICD_IGROUPR, intid);
+    if (!gic_is_v2()) { /* a GICv2 keeps them in Group 0 (testguest's gic.h) */
+        gicd_set_bit(GICD_IGROUPR, intid);
+    }
     mmio_write32(prio, (mmio_read32(prio) & ~(GIC_PRIO_MASK << shift)) |
                            (uint32_t)RT_IRQ_PRIORITY << shift);
-    mmio_write32(route, aff_lo);
-    mmio_write32(route + REG_BYTES, (uint32_t)FIELD_GET(MPIDR_AFF3, mpidr));
+    gic_spi_route_self(intid);
     gicd_set_bit(GICD_ISENABLER, intid);
 }
 
@@ -122,8 +118,8 @@ void irq_dispatch(struct rt_cpu *cpu)
 {
     (void)cpu;
     for (;;) {
-        uint64_t iar = read_sysreg(ICC_IAR1_EL1);
-        uint32_t intid = (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
+        uint32_t iar = gic_ack();
+        uint32_t intid = gic_iar_intid(iar);
 
         if (intid >= GIC_INTID_SPURIOUS) {
             return;
@@ -134,6 +130,6 @@ void irq_dispatch(struct rt_cpu *cpu)
         } else {
             irq_unhandled++;
         }
-        write_sysreg(iar, ICC_EOIR1_EL1);
+        gic_eoi(iar);
     }
 }

@@ -9,7 +9,7 @@
 #include <arch/layout.h>
 #include <arch/sysreg.h>
 #include <bulkhead/errno.h>
-#include <drivers/gicv3.h>
+#include <drivers/gic.h>
 
 struct vcpu;
 
@@ -47,7 +47,7 @@ static inline void arch_kick(unsigned cpu)
 {
     if (cpu < pcpu_count) {
         if (cpu != arch_cpu_id_raw()) {
-            gicv3_send_sgi1r(pcpus[cpu].kick_sgi1r);
+            gic_send_sgi_value(pcpus[cpu].kick_sgi1r);
         } else {
             arch_kick_self(cpu);
         }

@@ -9,6 +9,11 @@
  *   ICH_ELRSR_EL2    S3_4_C12_C11_5       ICH_VMCR_EL2     S3_4_C12_C11_7
  *   ICH_LR<n>_EL2    S3_4_C12_C12_<n> (n = 0..7), S3_4_C12_C13_<n-8> (n = 8..15)
  * Writes take effect for the guest at the next context synchronisation (the ERET into it).
+ *
+ * A GICv2 build (PLAT_GIC_VERSION 2, the platform's platform.mk) has no ICH_* registers: the
+ * same accessors call the GICv2 back end instead (core/vgic/vgic_v2.c: the memory-mapped GICH
+ * registers, LR values translated to and from the ICH_LR form the model keeps). The choice is
+ * made by the compiler; a GICv3 build is the system-register accesses alone.
  */
 #pragma once
 
@@ -41,15 +46,12 @@
     op(12, S3_4_C12_C13_4) op(13, S3_4_C12_C13_5) op(14, S3_4_C12_C13_6)           \
     op(15, S3_4_C12_C13_7)
 
+#if PLAT_GIC_VERSION == 2
+#include <arch/vgic_hw_v2.h>
+#else
 static inline uint64_t arch_vgic_read_vtr(void)
 {
     return sysreg_read(ICH_VTR_EL2);
-}
-
-/* Number of implemented list registers: ICH_VTR_EL2.ListRegs + 1. */
-static inline unsigned arch_vgic_nr_lrs(void)
-{
-    return (unsigned)(arch_vgic_read_vtr() & 0x1f) + 1;
 }
 
 /* Reading an unimplemented LR is UNDEFINED: callers stay below arch_vgic_nr_lrs(). */
@@ -158,4 +160,11 @@ static inline void arch_vgic_write_ap1r(unsigned n, uint32_t v)
     case 3: sysreg_write(ICH_AP1R3_EL2, v); break;
     default: break;
     }
+}
+#endif /* PLAT_GIC_VERSION */
+
+/* Number of implemented list registers: ICH_VTR_EL2.ListRegs + 1. */
+static inline unsigned arch_vgic_nr_lrs(void)
+{
+    return (unsigned)(arch_vgic_read_vtr() & 0x1f) + 1;
 }

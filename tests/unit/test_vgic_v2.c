@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for the vGIC's GICv2 parts: the back end's list-register translation
+ * (core/vgic/vgic_v2.c) against a fake GICH frame, and the emulated GICv2 distributor
+ * (core/vgic/vgic_dist_v2.c): identification, banked SGI/PPI registers, ITARGETSR routing,
+ * GICD_SGIR target filters, C/SPENDSGIR, and a foreign SPI denied.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <bulkhead/errno.h>
+#include <core/vgic/vgic_priv.h>
+#include <core/vgic/vgic_v2.h>
+
+#include <arch/vgic_hw.h>
+#include <arch/vgic_gich.h>
+
+#define NR_VCPUS  3
+#define OWN_SPI   40
+#define FOREIGN   41
+
+static struct vgic_vm vm;
+static unsigned deny_calls;
+static uint32_t deny_intid;
+static uint32_t kicked;
+
+static void h_deny(void *ctx, unsigned vcpu, uint32_t intid, const char *reg, bool write)
+{
+    (void)ctx;
+    (void)vcpu;
+    (void)reg;
+    (void)write;
+    deny_calls++;
+    deny_intid = intid;
+}
+
+static void h_kick(void *ctx, uint32_t mask)
+{
+    (void)ctx;
+    kicked |= mask;
+}
+
+static int setup(void **state)
+{
+    struct vgic_vm_cfg cfg = { .nr_vcpus = NR_VCPUS, .v2 = true, .nr_spis = 1 };
+
+    (void)state;
+    vgic_fake_reset();
+    vgic_fake_gich_reset();
+    cfg.spis[0] = (struct vgic_spi_cfg){ .intid = OWN_SPI };
+    cfg.hooks.deny = h_deny;
+    cfg.hooks.kick = h_kick;
+    deny_calls = 0;
+    kicked = 0;
+    return vgic_vm_init(&vm, &cfg);
+}
+
+static uint32_t rd(unsigned vcpu, uint32_t off)
+{
+    uint64_t v = 0;
+    assert_int_equal(vgic_dist_mmio(&vm, vcpu, off, 4, false, &v), 0);
+    return (uint32_t)v;
+}
+
+static void wr(unsigned vcpu, uint32_t off, uint32_t val)
+{
+    uint64_t v = val;
+    assert_int_equal(vgic_dist_mmio(&vm, vcpu, off, 4, true, &v), 0);
+}
+
+/* ---------------------------------------------------------------- LR translation */
+
+static void test_v2_lr_encoding_fields(void **state)
+{
+    struct vgic_lr lr = { .vintid = 40, .priority = 0xa8, .group1 = true, .pending = true };
+    uint32_t hw;
+
+    (void)state;
+    hw = vgic_v2_lr_to_hw(vgic_lr_encode(&lr));
+    /* VirtualID [9:0], Priority[7:3] at [27:23], Grp1 bit 30, pending bit 28 */
+    assert_int_equal(hw, 40u | (0xa8u >> 3) << 23 | 1u << 30 | 1u << 28);
+    lr = (struct vgic_lr){ .vintid = 27, .pintid = 27, .hw = true, .active = true };
+    hw = vgic_v2_lr_to_hw(vgic_lr_encode(&lr));
+    assert_int_equal(hw, 27u | 27u << 10 | 1u << 31 | 1u << 29);
+    lr = (struct vgic_lr){ .vintid = 33, .eoi = true, .pending = true, .active = true };
+    hw = vgic_v2_lr_to_hw(vgic_lr_encode(&lr));
+    assert_int_equal(hw, 33u | 1u << 19 | 3u << 28);
+}
+
+static void test_v2_lr_round_trip(void **state)
+{
+    static const struct vgic_lr lrs[] = {
+        { .vintid = 1, .priority = 0xf8, .pending = true },
+        { .vintid = 127, .priority = 0x08, .group1 = true, .eoi = true, .active = true },
+        { .vintid = 27, .pintid = 27, .priority = 0xa0, .hw = true, .pending = true },
+        { .vintid = 64, .pintid = 1019, .hw = true, .pending = true, .active = true },
+        { .vintid = 0 },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(lrs) / sizeof(lrs[0]); i++) {
+        uint64_t v = vgic_lr_encode(&lrs[i]);
+        assert_int_equal(vgic_v2_lr_from_hw(vgic_v2_lr_to_hw(v)), v);
+        vgic_v2_write_lr(i % 4, v);
+        assert_int_equal(vgic_fake_gich[0x100 / 4 + i % 4], vgic_v2_lr_to_hw(v));
+        assert_int_equal(vgic_v2_read_lr(i % 4), v);
+    }
+}
+
+static void test_v2_vtr_and_status(void **state)
+{
+    struct vgic_lr eoi = { .vintid = 33, .eoi = true }; /* deactivated, EOI maintenance */
+
+    (void)state;
+    vgic_fake_gich_reset();
+    /* 4 LRs, 5 priority bits, in ICH_VTR_EL2 form */
+    assert_int_equal(FIELD_GET(ICH_VTR_LISTREGS, vgic_v2_read_vtr()), 3);
+    assert_int_equal(FIELD_GET(ICH_VTR_PRIBITS, vgic_v2_read_vtr()), 4);
+    vgic_fake_gich[0x004 / 4] |= 0x3f; /* 64 LRs: capped at the model's 16 */
+    assert_int_equal(FIELD_GET(ICH_VTR_LISTREGS, vgic_v2_read_vtr()), VGIC_MAX_LRS - 1);
+    vgic_fake_gich_reset();
+    vgic_v2_write_lr(2, vgic_lr_encode(&eoi));
+    assert_int_equal(vgic_v2_read(VGIC_V2_GICH_EISR0), 1u << 2);
+    assert_int_equal(vgic_v2_read(VGIC_V2_GICH_ELRSR0), 0xfu & ~(1u << 2));
+    vgic_v2_write(VGIC_V2_GICH_HCR, ICH_HCR_EN | ICH_HCR_UIE);
+    assert_int_equal(vgic_fake_gich[0], 3);
+    vgic_v2_write(VGIC_V2_GICH_NONE, 5); /* ICH_AP1R<n>: nothing in GICv2 */
+    assert_int_equal(vgic_v2_read(VGIC_V2_GICH_NONE), 0);
+}
+
+/* ---------------------------------------------------------------- distributor */
+
+static void test_v2_dist_ident(void **state)
+{
+    (void)state;
+    /* ITLinesNumber 3, CPUNumber = 2 (3 vCPUs), no ARE/DS in GICD_CTLR */
+    assert_int_equal(rd(0, GICD_TYPER), 3u | (NR_VCPUS - 1) << 5);
+    wr(0, GICD_CTLR, 0xffffffff);
+    assert_int_equal(rd(0, GICD_CTLR), 3);
+    assert_int_equal(rd(0, 0xfe8) & 0xf0, 0x20); /* PIDR2.ArchRev = 2 */
+}
+
+static void test_v2_dist_banked(void **state)
+{
+    (void)state;
+    wr(1, GICD_ISENABLER, 1u << 5 | 1u << 27);
+    assert_int_equal(rd(1, GICD_ISENABLER), 1u << 27 | 1u << 5);
+    assert_true(vm.cpu[1].priv[5].enabled);
+    assert_false(vm.cpu[0].priv[5].enabled);
+    assert_int_equal(rd(0, GICD_ISENABLER) & (1u << 5), 0);
+    /* ITARGETSR0..7: the accessing vCPU's own bit, read-only */
+    assert_int_equal(rd(2, GICD_ITARGETSR), 0x04040404);
+    wr(2, GICD_ITARGETSR, 0);
+    assert_int_equal(rd(2, GICD_ITARGETSR), 0x04040404);
+}
+
+static void test_v2_dist_itargets_routes(void **state)
+{
+    uint32_t off = GICD_ITARGETSR + OWN_SPI;
+    uint64_t v = 0x06; /* vCPUs 1 and 2: delivered to the lowest, 1 */
+
+    (void)state;
+    assert_int_equal(rd(0, off & ~3u) >> (8 * (OWN_SPI % 4)) & 0xff, 1); /* reset: CPU 0 */
+    assert_int_equal(vgic_dist_mmio(&vm, 0, off, 1, true, &v), 0);
+    assert_int_equal(vm.spi[OWN_SPI - 32].target, 1);
+    assert_int_equal(rd(0, off & ~3u) >> (8 * (OWN_SPI % 4)) & 0xff, 0x06);
+    v = 0x80; /* no vCPU of this VM: routed nowhere */
+    assert_int_equal(vgic_dist_mmio(&vm, 0, off, 1, true, &v), 0);
+    assert_int_equal(vm.spi[OWN_SPI - 32].target, VGIC_NO_VCPU);
+    /* another VM's SPI: ignored, reads as zero, no event */
+    v = 0x01;
+    assert_int_equal(vgic_dist_mmio(&vm, 0, GICD_ITARGETSR + FOREIGN, 1, true, &v), 0);
+    assert_int_equal(vgic_dist_mmio(&vm, 0, GICD_ITARGETSR + FOREIGN, 1, false, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(deny_calls, 0);
+}
+
+static void test_v2_dist_foreign_spi_denied(void **state)
+{
+    (void)state;
+    wr(0, GICD_ISENABLER + 4, 1u << (FOREIGN - 32));
+    assert_int_equal(deny_calls, 1);
+    assert_int_equal(deny_intid, FOREIGN);
+    assert_false(vm.spi[FOREIGN - 32].enabled);
+}
+
+static void test_v2_dist_sgir_filters(void **state)
+{
+    (void)state;
+    for (unsigned v = 0; v < NR_VCPUS; v++) {
+        wr(v, GICD_ISENABLER, 0xffff); /* every SGI enabled on every vCPU */
+    }
+    kicked = 0;
+    /* filter 0: CPUTargetList = vCPU 2 (and 7, not in the VM), SGI 3 */
+    wr(0, GICD_SGIR, 0u << 24 | (0x84u << 16) | 3);
+    assert_int_equal(vm.inbox[2], (uint64_t)1 << (VGIC_INBOX_SGI + 3));
+    assert_int_equal(vm.inbox[1], 0);
+    assert_int_equal(kicked, 1u << 2);
+    /* filter 1: all but the sender */
+    kicked = 0;
+    wr(1, GICD_SGIR, 1u << 24 | 5);
+    assert_true(vm.inbox[0] & ((uint64_t)1 << (VGIC_INBOX_SGI + 5)));
+    assert_true(vm.inbox[2] & ((uint64_t)1 << (VGIC_INBOX_SGI + 5)));
+    assert_false(vm.inbox[1] & ((uint64_t)1 << (VGIC_INBOX_SGI + 5)));
+    assert_int_equal(kicked, 1u << 0 | 1u << 2);
+    /* again while not taken: the bits are set, so nobody is kicked (vgic_sgi) */
+    kicked = 0;
+    wr(1, GICD_SGIR, 1u << 24 | 5);
+    assert_int_equal(kicked, 0);
+    /* filter 2: the sender only (no kick of itself); filter 3 is reserved: nothing */
+    kicked = 0;
+    wr(1, GICD_SGIR, 2u << 24 | 6);
+    assert_true(vm.inbox[1] & ((uint64_t)1 << (VGIC_INBOX_SGI + 6)));
+    wr(1, GICD_SGIR, 3u << 24 | 0xff0000u | 7);
+    for (unsigned v = 0; v < NR_VCPUS; v++) {
+        assert_false(vm.inbox[v] & ((uint64_t)1 << (VGIC_INBOX_SGI + 7)));
+    }
+    assert_int_equal(kicked, 0);
+}
+
+static void test_v2_dist_spendsgir(void **state)
+{
+    uint64_t v = 0x01;
+
+    (void)state;
+    /* SGI 2 of vCPU 1 pending through SPENDSGIR (byte 2), seen as source CPU 0 */
+    assert_int_equal(vgic_dist_mmio(&vm, 1, GICD_SPENDSGIR + 2, 1, true, &v), 0);
+    assert_true(vm.cpu[1].priv[2].pending_latch);
+    assert_false(vm.cpu[0].priv[2].pending_latch);
+    assert_int_equal(rd(1, GICD_SPENDSGIR), 0x00010000);
+    assert_int_equal(rd(1, GICD_ISPENDR) & 0xffff, 1u << 2);
+    wr(1, GICD_CPENDSGIR, 0x00ff0000);
+    assert_false(vm.cpu[1].priv[2].pending_latch);
+    assert_int_equal(rd(1, GICD_SPENDSGIR), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_v2_lr_encoding_fields, setup),
+        cmocka_unit_test_setup(test_v2_lr_round_trip, setup),
+        cmocka_unit_test_setup(test_v2_vtr_and_status, setup),
+        cmocka_unit_test_setup(test_v2_dist_ident, setup),
+        cmocka_unit_test_setup(test_v2_dist_banked, setup),
+        cmocka_unit_test_setup(test_v2_dist_itargets_routes, setup),
+        cmocka_unit_test_setup(test_v2_dist_foreign_spi_denied, setup),
+        cmocka_unit_test_setup(test_v2_dist_sgir_filters, setup),
+        cmocka_unit_test_setup(test_v2_dist_spendsgir, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
