@@ -34,12 +34,15 @@ static void h_set_irq(void *ctx, uint32_t intid, bool level)
         return;
     }
     /* On the frame path the sender's own used-buffer interrupt is raised on its vCPU's
-     * pCPU, inside that vCPU's trap: straight into an LR (vgic_set_level_here). */
+     * pCPU, inside that vCPU's trap: straight into an LR (vgic_set_level_here). A
+     * receiver's is posted without its vGIC's lock (vgic_post_level): the device's lock
+     * orders it before the receiver's InterruptACK lowers it again. */
     here = pcpus[arch_cpu_id_raw()].vcpu;
-    vm_kick_mask(vm, vgic_set_level_here(&vm->vgic,
-                                         here != NULL && here->vm == vm ? here->idx
-                                                                        : VGIC_NO_VCPU,
-                                         intid, true));
+    if (here != NULL && here->vm == vm) {
+        vm_kick_mask(vm, vgic_set_level_here(&vm->vgic, here->idx, intid, true));
+    } else {
+        vm_kick_mask(vm, vgic_post_level(&vm->vgic, intid));
+    }
 }
 
 static void h_event(void *ctx, const char *kind, const char *text)
