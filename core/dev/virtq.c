@@ -107,13 +107,16 @@ int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32
     if (++c->count > c->q->num) {
         return -VIRTQ_LOOP; /* num descriptors in all: one more is a revisit */
     }
-    /* The table is 16-byte aligned (virtq_setup), so every field is naturally aligned: one
-     * load each, into locals (atomic loads: the compiler may not read a field twice). */
+    /* The table is 16-byte aligned (virtq_setup): two naturally aligned 8-byte loads, addr
+     * then le32 len, le16 flags, le16 next, into locals (atomic loads: the compiler may not
+     * read a field twice). */
+    _Static_assert(VIRTQ_DESC_SIZE == 16, "descriptor layout");
     const uint8_t *raw = c->q->desc + (uint32_t)c->next * VIRTQ_DESC_SIZE;
     uint64_t addr = __atomic_load_n((const uint64_t *)(const void *)raw, __ATOMIC_RELAXED);
-    uint32_t dlen = __atomic_load_n((const uint32_t *)(const void *)(raw + 8), __ATOMIC_RELAXED);
-    uint16_t flags = __atomic_load_n((const uint16_t *)(const void *)(raw + 12), __ATOMIC_RELAXED);
-    uint16_t next = __atomic_load_n((const uint16_t *)(const void *)(raw + 14), __ATOMIC_RELAXED);
+    uint64_t rest = __atomic_load_n((const uint64_t *)(const void *)(raw + 8), __ATOMIC_RELAXED);
+    uint32_t dlen = (uint32_t)rest;
+    uint16_t flags = (uint16_t)(rest >> 32);
+    uint16_t next = (uint16_t)(rest >> 48);
 
     if (flags & VIRTQ_DESC_F_INDIRECT) {
         return -VIRTQ_INDIRECT;

@@ -119,7 +119,14 @@ static inline void virtq_unpop(struct virtq *q)
 static inline void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
                                      const struct virtq_mem *mem, uint16_t head)
 {
-    *c = (struct virtq_chain){ .q = q, .mem = mem, .head = head, .next = head, .more = true };
+    /* field by field: a compound literal would also clear the padding, a byte at a time */
+    c->q = q;
+    c->mem = mem;
+    c->head = head;
+    c->next = head;
+    c->more = true;
+    c->count = 0;
+    c->total = 0;
 }
 
 /*

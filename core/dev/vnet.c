@@ -409,7 +409,9 @@ static int config_access(struct vnet *d, uint32_t off, unsigned size, bool write
     return 0;
 }
 
-int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
+/* Every access but the transmit notification. */
+static __attribute__((noinline)) int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size,
+                                                     bool write, uint64_t *val)
 {
     struct virtio_mmio_effect eff;
     int r;
@@ -419,12 +421,6 @@ int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t 
     }
     if (off >= VIRTIO_MMIO_CONFIG) {
         return config_access(d, off - VIRTIO_MMIO_CONFIG, size, write, val);
-    }
-    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
-        /* The frame path: transmit() checks under the lock what the register would (device
-         * live, queue ready), and a notification changes no register. */
-        transmit(d);
-        return 0;
     }
     spin_lock(&d->lock);
     r = virtio_mmio_access(&d->t, &d->mem, off, size, write, val, &eff);
@@ -439,4 +435,15 @@ int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t 
         transmit(d);
     }
     return r;
+}
+
+int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
+{
+    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
+        /* The frame path: transmit() checks under the lock what the register would (device
+         * live, queue ready), and a notification changes no register. */
+        transmit(d);
+        return 0;
+    }
+    return vnet_mmio_regs(d, off, size, write, val);
 }
