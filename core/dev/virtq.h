@@ -108,6 +108,15 @@ int virtq_setup(struct virtq *q, const struct virtq_mem *mem) BH_MUST_CHECK;
  */
 int virtq_pop(struct virtq *q, uint16_t *head) BH_MUST_CHECK;
 
+/* Whether the driver has made nothing available since the last virtq_pop took its last: a
+ * look at the index only (virtq_pop reads it again, and orders the ring after it), so a
+ * device can skip the call on a queue it has emptied. Ready queues only. */
+static inline bool virtq_is_empty(const struct virtq *q)
+{
+    return __atomic_load_n((const uint16_t *)(const void *)(q->avail + 2), __ATOMIC_RELAXED) ==
+           q->last_avail;
+}
+
 /* Give back the chain head the last virtq_pop took, unused and not pushed: the device will
  * take it again later (a receive buffer with nothing to put into it yet). */
 static inline void virtq_unpop(struct virtq *q)

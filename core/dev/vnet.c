@@ -316,7 +316,8 @@ static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t 
 {
     struct virtq *q = &d->t.q[VNET_TXQ];
 
-    if (!virtio_mmio_is_live(&d->t) || !q->ready) {
+    /* the last frame taken: no call to find nothing (a notification's usual end) */
+    if (!virtio_mmio_is_live(&d->t) || !q->ready || virtq_is_empty(q)) {
         return 0;
     }
     int err = virtq_pop(q, head);
