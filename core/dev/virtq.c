@@ -144,16 +144,3 @@ int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32
     *len = dlen;
     return 1;
 }
-
-void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
-{
-    /* used is 4-byte aligned (virtq_setup), and so is every element: two 32-bit stores */
-    uint32_t *e = (uint32_t *)(void *)(q->used + VIRTQ_RING_HDR +
-                                       (uint32_t)(q->used_idx & (q->num - 1)) * VIRTQ_USED_ELEM);
-
-    e[0] = head;
-    e[1] = len;
-    q->used_idx++;
-    /* release: the element (and the buffer's bytes) before the index that publishes it */
-    __atomic_store_n((uint16_t *)(void *)(q->used + 2), q->used_idx, __ATOMIC_RELEASE);
-}

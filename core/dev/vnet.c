@@ -238,17 +238,18 @@ static int gather_locked(struct vnet *d, uint16_t head, uint32_t *total)
     struct virtq_chain c;
     uint8_t *buf;
     uint32_t n, done = 0;
-    int got;
+    int got = 0;
 
     virtq_chain_begin(&c, &d->t.q[VNET_TXQ], &d->mem, head);
-    while ((got = virtq_chain_next(&c, false, &buf, &n)) > 0) {
+    /* (c.more: the chain's end without a call) */
+    while (c.more && (got = virtq_chain_next(&c, false, &buf, &n)) > 0) {
         uint32_t room = (uint32_t)sizeof(d->frame) - done;
         uint32_t k = n < room ? n : room;
         arch_copy_normal(&d->frame[done], buf, k);
         done += k;
     }
     *total = c.total;
-    return got;
+    return got < 0 ? got : 0;
 }
 
 static void deny_event_locked(struct vnet *d, const char *to, const uint8_t *dst)

@@ -179,9 +179,20 @@ uint32_t vgic_set_level_here(struct vgic_vm *d, unsigned here, uint32_t intid, b
     if (!level || here >= d->nr_vcpus || intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
         return vgic_set_level(d, 0, intid, level);
     }
-    spin_lock(&d->lock);
-    done = vgic_level_here_locked(d, here, &d->spi[intid - VGIC_SPI_BASE]);
-    spin_unlock(&d->lock);
+    if (d->nr_vcpus == 1) {
+        /* As vgic_inbox_direct: nothing another pCPU does meanwhile touches what this reads
+         * or writes. The SPI's registers, the distributor's enables and the vCPU's wake
+         * state are only reachable from the one vCPU, here, in this trap; its line is
+         * driven by one device, whose lock the caller holds (a posted raise of it is taken
+         * by that device's lowering first); the vCPU's LRs and their links are only written
+         * on its pCPU. Others only add model changes for other interrupts under d->lock,
+         * read here as a hint (dirty), and kick here for them. */
+        done = vgic_level_here_locked(d, here, &d->spi[intid - VGIC_SPI_BASE]);
+    } else {
+        spin_lock(&d->lock);
+        done = vgic_level_here_locked(d, here, &d->spi[intid - VGIC_SPI_BASE]);
+        spin_unlock(&d->lock);
+    }
     return done ? 0 : vgic_set_level(d, here, intid, level);
 }
 

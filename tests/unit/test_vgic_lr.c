@@ -1344,6 +1344,47 @@ static void test_post_level_paths(void **state)
     assert_int_equal(vm.inbox[0], 0);
 }
 
+/* In a VM with one vCPU, vgic_set_level_here does without the lock (nothing another pCPU
+ * does touches what it reads or writes): the same LRs and model as vgic_set_level and the
+ * general flush, with the VM's lock held elsewhere meanwhile (the host lock asserts if it
+ * were taken). */
+static void level_one_prepare(void)
+{
+    setup_one(NULL);
+    dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, 0); /* level, as virtio-net's */
+    vgic_sync_flush_lrs(&vm, 0, false);
+}
+
+static void test_level_here_one_vcpu(void **state)
+{
+    struct flush_outcome fast, general;
+    uint32_t kick = 0;
+    unsigned writes;
+
+    (void)state;
+    level_one_prepare();
+    writes = vgic_fake.lr_writes;
+    spin_lock(&vm.lock); /* say, another pCPU's change of another interrupt */
+    assert_int_equal(vgic_set_level_here(&vm, 0, UART_SPI, true), 0);
+    spin_unlock(&vm.lock);
+    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+    assert_int_equal(vm.dirty, 0);
+    vgic_flush_lrs(&vm, 0);
+    flush_outcome(&fast);
+
+    level_one_prepare();
+    vgic_set_level(&vm, 0, UART_SPI, true);
+    spin_lock(&vm.lock);
+    vgic_flush_locked(&vm, 0, &kick);
+    spin_unlock(&vm.lock);
+    flush_outcome(&general);
+    assert_memory_equal(&fast, &general, sizeof(fast));
+    /* EOI with the line high re-pends it */
+    guest_handle(UART_SPI);
+    vgic_maintenance(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1369,6 +1410,7 @@ int main(void)
         cmocka_unit_test(test_lrs_signal),
         cmocka_unit_test(test_post_level_equals_set_level),
         cmocka_unit_test(test_post_level_paths),
+        cmocka_unit_test(test_level_here_one_vcpu),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
