@@ -122,7 +122,8 @@ int vm_net_setup(struct vm *vm)
     FOR_EACH_SEGMENT(sc, v, ch) {
         const struct cfg_net_member *m = &ch->net[v];
         const struct vnet_cfg cfg = { .reach = m->reach, .intid = m->intid,
-                                      .rate_pps = m->rate_pps, .rate_bps = m->rate_bps };
+                                      .rate_pps = m->rate_pps, .rate_bps = m->rate_bps,
+                                      .one_sender = vm->nr_vcpus == 1 };
         if (m->slot >= VPLAT_NET_MAX ||
             vnet_init(&devs[v][m->slot], seg_of(sc, (unsigned)(ch - sc->chans)), v, &cfg, &mem,
                       &hooks) != 0) {
