@@ -98,16 +98,18 @@ int vm_net_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, uns
     return 0;
 }
 
+/* dev: the VM's row of devs[] */
 static int net_access(struct vcpu *v, void *dev, uint64_t off, unsigned size, bool write,
                       uint64_t *val)
 {
-    unsigned id = v->vm->id, slot = (unsigned)(off / VPLAT_NET_STRIDE);
+    unsigned slot = (unsigned)(off / VPLAT_NET_STRIDE);
 
-    (void)dev;
-    if (slot >= VPLAT_NET_MAX || !(dev_used[id] & (1u << slot))) {
-        return -BH_EINVAL; /* a slot without a device: like unmapped memory */
+    (void)v;
+    if (slot >= VPLAT_NET_MAX || ((struct vnet *)dev)[slot].seg == NULL) {
+        return -BH_EINVAL; /* a slot without a device (vnet_init sets seg): unmapped memory */
     }
-    return vnet_mmio(&devs[id][slot], (uint32_t)(off % VPLAT_NET_STRIDE), size, write, val);
+    return vnet_mmio(&((struct vnet *)dev)[slot], (uint32_t)(off % VPLAT_NET_STRIDE), size,
+                     write, val);
 }
 
 int vm_net_setup(struct vm *vm)
@@ -135,7 +137,7 @@ int vm_net_setup(struct vm *vm)
         return 0;
     }
     return mmio_register(&vm->mmio, "virtio-net", VPLAT_NET_IPA, VPLAT_NET_SIZE, net_access,
-                         NULL);
+                         devs[v]);
 }
 
 void vm_net_reset(struct vm *vm)
