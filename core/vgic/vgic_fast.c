@@ -233,6 +233,23 @@ static __attribute__((noinline)) bool vgic_inbox_levels(struct vgic_vm *d, unsig
  * Returns true when the exit needs nothing more: every edge taken and vcpu not dirty;
  * otherwise the edges left are back in the inbox for the model path.
  */
+/*
+ * vgic_inbox_direct's inbox held the flag of posted level raises (vgic_post_level), as SGI
+ * bit VGIC_NR_SGIS of sgis: alone, they are taken straight (vgic_inbox_levels); with edges
+ * too, everything goes back into the inbox for the model path, under one lock hold.
+ */
+static __attribute__((noinline)) bool vgic_inbox_flagged(struct vgic_vm *d, unsigned vcpu,
+                                                         uint32_t rest, uint32_t sgis)
+{
+    _Static_assert(VGIC_INBOX_LEVEL - VGIC_INBOX_SGI == VGIC_NR_SGIS, "inbox layout");
+    if (rest == 0 && sgis == BIT(VGIC_NR_SGIS)) {
+        return vgic_inbox_levels(d, vcpu);
+    }
+    __atomic_fetch_or(&d->inbox[vcpu], rest | (uint64_t)sgis << VGIC_INBOX_SGI,
+                      __ATOMIC_RELAXED);
+    return false;
+}
+
 /* vgic_inbox_direct's edges that need the lock (rest), then its answer. */
 static __attribute__((noinline)) bool vgic_inbox_rest(struct vgic_vm *d, struct vgic_cpu *c,
                                                       unsigned vcpu, uint32_t rest,
@@ -257,14 +274,6 @@ bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
     uint32_t sgis = (uint32_t)(all >> VGIC_INBOX_SGI);
     uint32_t elrsr = arch_vgic_read_elrsr();
 
-    if (all & BIT(VGIC_INBOX_LEVEL)) {
-        if (all == BIT(VGIC_INBOX_LEVEL)) {
-            return vgic_inbox_levels(d, vcpu);
-        }
-        /* with edges too: back into the inbox, for the model path under one lock hold */
-        __atomic_fetch_or(&d->inbox[vcpu], all, __ATOMIC_RELAXED);
-        return false;
-    }
     if (d->nr_vcpus != 1) {
         rest = bits;
         bits = 0;
@@ -279,6 +288,9 @@ bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
         }
     }
     if (rest | sgis) {
+        if (sgis & BIT(VGIC_NR_SGIS)) {
+            return vgic_inbox_flagged(d, vcpu, rest, sgis);
+        }
         return vgic_inbox_rest(d, c, vcpu, rest, sgis);
     }
     return !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
