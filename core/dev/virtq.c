@@ -107,13 +107,16 @@ int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32
     if (++c->count > c->q->num) {
         return -VIRTQ_LOOP; /* num descriptors in all: one more is a revisit */
     }
-    /* The table is 16-byte aligned (virtq_setup), so every field is naturally aligned: one
-     * load each, into locals (atomic loads: the compiler may not read a field twice). */
+    /* The table is 16-byte aligned (virtq_setup): two naturally aligned 8-byte loads, addr
+     * then le32 len, le16 flags, le16 next, into locals (atomic loads: the compiler may not
+     * read a field twice). */
+    _Static_assert(VIRTQ_DESC_SIZE == 16, "descriptor layout");
     const uint8_t *raw = c->q->desc + (uint32_t)c->next * VIRTQ_DESC_SIZE;
     uint64_t addr = __atomic_load_n((const uint64_t *)(const void *)raw, __ATOMIC_RELAXED);
-    uint32_t dlen = __atomic_load_n((const uint32_t *)(const void *)(raw + 8), __ATOMIC_RELAXED);
-    uint16_t flags = __atomic_load_n((const uint16_t *)(const void *)(raw + 12), __ATOMIC_RELAXED);
-    uint16_t next = __atomic_load_n((const uint16_t *)(const void *)(raw + 14), __ATOMIC_RELAXED);
+    uint64_t rest = __atomic_load_n((const uint64_t *)(const void *)(raw + 8), __ATOMIC_RELAXED);
+    uint32_t dlen = (uint32_t)rest;
+    uint16_t flags = (uint16_t)(rest >> 32);
+    uint16_t next = (uint16_t)(rest >> 48);
 
     if (flags & VIRTQ_DESC_F_INDIRECT) {
         return -VIRTQ_INDIRECT;
@@ -140,17 +143,4 @@ int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32
     *buf = p;
     *len = dlen;
     return 1;
-}
-
-void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
-{
-    /* used is 4-byte aligned (virtq_setup), and so is every element: two 32-bit stores */
-    uint32_t *e = (uint32_t *)(void *)(q->used + VIRTQ_RING_HDR +
-                                       (uint32_t)(q->used_idx & (q->num - 1)) * VIRTQ_USED_ELEM);
-
-    e[0] = head;
-    e[1] = len;
-    q->used_idx++;
-    /* release: the element (and the buffer's bytes) before the index that publishes it */
-    __atomic_store_n((uint16_t *)(void *)(q->used + 2), q->used_idx, __ATOMIC_RELEASE);
 }

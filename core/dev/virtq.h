@@ -108,6 +108,15 @@ int virtq_setup(struct virtq *q, const struct virtq_mem *mem) BH_MUST_CHECK;
  */
 int virtq_pop(struct virtq *q, uint16_t *head) BH_MUST_CHECK;
 
+/* Whether the driver has made nothing available since the last virtq_pop took its last: a
+ * look at the index only (virtq_pop reads it again, and orders the ring after it), so a
+ * device can skip the call on a queue it has emptied. Ready queues only. */
+static inline bool virtq_is_empty(const struct virtq *q)
+{
+    return __atomic_load_n((const uint16_t *)(const void *)(q->avail + 2), __ATOMIC_RELAXED) ==
+           q->last_avail;
+}
+
 /* Give back the chain head the last virtq_pop took, unused and not pushed: the device will
  * take it again later (a receive buffer with nothing to put into it yet). */
 static inline void virtq_unpop(struct virtq *q)
@@ -119,7 +128,14 @@ static inline void virtq_unpop(struct virtq *q)
 static inline void virtq_chain_begin(struct virtq_chain *c, const struct virtq *q,
                                      const struct virtq_mem *mem, uint16_t head)
 {
-    *c = (struct virtq_chain){ .q = q, .mem = mem, .head = head, .next = head, .more = true };
+    /* field by field: a compound literal would also clear the padding, a byte at a time */
+    c->q = q;
+    c->mem = mem;
+    c->head = head;
+    c->next = head;
+    c->more = true;
+    c->count = 0;
+    c->total = 0;
 }
 
 /*
@@ -130,8 +146,20 @@ static inline void virtq_chain_begin(struct virtq_chain *c, const struct virtq *
 int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32_t *len)
     BH_MUST_CHECK;
 
-/* Return chain head to the driver with len bytes written into it (used ring, 2.7.8). */
-void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
+/* Return chain head to the driver with len bytes written into it (used ring, 2.7.8).
+ * Inline: a few stores on every frame's path. */
+static inline void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
+{
+    /* used is 4-byte aligned (virtq_setup), and so is every element: two 32-bit stores */
+    uint32_t *e = (uint32_t *)(void *)(q->used + VIRTQ_RING_HDR +
+                                       (uint32_t)(q->used_idx & (q->num - 1)) * VIRTQ_USED_ELEM);
+
+    e[0] = head;
+    e[1] = len;
+    q->used_idx++;
+    /* release: the element (and the buffer's bytes) before the index that publishes it */
+    __atomic_store_n((uint16_t *)(void *)(q->used + 2), q->used_idx, __ATOMIC_RELEASE);
+}
 
 /*
  * After virtq_push: whether the driver wants a used-buffer notification. Without

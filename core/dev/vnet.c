@@ -135,6 +135,7 @@ int vnet_init(struct vnet *d, struct vnet_seg *seg, unsigned member, const struc
     d->seg = seg;
     d->member = member;
     d->reach = cfg->reach & seg->members & (uint8_t)~(1u << member);
+    d->one_sender = cfg->one_sender;
     d->intid = cfg->intid;
     d->mem = *mem;
     d->hooks = *hooks;
@@ -169,7 +170,8 @@ void vnet_get_stats(struct vnet *d, struct vnet_stats *out)
  * Copy pkt (total bytes: the receive header, then the frame) into the receive chain at head.
  * Returns the bytes written, 0 when the chain is too small for them, or -virtq_err.
  */
-static int scatter_locked(struct vnet *r, uint16_t head, const uint8_t *pkt, uint32_t total)
+static inline __attribute__((always_inline)) int
+scatter_locked(struct vnet *r, uint16_t head, const uint8_t *pkt, uint32_t total)
 {
     struct virtq_chain c;
     uint32_t done = 0;
@@ -189,15 +191,15 @@ static int scatter_locked(struct vnet *r, uint16_t head, const uint8_t *pkt, uin
     return (int)done;
 }
 
-/* Give pkt (header + frame, total bytes) to member r: false when r cannot receive now (no
- * driver, VM not running). */
-static bool deliver(struct vnet *r, const uint8_t *pkt, uint32_t total)
+/* Give pkt (header + frame, total bytes) to member r, whose lock the caller holds: false
+ * when r cannot receive now (no driver, VM not running). */
+static inline __attribute__((always_inline)) bool deliver_locked(struct vnet *r,
+                                                                 const uint8_t *pkt,
+                                                                 uint32_t total)
 {
     uint16_t head;
 
-    spin_lock(&r->lock);
     if (!virtio_mmio_is_live(&r->t) || !r->t.q[VNET_RXQ].ready || !r->hooks.alive(r->hooks.ctx)) {
-        spin_unlock(&r->lock);
         return false;
     }
     int err = virtq_pop(&r->t.q[VNET_RXQ], &head);
@@ -223,8 +225,16 @@ static bool deliver(struct vnet *r, const uint8_t *pkt, uint32_t total)
             }
         }
     }
-    spin_unlock(&r->lock);
     return true;
+}
+
+/* The same, taking r's lock: out of line (a receiver's lock busy at once is rare). */
+static __attribute__((noinline)) bool deliver(struct vnet *r, const uint8_t *pkt, uint32_t total)
+{
+    spin_lock(&r->lock);
+    bool ok = deliver_locked(r, pkt, total);
+    spin_unlock(&r->lock);
+    return ok;
 }
 
 /* ------------------------------------------------------------------ transmitting */
@@ -238,17 +248,18 @@ static int gather_locked(struct vnet *d, uint16_t head, uint32_t *total)
     struct virtq_chain c;
     uint8_t *buf;
     uint32_t n, done = 0;
-    int got;
+    int got = 0;
 
     virtq_chain_begin(&c, &d->t.q[VNET_TXQ], &d->mem, head);
-    while ((got = virtq_chain_next(&c, false, &buf, &n)) > 0) {
+    /* (c.more: the chain's end without a call) */
+    while (c.more && (got = virtq_chain_next(&c, false, &buf, &n)) > 0) {
         uint32_t room = (uint32_t)sizeof(d->frame) - done;
         uint32_t k = n < room ? n : room;
         arch_copy_normal(&d->frame[done], buf, k);
         done += k;
     }
     *total = c.total;
-    return got;
+    return got < 0 ? got : 0;
 }
 
 static void deny_event_locked(struct vnet *d, const char *to, const uint8_t *dst)
@@ -316,7 +327,8 @@ static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t 
 {
     struct virtq *q = &d->t.q[VNET_TXQ];
 
-    if (!virtio_mmio_is_live(&d->t) || !q->ready) {
+    /* the last frame taken: no call to find nothing (a notification's usual end) */
+    if (!virtio_mmio_is_live(&d->t) || !q->ready || virtq_is_empty(q)) {
         return 0;
     }
     int err = virtq_pop(q, head);
@@ -339,7 +351,9 @@ static void transmit(struct vnet *d)
     bool pushed = false;
     uint32_t pushed_gen = 0;
 
-    spin_lock(&d->tx_lock);
+    if (!d->one_sender) {
+        spin_lock(&d->tx_lock);
+    }
     spin_lock(&d->lock);
     /* At most a queue's worth: avail may be at most num ahead, and a guest refilling the
      * queue meanwhile waits for its next notification. One lock hold covers a frame's push
@@ -348,12 +362,12 @@ static void transmit(struct vnet *d)
         uint16_t head;
         uint32_t total = 0, down = 0;
         uint8_t to = 0;
+        bool held = true; /* d->lock */
 
         if (!take_locked(d, &head, &total, &to)) {
             break;
         }
         uint32_t gen = d->generation;
-        spin_unlock(&d->lock);
         if (to != 0) {
             /* The sender's header is decided on: the receivers' (all zero but num_buffers =
              * 1, 5.1.6.4) takes its place, so each delivery is one copy. */
@@ -363,11 +377,26 @@ static void transmit(struct vnet *d)
         }
         for (uint32_t m = to; m != 0; m &= m - 1) {
             struct vnet *r = d->seg->dev[__builtin_ctz(m)];
-            if (r == NULL || !deliver(r, d->frame, total)) {
-                down++;
+            bool ok;
+            if (r == NULL) {
+                ok = false;
+            } else if (held && spin_trylock(&r->lock)) {
+                /* a receiver's lock free at once: d's is kept (a second device lock only
+                 * ever taken without waiting, so no two senders can wait for each other) */
+                ok = deliver_locked(r, d->frame, total);
+                spin_unlock(&r->lock);
+            } else {
+                if (held) {
+                    spin_unlock(&d->lock);
+                    held = false;
+                }
+                ok = deliver(r, d->frame, total);
             }
+            down += !ok;
         }
-        spin_lock(&d->lock);
+        if (!held) {
+            spin_lock(&d->lock);
+        }
         d->stats.drop_down += down;
         if (d->generation == gen) { /* not reset meanwhile: the chain is still the guest's */
             virtq_push(&d->t.q[VNET_TXQ], head, 0);
@@ -382,7 +411,9 @@ static void transmit(struct vnet *d)
         update_irq_locked(d);
     }
     spin_unlock(&d->lock);
-    spin_unlock(&d->tx_lock);
+    if (!d->one_sender) {
+        spin_unlock(&d->tx_lock);
+    }
 }
 
 /* ------------------------------------------------------------------ registers */
@@ -409,7 +440,9 @@ static int config_access(struct vnet *d, uint32_t off, unsigned size, bool write
     return 0;
 }
 
-int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
+/* Every access but the transmit notification. */
+static __attribute__((noinline)) int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size,
+                                                     bool write, uint64_t *val)
 {
     struct virtio_mmio_effect eff;
     int r;
@@ -419,12 +452,6 @@ int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t 
     }
     if (off >= VIRTIO_MMIO_CONFIG) {
         return config_access(d, off - VIRTIO_MMIO_CONFIG, size, write, val);
-    }
-    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
-        /* The frame path: transmit() checks under the lock what the register would (device
-         * live, queue ready), and a notification changes no register. */
-        transmit(d);
-        return 0;
     }
     spin_lock(&d->lock);
     r = virtio_mmio_access(&d->t, &d->mem, off, size, write, val, &eff);
@@ -439,4 +466,15 @@ int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t 
         transmit(d);
     }
     return r;
+}
+
+int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
+{
+    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
+        /* The frame path: transmit() checks under the lock what the register would (device
+         * live, queue ready), and a notification changes no register. */
+        transmit(d);
+        return 0;
+    }
+    return vnet_mmio_regs(d, off, size, write, val);
 }

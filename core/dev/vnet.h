@@ -12,8 +12,11 @@
  * else (registers, queues, rate buckets, statistics). Order: a device's own tx_lock, then at
  * most one device's lock at a time (its own or one receiver's), then what the hooks take (the
  * vGIC's lock, the event log's). Two senders never wait for each other's tx_lock, and no
- * thread holds two device locks, so transmitting both ways at once cannot deadlock. Nothing
- * under these locks blocks: every loop is bounded by the queue size.
+ * thread waits for a device lock while it holds another: a sender holding its own lock takes
+ * a receiver's only if it is free at once (spin_trylock), else it lets go of its own first.
+ * So transmitting both ways at once cannot deadlock. Nothing under these locks blocks: every
+ * loop is bounded by the queue size. A device whose VM has one vCPU (one_sender) has one
+ * transmitter at a time by construction and does without tx_lock.
  */
 #pragma once
 
@@ -83,6 +86,7 @@ struct vnet {
     struct vnet_seg *seg;
     unsigned member;             /* its index in seg->dev[] */
     uint8_t reach;               /* member-index mask it may send to */
+    bool one_sender;             /* its VM has one vCPU: transmit() needs no tx_lock */
     uint32_t intid;
     struct virtq_mem mem;
     struct vnet_hooks hooks;
@@ -115,6 +119,7 @@ struct vnet_seg {
  * name and MAC are seg->member_name[member] and seg->mac[member], set by the caller. */
 struct vnet_cfg {
     uint8_t reach;
+    bool one_sender;   /* the VM has one vCPU: no two QueueNotify exits at once */
     uint32_t intid;
     uint32_t rate_pps; /* 0: no limit */
     uint32_t rate_bps;

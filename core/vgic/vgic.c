@@ -367,6 +367,7 @@ void vgic_vm_reset(struct vgic_vm *d)
         __atomic_store_n(&d->inbox[v], 0, __ATOMIC_RELAXED);
         c->sleeping = false;
     }
+    __atomic_store_n(&d->level_post, 0, __ATOMIC_RELAXED); /* the lines are reset below */
     for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
         if (d->spi[i].owned) {
             vgic_irq_reset(d, &d->spi[i], 0);
@@ -429,6 +430,57 @@ uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid)
     return (uint32_t)BIT(t);
 }
 
+uint32_t vgic_line_locked(struct vgic_vm *d, struct vgic_irq *irq, bool level)
+{
+    if (irq->hw || irq->line_level == level) {
+        return 0;
+    }
+    irq->line_level = level;
+    if (!irq->level && level) {
+        irq->pending_latch = true; /* configured edge: a rising edge */
+    }
+    return irq->level || level ? vgic_irq_kick(d, irq) : 0;
+}
+
+/* Every posted level raise (vgic_post_level) into the model, under d->lock. */
+static uint32_t vgic_level_take(struct vgic_vm *d)
+{
+    uint32_t bits = __atomic_exchange_n(&d->level_post, 0, __ATOMIC_ACQUIRE), kick = 0;
+
+    for (; bits; bits &= bits - 1) {
+        kick |= vgic_line_locked(d, &d->spi[d->owned_spi[__builtin_ctz(bits)]], true);
+    }
+    return kick;
+}
+
+uint32_t vgic_post_level(struct vgic_vm *d, uint32_t intid)
+{
+    const uint64_t flag = BIT(VGIC_INBOX_LEVEL);
+    struct vgic_irq *irq;
+    uint32_t bit;
+    unsigned t;
+
+    if (intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
+        return 0;
+    }
+    irq = &d->spi[intid - VGIC_SPI_BASE];
+    /* Read without the lock, as vgic_post_spi: the taker applies the raise to whatever the
+     * SPI has become meanwhile (configuration, target, enable) and kicks accordingly. */
+    t = __atomic_load_n(&irq->target, __ATOMIC_RELAXED);
+    if (!irq->owned || irq->hw || !__atomic_load_n(&irq->level, __ATOMIC_RELAXED) ||
+        t >= d->nr_vcpus || !__atomic_load_n(&irq->enabled, __ATOMIC_RELAXED)) {
+        return vgic_set_level(d, 0, intid, true);
+    }
+    bit = (uint32_t)1 << d->owned_idx[intid - VGIC_SPI_BASE];
+    /* Still posted: raised twice with no lowering between, which changes nothing. Then the
+     * target's flag (release: the level bit before it); already set, its kick is on its way. */
+    if ((__atomic_fetch_or(&d->level_post, bit, __ATOMIC_RELEASE) & bit) ||
+        (__atomic_fetch_or(&d->inbox[t], flag, __ATOMIC_RELEASE) & flag)) {
+        return 0;
+    }
+    return (uint32_t)BIT(t);
+}
+
 uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits)
 {
     uint32_t kick = 0;
@@ -441,10 +493,14 @@ uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits)
         irq->pending_latch = true;
         kick |= vgic_irq_kick(d, irq);
     }
-    for (uint32_t sgis = (uint32_t)(bits >> VGIC_INBOX_SGI); sgis; sgis &= sgis - 1) {
+    for (uint32_t sgis = (uint32_t)(bits >> VGIC_INBOX_SGI) & (BIT(VGIC_NR_SGIS) - 1); sgis;
+         sgis &= sgis - 1) {
         struct vgic_irq *irq = &d->cpu[vcpu].priv[__builtin_ctz(sgis) & (VGIC_NR_SGIS - 1)];
         irq->pending_latch = true;
         kick |= vgic_irq_kick(d, irq);
+    }
+    if (bits & BIT(VGIC_INBOX_LEVEL)) {
+        kick |= vgic_level_take(d);
     }
     return kick;
 }
@@ -472,6 +528,10 @@ uint32_t vgic_inbox_fold_all(struct vgic_vm *d)
             kick |= vgic_inbox_to_model(
                 d, v, __atomic_exchange_n(&d->inbox[v], 0, __ATOMIC_ACQUIRE));
         }
+    }
+    /* a raise posted to a target that has moved, or whose flag is not set yet */
+    if (__atomic_load_n(&d->level_post, __ATOMIC_RELAXED)) {
+        kick |= vgic_level_take(d);
     }
     return kick;
 }
@@ -505,15 +565,14 @@ uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool l
     struct vgic_irq *irq;
 
     spin_lock(&d->lock);
+    /* Raises posted before this change come first (a lowering must not be overtaken by a
+     * raise that preceded it: the line would be delivered after it dropped). */
+    if (__atomic_load_n(&d->level_post, __ATOMIC_RELAXED)) {
+        kick = vgic_level_take(d);
+    }
     irq = vgic_irq_owned(d, vcpu, intid);
-    if (irq && !irq->hw && irq->line_level != level) {
-        irq->line_level = level;
-        if (!irq->level && level) {
-            irq->pending_latch = true; /* configured edge: a rising edge */
-        }
-        if (irq->level || level) {
-            kick = vgic_irq_kick(d, irq);
-        }
+    if (irq) {
+        kick |= vgic_line_locked(d, irq, level);
     }
     spin_unlock(&d->lock);
     return kick;

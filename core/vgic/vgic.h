@@ -33,6 +33,7 @@
 #define VGIC_NO_VCPU        0xffu
 #define VGIC_INTID_NONE     UINT32_MAX
 #define VGIC_INBOX_SGI      32  /* vgic_vm.inbox: bit VGIC_INBOX_SGI + n is SGI n */
+#define VGIC_INBOX_LEVEL    48  /* vgic_vm.inbox: level raises posted (vgic_vm.level_post) */
 
 /* Hooks into the VM layer. Any may be NULL; the ones marked "needed" degrade if missing. */
 struct vgic_hooks {
@@ -159,6 +160,12 @@ struct vgic_vm {
      * source). The vCPU puts them into its LRs, or into the model, on its way back into the
      * guest. One word, so the exit paths test both with one load. */
     uint64_t inbox[VGIC_MAX_VCPUS];
+    /* Virtual level SPIs raised without the lock (vgic_post_level), by owned_spi index, not
+     * yet in the model: atomic OR by the raiser (which then sets bit VGIC_INBOX_LEVEL of the
+     * target's inbox and kicks it), taken with an exchange under lock by whoever holds it
+     * next with a reason to (the target's exit, any vgic_set_level, a pending-state
+     * register, a fold): all of them at once, the line applied as vgic_set_level would. */
+    uint32_t level_post;
     /* SPIs this VM owns (indices into spi[]): the only ones a flush has to look at. */
     uint8_t owned_spi[VGIC_MAX_OWNED_SPIS];
     uint8_t owned_idx[VGIC_NR_SPIS];    /* the reverse: SPI - 32 -> index in owned_spi */
@@ -230,6 +237,17 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid);
  */
 uint32_t vgic_post_spi(struct vgic_vm *d, uint32_t intid);
 uint32_t vgic_set_level(struct vgic_vm *d, unsigned vcpu, uint32_t intid, bool level);
+/*
+ * vgic_post_level: vgic_set_level(d, 0, intid, true) for a virtual level SPI without taking
+ * the VM's lock, for a device raising another VM's line from this pCPU (virtio-net's receive
+ * interrupt): posted like vgic_post_spi, the target takes it into the model on its next way
+ * back into the guest. Its lowering, vgic_set_level(.., false), takes every posted raise
+ * first under the lock, so a line dropped again is never delivered late, and the outcome is
+ * that of vgic_set_level at the time of the post. The caller orders its raises and lowerings
+ * of one line (a device lock). HW-linked, edge-configured, unroutable or disabled SPIs take
+ * the locked path. Returns the vCPUs to kick (0 when a raise was already on its way).
+ */
+uint32_t vgic_post_level(struct vgic_vm *d, uint32_t intid);
 /*
  * vgic_set_level for an SPI, called on the pCPU of vCPU here (a trap of here, with its list
  * registers synced; VGIC_NO_VCPU: none of this VM's): a virtual level SPI rising for here

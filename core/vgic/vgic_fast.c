@@ -145,6 +145,82 @@ static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigne
 }
 
 /*
+ * What vgic_set_level(irq, true) + vgic_flush_fast_locked would do for a virtual level SPI
+ * rising for here, on here's pCPU, under d->lock, when nothing else is to flush: here not
+ * dirty (no other change waiting), awake, no underflow armed, a free LR; the SPI idle (not
+ * pending, active or in an LR) and deliverable to here. Then it goes straight into that LR
+ * and true is returned; otherwise nothing changed.
+ */
+static bool vgic_level_here_locked(struct vgic_vm *d, unsigned here, struct vgic_irq *irq)
+{
+    struct vgic_cpu *c = &d->cpu[here];
+    uint32_t free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
+
+    if (!irq->owned || irq->hw || !irq->level || irq->line_level || irq->pending_latch ||
+        irq->active || vgic_irq_in_lr(irq) || irq->target != here || !irq->enabled ||
+        !(irq->group1 ? d->enable_grp1 : d->enable_grp0) || c->sleeping || !free ||
+        (d->dirty & BIT(here)) ||
+        (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
+        return false;
+    }
+    irq->line_level = true;
+    irq->lr_pending = true;
+    vgic_lr_put(d, here, (unsigned)__builtin_ctz(free), irq,
+                FIELD_PREP(ICH_LR_VINTID, irq->intid) |
+                    FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
+                    (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_EOI | ICH_LR_PENDING);
+    return true;
+}
+
+uint32_t vgic_set_level_here(struct vgic_vm *d, unsigned here, uint32_t intid, bool level)
+{
+    bool done;
+
+    if (!level || here >= d->nr_vcpus || intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
+        return vgic_set_level(d, 0, intid, level);
+    }
+    if (d->nr_vcpus == 1) {
+        /* As vgic_inbox_direct: nothing another pCPU does meanwhile touches what this reads
+         * or writes. The SPI's registers, the distributor's enables and the vCPU's wake
+         * state are only reachable from the one vCPU, here, in this trap; its line is
+         * driven by one device, whose lock the caller holds (a posted raise of it is taken
+         * by that device's lowering first); the vCPU's LRs and their links are only written
+         * on its pCPU. Others only add model changes for other interrupts under d->lock,
+         * read here as a hint (dirty), and kick here for them. */
+        done = vgic_level_here_locked(d, here, &d->spi[intid - VGIC_SPI_BASE]);
+    } else {
+        spin_lock(&d->lock);
+        done = vgic_level_here_locked(d, here, &d->spi[intid - VGIC_SPI_BASE]);
+        spin_unlock(&d->lock);
+    }
+    return done ? 0 : vgic_set_level(d, here, intid, level);
+}
+
+/*
+ * The inbox of vcpu (on its pCPU) held only posted level raises (vgic_post_level): each
+ * goes straight into an LR when vgic_level_here_locked can put it there, else into the
+ * model. True when nothing is left for the exit (vcpu not dirty).
+ */
+static __attribute__((noinline)) bool vgic_inbox_levels(struct vgic_vm *d, unsigned vcpu)
+{
+    uint32_t me = (uint32_t)BIT(vcpu), kick = 0, bits;
+    bool clean;
+
+    spin_lock(&d->lock);
+    bits = __atomic_exchange_n(&d->level_post, 0, __ATOMIC_ACQUIRE);
+    for (; bits; bits &= bits - 1) {
+        struct vgic_irq *irq = &d->spi[d->owned_spi[__builtin_ctz(bits)]];
+        if (!vgic_level_here_locked(d, vcpu, irq)) {
+            kick |= vgic_line_locked(d, irq, true);
+        }
+    }
+    clean = !(d->dirty & me);
+    spin_unlock(&d->lock);
+    vgic_kick(d, kick & ~me);
+    return clean;
+}
+
+/*
  * vcpu's posted edges (vgic_post_spi) straight into its LRs. In a VM with one vCPU the
  * steady state of a notification stream needs no lock at all: the SPI still owns the LR it
  * was last given (the link and shadow are this pCPU's own), the guest has finished it
@@ -157,6 +233,23 @@ static uint32_t vgic_inbox_locked(struct vgic_vm *d, struct vgic_cpu *c, unsigne
  * Returns true when the exit needs nothing more: every edge taken and vcpu not dirty;
  * otherwise the edges left are back in the inbox for the model path.
  */
+/*
+ * vgic_inbox_direct's inbox held the flag of posted level raises (vgic_post_level), as SGI
+ * bit VGIC_NR_SGIS of sgis: alone, they are taken straight (vgic_inbox_levels); with edges
+ * too, everything goes back into the inbox for the model path, under one lock hold.
+ */
+static __attribute__((noinline)) bool vgic_inbox_flagged(struct vgic_vm *d, unsigned vcpu,
+                                                         uint32_t rest, uint32_t sgis)
+{
+    _Static_assert(VGIC_INBOX_LEVEL - VGIC_INBOX_SGI == VGIC_NR_SGIS, "inbox layout");
+    if (rest == 0 && sgis == BIT(VGIC_NR_SGIS)) {
+        return vgic_inbox_levels(d, vcpu);
+    }
+    __atomic_fetch_or(&d->inbox[vcpu], rest | (uint64_t)sgis << VGIC_INBOX_SGI,
+                      __ATOMIC_RELAXED);
+    return false;
+}
+
 /* vgic_inbox_direct's edges that need the lock (rest), then its answer. */
 static __attribute__((noinline)) bool vgic_inbox_rest(struct vgic_vm *d, struct vgic_cpu *c,
                                                       unsigned vcpu, uint32_t rest,
@@ -195,44 +288,12 @@ bool vgic_inbox_direct(struct vgic_vm *d, unsigned vcpu)
         }
     }
     if (rest | sgis) {
+        if (sgis & BIT(VGIC_NR_SGIS)) {
+            return vgic_inbox_flagged(d, vcpu, rest, sgis);
+        }
         return vgic_inbox_rest(d, c, vcpu, rest, sgis);
     }
     return !(__atomic_load_n(&d->dirty, __ATOMIC_RELAXED) & BIT(vcpu));
-}
-
-uint32_t vgic_set_level_here(struct vgic_vm *d, unsigned here, uint32_t intid, bool level)
-{
-    struct vgic_irq *irq;
-    struct vgic_cpu *c;
-    uint32_t free;
-
-    if (!level || here >= d->nr_vcpus || intid < VGIC_SPI_BASE || intid >= VGIC_NR_IRQS) {
-        return vgic_set_level(d, 0, intid, level);
-    }
-    irq = &d->spi[intid - VGIC_SPI_BASE];
-    c = &d->cpu[here];
-    spin_lock(&d->lock);
-    free = ((uint32_t)BIT(d->nr_lrs) - 1) & ~c->lr_used;
-    /* What vgic_set_level + vgic_flush_fast_locked would do for a virtual level SPI rising
-     * with nothing else to flush: vcpu not dirty (no other change waiting), awake, no
-     * underflow armed, a free LR; the SPI idle (not pending, active or in an LR) and
-     * deliverable to here. Anything else: the ordinary way. */
-    if (!irq->owned || irq->hw || !irq->level || irq->line_level || irq->pending_latch ||
-        irq->active || vgic_irq_in_lr(irq) || irq->target != here || !irq->enabled ||
-        !(irq->group1 ? d->enable_grp1 : d->enable_grp0) || c->sleeping || !free ||
-        (d->dirty & BIT(here)) ||
-        (arch_vgic_read_hcr() & (ICH_HCR_EN | ICH_HCR_UIE)) != ICH_HCR_EN) {
-        spin_unlock(&d->lock);
-        return vgic_set_level(d, here, intid, level);
-    }
-    irq->line_level = true;
-    irq->lr_pending = true;
-    vgic_lr_put(d, here, (unsigned)__builtin_ctz(free), irq,
-                FIELD_PREP(ICH_LR_VINTID, irq->intid) |
-                    FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
-                    (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_EOI | ICH_LR_PENDING);
-    spin_unlock(&d->lock);
-    return 0;
 }
 
 /* What vgic_sync_flush_fast did. */

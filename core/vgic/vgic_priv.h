@@ -89,6 +89,9 @@ bool vgic_hw_resample(struct vgic_vm *d, struct vgic_irq *irq, unsigned vcpu, ui
  * dirty. Under d->lock; returns the vCPUs to kick. _fold_all takes every vCPU's inbox
  * first (before reading or changing pending state through registers). */
 uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits);
+/* A virtual line of irq changes (vgic_set_level's effect), under d->lock; returns the vCPUs
+ * to kick. Posted level raises (vgic_post_level) are not taken: the caller's business. */
+uint32_t vgic_line_locked(struct vgic_vm *d, struct vgic_irq *irq, bool level);
 uint32_t vgic_inbox_fold_all(struct vgic_vm *d);
 void vgic_kick(struct vgic_vm *d, uint32_t mask);
 

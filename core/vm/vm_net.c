@@ -34,12 +34,15 @@ static void h_set_irq(void *ctx, uint32_t intid, bool level)
         return;
     }
     /* On the frame path the sender's own used-buffer interrupt is raised on its vCPU's
-     * pCPU, inside that vCPU's trap: straight into an LR (vgic_set_level_here). */
+     * pCPU, inside that vCPU's trap: straight into an LR (vgic_set_level_here). A
+     * receiver's is posted without its vGIC's lock (vgic_post_level): the device's lock
+     * orders it before the receiver's InterruptACK lowers it again. */
     here = pcpus[arch_cpu_id_raw()].vcpu;
-    vm_kick_mask(vm, vgic_set_level_here(&vm->vgic,
-                                         here != NULL && here->vm == vm ? here->idx
-                                                                        : VGIC_NO_VCPU,
-                                         intid, true));
+    if (here != NULL && here->vm == vm) {
+        vm_kick_mask(vm, vgic_set_level_here(&vm->vgic, here->idx, intid, true));
+    } else {
+        vm_kick_mask(vm, vgic_post_level(&vm->vgic, intid));
+    }
 }
 
 static void h_event(void *ctx, const char *kind, const char *text)
@@ -95,16 +98,18 @@ int vm_net_spis(const struct vm *vm, struct vgic_spi_cfg *spis, unsigned *n, uns
     return 0;
 }
 
+/* dev: the VM's row of devs[] */
 static int net_access(struct vcpu *v, void *dev, uint64_t off, unsigned size, bool write,
                       uint64_t *val)
 {
-    unsigned id = v->vm->id, slot = (unsigned)(off / VPLAT_NET_STRIDE);
+    unsigned slot = (unsigned)(off / VPLAT_NET_STRIDE);
 
-    (void)dev;
-    if (slot >= VPLAT_NET_MAX || !(dev_used[id] & (1u << slot))) {
-        return -BH_EINVAL; /* a slot without a device: like unmapped memory */
+    (void)v;
+    if (slot >= VPLAT_NET_MAX || ((struct vnet *)dev)[slot].seg == NULL) {
+        return -BH_EINVAL; /* a slot without a device (vnet_init sets seg): unmapped memory */
     }
-    return vnet_mmio(&devs[id][slot], (uint32_t)(off % VPLAT_NET_STRIDE), size, write, val);
+    return vnet_mmio(&((struct vnet *)dev)[slot], (uint32_t)(off % VPLAT_NET_STRIDE), size,
+                     write, val);
 }
 
 int vm_net_setup(struct vm *vm)
@@ -119,7 +124,8 @@ int vm_net_setup(struct vm *vm)
     FOR_EACH_SEGMENT(sc, v, ch) {
         const struct cfg_net_member *m = &ch->net[v];
         const struct vnet_cfg cfg = { .reach = m->reach, .intid = m->intid,
-                                      .rate_pps = m->rate_pps, .rate_bps = m->rate_bps };
+                                      .rate_pps = m->rate_pps, .rate_bps = m->rate_bps,
+                                      .one_sender = vm->nr_vcpus == 1 };
         if (m->slot >= VPLAT_NET_MAX ||
             vnet_init(&devs[v][m->slot], seg_of(sc, (unsigned)(ch - sc->chans)), v, &cfg, &mem,
                       &hooks) != 0) {
@@ -131,7 +137,7 @@ int vm_net_setup(struct vm *vm)
         return 0;
     }
     return mmio_register(&vm->mmio, "virtio-net", VPLAT_NET_IPA, VPLAT_NET_SIZE, net_access,
-                         NULL);
+                         devs[v]);
 }
 
 void vm_net_reset(struct vm *vm)

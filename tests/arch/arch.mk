@@ -2,6 +2,8 @@
 # and run under qemu-aarch64 (Debian's qemu-user): `make unit` runs them after the host tests.
 ARCH_TESTS := test_copy
 test_copy_SRCS := tests/arch/test_copy.c arch/aarch64/copy.S
+ARCH_TESTS += test_spinlock
+test_spinlock_SRCS := tests/arch/test_spinlock.c
 
 define arch_test_rule
 $(O)/arch-tests/$(1): $$($(1)_SRCS)

@@ -1196,6 +1196,195 @@ static void test_sgi_post_equals_model(void **state)
     assert_true(lr_of(3).pending);
 }
 
+/* Level raises posted without the lock (vgic_post_level, a receiver's virtio-net line raised
+ * from the sender's pCPU) and taken on the target's next exit, against the same raise by
+ * vgic_set_level and the general flush: the same LRs and model in every shape, and the same
+ * vCPUs kicked. A lowering takes a posted raise first, so a line that dropped before the
+ * target looked is never delivered. */
+static uint32_t post_level_shape(unsigned shape, bool post)
+{
+    uint32_t kick;
+
+    switch (shape) {
+    case 1: /* another change waits (dirty) */
+        vgic_inject(&vm, 0, 3);
+        break;
+    case 2: /* group 1 off */
+        dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G0);
+        break;
+    case 3: /* every LR in use */
+        vgic_inject(&vm, 0, 3);
+        vgic_inject(&vm, 0, 5);
+        vgic_set_level(&vm, 0, 20, true);
+        vgic_set_level(&vm, 0, 21, true);
+        vgic_flush_lrs(&vm, 0);
+        break;
+    case 4: /* the SPI still active in its LR from last time */
+        vgic_set_level(&vm, 0, UART_SPI, true);
+        vgic_flush_lrs(&vm, 0);
+        assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
+        vgic_sync_lrs(&vm, 0);
+        vgic_set_level(&vm, 0, UART_SPI, false);
+        vgic_flush_lrs(&vm, 0);
+        break;
+    case 5: /* routed to another vCPU: that one is kicked */
+        dwr(GICD_IROUTER + UART_SPI * 8, 8, 1);
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    case 6: /* edge-configured: a rising edge latches */
+        dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2));
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    case 7: /* disabled: pending in the model, nobody kicked */
+        dwr(GICD_ICENABLER + 4, 4, 1u << (UART_SPI - 32));
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    default:
+        break;
+    }
+    on_cpu(2); /* the sender's pCPU */
+    kick = post ? vgic_post_level(&vm, UART_SPI) : vgic_set_level(&vm, 0, UART_SPI, true);
+    if (shape == 8) { /* lowered again before the target looked */
+        kick |= vgic_set_level(&vm, 0, UART_SPI, false);
+    }
+    on_cpu(0);
+    return kick;
+}
+
+static void test_post_level_equals_set_level(void **state)
+{
+    (void)state;
+    for (unsigned shape = 0; shape <= 8; shape++) {
+        struct flush_outcome posted, locked;
+        uint32_t kick = 0, kick_posted, kick_locked;
+
+        flush_prepare();
+        kick_posted = post_level_shape(shape, true);
+        for (unsigned t = 1; t < NR_VCPUS; t++) { /* another target's exit on the kick */
+            if (kick_posted & (1u << t)) {
+                on_cpu(t);
+                vgic_sync_flush_lrs(&vm, t, false);
+                on_cpu(0);
+            }
+        }
+        vgic_sync_flush_lrs(&vm, 0, false); /* the kick's exit (or the next one) */
+        assert_int_equal(vm.level_post, 0);
+        assert_int_equal(vm.inbox[0], 0);
+        flush_outcome(&posted);
+
+        flush_prepare();
+        kick_locked = post_level_shape(shape, false);
+        for (unsigned t = 1; t < NR_VCPUS; t++) {
+            if (kick_locked & (1u << t)) {
+                on_cpu(t);
+                vgic_sync_flush_lrs(&vm, t, false);
+                on_cpu(0);
+            }
+        }
+        spin_lock(&vm.lock);
+        vgic_sync_locked(&vm, 0, &kick);
+        if (vm.dirty & 1u) {
+            vgic_flush_locked(&vm, 0, &kick);
+        }
+        spin_unlock(&vm.lock);
+        flush_outcome(&locked);
+        print_message("shape %u: %u LRs valid, kicks %x %x\n", shape, lrs_valid(), kick_posted,
+                      kick_locked);
+        assert_memory_equal(&posted, &locked, sizeof(posted));
+        /* the posted way kicks the target the locked way would, or nobody where the locked
+         * way's kick is the caller's own (vCPU 0 flushes anyway) */
+        assert_int_equal(kick_posted & ~1u, kick_locked & ~1u);
+    }
+}
+
+/* The bookkeeping of a posted raise: one kick per raise, none while one is on its way; a
+ * lowering cancels it (nothing delivered late); a register read sees it pending; a reset
+ * forgets it. */
+static void test_post_level_paths(void **state)
+{
+    uint32_t spi_bit = 1u << (UART_SPI - 32);
+    uint64_t v = 0;
+
+    (void)state;
+    flush_prepare();
+    on_cpu(2);
+    assert_int_equal(vgic_post_level(&vm, UART_SPI), 0x1);
+    assert_int_equal(vgic_post_level(&vm, UART_SPI), 0); /* still posted: no second kick */
+    assert_false(vgic_irq_get(&vm, 0, UART_SPI)->line_level);
+    vgic_set_level(&vm, 0, UART_SPI, false); /* the receiver's InterruptACK */
+    assert_int_equal(vm.level_post, 0);
+    on_cpu(0);
+    vgic_sync_flush_lrs(&vm, 0, false);
+    assert_int_equal(lrs_valid(), 0); /* a dropped line is never delivered late */
+    assert_false(vgic_irq_is_pending(vgic_irq_get(&vm, 0, UART_SPI)));
+    /* a read of the pending registers takes it */
+    assert_int_equal(vgic_post_level(&vm, UART_SPI), 0x1);
+    assert_int_equal(vgic_dist_mmio(&vm, 1, GICD_ISPENDR + 4, 4, false, &v), 0);
+    assert_true(v & spi_bit);
+    assert_true(vgic_irq_get(&vm, 0, UART_SPI)->line_level);
+    vgic_sync_flush_lrs(&vm, 0, false);
+    assert_true(lr_of(UART_SPI).pending && lr_of(UART_SPI).eoi);
+    /* a posted raise for a vCPU that is off is folded when it goes off */
+    flush_prepare();
+    dwr(GICD_IROUTER + UART_SPI * 8, 8, 2);
+    vgic_sync_flush_lrs(&vm, 0, false);
+    assert_int_equal(vgic_post_level(&vm, UART_SPI), 0x4);
+    vgic_inbox_fold(&vm, 2);
+    assert_true(vgic_irq_get(&vm, 0, UART_SPI)->line_level);
+    assert_int_equal(vm.level_post, 0);
+    /* out of range or HW-linked: the locked path (PT_SPI is HW: ignored, as vgic_set_level) */
+    assert_int_equal(vgic_post_level(&vm, 200), 0);
+    assert_int_equal(vgic_post_level(&vm, PT_SPI), 0);
+    assert_int_equal(vm.level_post, 0);
+    /* a reset forgets a posted raise */
+    flush_prepare();
+    assert_int_equal(vgic_post_level(&vm, UART_SPI), 0x1);
+    vgic_vm_reset(&vm);
+    assert_int_equal(vm.level_post, 0);
+    assert_int_equal(vm.inbox[0], 0);
+}
+
+/* In a VM with one vCPU, vgic_set_level_here does without the lock (nothing another pCPU
+ * does touches what it reads or writes): the same LRs and model as vgic_set_level and the
+ * general flush, with the VM's lock held elsewhere meanwhile (the host lock asserts if it
+ * were taken). */
+static void level_one_prepare(void)
+{
+    setup_one(NULL);
+    dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, 0); /* level, as virtio-net's */
+    vgic_sync_flush_lrs(&vm, 0, false);
+}
+
+static void test_level_here_one_vcpu(void **state)
+{
+    struct flush_outcome fast, general;
+    uint32_t kick = 0;
+    unsigned writes;
+
+    (void)state;
+    level_one_prepare();
+    writes = vgic_fake.lr_writes;
+    spin_lock(&vm.lock); /* say, another pCPU's change of another interrupt */
+    assert_int_equal(vgic_set_level_here(&vm, 0, UART_SPI, true), 0);
+    spin_unlock(&vm.lock);
+    assert_int_equal(vgic_fake.lr_writes, writes + 1);
+    assert_int_equal(vm.dirty, 0);
+    vgic_flush_lrs(&vm, 0);
+    flush_outcome(&fast);
+
+    level_one_prepare();
+    vgic_set_level(&vm, 0, UART_SPI, true);
+    spin_lock(&vm.lock);
+    vgic_flush_locked(&vm, 0, &kick);
+    spin_unlock(&vm.lock);
+    flush_outcome(&general);
+    assert_memory_equal(&fast, &general, sizeof(fast));
+    /* EOI with the line high re-pends it */
+    guest_handle(UART_SPI);
+    vgic_maintenance(&vm, 0);
+    assert_true(lr_of(UART_SPI).pending);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1219,6 +1408,9 @@ int main(void)
         cmocka_unit_test(test_level_here_equals_set_level),
         cmocka_unit_test(test_sgi_post_equals_model),
         cmocka_unit_test(test_lrs_signal),
+        cmocka_unit_test(test_post_level_equals_set_level),
+        cmocka_unit_test(test_post_level_paths),
+        cmocka_unit_test(test_level_here_one_vcpu),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,27 @@ static inline void spin_unlock(struct spinlock *l)
     __asm__ volatile("stlrh %w0, [%1]" : : "r"(v), "r"(&l->owner) : "memory");
 }
 
+/* Take l only if it is free, without waiting: nonzero when taken. For taking a second lock
+ * out of the usual order (a waiter never waits for it, so no cycle can form). */
+static inline int spin_trylock(struct spinlock *l)
+{
+    uint32_t v, tmp;
+    __asm__ volatile(
+        "1: ldaxr %w[v], [%[l]]\n"
+        "   eor   %w[t], %w[v], %w[v], ror #16\n" /* owner == next: free */
+        "   cbnz  %w[t], 2f\n"
+        "   add   %w[v], %w[v], #0x10000\n"
+        "   stxr  %w[t], %w[v], [%[l]]\n"
+        "   cbnz  %w[t], 1b\n"
+        "   b     3f\n"
+        "2: clrex\n"
+        "3:\n"
+        : [v] "=&r"(v), [t] "=&r"(tmp)
+        : [l] "r"(l)
+        : "memory", "cc");
+    return tmp == 0;
+}
+
 /* For BH_ASSERT_LOCKED: true when somebody holds the lock. */
 static inline int spin_is_locked(const struct spinlock *l)
 {

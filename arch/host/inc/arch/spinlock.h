@@ -28,6 +28,15 @@ static inline void spin_unlock(struct spinlock *l)
     l->held = 0;
 }
 
+static inline int spin_trylock(struct spinlock *l)
+{
+    if (l->held) {
+        return 0;
+    }
+    l->held = 1;
+    return 1;
+}
+
 static inline int spin_is_locked(const struct spinlock *l)
 {
     return l->held;
