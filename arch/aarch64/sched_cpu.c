@@ -386,6 +386,8 @@ static void swap_hw(struct sched_pcpu *p, struct vcpu_ctx *from, struct vcpu_ctx
     if (to && to->fresh) {
         static const struct vcpu_hw zero; /* nothing of the previous vCPU shows through */
         vcpu_hw_load(&zero);
+        memset(to->hw.fp, 0, sizeof(to->hw.fp)); /* what its first FP/SIMD use loads */
+        to->hw.fp_live = false;
         thread_init_fresh(to);
         to->fresh = false;
     } else if (to) {
@@ -450,6 +452,21 @@ static bool resched(unsigned cpu, bool cur_waits)
 }
 
 /* ------------------------------------------------------------------ entry points */
+
+bool sched_fp_trap(struct vcpu *v)
+{
+    unsigned cpu = arch_cpu_id();
+
+    if (!sched_is_shared(cpu)) {
+        return false;
+    }
+    struct vcpu_ctx *c = sched_pcpus[cpu]->cur;
+    if (!c || c->v != v || c->hw.fp_live) {
+        return false;
+    }
+    vcpu_hw_fp_in(&c->hw);
+    return true;
+}
 
 void sched_thread_main(struct vcpu_ctx *c)
 {

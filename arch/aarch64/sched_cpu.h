@@ -25,6 +25,8 @@ static inline bool sched_is_shared(unsigned cpu)
 struct vcpu_hw {
     uint64_t el1[24];
     uint64_t fp[66];       /* q0-q31, FPCR, FPSR */
+    bool fp_live;          /* fp is in the registers (the vCPU used FP/SIMD since it came
+                            * in, CPTR_EL2.TFP clear): to be saved when it goes out */
     uint64_t cntv_ctl, cntv_cval;
     uint64_t ich_vmcr, ich_hcr;
     uint32_t ap0r[4], ap1r[4];
@@ -39,6 +41,13 @@ struct vcpu_hw {
  * in. The list registers are the vGIC's business (vgic_vcpu_reset_hw, then a flush). */
 void vcpu_hw_save(struct vcpu_hw *hw);
 void vcpu_hw_load(const struct vcpu_hw *hw);
+/* v's first FP/SIMD instruction since it came in trapped (CPTR_EL2.TFP, set by
+ * vcpu_hw_load): load its registers and stop trapping. Returns false when v is not the vCPU
+ * of a shared pCPU waiting for its FP/SIMD state (the trap is then not ours to answer). */
+bool sched_fp_trap(struct vcpu *v);
+/* The loading itself, for hw of the vCPU that trapped (vcpu_switch.c). */
+void vcpu_hw_fp_in(struct vcpu_hw *hw);
+
 /* When the saved state wakes its vCPU (counter ticks): its virtual timer fires, 0 when its
  * PMU's overflow interrupt is up; UINT64_MAX: never. */
 uint64_t vcpu_hw_timer_at(const struct vcpu_hw *hw);

@@ -96,9 +96,22 @@ static bool ce_usable(void)
 
 bool arch_sha256(const void *data, uint64_t len, uint8_t out[32])
 {
-    if (len >= (UINT64_C(1) << 61) || !ce_usable()) {
-        return false;
+    /* a vCPU of a shared pCPU may have FP/SIMD trapped (lazy switch, vcpu_switch.c): the
+     * trap applies to EL2 too. sha256_ce_blocks keeps the registers it uses. */
+    uint64_t cptr = sysreg_read(cptr_el2);
+    bool ok = len < (UINT64_C(1) << 61);
+
+    if (ok && (cptr & CPTR_EL2_TFP)) {
+        sysreg_write(cptr_el2, cptr & ~(uint64_t)CPTR_EL2_TFP);
+        isb();
     }
-    digest(data, len, out);
-    return true;
+    ok = ok && ce_usable();
+    if (ok) {
+        digest(data, len, out);
+    }
+    if (cptr & CPTR_EL2_TFP) {
+        sysreg_write(cptr_el2, cptr);
+        isb();
+    }
+    return ok;
 }

@@ -5,6 +5,7 @@
  * injection into the guest's EL1, following the architecture's rules for the target vector
  * and the saved state (D1.10.2, "Exception entry").
  */
+#include "sched_cpu.h"
 #include "trap.h"
 
 #include <arch/cpu.h>
@@ -155,8 +156,18 @@ static void ec_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     arch_vcpu_idle(v);
 }
 
+/* An FP/SIMD access: on a shared pCPU, the vCPU's first since it came in (lazy switch,
+ * vcpu_switch.c); it runs again with its own registers. Nothing else traps FP/SIMD. */
+static void ec_fp(struct vcpu *v, struct trap_frame *f, uint64_t esr)
+{
+    if (!sched_fp_trap(v)) {
+        ec_undef(v, f, esr);
+    }
+}
+
 static const ec_handler ec_table[EC_COUNT] = {
     [EC_WFX] = ec_wfx,
+    [EC_FP_ASIMD] = ec_fp,
     [EC_HVC64] = ec_hvc,
     [EC_SMC64] = ec_smc,
     [EC_SYSREG] = ec_sysreg,

@@ -11,6 +11,11 @@
  *   while the vCPU is out, so its timer fires on time (a hypervisor deadline wakes it);
  * - PMU and debug registers: switched (vpmu_save/load, vdebug_save/load) only for guests that
  *   touched them since their reset (every access traps), else left in their reset state;
+ * - FP/SIMD registers (q0-q31, FPCR, FPSR): lazily. A vCPU comes in with CPTR_EL2.TFP set and
+ *   its registers in memory; its first FP/SIMD instruction traps (sched_fp_trap), which loads
+ *   them and clears TFP; they are saved as it goes out only if it came that far (fp_live).
+ *   Most guest code never touches them (Linux's kernel uses them in a few places), so most
+ *   switches pay a CPTR_EL2 write instead of 66 registers each way (as KVM does);
  * - AArch32 EL1 registers (DACR32, IFSR32, FPEXC32): guests run AArch64 at EL1 (HCR_EL2.RW).
  */
 #include <arch/cpu.h>
@@ -48,7 +53,10 @@ void vcpu_hw_save(struct vcpu_hw *hw)
 #define SAVE(i, r) hw->el1[i] = sysreg_read(r);
     EL1_REGS(SAVE)
 #undef SAVE
-    sched_fp_save(hw->fp);
+    if (hw->fp_live) { /* TFP is clear: its registers are in the CPU */
+        sched_fp_save(hw->fp);
+        hw->fp_live = false;
+    }
     hw->cntv_ctl = sysreg_read(cntv_ctl_el0);
     hw->cntv_cval = sysreg_read(cntv_cval_el0);
     sysreg_write(cntv_ctl_el0, 0); /* its output must not reach the next vCPU */
@@ -79,7 +87,9 @@ void vcpu_hw_load(const struct vcpu_hw *hw)
 #define LOAD(i, r) sysreg_write(r, hw->el1[i]);
     EL1_REGS(LOAD)
 #undef LOAD
-    sched_fp_load(hw->fp);
+    /* its FP/SIMD registers stay in memory until it uses them (vcpu_hw_fp_in); whatever the
+     * CPU holds is not its to see: the first access traps */
+    sysreg_write(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP);
     for (uint32_t a = hw->ppi_active; a != 0; a &= a - 1) {
         gic_set_active((uint32_t)__builtin_ctz(a), arch_cpu_id_raw(), true);
     }
@@ -97,6 +107,14 @@ void vcpu_hw_load(const struct vcpu_hw *hw)
     sysreg_write(vmpidr_el2, hw->vmpidr);
     sysreg_write(vttbr_el2, hw->vttbr);
     isb();
+}
+
+void vcpu_hw_fp_in(struct vcpu_hw *hw)
+{
+    sysreg_write(cptr_el2, CPTR_EL2_RES1);
+    isb(); /* before EL2's own FP/SIMD loads below */
+    sched_fp_load(hw->fp);
+    hw->fp_live = true;
 }
 
 uint64_t vcpu_hw_timer_at(const struct vcpu_hw *hw)

@@ -60,6 +60,7 @@ static const struct mode modes[] = {
     { "vnet-hostile", tests_vnet_hostile, NULL },
     { "uplink", tests_uplink, NULL },
     { "hog", mode_hog, NULL },
+    { "fpshare", mode_fpshare, NULL },
     { "secsvc", tests_secsvc, NULL },
     { "secdeny", tests_secdeny, NULL },
     { "sechostile", tests_sechostile, NULL },

@@ -21,6 +21,7 @@ void mode_spin(void) __noreturn;
 
 /* tg.mode=hog: busy without idling for tg.hog_ms (tg.hz: an optional tick), then a summary. */
 void mode_hog(void) __noreturn;
+void mode_fpshare(void) __noreturn;
 
 /* tg.mode=crash: after tg.crash_after ms, an unexpected abort ends the run. */
 void mode_crash(void) __noreturn;

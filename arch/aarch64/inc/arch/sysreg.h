@@ -85,6 +85,7 @@
 #define ESR_ISS(esr) ((esr) & GENMASK(24, 0))
 #define EC_UNKNOWN    0x00
 #define EC_WFX        0x01
+#define EC_FP_ASIMD   0x07
 #define EC_HVC64      0x16
 #define EC_SMC64      0x17
 #define EC_SYSREG     0x18
@@ -136,6 +137,7 @@
 
 /* CPTR_EL2 (E2H=0): RES1 bits 13:12, 9:0; TFP bit 10 */
 #define CPTR_EL2_RES1 (GENMASK(13, 12) | GENMASK(9, 0))
+#define CPTR_EL2_TFP  BIT(10)
 
 /* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] */
 #define HPFAR_FIPA GENMASK(43, 4)
