@@ -91,7 +91,7 @@ static void gic_redist_init(uint64_t mpidr)
 void el3_cpu_init(unsigned cpu)
 {
     (void)cpu;
-    SYSREG_W(scr_el3, SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW);
+    el3_world(false);
     SYSREG_W(cptr_el3, 0);
     SYSREG_W(mdcr_el3, MDCR_SDD | (CONFIG_BENCH ? MDCR_SPME : 0));
     if (SYSREG_R(cntfrq_el0) == 0) {
@@ -143,4 +143,12 @@ void el3_wfi(void)
 bool el3_has_sha256_insns(void)
 {
     return ((SYSREG_R(id_aa64isar0_el1) >> 12) & 0xf) != 0;
+}
+
+/* SCR_EL3 for a call into the secure partition (NS = 0: S-EL1 AArch64, no interrupt routed
+ * to EL3, SMC enabled) or back to the normal world. */
+void el3_world(bool secure)
+{
+    SYSREG_W(scr_el3, secure ? (SCR_RES1 | SCR_RW) : (SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW));
+    __asm__ volatile("isb");
 }
