@@ -55,9 +55,11 @@ struct spd_ctx {
     uint64_t sp;
     uint64_t x[8];      /* in: the call; out: the answer (x0..x4) */
     uint64_t entry;
+    uint64_t fp[66] __attribute__((aligned(16))); /* the normal world's q0..q31, FPCR, FPSR */
 };
 _Static_assert(offsetof(struct spd_ctx, sp) == 96 && offsetof(struct spd_ctx, x) == 104 &&
-               offsetof(struct spd_ctx, entry) == 168, "spd_switch.S offsets");
+               offsetof(struct spd_ctx, entry) == 168 && offsetof(struct spd_ctx, fp) == 176,
+               "spd_switch.S offsets");
 
 void fw_sp_enter(struct spd_ctx *c);
 FW_NORETURN void fw_sp_exit(struct spd_ctx *c);
