@@ -20,7 +20,6 @@
 #include "spd.h"
 
 #include <bulkhead/abi.h>
-#include <bulkhead/optee.h>
 #include <bulkhead/secsvc.h>
 #include <lib/string.h>
 #include <libfdt.h>
@@ -34,11 +33,6 @@
 #define ESR_IMM16(esr) ((esr) & 0xffff)
 #define SPSR_M_EL2     0x8u          /* M[3:2] = 2: EL2t or EL2h, M[4] = 0: AArch64 */
 #define SPSR_M_EL_MASK 0x1cu
-#define TRNG_RND32     0x84000053u
-#define TRNG_RND64     0xc4000053u
-#define TRNG_NOT_SUPPORTED  (-1)
-#define TRNG_INVALID_PARAMS (-2)
-#define TRNG_NO_ENTROPY     (-3)
 #define FAULTS_TOLD    4u            /* console lines for partition faults, then quiet */
 
 /* The normal world's EL1 state the partition could change (all of it that EL1 can write). */
@@ -160,68 +154,6 @@ void spd_from_sp(struct fw_frame *f, uint64_t esr)
     fw_sp_exit(&spd.ctx);
 }
 
-static bool is_trng(uint32_t fid)
-{
-    return (fid & ~UINT32_C(0x4000000f)) == 0x84000050u;
-}
-
-static bool is_optee(uint32_t fid)
-{
-    unsigned oen = (fid >> 24) & 0x3f;
-    return oen >= OPTEE_SMC_OEN_TOS && oen <= OPTEE_SMC_OEN_TOS_END;
-}
-
-static bool is_sip(uint32_t fid)
-{
-    return (fid & 0xffffff00u) == BH_SEC_FID(0);
-}
-
-/* What a call answers when the partition faulted or is not up. */
-static uint64_t error_answer(uint32_t fid)
-{
-    if (is_trng(fid)) {
-        return (uint64_t)(int64_t)(fid == TRNG_RND32 || fid == TRNG_RND64 ? TRNG_NO_ENTROPY
-                                                                          : TRNG_NOT_SUPPORTED);
-    }
-    if (is_optee(fid)) {
-        return OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
-    }
-    return (uint64_t)(int64_t)BH_E_BUSY;
-}
-
-/* x0 of an answer within what the call can answer; else the call's error. cap: the caller's
- * x4 (the output's capacity). */
-static uint64_t bounded(uint32_t fid, uint64_t r0, uint64_t cap)
-{
-    int64_t r = (int64_t)r0;
-
-    if (is_sip(fid)) {
-        if (r < 0) {
-            return r >= BH_E_TIMEOUT ? r0 : (uint64_t)(int64_t)BH_E_INVAL;
-        }
-        switch (fid) {
-        case BH_SEC_SEAL:
-        case BH_SEC_UNSEAL:
-            return (uint64_t)r <= cap && (uint64_t)r <= BH_SEC_DATA_MAX + BH_SEAL_OVERHEAD
-                       ? r0 : (uint64_t)(int64_t)BH_E_RANGE;
-        case BH_SEC_SIGN:
-            return r == BH_SEC_SIG_BYTES ? r0 : (uint64_t)(int64_t)BH_E_RANGE;
-        case BH_SEC_DERIVE:
-            return r == BH_SEC_KEY_BYTES ? r0 : (uint64_t)(int64_t)BH_E_RANGE;
-        case BH_SEC_ATTEST:
-            return (uint64_t)r <= cap && r == (int64_t)sizeof(struct bh_attest_report)
-                       ? r0 : (uint64_t)(int64_t)BH_E_RANGE;
-        default:
-            return r0; /* NULL, MEASURE_*: 0; LOG_READ: kind | id << 8 */
-        }
-    }
-    if ((fid == TRNG_RND32 || fid == TRNG_RND64) && r != 0 && r != TRNG_INVALID_PARAMS &&
-        r != TRNG_NO_ENTROPY) {
-        return (uint64_t)(int64_t)TRNG_NO_ENTROPY;
-    }
-    return r0;
-}
-
 static void putfault(void)
 {
     if (spd.faults++ < FAULTS_TOLD) {
@@ -247,25 +179,25 @@ static void answer(struct fw_frame *f, uint32_t fid)
     }
     unlock();
     if (!ok) {
-        f->x[0] = error_answer(fid);
+        f->x[0] = spd_error_answer(fid);
         f->x[1] = f->x[2] = f->x[3] = 0;
         return;
     }
-    f->x[0] = bounded(fid, x[0], cap);
+    f->x[0] = spd_bound(fid, x[0], cap);
     f->x[1] = x[1];
     f->x[2] = x[2];
     f->x[3] = x[3];
     if (fid == BH_SEC_LOG_READ) {
         f->x[4] = x[4];
     }
-    if (is_trng(fid) && (int64_t)f->x[0] < 0) {
+    if (spd_is_trng(fid) && (int64_t)f->x[0] < 0) {
         f->x[1] = f->x[2] = f->x[3] = 0;
     }
 }
 
 bool spd_call(struct fw_frame *f, uint32_t fid, uint64_t spsr)
 {
-    if (!is_trng(fid) && !is_optee(fid) && !is_sip(fid)) {
+    if (!spd_routes(fid)) {
         return false;
     }
     if ((spsr & SPSR_M_EL_MASK) != SPSR_M_EL2) {

@@ -20,7 +20,16 @@
 #define SPD_TEST_SCAN   0xc2ff0011
 
 #ifndef __ASSEMBLY__
+#include <stdbool.h>
 #include <stdint.h>
+
+/* spdcheck.c (EL3): the calls the partition answers (TRNG, Bulkhead's SiP calls, the OP-TEE
+ * ABI); the partition's x0 bounded for fid (cap: the caller's x4, its output's capacity);
+ * what fid answers when the partition faulted or is not up. */
+bool spd_routes(uint32_t fid);
+bool spd_is_trng(uint32_t fid);
+uint64_t spd_bound(uint32_t fid, uint64_t r0, uint64_t cap);
+uint64_t spd_error_answer(uint32_t fid);
 
 #define SPD_HANDOFF_MAGIC 0x46464f444e414842ull /* "BHANDOFF" */
 #define SPD_SEED_MAX    64u
