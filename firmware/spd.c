@@ -33,6 +33,8 @@
 #define ESR_IMM16(esr) ((esr) & 0xffff)
 #define SPSR_M_EL2     0x8u          /* M[3:2] = 2: EL2t or EL2h, M[4] = 0: AArch64 */
 #define SPSR_M_EL_MASK 0x1cu
+#define SP_SCTLR_EL1   0x30d00800u   /* RES1 bits; M, C, I, A = 0: MMU and caches off */
+#define SP_CPACR_EL1   (3u << 20)    /* FPEN: the partition's BearSSL uses FP/SIMD */
 #define FAULTS_TOLD    4u            /* console lines for partition faults, then quiet */
 
 /* The normal world's EL1 state the partition could change (all of it that EL1 can write). */
@@ -114,6 +116,10 @@ static bool sp_run(uint64_t x[8])
     uint64_t elr = SYSREG_R(elr_el3), spsr = SYSREG_R(spsr_el3);
 
     el1_save(el1);
+    SYSREG_W(sctlr_el1, SP_SCTLR_EL1);   /* the partition's EL1 state (not banked) */
+    SYSREG_W(vbar_el1, FW_SP_VECTORS_PA);
+    SYSREG_W(cpacr_el1, SP_CPACR_EL1);
+    SYSREG_W(mdscr_el1, 0);
     memcpy(spd.ctx.x, x, sizeof(spd.ctx.x));
     spd.ctx.entry = FW_SP_PA;
     spd.faulted = false;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The secure partition's entry and vectors (S-EL1, docs/TRUST.md "The secure partition").
- * EL3 enters at sp_entry, EL1h with D A I F masked, MMU and caches off (a flat identity
- * view of the secure physical address space), x0..x7 = the call. Every entry starts afresh
+ * EL3 enters at sp_entry, EL1h with D A I F masked, x0..x7 = the call, and the partition's
+ * EL1 state already set (spd.c: SCTLR_EL1 with the MMU and caches off, a flat identity view
+ * of the secure physical address space; VBAR_EL1 = sp_vectors; FP/SIMD enabled): EL1's
+ * registers are not banked by security state, so the normal world's are live until then. Every entry starts afresh
  * on the partition's own stack: no register state survives a call, only memory. The answer
  * is one SMC (SPD_DONE). Any exception here (a fault, an undefined instruction, a stack
  * overflow into unmapped space, an SError) takes the vectors, which touch no memory and
@@ -10,20 +12,11 @@
  */
 #include "spd.h"
 
-#define SCTLR_EL1_VAL   0x30d00800          // RES1 bits; M, C, I, A = 0 (D17.2.118)
-#define CPACR_FPEN      (3 << 20)           // BearSSL may use FP/SIMD registers
 #define FRAME_BYTES     64
 
     .section .text.head, "ax"
     .global sp_entry
 sp_entry:
-    ldr     x9, =sp_vectors
-    msr     vbar_el1, x9
-    ldr     x9, =SCTLR_EL1_VAL
-    msr     sctlr_el1, x9
-    mov     x9, #CPACR_FPEN
-    msr     cpacr_el1, x9
-    isb
     ldr     x9, =sp_stack_top
     mov     sp, x9
     ldr     x9, =SPD_INIT
@@ -66,8 +59,8 @@ sp_entry:
 4:  b       4b
 .endm
 
-    .text
-    .balign 2048
+    .balign 2048                            // at FW_SP_VECTORS_PA (link.ld checks)
+    .global sp_vectors
 sp_vectors:
     .rept   16
     fault
