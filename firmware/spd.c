@@ -9,8 +9,9 @@
  * bounded before it goes back.
  *
  * The switch (spd_switch.S): the normal world's EL1 system registers (the guest's, still live
- * when the hypervisor forwards its call) and ELR/SPSR_EL3 are saved, SCR_EL3.NS cleared, the
- * partition entered afresh at its entry point; its answering SMC (or its vectors' SPD_FAULT,
+ * when the hypervisor forwards its call), its FP/SIMD registers and ELR/SPSR_EL3 are saved, the
+ * partition's EL1 state set (EL1 registers are not banked), SCR_EL3.NS cleared, the partition
+ * entered afresh at its entry point; its answering SMC (or its vectors' SPD_FAULT,
  * or any other trap from the secure side) comes back through fw_trap to spd_from_sp, which
  * returns to the caller of sp_run. Nothing the partition answers is trusted: x0 is bounded
  * per call (lengths by what the caller allowed), only x0..x3 (x4 for LOG_READ) go back, a
