@@ -149,6 +149,15 @@ bool el3_has_sha256_insns(void)
  * to EL3, SMC enabled) or back to the normal world. */
 void el3_world(bool secure)
 {
+    /* QEMU 7.2 accounts PMU event counters lazily and re-evaluates whether one counts (EL2's
+     * reserved counters depend on the security state) only at its own hook points: an
+     * exception-level change or a PMU register write, not an SCR_EL3 write. Pausing the
+     * enabled counters around the write keeps their values right (a few EL3 instructions
+     * go uncounted); without it the hypervisor's counter came out wrapped. */
+    uint64_t on = SYSREG_R(pmcntenset_el0);
+
+    SYSREG_W(pmcntenclr_el0, on);
     SYSREG_W(scr_el3, secure ? (SCR_RES1 | SCR_RW) : (SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW));
     __asm__ volatile("isb");
+    SYSREG_W(pmcntenset_el0, on);
 }
