@@ -60,7 +60,7 @@ $(eval $(call fw_variant,$(O)/fw/test,-DCONFIG_FW_TEST=1))
 
 all: $(O)/fw/bulkhead-fw.bin $(O)/fw/test/bulkhead-fw.bin $(O)/fw/fwsign
 
-# The device root key (secsvc.c): 32 random bytes once per build tree, never committed; every
+# The device root key (firmware/sp/secsvc.c, in the partition only): 32 random bytes once per build tree, never committed; every
 # key of the key store and the attestation key derive from it. Its attestation public key is
 # written beside it for the verifiers (tools/fwsign verify-report).
 FW_ROOT ?= $(O)/fw/devroot.bin
