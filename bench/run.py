@@ -869,7 +869,8 @@ ROWS = [  # key, target key, unit, note
     ("boot_insns", "boot_insns", "insns", "entry -> first VM instruction, hashing excluded"),
     ("boot_insns_all_started", None, "insns", "entry -> 'all vms started', hashing excluded"),
     ("secsvc_null_insns", "secsvc_null_insns", "EL2+EL3 insns/call",
-     "null secure-service call round trip, through the bench EL3 firmware"),
+     "null secure-service call round trip, through the bench EL3 firmware and its partition "
+     "(S-EL1 not counted)"),
     ("boot_fw_insns", None, "insns", "reset -> EL2 entry: EL3 firmware, signature checked"),
     ("boot_reset_insns", None, "insns",
      "reset -> first VM instruction, signature and image hashes checked"),

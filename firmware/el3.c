@@ -91,7 +91,7 @@ static void gic_redist_init(uint64_t mpidr)
 void el3_cpu_init(unsigned cpu)
 {
     (void)cpu;
-    SYSREG_W(scr_el3, SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW);
+    el3_world(false);
     SYSREG_W(cptr_el3, 0);
     SYSREG_W(mdcr_el3, MDCR_SDD | (CONFIG_BENCH ? MDCR_SPME : 0));
     if (SYSREG_R(cntfrq_el0) == 0) {
@@ -143,4 +143,21 @@ void el3_wfi(void)
 bool el3_has_sha256_insns(void)
 {
     return ((SYSREG_R(id_aa64isar0_el1) >> 12) & 0xf) != 0;
+}
+
+/* SCR_EL3 for a call into the secure partition (NS = 0: S-EL1 AArch64, no interrupt routed
+ * to EL3, SMC enabled) or back to the normal world. */
+void el3_world(bool secure)
+{
+    /* QEMU 7.2 accounts PMU event counters lazily and re-evaluates whether one counts (EL2's
+     * reserved counters depend on the security state) only at its own hook points: an
+     * exception-level change or a PMU register write, not an SCR_EL3 write. Pausing the
+     * enabled counters around the write keeps their values right (a few EL3 instructions
+     * go uncounted); without it the hypervisor's counter came out wrapped. */
+    uint64_t on = SYSREG_R(pmcntenset_el0);
+
+    SYSREG_W(pmcntenclr_el0, on);
+    SYSREG_W(scr_el3, secure ? (SCR_RES1 | SCR_RW) : (SCR_NS | SCR_RES1 | SCR_HCE | SCR_RW));
+    __asm__ volatile("isb");
+    SYSREG_W(pmcntenset_el0, on);
 }

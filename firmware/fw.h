@@ -23,6 +23,9 @@ struct fw_frame {
 void fw_main(unsigned cpu);
 void fw_secondary_main(unsigned cpu);
 void fw_puts(const char *s);                 /* one console line, "\r\n" added */
+void fw_print(const char *s);                /* pieces of a line */
+void fw_print_hex(uint64_t v);
+void fw_print_dec(int64_t v);
 void fw_trap(struct fw_frame *f, uint64_t esr);
 FW_NORETURN void fw_unexpected(uint64_t kind, uint64_t esr, uint64_t elr);
 uint64_t fw_stack_top(unsigned cpu);
@@ -40,6 +43,7 @@ void el3_sev(void);
 void el3_wfe(void);
 void el3_wfi(void);
 bool el3_has_sha256_insns(void);
+void el3_world(bool secure);                 /* SCR_EL3 for the secure partition, or back */
 
 /* fdtfix.c: what the firmware reads from and writes into QEMU's device tree */
 struct fw_platform {
@@ -52,27 +56,20 @@ struct fw_platform {
 int fdtfix_apply(void *fdt, uint64_t fdt_max, uint64_t initrd_pa, uint64_t initrd_size,
                  struct fw_platform *plat);
 
-/* secsvc.c: the secure services (docs/TRUST.md "Secure services") */
-/* Once, primary, before the device tree is fixed up: the DRBG seed (/secure-chosen rng-seed),
- * the attestation key, the first two measurements (the verified images' hashes). */
-void secsvc_init(const uint8_t hyp_sha256[32], const uint8_t bundle_sha256[32],
-                 const void *fdt);
-/* Answers fid if it is a TRNG or a Bulkhead SiP call (true), from the EL that spsr names. */
-bool secsvc_call(struct fw_frame *f, uint32_t fid, uint64_t spsr);
+#ifndef CONFIG_FW_TEST
+#define CONFIG_FW_TEST 0 /* 1 in the test firmware (build/fw/test): spd_selftest at boot */
+#endif
 
-/* Clients of the secure services (w7): 0 the hypervisor, 1..FW_MAX_CLIENTS a VM (index + 1). */
-#define FW_MAX_CLIENTS 8
-/* For optee.c, under the services' lock: [pa, pa + len) lies in the hypervisor's window;
- * len random bytes (false: the source has none now); seal or unseal for VM index vm, as
- * BH_SEC_SEAL/UNSEAL (a length or BH_E_*). */
-bool secsvc_hyp_buffer_ok(uint64_t pa, uint64_t len);
-bool secsvc_random_bytes(uint8_t *out, uint64_t len);
-int64_t secsvc_seal_vm(int vm, bool unseal, const uint8_t *in, uint64_t len, uint8_t *out,
-                       uint64_t cap);
-
-/* optee.c: the OP-TEE SMC and message ABI (docs/TRUST.md "OP-TEE") */
-bool optee_is_call(uint32_t fid);                 /* OEN 50..63: the Trusted OS's */
-void optee_call(struct fw_frame *f, uint32_t fid); /* from EL2, under the services' lock */
+/* spd.c: the secure partition dispatcher (docs/TRUST.md "The secure partition") */
+/* Once, primary, before the device tree is fixed up: loads the partition (and wipes the
+ * firmware's copy of its image), hands it the verified images' hashes and QEMU's
+ * /secure-chosen rng-seed. Without a working partition the services answer errors. */
+void spd_load(const uint8_t hyp_sha256[32], const uint8_t bundle_sha256[32], const void *fdt);
+/* Answers fid if it is a TRNG, Bulkhead SiP or OP-TEE call (true), from the EL spsr names. */
+bool spd_call(struct fw_frame *f, uint32_t fid, uint64_t spsr);
+/* fw_trap, for any trap from the secure side: the partition's answer or fault. */
+FW_NORETURN void spd_from_sp(struct fw_frame *f, uint64_t esr);
+void spd_selftest(void); /* test firmware only */
 
 /* psci.c */
 void psci_init(const struct fw_platform *plat, unsigned boot_cpu);

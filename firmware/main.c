@@ -7,8 +7,8 @@
  * `bulkhead-fw: bundle refused: <reason>`, and the machine powers off: nothing unverified
  * runs. Afterwards the firmware only answers SMCs (psci.c).
  *
- * The verified hashes are the measurement log's first entries (secsvc.c); SMCs go to the
- * secure services first, then PSCI.
+ * The verified hashes are the measurement log's first entries, handed to the secure partition
+ * with it (spd.c); SMCs go to the partition's services first (spd.c), then PSCI.
  */
 #include "fw.h"
 #include "sigcheck.h"
@@ -129,7 +129,10 @@ void fw_main(unsigned cpu)
     }
     struct bh_sig_header hdr;
     memcpy(&hdr, (const void *)FW_BUNDLE_PA, sizeof(hdr)); /* verified, hashes included */
-    secsvc_init(hdr.hyp_sha256, hdr.bundle_sha256, (const void *)FW_DTB_PA);
+    spd_load(hdr.hyp_sha256, hdr.bundle_sha256, (const void *)FW_DTB_PA);
+    if (CONFIG_FW_TEST) {
+        spd_selftest();
+    }
     int r = fdtfix_apply((void *)FW_DTB_PA, FW_DTB_MAX, FW_BUNDLE_PA + BH_SIG_HEADER_SIZE,
                          bundle_size, &plat);
     if (r != 0) {
@@ -156,10 +159,14 @@ void fw_secondary_main(unsigned cpu)
 
 void fw_trap(struct fw_frame *f, uint64_t esr)
 {
-    uint64_t cpu, spsr;
+    uint64_t cpu, spsr, scr;
     __asm__ volatile("mrs %0, tpidr_el3" : "=r"(cpu));
     __asm__ volatile("mrs %0, spsr_el3" : "=r"(spsr));
+    __asm__ volatile("mrs %0, scr_el3" : "=r"(scr));
 
+    if ((scr & 1) == 0) { /* SCR_EL3.NS clear: the secure partition answers (spd.c) */
+        spd_from_sp(f, esr);
+    }
     if (ESR_EC(esr) != EC_SMC64) {
         fw_unexpected(8, esr, 0);
     }
@@ -167,7 +174,7 @@ void fw_trap(struct fw_frame *f, uint64_t esr)
         f->x[0] = (uint64_t)(int64_t)-1;
         return;
     }
-    if (secsvc_call(f, (uint32_t)f->x[0], spsr)) {
+    if (spd_call(f, (uint32_t)f->x[0], spsr)) {
         return;
     }
     f->x[0] = psci_call((unsigned)cpu, (uint32_t)f->x[0], f->x[1], f->x[2], f->x[3]);
@@ -194,4 +201,25 @@ void bh_panic(const char *file, int line, const char *msg)
     puts_raw("bulkhead-fw: panic: ");
     fw_puts(msg);
     fw_park();
+}
+
+/* Pieces of one console line, for spd.c. */
+void fw_print(const char *s)
+{
+    puts_raw(s);
+}
+
+void fw_print_hex(uint64_t v)
+{
+    puthex(v);
+}
+
+void fw_print_dec(int64_t v)
+{
+    if (v < 0) {
+        putc_raw('-');
+        putdec((uint64_t)0 - (uint64_t)v);
+    } else {
+        putdec((uint64_t)v);
+    }
 }

@@ -29,3 +29,7 @@
 #define FW_GPIO_POWEROFF  0
 #define FW_GPIO_RESET     1
 #define FW_CNTFRQ_HZ      62500000       /* QEMU's generic timer, used when CNTFRQ reads 0 */
+
+#define FW_SP_PA          0x0e800000     /* the secure partition (firmware/sp/link.ld) */
+#define FW_SP_SIZE        0x00400000     /* its image, data and stack */
+#define FW_SP_VECTORS_PA  0x0e800800     /* its VBAR_EL1 (firmware/sp/head.S, link.ld) */

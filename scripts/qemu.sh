@@ -16,7 +16,8 @@ bundle="$1"; shift
 # world on (secure=on, the firmware as -bios), the bundle signed with FW_KEY (default the
 # build's development key) into BUNDLE.signed, hypervisor and signed bundle placed by QEMU's
 # loader where the firmware looks (firmware/plat.h). BH_FW_SIGN_ARGS passes test options to
-# tools/fwsign (--unsigned, --tamper NODE PROP); BH_FW_KEY signs with another key.
+# tools/fwsign (--unsigned, --tamper NODE PROP); BH_FW_KEY signs with another key;
+# BH_FW_BIN runs another firmware image (the test firmware, build/fw/test).
 if [ "${BH_FW:-0}" = 1 ]; then
     key="${BH_FW_KEY:-$ROOT/build/fw/devkey.bin}"
     # shellcheck disable=SC2086 # BH_FW_SIGN_ARGS is a list of options
@@ -26,7 +27,7 @@ if [ "${BH_FW:-0}" = 1 ]; then
         -smp 4 -m 2G -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off \
         -serial chardev:con0 -echr 0x1d -no-reboot \
         -device pvpanic-pci -action panic=exit-failure \
-        -bios "$ROOT/build/fw/bulkhead-fw.bin" \
+        -bios "${BH_FW_BIN:-$ROOT/build/fw/bulkhead-fw.bin}" \
         -device loader,file="$ROOT/build/bulkhead.bin",addr=0x40200000,force-raw=on \
         -device loader,file="$bundle.signed",addr=0x48000000,force-raw=on "$@"
 fi

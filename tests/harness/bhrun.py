@@ -8,7 +8,8 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
     firmware [ARGS]      boot from reset through the EL3 firmware (scripts/qemu.sh BH_FW=1,
                          docs/TRUST.md), the bundle signed with the build's key; ARGS go to
                          tools/fwsign sign (--unsigned, --tamper NODE PROP), and --other-key
-                         signs with a fresh key the firmware does not know
+                         signs with a fresh key the firmware does not know, --test-build
+                         boots the test firmware (build/fw/test, CONFIG_FW_TEST)
     send REGEX => BYTES  once REGEX has appeared, type BYTES (Python escapes, e.g. \x01s;
                          @PATH: the bytes of file PATH, relative to the top directory)
     send N REGEX => BYTES  ... once REGEX has appeared on N lines (N a number)
@@ -225,6 +226,9 @@ def firmware_env(t):
             os.remove(key)
         subprocess.run([os.path.join(ROOT, "build", "fw", "fwsign"), "keygen", key], check=True)
         env["BH_FW_KEY"] = key
+    if "--test-build" in args:
+        args.remove("--test-build")
+        env["BH_FW_BIN"] = os.path.join(ROOT, "build", "fw", "test", "bulkhead-fw.bin")
     env["BH_FW_SIGN_ARGS"] = " ".join(args)
     return env
 

@@ -12,3 +12,7 @@ UNIT_TESTS += test_keystore
 test_keystore_SRCS := tests/unit/test_keystore.c firmware/keystore.c
 test_keystore_CFLAGS := -I/usr/include/bearssl -D_GNU_SOURCE
 test_keystore_LDLIBS := -lbearssl
+# What EL3 routes into the secure partition and how far its answers reach (firmware/spdcheck.c).
+UNIT_TESTS += test_fw_spd
+test_fw_spd_SRCS := tests/unit/test_fw_spd.c firmware/spdcheck.c
+test_fw_spd_CFLAGS := -Ifirmware

@@ -6,7 +6,7 @@
  * finds the RNG TA), the RNG TA of optee-rng, and Bulkhead's sealing TA (the key store's
  * seal/unseal, bound to the calling VM).
  *
- * Only the hypervisor reaches this code (secsvc_call checks SPSR_EL3.M): it mediates each
+ * Only the hypervisor reaches this code (the firmware's dispatcher checks SPSR_EL3.M): it mediates each
  * VM's calls, passes the VM's client id in w7 and gives CALL_WITH_ARG the physical address of
  * its own bounce copy of the guest's message, whose memory references it has translated to
  * bounce buffers too. Still, nothing the normal world wrote is trusted here: the message and
@@ -17,9 +17,9 @@
  * Calls are synchronous: a call completes in one SMC, no RPC is ever returned (so
  * RETURN_FROM_RPC is not needed), and there is no shared-memory cache to disable. Sessions:
  * OPTEE_SESSIONS slots, at most OPTEE_SESSIONS_PER_CLIENT per VM, so no VM can use up
- * another's. Runs under secsvc.c's lock.
+ * another's. Runs in the secure partition (S-EL1), one call at a time (the firmware's lock).
  */
-#include "fw.h"
+#include "sp.h"
 
 #include <bulkhead/abi.h>
 #include <bulkhead/optee.h>
@@ -339,7 +339,7 @@ bool optee_is_call(uint32_t fid)
     return oen >= OPTEE_SMC_OEN_TOS && oen <= OPTEE_SMC_OEN_TOS_END;
 }
 
-void optee_call(struct fw_frame *f, uint32_t fid)
+void optee_call(struct sp_frame *f, uint32_t fid)
 {
     uint32_t client = (uint32_t)f->x[7];
     uint64_t arg_pa = (uint64_t)(uint32_t)f->x[1] << 32 | (uint32_t)f->x[2];

@@ -2,29 +2,29 @@
 /*
  * The secure services of the EL3 firmware (docs/TRUST.md "Secure services",
  * include/bulkhead/secsvc.h): the SMCCC TRNG interface (ARM DEN0098 1.0) and Bulkhead's SiP
- * calls (measurement log, key store, attestation). They run at EL3 for now (no S-EL1
- * partition yet), one call at a time under one lock, on the caller's CPU.
+ * calls (measurement log, key store, attestation). They run in the secure partition at S-EL1
+ * (main.c), one call at a time (the firmware's dispatcher holds its lock), on the caller's CPU.
  *
- * Only the normal world's EL2 reaches them (SPSR_EL3.M says where the SMC came from): guests'
+ * Only the normal world's EL2 reaches them (the firmware checks SPSR_EL3.M): guests'
  * SMCs trap to the hypervisor, which applies the VM's policy and passes the VM in w7
  * (client id, VM index + 1). Every buffer is a physical address that must lie in the
  * hypervisor's own window (its bounce buffers), never a guest's RAM; inputs are copied into
  * secure SRAM before they are read and results copied out at the end, so the normal world
- * cannot change what is being checked. The device root key is built in (build/fw/devroot.h,
- * never committed); every key is derived from it (keystore.c) and none leaves this file.
+ * cannot change what is being checked. The device root key is built into this partition's
+ * image (build/fw/devroot.h, never committed; the firmware wipes its copy of the image); every
+ * key is derived from it (keystore.c) and none leaves this file.
  *
  * Entropy: RNDRRS when the PE has FEAT_RNG; otherwise an HMAC-DRBG (SP 800-90A, BearSSL)
  * seeded at boot from what QEMU offers: /secure-chosen rng-seed (the host's getrandom, handed
  * to the secure world in the device tree, which the normal world never sees) and the counter.
  * On a real product that seed would come from a hardware TRNG: see docs/TRUST.md.
  */
-#include "fw.h"
+#include "sp.h"
 #include "keystore.h"
 
 #include <bearssl_rand.h>
 #include <bulkhead/abi.h>
 #include <lib/string.h>
-#include <libfdt.h>
 
 #include "devroot.h" /* build/fw/, tools/fwsign secret-header: fw_root_key[32] */
 
@@ -40,12 +40,9 @@
 #define TRNG_INVALID_PARAMS (-2)
 #define TRNG_NO_ENTROPY     (-3)
 #define RNDR_RETRIES        16
-#define SPSR_M_EL2          0x8u          /* M[3:2] = 2: EL2t or EL2h, M[4] = 0: AArch64 */
-#define SPSR_M_EL_MASK      0x1cu
 #define MAX_CLIENTS         FW_MAX_CLIENTS /* VM indexes 0..7 (the hypervisor's VM_MAX) */
 
 static struct {
-    uint32_t lock;
     bool has_rndr, done;
     br_hmac_drbg_context drbg;
     uint8_t attest_key[32];
@@ -57,19 +54,6 @@ static struct {
     uint8_t in[BH_SEC_DATA_MAX + BH_SEAL_OVERHEAD];   /* copies of the caller's inputs */
     uint8_t out[BH_SEC_DATA_MAX + BH_SEAL_OVERHEAD];  /* results before they are copied out */
 } sv;
-
-static void lock(void)
-{
-    while (__atomic_exchange_n(&sv.lock, 1, __ATOMIC_ACQUIRE)) {
-        el3_wfe();
-    }
-}
-
-static void unlock(void)
-{
-    __atomic_store_n(&sv.lock, 0, __ATOMIC_RELEASE);
-    el3_sev();
-}
 
 static bool rndrrs(uint64_t *out)
 {
@@ -109,25 +93,35 @@ static void log_extend(uint32_t kind, uint32_t id, const uint8_t digest[32])
     ks_pcr_extend(sv.pcr, digest); /* the chain covers every event, logged or not */
 }
 
-void secsvc_init(const uint8_t hyp_sha256[32], const uint8_t bundle_sha256[32],
-                 const void *fdt)
+void secsvc_init(const struct spd_handoff *h)
 {
-    int node = fdt_path_offset(fdt, "/secure-chosen"), len = 0;
-    const void *seed = node >= 0 ? fdt_getprop(fdt, node, "rng-seed", &len) : NULL;
-    uint64_t now = SYSREG_R(cntpct_el0), hw = 0;
+    uint32_t len = h->seed_len <= SPD_SEED_MAX ? h->seed_len : SPD_SEED_MAX;
+    uint64_t now = h->now, hw = 0;
 
     sv.has_rndr = ((SYSREG_R(id_aa64isar0_el1) >> 60) & 0xf) != 0;
     br_hmac_drbg_init(&sv.drbg, &br_sha256_vtable, fw_root_key, 0);
-    if (seed != NULL && len > 0) {
-        br_hmac_drbg_update(&sv.drbg, seed, (size_t)len);
+    if (len > 0) {
+        br_hmac_drbg_update(&sv.drbg, h->seed, len);
     }
     br_hmac_drbg_update(&sv.drbg, &now, sizeof(now));
     if (sv.has_rndr && rndrrs(&hw)) {
         br_hmac_drbg_update(&sv.drbg, &hw, sizeof(hw));
     }
     ks_p256_key(fw_root_key, KS_LABEL_ATTEST, KS_ATTEST_VM, sv.attest_key);
-    log_extend(BH_MLOG_HYP, 0, hyp_sha256);
-    log_extend(BH_MLOG_BUNDLE, 0, bundle_sha256);
+    log_extend(BH_MLOG_HYP, 0, h->hyp_sha256);
+    log_extend(BH_MLOG_BUNDLE, 0, h->bundle_sha256);
+}
+
+unsigned secsvc_count_root_key(const uint8_t *p, uint64_t len)
+{
+    unsigned n = 0;
+
+    for (uint64_t i = 0; i + sizeof(fw_root_key) <= len; i++) {
+        if (p[i] == fw_root_key[0] && memcmp(p + i, fw_root_key, sizeof(fw_root_key)) == 0) {
+            n++;
+        }
+    }
+    return n;
 }
 
 /* [pa, pa + len) inside the hypervisor's window (its image, data and bounce buffers). */
@@ -180,13 +174,13 @@ int64_t secsvc_seal_vm(int vm, bool unseal, const uint8_t *in, uint64_t len, uin
 }
 
 /* The client's VM index, or -1 (the hypervisor itself, or no such VM). */
-static int client_vm(const struct fw_frame *f)
+static int client_vm(const struct sp_frame *f)
 {
     uint32_t c = (uint32_t)f->x[7];
     return c >= 1 && c <= MAX_CLIENTS ? (int)c - 1 : -1;
 }
 
-static int64_t trng_call(struct fw_frame *f, uint32_t fid)
+static int64_t trng_call(struct sp_frame *f, uint32_t fid)
 {
     uint64_t n = fid == TRNG_RND64 ? f->x[1] : (uint32_t)f->x[1];
     unsigned width = fid == TRNG_RND64 ? 64 : 32;
@@ -238,7 +232,7 @@ static int64_t copy_out(uint64_t out_pa, uint64_t cap, const void *res, int64_t 
     return len;
 }
 
-static int64_t measure_vm(const struct fw_frame *f, int vm)
+static int64_t measure_vm(const struct sp_frame *f, int vm)
 {
     if (sv.done || vm < 0 || sv.measured[vm]) {
         return BH_E_DENIED;
@@ -252,7 +246,7 @@ static int64_t measure_vm(const struct fw_frame *f, int vm)
     return BH_OK;
 }
 
-static int64_t log_read(struct fw_frame *f)
+static int64_t log_read(struct sp_frame *f)
 {
     const uint8_t *d;
     int64_t ret;
@@ -277,7 +271,7 @@ static int64_t log_read(struct fw_frame *f)
 }
 
 /* The key store and attestation: a VM's call, inputs copied in first. */
-static int64_t vm_call(struct fw_frame *f, uint32_t fid, int vm)
+static int64_t vm_call(struct sp_frame *f, uint32_t fid, int vm)
 {
     uint64_t in_pa = f->x[1], len = f->x[2], out_pa = f->x[3], cap = f->x[4];
     uint8_t key[32];
@@ -328,24 +322,13 @@ static int64_t vm_call(struct fw_frame *f, uint32_t fid, int vm)
     return r;
 }
 
-bool secsvc_call(struct fw_frame *f, uint32_t fid, uint64_t spsr)
+bool secsvc_call(struct sp_frame *f, uint32_t fid)
 {
     int64_t r;
     bool is_trng = (fid & ~UINT32_C(0x4000000f)) == 0x84000050u;
-    bool is_optee = optee_is_call(fid);
 
-    if (!is_trng && !is_optee && (fid & 0xffffff00u) != BH_SEC_FID(0)) {
+    if (!is_trng && (fid & 0xffffff00u) != BH_SEC_FID(0)) {
         return false;
-    }
-    if ((spsr & SPSR_M_EL_MASK) != SPSR_M_EL2) {
-        f->x[0] = (uint64_t)(int64_t)BH_E_NOT_SUPPORTED; /* only the hypervisor calls here */
-        return true;
-    }
-    lock();
-    if (is_optee) {
-        optee_call(f, fid); /* results in x0..x3, as the OP-TEE ABI has them */
-        unlock();
-        return true;
     }
     if (is_trng) {
         r = trng_call(f, fid);
@@ -361,7 +344,6 @@ bool secsvc_call(struct fw_frame *f, uint32_t fid, uint64_t spsr)
     } else {
         r = vm_call(f, fid, client_vm(f));
     }
-    unlock();
     f->x[0] = (uint64_t)r;
     return true;
 }
