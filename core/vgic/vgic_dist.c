@@ -25,8 +25,7 @@ static uint64_t vgic_dist_read_ctlr(struct vgic_access *a, uint32_t roff, unsign
            (a->d->enable_grp1 ? GICD_CTLR_ENABLE_G1 : 0) | GICD_CTLR_ARE | GICD_CTLR_DS;
 }
 
-static void vgic_dist_write_ctlr(struct vgic_access *a, uint32_t roff, unsigned size,
-                                 uint64_t val)
+void vgic_dist_write_ctlr(struct vgic_access *a, uint32_t roff, unsigned size, uint64_t val)
 {
     bool g0 = val & GICD_CTLR_ENABLE_G0, g1 = val & GICD_CTLR_ENABLE_G1;
 
@@ -49,13 +48,6 @@ static uint64_t vgic_dist_read_typer(struct vgic_access *a, uint32_t roff, unsig
     return VGIC_GICD_TYPER;
 }
 
-#define VGIC_FIELD_ROW(o, l, w, n, f)                                                     \
-    {                                                                                     \
-        .off = (o), .len = (l), .widths = (w), .name = (n), .read = vgic_mmio_read_field, \
-        .write = vgic_mmio_write_field, .field = (f)                                      \
-    }
-#define VGIC_RAZWI_ROW(o, l, w, n) { .off = (o), .len = (l), .widths = (w), .name = (n) }
-
 static const struct vgic_reg vgic_dist_rows[] = {
     { .off = GICD_CTLR, .len = 4, .widths = VGIC_ACC_32, .name = "GICD_CTLR",
       .read = vgic_dist_read_ctlr, .write = vgic_dist_write_ctlr },
@@ -67,22 +59,7 @@ static const struct vgic_reg vgic_dist_rows[] = {
     VGIC_RAZWI_ROW(GICD_STATUSR, 4, VGIC_ACC_32, "GICD_STATUSR"),
     /* SETSPI/CLRSPI (NS and S): no message-based SPIs (TYPER.MBIS = 0). */
     VGIC_RAZWI_ROW(GICD_SETSPI_NSR, 0x20, VGIC_ACC_32, "GICD_SETSPI"),
-    VGIC_FIELD_ROW(GICD_IGROUPR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_IGROUPR",
-                   &vgic_field_group),
-    VGIC_FIELD_ROW(GICD_ISENABLER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISENABLER",
-                   &vgic_field_enable_set),
-    VGIC_FIELD_ROW(GICD_ICENABLER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICENABLER",
-                   &vgic_field_enable_clr),
-    VGIC_FIELD_ROW(GICD_ISPENDR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISPENDR",
-                   &vgic_field_pend_set),
-    VGIC_FIELD_ROW(GICD_ICPENDR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICPENDR",
-                   &vgic_field_pend_clr),
-    VGIC_FIELD_ROW(GICD_ISACTIVER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISACTIVER",
-                   &vgic_field_active_set),
-    VGIC_FIELD_ROW(GICD_ICACTIVER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICACTIVER",
-                   &vgic_field_active_clr),
-    VGIC_FIELD_ROW(GICD_IPRIORITYR, 0x400, VGIC_ACC_8 | VGIC_ACC_32, "GICD_IPRIORITYR",
-                   &vgic_field_priority),
+    VGIC_DIST_ROWS_GROUP_TO_PRIORITY,
     VGIC_RAZWI_ROW(GICD_ITARGETSR, 0x400, VGIC_ACC_8 | VGIC_ACC_32, "GICD_ITARGETSR"),
     VGIC_FIELD_ROW(GICD_ICFGR, 0x100, VGIC_ACC_32, "GICD_ICFGR", &vgic_field_config),
     /* DS = 1: IGRPMODR and NSACR are RAZ/WI. */

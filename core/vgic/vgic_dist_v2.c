@@ -30,20 +30,6 @@ static uint64_t vgic_v2_read_ctlr(struct vgic_access *a, uint32_t roff, unsigned
            (a->d->enable_grp1 ? GICD_CTLR_ENABLE_G1 : 0);
 }
 
-static void vgic_v2_write_ctlr(struct vgic_access *a, uint32_t roff, unsigned size, uint64_t val)
-{
-    bool g0 = val & GICD_CTLR_ENABLE_G0, g1 = val & GICD_CTLR_ENABLE_G1;
-
-    (void)roff;
-    (void)size;
-    if (g0 == a->d->enable_grp0 && g1 == a->d->enable_grp1) {
-        return;
-    }
-    a->d->enable_grp0 = g0;
-    a->d->enable_grp1 = g1;
-    a->kick |= VGIC_ALL_VCPUS(a->d);
-}
-
 static uint64_t vgic_v2_read_typer(struct vgic_access *a, uint32_t roff, unsigned size)
 {
     (void)roff;
@@ -121,44 +107,23 @@ static const struct vgic_field vgic_field_sgi_pend_set = {
 static const struct vgic_field vgic_field_sgi_pend_clr = {
     8, VGIC_FIELD_W1C, true, false, vgic_v2_get_sgi_pending, vgic_v2_put_sgi_unpend };
 
-#define V2_FIELD_ROW(o, l, w, n, f)                                                       \
-    {                                                                                     \
-        .off = (o), .len = (l), .widths = (w), .name = (n), .read = vgic_mmio_read_field, \
-        .write = vgic_mmio_write_field, .field = (f)                                      \
-    }
-#define V2_RAZWI_ROW(o, l, w, n) { .off = (o), .len = (l), .widths = (w), .name = (n) }
-
 static const struct vgic_reg vgic_dist_v2_rows[] = {
     { .off = GICD_CTLR, .len = 4, .widths = VGIC_ACC_32, .name = "GICD_CTLR",
-      .read = vgic_v2_read_ctlr, .write = vgic_v2_write_ctlr },
+      .read = vgic_v2_read_ctlr, .write = vgic_dist_write_ctlr },
     { .off = GICD_TYPER, .len = 4, .widths = VGIC_ACC_32, .name = "GICD_TYPER",
       .read = vgic_v2_read_typer },
     { .off = GICD_IIDR, .len = 4, .widths = VGIC_ACC_32, .name = "GICD_IIDR",
       .read = vgic_mmio_read_iidr },
-    V2_FIELD_ROW(GICD_IGROUPR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_IGROUPR", &vgic_field_group),
-    V2_FIELD_ROW(GICD_ISENABLER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISENABLER",
-                 &vgic_field_enable_set),
-    V2_FIELD_ROW(GICD_ICENABLER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICENABLER",
-                 &vgic_field_enable_clr),
-    V2_FIELD_ROW(GICD_ISPENDR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISPENDR",
-                 &vgic_field_pend_set),
-    V2_FIELD_ROW(GICD_ICPENDR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICPENDR",
-                 &vgic_field_pend_clr),
-    V2_FIELD_ROW(GICD_ISACTIVER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISACTIVER",
-                 &vgic_field_active_set),
-    V2_FIELD_ROW(GICD_ICACTIVER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICACTIVER",
-                 &vgic_field_active_clr),
-    V2_FIELD_ROW(GICD_IPRIORITYR, 0x400, VGIC_ACC_8 | VGIC_ACC_32, "GICD_IPRIORITYR",
-                 &vgic_field_priority),
+    VGIC_DIST_ROWS_GROUP_TO_PRIORITY,
     { .off = GICD_ITARGETSR, .len = 0x400, .widths = VGIC_ACC_8 | VGIC_ACC_32,
       .name = "GICD_ITARGETSR", .read = vgic_v2_read_itargets,
       .write = vgic_v2_write_itargets },
-    V2_FIELD_ROW(GICD_ICFGR, 0x100, VGIC_ACC_32, "GICD_ICFGR", &vgic_field_config),
+    VGIC_FIELD_ROW(GICD_ICFGR, 0x100, VGIC_ACC_32, "GICD_ICFGR", &vgic_field_config),
     /* GICD_SGIR (0xf00) is handled before the table: it calls into vgic_sgi. */
-    V2_RAZWI_ROW(GICD_SGIR, 4, VGIC_ACC_32, "GICD_SGIR"),
-    V2_FIELD_ROW(GICD_CPENDSGIR, 0x10, VGIC_ACC_8 | VGIC_ACC_32, "GICD_CPENDSGIR",
+    VGIC_RAZWI_ROW(GICD_SGIR, 4, VGIC_ACC_32, "GICD_SGIR"),
+    VGIC_FIELD_ROW(GICD_CPENDSGIR, 0x10, VGIC_ACC_8 | VGIC_ACC_32, "GICD_CPENDSGIR",
                  &vgic_field_sgi_pend_clr),
-    V2_FIELD_ROW(GICD_SPENDSGIR, 0x10, VGIC_ACC_8 | VGIC_ACC_32, "GICD_SPENDSGIR",
+    VGIC_FIELD_ROW(GICD_SPENDSGIR, 0x10, VGIC_ACC_8 | VGIC_ACC_32, "GICD_SPENDSGIR",
                  &vgic_field_sgi_pend_set),
     { .off = GICD_V2_FRAME_SIZE - 0x30, .len = GICD_IDREGS_SIZE, .widths = VGIC_ACC_32,
       .name = "GICD_PIDR/CIDR", .read = vgic_v2_read_idregs },

@@ -178,6 +178,38 @@ uint64_t vgic_mmio_read_field(struct vgic_access *a, uint32_t roff, unsigned siz
 void vgic_mmio_write_field(struct vgic_access *a, uint32_t roff, unsigned size, uint64_t val);
 uint64_t vgic_mmio_read_idregs(struct vgic_access *a, uint32_t roff, unsigned size);
 uint64_t vgic_mmio_read_iidr(struct vgic_access *a, uint32_t roff, unsigned size);
+
+/* Table rows: a per-INTID field, and a reserved or unimplemented range (RAZ/WI). */
+#define VGIC_FIELD_ROW(o, l, w, n, f)                                                     \
+    {                                                                                     \
+        .off = (o), .len = (l), .widths = (w), .name = (n), .read = vgic_mmio_read_field, \
+        .write = vgic_mmio_write_field, .field = (f)                                      \
+    }
+#define VGIC_RAZWI_ROW(o, l, w, n) { .off = (o), .len = (l), .widths = (w), .name = (n) }
+
+/* The distributor rows GICv2 and GICv3 share: same offsets, same per-INTID fields (the
+ * GICv3 distributor's ITARGETSR row sits between IPRIORITYR and ICFGR in both tables). */
+#define VGIC_DIST_ROWS_GROUP_TO_PRIORITY                                                  \
+    VGIC_FIELD_ROW(GICD_IGROUPR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_IGROUPR",            \
+                   &vgic_field_group),                                                    \
+    VGIC_FIELD_ROW(GICD_ISENABLER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISENABLER",        \
+                   &vgic_field_enable_set),                                               \
+    VGIC_FIELD_ROW(GICD_ICENABLER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICENABLER",        \
+                   &vgic_field_enable_clr),                                               \
+    VGIC_FIELD_ROW(GICD_ISPENDR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISPENDR",            \
+                   &vgic_field_pend_set),                                                 \
+    VGIC_FIELD_ROW(GICD_ICPENDR, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICPENDR",            \
+                   &vgic_field_pend_clr),                                                 \
+    VGIC_FIELD_ROW(GICD_ISACTIVER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ISACTIVER",        \
+                   &vgic_field_active_set),                                               \
+    VGIC_FIELD_ROW(GICD_ICACTIVER, GIC_BITMAP_SPAN, VGIC_ACC_32, "GICD_ICACTIVER",        \
+                   &vgic_field_active_clr),                                               \
+    VGIC_FIELD_ROW(GICD_IPRIORITYR, 0x400, VGIC_ACC_8 | VGIC_ACC_32, "GICD_IPRIORITYR",   \
+                   &vgic_field_priority)
+
+/* GICD_CTLR writes, the same for both versions: EnableGrp0/1 (every vCPU may gain or lose
+ * deliverable interrupts); the version's other bits read as fixed. */
+void vgic_dist_write_ctlr(struct vgic_access *a, uint32_t roff, unsigned size, uint64_t val);
 void vgic_deny(struct vgic_access *a, uint32_t intid);
 
 /* ------------------------------------------------------------------ list registers */
