@@ -132,9 +132,12 @@ guest_sync:
     stp     x30, x0, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_hvc
-    cbnz    x0, 1f
+    cbnz    x0, guest_short_tail
     restore_caller_saved_eret
-1:  save_x20_x29
+/* A short path that needs the rest of the exit (its handler returned non-zero): the
+ * remaining registers, SPSR, and the common tail (trap_guest_hvc_tail, guest_exit). */
+guest_short_tail:
+    save_x20_x29
     mrs     x1, spsr_el2
     str     x1, [sp, #FRAME_SPSR]
     mov     x0, sp
@@ -169,14 +172,8 @@ guest_sysreg:
     stp     x30, x0, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_sgi
-    cbnz    x0, 1f
+    cbnz    x0, guest_short_tail
     restore_caller_saved_eret
-1:  save_x20_x29
-    mrs     x1, spsr_el2
-    str     x1, [sp, #FRAME_SPSR]
-    mov     x0, sp
-    bl      trap_guest_hvc_tail
-    b       guest_exit
 
 /*
  * Interrupts save only x0-x18 and x30: nothing on the interrupt path reads or changes the
