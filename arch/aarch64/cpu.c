@@ -450,6 +450,22 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
     return ok;
 }
 
+/* What woke a vCPU sleeping in a trapped WFI, handled as on an interrupt exit from the
+ * guest (trap_guest_irq). Inline: the exclusive pCPUs' idle path keeps its count. */
+static inline void take_wakeups(struct vcpu *v, struct vgic_vm *g)
+{
+    for (;;) {
+        uint32_t intid = gic_ack();
+        if (intid >= ICC_IAR_SPURIOUS) {
+            break;
+        }
+        vgic_sync_flush_lrs(g, v->idx, irq_handle(v, intid));
+        if (intid == GIC_SGI_KICK) {
+            break; /* anything else pending interrupts again at once */
+        }
+    }
+}
+
 /* arch_vcpu_idle on a shared pCPU: the same, giving the pCPU away instead of sleeping
  * (sched_block); apart so the exclusive pCPUs' WFI keeps its instruction count. */
 static void __attribute__((noinline, cold)) idle_shared(struct vcpu *v)
@@ -476,17 +492,7 @@ static void __attribute__((noinline, cold)) idle_shared(struct vcpu *v)
              * taken below: without that it would block again at once and never see it. */
             vgic_sync_flush_lrs(g, v->idx, true);
         }
-        /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */
-        for (;;) {
-            uint32_t intid = gic_ack();
-            if (intid >= ICC_IAR_SPURIOUS) {
-                break;
-            }
-            vgic_sync_flush_lrs(g, v->idx, irq_handle(v, intid));
-            if (intid == GIC_SGI_KICK) {
-                break; /* anything else pending interrupts again at once */
-            }
-        }
+        take_wakeups(v, g);
     }
     sched_unblock(v);
     if (slept) {
@@ -520,17 +526,7 @@ void arch_vcpu_idle(struct vcpu *v)
         gic_resample(); /* QEMU's GICv2 (drivers/gic.h); nothing on GICv3 */
         wfi();
         arch_vgic_write_hcr(hcr);
-        /* What woke it, handled as on an interrupt exit from the guest (trap_guest_irq). */
-        for (;;) {
-            uint32_t intid = gic_ack();
-            if (intid >= ICC_IAR_SPURIOUS) {
-                break;
-            }
-            vgic_sync_flush_lrs(g, v->idx, irq_handle(v, intid));
-            if (intid == GIC_SGI_KICK) {
-                break; /* anything else pending interrupts again at once */
-            }
-        }
+        take_wakeups(v, g);
     }
     if (slept) {
         v->idle_ticks += arch_counter() - v->wait_since;
