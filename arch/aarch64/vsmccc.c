@@ -18,6 +18,7 @@
 #include "trap.h"
 
 #include <arch/cpu.h>
+#include <arch/rndr.h>
 #include <arch/sysreg.h>
 #include <bulkhead/abi.h>
 #include <core/dev/smccc.h>
@@ -267,29 +268,9 @@ static const struct smccc_service arch_service = {
 #define TRNG_INVALID_PARAMS (-2)
 #define TRNG_NO_ENTROPY     (-3)
 #define ID_ISAR0_RNDR       GENMASK(63, 60)
-#define RNDR_RETRIES        16
 
 static bool trng_present;
 static bool trng_firmware; /* the secure world's TRNG (secfw.c), not our own RNDRRS */
-
-/* One 64-bit value from the PE's reseeded random number generator (FEAT_RNG RNDRRS), or
- * false when it has none to give right now. */
-static bool rndrrs(uint64_t *out)
-{
-    for (unsigned i = 0; i < RNDR_RETRIES; i++) {
-        uint64_t v, fail;
-        __asm__ volatile("mrs %0, s3_3_c2_c4_1\n" /* RNDRRS */
-                         "cset %1, eq\n"
-                         : "=r"(v), "=r"(fail)
-                         :
-                         : "cc");
-        if (!fail) {
-            *out = v;
-            return true;
-        }
-    }
-    return false;
-}
 
 /* TRNG_RND: n bits of entropy, least significant in the last register (DEN0098 2.5). */
 static int64_t trng_rnd(struct trap_frame *f, uint64_t n, bool is64)
@@ -303,7 +284,7 @@ static int64_t trng_rnd(struct trap_frame *f, uint64_t n, bool is64)
     for (unsigned r = 3; r >= 1; r--) {
         uint64_t bits = n > width ? width : n;
         uint64_t val = 0;
-        if (bits > 0 && !rndrrs(&val)) {
+        if (bits > 0 && !arch_rndrrs(&val)) {
             f->x[1] = f->x[2] = f->x[3] = 0;
             return TRNG_NO_ENTROPY;
         }

@@ -19,6 +19,7 @@
  * to the secure world in the device tree, which the normal world never sees) and the counter.
  * On a real product that seed would come from a hardware TRNG: see docs/TRUST.md.
  */
+#include "arch/aarch64/inc/arch/rndr.h" /* arch_rndrrs, as the hypervisor's TRNG */
 #include "sp.h"
 #include "keystore.h"
 
@@ -39,7 +40,6 @@
 #define TRNG_NOT_SUPPORTED  (-1)
 #define TRNG_INVALID_PARAMS (-2)
 #define TRNG_NO_ENTROPY     (-3)
-#define RNDR_RETRIES        16
 #define MAX_CLIENTS         FW_MAX_CLIENTS /* VM indexes 0..7 (the hypervisor's VM_MAX) */
 
 static struct {
@@ -55,28 +55,12 @@ static struct {
     uint8_t out[BH_SEC_DATA_MAX + BH_SEAL_OVERHEAD];  /* results before they are copied out */
 } sv;
 
-static bool rndrrs(uint64_t *out)
-{
-    for (unsigned i = 0; i < RNDR_RETRIES; i++) {
-        uint64_t v, fail;
-        __asm__ volatile("mrs %0, s3_3_c2_c4_1\n" /* RNDRRS */
-                         "cset %1, eq\n"
-                         : "=r"(v), "=r"(fail)
-                         :
-                         : "cc");
-        if (!fail) {
-            *out = v;
-            return true;
-        }
-    }
-    return false;
-}
 
 /* 64 random bits: the PE's reseeded generator, or the DRBG. */
 static bool random64(uint64_t *out)
 {
     if (sv.has_rndr) {
-        return rndrrs(out);
+        return arch_rndrrs(out);
     }
     br_hmac_drbg_generate(&sv.drbg, out, sizeof(*out));
     return true;
@@ -104,7 +88,7 @@ void secsvc_init(const struct spd_handoff *h)
         br_hmac_drbg_update(&sv.drbg, h->seed, len);
     }
     br_hmac_drbg_update(&sv.drbg, &now, sizeof(now));
-    if (sv.has_rndr && rndrrs(&hw)) {
+    if (sv.has_rndr && arch_rndrrs(&hw)) {
         br_hmac_drbg_update(&sv.drbg, &hw, sizeof(hw));
     }
     ks_p256_key(fw_root_key, KS_LABEL_ATTEST, KS_ATTEST_VM, sv.attest_key);
