@@ -29,7 +29,6 @@ import el2prof  # noqa: E402  (TBLengths: the translation blocks' lengths)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ELF = os.path.join(ROOT, "build", "bulkhead.elf")
 BIN = os.path.join(ROOT, "build", "bulkhead.bin")
-CROSS = "aarch64-linux-gnu-"
 HV_BASE = 0x40200000
 CF_COUNT_MASK = 0x1ff  # QEMU 7.2 include/exec/exec-all.h
 GUEST_VECTORS = 0x400    # el2_vectors: the lower-EL entries start here, 0x80 apart
@@ -59,18 +58,6 @@ DTS = """/dts-v1/;
     };
 };
 """
-
-
-def symbols():
-    out = subprocess.run([CROSS + "nm", "-n", "--defined-only", ELF], capture_output=True,
-                         text=True, check=True).stdout
-    addrs, names = [], []
-    for line in out.splitlines():
-        a, t, name = line.split()[:3]
-        if t.lower() in "tw" and not name.startswith("$"):
-            addrs.append(int(a, 16))
-            names.append(name)
-    return addrs, names
 
 
 def trace(hog_ms, tmp):
@@ -129,7 +116,7 @@ def main():
     ap.add_argument("--hog-ms", type=int, default=300)
     ap.add_argument("--log", help="reuse an existing exec log")
     a = ap.parse_args()
-    addrs, names = symbols()
+    addrs, names = el2prof.symbols(ELF)
     with tempfile.TemporaryDirectory(prefix="slicecost.") as tmp:
         logf, stats_slice = (a.log, None) if a.log else trace(a.hog_ms, tmp)
         v = visits(logf, addrs, names)
