@@ -40,8 +40,17 @@
 /* CPUs taking part in the SMP tests (logical 0..gc_cpus-1); set by CPU0 before they start. */
 extern uint32_t gc_cpus;
 
-/* SGI_base frame of the calling CPU's redistributor. */
+/* SGI_base frame of the calling CPU's redistributor; on a GICv2 the distributor, whose
+ * banked private registers have the same offsets. */
 uintptr_t gc_sgi_base(void);
+_Static_assert(GICR_IGROUPR0 == GICD_IGROUPR && GICR_ISENABLER0 == GICD_ISENABLER &&
+                   GICR_ICENABLER0 == GICD_ICENABLER && GICR_ISPENDR0 == GICD_ISPENDR &&
+                   GICR_ICPENDR0 == GICD_ICPENDR && GICR_ISACTIVER0 == GICD_ISACTIVER &&
+                   GICR_ICACTIVER0 == GICD_ICACTIVER && GICR_IPRIORITYR == GICD_IPRIORITYR &&
+                   GICR_ICFGR0 == GICD_ICFGR,
+               "GICv3 SGI_base frame and GICv2 banked GICD registers share offsets");
+/* "GICR" or "GICD": where the calling CPU's private registers are, for report lines. */
+const char *gc_priv_frame(void);
 
 /* Priority byte of private interrupt intid on the calling CPU. */
 void gc_set_prio(uint32_t intid, uint8_t prio);

@@ -27,7 +27,14 @@ static uint32_t gc_phase[TG_MAX_CPUS]; /* each CPU's last barrier, written by th
 
 uintptr_t gc_sgi_base(void)
 {
-    return this_cpu()->gicr_rd + GICR_SGI_OFFSET;
+    /* GICv2: SGIs and PPIs are banked per CPU in the distributor itself (IHI 0048B 4.3), at
+     * the offsets GICv3's SGI_base frame kept for them (IGROUPR0 .. ICFGR1) */
+    return plat.gic_v2 ? plat.gicd_base : this_cpu()->gicr_rd + GICR_SGI_OFFSET;
+}
+
+const char *gc_priv_frame(void)
+{
+    return plat.gic_v2 ? "GICD" : "GICR";
 }
 
 void gc_set_prio(uint32_t intid, uint8_t prio)

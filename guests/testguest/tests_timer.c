@@ -5,7 +5,8 @@
  * PPIs (GIC spec IHI 0069 4.1.2: a level interrupt is pending while its line is asserted).
  *
  * - Virtual timer (PPI 27 on a Bulkhead VM, a HW-linked interrupt there): it fires at CVAL;
- *   while its condition holds GICR_ISPENDR0 shows it pending, also with the PPI disabled;
+ *   while its condition holds GICR_ISPENDR0 (GICv2: the banked GICD_ISPENDR0) shows it
+ *   pending, also with the PPI disabled;
  *   once the timer is stopped (ENABLE = 0, IMASK = 1, or CVAL moved to the future) before
  *   the interrupt was acknowledged, it is no longer pending and nothing is delivered when the
  *   PPI or the CPU's IRQs are unmasked again.
@@ -93,7 +94,8 @@ static bool pend_is(const void *arg)
     return gc_private_bit(GICR_ISPENDR0, w->intid) == w->want;
 }
 
-/* Poll GICR_ISPENDR0 bit intid until it reads want (bounded); returns whether it did. */
+/* Poll GICR_ISPENDR0 (GICv2: GICD_ISPENDR0) bit intid until it reads want (bounded);
+ * returns whether it did. */
 static bool pend_becomes(uint32_t intid, bool want)
 {
     struct bit_wait w = { intid, want };
@@ -136,9 +138,10 @@ static const char *const vt_stop_name[] = {
 
 /*
  * The timer fires while its interrupt cannot be taken: the PPI is disabled in the
- * redistributor (gic_masked) or the CPU masks IRQs. While the condition holds it reads
- * pending; the guest stops the timer with `how` before acknowledging: no longer pending,
- * and nothing is delivered once the PPI or IRQs are unmasked.
+ * redistributor or GICv2 distributor (gic_masked) or the CPU masks IRQs. While the
+ * condition holds it reads pending; the guest stops the timer with `how` before
+ * acknowledging: no longer pending, and nothing is delivered once the PPI or IRQs are
+ * unmasked.
  */
 static void test_vtimer_stopped(enum vt_stop how, bool gic_masked)
 {
@@ -170,8 +173,8 @@ static void test_vtimer_stopped(enum vt_stop how, bool gic_masked)
     write_sysreg(0, cntv_ctl_el0);
     isb();
 
-    report(on, "timer: vtimer condition met, %s: GICR_ISPENDR0 bit %u reads 1",
-           gic_masked ? "PPI disabled" : "IRQs masked", t);
+    report(on, "timer: vtimer condition met, %s: %s_ISPENDR0 bit %u reads 1",
+           gic_masked ? "PPI disabled" : "IRQs masked", gc_priv_frame(), t);
     report(off && vt.count == 0,
            "timer: vtimer pending-not-acked (%s), then %s: bit %u reads 0 (%d), no interrupt "
            "once unmasked (%u)",
