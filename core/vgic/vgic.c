@@ -227,13 +227,14 @@ uint32_t vgic_irq_set_irouter(struct vgic_vm *d, struct vgic_irq *irq, uint64_t 
 }
 
 /* GICv2 GICD_ITARGETSR byte of an SPI (kept in irouter): delivered to the lowest-numbered
- * vCPU it names (no 1-of-N: docs/VGIC.md "GICv2"); none of the VM's: nowhere. */
+ * vCPU it names (no 1-of-N: docs/VGIC.md "GICv2"); none of the VM's: nowhere. The bits of
+ * CPU interfaces the VM does not have are RAZ/WI (IHI 0048B 4.3.12). */
 uint32_t vgic_irq_set_itargets(struct vgic_vm *d, struct vgic_irq *irq, uint8_t targets)
 {
     uint32_t mine = targets & VGIC_ALL_VCPUS(d);
     uint8_t target = mine ? (uint8_t)__builtin_ctz(mine) : VGIC_NO_VCPU;
 
-    irq->irouter = targets;
+    irq->irouter = mine;
     if (target == irq->target) {
         return 0;
     }

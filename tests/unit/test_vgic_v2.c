@@ -180,6 +180,27 @@ static void test_v2_dist_itargets_routes(void **state)
     assert_int_equal(deny_calls, 0);
 }
 
+/* IHI 0048B 4.3.12: a CPU targets bit of an unimplemented CPU interface is RAZ/WI; with 3
+ * vCPUs, bits 3..7 never read back, whatever else the byte names. */
+static void test_v2_dist_itargets_absent_cpus_raz(void **state)
+{
+    uint32_t off = GICD_ITARGETSR + OWN_SPI;
+    uint64_t v = 0xfc; /* vCPU 2 and five CPU interfaces the VM does not have */
+
+    (void)state;
+    assert_int_equal(vgic_dist_mmio(&vm, 0, off, 1, true, &v), 0);
+    assert_int_equal(vgic_dist_mmio(&vm, 0, off, 1, false, &v), 0);
+    assert_int_equal(v, 0x04);
+    assert_int_equal(vm.spi[OWN_SPI - 32].target, 2);
+    v = 0x80; /* only an absent one: reads 0, routed nowhere */
+    assert_int_equal(vgic_dist_mmio(&vm, 0, off, 1, true, &v), 0);
+    assert_int_equal(rd(1, off & ~3u) >> (8 * (OWN_SPI % 4)) & 0xff, 0);
+    assert_int_equal(vm.spi[OWN_SPI - 32].target, VGIC_NO_VCPU);
+    wr(0, off & ~3u, 0xffffffff); /* a word write: the same per byte */
+    assert_int_equal(rd(0, off & ~3u) >> (8 * (OWN_SPI % 4)) & 0xff, 0x07);
+    assert_int_equal(vm.spi[OWN_SPI - 32].target, 0);
+}
+
 static void test_v2_dist_foreign_spi_denied(void **state)
 {
     (void)state;
@@ -248,6 +269,7 @@ int main(void)
         cmocka_unit_test_setup(test_v2_dist_ident, setup),
         cmocka_unit_test_setup(test_v2_dist_banked, setup),
         cmocka_unit_test_setup(test_v2_dist_itargets_routes, setup),
+        cmocka_unit_test_setup(test_v2_dist_itargets_absent_cpus_raz, setup),
         cmocka_unit_test_setup(test_v2_dist_foreign_spi_denied, setup),
         cmocka_unit_test_setup(test_v2_dist_sgir_filters, setup),
         cmocka_unit_test_setup(test_v2_dist_spendsgir, setup),
