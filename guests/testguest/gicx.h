@@ -56,6 +56,28 @@
 #define ICC_INTID_SPURIOUS 1023U /* IAR/HPPIR: nothing to acknowledge */
 #define ICC_RPR_IDLE       0xffU /* RPR with no active interrupt */
 
+/* GICv2 CPU interface registers beyond gic.h's (IHI 0048B 4.4). */
+#define GICC_RPR   0x0014
+#define GICC_HPPIR 0x0018
+#define GICC_DIR   0x1000 /* in the second 4 KiB page */
+#define GICC_CTLR_EOIMODE_NS BIT(9) /* EOImodeNS, no Security Extensions: EOIR only drops */
+
+/* INTID of the highest-priority pending interrupt: ICC_HPPIR1_EL1 (v3) or GICC_HPPIR (v2);
+ * 1023 when there is none. */
+static inline uint32_t gic_hppi_intid(void)
+{
+    if (plat.gic_v2) {
+        return (uint32_t)FIELD_GET(GICC_IAR_INTID,
+                                   *(volatile uint32_t *)(plat.gicc_base + GICC_HPPIR));
+    }
+    return (uint32_t)FIELD_GET(ICC_IAR_INTID, read_sysreg(ICC_HPPIR1_EL1));
+}
+
+static inline const char *gic_hppir_name(void)
+{
+    return plat.gic_v2 ? "GICC_HPPIR" : "HPPIR1";
+}
+
 /* IPRIORITYR is byte-accessible (12.9, 12.11); LDRB/STRB also give a valid ISV. */
 static inline uint8_t mmio_read8(uintptr_t addr)
 {

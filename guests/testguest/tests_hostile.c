@@ -9,7 +9,7 @@
 
 #include "bootargs.h"
 #include "exc.h"
-#include "gic.h"
+#include "gicx.h"
 #include "mmio.h"
 #include "platform.h"
 #include "psci.h"
@@ -26,6 +26,10 @@
 #define BULKHEAD_UNKNOWN_HVC  0xC600FFFFU /* vendor hypervisor service range, unassigned */
 #define UNKNOWN_SMC           0x82001234U /* SiP service range, SMC32 */
 #define PMCR_N                GENMASK(15, 11)
+#define ITARGETS_BITS         8     /* GICD_ITARGETSR: one byte per INTID */
+#define ITARGETS_BYTE         0xffU
+#define GICC_FRAME_SIZE       0x2000 /* GICC: two 4 KiB pages (IHI 0048B 4.4) */
+#define ABSENT_SGI            9
 
 static bool bare;
 
@@ -80,6 +84,48 @@ static bool gicd_poke(uint32_t off, uint32_t val, uint32_t *readback)
     return probe_read32(reg, readback);
 }
 
+/* GICv3: route it to the last CPU we own, so a write that takes is visible (CPU0 is often 0) */
+static void probe_foreign_irouter(uint32_t spi)
+{
+    uint32_t rb;
+    uint64_t mpidr = plat.cpu_mpidr[plat.cpu_count - 1];
+    uint32_t route_lo = (uint32_t)(mpidr & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2));
+    uint32_t route_hi = (uint32_t)FIELD_GET(MPIDR_AFF3, mpidr);
+    uint32_t rb_hi = 0;
+    if (!route_lo && !route_hi) {
+        route_lo = GICD_IROUTER_IRM; /* single CPU at affinity 0: "any of my CPUs" */
+    }
+    uint32_t irouter = GICD_IROUTER + spi * GICD_IROUTER_STRIDE;
+    gicd_poke(irouter, route_lo, &rb);
+    gicd_poke(irouter + sizeof(uint32_t), route_hi, &rb_hi);
+    contained(!rb && !rb_hi, "hostile: GICD_IROUTER%u write 0x%x_%08x reads back 0x%x_%08x", spi,
+              route_hi, route_lo, rb_hi, rb);
+}
+
+/* Byte lane of INTID intid in its GICD_ITARGETSR word (IHI 0048B 4.3.12). */
+static uint32_t itargets_shift(uint32_t intid)
+{
+    return (intid % sizeof(uint32_t)) * ITARGETS_BITS;
+}
+
+/*
+ * GICv2: name every CPU interface as the foreign SPI's target. The word also holds up to
+ * three neighbours, possibly ours (the UART's SPI 33 beside 34): they are written back as
+ * read, and only the foreign SPI's byte is looked at.
+ */
+static void probe_foreign_itargets(uint32_t spi)
+{
+    uintptr_t reg = plat.gicd_base + GICD_ITARGETSR + (spi & ~3U);
+    uint32_t shift = itargets_shift(spi), lane = ITARGETS_BYTE << shift, old = 0, rb = 0;
+
+    if (probe_read32(reg, &old) && probe_write32(reg, old | lane)) {
+        probe_read32(reg, &rb);
+        probe_write32(reg, old); /* undo if it took */
+    }
+    contained(!(rb & lane), "hostile: GICD_ITARGETSR%u write 0x%x reads back 0x%x", spi,
+              ITARGETS_BYTE, (rb & lane) >> shift);
+}
+
 static void test_foreign_spi(void)
 {
     uint32_t spi = (uint32_t)bootarg_get_u64("tg.foreign_spi", DEFAULT_FOREIGN_SPI);
@@ -97,19 +143,11 @@ static void test_foreign_spi(void)
               rb);
     probe_write32(plat.gicd_base + GICD_ICENABLER + word, bit); /* undo if it took */
 
-    /* route it to the last CPU we own, so a write that takes is visible (CPU0 is often 0) */
-    uint64_t mpidr = plat.cpu_mpidr[plat.cpu_count - 1];
-    uint32_t route_lo = (uint32_t)(mpidr & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2));
-    uint32_t route_hi = (uint32_t)FIELD_GET(MPIDR_AFF3, mpidr);
-    uint32_t rb_hi = 0;
-    if (!route_lo && !route_hi) {
-        route_lo = GICD_IROUTER_IRM; /* single CPU at affinity 0: "any of my CPUs" */
+    if (plat.gic_v2) {
+        probe_foreign_itargets(spi);
+    } else {
+        probe_foreign_irouter(spi);
     }
-    uint32_t irouter = GICD_IROUTER + spi * GICD_IROUTER_STRIDE;
-    gicd_poke(irouter, route_lo, &rb);
-    gicd_poke(irouter + sizeof(uint32_t), route_hi, &rb_hi);
-    contained(!rb && !rb_hi, "hostile: GICD_IROUTER%u write 0x%x_%08x reads back 0x%x_%08x", spi,
-              route_hi, route_lo, rb_hi, rb);
 
     gicd_poke(GICD_ISPENDR + word, bit, &rb);
     contained(!(rb & bit), "hostile: GICD_ISPENDR for foreign SPI %u reads back 0x%x", spi, rb);
@@ -145,6 +183,53 @@ static void test_foreign_redist(void)
     report(!readable || (!lo && !hi),
            "hostile: redistributor frame %u at 0x%lx -> %s (GICR_TYPER=0x%x_%08x ESR=0x%lx)",
            own, rd, readable ? "read" : "abort", hi, lo, esr);
+}
+
+/*
+ * GICv2 has no per-CPU frames: a CPU beyond ours is a bit in GICD_ITARGETSR and GICD_SGIR
+ * only (IHI 0048B 4.3.12: such target bits are RAZ/WI; 4.3.15: an SGI to a CPU interface that
+ * does not exist goes nowhere), and the CPU interface is one banked frame, past whose 8 KiB
+ * there is nothing of ours.
+ */
+static void test_absent_cpus_v2(void)
+{
+    uint32_t own = plat.cpu_count_dt > plat.cpu_count ? plat.cpu_count_dt : plat.cpu_count;
+    uint32_t absent = (uint32_t)(GENMASK(GICV2_MAX_CPUS - 1, 0) & ~GENMASK(own - 1, 0));
+    uint32_t spi = plat.uart_intid, shift = itargets_shift(spi);
+    uintptr_t reg = plat.gicd_base + GICD_ITARGETSR + (spi & ~3U);
+    uint32_t lane = ITARGETS_BYTE << shift, old, rb;
+
+    if (own >= GICV2_MAX_CPUS) {
+        report_info("hostile: %u CPUs, no absent GICv2 CPU interface to name", own);
+    } else {
+        /* our own SPI (the UART's), aimed at every absent CPU interface and at CPU 0 */
+        old = mmio_read32(reg);
+        mmio_write32(reg, (old & ~lane) | ((absent | 1U) << shift));
+        rb = mmio_read32(reg);
+        mmio_write32(reg, old);
+        report(((rb & lane) >> shift) == 1U,
+               "hostile: GICD_ITARGETSR%u write 0x%x (CPU interfaces %u..7 absent) reads back "
+               "0x%x",
+               spi, absent | 1U, own, (rb & lane) >> shift);
+
+        /* an SGI to the absent ones only: nothing reaches ours, and we go on */
+        mmio_write32(plat.gicd_base + GICD_ICPENDR, gic_bit(ABSENT_SGI));
+        dsb_sy();
+        mmio_write32(plat.gicd_base + GICD_SGIR,
+                     absent << GICD_SGIR_TARGETS_SHIFT | ABSENT_SGI);
+        dsb_sy();
+        bool pend = mmio_read32(plat.gicd_base + GICD_ISPENDR) & gic_bit(ABSENT_SGI);
+        report(!pend, "hostile: GICD_SGIR SGI %u to CPU interfaces 0x%x only: not pending here",
+               ABSENT_SGI, absent);
+    }
+
+    uintptr_t past = plat.gicc_base + GICC_FRAME_SIZE;
+    uint64_t esr = 0;
+    uint32_t val = 0;
+    bool faulted = !probe_read32_esr(past, &val, &esr);
+    contained(faulted && esr_ec(esr) == ESR_EC_DABT_CUR,
+              "hostile: read 0x%lx (past the 8 KiB GICC) -> %s ESR=0x%lx", past,
+              faulted ? "abort" : "no abort", esr);
 }
 
 static void test_forbidden_sysregs(void)
@@ -194,7 +279,11 @@ void tests_hostile(void)
     test_memory_outside();
     test_foreign_spi();
     test_foreign_mmio();
-    test_foreign_redist();
+    if (plat.gic_v2) {
+        test_absent_cpus_v2();
+    } else {
+        test_foreign_redist();
+    }
     test_forbidden_sysregs();
     test_unknown_calls();
     report(true, "hostile: guest still running after all probes");

@@ -8,8 +8,8 @@
  * The guest driver dispatches only SGIs and PPIs, and a level SPI that nobody clears would
  * fire forever, so this mode takes its interrupts itself: PSTATE.I stays set, WFI wakes on a
  * pending interrupt anyway (ARM ARM, "Wait for Interrupt" wake-up events), and the loop
- * acknowledges with ICC_IAR1_EL1, runs the RTC handler and EOIs. A virtual-timer deadline bounds
- * each WFI.
+ * acknowledges with ICC_IAR1_EL1 (GICv2: GICC_IAR), runs the RTC handler and EOIs. A
+ * virtual-timer deadline bounds each WFI.
  */
 #include "dt_dev.h"
 #include "gicx.h"
@@ -241,23 +241,22 @@ static void test_rtc_withdrawn(void)
     rtc_write(RTC_MR, rtc_read(RTC_DR) + 1);
     rtc_write(RTC_IMSC, RTC_INT);
     bool pend = wait_event_cond(spi_pending_is, &on, RTC_WAIT_MS);
-    uint32_t h1 = (uint32_t)FIELD_GET(ICC_IAR_INTID, read_sysreg(ICC_HPPIR1_EL1));
+    uint32_t h1 = gic_hppi_intid();
     rtc_write(RTC_IMSC, 0);
     bool dropped = wait_event_cond(spi_pending_is, &off, RTC_SETTLE_MS);
-    uint32_t h2 = (uint32_t)FIELD_GET(ICC_IAR_INTID, read_sysreg(ICC_HPPIR1_EL1));
+    uint32_t h2 = gic_hppi_intid();
     rtc_wait(1, RTC_SETTLE_MS); /* still masked: a wrong delivery is taken by hand here */
     write_sysreg(daif, daif);
     isb();
     rtc_write(RTC_ICR, RTC_INT);
 
     report(pend && h1 == rtc_intid,
-           "passthrough: match with IRQs masked: SPI %u pending, "
-           "HPPIR1=%u",
-           rtc_intid, h1);
+           "passthrough: match with IRQs masked: SPI %u pending, %s=%u", rtc_intid,
+           gic_hppir_name(), h1);
     report(dropped && h2 != rtc_intid && st.count == 0,
            "passthrough: RTCIMSC=0 before acknowledge: SPI %u no longer pending (pending=%d, "
-           "HPPIR1=%u), not delivered (%u deliveries, RTCMIS=0x%x seen)",
-           rtc_intid, !dropped, h2, st.count, st.mis);
+           "%s=%u), not delivered (%u deliveries, RTCMIS=0x%x seen)",
+           rtc_intid, !dropped, gic_hppir_name(), h2, st.count, st.mis);
 }
 
 /*
