@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tg.mode=gicconf, the GICv3 architecture conformance mode (GIC architecture specification
- * IHI 0069): shared pieces of gicconf_regs.c (distributor/redistributor registers),
- * gicconf_irq.c (CPU interface: acknowledge, priorities, preemption, EOImode, timer level)
- * gicconf_smp.c (entry point, IPIs between all CPUs) and gicconf_remote.c (SPI routing to
- * each CPU, one CPU's view of another's interrupt state). Every check must hold on plain
+ * tg.mode=gicconf, the GIC architecture conformance mode (GICv3: IHI 0069; a GICv2, when the
+ * guest's tree has one: IHI 0048B, the same checks where both architectures have them and
+ * GICv2's own in gicconf_v2.c): shared pieces of gicconf_regs.c (distributor/redistributor
+ * registers), gicconf_irq.c (CPU interface: acknowledge, priorities, preemption, EOImode,
+ * timer level), gicconf_smp.c (entry point, IPIs between all CPUs) and gicconf_remote.c
+ * (SPI routing to each CPU, one CPU's view of another's interrupt state). Every check must hold on plain
  * QEMU virt (no hypervisor) as much as on a Bulkhead VM; a check that only one of them passes
  * is a bug in the other.
  *
@@ -15,6 +16,7 @@
 #pragma once
 
 #include "gicx.h"
+#include "platform.h"
 #include "tg.h"
 
 #define GC_SGI_ACTIVE_CLR 0
@@ -69,6 +71,34 @@ uint64_t gc_sgi1r_one(uint32_t intid, uint64_t mpidr);
 
 /* Write ICC_SGI1R_EL1 with the barriers a sender needs. */
 void gc_sgi1r_write(uint64_t val);
+
+/*
+ * The CPU interface, either GIC: ICC_* system registers (GICv3) or the memory-mapped GICC
+ * (GICv2, IHI 0048B 4.4; under Bulkhead the hardware's GICV). gc_ack gives the whole IAR
+ * value (a GICv2 SGI's source CPU included), which gc_eoi and gc_dir take back.
+ */
+uint32_t gc_hppir(void);           /* INTID of the highest pending interrupt, 1023: none */
+uint32_t gc_rpr(void);             /* running priority, 0xff when idle */
+uint32_t gc_ack(void);
+void gc_eoi(uint32_t iar);
+void gc_dir(uint32_t iar);
+void gc_set_pmr(uint32_t pmr);
+uint32_t gc_pmr(void);
+void gc_set_bpr(uint32_t bpr);
+uint32_t gc_bpr(void);
+void gc_set_eoimode(bool split);   /* EOImode 1: EOIR drops priority, DIR deactivates */
+bool gc_eoimode(void);
+void gc_send_self(uint32_t intid); /* ICC_SGI1R_EL1 to itself, or GICD_SGIR filter "self" */
+/* Send SGI intid by GICD_SGIR (GICv2): filter 0 with the CPU target list, 1 or 2. */
+void gc_sgir_write(uint32_t filter, uint32_t targets, uint32_t intid);
+/* v3 or v2: the name a report line gives a register or a mechanism. */
+static inline const char *gc_name(const char *v3, const char *v2)
+{
+    return plat.gic_v2 ? v2 : v3;
+}
+
+/* GICv2 register checks (gicconf_v2.c), part of gicconf_regs on a GICv2. */
+void gicconf_regs_v2(void);
 
 /* wait_event_cond() conditions: never true; the uint32_t at arg is non-zero. */
 bool gc_never(const void *arg);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * GICv3 conformance, memory-mapped registers (IHI 0069 chapter 12): distributor and
- * redistributor identification, GICD_CTLR and GICR_WAKER semantics, and the per-INTID
- * banks (priority, configuration, enable, pending, active) on SGIs, PPIs and one SPI the VM
- * owns: the virtual UART's (DT "arm,pl011" interrupt, INTID 33 on both platforms). Runs on
- * the boot CPU alone with IRQs masked where an access could make something deliverable.
+ * GIC conformance, memory-mapped registers (IHI 0069 chapter 12; on a GICv2 IHI 0048B 4.3,
+ * where the SGI/PPI banks are the distributor's banked registers and gicconf_v2.c checks
+ * what only GICv2 has): distributor and redistributor identification, GICD_CTLR and
+ * GICR_WAKER semantics, and the per-INTID banks (priority, configuration, enable, pending,
+ * active) on SGIs, PPIs and one SPI the VM owns: the virtual UART's (DT "arm,pl011"
+ * interrupt, INTID 33 on both platforms). Runs on the boot CPU alone with IRQs masked where
+ * an access could make something deliverable.
  */
 #include "dt_dev.h"
 #include "gicconf.h"
@@ -254,11 +256,16 @@ static void test_prio_spi(uint32_t intid)
 static void test_priorities(void)
 {
     uintptr_t sgi = gc_sgi_base();
-    uint64_t ctlr = read_sysreg(ICC_CTLR_EL1);
 
-    test_prio_word("GICR_IPRIORITYR SGI 12-15", sgi + GICR_IPRIORITYR + GC_SGI_PRIO_WORD);
-    test_prio_word("GICR_IPRIORITYR PPI 20-23", sgi + GICR_IPRIORITYR + GC_PPI_PRIO_WORD);
+    test_prio_word(gc_name("GICR_IPRIORITYR SGI 12-15", "GICD_IPRIORITYR SGI 12-15 (banked)"),
+                   sgi + GICR_IPRIORITYR + GC_SGI_PRIO_WORD);
+    test_prio_word(gc_name("GICR_IPRIORITYR PPI 20-23", "GICD_IPRIORITYR PPI 20-23 (banked)"),
+                   sgi + GICR_IPRIORITYR + GC_PPI_PRIO_WORD);
     test_prio_spi(plat.uart_intid);
+    if (plat.gic_v2) {
+        return; /* GICv2: INTIDs 0..31 are these banked registers; no ICC_CTLR_EL1 */
+    }
+    uint64_t ctlr = read_sysreg(ICC_CTLR_EL1);
     report_info("gicconf: ICC_CTLR_EL1=0x%lx: CPU interface implements %u priority bits", ctlr,
                 (uint32_t)FIELD_GET(ICC_CTLR_PRIBITS, ctlr) + 1);
     /* GICD_IPRIORITYR: with affinity routing the copies for INTIDs 0..31 are RAZ/WI */
@@ -296,12 +303,13 @@ static void test_config(void)
     mmio_write32(sgi + GICR_ICFGR0, ~GIC_ICFGR_SGI_VALUE);
     uint32_t w1 = mmio_read32(sgi + GICR_ICFGR0);
     report(icfgr0 == GIC_ICFGR_SGI_VALUE && w0 == icfgr0 && w1 == icfgr0,
-           "gicconf: GICR_ICFGR0=0x%08x, read-only (0x%08x, 0x%08x after writes)", icfgr0, w0, w1);
+           "gicconf: %s_ICFGR0=0x%08x, read-only (0x%08x, 0x%08x after writes)", gc_priv_frame(),
+           icfgr0, w0, w1);
 
     uint32_t timer_shift = (plat.timer_intid % GC_ICFGR_PER_REG) * GIC_ICFGR_BITS;
     uint32_t icfgr1 = mmio_read32(sgi + GICR_ICFGR1);
     report(!((icfgr1 >> timer_shift) & GIC_ICFGR_EDGE),
-           "gicconf: GICR_ICFGR1=0x%08x: timer PPI %u is level-sensitive", icfgr1,
+           "gicconf: %s_ICFGR1=0x%08x: timer PPI %u is level-sensitive", gc_priv_frame(), icfgr1,
            plat.timer_intid);
 
     uint32_t spi = plat.uart_intid;
@@ -337,10 +345,10 @@ static void test_enables(void)
     uint32_t spi = plat.uart_intid;
 
     irq_mask();
-    test_enable_bank("GICR_ISENABLER0 SGI 13", sgi + GICR_ISENABLER0, sgi + GICR_ICENABLER0,
-                     gic_bit(13));
-    test_enable_bank("GICR_ISENABLER0 PPI 22", sgi + GICR_ISENABLER0, sgi + GICR_ICENABLER0,
-                     gic_bit(22));
+    test_enable_bank(gc_name("GICR_ISENABLER0 SGI 13", "GICD_ISENABLER0 SGI 13 (banked)"),
+                     sgi + GICR_ISENABLER0, sgi + GICR_ICENABLER0, gic_bit(13));
+    test_enable_bank(gc_name("GICR_ISENABLER0 PPI 22", "GICD_ISENABLER0 PPI 22 (banked)"),
+                     sgi + GICR_ISENABLER0, sgi + GICR_ICENABLER0, gic_bit(22));
     test_enable_bank("GICD_ISENABLER SPI (UART)",
                      plat.gicd_base + GICD_ISENABLER + gic_bit_reg(spi),
                      plat.gicd_base + GICD_ICENABLER + gic_bit_reg(spi), gic_bit(spi));
@@ -357,21 +365,21 @@ static void test_pend_active_bits(void)
     mmio_write32(sgi + GICR_ICENABLER0, pb | ab);
     mmio_write32(sgi + GICR_ISPENDR0, pb);
     bool p_set = (mmio_read32(sgi + GICR_ISPENDR0) & pb) && (mmio_read32(sgi + GICR_ICPENDR0) & pb);
-    uint32_t hppir = (uint32_t)read_sysreg(ICC_HPPIR1_EL1) & (uint32_t)ICC_IAR_INTID;
+    uint32_t hppir = gc_hppir();
     mmio_write32(sgi + GICR_ICPENDR0, pb);
     bool p_clr = !(mmio_read32(sgi + GICR_ISPENDR0) & pb);
     report(p_set && p_clr && hppir != GC_SGI_PEND,
-           "gicconf: GICR_ISPENDR0/ICPENDR0 set and clear disabled SGI %u (not forwarded: "
-           "HPPIR1=%u)",
-           GC_SGI_PEND, hppir);
+           "gicconf: %s_ISPENDR0/ICPENDR0 set and clear disabled SGI %u (not forwarded: "
+           "%s=%u)",
+           gc_priv_frame(), GC_SGI_PEND, gic_hppir_name(), hppir);
 
     mmio_write32(sgi + GICR_ISACTIVER0, ab);
     bool a_set =
         (mmio_read32(sgi + GICR_ISACTIVER0) & ab) && (mmio_read32(sgi + GICR_ICACTIVER0) & ab);
     mmio_write32(sgi + GICR_ICACTIVER0, ab);
     bool a_clr = !(mmio_read32(sgi + GICR_ISACTIVER0) & ab);
-    report(a_set && a_clr, "gicconf: GICR_ISACTIVER0/ICACTIVER0 set and clear SGI %u",
-           GC_SGI_ACTIVE);
+    report(a_set && a_clr, "gicconf: %s_ISACTIVER0/ICACTIVER0 set and clear SGI %u",
+           gc_priv_frame(), GC_SGI_ACTIVE);
     irq_unmask();
 }
 
@@ -426,15 +434,21 @@ static void test_irouter(void)
 
 void gicconf_regs(void)
 {
-    test_gicd_typer();
-    test_ids();
-    test_gicd_ctlr();
-    test_gicr_typer();
-    test_gicr_waker();
+    if (plat.gic_v2) {
+        gicconf_regs_v2(); /* identification, GICD_CTLR, ITARGETSR, SGIR, S/CPENDSGIR */
+    } else {
+        test_gicd_typer();
+        test_ids();
+        test_gicd_ctlr();
+        test_gicr_typer();
+        test_gicr_waker();
+    }
     test_priorities();
     test_config();
     test_enables();
     test_pend_active_bits();
     test_spi_bits();
-    test_irouter();
+    if (!plat.gic_v2) {
+        test_irouter();
+    }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * GICv3 conformance across CPUs, after the IPI tests: an SPI routed with GICD_IROUTER to each
- * CPU in turn (IHI 0069 12.9 GICD_IROUTER, 4.1.2), and one CPU's view of another CPU's
+ * GIC conformance across CPUs, after the IPI tests: an SPI routed with GICD_IROUTER (GICv2:
+ * GICD_ITARGETSR) to each CPU in turn (IHI 0069 12.9 GICD_IROUTER, 4.1.2; IHI 0048B 4.3.12),
+ * and (GICv3 only: GICv2 banks them) one CPU's view of another CPU's
  * interrupt state through that CPU's redistributor (12.11 GICR_ISPENDR0/ISACTIVER0 of a remote
  * frame): the registers must show the state of the moment, as Linux's synchronize_irq() expects
  * when it polls an interrupt's active state. Interrupts are taken by hand (PSTATE.I set, IAR1).
@@ -30,8 +31,8 @@ static void spi_drain(void)
     uint32_t self = cpu_idx();
 
     for (;;) {
-        uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
-        uint32_t intid = (uint32_t)FIELD_GET(ICC_IAR_INTID, iar);
+        uint32_t iar = gc_ack();
+        uint32_t intid = gic_iar_intid(iar);
 
         if (intid >= GIC_INTID_SPURIOUS && intid < GIC_INTID_SPECIAL_END) {
             return;
@@ -41,8 +42,7 @@ static void spi_drain(void)
         } else {
             WRITE_ONCE(spi_stray[self], spi_stray[self] + 1);
         }
-        write_sysreg(iar, ICC_EOIR1_EL1);
-        isb();
+        gc_eoi(iar);
         dsb_sy();
         sev();
     }
@@ -85,7 +85,10 @@ static void spi_route_run(void)
     uint32_t spi = plat.uart_intid, w = gic_bit_reg(spi), b = gic_bit(spi);
     uint32_t route = GICD_IROUTER + spi * GICD_IROUTER_STRIDE;
     uintptr_t d = plat.gicd_base;
-    uint32_t olo = mmio_read32(d + route), ohi = mmio_read32(d + route + sizeof(uint32_t));
+    /* the old routing: IROUTER is past a GICv2 distributor's 4 KiB, ITARGETSR RAZ on v3 */
+    uint32_t olo = plat.gic_v2 ? 0 : mmio_read32(d + route);
+    uint32_t ohi = plat.gic_v2 ? 0 : mmio_read32(d + route + sizeof(uint32_t));
+    uint8_t otargets = plat.gic_v2 ? mmio_read8(d + GICD_ITARGETSR + spi) : 0;
     bool ok = true;
     char counts[GC_MAX_CPUS * 12];
     size_t n = 0;
@@ -93,27 +96,38 @@ static void spi_route_run(void)
     irq_mask();
     gc_barrier(GC_PH_SPI);
     mmio_write8(d + GICD_IPRIORITYR + spi, GC_PRIO_MID);
-    mmio_write32(d + GICD_IGROUPR + w, mmio_read32(d + GICD_IGROUPR + w) | b);
+    if (!plat.gic_v2) { /* GICv2: Group 0, as the driver keeps everything (gic.h) */
+        mmio_write32(d + GICD_IGROUPR + w, mmio_read32(d + GICD_IGROUPR + w) | b);
+    }
     mmio_write32(d + GICD_ISENABLER + w, b);
     for (uint32_t k = 0; k < gc_cpus; k++) {
         uint64_t m = plat.cpu_mpidr[k];
         struct taken_wait tw = { k, 1 };
-        mmio_write32(d + route, (uint32_t)(m & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2)));
-        mmio_write32(d + route + sizeof(uint32_t), (uint32_t)FIELD_GET(MPIDR_AFF3, m));
+        if (plat.gic_v2) { /* CPU interface number = Aff0 (gic.c) */
+            mmio_write8(d + GICD_ITARGETSR + spi, (uint8_t)BIT(FIELD_GET(MPIDR_AFF0, m)));
+        } else {
+            mmio_write32(d + route, (uint32_t)(m & (MPIDR_AFF0 | MPIDR_AFF1 | MPIDR_AFF2)));
+            mmio_write32(d + route + sizeof(uint32_t), (uint32_t)FIELD_GET(MPIDR_AFF3, m));
+        }
         mmio_write32(d + GICD_ISPENDR + w, b);
         if (!wait_event_cond(taken_reached, &tw, GC_XCPU_MS)) {
             report_info("gicconf: SPI %u routed to cpu %u not taken: GICD_ISPENDR=%d "
-                        "ISACTIVER=%d IROUTER=0x%x, cpu %u unexpected IRQs %u",
+                        "ISACTIVER=%d route=0x%x, cpu %u unexpected IRQs %u",
                         spi, k, (mmio_read32(d + GICD_ISPENDR + w) & b) != 0,
-                        (mmio_read32(d + GICD_ISACTIVER + w) & b) != 0, mmio_read32(d + route), k,
-                        READ_ONCE(percpu[k].unexpected_irqs));
+                        (mmio_read32(d + GICD_ISACTIVER + w) & b) != 0,
+                        plat.gic_v2 ? mmio_read8(d + GICD_ITARGETSR + spi) : mmio_read32(d + route),
+                        k, READ_ONCE(percpu[k].unexpected_irqs));
         }
         wait_event_cond(gc_never, NULL, GC_SETTLE_MS / 2);
         spi_drain();
     }
     mmio_write32(d + GICD_ICENABLER + w, b);
-    mmio_write32(d + route, olo);
-    mmio_write32(d + route + sizeof(uint32_t), ohi);
+    if (plat.gic_v2) {
+        mmio_write8(d + GICD_ITARGETSR + spi, otargets);
+    } else {
+        mmio_write32(d + route, olo);
+        mmio_write32(d + route + sizeof(uint32_t), ohi);
+    }
     WRITE_ONCE(spi_end, 1);
     dsb_sy();
     sev();
@@ -124,9 +138,9 @@ static void spi_route_run(void)
                                  READ_ONCE(spi_taken[k]));
     }
     report(ok,
-           "gicconf: SPI %u pended by GICD_ISPENDR, routed by GICD_IROUTER to each cpu in "
+           "gicconf: SPI %u pended by GICD_ISPENDR, routed by %s to each cpu in "
            "turn, taken once by that cpu only (counts %s)",
-           spi, counts);
+           spi, gc_name("GICD_IROUTER", "GICD_ITARGETSR"), counts);
 }
 
 /* ---------------------------------------------------------------- remote state */
@@ -240,7 +254,7 @@ static void test_remote_state(void)
 void gicconf_remote_secondary(void)
 {
     spi_serve();
-    if (cpu_idx() == GC_REMOTE_CPU) {
+    if (cpu_idx() == GC_REMOTE_CPU && !plat.gic_v2) {
         remote_partner();
     }
 }
@@ -248,7 +262,8 @@ void gicconf_remote_secondary(void)
 void gicconf_remote(void)
 {
     spi_route_run();
-    if (gc_cpus > GC_REMOTE_CPU) {
+    /* GICv2 banks SGIs and PPIs per CPU: no CPU can see another's (IHI 0048B 4.3) */
+    if (gc_cpus > GC_REMOTE_CPU && !plat.gic_v2) {
         test_remote_state();
     }
 }

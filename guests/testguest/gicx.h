@@ -60,7 +60,13 @@
 #define GICC_RPR   0x0014
 #define GICC_HPPIR 0x0018
 #define GICC_DIR   0x1000 /* in the second 4 KiB page */
-#define GICC_CTLR_EOIMODE_NS BIT(9) /* EOImodeNS, no Security Extensions: EOIR only drops */
+#define GICC_CTLR_EOIMODE BIT(9) /* EOImode(S): Group 0 EOIR only drops, DIR deactivates */
+#define GICC_IAR_CPUID    GENMASK(12, 10) /* an SGI's source CPU */
+#define GICD_SGIR_FILTER  GENMASK(25, 24)
+#define GICD_SGIR_OTHERS  1U /* TargetListFilter: all but the sender */
+#define GICD_SGIR_SELF    2U /* the sender only */
+#define GICD_CPENDSGIR    0x0f10
+#define GICD_SPENDSGIR    0x0f20
 
 /* INTID of the highest-priority pending interrupt: ICC_HPPIR1_EL1 (v3) or GICC_HPPIR (v2);
  * 1023 when there is none. */
