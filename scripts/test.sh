@@ -29,11 +29,15 @@ suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
 # A representative set, unchanged, on the second platform (ZCU102: Cortex-A53, GIC-400,
 # guests on a virtual GICv2; z-*.test above boot it too) and on virt with a GICv2: Linux SMP
 # beside bare metal, message queues, RPC to the RTOS, Linux's IPC, the train with and
-# without the Linux ui (docs/PORTING.md).
+# without the Linux ui (docs/PORTING.md); and the test guest's GIC modes on a virtual GICv2:
+# containment (d-hostile), conformance (h-gicconf), timers (h-timer) and, on virt (the
+# ZynqMP has no PL031), a passed-through device's SPI (h-passthrough).
 suite scenarios-zcu102 tests/harness/bhrun.py -j 2 --platform zcu102 \
-    tests/scenarios/{b-linux-bm,i-msgq,j-rpc-rtos,l-linux-ipc,t-train,t-train-ui}.test
+    tests/scenarios/{b-linux-bm,i-msgq,j-rpc-rtos,l-linux-ipc,t-train,t-train-ui}.test \
+    tests/scenarios/{d-hostile,h-gicconf,h-timer}.test
 suite scenarios-gicv2 tests/harness/bhrun.py -j 2 --platform qemu-virt-gicv2 \
-    tests/scenarios/{a-two-bm,i-msgq,r-rtos-selftest}.test
+    tests/scenarios/{a-two-bm,i-msgq,r-rtos-selftest}.test \
+    tests/scenarios/{d-hostile,h-gicconf,h-timer,h-passthrough}.test
 suite bench-budget make -s bench-check
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
