@@ -71,7 +71,7 @@ struct platinfo_region {
  * Without an SMMU stage 2 such a device, handed to a VM, writes any memory (docs/CONFIG.md
  * "DMA-capable devices"). Adjacent windows with the same reason are merged.
  */
-#define PLATINFO_MAX_DMA 16
+#define PLATINFO_MAX_DMA 32 /* the ZCU102's tree has 25 (ZDMA channels, GEMs, SATA, SD, USB) */
 struct platinfo_dma {
     struct platinfo_region win;
     const char *why; /* static: "virtio-mmio", "dma-coherent", ... */

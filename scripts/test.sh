@@ -30,8 +30,9 @@ suite scenarios tests/harness/bhrun.py -j 2 tests/scenarios/*.test
 # guests on a virtual GICv2; z-*.test above boot it too) and on virt with a GICv2: Linux SMP
 # beside bare metal, message queues, RPC to the RTOS, Linux's IPC, the train with and
 # without the Linux ui (docs/PORTING.md); and the test guest's GIC modes on a virtual GICv2:
-# containment (d-hostile), conformance (h-gicconf), timers (h-timer) and, on virt (the
-# ZynqMP has no PL031), a passed-through device's SPI (h-passthrough).
+# containment (d-hostile), conformance (h-gicconf), timers (h-timer) and, on virt, a
+# passed-through PL031's SPI (h-passthrough; the ZynqMP has none: z-zcu102-passthrough, in
+# the scenarios suite above, passes its second Cadence UART through instead).
 suite scenarios-zcu102 tests/harness/bhrun.py -j 2 --platform zcu102 \
     tests/scenarios/{b-linux-bm,i-msgq,j-rpc-rtos,l-linux-ipc,t-train,t-train-ui}.test \
     tests/scenarios/{d-hostile,h-gicconf,h-timer}.test

@@ -32,6 +32,9 @@ void mode_ramclear(void) __noreturn;
 
 /* tg.mode=passthrough: the PL031 RTC given to the VM: ID, counting, match interrupt via the GIC. */
 void tests_passthrough(void) __noreturn;
+/* The same with a Cadence UART (tests_passthrough_cdns.c), for boards without a PL031. */
+struct dt_dev;
+void tests_passthrough_cdns(const struct dt_dev *dev) __noreturn;
 /* tg.mode=uplink: QEMU's virtio-net passed through to an identity-mapped VM: ARP to slirp. */
 void tests_uplink(void) __noreturn;
 
