@@ -115,17 +115,17 @@ static int set_initrd(void *fdt, uint64_t pa, uint64_t size)
     return r ? r : fdt_setprop_u64(fdt, chosen, "linux,initrd-end", pa + size);
 }
 
-int fdtfix_apply(void *fdt, uint64_t fdt_max, uint64_t initrd_pa, uint64_t initrd_size,
-                 struct fw_platform *plat)
+int fdtfix_apply(const void *fdt, void *out, uint64_t fdt_max, uint64_t initrd_pa,
+                 uint64_t initrd_size, struct fw_platform *plat)
 {
     int r = fdt_check_header(fdt);
     if (r == 0 && fdt_totalsize(fdt) > fdt_max) {
         r = -FDT_ERR_TRUNCATED;
     }
-    r = r ? r : fdt_open_into(fdt, fdt, (int)fdt_max);
-    r = r ? r : read_platform(fdt, plat);
-    r = r ? r : hide_secure_nodes(fdt);
-    r = r ? r : add_psci(fdt);
-    r = r ? r : set_initrd(fdt, initrd_pa, initrd_size);
-    return r ? r : fdt_pack(fdt);
+    r = r ? r : fdt_open_into(fdt, out, (int)fdt_max);
+    r = r ? r : read_platform(out, plat);
+    r = r ? r : hide_secure_nodes(out);
+    r = r ? r : add_psci(out);
+    r = r ? r : set_initrd(out, initrd_pa, initrd_size);
+    return r ? r : fdt_pack(out);
 }

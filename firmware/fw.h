@@ -35,15 +35,26 @@ FW_NORETURN void fw_park(void);
 FW_NORETURN void fw_el2_enter(uint64_t entry, uint64_t x0, uint64_t stack_top);
 FW_NORETURN void fw_cpu_idle(uint64_t stack_top, unsigned cpu);
 
-/* el3.c: the secure side of the machine */
-void el3_gic_dist_init(void);                /* once, primary, before any el3_cpu_init */
+/* el3.c: the secure side of the CPU, the same on every platform */
 void el3_cpu_init(unsigned cpu);             /* this CPU: EL3 controls, GIC, EL2 reset state */
-FW_NORETURN void el3_power(bool reset);      /* the secure GPIO's power-off / reset line */
+FW_NORETURN void el3_power(bool reset);      /* the platform's power-off / reset (plat_power) */
 void el3_sev(void);
 void el3_wfe(void);
 void el3_wfi(void);
 bool el3_has_sha256_insns(void);
 void el3_world(bool secure);                 /* SCR_EL3 for the secure partition, or back */
+
+/* board.c (firmware/<platform>/board.c, with its plat.h): the platform's devices */
+void plat_putc(char c);                      /* the console UART: polled, bounded wait */
+void plat_init(void);                        /* once, primary, first: the console, every
+                                              * SPI non-secure */
+void plat_gic_cpu_init(void);                /* this CPU: its banked interrupts non-secure,
+                                              * its GIC CPU interface usable from EL2 */
+/* CPU_ON, after the target's mailbox is armed: power `cpu` (an index < FW_MAX_CPUS) up if the
+ * platform keeps CPUs off until asked (it then enters the firmware at its reset entry and
+ * finds its mailbox); a CPU already running is left alone. */
+void plat_cpu_power_on(unsigned cpu);
+FW_NORETURN void plat_power(bool reset);     /* power the machine off, or reset it */
 
 /* fdtfix.c: what the firmware reads from and writes into QEMU's device tree */
 struct fw_platform {
@@ -51,10 +62,11 @@ struct fw_platform {
     unsigned cpu_count;
     uint64_t ram_pa, ram_size;
 };
-/* Reads the CPUs and RAM, hides the secure-only devices, adds /psci (SMC) and the bundle's
- * /chosen linux,initrd-start/end. 0 or a libfdt error (negative). */
-int fdtfix_apply(void *fdt, uint64_t fdt_max, uint64_t initrd_pa, uint64_t initrd_size,
-                 struct fw_platform *plat);
+/* Reads the CPUs and RAM of QEMU's tree `fdt`, writes it to `out` (may be fdt itself; room
+ * fdt_max) with the secure-only devices hidden, /psci (SMC) added and the bundle's /chosen
+ * linux,initrd-start/end. 0 or a libfdt error (negative). */
+int fdtfix_apply(const void *fdt, void *out, uint64_t fdt_max, uint64_t initrd_pa,
+                 uint64_t initrd_size, struct fw_platform *plat);
 
 #ifndef CONFIG_FW_TEST
 #define CONFIG_FW_TEST 0 /* 1 in the test firmware (build/fw/test): spd_selftest at boot */

@@ -19,9 +19,6 @@
 
 #include "devkey_pub.h" /* build/fw/, from tools/fwsign pubkey */
 
-#define UART_DR   0x000
-#define UART_FR   0x018
-#define UART_FR_TXFF (1u << 5)
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 #define EC_SMC64  0x17
 #define ESR_IMM16(esr) ((esr) & 0xffff)
@@ -37,10 +34,7 @@ uint64_t fw_stack_top(unsigned cpu)
 
 static void putc_raw(char c)
 {
-    for (unsigned i = 0; i < 1000000u && (*(volatile uint32_t *)(FW_UART_PA + UART_FR) &
-                                          UART_FR_TXFF); i++) {
-    }
-    *(volatile uint32_t *)(FW_UART_PA + UART_DR) = (uint8_t)c;
+    plat_putc(c);
 }
 
 static void puts_raw(const char *s)
@@ -118,7 +112,7 @@ void fw_main(unsigned cpu)
         .signed_file = (const uint8_t *)FW_BUNDLE_PA, .file_window = FW_BUNDLE_END - FW_BUNDLE_PA,
     };
 
-    el3_gic_dist_init();
+    plat_init();
     el3_cpu_init(cpu);
     fw_puts("bulkhead-fw: EL3 firmware, checking the signed boot bundle");
     enum sig_verdict v = sigcheck_verify(&img, fw_pubkey, sha256, &bundle_size);
@@ -133,8 +127,8 @@ void fw_main(unsigned cpu)
     if (CONFIG_FW_TEST) {
         spd_selftest();
     }
-    int r = fdtfix_apply((void *)FW_DTB_PA, FW_DTB_MAX, FW_BUNDLE_PA + BH_SIG_HEADER_SIZE,
-                         bundle_size, &plat);
+    int r = fdtfix_apply((const void *)FW_DTB_PA, (void *)FW_DTB_OUT_PA, FW_DTB_MAX,
+                         FW_BUNDLE_PA + BH_SIG_HEADER_SIZE, bundle_size, &plat);
     if (r != 0) {
         puts_raw("bulkhead-fw: device tree unusable: ");
         fw_puts(fdt_strerror(r));
@@ -149,7 +143,7 @@ void fw_main(unsigned cpu)
         putdec(n);
         fw_puts("");
     }
-    fw_el2_enter(FW_HYP_PA, FW_DTB_PA, fw_stack_top(cpu));
+    fw_el2_enter(FW_HYP_PA, FW_DTB_OUT_PA, fw_stack_top(cpu));
 }
 
 void fw_secondary_main(unsigned cpu)

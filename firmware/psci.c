@@ -4,10 +4,11 @@
  * world, over SMC. CPUs that are off wait in psci_cpu_wait (WFE) on their mailbox: CPU_ON
  * claims the target (OFF -> ON_PENDING, one atomic step, so two callers cannot both win),
  * fills in the entry and context id, then arms the mailbox and sends an event; the target
- * takes them and enters EL2 with x0 = context id. Entry points must lie in normal-world RAM.
- * SYSTEM_OFF and SYSTEM_RESET use QEMU virt's secure GPIO lines (el3.c). Unknown calls answer
- * NOT_SUPPORTED. Portable C: the platform is fw.h's el3_* and fw_* hooks (tests/unit replaces
- * them).
+ * takes them and enters EL2 with x0 = context id; on a platform that keeps CPUs off until
+ * asked (the ZCU102), plat_cpu_power_on then releases the target, which finds its mailbox
+ * armed. Entry points must lie in normal-world RAM. SYSTEM_OFF and SYSTEM_RESET are the
+ * platform's (el3_power, firmware/<platform>/board.c). Unknown calls answer NOT_SUPPORTED.
+ * Portable C: the platform is fw.h's el3_*, plat_* and fw_* hooks (tests/unit replaces them).
  */
 #include "fw.h"
 
@@ -103,6 +104,7 @@ static int64_t cpu_on(uint64_t target, uint64_t entry, uint64_t context)
     m->context = context;
     __atomic_store_n(&m->armed, 1, __ATOMIC_RELEASE);
     el3_sev();
+    plat_cpu_power_on((unsigned)(m - boxes));
     return PSCI_SUCCESS;
 }
 

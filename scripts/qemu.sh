@@ -13,22 +13,45 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 bundle="$1"; shift
 #
 # BH_FW=1 boots from reset through our EL3 firmware instead (docs/TRUST.md): QEMU's secure
-# world on (secure=on, the firmware as -bios), the bundle signed with FW_KEY (default the
-# build's development key) into BUNDLE.signed, hypervisor and signed bundle placed by QEMU's
-# loader where the firmware looks (firmware/plat.h). BH_FW_SIGN_ARGS passes test options to
-# tools/fwsign (--unsigned, --tamper NODE PROP); BH_FW_KEY signs with another key;
-# BH_FW_BIN runs another firmware image (the test firmware, build/fw/test).
+# world on (secure=on), the bundle signed with FW_KEY (default the build's development key)
+# into BUNDLE.signed, hypervisor and signed bundle placed by QEMU's loader where the firmware
+# looks (firmware/<platform>/plat.h). BH_FW_SIGN_ARGS passes test options to tools/fwsign
+# (--unsigned, --tamper NODE PROP); BH_FW_KEY signs with another key; BH_FW_TEST=1 runs the
+# platform's test firmware (build/fw/test, build/zcu102/fw/test), BH_FW_BIN any other image.
+# qemu-virt: the firmware is -bios (secure flash at 0, every CPU starts there). zcu102: QEMU's
+# loader puts the firmware's ELF in the OCM and starts CPU 0 at its entry at EL3; the other
+# CPUs stay off until the firmware's PSCI CPU_ON releases them; QEMU's board tree (-dtb, with
+# /memory set) is at 0. That machine cannot power off: the firmware parks it with a
+# `bulkhead-fw: power off: ...` line, which the test harness takes as the end of the run.
 if [ "${BH_FW:-0}" = 1 ]; then
     key="${BH_FW_KEY:-$ROOT/build/fw/devkey.bin}"
+    case "${PLATFORM:-qemu-virt}" in
+    qemu-virt) fwdir="$ROOT/build/fw" fwfile=bulkhead-fw.bin hyp="$ROOT/build/bulkhead.bin" ;;
+    zcu102) fwdir="$ROOT/build/zcu102/fw" fwfile=bulkhead-fw.elf hyp="$ROOT/build/zcu102/bulkhead.bin" ;;
+    *) echo "qemu.sh: BH_FW=1: no EL3 firmware for PLATFORM=$PLATFORM (qemu-virt, zcu102)" >&2
+       exit 2 ;;
+    esac
+    [ "${BH_FW_TEST:-0}" = 1 ] && fwdir="$fwdir/test"
+    fw="${BH_FW_BIN:-$fwdir/$fwfile}"
     # shellcheck disable=SC2086 # BH_FW_SIGN_ARGS is a list of options
-    "$ROOT/build/fw/fwsign" sign "$key" "$ROOT/build/bulkhead.bin" "$bundle" "$bundle.signed" \
-        ${BH_FW_SIGN_ARGS:-}
+    "$ROOT/build/fw/fwsign" sign "$key" "$hyp" "$bundle" "$bundle.signed" ${BH_FW_SIGN_ARGS:-}
+    if [ "${PLATFORM:-qemu-virt}" = zcu102 ]; then
+        dtb=$(ls "$ROOT"/.cache/arm64/linux-image/usr/lib/linux-image-*/xilinx/zynqmp-zcu102-rev1.0.dtb \
+            2>/dev/null | head -n 1)
+        [ -n "$dtb" ] || { echo "qemu.sh: no zynqmp-zcu102-rev1.0.dtb: run scripts/deps.sh --linux" >&2; exit 2; }
+        exec qemu-system-aarch64 -M xlnx-zcu102,secure=on,virtualization=on -smp 4 -m 2G \
+            -dtb "$dtb" -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off \
+            -serial chardev:con0 -echr 0x1d -no-reboot -audiodev none,id=snd0 \
+            -device loader,file="$fw",cpu-num=0 \
+            -device loader,file="$hyp",addr=0x00200000,force-raw=on \
+            -device loader,file="$bundle.signed",addr=0x08000000,force-raw=on "$@"
+    fi
     exec qemu-system-aarch64 -M virt,secure=on,virtualization=on,gic-version=3 -cpu cortex-a72 \
         -smp 4 -m 2G -nographic -monitor none -chardev stdio,id=con0,mux=on,signal=off \
         -serial chardev:con0 -echr 0x1d -no-reboot \
         -device pvpanic-pci -action panic=exit-failure \
-        -bios "${BH_FW_BIN:-$ROOT/build/fw/bulkhead-fw.bin}" \
-        -device loader,file="$ROOT/build/bulkhead.bin",addr=0x40200000,force-raw=on \
+        -bios "$fw" \
+        -device loader,file="$hyp",addr=0x40200000,force-raw=on \
         -device loader,file="$bundle.signed",addr=0x48000000,force-raw=on "$@"
 fi
 # PLATFORM=zcu102: QEMU's xlnx-zcu102 (4x Cortex-A53, GIC-400, Cadence UART0 on the terminal)

@@ -39,6 +39,12 @@ suite scenarios-zcu102 tests/harness/bhrun.py -j 2 --platform zcu102 \
 suite scenarios-gicv2 tests/harness/bhrun.py -j 2 --platform qemu-virt-gicv2 \
     tests/scenarios/{a-two-bm,i-msgq,r-rtos-selftest}.test \
     tests/scenarios/{d-hostile,h-gicconf,h-timer,h-passthrough}.test
+# Our EL3 firmware on the ZCU102 (secure=on, docs/TRUST.md "The ZCU102"), unchanged: the
+# verified boot with its 4 CPUs, two refusals, the secure partition's fault containment and
+# key separation, measured boot and attestation, Linux's TRNG through the secure world
+# (v-fw-zcu102.test, in the set above, names the platform itself).
+suite scenarios-zcu102-fw tests/harness/bhrun.py -j 2 --platform zcu102 \
+    tests/scenarios/{v-fw-boot,v-fw-unsigned,v-fw-tampered-image,v-fw-sp-separation,v-fw-secsvc,v-fw-linux-trng}.test
 suite bench-budget make -s bench-check
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -59,7 +59,7 @@ sp_entry:
 4:  b       4b
 .endm
 
-    .balign 2048                            // at FW_SP_VECTORS_PA (link.ld checks)
+    .balign 2048                            // at FW_SP_VECTORS_PA (link.ld.in checks)
     .global sp_vectors
 sp_vectors:
     .rept   16

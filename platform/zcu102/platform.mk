@@ -18,3 +18,6 @@ PLAT_GIC_VERSION := 2
 EL2_PLAT_DEFS := -DPLAT_RAM_BASE=$(PLAT_RAM_BASE) -DPLAT_RT_SLICE_US=$(PLAT_RT_SLICE_US) \
     -DPLAT_UART_KIND=$(PLAT_UART_KIND) -DPLAT_UART_BASE=$(PLAT_UART_BASE) \
     -DPLAT_QEMU_MACHINE='"$(PLAT_QEMU_MACHINE)"' -DPLAT_GIC_VERSION=$(PLAT_GIC_VERSION)
+# Our EL3 firmware for this board (firmware/zcu102/, docs/TRUST.md "The ZCU102"):
+# build/zcu102/fw/bulkhead-fw.elf, booted with BH_FW=1 PLATFORM=zcu102 scripts/qemu.sh.
+FW_PLAT := zcu102

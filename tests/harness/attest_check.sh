@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# attest_check.sh NAME VM IMAGE: the host's side of tests/scenarios/v-fw-secsvc.test
+# attest_check.sh NAME VM IMAGE [PLATFORM]: the host's side of tests/scenarios/v-fw-secsvc.test
 # (docs/TRUST.md "Measured boot"), run while the test's QEMU is still up. With the test's
 # log (build/logs/NAME.log), its signed bundle and its secret (the nonce):
 #  1. the measurement log the hypervisor printed must equal what tools/fwsign measure computes
-#     on the host from build/bulkhead.bin and the bundle, line for line;
+#     on the host from the platform's hypervisor image (build/bulkhead.bin, or
+#     build/PLATFORM/bulkhead.bin) and the bundle, line for line;
 #  2. the attestation report VM printed (hex lines "TG VM: INFO report N HEX") must verify
 #     with the device public key and carry the PCR computed on the host, IMAGE's SHA-256 as
 #     the VM's measurement and the nonce;
@@ -12,14 +13,16 @@
 #     another nonce, must be refused.
 # Prints one line per check; the test matches them.
 set -u
-name=$1 vm=$2 image=$3
+name=$1 vm=$2 image=$3 platform=${4:-qemu-virt}
+hyp=build/bulkhead.bin
+[ "$platform" = qemu-virt ] || hyp=build/$platform/bulkhead.bin
 log=build/logs/$name.log
 fws=build/fw/fwsign
 bundle=build/bundles/$name.itb.signed
 dir=build/logs/$name.attest
 mkdir -p "$dir"
 
-$fws measure build/bulkhead.bin "$bundle" >"$dir/expect" || { echo "measure failed"; exit 1; }
+$fws measure "$hyp" "$bundle" >"$dir/expect" || { echo "measure failed"; exit 1; }
 tr -d '\r' <"$log" | sed -n 's/^bulkhead: \(measur.*\)$/\1/p' >"$dir/got"
 if cmp -s "$dir/expect" "$dir/got"; then
     echo "measurements match ($(wc -l <"$dir/expect") lines)"

@@ -9,7 +9,10 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
                          docs/TRUST.md), the bundle signed with the build's key; ARGS go to
                          tools/fwsign sign (--unsigned, --tamper NODE PROP), and --other-key
                          signs with a fresh key the firmware does not know, --test-build
-                         boots the test firmware (build/fw/test, CONFIG_FW_TEST)
+                         boots the test firmware (build/fw/test, CONFIG_FW_TEST). On a
+                         machine the firmware cannot power off (zcu102) its line
+                         `bulkhead-fw: power off: ... cpus parked` ends the run as QEMU's
+                         exit status 0 would (QEMU is stopped there)
     send REGEX => BYTES  once REGEX has appeared, type BYTES (Python escapes, e.g. \x01s;
                          @PATH: the bytes of file PATH, relative to the top directory)
     send N REGEX => BYTES  ... once REGEX has appeared on N lines (N a number)
@@ -51,7 +54,9 @@ A test file (tests/scenarios/*.test) is a list of directives, one per line:
                          written to build/logs/NAME.secret (mode 0600): no test commits a
                          secret and each run has its own
 In `qemu` and `host` lines {PORT} is a TCP port on 127.0.0.1 that was free when the run started
-(for QEMU's hostfwd), {SECRET} the path of the secret's file, {LOG} the test's log directory.
+(for QEMU's hostfwd), {SECRET} the path of the secret's file, {LOG} the test's log directory,
+{NAME} the run's name (its log, bundle and secret are named for it: X, or X@PLATFORM with
+--platform) and {PLATFORM} the platform it boots (qemu-virt unless another was named).
 Lines starting with # are comments. Several tests run in parallel (-j).
 
 Only the hypervisor writes lines that start with `EVT `, `STATS ` or `bulkhead:`; every line
@@ -77,6 +82,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 # Line starts only the hypervisor writes (README.md "Console interface"), and a VM's prefix.
 LINE_START_PATTERNS = ("EVT ", "STATS ", "bulkhead:", "bulkhead-fw:", r"\[")
+# The EL3 firmware's SYSTEM_OFF on a machine without power control (QEMU's zcu102): the CPUs
+# are parked and QEMU would idle forever; the line stands for QEMU's exit with status 0.
+FW_PARKED = re.compile(r"^bulkhead-fw: power off: no power control on this machine, cpus parked")
 # What the console never lets through from a guest: C0 controls but TAB, DEL, C1 controls.
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -189,7 +197,8 @@ def free_port():
 
 def substitute(text, t):
     return (text.replace("{PORT}", str(t["port"])).replace("{SECRET}", secret_of(t))
-            .replace("{LOG}", os.path.join(ROOT, "build", "logs")))
+            .replace("{LOG}", os.path.join(ROOT, "build", "logs"))
+            .replace("{NAME}", t["name"]).replace("{PLATFORM}", t["platform"] or "qemu-virt"))
 
 
 def make_bundle(t):
@@ -228,7 +237,7 @@ def firmware_env(t):
         env["BH_FW_KEY"] = key
     if "--test-build" in args:
         args.remove("--test-build")
-        env["BH_FW_BIN"] = os.path.join(ROOT, "build", "fw", "test", "bulkhead-fw.bin")
+        env["BH_FW_TEST"] = "1"  # the platform's test firmware (scripts/qemu.sh)
     env["BH_FW_SIGN_ARGS"] = " ".join(args)
     return env
 
@@ -260,7 +269,7 @@ def run_one(t):
     partials = list(t["send_partial"])  # in order: each waits for the one before
     host_seen = [0] * len(t["host"])  # lines matching each host command's REGEX so far
     host_procs = []  # the host commands started, each with its reader thread
-    st = {"stopped": False, "stop_seen": 0, "closed": False, "host_next": 0,
+    st = {"stopped": False, "parked": False, "stop_seen": 0, "closed": False, "host_next": 0,
           "host_busy": False}
     # Lines come from QEMU (this thread) and from host commands (their threads): one at a time.
     mu = threading.RLock()
@@ -346,6 +355,10 @@ def run_one(t):
                 if re.search(t["host"][i][0], line):
                     host_seen[i] += 1
             try_host()
+            if (not st["stopped"] and t["firmware"] is not None
+                    and FW_PARKED.search(line)):
+                st["stopped"] = st["parked"] = True
+                p.kill()
             if (not st["stopped"] and t["stop_after"]
                     and re.search(t["stop_after"], line)):
                 st["stop_seen"] += 1
@@ -384,6 +397,8 @@ def run_one(t):
     timed_out = not timer.is_alive() and not stopped
     timer.cancel()
     rc = "stopped" if stopped else (None if timed_out else p.returncode)
+    if st["parked"]:
+        rc = 0  # the firmware powered off as far as the machine lets it (FW_PARKED)
     return check(t, "".join(lines), rc, log, time.time() - start, errs)
 
 

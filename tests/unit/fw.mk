@@ -6,6 +6,12 @@ test_sigcheck_CFLAGS := -I/usr/include/bearssl
 test_sigcheck_LDLIBS := -lbearssl
 UNIT_TESTS += test_fw_psci
 test_fw_psci_SRCS := tests/unit/test_fw_psci.c firmware/psci.c
+test_fw_psci_CFLAGS := -Ifirmware/qemu-virt
+# The same with the ZCU102's firmware platform (firmware/zcu102/plat.h: 4 CPUs, each released
+# by CPU_ON's power-up hook).
+UNIT_TESTS += test_fw_psci_zcu102
+test_fw_psci_zcu102_SRCS := tests/unit/test_fw_psci.c firmware/psci.c
+test_fw_psci_zcu102_CFLAGS := -Ifirmware/zcu102
 # The key store's cryptography (firmware/keystore.c): derivation, seal format, signatures,
 # attestation reports, the PCR chain.
 UNIT_TESTS += test_keystore
@@ -15,4 +21,4 @@ test_keystore_LDLIBS := -lbearssl
 # What EL3 routes into the secure partition and how far its answers reach (firmware/spdcheck.c).
 UNIT_TESTS += test_fw_spd
 test_fw_spd_SRCS := tests/unit/test_fw_spd.c firmware/spdcheck.c
-test_fw_spd_CFLAGS := -Ifirmware
+test_fw_spd_CFLAGS := -Ifirmware -Ifirmware/qemu-virt

@@ -2,7 +2,9 @@
 /*
  * The firmware's PSCI 1.1 / SMCCC 1.1 answers (firmware/psci.c) with stand-in platform hooks:
  * the calls that do not return (entering EL2, CPU_OFF's idle, the power lines) jump back here
- * and record what they were asked.
+ * and record what they were asked; the CPU power-up hook (plat_cpu_power_on, which releases a
+ * CPU the ZCU102 keeps off) records which CPUs it was asked for and what the target's state
+ * was then. Built once per firmware platform (tests/unit/fw.mk).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +20,11 @@ static jmp_buf back;
 static struct {
     int power, wfi, cpu_init;
     uint64_t entry, x0, idle_cpu;
+    unsigned powered_on, powered_cpu;
+    int64_t state_at_power_on;
 } seen;
+
+#define CALL(cpu, fid, a1, a2, a3) ((int64_t)psci_call((cpu), (fid), (a1), (a2), (a3)))
 
 void el3_sev(void) {}
 void el3_wfe(void) {}
@@ -34,8 +40,12 @@ void fw_el2_enter(uint64_t entry, uint64_t x0, uint64_t sp)
     longjmp(back, 1);
 }
 void fw_cpu_idle(uint64_t sp, unsigned cpu) { (void)sp; seen.idle_cpu = cpu; longjmp(back, 1); }
-
-#define CALL(cpu, fid, a1, a2, a3) ((int64_t)psci_call((cpu), (fid), (a1), (a2), (a3)))
+void plat_cpu_power_on(unsigned cpu)
+{
+    seen.powered_on++;
+    seen.powered_cpu = cpu;
+    seen.state_at_power_on = CALL(0, 0xc4000004u, cpu, 0, 0); /* AFFINITY_INFO */
+}
 #define RAM 0x40000000u
 
 static int setup(void **state)
@@ -119,6 +129,26 @@ static void test_fw_psci_cpu_on_off_cycle(void **state)
     assert_int_equal(seen.x0, 7);
 }
 
+/* CPU_ON releases its target only once the target's mailbox is ready (ON_PENDING), exactly
+ * once per accepted call, and a refused CPU_ON releases nothing. */
+static void test_fw_psci_cpu_on_powers_up_the_target_after_arming(void **state)
+{
+    (void)state;
+    assert_int_equal(CALL(0, 0xc4000003u, FW_MAX_CPUS, RAM, 0), -2);  /* no such CPU */
+    assert_int_equal(CALL(0, 0xc4000003u, 1, RAM + 2, 0), -9);         /* bad entry */
+    assert_int_equal(CALL(0, 0xc4000003u, 0, RAM, 0), -4);             /* already on */
+    assert_int_equal(seen.powered_on, 0);
+    assert_int_equal(CALL(0, 0xc4000003u, 3, RAM + 0x100, 9), 0);
+    assert_int_equal(seen.powered_on, 1);
+    assert_int_equal(seen.powered_cpu, 3);
+    assert_int_equal(seen.state_at_power_on, 2);                       /* ON_PENDING */
+    assert_int_equal(CALL(0, 0xc4000003u, 3, RAM, 0), -5);             /* pending: no more */
+    assert_int_equal(seen.powered_on, 1);
+    run_target(3);
+    assert_int_equal(seen.entry, RAM + 0x100);
+    assert_int_equal(seen.x0, 9);
+}
+
 /* SMC32 calls take the low halves of their arguments only. */
 static void test_fw_psci_smc32_truncates_arguments(void **state)
 {
@@ -153,6 +183,7 @@ int main(void)
         cmocka_unit_test_setup(test_fw_psci_unknown_calls_are_not_supported, setup),
         cmocka_unit_test_setup(test_fw_psci_cpu_on_checks_target_and_entry, setup),
         cmocka_unit_test_setup(test_fw_psci_cpu_on_off_cycle, setup),
+        cmocka_unit_test_setup(test_fw_psci_cpu_on_powers_up_the_target_after_arming, setup),
         cmocka_unit_test_setup(test_fw_psci_smc32_truncates_arguments, setup),
         cmocka_unit_test_setup(test_fw_psci_suspend_off_and_reset, setup),
     };

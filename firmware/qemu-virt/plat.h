@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The firmware's view of QEMU's virt machine with secure=on (hw/arm/virt.c, QEMU 7.2): where
- * it runs, where QEMU's loader puts the next stage (scripts/qemu.sh), the devices it drives.
- * Shared by the firmware's C and assembly.
+ * it runs, where QEMU's loader puts the next stage (scripts/qemu.sh), the devices it drives
+ * (firmware/qemu-virt/board.c). Shared by the firmware's C, its assembly and its link
+ * scripts (firmware/link.ld.in, firmware/sp/link.ld.in): numbers only. Each platform has its
+ * own plat.h in firmware/<platform>/ (fw.mk puts that folder on the include path).
  */
 #pragma once
 
@@ -16,6 +18,7 @@
 
 #define FW_RAM_PA         0x40000000     /* normal-world RAM; QEMU's device tree at its base */
 #define FW_DTB_PA         FW_RAM_PA
+#define FW_DTB_OUT_PA     FW_DTB_PA      /* fixed up in place */
 #define FW_DTB_MAX        0x00200000     /* room the tree may grow into, up to the hypervisor */
 #define FW_HYP_PA         0x40200000     /* Bulkhead (PLAT_LOAD_ADDR) */
 #define FW_BUNDLE_PA      0x48000000     /* signed header, then the FIT (RAM + 128 MiB) */
@@ -26,10 +29,8 @@
 #define FW_GICR_PA        0x080a0000
 #define FW_GICR_STRIDE    0x20000
 #define FW_SECURE_GPIO_PA 0x090b0000     /* PL061: line 0 powers off, line 1 resets */
-#define FW_GPIO_POWEROFF  0
-#define FW_GPIO_RESET     1
 #define FW_CNTFRQ_HZ      62500000       /* QEMU's generic timer, used when CNTFRQ reads 0 */
 
-#define FW_SP_PA          0x0e800000     /* the secure partition (firmware/sp/link.ld) */
+#define FW_SP_PA          0x0e800000     /* the secure partition (firmware/sp/link.ld.in) */
 #define FW_SP_SIZE        0x00400000     /* its image, data and stack */
-#define FW_SP_VECTORS_PA  0x0e800800     /* its VBAR_EL1 (firmware/sp/head.S, link.ld) */
+#define FW_SP_VECTORS_PA  0x0e800800     /* its VBAR_EL1 (firmware/sp/head.S, link.ld.in) */
