@@ -3,8 +3,8 @@
  * Virtual network devices (virtio-net over virtio-mmio, virtio v1.2 section 5.1) and the L2
  * segment that switches frames between them under the scenario's policy (bulkhead,net-segment,
  * docs/NETWORK.md). Every frame is copied by the hypervisor from the sender's transmit buffers
- * into a frame buffer of its device, and from there into each receiver's posted receive
- * buffer: a VM never sees another's memory. Portable: guest RAM, interrupts, events and time
+ * straight into each receiver's posted receive buffer (through a frame buffer of the sender's
+ * device only for a chain of many small buffers): a VM never sees another's memory. Portable: guest RAM, interrupts, events and time
  * reach the device through struct virtq_mem and struct vnet_hooks (host unit tests).
  *
  * Locks. Each device has two: tx_lock serialises transmitting (its frame buffer and its
@@ -97,8 +97,8 @@ struct vnet {
     struct vnet_bucket pps;
     struct vnet_bucket bps;
     struct vnet_stats stats;
-    /* Under tx_lock: the frame being switched, header first (the sender's, then the
-     * receivers'); aligned like the guests' buffers usually are, for word copies. */
+    /* Under tx_lock: the frame being switched when its chain is gathered (vnet.c
+     * gather_locked), the sender's header first; aligned for word copies. */
     uint8_t frame[VNET_HDR_LEN + VNET_FRAME_MAX] __attribute__((aligned(16)));
 };
 
