@@ -26,7 +26,6 @@
 #define EVT_TEXT_MAX    128
 #define MAC_GROUP_BIT   0x01u /* I/G: broadcast and multicast */
 #define PRE_LEN         (VNET_HDR_LEN + VNET_MAC_LEN) /* what the policy reads: 18 bytes */
-#define VNET_SRC_MAX    4u    /* transmit buffers copied from where they are */
 
 /* A frame's bytes after its first PRE_LEN, as pieces of the sender's buffers (or the device's
  * frame buffer), and what the receivers get first: their header and the destination decided

@@ -40,6 +40,10 @@
 #define VNET_RXQ           0u
 #define VNET_TXQ           1u
 #define VNET_CONFIG_LEN    8u   /* mac[6], le16 status */
+/* A transmit chain of at most this many buffers, the first holding at least the header and
+ * the destination MAC, is copied straight into the receivers' buffers; another is gathered
+ * into the device's frame buffer first (vnet.c gather_locked). */
+#define VNET_SRC_MAX       4u
 
 /* Per-device counters (STATS net=... lines, docs/NETWORK.md). */
 struct vnet_stats {
