@@ -477,7 +477,7 @@ static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t 
     return 1;
 }
 
-static void transmit(struct vnet *d)
+void vnet_transmit(struct vnet *d)
 {
     bool pushed = false;
     uint32_t pushed_gen = 0;
@@ -565,9 +565,8 @@ static int config_access(struct vnet *d, uint32_t off, unsigned size, bool write
     return 0;
 }
 
-/* Every access but the transmit notification. */
-static __attribute__((noinline)) int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size,
-                                                     bool write, uint64_t *val)
+/* Every access but the transmit notification (vnet.h vnet_mmio). */
+int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
 {
     struct virtio_mmio_effect eff;
     int r;
@@ -588,18 +587,7 @@ static __attribute__((noinline)) int vnet_mmio_regs(struct vnet *d, uint32_t off
     update_irq_locked(d); /* InterruptACK may have lowered it */
     spin_unlock(&d->lock);
     if (r == 0 && eff.notify == (int)VNET_TXQ) {
-        transmit(d);
+        vnet_transmit(d);
     }
     return r;
-}
-
-int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
-{
-    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
-        /* The frame path: transmit() checks under the lock what the register would (device
-         * live, queue ready), and a notification changes no register. */
-        transmit(d);
-        return 0;
-    }
-    return vnet_mmio_regs(d, off, size, write, val);
 }
