@@ -4,8 +4,9 @@
  * segment that switches frames between them under the scenario's policy (bulkhead,net-segment,
  * docs/NETWORK.md). Every frame is copied by the hypervisor from the sender's transmit buffers
  * straight into each receiver's posted receive buffer (through a frame buffer of the sender's
- * device only for a chain of many small buffers): a VM never sees another's memory. Portable: guest RAM, interrupts, events and time
- * reach the device through struct virtq_mem and struct vnet_hooks (host unit tests).
+ * device only for a chain of many small buffers): a VM never sees another's memory.
+ * Portable: guest RAM, interrupts, events and time reach the device through struct virtq_mem
+ * and struct vnet_hooks (host unit tests).
  *
  * Locks. Each device has two: tx_lock serialises transmitting (its frame buffer and its
  * transmit queue's consumer side, so a VM's vCPUs may notify at once), lock guards everything
