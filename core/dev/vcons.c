@@ -114,6 +114,9 @@ static void receive_locked(struct vcons *d)
             }
         }
         if (got < 0) {
+            /* What the chain's good buffers before the bad one took from the console is in
+             * the guest's memory now: counted like any input given to the VM. */
+            d->stats.rx_bytes += done;
             fail_locked(d, VCONS_RXQ, -got);
             break;
         }

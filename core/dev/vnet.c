@@ -4,9 +4,14 @@
  * device offers VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC and VIRTIO_NET_F_STATUS only: no
  * offloads, no mergeable buffers, no control queue, so every frame is one 12-byte
  * virtio_net_hdr (5.1.6) saying "nothing to do" plus at most 1514 bytes. A transmit
- * notification switches the frames on the sender's pCPU: the chain is copied into the
- * device's frame buffer, the policy (reach, rate limits) decides by destination MAC, and the
- * frame is copied into each receiver's next receive buffer. Lock order: vnet.h.
+ * notification switches the frames on the sender's pCPU: the chain is walked (every
+ * descriptor checked and read once), the policy (reach, rate limits) decides by the header
+ * and destination MAC, read once from the sender's buffer into locals, and the frame is copied
+ * once, straight from the sender's buffers into each receiver's next receive buffer, with the
+ * receiver's header and the destination the policy decided on written by us. A chain of more
+ * than VNET_SRC_MAX buffers, or whose first holds less than the header and the destination,
+ * is gathered into the device's frame buffer first (the same result, one copy more).
+ * Lock order: vnet.h.
  */
 #include <core/dev/vnet.h>
 
@@ -20,6 +25,17 @@
 #define HDR_NUM_BUFFERS 10u
 #define EVT_TEXT_MAX    128
 #define MAC_GROUP_BIT   0x01u /* I/G: broadcast and multicast */
+#define PRE_LEN         (VNET_HDR_LEN + VNET_MAC_LEN) /* what the policy reads: 18 bytes */
+
+/* A frame's bytes after its first PRE_LEN, as pieces of the sender's buffers (or the device's
+ * frame buffer), and what the receivers get first: their header and the destination decided
+ * on, in the order a receive buffer holds them. */
+struct vnet_src {
+    unsigned n;
+    const uint8_t *p[VNET_SRC_MAX];
+    uint32_t len[VNET_SRC_MAX];
+    uint64_t pre[3]; /* PRE_LEN bytes: the receive header, then the destination MAC */
+};
 
 _Static_assert(VNET_MAX_MEMBERS <= 8, "member masks are 8-bit");
 
@@ -167,34 +183,89 @@ void vnet_get_stats(struct vnet *d, struct vnet_stats *out)
 /* ------------------------------------------------------------------ receiving */
 
 /*
- * Copy pkt (total bytes: the receive header, then the frame) into the receive chain at head.
- * Returns the bytes written, 0 when the chain is too small for them, or -virtq_err.
+ * The rest of scatter_locked: the frame of s from byte done on, when the receive buffer dp
+ * (dl bytes left) is not the last or s has several pieces. The loop takes a receive buffer,
+ * a piece of s or copies bytes each round: bounded by the chain's check, VNET_SRC_MAX and
+ * total. Out of line: Linux and the test guests post one buffer for a whole frame.
  */
-static inline __attribute__((always_inline)) int
-scatter_locked(struct vnet *r, uint16_t head, const uint8_t *pkt, uint32_t total)
+static __attribute__((noinline)) int scatter_rest(struct virtq_chain *c, uint8_t *dp,
+                                                  uint32_t dl, const struct vnet_src *s,
+                                                  uint32_t done, uint32_t total)
 {
-    struct virtq_chain c;
-    uint32_t done = 0;
+    const uint8_t *sp = (const uint8_t *)s->pre;
+    uint32_t sl = PRE_LEN - done; /* done is 0 or PRE_LEN */
+    unsigned si = 0;
+    uint8_t *buf;
+    uint32_t n;
 
-    virtq_chain_begin(&c, &r->t.q[VNET_RXQ], &r->mem, head);
     while (done < total) {
-        uint8_t *buf;
-        uint32_t n;
-        int got = virtq_chain_next(&c, true, &buf, &n);
-        if (got <= 0) {
-            return got;
+        if (dl == 0) {
+            int got = virtq_chain_next(c, true, &buf, &n);
+            if (got <= 0) {
+                return got;
+            }
+            dp = buf;
+            dl = n;
+            continue;
         }
-        n = n < total - done ? n : total - done;
-        arch_copy_normal(buf, &pkt[done], n);
-        done += n;
+        if (sl == 0) {
+            if (si == s->n) {
+                return 0; /* not reached: the pieces hold total bytes (gather_locked) */
+            }
+            sp = s->p[si];
+            sl = s->len[si++];
+            continue;
+        }
+        uint32_t k = total - done;
+        k = k < dl ? k : dl;
+        k = k < sl ? k : sl;
+        arch_copy_normal(dp, sp, k);
+        dp += k;
+        dl -= k;
+        sp += k;
+        sl -= k;
+        done += k;
     }
     return (int)done;
 }
 
-/* Give pkt (header + frame, total bytes) to member r, whose lock the caller holds: false
- * when r cannot receive now (no driver, VM not running). */
+/*
+ * Copy the frame of s (total bytes, the receive header included) into the receive chain at
+ * head: s->pre, then s's pieces. Returns the bytes written, 0 when the chain is too small for
+ * them, or -virtq_err.
+ */
+static inline __attribute__((always_inline)) int
+scatter_locked(struct vnet *r, uint16_t head, const struct vnet_src *s, uint32_t total)
+{
+    struct virtq_chain c;
+    uint8_t *buf;
+    uint32_t n;
+
+    virtq_chain_begin(&c, &r->t.q[VNET_RXQ], &r->mem, head);
+    int got = virtq_chain_next(&c, true, &buf, &n);
+    if (got <= 0) {
+        return got;
+    }
+    if (n < PRE_LEN) {
+        return scatter_rest(&c, buf, n, s, 0, total);
+    }
+    /* the usual first buffer: header and destination as three stores */
+    _Static_assert(PRE_LEN == 18, "three stores");
+    arch_write_normal64(buf, s->pre[0]);
+    arch_write_normal64(buf + 8, s->pre[1]);
+    arch_write_normal16(buf + 16, (uint16_t)s->pre[2]);
+    if (n < total || s->n != 1) {
+        return scatter_rest(&c, buf + PRE_LEN, n - PRE_LEN, s, PRE_LEN, total);
+    }
+    /* and the whole frame in it, from one piece (s->len[0] = total - PRE_LEN) */
+    arch_copy_normal(buf + PRE_LEN, s->p[0], total - PRE_LEN);
+    return (int)total;
+}
+
+/* Give the frame of s (total bytes, header included) to member r, whose lock the caller
+ * holds: false when r cannot receive now (no driver, VM not running). */
 static inline __attribute__((always_inline)) bool deliver_locked(struct vnet *r,
-                                                                 const uint8_t *pkt,
+                                                                 const struct vnet_src *s,
                                                                  uint32_t total)
 {
     uint16_t head;
@@ -208,7 +279,7 @@ static inline __attribute__((always_inline)) bool deliver_locked(struct vnet *r,
     } else if (err != VIRTQ_OK) {
         fail_locked(r, VNET_RXQ, err);
     } else {
-        int n = scatter_locked(r, head, pkt, total);
+        int n = scatter_locked(r, head, s, total);
         if (n < 0) {
             fail_locked(r, VNET_RXQ, -n);
         } else {
@@ -229,69 +300,128 @@ static inline __attribute__((always_inline)) bool deliver_locked(struct vnet *r,
 }
 
 /* The same, taking r's lock: out of line (a receiver's lock busy at once is rare). */
-static __attribute__((noinline)) bool deliver(struct vnet *r, const uint8_t *pkt, uint32_t total)
+static __attribute__((noinline)) bool deliver(struct vnet *r, const struct vnet_src *s,
+                                              uint32_t total)
 {
     spin_lock(&r->lock);
-    bool ok = deliver_locked(r, pkt, total);
+    bool ok = deliver_locked(r, s, total);
     spin_unlock(&r->lock);
     return ok;
 }
 
 /* ------------------------------------------------------------------ transmitting */
 
+/* Append n bytes at buf to d->frame after its first *done, as far as they fit. */
+static void frame_append(struct vnet *d, uint32_t *done, const uint8_t *buf, uint32_t n)
+{
+    uint32_t room = (uint32_t)sizeof(d->frame) - *done;
+    uint32_t k = n < room ? n : room;
+
+    arch_copy_normal(&d->frame[*done], buf, k);
+    *done += k;
+}
+
 /*
- * Copy the transmit chain at head into d->frame; *total is the chain's length (the copy stops
- * at the buffer's end, the walk does not: the whole chain is checked). 0 or -virtq_err.
+ * Walk the transmit chain at head (the whole chain is checked); *total is its length. Its
+ * buffers become s's pieces; a chain of more than VNET_SRC_MAX, or whose first buffer holds
+ * less than PRE_LEN, is copied into d->frame instead (as far as it fits), which becomes the
+ * one piece. Either way s->p[0] holds at least PRE_LEN bytes when *total does, and the pieces
+ * hold min(*total, sizeof(d->frame)) bytes. 0 or -virtq_err.
  */
-static int gather_locked(struct vnet *d, uint16_t head, uint32_t *total)
+static int gather_locked(struct vnet *d, uint16_t head, uint32_t *total, struct vnet_src *s)
 {
     struct virtq_chain c;
     uint8_t *buf;
     uint32_t n, done = 0;
-    int got = 0;
+    bool direct;
+    int got;
 
     virtq_chain_begin(&c, &d->t.q[VNET_TXQ], &d->mem, head);
+    got = virtq_chain_next(&c, false, &buf, &n);
+    if (got < 0) {
+        return got;
+    }
+    s->n = 1;
+    s->p[0] = buf;
+    s->len[0] = n;
+    *total = n;
+    direct = n >= PRE_LEN;
+    if (!c.more && direct) {
+        return 0; /* the usual chain: one buffer */
+    }
+    if (!direct) {
+        frame_append(d, &done, buf, n);
+    }
     /* (c.more: the chain's end without a call) */
     while (c.more && (got = virtq_chain_next(&c, false, &buf, &n)) > 0) {
-        uint32_t room = (uint32_t)sizeof(d->frame) - done;
-        uint32_t k = n < room ? n : room;
-        arch_copy_normal(&d->frame[done], buf, k);
-        done += k;
+        if (direct && s->n < VNET_SRC_MAX) {
+            s->p[s->n] = buf;
+            s->len[s->n++] = n;
+            continue;
+        }
+        if (direct) { /* the pieces so far go first */
+            direct = false;
+            for (unsigned i = 0; i < s->n; i++) {
+                frame_append(d, &done, s->p[i], s->len[i]);
+            }
+        }
+        frame_append(d, &done, buf, n);
+    }
+    if (!direct) {
+        s->n = 1;
+        s->p[0] = d->frame;
+        s->len[0] = done;
     }
     *total = c.total;
     return got < 0 ? got : 0;
 }
 
-static void deny_event_locked(struct vnet *d, const char *to, const uint8_t *dst)
+static void deny_event_locked(struct vnet *d, const char *to, uint64_t dst)
 {
     char text[EVT_TEXT_MAX];
 
     bh_snprintf(text, sizeof(text),
                 "seg=%s to=%s dst=%02x:%02x:%02x:%02x:%02x:%02x denied=%llu action=drop",
-                d->seg->name, to, dst[0], dst[1], dst[2], dst[3], dst[4], dst[5],
+                d->seg->name, to, (unsigned)(dst & 0xff), (unsigned)((dst >> 8) & 0xff),
+                (unsigned)((dst >> 16) & 0xff), (unsigned)((dst >> 24) & 0xff),
+                (unsigned)((dst >> 32) & 0xff), (unsigned)((dst >> 40) & 0xff),
                 (unsigned long long)(d->stats.drop_deny + d->stats.drop_unknown));
     d->hooks.event(d->hooks.ctx, "net_deny", text);
 }
 
-/* The members the frame in d->frame (total bytes, header included) goes to; 0 = dropped. */
-static uint8_t decide_locked(struct vnet *d, uint32_t total)
+/*
+ * The members the frame of s (total bytes, header included) goes to; 0 = dropped. Its header
+ * flags and destination are read once, here, from s->p[0]; s->pre gets the receivers' header
+ * and that destination.
+ */
+static uint8_t decide_locked(struct vnet *d, uint32_t total, struct vnet_src *s)
 {
     const struct vnet_seg *seg = d->seg;
-    const uint8_t *dst = &d->frame[VNET_HDR_LEN];
 
-    if (total < VNET_HDR_LEN + VNET_FRAME_MIN || total > VNET_HDR_LEN + VNET_FRAME_MAX ||
-        d->frame[HDR_FLAGS] != 0 || d->frame[HDR_GSO_TYPE] != 0) {
-        d->stats.drop_bad++; /* too short, too long, or an offload nobody negotiated */
+    if (total < VNET_HDR_LEN + VNET_FRAME_MIN || total > VNET_HDR_LEN + VNET_FRAME_MAX) {
+        d->stats.drop_bad++; /* too short or too long */
         return 0;
     }
+    /* s->p[0] holds PRE_LEN bytes (gather_locked): three loads, each field read once */
+    _Static_assert(HDR_FLAGS == 0 && HDR_GSO_TYPE == 1, "header layout");
+    uint16_t offload = arch_read_normal16(s->p[0]);
+    uint64_t key = arch_read_normal32(s->p[0] + VNET_HDR_LEN) |
+                   (uint64_t)arch_read_normal16(s->p[0] + VNET_HDR_LEN + 4) << 32;
+    s->p[0] += PRE_LEN; /* the pieces: what follows */
+    s->len[0] -= PRE_LEN;
+    if (offload != 0) {
+        d->stats.drop_bad++; /* an offload nobody negotiated */
+        return 0;
+    }
+    /* The receivers' header (all zero but num_buffers = 1, 5.1.6.4) and the destination */
+    _Static_assert(VNET_HDR_LEN == 12 && HDR_NUM_BUFFERS == 10, "header layout");
+    s->pre[0] = 0;
+    s->pre[1] = UINT64_C(1) << 16 | key << 32; /* le16 at 10 = 1, dst[0..3] at 12 */
+    s->pre[2] = key >> 32;                      /* dst[4..5] at 16 */
     uint32_t len = total - VNET_HDR_LEN;
     uint8_t to = d->reach;
-    if (!(dst[0] & MAC_GROUP_BIT)) {
+    if (!(key & MAC_GROUP_BIT)) {
         unsigned m = VNET_MAX_MEMBERS;
-        /* dst is 4-byte aligned in the 16-byte aligned frame: two loads, not six */
-        _Static_assert(VNET_HDR_LEN % 4 == 0, "destination MAC alignment");
-        uint64_t key = *(const uint32_t *)(const void *)dst |
-                       (uint64_t)*(const uint16_t *)(const void *)&dst[4] << 32;
         for (uint32_t left = seg->members; left != 0; left &= left - 1) {
             if (seg->mac_key[__builtin_ctz(left)] == key) {
                 m = (unsigned)__builtin_ctz(left);
@@ -300,12 +430,12 @@ static uint8_t decide_locked(struct vnet *d, uint32_t total)
         }
         if (m == VNET_MAX_MEMBERS || m == d->member) {
             d->stats.drop_unknown++;
-            deny_event_locked(d, "-", dst);
+            deny_event_locked(d, "-", key);
             return 0;
         }
         if (!(d->reach & (1u << m))) {
             d->stats.drop_deny++;
-            deny_event_locked(d, seg->member_name[m], dst);
+            deny_event_locked(d, seg->member_name[m], key);
             return 0;
         }
         to = (uint8_t)(1u << m);
@@ -323,7 +453,8 @@ static uint8_t decide_locked(struct vnet *d, uint32_t total)
  * Take the next transmit chain: 1 with its head, length and destinations (0: dropped), or 0
  * when there is none (or the queue was malformed: the device is stopped).
  */
-static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t *to)
+static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t *to,
+                       struct vnet_src *s)
 {
     struct virtq *q = &d->t.q[VNET_TXQ];
 
@@ -333,7 +464,7 @@ static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t 
     }
     int err = virtq_pop(q, head);
     if (err == VIRTQ_OK) {
-        err = -gather_locked(d, *head, total);
+        err = -gather_locked(d, *head, total, s);
     }
     if (err == -BH_ENOENT) {
         return 0;
@@ -342,11 +473,11 @@ static int take_locked(struct vnet *d, uint16_t *head, uint32_t *total, uint8_t 
         fail_locked(d, VNET_TXQ, err);
         return 0;
     }
-    *to = decide_locked(d, *total);
+    *to = decide_locked(d, *total, s);
     return 1;
 }
 
-static void transmit(struct vnet *d)
+void vnet_transmit(struct vnet *d)
 {
     bool pushed = false;
     uint32_t pushed_gen = 0;
@@ -363,18 +494,12 @@ static void transmit(struct vnet *d)
         uint32_t total = 0, down = 0;
         uint8_t to = 0;
         bool held = true; /* d->lock */
+        struct vnet_src s;
 
-        if (!take_locked(d, &head, &total, &to)) {
+        if (!take_locked(d, &head, &total, &to, &s)) {
             break;
         }
         uint32_t gen = d->generation;
-        if (to != 0) {
-            /* The sender's header is decided on: the receivers' (all zero but num_buffers =
-             * 1, 5.1.6.4) takes its place, so each delivery is one copy. */
-            _Static_assert(VNET_HDR_LEN == 12 && HDR_NUM_BUFFERS == 10, "header layout");
-            *(uint64_t *)(void *)d->frame = 0;
-            *(uint32_t *)(void *)&d->frame[8] = UINT32_C(1) << 16; /* le16 at 10 = 1 */
-        }
         for (uint32_t m = to; m != 0; m &= m - 1) {
             struct vnet *r = d->seg->dev[__builtin_ctz(m)];
             bool ok;
@@ -383,14 +508,14 @@ static void transmit(struct vnet *d)
             } else if (held && spin_trylock(&r->lock)) {
                 /* a receiver's lock free at once: d's is kept (a second device lock only
                  * ever taken without waiting, so no two senders can wait for each other) */
-                ok = deliver_locked(r, d->frame, total);
+                ok = deliver_locked(r, &s, total);
                 spin_unlock(&r->lock);
             } else {
                 if (held) {
                     spin_unlock(&d->lock);
                     held = false;
                 }
-                ok = deliver(r, d->frame, total);
+                ok = deliver(r, &s, total);
             }
             down += !ok;
         }
@@ -440,9 +565,8 @@ static int config_access(struct vnet *d, uint32_t off, unsigned size, bool write
     return 0;
 }
 
-/* Every access but the transmit notification. */
-static __attribute__((noinline)) int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size,
-                                                     bool write, uint64_t *val)
+/* Every access but the transmit notification (vnet.h vnet_mmio). */
+int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
 {
     struct virtio_mmio_effect eff;
     int r;
@@ -463,18 +587,7 @@ static __attribute__((noinline)) int vnet_mmio_regs(struct vnet *d, uint32_t off
     update_irq_locked(d); /* InterruptACK may have lowered it */
     spin_unlock(&d->lock);
     if (r == 0 && eff.notify == (int)VNET_TXQ) {
-        transmit(d);
+        vnet_transmit(d);
     }
     return r;
-}
-
-int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
-{
-    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
-        /* The frame path: transmit() checks under the lock what the register would (device
-         * live, queue ready), and a notification changes no register. */
-        transmit(d);
-        return 0;
-    }
-    return vnet_mmio_regs(d, off, size, write, val);
 }

@@ -3,9 +3,10 @@
  * Virtual network devices (virtio-net over virtio-mmio, virtio v1.2 section 5.1) and the L2
  * segment that switches frames between them under the scenario's policy (bulkhead,net-segment,
  * docs/NETWORK.md). Every frame is copied by the hypervisor from the sender's transmit buffers
- * into a frame buffer of its device, and from there into each receiver's posted receive
- * buffer: a VM never sees another's memory. Portable: guest RAM, interrupts, events and time
- * reach the device through struct virtq_mem and struct vnet_hooks (host unit tests).
+ * straight into each receiver's posted receive buffer (through a frame buffer of the sender's
+ * device only for a chain of many small buffers): a VM never sees another's memory.
+ * Portable: guest RAM, interrupts, events and time reach the device through struct virtq_mem
+ * and struct vnet_hooks (host unit tests).
  *
  * Locks. Each device has two: tx_lock serialises transmitting (its frame buffer and its
  * transmit queue's consumer side, so a VM's vCPUs may notify at once), lock guards everything
@@ -40,6 +41,10 @@
 #define VNET_RXQ           0u
 #define VNET_TXQ           1u
 #define VNET_CONFIG_LEN    8u   /* mac[6], le16 status */
+/* A transmit chain of at most this many buffers, the first holding at least the header and
+ * the destination MAC, is copied straight into the receivers' buffers; another is gathered
+ * into the device's frame buffer first (vnet.c gather_locked). */
+#define VNET_SRC_MAX       4u
 
 /* Per-device counters (STATS net=... lines, docs/NETWORK.md). */
 struct vnet_stats {
@@ -97,8 +102,8 @@ struct vnet {
     struct vnet_bucket pps;
     struct vnet_bucket bps;
     struct vnet_stats stats;
-    /* Under tx_lock: the frame being switched, header first (the sender's, then the
-     * receivers'); aligned like the guests' buffers usually are, for word copies. */
+    /* Under tx_lock: the frame being switched when its chain is gathered (vnet.c
+     * gather_locked), the sender's header first; aligned for word copies. */
     uint8_t frame[VNET_HDR_LEN + VNET_FRAME_MAX] __attribute__((aligned(16)));
 };
 
@@ -133,15 +138,29 @@ struct vnet_cfg {
 int vnet_init(struct vnet *d, struct vnet_seg *seg, unsigned member, const struct vnet_cfg *cfg,
               const struct virtq_mem *mem, const struct vnet_hooks *hooks) BH_MUST_CHECK;
 
+/* vnet_mmio's two halves: a notification of the transmit queue, everything else. */
+void vnet_transmit(struct vnet *d);
+int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
+    BH_MUST_CHECK;
+
 /*
  * A guest access to the device's window (off < VIRTIO_MMIO_SIZE, size 1, 2, 4 or 8), on the
  * accessing vCPU's pCPU. A QueueNotify of the transmit queue switches every frame the driver
  * has made available (at most the queue size), so it runs here, on the sender's pCPU. Returns
  * 0, or -BH_EINVAL for an access the device does not have (inject an abort). Takes the
- * device's locks itself.
+ * device's locks itself. Inline: the frame path's test, in the window's handler.
  */
-int vnet_mmio(struct vnet *d, uint32_t off, unsigned size, bool write, uint64_t *val)
-    BH_MUST_CHECK;
+BH_MUST_CHECK static inline int vnet_mmio(struct vnet *d, uint32_t off, unsigned size,
+                                          bool write, uint64_t *val)
+{
+    if (write && off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4 && *val == VNET_TXQ) {
+        /* The frame path: vnet_transmit checks under the lock what the register would
+         * (device live, queue ready), and a notification changes no register. */
+        vnet_transmit(d);
+        return 0;
+    }
+    return vnet_mmio_regs(d, off, size, write, val);
+}
 
 /* The device back to its power-on state (VM stop or restart): rings forgotten, line low,
  * rate buckets full. Statistics are kept. */

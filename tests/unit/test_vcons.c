@@ -343,6 +343,29 @@ static void test_malformed_rx_stops_device(void **state)
     assert_int_equal(events, 3);
 }
 
+/* A receive chain whose first buffer is good and whose second is bad: what the first took
+ * from the console is counted in rx_bytes (every byte taken is accounted for), and the device
+ * stops (found by fuzz_vcons: tests/fuzz/corpus/vcons/rx-bytes-before-bad-desc.hex). */
+static void test_malformed_rx_counts_input_taken(void **state)
+{
+    struct vcons_stats st;
+    (void)state;
+
+    driver_up(16);
+    g_desc(&rxq, 0, RX_BUF, 2, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+    g_desc(&rxq, 1, G_RAM_IPA + G_RAM_SIZE - 4, 8, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&rxq, 0);
+    memcpy(in, "abcd", 4);
+    in_len = 4;
+    vcons_input_ready(&dev);
+    assert_true(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+    assert_int_equal(in_pos, 2);
+    vcons_get_stats(&dev, &st);
+    assert_int_equal(st.rx_bytes, 2);
+    assert_int_equal(st.malformed, 1);
+    assert_int_equal(g_used_idx(&rxq), 0); /* not returned: the device is stopped */
+}
+
 static void test_reset_forgets_rings(void **state)
 {
     (void)state;
@@ -368,6 +391,7 @@ int main(void)
         cmocka_unit_test_setup(test_no_input_before_driver, setup),
         cmocka_unit_test_setup(test_malformed_tx_stops_device, setup),
         cmocka_unit_test_setup(test_malformed_rx_stops_device, setup),
+        cmocka_unit_test_setup(test_malformed_rx_counts_input_taken, setup),
         cmocka_unit_test_setup(test_reset_forgets_rings, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

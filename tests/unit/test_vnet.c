@@ -62,8 +62,15 @@ static void h_event(void *ctx, const char *kind, const char *text)
     snprintf(x->last_text, sizeof(x->last_text), "%s", text);
 }
 
+/* Called when a device asks whether a receiver runs: after the sender's frame was decided
+ * on and before it is copied (a guest's other vCPU could write its buffer then). */
+static void (*on_alive)(struct member *x);
+
 static bool h_alive(void *ctx)
 {
+    if (on_alive != NULL) {
+        on_alive(ctx);
+    }
     return ((struct member *)ctx)->alive;
 }
 
@@ -210,6 +217,7 @@ static int setup(void **state)
         struct member *x = &m[i];
         memset(x, 0, sizeof(*x));
         x->alive = true;
+        on_alive = NULL;
         struct vnet_cfg cfg = { .reach = reach[i], .intid = 48u + (uint32_t)i };
         struct vnet_hooks h = { .ctx = x, .set_irq = h_irq, .event = h_event, .alive = h_alive,
                                 .now_ns = h_now };
@@ -348,6 +356,154 @@ static void test_unicast(void **state)
     assert_int_equal(sb.rx_frames, 2);
     assert_int_equal(sb.rx_bytes, 60 + VNET_FRAME_MAX);
     assert_int_equal(m[A].events + m[B].events + m[C].events, 0);
+}
+
+/* Cut points (offsets into header + frame, ascending, 0-terminated) of the shapes below. */
+#define CUTS_MAX 6
+
+/* Queue header + frame (len bytes) from member i as a chain cut at cuts: piece k in a page
+ * of its own at an odd offset, so no copy is aligned. Descriptors from 0; returns the count. */
+static unsigned queue_tx_cut(int i, const uint8_t *frame, uint32_t len, const uint32_t *cuts)
+{
+    struct member *x = &m[i];
+    uint8_t pkt[VNET_HDR_LEN + VNET_FRAME_MAX] = { 0 };
+    uint32_t total = VNET_HDR_LEN + len, from = 0;
+    unsigned k = 0;
+
+    memcpy(pkt + VNET_HDR_LEN, frame, len);
+    for (; from < total || k == 0; k++) {
+        uint32_t to = k < CUTS_MAX && cuts[k] != 0 && cuts[k] < total ? cuts[k] : total;
+        uint64_t ipa = TX_BUF + 0x1000u * (k / 2) + 0x800u * (k % 2) + 3;
+        memcpy(g_ptr(&x->ram, ipa), pkt + from, to - from);
+        g_desc(&x->txq, (uint16_t)k, ipa, to - from, to < total ? VIRTQ_DESC_F_NEXT : 0,
+               (uint16_t)(k + 1));
+        from = to;
+    }
+    g_offer(&x->txq, 0);
+    return k;
+}
+
+/* Post one receive chain on member i cut at cuts (buffers RX_LEN in all), each piece at an
+ * odd offset of its own 2 KiB; its bytes read back in order by rx_read. */
+static void post_rx_cut(int i, const uint32_t *cuts)
+{
+    struct member *x = &m[i];
+    uint32_t from = 0;
+
+    memset(g_ptr(&x->ram, RX_BUF), 0x55, 0x800u * (CUTS_MAX + 1));
+    for (unsigned k = 0; from < RX_LEN; k++) {
+        uint32_t to = k < CUTS_MAX && cuts[k] != 0 ? cuts[k] : RX_LEN;
+        g_desc(&x->rxq, (uint16_t)k, RX_BUF + 0x800u * k + 1, to - from,
+               VIRTQ_DESC_F_WRITE | (to < RX_LEN ? VIRTQ_DESC_F_NEXT : 0), (uint16_t)(k + 1));
+        from = to;
+    }
+    g_offer(&x->rxq, 0);
+}
+
+static void rx_read(int i, const uint32_t *cuts, uint8_t *out, uint32_t n)
+{
+    uint32_t from = 0;
+
+    for (unsigned k = 0; from < n; k++) {
+        uint32_t to = k < CUTS_MAX && cuts[k] != 0 ? cuts[k] : RX_LEN;
+        to = to < n ? to : n;
+        memcpy(out + from, g_ptr(&m[i].ram, RX_BUF + 0x800u * k + 1), to - from);
+        from = to;
+    }
+}
+
+/*
+ * One copy (straight from the sender's buffers) and the gathered way (through the device's
+ * frame buffer, for long chains or a short first buffer) give the receiver the same bytes,
+ * whatever the shapes of both chains: a zero-length piece, a first piece just short of header
+ * + destination (17) or just holding them (18), receive buffers cut inside the header, the
+ * destination and the payload. The frame buffer shows which way each frame went.
+ */
+static void test_one_copy_equals_gathered(void **state)
+{
+    static const uint32_t tx_shapes[][CUTS_MAX] = {
+        { 0 }, { 12 }, { 17 }, { 18 }, { 18, 40, 41 }, { 20, 20, 50 },
+        { 20, 40, 60, 70 }, { 5, 10, 20, 30, 40 }, { 30, 31, 32, 33, 34, 35 },
+    };
+    static const uint32_t rx_shapes[][CUTS_MAX] = {
+        { 0 }, { 5 }, { 17 }, { 18 }, { 19 }, { 30, 50 }, { 12, 14, 16, 18, 20, 72 },
+    };
+    static const uint32_t lens[] = { 60, 64, VNET_FRAME_MAX };
+    uint8_t f[VNET_FRAME_MAX], want[RX_LEN], got[RX_LEN];
+    unsigned direct = 0, gathered = 0;
+    (void)state;
+
+    for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+        make_frame(f, seg.mac[B], A, lens[l], (uint8_t)(11 * l + 1));
+        memset(want, 0, VNET_HDR_LEN);
+        want[10] = 1; /* num_buffers */
+        memcpy(want + VNET_HDR_LEN, f, lens[l]);
+        for (size_t t = 0; t < sizeof(tx_shapes) / sizeof(tx_shapes[0]); t++) {
+            for (size_t r = 0; r < sizeof(rx_shapes) / sizeof(rx_shapes[0]); r++) {
+                uint32_t total = VNET_HDR_LEN + lens[l], id, used;
+                driver_up(A, 8);
+                driver_up(B, 8);
+                post_rx_cut(B, rx_shapes[r]);
+                memset(m[A].dev.frame, 0xaa, sizeof(m[A].dev.frame));
+                unsigned pieces = queue_tx_cut(A, f, lens[l], tx_shapes[t]);
+                notify_tx(A);
+                g_used_elem(&m[B].rxq, 0, &id, &used);
+                assert_int_equal(id, 0);
+                assert_int_equal(used, total);
+                rx_read(B, rx_shapes[r], got, total);
+                assert_memory_equal(got, want, total);
+                /* the first piece holds header + destination: straight, unless too many */
+                bool straight = pieces <= VNET_SRC_MAX &&
+                                (tx_shapes[t][0] == 0 || tx_shapes[t][0] >= 18);
+                assert_int_equal(m[A].dev.frame[0] == 0xaa && m[A].dev.frame[17] == 0xaa,
+                                 straight);
+                direct += straight;
+                gathered += !straight;
+            }
+        }
+    }
+    assert_true(direct > 0 && gathered > 0);
+    assert_int_equal(stats(B).rx_frames, direct + gathered);
+    assert_int_equal(m[A].events + m[B].events + m[C].events, 0);
+}
+
+/* A sender's other vCPU rewriting the frame after the policy decided on it: the receiver
+ * still gets the header and destination decided on (read once), the rest as it is then. */
+static void scribble_dst(struct member *x)
+{
+    uint8_t *b = g_ptr(&m[A].ram, TX_BUF + 3);
+
+    (void)x;
+    memcpy(b + VNET_HDR_LEN, seg.mac[C], 6); /* another member */
+    b[0] = 1;                                /* VIRTIO_NET_HDR_F_NEEDS_CSUM */
+    b[VNET_HDR_LEN + 20] ^= 0xff;            /* the payload: copied as it is now */
+}
+
+static void test_destination_read_once(void **state)
+{
+    static const uint32_t one[CUTS_MAX] = { 0 };
+    uint8_t f[100];
+    (void)state;
+
+    for (int i = 0; i < N; i++) {
+        driver_up(i, 8);
+    }
+    post_rx_cut(B, one);
+    post_rx(C, RX_LEN);
+    make_frame(f, seg.mac[B], A, sizeof(f), 5);
+    queue_tx_cut(A, f, sizeof(f), one);
+    on_alive = scribble_dst;
+    notify_tx(A);
+    on_alive = NULL;
+    uint8_t got[VNET_HDR_LEN + sizeof(f)];
+    rx_read(B, one, got, sizeof(got));
+    assert_int_equal(got[0], 0);
+    assert_int_equal(got[10], 1);
+    assert_memory_equal(got + VNET_HDR_LEN, seg.mac[B], 6);
+    f[20] ^= 0xff;
+    assert_memory_equal(got + VNET_HDR_LEN, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[C].rxq), 0);
+    assert_int_equal(stats(B).rx_frames, 1);
 }
 
 /* VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7): a driver that turned its callbacks off gets its buffers
@@ -788,6 +944,8 @@ int main(void)
         cmocka_unit_test_setup(test_negotiation, setup),
         cmocka_unit_test_setup(test_unicast, setup),
         cmocka_unit_test_setup(test_rx_chain, setup),
+        cmocka_unit_test_setup(test_one_copy_equals_gathered, setup),
+        cmocka_unit_test_setup(test_destination_read_once, setup),
         cmocka_unit_test_setup(test_no_interrupt_flag, setup),
         cmocka_unit_test_setup(test_broadcast, setup),
         cmocka_unit_test_prestate_setup_teardown(test_forbidden_peer, setup, NULL,

@@ -66,6 +66,28 @@ bool arch_sha256(const void *data, uint64_t len, uint8_t out[32]);
  * blocks (arch/aarch64/copy.S). For guest RAM and the hypervisor's own buffers after boot;
  * memcpy stays the one for anything that may run with the MMU off. */
 void arch_copy_normal(void *dst, const void *src, size_t n);
+/* One load or store of any alignment in Normal memory (SCTLR_EL2.A clear; the compiler's
+ * -mstrict-align would split it into bytes): a few fields of a guest buffer, read once. */
+static inline uint16_t arch_read_normal16(const void *p)
+{
+    uint32_t v;
+    __asm__("ldrh %w0, [%1]" : "=r"(v) : "r"(p), "m"(*(const uint8_t(*)[2])p));
+    return (uint16_t)v;
+}
+static inline uint32_t arch_read_normal32(const void *p)
+{
+    uint32_t v;
+    __asm__("ldr %w0, [%1]" : "=r"(v) : "r"(p), "m"(*(const uint8_t(*)[4])p));
+    return v;
+}
+static inline void arch_write_normal16(void *p, uint16_t v)
+{
+    __asm__("strh %w1, [%2]" : "=m"(*(uint8_t(*)[2])p) : "r"((uint32_t)v), "r"(p));
+}
+static inline void arch_write_normal64(void *p, uint64_t v)
+{
+    __asm__("str %1, [%2]" : "=m"(*(uint8_t(*)[8])p) : "r"(v), "r"(p));
+}
 /* The console UART's receiver (console hooks.rx_hold): hold or resume it. */
 void arch_console_rx_hold(bool hold);
 /* The console's timer (hooks.arm_timer): console_timer() on the console's pCPU at at_ns
