@@ -109,15 +109,17 @@ static void clean_range(uint64_t pa, uint64_t size, uint64_t line)
     }
 }
 
-/* clear.S: zero [p, p + n) (multiples of 64) writing only units that are not zero already;
- * returns how many 64-byte units it wrote. */
+/* clear.S: zero [p, p + n) (multiples of CLEAR_GROUP) writing only groups that are not zero
+ * already; returns how many groups it wrote. Uses SIMD registers (it keeps their contents). */
 uint64_t arch_clear_nonzero(uint8_t *p, uint64_t n, uint64_t line);
+#define CLEAR_GROUP 256u
 
-/* The unaligned head and tail (under 64 bytes each) with stores, the rest with
+/* The unaligned head and tail (under CLEAR_GROUP bytes each) with stores, the rest with
  * arch_clear_nonzero: untouched RAM stays untouched (clear.S says why and why it is safe). */
 static void zero_chunk(uint8_t *p, uint8_t *end, uint64_t line)
 {
-    uintptr_t a = ((uintptr_t)p + 63) & ~(uintptr_t)63, b = (uintptr_t)end & ~(uintptr_t)63;
+    uintptr_t a = ((uintptr_t)p + CLEAR_GROUP - 1) & ~(uintptr_t)(CLEAR_GROUP - 1);
+    uintptr_t b = (uintptr_t)end & ~(uintptr_t)(CLEAR_GROUP - 1);
 
     if (a >= b) {
         memset(p, 0, (size_t)(end - p));
@@ -134,7 +136,14 @@ static void zero_chunk(uint8_t *p, uint8_t *end, uint64_t line)
 void arch_zero_guest_memory(uint64_t pa, uint64_t size)
 {
     uint64_t line = dcache_line();
+    /* a vCPU of a shared pCPU may have FP/SIMD trapped (lazy switch, vcpu_switch.c): the trap
+     * applies to EL2 too, and clear.S reads with SIMD registers (as arch_sha256 does). */
+    uint64_t cptr = sysreg_read(cptr_el2);
 
+    if (cptr & CPTR_EL2_TFP) {
+        sysreg_write(cptr_el2, cptr & ~(uint64_t)CPTR_EL2_TFP);
+        isb();
+    }
     for (uint64_t off = 0; off < size; off += GUEST_CHUNK) {
         uint64_t n = size - off < GUEST_CHUNK ? size - off : GUEST_CHUNK;
         uint8_t *p = (uint8_t *)(uintptr_t)(pa + off);
@@ -143,6 +152,10 @@ void arch_zero_guest_memory(uint64_t pa, uint64_t size)
         __asm__ volatile("yield");
     }
     dsb(ish);
+    if (cptr & CPTR_EL2_TFP) {
+        sysreg_write(cptr_el2, cptr);
+        isb();
+    }
 }
 
 void arch_load_guest_memory(uint64_t pa, const void *src, uint64_t size)
