@@ -12,6 +12,12 @@ round-robin over them and each gets its own table: on this shared host compare b
 interleaved. Each run also reports the CPU time QEMU used (user + sys, all its threads):
 steadier than wall time when other jobs load the host.
 
+    bench/boot_wall.py --ab 9 [--bin HV.bin ...]
+
+no perf: ROUNDS rounds of each binary's boot and bare QEMU's (the linux step's two commands),
+interleaved; medians and spread of the wall time to `all vms started` and to /init, of QEMU's
+CPU time, and of the per-round ratio to bare QEMU (linux_boot_ratio's definition).
+
 Phases (wall clock from QEMU's start): QEMU start -> `bulkhead: booting` -> `bulkhead: all vms
 started` -> Linux's `bulkhead-linux: init`. Categories of a sample (its call chain):
   host page faults   the host kernel handing QEMU fresh zeroed pages of guest RAM on first
@@ -28,6 +34,7 @@ import argparse
 import collections
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -137,14 +144,54 @@ def report(name, secs, per_phase, cpu):
             print("  %5.1f%%  %s" % (100.0 * n / max(total, 1), cat))
 
 
+def ab(rounds, bins):
+    """--ab: each binary and bare QEMU interleaved, no perf."""
+    itb = run.bundle("bench-linux")
+    bare_args = run.QEMU_BARE + ["-smp", "2", "-m", "256M"] + run.QEMU_COMMON + [
+        "-kernel", os.path.join(run.BUILD, "linux", "Image"),
+        "-initrd", os.path.join(run.BUILD, "linux", "initramfs.cpio.gz"),
+        "-append", run.dts_bootargs("bench-linux")]
+    cmds = {b: run.QEMU_HV + ["-smp", "2", "-m", "2G"] + run.QEMU_COMMON + [
+        "-kernel", b, "-initrd", itb] for b in bins}
+    cmds["bare QEMU"] = bare_args
+    res = {k: collections.defaultdict(list) for k in cmds}
+    for i in range(rounds):
+        for k, args in cmds.items():
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            _, t, seen = run.run_qemu(args, timeout=600, stop_at=run.LINUX_MARKER,
+                                      marks=[run.STARTED_MARKER])
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            res[k]["init"].append(t)
+            res[k]["cpu"].append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+            if run.STARTED_MARKER in seen:
+                res[k]["started"].append(seen[run.STARTED_MARKER])
+        print("round %d: %s" % (i + 1, ", ".join("%s %.2f s" % (k, res[k]["init"][-1])
+                                                 for k in cmds)), flush=True)
+    for k in cmds:
+        if k != "bare QEMU":
+            res[k]["ratio"] = [a / b for a, b in zip(res[k]["init"], res["bare QEMU"]["init"])]
+            res[k]["cpu ratio"] = [a / b for a, b in zip(res[k]["cpu"], res["bare QEMU"]["cpu"])]
+        print("\n== %s" % k)
+        for m in ("started", "init", "cpu", "ratio", "cpu ratio"):
+            if res[k][m]:
+                v = sorted(res[k][m])
+                print("  %-9s median %.3f (min %.3f, max %.3f)" % (
+                    m, statistics.median(v), v[0], v[-1]))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--bin", action="append", metavar="HV.bin",
                     help="hypervisor binary to boot (repeatable; default build/bulkhead.bin)")
+    ap.add_argument("--ab", type=int, metavar="ROUNDS",
+                    help="no perf: the binaries and bare QEMU interleaved, medians")
     args = ap.parse_args()
     bins = args.bin or [os.path.join(run.BUILD, "bulkhead.bin")]
+    if args.ab:
+        return ab(args.ab, bins)
     if not shutil.which("perf"):
         print("boot_wall: needs perf (linux-perf)", file=sys.stderr)
         return 2
