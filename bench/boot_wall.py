@@ -5,7 +5,18 @@
 hypervisor, configs/bench-linux.dts, no -icount) under `perf record`, its samples split at the
 hypervisor's console lines into phases and sorted by what the host was doing.
 
-    bench/boot_wall.py [--runs 3]     (after `make bench-build linux-guest`; needs perf)
+    bench/boot_wall.py [--runs 3] [--bin HV.bin ...]   (after `make all linux-guest`; needs perf)
+
+With several --bin (hypervisor binaries, e.g. one built from another revision) the runs go
+round-robin over them and each gets its own table: on this shared host compare builds only
+interleaved. Each run also reports the CPU time QEMU used (user + sys, all its threads):
+steadier than wall time when other jobs load the host.
+
+    bench/boot_wall.py --ab 9 [--bin HV.bin ...]
+
+no perf: ROUNDS rounds of each binary's boot and bare QEMU's (the linux step's two commands),
+interleaved; medians and spread of the wall time to `all vms started` and to /init, of QEMU's
+CPU time, and of the per-round ratio to bare QEMU (linux_boot_ratio's definition).
 
 Phases (wall clock from QEMU's start): QEMU start -> `bulkhead: booting` -> `bulkhead: all vms
 started` -> Linux's `bulkhead-linux: init`. Categories of a sample (its call chain):
@@ -23,8 +34,10 @@ import argparse
 import collections
 import os
 import re
+import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,11 +52,11 @@ BOOTING = "bulkhead: booting"
 PHASES = ("qemu start -> booting", "booting -> all vms started", "all vms started -> init")
 
 
-def perf_run(datafile):
-    """One Bulkhead boot to Linux's /init under perf; (start, {mark: monotonic time})."""
+def perf_run(datafile, hv_bin):
+    """One Bulkhead boot to Linux's /init under perf; (start, {mark: monotonic time}, CPU s)."""
     itb = run.bundle("bench-linux")
     args = run.QEMU_HV + ["-smp", "2", "-m", "2G"] + run.QEMU_COMMON + [
-        "-kernel", os.path.join(run.BUILD, "bulkhead.bin"), "-initrd", itb]
+        "-kernel", hv_bin, "-initrd", itb]
     t0 = time.clock_gettime(time.CLOCK_MONOTONIC)
     p = subprocess.Popen(["perf", "record", "-q", "-F", "2999", "-g", "-k", "CLOCK_MONOTONIC",
                           "-o", datafile, "--", run.QEMU] + args, stdin=subprocess.DEVNULL,
@@ -69,10 +82,11 @@ def perf_run(datafile):
                     os.kill(int(child), signal.SIGINT)
         except OSError:
             p.kill()
-        p.wait()
+        _, _, ru = os.wait4(p.pid, 0)
+        p.returncode = 0
     if len(marks) != 3:
         raise run.BenchError("boot_wall: marks missing: %s" % sorted(marks))
-    return t0, marks
+    return t0, marks, ru.ru_utime + ru.ru_stime
 
 
 def classify(chain):
@@ -118,41 +132,96 @@ def samples(datafile):
     return res
 
 
+def report(name, secs, per_phase, cpu):
+    """The table of one hypervisor binary's runs."""
+    print("\n== %s: QEMU CPU time median %.2f s (%s)" % (
+        name, statistics.median(cpu), ", ".join("%.2f" % c for c in cpu)))
+    for p in PHASES:
+        total = sum(per_phase[p].values())
+        print("\n%s: median %.2f s wall (%s), %d samples (all threads)" % (
+            p, statistics.median(secs[p]), ", ".join("%.2f" % x for x in secs[p]), total))
+        for cat, n in per_phase[p].most_common():
+            print("  %5.1f%%  %s" % (100.0 * n / max(total, 1), cat))
+
+
+def ab(rounds, bins):
+    """--ab: each binary and bare QEMU interleaved, no perf."""
+    itb = run.bundle("bench-linux")
+    bare_args = run.QEMU_BARE + ["-smp", "2", "-m", "256M"] + run.QEMU_COMMON + [
+        "-kernel", os.path.join(run.BUILD, "linux", "Image"),
+        "-initrd", os.path.join(run.BUILD, "linux", "initramfs.cpio.gz"),
+        "-append", run.dts_bootargs("bench-linux")]
+    cmds = {b: run.QEMU_HV + ["-smp", "2", "-m", "2G"] + run.QEMU_COMMON + [
+        "-kernel", b, "-initrd", itb] for b in bins}
+    cmds["bare QEMU"] = bare_args
+    res = {k: collections.defaultdict(list) for k in cmds}
+    for i in range(rounds):
+        for k, args in cmds.items():
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            _, t, seen = run.run_qemu(args, timeout=600, stop_at=run.LINUX_MARKER,
+                                      marks=[run.STARTED_MARKER])
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            res[k]["init"].append(t)
+            res[k]["cpu"].append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+            if run.STARTED_MARKER in seen:
+                res[k]["started"].append(seen[run.STARTED_MARKER])
+        print("round %d: %s" % (i + 1, ", ".join("%s %.2f s" % (k, res[k]["init"][-1])
+                                                 for k in cmds)), flush=True)
+    for k in cmds:
+        if k != "bare QEMU":
+            res[k]["ratio"] = [a / b for a, b in zip(res[k]["init"], res["bare QEMU"]["init"])]
+            res[k]["cpu ratio"] = [a / b for a, b in zip(res[k]["cpu"], res["bare QEMU"]["cpu"])]
+        print("\n== %s" % k)
+        for m in ("started", "init", "cpu", "ratio", "cpu ratio"):
+            if res[k][m]:
+                v = sorted(res[k][m])
+                print("  %-9s median %.3f (min %.3f, max %.3f)" % (
+                    m, statistics.median(v), v[0], v[-1]))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--bin", action="append", metavar="HV.bin",
+                    help="hypervisor binary to boot (repeatable; default build/bulkhead.bin)")
+    ap.add_argument("--ab", type=int, metavar="ROUNDS",
+                    help="no perf: the binaries and bare QEMU interleaved, medians")
     args = ap.parse_args()
+    bins = args.bin or [os.path.join(run.BUILD, "bulkhead.bin")]
+    if args.ab:
+        return ab(args.ab, bins)
     if not shutil.which("perf"):
         print("boot_wall: needs perf (linux-perf)", file=sys.stderr)
         return 2
     os.makedirs(run.OUT, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="boot_wall.")
-    per_phase = {p: collections.Counter() for p in PHASES}
-    secs = {p: [] for p in PHASES}
+    per_phase = {b: {p: collections.Counter() for p in PHASES} for b in bins}
+    secs = {b: {p: [] for p in PHASES} for b in bins}
+    cpu = {b: [] for b in bins}
     try:
         for i in range(args.runs):
-            data = os.path.join(tmp, "perf%d.data" % i)
-            t0, marks = perf_run(data)
-            bounds = [t0, marks[BOOTING], marks[run.STARTED_MARKER], marks[run.LINUX_MARKER]]
-            for k, p in enumerate(PHASES):
-                secs[p].append(bounds[k + 1] - bounds[k])
-            for t, chain in samples(data):
-                if not chain:
-                    continue
+            for b in bins:
+                data = os.path.join(tmp, "perf.data")
+                t0, marks, cpu_s = perf_run(data, b)
+                cpu[b].append(cpu_s)
+                bounds = [t0, marks[BOOTING], marks[run.STARTED_MARKER], marks[run.LINUX_MARKER]]
                 for k, p in enumerate(PHASES):
-                    if bounds[k] <= t < bounds[k + 1]:
-                        per_phase[p][classify(chain)] += 1
-            print("run %d: %s" % (i + 1, ", ".join("%s %.2f s" % (p, secs[p][-1])
-                                                    for p in PHASES)), flush=True)
+                    secs[b][p].append(bounds[k + 1] - bounds[k])
+                for t, chain in samples(data):
+                    if not chain:
+                        continue
+                    for k, p in enumerate(PHASES):
+                        if bounds[k] <= t < bounds[k + 1]:
+                            per_phase[b][p][classify(chain)] += 1
+                print("run %d %s: %s, QEMU CPU %.2f s" % (
+                    i + 1, b, ", ".join("%s %.2f s" % (p, secs[b][p][-1]) for p in PHASES),
+                    cpu_s), flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for p in PHASES:
-        total = sum(per_phase[p].values())
-        print("\n%s: median %.2f s wall, %d samples (all threads)" % (
-            p, sorted(secs[p])[len(secs[p]) // 2], total))
-        for cat, n in per_phase[p].most_common():
-            print("  %5.1f%%  %s" % (100.0 * n / total, cat))
+    for b in bins:
+        report(b, secs[b], per_phase[b], cpu[b])
     return 0
 
 

@@ -77,10 +77,7 @@ void arch_wake_all(void)
     sev();
 }
 
-/* DCZID_EL0 (D17.2.35): BS = log2 of the DC ZVA block in words, DZP = DC ZVA prohibited. */
-#define DCZID_BS_MASK  0xfu
-#define DCZID_DZP      (UINT64_C(1) << 4)
-#define ZVA_UNROLL     4
+#define CLEAN_UNROLL   4
 
 /*
  * Long EL2 work (clearing a VM's RAM and loading its images: megabytes on every start) goes
@@ -101,7 +98,7 @@ static void clean_range(uint64_t pa, uint64_t size, uint64_t line)
 {
     uint64_t a = pa & ~(line - 1), stop = pa + size;
 
-    for (; a + ZVA_UNROLL * line <= stop; a += ZVA_UNROLL * line) {
+    for (; a + CLEAN_UNROLL * line <= stop; a += CLEAN_UNROLL * line) {
         __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
         __asm__ volatile("dc cvac, %0" : : "r"(a + line) : "memory");
         __asm__ volatile("dc cvac, %0" : : "r"(a + 2 * line) : "memory");
@@ -112,37 +109,53 @@ static void clean_range(uint64_t pa, uint64_t size, uint64_t line)
     }
 }
 
-static void zero_chunk(uint8_t *p, uint8_t *end, uint64_t dczid, uint64_t blk)
+/* clear.S: zero [p, p + n) (multiples of CLEAR_GROUP) writing only groups that are not zero
+ * already; returns how many groups it wrote. Uses SIMD registers (it keeps their contents). */
+uint64_t arch_clear_nonzero(uint8_t *p, uint64_t n, uint64_t line);
+#define CLEAR_GROUP 256u
+
+/* The unaligned head and tail (under CLEAR_GROUP bytes each) with stores, the rest with
+ * arch_clear_nonzero: untouched RAM stays untouched (clear.S says why and why it is safe). */
+static void zero_chunk(uint8_t *p, uint8_t *end, uint64_t line)
 {
-    /* DC ZVA zeroes a whole block per instruction: a quarter of the stores loop's count. */
-    while (!(dczid & DCZID_DZP) && p < end && ((uintptr_t)p & (blk - 1)) != 0) {
-        *p++ = 0;
+    uintptr_t a = ((uintptr_t)p + CLEAR_GROUP - 1) & ~(uintptr_t)(CLEAR_GROUP - 1);
+    uintptr_t b = (uintptr_t)end & ~(uintptr_t)(CLEAR_GROUP - 1);
+
+    if (a >= b) {
+        memset(p, 0, (size_t)(end - p));
+        clean_range((uint64_t)(uintptr_t)p, (uint64_t)(end - p), line);
+        return;
     }
-    while (!(dczid & DCZID_DZP) && (uint64_t)(end - p) >= ZVA_UNROLL * blk) {
-        __asm__ volatile("dc zva, %0" : : "r"(p) : "memory");
-        __asm__ volatile("dc zva, %0" : : "r"(p + blk) : "memory");
-        __asm__ volatile("dc zva, %0" : : "r"(p + 2 * blk) : "memory");
-        __asm__ volatile("dc zva, %0" : : "r"(p + 3 * blk) : "memory");
-        p += ZVA_UNROLL * blk;
-    }
-    memset(p, 0, (size_t)(end - p));
+    memset(p, 0, (size_t)(a - (uintptr_t)p));
+    clean_range((uint64_t)(uintptr_t)p, (uint64_t)(a - (uintptr_t)p), line);
+    memset((void *)b, 0, (size_t)((uintptr_t)end - b));
+    clean_range((uint64_t)b, (uint64_t)((uintptr_t)end - b), line);
+    (void)arch_clear_nonzero((uint8_t *)a, (uint64_t)(b - a), line);
 }
 
 void arch_zero_guest_memory(uint64_t pa, uint64_t size)
 {
-    uint64_t dczid = sysreg_read(dczid_el0);
-    uint64_t blk = UINT64_C(4) << (dczid & DCZID_BS_MASK);
     uint64_t line = dcache_line();
+    /* a vCPU of a shared pCPU may have FP/SIMD trapped (lazy switch, vcpu_switch.c): the trap
+     * applies to EL2 too, and clear.S reads with SIMD registers (as arch_sha256 does). */
+    uint64_t cptr = sysreg_read(cptr_el2);
 
+    if (cptr & CPTR_EL2_TFP) {
+        sysreg_write(cptr_el2, cptr & ~(uint64_t)CPTR_EL2_TFP);
+        isb();
+    }
     for (uint64_t off = 0; off < size; off += GUEST_CHUNK) {
         uint64_t n = size - off < GUEST_CHUNK ? size - off : GUEST_CHUNK;
         uint8_t *p = (uint8_t *)(uintptr_t)(pa + off);
 
-        zero_chunk(p, p + n, dczid, blk);
-        clean_range(pa + off, n, line);
+        zero_chunk(p, p + n, line);
         __asm__ volatile("yield");
     }
     dsb(ish);
+    if (cptr & CPTR_EL2_TFP) {
+        sysreg_write(cptr_el2, cptr);
+        isb();
+    }
 }
 
 void arch_load_guest_memory(uint64_t pa, const void *src, uint64_t size)

@@ -4,6 +4,8 @@ ARCH_TESTS := test_copy
 test_copy_SRCS := tests/arch/test_copy.c arch/aarch64/copy.S
 ARCH_TESTS += test_spinlock
 test_spinlock_SRCS := tests/arch/test_spinlock.c
+ARCH_TESTS += test_clear
+test_clear_SRCS := tests/arch/test_clear.c arch/aarch64/clear.S
 
 define arch_test_rule
 $(O)/arch-tests/$(1): $$($(1)_SRCS)

@@ -141,8 +141,9 @@ void arch_vcpu_park(void) __attribute__((noreturn));
  * coherency (the guest starts with its caches off) and invalidate the I-cache. In chunks,
  * like arch_zero_guest_memory. */
 void arch_load_guest_memory(uint64_t pa, const void *src, uint64_t size);
-/* Zero [pa, pa + size) of guest RAM (DC ZVA where allowed) and clean it to the point of
- * coherency: the guest starts with its caches off. No I-cache maintenance: the caller loads
+/* Zero [pa, pa + size) of guest RAM and clean it to the point of coherency: the guest starts
+ * with its caches off. Reads every byte from the point of coherency (after DC CIVAC) and
+ * writes only what is not zero already (clear.S: under QEMU untouched RAM stays unallocated). No I-cache maintenance: the caller loads
  * the images afterwards (vm_reload), which invalidates the whole I-cache. In 64 KiB chunks
  * with a YIELD between them (cpu.c: an emulator's round robin lets other CPUs run there). */
 void arch_zero_guest_memory(uint64_t pa, uint64_t size);
