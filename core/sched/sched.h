@@ -57,6 +57,8 @@ struct sched_ent {
     uint64_t wait_ticks;
     uint64_t throttled_ticks;
     uint64_t throttles;  /* how often its budget ran out */
+    uint64_t preemptions; /* switched out while it could have run on (a higher priority, the
+                           * end of its turn or of its partition window) */
 };
 
 struct sched_cpu {
@@ -112,6 +114,16 @@ bool sched_is_eligible(const struct sched_cpu *c, unsigned i);
  * records the window's start jitter.
  */
 unsigned sched_pick(struct sched_cpu *c, uint64_t now);
+
+/* Entity i's accounting (sched_ent's counters) as it stands at now: the time since the last
+ * sched_account charged as that would charge it, without changing c. For readers on other
+ * pCPUs (management statistics): each word is read once, so a read racing a decision is an
+ * estimate, never below what was accounted. Zeroes for a bad i. */
+struct sched_times {
+    uint64_t run, wait, throttled; /* ticks */
+    uint64_t throttles, preemptions;
+};
+void sched_ent_times(const struct sched_cpu *c, unsigned i, uint64_t now, struct sched_times *t);
 
 /* When the decision must be made again at the latest (budget gone, replenishment, window end,
  * turn over, a blocked entity's wake_at); SCHED_NEVER: only on a wake-up. After sched_pick. */
