@@ -120,7 +120,16 @@ static void fill_vm(struct bh_mgmt_vm *o, const struct vm *vm, uint32_t rights, 
         ov->state = v->state == VCPU_RUNNING ? BH_MGMT_VCPU_RUNNING :
                     v->state == VCPU_ON_PENDING ? BH_MGMT_VCPU_PENDING : BH_MGMT_VCPU_OFF;
         ov->pcpu = v->pcpu;
-        vm_vcpu_times(v, &ov->run_ns, &ov->blocked_ns, &ov->paused_ns, &ov->idle_ns);
+        struct vm_vcpu_times t;
+        vm_vcpu_times(v, &t);
+        ov->run_ns = t.run_ns;
+        ov->blocked_ns = t.blocked_ns;
+        ov->paused_ns = t.paused_ns;
+        ov->idle_ns = t.idle_ns;
+        ov->wait_ns = t.wait_ns;
+        ov->throttled_ns = t.throttled_ns;
+        ov->preemptions = t.preemptions;
+        ov->throttles = t.throttles;
     }
 }
 
