@@ -368,9 +368,13 @@ static void swap_hw(struct sched_pcpu *p, struct vcpu_ctx *from, struct vcpu_ctx
     if (from) {
         struct vcpu *v = from->v;
         vcpu_hw_save(&from->hw);
-        /* the list registers back to the model; the next flush of v refills them (empty:
-         * not marked, else an idle v would wake at once with nothing to do) */
-        vgic_vcpu_switch_out(&v->vm->vgic, v->idx);
+        /* the list registers back to the model; the next flush of v refills them. An idle v
+         * with empty LRs is not marked: it would read as a wake-up with nothing to do */
+        if (p->s.ent[from->ent].state == SCHED_BLOCKED) {
+            vgic_vcpu_switch_out(&v->vm->vgic, v->idx);
+        } else {
+            vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
+        }
         from->in_wait = d->in_wait;
         d->in_wait = false;
         if (p->s.ent[from->ent].state == SCHED_BLOCKED) {

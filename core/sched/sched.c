@@ -199,10 +199,10 @@ unsigned sched_pick(struct sched_cpu *c, uint64_t now)
         c->ent[best].ran_at = now;
     }
     /* the one that ran goes out while it could still run: preempted (a block cleared cur,
-     * a throttle is not eligible) */
-    if (prev != best && prev < c->n && c->ent[prev].state == SCHED_RUNNABLE &&
-        !is_throttled(&c->ent[prev])) {
-        c->ent[prev].preemptions++;
+     * a throttle is not eligible). 14 EL2 instructions of a decision that switches (make
+     * bench: sched_decide 223 -> 237), none on one that does not. */
+    if (prev != best && sched_is_eligible(c, prev)) {
+        c->preemptions[prev]++;
     }
     c->cur = (uint8_t)best;
     return best;
@@ -230,7 +230,7 @@ void sched_ent_times(const struct sched_cpu *c, unsigned i, uint64_t now, struct
     t->wait = load64(&e->wait_ticks);
     t->throttled = load64(&e->throttled_ticks);
     t->throttles = load64(&e->throttles);
-    t->preemptions = load64(&e->preemptions);
+    t->preemptions = load64(&c->preemptions[i]);
     if (cur) {
         t->run += dt; /* its budget's end is a decision: dt is within it (or the latency) */
     } else if (st == SCHED_RUNNABLE && e->budget != 0 && remaining == 0) {

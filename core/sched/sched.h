@@ -57,8 +57,6 @@ struct sched_ent {
     uint64_t wait_ticks;
     uint64_t throttled_ticks;
     uint64_t throttles;  /* how often its budget ran out */
-    uint64_t preemptions; /* switched out while it could have run on (a higher priority, the
-                           * end of its turn or of its partition window) */
 };
 
 struct sched_cpu {
@@ -80,6 +78,10 @@ struct sched_cpu {
     uint64_t win_skipped;     /* windows passed over entirely (the pCPU was busy elsewhere) */
     uint64_t jitter_max;      /* latest window start seen, ticks after its planned start */
     uint64_t jitter_sum;
+    /* per entity: switched out while it could have run on (a higher priority, the end of its
+     * turn or of its partition window). Apart from struct sched_ent, whose 96 bytes the
+     * decisions index cheaply (make bench: sched_decide/switch). */
+    uint64_t preemptions[SCHED_MAX_ENTS];
 };
 
 /* Set c up empty for policy at time now; quantum in ticks (> 0). */

@@ -233,8 +233,8 @@ static void test_accounting_adds_up_30_70(void **state)
     /* every turn handed over is a preemption: a's 29 per period (its 30th ends throttled),
      * b's 30 (the last at the period boundary, replenished as a gets its turn; none after
      * the last period) */
-    assert_int_equal(c.ent[a].preemptions, 100 * 29);
-    assert_int_equal(c.ent[b].preemptions, 100 * 30 - 1);
+    assert_int_equal(c.preemptions[a], 100 * 29);
+    assert_int_equal(c.preemptions[b], 100 * 30 - 1);
 }
 
 /* A vCPU alone on the pCPU (what an exclusive pCPU is) never waits, is never preempted. */
@@ -250,7 +250,7 @@ static void test_accounting_alone_never_waits(void **state)
     assert_int_equal(c.ent[a].run_ticks, 50000);
     assert_int_equal(c.ent[a].wait_ticks, 0);
     assert_int_equal(c.ent[a].throttled_ticks, 0);
-    assert_int_equal(c.ent[a].preemptions, 0);
+    assert_int_equal(c.preemptions[a], 0);
     assert_int_equal(c.ent[a].throttles, 0);
 }
 
@@ -269,18 +269,18 @@ static void test_preemptions_counted(void **state)
     sched_set_state(&c, rt, SCHED_BLOCKED, 1000, 0);
     assert_int_equal(decide(&c, 0, &next), hog);
     assert_int_equal(decide(&c, 1000, &next), rt); /* its timer: the hog is preempted */
-    assert_int_equal(c.ent[hog].preemptions, 1);
+    assert_int_equal(c.preemptions[hog], 1);
     sched_account(&c, 1200);
     sched_set_state(&c, rt, SCHED_BLOCKED, SCHED_NEVER, 1200); /* idle: no preemption */
     assert_int_equal(decide(&c, 1200, &next), hog);
-    assert_int_equal(c.ent[rt].preemptions, 0);
+    assert_int_equal(c.preemptions[rt], 0);
     sched_account(&c, 2000);
     sched_set_state(&c, rt, SCHED_RUNNABLE, SCHED_NEVER, 2000); /* never idles again */
     assert_int_equal(decide(&c, 2000, &next), rt);
-    assert_int_equal(c.ent[hog].preemptions, 2);
+    assert_int_equal(c.preemptions[hog], 2);
     assert_int_equal(next, 2300); /* 300 of its 500 left */
     assert_int_equal(decide(&c, 2300, &next), hog); /* throttled: not a preemption */
-    assert_int_equal(c.ent[rt].preemptions, 0);
+    assert_int_equal(c.preemptions[rt], 0);
     assert_int_equal(c.ent[rt].throttles, 1);
     assert_int_equal(next, 10000);
     assert_int_equal(decide(&c, 10000, &next), rt);
