@@ -10,7 +10,8 @@
  *   but never gets the pCPU: that time is waiting, not idle (the six times add up);
  * - CPU 3: hog `x` alone on an exclusive pCPU: nothing waiting, throttled or preempted.
  * Two snapshots WINDOW_MS of virtual time apart (deterministic under -icount); the shares are
- * of the window, within a few per mille where the scheduler decides them exactly.
+ * of the window: the sums (the accounting itself) within 5 per mille, the shares (the
+ * scheduler, late by what QEMU's round robin delays a decision) within 1 or 2 %.
  */
 #include <string.h>
 
@@ -117,11 +118,14 @@ void tests_mgmt_sched(void)
     struct delta c = delta_of(&s0, &s1, 2), d = delta_of(&s0, &s1, 3);
     struct delta e = delta_of(&s0, &s1, 4), x = delta_of(&s0, &s1, 5);
 
-    /* CPU 1: 30/70 budgets; every ms of each is run, waiting or throttled */
-    report(near(a.run, 300, 10) && near(a.wait + a.thr, 700, 10) && a.wait > 0 && a.thr > 0 &&
+    /* CPU 1: 30/70 budgets; every ms of each is run, waiting or throttled. The shares within
+     * 2 %: a decision that QEMU's round robin delays costs b what a overran (paid back from
+     * a's next budget, b's lapses at its period's end; s-share checks the shares within 1 %
+     * over 2 s); the sums are the accounting's and exact */
+    report(near(a.run, 300, 20) && near(a.wait + a.thr, 700, 20) && a.wait > 0 && a.thr > 0 &&
                near(a.sum, 1000, 5),
            "mgmtsched: a (3/10 ms) runs 30 %%, waits or is throttled the rest");
-    report(near(b.run, 700, 10) && near(b.wait + b.thr, 300, 10) && b.wait > 0 &&
+    report(near(b.run, 700, 20) && near(b.wait + b.thr, 300, 20) && b.wait > 0 &&
                near(b.sum, 1000, 5),
            "mgmtsched: b (7/10 ms) runs 70 %%, waits or is throttled the rest");
     /* a's budget is gone while b still has some: throttled is what the budgets imply, the
@@ -129,7 +133,7 @@ void tests_mgmt_sched(void)
     report(a.thr >= 400 - 30 && a.thr <= 700 && b.thr <= 30,
            "mgmtsched: a is throttled %lu per mille, b %lu", (unsigned long)a.thr,
            (unsigned long)b.thr);
-    report(near(a.throttles, 100, 2) && near(b.throttles, 100, 2) && a.preempt > 0 &&
+    report(near(a.throttles, 100, 6) && near(b.throttles, 100, 6) && a.preempt > 0 &&
                b.preempt > 0,
            "mgmtsched: a budget exhaustion per period for both, preemptions at turns");
     /* CPU 2: c above d, c throttled by its budget, d preempted at every replenishment */
