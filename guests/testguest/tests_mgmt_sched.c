@@ -25,6 +25,7 @@
 
 #define SETTLE_MS 200   /* every hog busy, e asleep */
 #define WINDOW_MS 1000  /* e wakes 400 ms into it (tg.idle_ms=600) */
+#define END_MS    1900  /* d (busy until 1.6 s) done, e's WFI ended */
 #define NVMS      6
 
 static const char *const names[NVMS] = { "a", "b", "c", "d", "e", "x" };
@@ -153,5 +154,16 @@ void tests_mgmt_sched(void)
     report(x1->wait_ns == 0 && x1->throttled_ns == 0 && x1->preemptions == 0 &&
                x1->throttles == 0 && near(x.run, 1000, 5),
            "mgmtsched: x on an exclusive pCPU: runs 100 %%, wait, throttled, preemptions 0");
+    /* once d is done (1.6 s), e's WFI ends: the wait as it ended is split the same way (idle
+     * until its timer, ~600 ms since its start; waiting after it), not all idle */
+    static struct snap s2;
+    timer_delay_ms(END_MS - SETTLE_MS - WINDOW_MS);
+    ok = take(&s2);
+    const struct bh_mgmt_vcpu *e2 = &s2.cpu[4];
+    report(ok && e2->run_ns > 0 && near(e2->idle_ns / 1000000, 600, 30) &&
+               e2->wait_ns / 1000000 >= 900,
+           "mgmtsched: e's ended WFI: idle %lu ms, then waiting %lu ms, run %lu us",
+           (unsigned long)(e2->idle_ns / 1000000), (unsigned long)(e2->wait_ns / 1000000),
+           (unsigned long)(e2->run_ns / 1000));
     tg_finish();
 }
