@@ -450,15 +450,17 @@ bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), 
         vgic_sync_lrs(&v->vm->vgic, v->idx);
     }
     deadline_wait_end(d);
+    uint64_t ready = 0; /* shared pCPU: runnable without it, not asleep (sched_unblock) */
     if (sched_is_shared(v->pcpu)) {
-        sched_unblock(v);
+        ready = sched_unblock(v);
     }
     arch_vgic_write_hcr(arch_vgic_read_hcr() | en); /* only En: a flush meanwhile owns UIE */
     if (slept_since) {
         rr_slice_resume(v->pcpu);
     }
     if (slept) {
-        *slept = slept_since ? arch_counter() - slept_since : 0;
+        uint64_t span = slept_since ? arch_counter() - slept_since : 0;
+        *slept = span - (ready < span ? ready : span);
     }
     return ok;
 }
@@ -507,9 +509,10 @@ static void __attribute__((noinline, cold)) idle_shared(struct vcpu *v)
         }
         take_wakeups(v, g);
     }
-    sched_unblock(v);
+    uint64_t ready = sched_unblock(v); /* runnable without the pCPU: waiting, not idle */
     if (slept) {
-        v->idle_ticks += arch_counter() - v->wait_since;
+        uint64_t span = arch_counter() - v->wait_since;
+        v->idle_ticks += span - (ready < span ? ready : span);
         __atomic_store_n(&v->wait_kind, VCPU_WAIT_NONE, __ATOMIC_RELEASE);
         rr_slice_resume(v->pcpu);
     }

@@ -59,6 +59,8 @@ struct vcpu_ctx {
     bool (*done)(void *);  /* a blocking wait's condition (NULL: a WFI) */
     void *arg;
     uint64_t wait_at;      /* the wait's time limit, ticks */
+    bool marked;           /* in a guest wait (sched_block .. sched_unblock): ready_mark holds */
+    uint64_t ready_mark;   /* its waiting + throttled ticks when that wait began */
     struct vcpu_hw hw;
 };
 
@@ -311,6 +313,7 @@ static void ctx_drop(struct sched_pcpu *p, struct vcpu_ctx *c, uint64_t now)
     c->in_wait = false;
     c->done = NULL;
     c->wait_at = SCHED_NEVER;
+    c->marked = false;
     if (was_fresh) {
         return; /* it never ran: the stop turned it off already */
     }
@@ -365,8 +368,13 @@ static void swap_hw(struct sched_pcpu *p, struct vcpu_ctx *from, struct vcpu_ctx
     if (from) {
         struct vcpu *v = from->v;
         vcpu_hw_save(&from->hw);
-        /* the list registers back to the model; the next flush of v refills them */
-        vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
+        /* the list registers back to the model; the next flush of v refills them. An idle v
+         * with empty LRs is not marked: it would read as a wake-up with nothing to do */
+        if (p->s.ent[from->ent].state == SCHED_BLOCKED) {
+            vgic_vcpu_switch_out(&v->vm->vgic, v->idx);
+        } else {
+            vgic_vcpu_reset_hw(&v->vm->vgic, v->idx);
+        }
         from->in_wait = d->in_wait;
         d->in_wait = false;
         if (p->s.ent[from->ent].state == SCHED_BLOCKED) {
@@ -497,6 +505,13 @@ bool sched_block(struct vcpu *v, bool (*done)(void *), void *arg, uint64_t wait_
     c->done = done;
     c->arg = arg;
     c->wait_at = wait_at;
+    if (!c->marked) {
+        /* the guest wait's first block: from here its time runnable without the pCPU
+         * (woken, behind a higher priority or throttled) is waiting, not idle (sched_unblock) */
+        const struct sched_ent *e = &p->s.ent[c->ent];
+        c->ready_mark = e->wait_ticks + e->throttled_ticks;
+        __atomic_store_n(&c->marked, true, __ATOMIC_RELEASE);
+    }
     sched_account(&p->s, arch_counter());
     sched_set_state(&p->s, c->ent, SCHED_BLOCKED, SCHED_NEVER, 0);
     if (resched(cpu, true)) {
@@ -506,19 +521,31 @@ bool sched_block(struct vcpu *v, bool (*done)(void *), void *arg, uint64_t wait_
     return false;
 }
 
-void sched_unblock(struct vcpu *v)
+uint64_t sched_unblock(struct vcpu *v)
 {
     struct sched_pcpu *p = sched_pcpus[v->pcpu];
     struct vcpu_ctx *c = ctx_of(v);
+    uint64_t ready = 0;
 
-    if (!c || p->s.ent[c->ent].state == SCHED_RUNNABLE) {
-        return;
+    if (!c) {
+        return 0;
+    }
+    if (c->marked) {
+        /* v runs (its pCPU holds it): its waiting and throttled ticks are settled */
+        const struct sched_ent *e = &p->s.ent[c->ent];
+        uint64_t now = e->wait_ticks + e->throttled_ticks;
+        ready = now > c->ready_mark ? now - c->ready_mark : 0;
+        __atomic_store_n(&c->marked, false, __ATOMIC_RELEASE);
+    }
+    if (p->s.ent[c->ent].state == SCHED_RUNNABLE) {
+        return ready;
     }
     c->done = NULL;
     c->wait_at = SCHED_NEVER;
     sched_account(&p->s, arch_counter());
     sched_set_state(&p->s, c->ent, SCHED_RUNNABLE, SCHED_NEVER, 0);
     (void)resched(v->pcpu, false);
+    return ready;
 }
 
 void sched_park(struct vcpu *v)
@@ -534,6 +561,7 @@ void sched_park(struct vcpu *v)
     c->fresh = true;
     c->done = NULL;
     c->wait_at = SCHED_NEVER;
+    c->marked = false;
     /* the next vCPU's switch-in (vcpu_hw_load) expects the PMU and debug registers in their
      * reset state, as a switch-out leaves them */
     vpmu_reset_cpu();
@@ -563,19 +591,26 @@ bool arch_vcpu_is_switched_out(const struct vcpu *v)
 
 /* ------------------------------------------------------------------ statistics */
 
-bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, uint64_t *thr,
-                           uint64_t *throttles)
+bool arch_sched_vcpu_times(const struct vcpu *v, struct arch_sched_vcpu_stats *st)
 {
     const struct vcpu_ctx *c = ctx_of(v);
 
     if (!c) {
         return false;
     }
-    const struct sched_ent *e = &sched_pcpus[v->pcpu]->s.ent[c->ent];
-    *run = __atomic_load_n(&e->run_ticks, __ATOMIC_RELAXED);
-    *wait = __atomic_load_n(&e->wait_ticks, __ATOMIC_RELAXED);
-    *thr = __atomic_load_n(&e->throttled_ticks, __ATOMIC_RELAXED);
-    *throttles = __atomic_load_n(&e->throttles, __ATOMIC_RELAXED);
+    struct sched_times t;
+    bool marked = __atomic_load_n(&c->marked, __ATOMIC_ACQUIRE);
+    uint64_t mark = __atomic_load_n(&c->ready_mark, __ATOMIC_RELAXED);
+
+    sched_ent_times(&sched_pcpus[v->pcpu]->s, c->ent, arch_counter(), &t);
+    *st = (struct arch_sched_vcpu_stats){
+        .run = t.run,
+        .wait = t.wait,
+        .throttled = t.throttled,
+        .throttles = t.throttles,
+        .preemptions = t.preemptions,
+        .ready_in_wait = marked && t.wait + t.throttled > mark ? t.wait + t.throttled - mark : 0,
+    };
     return true;
 }
 

@@ -64,8 +64,10 @@ struct trap_frame *sched_vcpu_frame(struct vcpu *v);
  */
 bool sched_block(struct vcpu *v, bool (*done)(void *), void *arg, uint64_t wait_at);
 
-/* v's wait ended: it is runnable again (and may be switched out at once for a better one). */
-void sched_unblock(struct vcpu *v);
+/* v's wait ended: it is runnable again (and may be switched out at once for a better one).
+ * Returns the counter ticks v spent runnable without the pCPU (waiting or throttled) since the
+ * wait's first sched_block: time the caller does not count as idle or blocked. */
+uint64_t sched_unblock(struct vcpu *v);
 
 /* The idle loop of a shared pCPU: start, wake and run its vCPUs. Does not return. */
 void sched_idle_loop(unsigned cpu) __attribute__((noreturn));

@@ -312,13 +312,16 @@ void vpmu_load(const struct vpmu_state *s)
     sysreg_write(pmccfiltr_el0, s->ccfiltr);
     sysreg_write(pmccntr_el0, s->ccntr);
     sysreg_write(pmuserenr_el0, s->userenr);
+    /* PMCR (E) before the overflow and interrupt enables: QEMU 7.2 evaluates the overflow
+     * interrupt's line only when PMOVSSET, PMINTENSET or an overflow change, not when PMCR.E
+     * does, so an overflow pending as the vCPU went out came back with its line low and was
+     * lost (its WFI never ended). Nothing counts yet: PMCNTENSET comes last. */
+    sysreg_write(pmcr_el0, (sysreg_read(pmcr_el0) & ~PMCR_GUEST_RW) | s->pmcr);
     sysreg_write(pmovsset_el0, s->ovs);
     sysreg_write(pmintenset_el1, s->inten);
     sysreg_write(pmcntenset_el0, s->cnten);
     vpmu_sel[cpu] = s->sel;
     vpmu_dirty[cpu] = true;
-    /* E last: nothing counts before the rest is back */
-    sysreg_write(pmcr_el0, (sysreg_read(pmcr_el0) & ~PMCR_GUEST_RW) | s->pmcr);
     isb();
 }
 

@@ -78,6 +78,10 @@ struct sched_cpu {
     uint64_t win_skipped;     /* windows passed over entirely (the pCPU was busy elsewhere) */
     uint64_t jitter_max;      /* latest window start seen, ticks after its planned start */
     uint64_t jitter_sum;
+    /* per entity: switched out while it could have run on (a higher priority, the end of its
+     * turn or of its partition window). Apart from struct sched_ent, whose 96 bytes the
+     * decisions index cheaply (make bench: sched_decide/switch). */
+    uint64_t preemptions[SCHED_MAX_ENTS];
 };
 
 /* Set c up empty for policy at time now; quantum in ticks (> 0). */
@@ -112,6 +116,16 @@ bool sched_is_eligible(const struct sched_cpu *c, unsigned i);
  * records the window's start jitter.
  */
 unsigned sched_pick(struct sched_cpu *c, uint64_t now);
+
+/* Entity i's accounting (sched_ent's counters) as it stands at now: the time since the last
+ * sched_account charged as that would charge it, without changing c. For readers on other
+ * pCPUs (management statistics): each word is read once, so a read racing a decision is an
+ * estimate, never below what was accounted. Zeroes for a bad i. */
+struct sched_times {
+    uint64_t run, wait, throttled; /* ticks */
+    uint64_t throttles, preemptions;
+};
+void sched_ent_times(const struct sched_cpu *c, unsigned i, uint64_t now, struct sched_times *t);
 
 /* When the decision must be made again at the latest (budget gone, replenishment, window end,
  * turn over, a blocked entity's wake_at); SCHED_NEVER: only on a wake-up. After sched_pick. */

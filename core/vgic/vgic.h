@@ -348,6 +348,13 @@ void vgic_maintenance(struct vgic_vm *d, unsigned vcpu);
  * virtual interface. Runs on vcpu's own pCPU.
  */
 void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu);
+/*
+ * The same for a vCPU switched out of a shared pCPU, whose ICH_HCR_EL2 (En), VMCR and APRs the
+ * switch saves and restores: vcpu is marked for a flush at its next entry only when its LRs
+ * held something, so an idle vCPU with nothing pending is not woken by its own switch-out
+ * (vgic_vcpu_pending_work stays false). Runs on vcpu's own pCPU.
+ */
+void vgic_vcpu_switch_out(struct vgic_vm *d, unsigned vcpu);
 
 /*
  * Whether this pCPU's virtual CPU interface, as it stands, signals an interrupt to the guest

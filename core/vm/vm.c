@@ -317,17 +317,18 @@ void vm_print_vm_stats(const struct vm *vm)
         slice += arch_rt_slice_expiries(vm->cfg->cpus[k]);
     }
     /* shared pCPUs' scheduler accounting, summed over its vCPUs (docs/SCHEDULING.md) */
-    uint64_t run = 0, wait = 0, thr = 0, throttles = 0;
+    uint64_t run = 0, wait = 0, thr = 0, throttles = 0, preempt = 0;
     for (unsigned k = 0; k < vm->nr_vcpus; k++) {
-        uint64_t r, w, t, cnt;
-        if (arch_sched_vcpu_times(&vm->vcpus[k], &r, &w, &t, &cnt)) {
-            run += r, wait += w, thr += t, throttles += cnt;
+        struct arch_sched_vcpu_stats ss;
+        if (arch_sched_vcpu_times(&vm->vcpus[k], &ss)) {
+            run += ss.run, wait += ss.wait, thr += ss.throttled, throttles += ss.throttles;
+            preempt += ss.preemptions;
         }
     }
     hyp_printf("STATS vm=%s state=%s%s mmio=%llu irqs=%llu faults=%llu denials=%llu "
                "events=%llu dropped=%llu restarts=%llu con_out=%llu con_lines=%llu "
                "con_in=%llu rx_dropped=%llu slice=%llu sched_run_us=%llu sched_wait_us=%llu "
-               "sched_throttled_us=%llu throttles=%llu",
+               "sched_throttled_us=%llu throttles=%llu preemptions=%llu",
                vm->name, vm_state_name(vm->state), exits,
                (unsigned long long)s->mmio_emulated, (unsigned long long)s->irqs_injected,
                (unsigned long long)s->faults, (unsigned long long)s->denials,
@@ -337,7 +338,8 @@ void vm_print_vm_stats(const struct vm *vm)
                (unsigned long long)(cs.in_dropped + us.rx_dropped), (unsigned long long)slice,
                (unsigned long long)(arch_ticks_to_ns(run) / 1000),
                (unsigned long long)(arch_ticks_to_ns(wait) / 1000),
-               (unsigned long long)(arch_ticks_to_ns(thr) / 1000), (unsigned long long)throttles);
+               (unsigned long long)(arch_ticks_to_ns(thr) / 1000), (unsigned long long)throttles,
+               (unsigned long long)preempt);
 }
 
 void vm_print_stats(void)

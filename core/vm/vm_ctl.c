@@ -170,33 +170,50 @@ static bool vm_not_paused(void *arg)
 
 void vm_vcpu_hold(struct vcpu *v)
 {
+    uint64_t slept = 0; /* on a shared pCPU without its time runnable and not running */
+
     v->wait_since = arch_ticks();
     v->wait_kind = VCPU_WAIT_HOLD;
     arch_wake_all(); /* the pausing caller waits for this */
-    (void)arch_vcpu_wait(v, UINT64_MAX, vm_not_paused, v->vm, VCPU_WAIT_NONE, NULL);
-    v->paused_ticks += arch_ticks() - v->wait_since;
+    (void)arch_vcpu_wait(v, UINT64_MAX, vm_not_paused, v->vm, VCPU_WAIT_NONE, &slept);
+    v->paused_ticks += slept;
     v->wait_kind = VCPU_WAIT_NONE;
 }
 
 /* Read by a manager on another pCPU while v's own pCPU updates them: a wait or WFI in
  * progress is added as it stands (one that ends meanwhile may be counted twice for one read:
- * the figures are estimates to the microsecond, never negative). */
-void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
-                   uint64_t *paused_ns, uint64_t *idle_ns)
+ * the figures are estimates to the microsecond, never negative). On a shared pCPU the
+ * scheduler's figures (arch_sched_vcpu_times) are exact per decision: run is the time v held
+ * the pCPU, and a wait's time runnable without the pCPU is waiting, not idle or blocked. */
+void vm_vcpu_times(const struct vcpu *v, struct vm_vcpu_times *t)
 {
     uint64_t now = arch_ticks();
     uint64_t since = __atomic_load_n(&v->on_since, __ATOMIC_RELAXED);
     uint8_t kind = __atomic_load_n(&v->wait_kind, __ATOMIC_ACQUIRE);
     uint64_t wsince = __atomic_load_n(&v->wait_since, __ATOMIC_RELAXED);
+    struct arch_sched_vcpu_stats ss;
+    bool shared = arch_sched_vcpu_times(v, &ss);
     uint64_t cur = kind != VCPU_WAIT_NONE && since && now > wsince ? now - wsince : 0;
+    if (shared) {
+        cur -= ss.ready_in_wait < cur ? ss.ready_in_wait : cur;
+    }
     uint64_t on = v->on_ticks + (since && now > since ? now - since : 0);
     uint64_t blocked = v->blocked_ticks + (kind == VCPU_WAIT_IPC ? cur : 0);
     uint64_t paused = v->paused_ticks + (kind == VCPU_WAIT_HOLD ? cur : 0);
     uint64_t idle = v->idle_ticks + (kind == VCPU_WAIT_IDLE ? cur : 0);
     uint64_t out = blocked + paused + idle;
 
-    *blocked_ns = arch_ticks_to_ns(blocked);
-    *paused_ns = arch_ticks_to_ns(paused);
-    *idle_ns = arch_ticks_to_ns(idle);
-    *run_ns = arch_ticks_to_ns(on > out ? on - out : 0);
+    *t = (struct vm_vcpu_times){
+        .blocked_ns = arch_ticks_to_ns(blocked),
+        .paused_ns = arch_ticks_to_ns(paused),
+        .idle_ns = arch_ticks_to_ns(idle),
+        .run_ns = arch_ticks_to_ns(on > out ? on - out : 0),
+    };
+    if (shared) {
+        t->run_ns = arch_ticks_to_ns(ss.run);
+        t->wait_ns = arch_ticks_to_ns(ss.wait);
+        t->throttled_ns = arch_ticks_to_ns(ss.throttled);
+        t->preemptions = ss.preemptions;
+        t->throttles = ss.throttles;
+    }
 }

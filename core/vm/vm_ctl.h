@@ -33,7 +33,18 @@ int vm_ctl_shutdown(struct vm *vm);
  * VM is resumed or stopped (the caller then re-checks and enters or parks). */
 void vm_vcpu_hold(struct vcpu *v);
 
-/* v's time so far (ns): running guest code, blocked in IPC calls, held by pauses, idle in
- * WFI; the four add up to the time it was on. */
-void vm_vcpu_times(const struct vcpu *v, uint64_t *run_ns, uint64_t *blocked_ns,
-                   uint64_t *paused_ns, uint64_t *idle_ns);
+/* Where a vCPU's time went (ns) and its scheduler counts (docs/MANAGEMENT.md "Statistics"). */
+struct vm_vcpu_times {
+    uint64_t run_ns;       /* running guest code (on a shared pCPU: holding the pCPU) */
+    uint64_t idle_ns;      /* idle in WFI (PSCI CPU_SUSPEND included) */
+    uint64_t blocked_ns;   /* blocked in IPC calls */
+    uint64_t paused_ns;    /* held by a pause */
+    uint64_t wait_ns;      /* shared pCPU: runnable, another vCPU had the pCPU; else 0 */
+    uint64_t throttled_ns; /* shared pCPU: runnable, its budget gone; else 0 */
+    uint64_t preemptions;  /* shared pCPU: switched out while it could have run on */
+    uint64_t throttles;    /* shared pCPU: how often its budget ran out */
+};
+/* v's times so far; the six add up to the time it was on (on a shared pCPU, to within the
+ * hypervisor's handling of its waits, plus the wait for its first turn after a start, which
+ * is waiting but not yet on). */
+void vm_vcpu_times(const struct vcpu *v, struct vm_vcpu_times *t);

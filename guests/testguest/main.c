@@ -56,6 +56,7 @@ static const struct mode modes[] = {
     { "mgmtshut", tests_mgmt_shutdown, NULL },
     { "mgmtoff", tests_mgmt_poweroff, NULL },
     { "mgmttick", mode_mgmttick, NULL },
+    { "mgmtsched", tests_mgmt_sched, NULL },
     { "vnet", tests_vnet, NULL },
     { "vnet-hostile", tests_vnet_hostile, NULL },
     { "uplink", tests_uplink, NULL },

@@ -91,6 +91,9 @@ void tests_mgmt_poweroff(void) __noreturn;
 /* tg.mode=mgmttick: the train's 10 kHz tick that also restarts tg.target= every tg.every_ms,
  * tg.restarts times, as a manager (tests_mgmt_train.c, t-train-managed.test). */
 void mode_mgmttick(void) __noreturn;
+/* tg.mode=mgmtsched: a manager checks the scheduler's per-vCPU accounting of shared pCPUs in
+ * its snapshots (tests_mgmt_sched.c, s-mgmt-sched.test). */
+void tests_mgmt_sched(void) __noreturn;
 /* tg.mode=vnet: frames between VMs on a network segment through virtio-net; tg.role=ping|
  * pong|silent (tests_vnet.c). tg.mode=vnet-hostile: malformed virtqueues, each followed by a
  * reset and a good frame echoed by a pong peer (tests_vnet_hostile.c). */

@@ -43,7 +43,9 @@
 #define BH_MGMT_REG_EVENTS   0x064u /* op: records from CURSOR into the event area -> count */
 
 #define BH_MGMT_MAGIC        UINT32_C(0x474d4842) /* "BHMG" */
-#define BH_MGMT_VERSION      2u /* 2: bh_mgmt_vcpu.idle_ns, bh_mgmt_ipc.bytes */
+#define BH_MGMT_VERSION      3u /* 2: bh_mgmt_vcpu.idle_ns, bh_mgmt_ipc.bytes; 3: bh_mgmt_vcpu
+                                   * grows 40 -> 80 bytes (wait_ns, throttled_ns, preemptions,
+                                   * throttles), so bh_mgmt_vm 552 -> 872 */
 
 /* Rights (scenario: /vms/<vm>/management/<target> rights = "observe", "control"). */
 #define BH_MGMT_RIGHT_OBSERVE 0x1u /* state, statistics, events */
@@ -84,6 +86,15 @@ struct bh_mgmt_vcpu {
     uint64_t blocked_ns; /* time blocked in the hypervisor in IPC calls */
     uint64_t paused_ns;  /* time held by a pause */
     uint64_t idle_ns;    /* time idle in WFI (PSCI CPU_SUSPEND included) */
+    /* version 3: the scheduler of a shared pCPU (docs/SCHEDULING.md); 0 on an exclusive one.
+     * There run_ns is the time it held the pCPU, and time runnable without it is not idle,
+     * blocked or paused but one of these two: */
+    uint64_t wait_ns;      /* runnable with budget left while another vCPU had the pCPU */
+    uint64_t throttled_ns; /* runnable with its budget gone */
+    uint64_t preemptions;  /* switched out while it could have run on (a higher priority, the
+                            * end of its turn or of its partition window) */
+    uint64_t throttles;    /* how often its budget ran out */
+    uint64_t reserved;
 };
 
 struct bh_mgmt_vm {
@@ -183,8 +194,8 @@ struct bh_mgmt_evt_hdr {
 #define BH_MGMT_EVT_MAX \
     ((BH_MGMT_EVT_SIZE - sizeof(struct bh_mgmt_evt_hdr)) / sizeof(struct bh_mgmt_event))
 
-_Static_assert(sizeof(struct bh_mgmt_vcpu) == 40, "ABI: bh_mgmt_vcpu");
-_Static_assert(sizeof(struct bh_mgmt_vm) == 552, "ABI: bh_mgmt_vm");
+_Static_assert(sizeof(struct bh_mgmt_vcpu) == 80, "ABI: bh_mgmt_vcpu");
+_Static_assert(sizeof(struct bh_mgmt_vm) == 872, "ABI: bh_mgmt_vm");
 _Static_assert(sizeof(struct bh_mgmt_ipc) == 96, "ABI: bh_mgmt_ipc");
 _Static_assert(sizeof(struct bh_mgmt_snap) == 80, "ABI: bh_mgmt_snap");
 _Static_assert(sizeof(struct bh_mgmt_event) == 184, "ABI: bh_mgmt_event");

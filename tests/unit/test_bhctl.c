@@ -225,6 +225,43 @@ static void test_stats_and_info_tables(void **state)
     assert_non_null(strstr(out, "vcpu 0:     running pcpu=1 run=2.5s"));
 }
 
+/* The scheduler's per-vCPU figures (a shared pCPU) in stats, info and their JSON. */
+static void test_sched_fields_shown(void **state)
+{
+    struct bh_mgmt_vcpu *c = &fake.snap.vm[1].vcpu[0];
+
+    (void)state;
+    c->run_ns = 3000000000ull;
+    c->wait_ns = 1500000000ull;
+    c->throttled_ns = 5500000000ull;
+    c->preemptions = 321;
+    c->throttles = 77;
+    assert_int_equal(RUN("stats"), 0);
+    assert_non_null(strstr(out, "RUN_MS      IDLE_MS   BLOCKED_MS    PAUSED_MS      WAIT_MS "
+                                "THROTTLED_MS PREEMPTIONS   THROTTLES\n"));
+    if (!strstr(out, "\ncontrol            0 running     1         3000            0"
+                     "            0            0         1500         5500         321"
+                     "          77\n")) {
+        fail_msg("%s", out);
+    }
+    /* an exclusive pCPU's vCPU: zeroes */
+    assert_non_null(strstr(out, "\nworker             0 "));
+    assert_non_null(strstr(out, "            0            0           0           0\n"));
+    free(out);
+    free(err);
+    assert_int_equal(RUN("info", "control"), 0);
+    if (!strstr(out, "run=3.0s idle=- blocked=- paused=- wait=1.5s throttled=5.5s "
+                     "preemptions=321 throttles=77\n")) {
+        fail_msg("%s", out);
+    }
+    free(out);
+    free(err);
+    assert_int_equal(RUN("info", "control", "--json"), 0);
+    assert_non_null(strstr(out, "\"wait_ns\":1500000000,\"throttled_ns\":5500000000,"
+                                "\"preemptions\":321,\"throttles\":77}"));
+    assert_true(json_lines_valid(out));
+}
+
 static void test_top_rates_and_frames(void **state)
 {
     (void)state;
@@ -402,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_json_valid_for_every_command, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_and_info_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sched_fields_shown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_top_rates_and_frames, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ops_exit_codes_and_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_device, setup, teardown),

@@ -394,7 +394,8 @@ static void test_unjson_round_trip(void **state)
         }
         vm->priority = 3 + v;
         vm->nr_vcpus = 2;
-        vm->vcpu[1] = (struct bh_mgmt_vcpu){ BH_MGMT_VCPU_PENDING, 5, 11, 12, 13, 14 };
+        vm->vcpu[1] = (struct bh_mgmt_vcpu){ BH_MGMT_VCPU_PENDING, 5, 11, 12, 13, 14,
+                                               15, 16, 17, 18, 0 };
     }
     FILE *f = open_memstream(&buf, &len);
     bhctl_print_stats(f, &fake.snap, NULL, true);

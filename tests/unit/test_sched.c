@@ -205,6 +205,130 @@ static void test_partition_windows_in_order(void **state)
     assert_int_equal(c.win_skipped, 1);
 }
 
+/* Accounting: every tick of two always-runnable vCPUs with 30/70 budgets is charged once, to
+ * running, waiting (budget left, the other has the pCPU) or throttled (budget gone). */
+static void test_accounting_adds_up_30_70(void **state)
+{
+    struct sched_cpu c;
+
+    (void)state;
+    sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
+    unsigned a = sched_add(&c, 0, 1, 3000, 10000, 0);
+    unsigned b = sched_add(&c, 1, 1, 7000, 10000, 0);
+    sched_set_state(&c, a, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    sched_set_state(&c, b, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    run_until(&c, 0, 1000000);
+    for (unsigned i = 0; i < 2; i++) {
+        const struct sched_ent *e = &c.ent[i];
+        assert_int_equal(e->run_ticks + e->wait_ticks + e->throttled_ticks, 1000000);
+        assert_int_equal(e->throttles, 100); /* one budget exhaustion per period */
+    }
+    /* turns of QUANTUM, a first in each period, until a's 3000 are gone (5900 ticks in), then
+     * b alone: a waits 29 turns and is throttled 4100 per period; b waits 30 turns and uses
+     * its last tick at the period's end */
+    assert_int_equal(c.ent[a].wait_ticks, 100 * 2900);
+    assert_int_equal(c.ent[a].throttled_ticks, 100 * 4100);
+    assert_int_equal(c.ent[b].wait_ticks, 100 * 3000);
+    assert_int_equal(c.ent[b].throttled_ticks, 0);
+    /* every turn handed over is a preemption: a's 29 per period (its 30th ends throttled),
+     * b's 30 (the last at the period boundary, replenished as a gets its turn; none after
+     * the last period) */
+    assert_int_equal(c.preemptions[a], 100 * 29);
+    assert_int_equal(c.preemptions[b], 100 * 30 - 1);
+}
+
+/* A vCPU alone on the pCPU (what an exclusive pCPU is) never waits, is never preempted. */
+static void test_accounting_alone_never_waits(void **state)
+{
+    struct sched_cpu c;
+
+    (void)state;
+    sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
+    unsigned a = sched_add(&c, 0, 1, 0, 0, 0);
+    sched_set_state(&c, a, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    run_until(&c, 0, 50000);
+    assert_int_equal(c.ent[a].run_ticks, 50000);
+    assert_int_equal(c.ent[a].wait_ticks, 0);
+    assert_int_equal(c.ent[a].throttled_ticks, 0);
+    assert_int_equal(c.preemptions[a], 0);
+    assert_int_equal(c.ent[a].throttles, 0);
+}
+
+/* Preemptions count the switches-out of a vCPU that could have run on: a higher priority
+ * waking, not its own block and not its throttle. */
+static void test_preemptions_counted(void **state)
+{
+    struct sched_cpu c;
+    uint64_t next;
+
+    (void)state;
+    sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
+    unsigned rt = sched_add(&c, 0, 10, 500, 10000, 0);
+    unsigned hog = sched_add(&c, 1, 0, 0, 0, 0);
+    sched_set_state(&c, hog, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    sched_set_state(&c, rt, SCHED_BLOCKED, 1000, 0);
+    assert_int_equal(decide(&c, 0, &next), hog);
+    assert_int_equal(decide(&c, 1000, &next), rt); /* its timer: the hog is preempted */
+    assert_int_equal(c.preemptions[hog], 1);
+    sched_account(&c, 1200);
+    sched_set_state(&c, rt, SCHED_BLOCKED, SCHED_NEVER, 1200); /* idle: no preemption */
+    assert_int_equal(decide(&c, 1200, &next), hog);
+    assert_int_equal(c.preemptions[rt], 0);
+    sched_account(&c, 2000);
+    sched_set_state(&c, rt, SCHED_RUNNABLE, SCHED_NEVER, 2000); /* never idles again */
+    assert_int_equal(decide(&c, 2000, &next), rt);
+    assert_int_equal(c.preemptions[hog], 2);
+    assert_int_equal(next, 2300); /* 300 of its 500 left */
+    assert_int_equal(decide(&c, 2300, &next), hog); /* throttled: not a preemption */
+    assert_int_equal(c.preemptions[rt], 0);
+    assert_int_equal(c.ent[rt].throttles, 1);
+    assert_int_equal(next, 10000);
+    assert_int_equal(decide(&c, 10000, &next), rt);
+    sched_account(&c, 10500);
+    assert_int_equal(c.ent[rt].throttled_ticks, 10000 - 2300);
+    assert_int_equal(c.ent[rt].wait_ticks, 0);
+    assert_int_equal(c.ent[hog].wait_ticks, 200 + 300 + 500);
+}
+
+/* sched_ent_times: the figures as they stand between two decisions, c untouched. */
+static void test_ent_times_as_it_stands(void **state)
+{
+    struct sched_cpu c;
+    struct sched_times t;
+    uint64_t next;
+
+    (void)state;
+    sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
+    unsigned hi = sched_add(&c, 0, 5, 1000, 10000, 0);
+    unsigned lo = sched_add(&c, 1, 1, 0, 0, 0);
+    unsigned off = sched_add(&c, 2, 1, 0, 0, 0);
+    sched_set_state(&c, hi, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    sched_set_state(&c, lo, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    assert_int_equal(decide(&c, 0, &next), hi);
+    sched_ent_times(&c, hi, 400, &t);
+    assert_int_equal(t.run, 400);
+    assert_int_equal(t.wait + t.throttled, 0);
+    sched_ent_times(&c, lo, 400, &t);
+    assert_int_equal(t.wait, 400);
+    assert_int_equal(t.run + t.throttled, 0);
+    assert_int_equal(c.ent[hi].run_ticks, 0); /* nothing accounted by the reads */
+    assert_int_equal(c.acct_at, 0);
+    assert_int_equal(decide(&c, 1000, &next), lo); /* hi's budget is gone */
+    sched_ent_times(&c, hi, 3000, &t);
+    assert_int_equal(t.run, 1000);
+    assert_int_equal(t.throttled, 2000);
+    assert_int_equal(t.throttles, 1);
+    sched_ent_times(&c, lo, 3000, &t);
+    assert_int_equal(t.run, 2000);
+    assert_int_equal(t.wait, 1000);
+    sched_ent_times(&c, off, 3000, &t); /* never started: nothing */
+    assert_int_equal(t.run + t.wait + t.throttled, 0);
+    sched_ent_times(&c, 7, 3000, &t); /* no such entity */
+    assert_int_equal(t.run + t.wait + t.throttled + t.throttles + t.preemptions, 0);
+    sched_ent_times(&c, hi, 500, &t); /* a time before the last decision: no negative */
+    assert_int_equal(t.run + t.throttled, 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +339,10 @@ int main(void)
         cmocka_unit_test(test_blocked_idles_pcpu),
         cmocka_unit_test(test_add_refuses_bad_budgets),
         cmocka_unit_test(test_partition_windows_in_order),
+        cmocka_unit_test(test_accounting_adds_up_30_70),
+        cmocka_unit_test(test_accounting_alone_never_waits),
+        cmocka_unit_test(test_preemptions_counted),
+        cmocka_unit_test(test_ent_times_as_it_stands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

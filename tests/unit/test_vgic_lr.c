@@ -816,6 +816,35 @@ static void test_lrs_signal(void **state)
     assert_false(vgic_lrs_signal());
 }
 
+/* A shared pCPU's switch-out (vgic_vcpu_switch_out): with empty LRs the vCPU is not marked
+ * for a flush, so an idle vCPU is not woken by its own switch-out; with an interrupt in an LR
+ * it goes back to the model and the vCPU is marked, and the next flush refills the LR. */
+static void test_switch_out_marks_only_what_it_hands_back(void **state)
+{
+    (void)state;
+    enable_priv(0, 1, 0x40);
+    vgic_flush_lrs(&vm, 0);
+    assert_false(vgic_vcpu_pending_work(&vm, 0));
+    vgic_vcpu_switch_out(&vm, 0); /* idle, nothing in the LRs */
+    assert_false(vgic_vcpu_pending_work(&vm, 0));
+    assert_int_equal(lrs_valid(), 0);
+    vgic_vcpu_reset_hw(&vm, 0); /* a PE reset marks it whatever the LRs held */
+    assert_true(vgic_vcpu_pending_work(&vm, 0));
+    vgic_flush_lrs(&vm, 0);
+    assert_false(vgic_vcpu_pending_work(&vm, 0));
+    vgic_inject(&vm, 0, 1);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 1);
+    assert_false(vgic_vcpu_pending_work(&vm, 0));
+    vgic_vcpu_switch_out(&vm, 0); /* SGI 1 pending in an LR: handed back, marked */
+    assert_int_equal(lrs_valid(), 0);
+    assert_true(vgic_vcpu_pending_work(&vm, 0));
+    assert_int_equal(rrd(0, SGI_BASE + GICR_ISPENDR0), 1u << 1);
+    vgic_flush_lrs(&vm, 0);
+    assert_int_equal(lrs_valid(), 1);
+    assert_true(lr_of(1).pending);
+}
+
 static void test_reset(void **state)
 {
     (void)state;
@@ -1404,6 +1433,7 @@ int main(void)
         cmocka_unit_test_setup(test_post_one_vcpu, setup_one),
         cmocka_unit_test_setup(test_disable_and_groups, setup),
         cmocka_unit_test_setup(test_reset, setup),
+        cmocka_unit_test_setup(test_switch_out_marks_only_what_it_hands_back, setup),
         cmocka_unit_test(test_flush_fast_equals_general),
         cmocka_unit_test(test_level_here_equals_set_level),
         cmocka_unit_test(test_sgi_post_equals_model),

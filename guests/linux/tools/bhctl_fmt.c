@@ -182,12 +182,15 @@ static void json_vm(FILE *out, const struct bh_mgmt_vm *v)
     for (uint32_t i = 0; i < v->nr_vcpus; i++) {
         const struct bh_mgmt_vcpu *c = &v->vcpu[i];
         fprintf(out, "%s{\"vcpu\":%u,\"state\":\"%s\",\"pcpu\":%u,\"run_ns\":%llu,"
-                     "\"idle_ns\":%llu,\"blocked_ns\":%llu,\"paused_ns\":%llu}",
+                     "\"idle_ns\":%llu,\"blocked_ns\":%llu,\"paused_ns\":%llu,"
+                     "\"wait_ns\":%llu,\"throttled_ns\":%llu,\"preemptions\":%llu,"
+                     "\"throttles\":%llu}",
                 i ? "," : "", i,
                 c->state == BH_MGMT_VCPU_RUNNING ? "running" :
                 c->state == BH_MGMT_VCPU_PENDING ? "pending" : "off",
                 c->pcpu, ull(c->run_ns), ull(c->idle_ns), ull(c->blocked_ns),
-                ull(c->paused_ns));
+                ull(c->paused_ns), ull(c->wait_ns), ull(c->throttled_ns), ull(c->preemptions),
+                ull(c->throttles));
     }
     fputs("]}", out);
 }
@@ -264,11 +267,15 @@ void bhctl_print_info(FILE *out, const struct bhctl_snap *s, const struct bh_mgm
             ull(v->uart_rx_bytes), ull(v->uart_rx_dropped));
     for (uint32_t i = 0; i < v->nr_vcpus; i++) {
         const struct bh_mgmt_vcpu *c = &v->vcpu[i];
-        fprintf(out, "vcpu %u:     %s pcpu=%u run=%s idle=%s blocked=%s paused=%s\n", i,
+        fprintf(out, "vcpu %u:     %s pcpu=%u run=%s idle=%s blocked=%s paused=%s", i,
                 c->state == BH_MGMT_VCPU_RUNNING ? "running" :
                 c->state == BH_MGMT_VCPU_PENDING ? "pending" : "off",
                 c->pcpu, dur(b1, sizeof(b1), c->run_ns), dur(b4, sizeof(b4), c->idle_ns),
                 dur(b2, sizeof(b2), c->blocked_ns), dur(b3, sizeof(b3), c->paused_ns));
+        /* the scheduler of a shared pCPU (0 on an exclusive one) */
+        fprintf(out, " wait=%s throttled=%s preemptions=%llu throttles=%llu\n",
+                dur(b1, sizeof(b1), c->wait_ns), dur(b2, sizeof(b2), c->throttled_ns),
+                ull(c->preemptions), ull(c->throttles));
     }
 }
 
@@ -328,17 +335,21 @@ static void stats_vm_tables(FILE *out, const struct bhctl_snap *s, const struct 
         fprintf(out, " %9llu %9llu %10llu\n", ull(v->uart_tx_bytes), ull(v->uart_rx_bytes),
                 ull(v->uart_rx_dropped));
     }
-    fprintf(out, "\n%-15s %4s %-8s %4s %12s %12s %12s %12s\n", "VCPU", "#", "STATE", "PCPU",
-            "RUN_MS", "IDLE_MS", "BLOCKED_MS", "PAUSED_MS");
+    fprintf(out, "\n%-15s %4s %-8s %4s %12s %12s %12s %12s %12s %12s %11s %11s\n", "VCPU", "#",
+            "STATE", "PCPU", "RUN_MS", "IDLE_MS", "BLOCKED_MS", "PAUSED_MS", "WAIT_MS",
+            "THROTTLED_MS", "PREEMPTIONS", "THROTTLES");
     for (uint32_t i = 0; i < s->vm_count; i++) {
         const struct bh_mgmt_vm *v = &s->vm[i];
         for (uint32_t c = 0; (!only || only == v) && observed(v) && c < v->nr_vcpus; c++) {
             const struct bh_mgmt_vcpu *p = &v->vcpu[c];
-            fprintf(out, "%-15s %4u %-8s %4u %12llu %12llu %12llu %12llu\n", v->name, c,
+            fprintf(out, "%-15s %4u %-8s %4u %12llu %12llu %12llu %12llu %12llu %12llu %11llu "
+                         "%11llu\n", v->name, c,
                     p->state == BH_MGMT_VCPU_RUNNING ? "running" :
                     p->state == BH_MGMT_VCPU_PENDING ? "pending" : "off",
                     p->pcpu, ull(p->run_ns / NS_PER_MS), ull(p->idle_ns / NS_PER_MS),
-                    ull(p->blocked_ns / NS_PER_MS), ull(p->paused_ns / NS_PER_MS));
+                    ull(p->blocked_ns / NS_PER_MS), ull(p->paused_ns / NS_PER_MS),
+                    ull(p->wait_ns / NS_PER_MS), ull(p->throttled_ns / NS_PER_MS),
+                    ull(p->preemptions), ull(p->throttles));
         }
     }
 }

@@ -54,6 +54,8 @@ static const struct field vm_fields[] = {
 static const struct field vcpu_fields[] = {
     CPUF("pcpu", pcpu),       CPUF("run_ns", run_ns),       CPUF("idle_ns", idle_ns),
     CPUF("blocked_ns", blocked_ns), CPUF("paused_ns", paused_ns),
+    CPUF("wait_ns", wait_ns),       CPUF("throttled_ns", throttled_ns),
+    CPUF("preemptions", preemptions), CPUF("throttles", throttles),
 };
 static const struct field ipc_fields[] = {
     IPCF("id", id),           IPCF("ops", ops),         IPCF("blocked", blocked),

@@ -110,10 +110,20 @@ struct cfg_scenario;
 /* Set up the scheduler of every shared pCPU of the scenario (policy priority or partitions,
  * sched_cpu.c): after the VMs are built, before any starts and before the secondaries run. */
 void arch_sched_init(const struct cfg_scenario *sc);
-/* v's scheduler accounting in counter ticks (run, waiting, throttled) and how often its
- * budget ran out; false (nothing written) when v's pCPU is exclusive. */
-bool arch_sched_vcpu_times(const struct vcpu *v, uint64_t *run, uint64_t *wait, uint64_t *thr,
-                           uint64_t *throttles);
+/* A vCPU's scheduler accounting on a shared pCPU (docs/SCHEDULING.md "Statistics"), as it
+ * stands (the time since the pCPU's last decision included). */
+struct arch_sched_vcpu_stats {
+    uint64_t run;           /* counter ticks holding the pCPU */
+    uint64_t wait;          /* ... runnable with budget left, another vCPU had the pCPU */
+    uint64_t throttled;     /* ... runnable with its budget gone */
+    uint64_t throttles;     /* how often its budget ran out */
+    uint64_t preemptions;   /* switched out while it could have run on */
+    uint64_t ready_in_wait; /* of wait + throttled, the ticks inside the guest wait (WFI, IPC,
+                             * hold) in progress: not idle, blocked or paused time */
+};
+/* v's scheduler accounting; false (nothing written) when v's pCPU is exclusive. Any pCPU may
+ * ask (an estimate while v's pCPU decides, never below what was accounted). */
+bool arch_sched_vcpu_times(const struct vcpu *v, struct arch_sched_vcpu_stats *st);
 /* A shared pCPU's scheduler counters (docs/SCHEDULING.md, `STATS sched` lines). */
 struct arch_sched_stats {
     bool partitions;        /* policy partitions (else priority) */
@@ -163,14 +173,16 @@ int arch_platform_init(const struct platinfo *plat);
  * false). Wake-ups come from arch_kick() by whoever may have made done() true. kind: what
  * the wait shows as while it sleeps (vcpu.wait_kind, set from its first sleep on; with
  * VCPU_WAIT_NONE the caller keeps its own), and *slept (may be NULL) gets the time it
- * slept in counter ticks: 0 when done() held at once, which costs no counter read.
+ * slept in counter ticks: 0 when done() held at once, which costs no counter read; on a
+ * shared pCPU without the time it was runnable but had no pCPU (the scheduler's waiting).
  */
 bool arch_vcpu_wait(struct vcpu *v, uint64_t deadline_ns, bool (*done)(void *), void *arg,
                     uint8_t kind, uint64_t *slept);
 /*
  * A trapped WFI of v (its PC already past it): sleep on v's pCPU, handling interrupts, until
  * its virtual CPU interface would signal one (vgic_lrs_signal), its VM stops running or the
- * vCPU is turned off. The time goes to v's idle_ticks (VCPU_WAIT_IDLE while it sleeps).
+ * vCPU is turned off. The time goes to v's idle_ticks (VCPU_WAIT_IDLE while it sleeps),
+ * on a shared pCPU without the time it was runnable but had no pCPU.
  */
 void arch_vcpu_idle(struct vcpu *v);
 /* Physical range of the hypervisor image (text, data, bss). */
