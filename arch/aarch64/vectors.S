@@ -179,15 +179,157 @@ guest_sysreg:
  * Interrupts save only x0-x18 and x30: nothing on the interrupt path reads or changes the
  * guest's other registers, ELR or SPSR (a vCPU that must stop leaves through
  * arch_vcpu_park, on a fresh stack, and a restart builds a whole new frame).
+ *
+ * GICv3: the vector acknowledges the interrupt itself, and the virtual timer's tick, the
+ * interrupt a pinned real-time guest takes most, is handled right here when it has the
+ * usual shape (docs/VGIC.md "Timer re-arm", docs/PERFORMANCE.md): exactly what the C path
+ * does for it (trap_guest_irq_acked -> irq_handle -> irq_vtimer -> vgic_rearm_hw, then
+ * irq_return), with x0-x9 only:
+ *   - the INTID is hyp_plat's virtual timer PPI; this pCPU has a vCPU, running, of a running
+ *     VM, with no posted edge in its inbox and (one-vCPU VM) not dirty: the way back would
+ *     have nothing to do (vgic_sync_flush_lrs with quiet = true);
+ *   - an LR of the vCPU holds its priv[INTID], finished by the guest (set in ICH_ELRSR_EL2)
+ *     with a shadow of "pending, HW" (vgic_lr_rearmable);
+ *   - with several vCPUs, under the vGIC lock, the vCPU is not dirty (vgic_rearm_hw);
+ * then the shadow is written back into that LR, the interrupt is priority-dropped (EOImode
+ * 1: the guest's deactivation through the HW bit completes it), the exit and the injection
+ * are counted (bhctl stats: exits.irq, irqs_injected) and the vCPU goes straight back.
+ * Anything else takes the C path with the INTID in hand, as if nothing had been looked at
+ * (nothing was changed). tests/arch/test_irq_fast.c runs this decision on model states.
  */
 guest_irq:
 guest_fiq:
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
+#if PLAT_GIC_VERSION == 3
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    mrs     x0, S3_0_C12_C12_0          // ICC_IAR1_EL1 (gicv3_ack)
+    and     w0, w0, #0xffffff
+    dsb     sy
+    adrp    x1, hyp_plat + PLAT_TIMER_VIRT
+    ldr     w1, [x1, #:lo12:hyp_plat + PLAT_TIMER_VIRT]
+    cmp     w0, w1
+    ccmp    w0, #31, #2, eq             // and a private INTID (vgic_rearm_hw); ne: "hi"
+    b.hi    guest_irq_c
+    mrs     x1, tpidr_el2               // arch_cpu_id_raw
+    adrp    x2, pcpus
+    add     x2, x2, :lo12:pcpus
+    add     x2, x2, x1, lsl #PCPU_SHIFT
+    ldr     x2, [x2, #PCPU_VCPU]        // v
+    cbz     x2, guest_irq_c
+    ldr     w6, [x2, #VCPU_STATE]
+    cmp     w6, #VCPU_RUNNING_
+    b.ne    guest_irq_c
+    ldr     x1, [x2, #VCPU_VM]          // vm
+    ldr     w3, [x2, #VCPU_IDX]         // idx
+    ldr     w6, [x1, #VM_STATE]
+    cmp     w6, #VM_RUNNING_
+    b.ne    guest_irq_c
+    ldr     w9, [x1, #(VM_VGIC + VGIC_NR_VCPUS_)]
+    cmp     w3, w9
+    b.hs    guest_irq_c                 // idx < nr_vcpus (vgic_rearm_hw)
+    add     x6, x1, #(VM_VGIC + VGIC_INBOX)
+    ldr     x6, [x6, x3, lsl #3]        // inbox[idx]: posted edges for the way back
+    cbnz    x6, guest_irq_c
+    mov     x4, #VGIC_CPU_SIZE
+    madd    x4, x3, x4, x1
+    add     x4, x4, #(VM_VGIC + VGIC_CPU) // c = &vm->vgic.cpu[idx]
+    mov     x5, #VGIC_IRQ_SIZE
+    madd    x5, x0, x5, x4              // &c->priv[intid]
+    ldr     w6, [x4, #VGIC_CPU_LR_USED]
+    add     x2, x4, #VGIC_CPU_LR_IRQ
+1:  cbz     w6, guest_irq_c             // in no LR
+    rbit    w7, w6
+    clz     w7, w7                      // i
+    ldr     x8, [x2, x7, lsl #3]
+    cmp     x8, x5
+    b.eq    2f
+    sub     w8, w6, #1
+    and     w6, w6, w8
+    b       1b
+2:  mrs     x6, S3_4_C12_C11_5          // ICH_ELRSR_EL2: the guest has finished LR i
+    lsr     w6, w6, w7
+    tbz     w6, #0, guest_irq_c
+    add     x2, x4, #VGIC_CPU_LR_SHADOW
+    ldr     x5, [x2, x7, lsl #3]
+    and     x6, x5, #0xe000000000000000 // ICH_LR_STATE | ICH_LR_HW
+    eor     x6, x6, #0x6000000000000000 // == ICH_LR_PENDING | ICH_LR_HW
+    cbnz    x6, guest_irq_c
+    cmp     w9, #1
+    b.ne    3f
+    ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w8, w8, w3                  // bit 0: this vCPU is dirty
+    tbnz    w8, #0, guest_irq_c         // one vCPU: the way back would flush
+    mov     x2, #0                      // no lock to drop
+    b       5f
+3:  add     x2, x1, #VM_VGIC            // d->lock (spin_lock, arch/spinlock.h)
+4:  ldaxr   w6, [x2]
+    add     w8, w6, #0x10000
+    stxr    w9, w8, [x2]
+    cbnz    w9, 4b
+    eor     w9, w6, w6, ror #16         // owner == next: ours at once
+    cbz     w9, 6f
+    lsr     w8, w6, #16
+    sevl
+7:  wfe
+    ldaxrh  w6, [x2]
+    cmp     w6, w8
+    b.ne    7b
+6:  ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w8, w8, w3
+    tbnz    w8, #0, guest_irq_unlock_c  // a model change first: the C path
+5:  adr     x6, 8f                      // arch_vgic_write_lr(i, shadow)
+    add     x6, x6, x7, lsl #3
+    br      x6
+8:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C12_\n, x5
+    b       9f
+    .endr
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C13_\n, x5
+    b       9f
+    .endr
+9:  cbz     x2, 10f
+    ldrh    w6, [x2]                    // spin_unlock
+    add     w6, w6, #1
+    stlrh   w6, [x2]
+10: msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1: priority drop (gicv3_eoi)
+    ldr     x6, [x1, #VM_EXITS_IRQ]
+    ldr     x7, [x1, #VM_IRQS_INJECTED]
+    add     x6, x6, #1
+    add     x7, x7, #1
+    str     x6, [x1, #VM_EXITS_IRQ]
+    str     x7, [x1, #VM_IRQS_INJECTED]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+guest_irq_unlock_c:
+    ldrh    w6, [x2]
+    add     w6, w6, #1
+    stlrh   w6, [x2]
+// Not the tick's usual shape: the C path with the acknowledged INTID (x0); x0-x9 are saved.
+guest_irq_c:
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    str     x30, [sp, #16 * 15]
+    bl      trap_guest_irq_acked        // (intid)
+#else
     save_x2_x19
     str     x30, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_irq
+#endif
     restore_caller_saved_eret
 
 guest_serr:
