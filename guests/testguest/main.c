@@ -67,6 +67,7 @@ static const struct mode modes[] = {
     { "tee", tests_tee, NULL },
     { "teedeny", tests_teedeny, NULL },
     { "teehostile", tests_teehostile, NULL },
+    { "ticks", tests_ticks, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -104,3 +104,6 @@ void tests_sechostile(void) __noreturn;
 void tests_tee(void) __noreturn;
 void tests_teedeny(void) __noreturn;
 void tests_teehostile(void) __noreturn;
+/* tg.mode=ticks: a periodic virtual timer tick stream (the IRQ vector's re-arm, tests_ticks.c,
+ * tests/scenarios/h-timer-fast.test). */
+void tests_ticks(void) __noreturn;
