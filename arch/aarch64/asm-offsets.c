@@ -41,6 +41,15 @@ void asm_offsets(void)
     DEFINE(VGIC_CPU_LR_SHADOW, offsetof(struct vgic_cpu, lr_shadow));
     DEFINE(VGIC_CPU_LR_USED, offsetof(struct vgic_cpu, lr_used));
     DEFINE(VGIC_IRQ_SIZE, sizeof(struct vgic_irq));
+    /* the ICC_SGI1R_EL1 write's post in the vector (vectors.S guest_sysreg) */
+    DEFINE(PCPU_KICK_SGI1R, offsetof(struct pcpu, kick_sgi1r));
+    DEFINE(VCPU_PCPU, offsetof(struct vcpu, pcpu));
+    DEFINE(VCPU_SHIFT, __builtin_ctz(sizeof(struct vcpu)));
+    DEFINE(VM_VCPUS, offsetof(struct vm, vcpus));
+    DEFINE(VM_EXITS_SYSREG, offsetof(struct vm, stats.exits[EXIT_SYSREG]));
+    DEFINE(VGIC_IRQ_ENABLED, offsetof(struct vgic_irq, enabled));
+    _Static_assert(sizeof(struct vcpu) == 1u << __builtin_ctz(sizeof(struct vcpu)), "shift");
+    _Static_assert(sizeof(((struct vgic_irq *)0)->enabled) == 1, "vectors.S: ldrb");
     _Static_assert(offsetof(struct vgic_cpu, priv) == 0, "vectors.S: priv[] first");
     _Static_assert(sizeof(struct pcpu) == 1u << __builtin_ctz(sizeof(struct pcpu)), "shift");
     _Static_assert(offsetof(struct spinlock, owner) == 0 && offsetof(struct spinlock, next) == 2,

@@ -156,6 +156,18 @@ guest_sync_full:
  * may go straight back; otherwise the frame is completed and the hypercall's long way back
  * follows (trap_guest_hvc_tail). Any other system register, or Rt >= 20 (not in the partial
  * frame), goes the full way.
+ *
+ * GICv3, Rt <= 15: the usual IPI, one SGI to one other vCPU of the VM on another pCPU, is
+ * posted right here, with exactly trap_guest_sgi's outcome (vgic_sgi_send, vm_kick_mask,
+ * vcpu_return_is_noop), x0-x15 only: the value names one target by TargetList with RS,
+ * Aff1-3 and IRM zero (bits 63:32 and 23:16 clear), the sender's index is below nr_vcpus,
+ * the target is not the sender, its pCPU is another one below pcpu_count, and the SGI is
+ * enabled there (a disabled one goes into the model under the lock: C). Then the SGI's bit
+ * is ORed into the target's inbox (release) and, if it was not already there, the kick
+ * SGI goes to the target's pCPU (gicv3_send_sgi1r); ELR steps over the MSR, exits.sysreg is
+ * counted, and the vCPU goes straight back unless its VM or itself is not running or it has
+ * work of its own (dirty, inbox): then guest_short_tail. Anything else: trap_guest_sgi, with
+ * nothing changed yet.
  */
 guest_sysreg:
     mrs     x1, esr_el2
@@ -167,8 +179,115 @@ guest_sysreg:
     ubfx    x0, x1, #5, #5              // Rt
     cmp     x0, #19
     b.hi    guest_sync_full
+#if PLAT_GIC_VERSION == 3
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    cmp     x0, #15
+    b.hi    guest_sgi_c
+    ldr     x0, [sp, x0, lsl #3]        // the value written (frame slot Rt)
+    lsr     x2, x0, #32
+    cbnz    x2, guest_sgi_c             // Aff2, IRM, RS, Aff3 (or RES0 bits): C
+    tst     x0, #0xff0000               // Aff1
+    b.ne    guest_sgi_c
+    mrs     x2, tpidr_el2               // this pCPU
+    adrp    x3, pcpus
+    add     x3, x3, :lo12:pcpus
+    add     x4, x3, x2, lsl #PCPU_SHIFT
+    ldr     x4, [x4, #PCPU_VCPU]        // v
+    ldr     x5, [x4, #VCPU_VM]          // vm
+    ldr     w6, [x4, #VCPU_IDX]         // src
+    ldr     w7, [x5, #(VM_VGIC + VGIC_NR_VCPUS_)]
+    cmp     w6, w7
+    b.hs    guest_sgi_c
+    mov     w9, #1
+    lsl     w9, w9, w7
+    sub     w9, w9, #1                  // VGIC_ALL_VCPUS
+    and     w8, w0, w9                  // TargetList (RS = 0) & the VM's vCPUs
+    cbz     w8, guest_sgi_c
+    sub     w9, w8, #1
+    tst     w8, w9
+    b.ne    guest_sgi_c                 // more than one
+    rbit    w9, w8
+    clz     w9, w9                      // t
+    cmp     w9, w6
+    b.eq    guest_sgi_c                 // to itself
+    add     x10, x5, x9, lsl #VCPU_SHIFT
+    ldr     w10, [x10, #(VM_VCPUS + VCPU_PCPU)]
+    cmp     w10, w2
+    b.eq    guest_sgi_c                 // its pCPU is this one (arch_kick_self)
+    adrp    x11, pcpu_count
+    ldr     w11, [x11, #:lo12:pcpu_count]
+    cmp     w10, w11
+    b.hs    guest_sgi_c
+    ubfx    x11, x0, #24, #4            // INTID
+    mov     x12, #VGIC_CPU_SIZE
+    madd    x12, x9, x12, x5
+    add     x12, x12, #(VM_VGIC + VGIC_CPU)
+    mov     x13, #VGIC_IRQ_SIZE
+    madd    x12, x11, x13, x12          // &vm->vgic.cpu[t].priv[intid]
+    ldrb    w13, [x12, #VGIC_IRQ_ENABLED]
+    cbz     w13, guest_sgi_c
+    add     x12, x5, #(VM_VGIC + VGIC_INBOX)
+    add     x12, x12, x9, lsl #3        // &inbox[t]
+    add     x11, x11, #32               // VGIC_INBOX_SGI + intid
+    mov     x13, #1
+    lsl     x13, x13, x11
+1:  ldxr    x14, [x12]                  // __atomic_fetch_or(..., __ATOMIC_RELEASE)
+    orr     x15, x14, x13
+    stlxr   w11, x15, [x12]
+    cbnz    w11, 1b
+    tst     x14, x13
+    b.ne    2f                          // posted before and not taken: its kick is on its way
+    add     x10, x3, x10, lsl #PCPU_SHIFT
+    ldr     x10, [x10, #PCPU_KICK_SGI1R]
+    dsb     ishst
+    msr     S3_0_C12_C11_5, x10         // ICC_SGI1R_EL1: the kick
+    isb
+2:  mrs     x1, elr_el2
+    add     x1, x1, #4                  // EC 0x18 is AArch64 only: IL = 1
+    msr     elr_el2, x1
+    ldr     x13, [x5, #VM_EXITS_SYSREG]
+    add     x13, x13, #1
+    str     x13, [x5, #VM_EXITS_SYSREG]
+    ldr     w13, [x5, #VM_STATE]        // vcpu_return_is_noop
+    ldr     w14, [x4, #VCPU_STATE]
+    cmp     w13, #VM_RUNNING_
+    ccmp    w14, #VCPU_RUNNING_, #0, eq
+    b.ne    3f
+    ldr     w13, [x5, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w13, w13, w6
+    add     x14, x5, #(VM_VGIC + VGIC_INBOX)
+    ldr     x14, [x14, x6, lsl #3]
+    tbnz    w13, #0, 3f
+    cbnz    x14, 3f
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+3:  stp     x16, x17, [sp, #16 * 8]     // the long way back: complete the short frame
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x30, x1, [sp, #16 * 15]
+    b       guest_short_tail
+// Not the usual IPI: trap_guest_sgi with x0-x15 saved, nothing changed.
+guest_sgi_c:
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    mrs     x0, elr_el2
+#else
     mrs     x0, elr_el2
     save_x2_x19
+#endif
     stp     x30, x0, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_sgi
