@@ -5,7 +5,9 @@
 #include <arch/layout.h>
 #include <arch/sysreg.h>
 #include <core/hyp.h>
+#include <core/vgic/vgic_regs.h>
 #include <core/vm/vm.h>
+#include <drivers/gicv3.h>
 
 #define DEFINE(sym, val) __asm__ volatile("\n@@ASMOFF " #sym " %0" : : "i"(val))
 
@@ -50,6 +52,38 @@ void asm_offsets(void)
     DEFINE(VGIC_IRQ_ENABLED, offsetof(struct vgic_irq, enabled));
     _Static_assert(sizeof(struct vcpu) == 1u << __builtin_ctz(sizeof(struct vcpu)), "shift");
     _Static_assert(sizeof(((struct vgic_irq *)0)->enabled) == 1, "vectors.S: ldrb");
+    /* the kick SGI's posted SGIs put into LRs in the vector (vectors.S guest_kick) */
+    DEFINE(GIC_SGI_KICK_, GIC_SGI_KICK);
+    DEFINE(VGIC_NO_VCPU_, VGIC_NO_VCPU);
+    DEFINE(VGIC_NR_LRS_, offsetof(struct vgic_vm, nr_lrs));
+    DEFINE(VGIC_LR_PRIO_MASK, offsetof(struct vgic_vm, lr_prio_mask));
+    DEFINE(VGIC_ENABLE_GRP0, offsetof(struct vgic_vm, enable_grp0));
+    DEFINE(VGIC_ENABLE_GRP1, offsetof(struct vgic_vm, enable_grp1));
+    DEFINE(VGIC_CPU_SLEEPING, offsetof(struct vgic_cpu, sleeping));
+    DEFINE(VGIC_IRQ_INTID, offsetof(struct vgic_irq, intid));
+    DEFINE(VGIC_IRQ_PRIORITY, offsetof(struct vgic_irq, priority));
+    DEFINE(VGIC_IRQ_TARGET, offsetof(struct vgic_irq, target));
+    DEFINE(VGIC_IRQ_LR_VCPU, offsetof(struct vgic_irq, lr_vcpu));
+    DEFINE(VGIC_IRQ_HW, offsetof(struct vgic_irq, hw));
+    DEFINE(VGIC_IRQ_GROUP1, offsetof(struct vgic_irq, group1));
+    DEFINE(VGIC_IRQ_LEVEL, offsetof(struct vgic_irq, level));
+    DEFINE(VGIC_IRQ_PENDING_LATCH, offsetof(struct vgic_irq, pending_latch));
+    DEFINE(VGIC_IRQ_LR_PENDING, offsetof(struct vgic_irq, lr_pending));
+    DEFINE(VGIC_IRQ_ACTIVE, offsetof(struct vgic_irq, active));
+    _Static_assert(sizeof(((struct vgic_irq *)0)->intid) == 2 &&
+                   sizeof(((struct vgic_irq *)0)->target) == 1 &&
+                   sizeof(((struct vgic_irq *)0)->lr_vcpu) == 1 &&
+                   sizeof(((struct vgic_vm *)0)->enable_grp0) == 1 &&
+                   sizeof(((struct vgic_vm *)0)->lr_prio_mask) == 1 &&
+                   sizeof(((struct vgic_vm *)0)->nr_lrs) == 4 &&
+                   sizeof(((struct vgic_cpu *)0)->sleeping) == 1,
+                   "vectors.S: the widths of the fields the kick path loads");
+    _Static_assert(ICH_LR_EOI == BIT(41) && ICH_LR_GROUP == BIT(60) &&
+                   ICH_LR_PENDING == BIT(62) && ICH_LR_PRIORITY == GENMASK(55, 48) &&
+                   ICH_LR_VINTID == GENMASK(31, 0) && ICH_HCR_EN == BIT(0) &&
+                   ICH_HCR_UIE == BIT(1), "vectors.S: the ICH_LR / ICH_HCR bits it builds");
+    _Static_assert(VGIC_INBOX_SGI == 32 && VGIC_INBOX_LEVEL == 48,
+                   "vectors.S: inbox layout (SGIs in bits 47:32)");
     _Static_assert(offsetof(struct vgic_cpu, priv) == 0, "vectors.S: priv[] first");
     _Static_assert(sizeof(struct pcpu) == 1u << __builtin_ctz(sizeof(struct pcpu)), "shift");
     _Static_assert(offsetof(struct spinlock, owner) == 0 && offsetof(struct spinlock, next) == 2,

@@ -303,6 +303,14 @@ void trap_guest_irq_acked(uint32_t intid)
     irq_return(v, intid < ICC_IAR_SPURIOUS && irq_handle(v, intid));
 }
 
+/* The rest of a kick SGI's exit once the vector has completed the kick and counted the exit
+ * (vectors.S guest_kick: the vCPU had more than posted SGIs for its LRs, or is dirty). */
+void trap_guest_kick_rest(void);
+void trap_guest_kick_rest(void)
+{
+    irq_return(pcpus[arch_cpu_id_raw()].vcpu, true);
+}
+
 /* An interrupt exit on a GIC whose acknowledge the vector does not do (GICv2: MMIO). */
 void trap_guest_irq(struct trap_frame *f);
 void trap_guest_irq(struct trap_frame *f)

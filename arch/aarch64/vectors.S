@@ -65,6 +65,31 @@
     eret
 .endm
 
+// spin_lock / spin_unlock of arch/spinlock.h (the ticket lock) on the lock at [\l].
+.macro ticket_lock l, t0, t1, t2
+.Llock\@:
+    ldaxr   \t0, [\l]
+    add     \t1, \t0, #0x10000
+    stxr    \t2, \t1, [\l]
+    cbnz    \t2, .Llock\@
+    eor     \t2, \t0, \t0, ror #16     // owner == next: ours at once
+    cbz     \t2, .Llocked\@
+    lsr     \t1, \t0, #16
+    sevl
+.Lwait\@:
+    wfe
+    ldaxrh  \t0, [\l]
+    cmp     \t0, \t1
+    b.ne    .Lwait\@
+.Llocked\@:
+.endm
+
+.macro ticket_unlock l, t0
+    ldrh    \t0, [\l]
+    add     \t0, \t0, #1
+    stlrh   \t0, [\l]
+.endm
+
 .macro vector_entry label
     .balign 0x80
     b       \label
@@ -332,7 +357,7 @@ guest_fiq:
     ldr     w1, [x1, #:lo12:hyp_plat + PLAT_TIMER_VIRT]
     cmp     w0, w1
     ccmp    w0, #31, #2, eq             // and a private INTID (vgic_rearm_hw); ne: "hi"
-    b.hi    guest_irq_c
+    b.hi    guest_irq_other
     mrs     x1, tpidr_el2               // arch_cpu_id_raw
     adrp    x2, pcpus
     add     x2, x2, :lo12:pcpus
@@ -384,20 +409,9 @@ guest_fiq:
     tbnz    w8, #0, guest_irq_c         // one vCPU: the way back would flush
     mov     x2, #0                      // no lock to drop
     b       5f
-3:  add     x2, x1, #VM_VGIC            // d->lock (spin_lock, arch/spinlock.h)
-4:  ldaxr   w6, [x2]
-    add     w8, w6, #0x10000
-    stxr    w9, w8, [x2]
-    cbnz    w9, 4b
-    eor     w9, w6, w6, ror #16         // owner == next: ours at once
-    cbz     w9, 6f
-    lsr     w8, w6, #16
-    sevl
-7:  wfe
-    ldaxrh  w6, [x2]
-    cmp     w6, w8
-    b.ne    7b
-6:  ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
+3:  add     x2, x1, #VM_VGIC            // d->lock
+    ticket_lock x2, w6, w8, w9
+    ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
     lsr     w8, w8, w3
     tbnz    w8, #0, guest_irq_unlock_c  // a model change first: the C path
 5:  adr     x6, 8f                      // arch_vgic_write_lr(i, shadow)
@@ -413,9 +427,7 @@ guest_fiq:
     b       9f
     .endr
 9:  cbz     x2, 10f
-    ldrh    w6, [x2]                    // spin_unlock
-    add     w6, w6, #1
-    stlrh   w6, [x2]
+    ticket_unlock x2, w6
 10: msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1: priority drop (gicv3_eoi)
     ldr     x6, [x1, #VM_EXITS_IRQ]
     ldr     x7, [x1, #VM_IRQS_INJECTED]
@@ -431,18 +443,220 @@ guest_fiq:
     add     sp, sp, #FRAME_SIZE
     eret
 guest_irq_unlock_c:
-    ldrh    w6, [x2]
-    add     w6, w6, #1
-    stlrh   w6, [x2]
+    ticket_unlock x2, w6
 // Not the tick's usual shape: the C path with the acknowledged INTID (x0); x0-x9 are saved.
 guest_irq_c:
     stp     x10, x11, [sp, #16 * 5]
     stp     x12, x13, [sp, #16 * 6]
     stp     x14, x15, [sp, #16 * 7]
+guest_irq_c16:                          // (x0-x15 saved)
     stp     x16, x17, [sp, #16 * 8]
     stp     x18, x19, [sp, #16 * 9]
     str     x30, [sp, #16 * 15]
     bl      trap_guest_irq_acked        // (intid)
+    restore_caller_saved_eret
+
+/*
+ * The kick SGI (GIC_SGI_KICK), which brings a vCPU SGIs posted by the others (vectors.S
+ * guest_sysreg, vgic_sgi_send): what trap_guest_irq_acked does for it, with x0-x15 only,
+ * when the vCPU's inbox holds nothing but SGIs. irq_kick_taken (EOIR, DIR; the console
+ * drain pCPU, which drains on a kick, goes to C before anything) and the exit count, then
+ * irq_return(v, quiet) as vgic_inbox_direct + vgic_inbox_rest do it: under the vGIC lock the
+ * inbox is taken, the vCPU must not be dirty, sleeping or have an underflow interrupt armed,
+ * and each SGI goes through vgic_edge_direct's rules: targeting this vCPU, edge, not
+ * HW-linked, enabled with its group; re-armed in the LR it still holds if the guest finished
+ * it (empty in ELRSR, no EOI maintenance owed), or put into a free LR if it is in none and
+ * inactive without a latch. Every SGI not taken goes back into the inbox and the rest of the
+ * exit runs in C (trap_guest_kick_rest: irq_return, which takes them into the model), as it
+ * does when the inbox held SPIs or level raises, or the vCPU is dirty at the end.
+ */
+guest_irq_other:
+    cmp     w0, #GIC_SGI_KICK_
+    b.ne    guest_irq_c
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    mrs     x1, tpidr_el2
+    adrp    x2, hyp_console_drain_cpu
+    ldr     w2, [x2, #:lo12:hyp_console_drain_cpu]
+    cmp     w2, w1                      // (-1: none)
+    b.eq    guest_irq_c16
+    adrp    x2, pcpus
+    add     x2, x2, :lo12:pcpus
+    add     x2, x2, x1, lsl #PCPU_SHIFT
+    ldr     x2, [x2, #PCPU_VCPU]        // v
+    cbz     x2, guest_irq_c16
+    ldr     w6, [x2, #VCPU_STATE]
+    ldr     x1, [x2, #VCPU_VM]          // vm
+    ldr     w3, [x2, #VCPU_IDX]         // idx
+    cmp     w6, #VCPU_RUNNING_
+    b.ne    guest_irq_c16
+    ldr     w6, [x1, #VM_STATE]
+    cmp     w6, #VM_RUNNING_
+    b.ne    guest_irq_c16
+    ldr     w6, [x1, #(VM_VGIC + VGIC_NR_VCPUS_)]
+    cmp     w3, w6
+    b.hs    guest_irq_c16
+    msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1 (irq_kick_taken)
+    msr     S3_0_C12_C11_1, x0          // ICC_DIR_EL1
+    ldr     x6, [x1, #VM_EXITS_IRQ]
+    add     x6, x6, #1
+    str     x6, [x1, #VM_EXITS_IRQ]
+    add     x2, x1, #VM_VGIC            // d
+    add     x5, x2, #VGIC_INBOX
+    add     x5, x5, x3, lsl #3          // &d->inbox[idx]
+    ldr     x6, [x5]
+    cbz     x6, .Lk_quiet
+    tst     x6, #0xffff0000ffffffff     // SPIs (31:0), level raises (48)
+    b.ne    guest_kick_rest
+    ticket_lock x2, w7, w8, w9
+1:  ldaxr   x6, [x5]                    // __atomic_exchange_n(.., 0, __ATOMIC_ACQUIRE)
+    stxr    w7, xzr, [x5]
+    cbnz    w7, 1b
+    mov     x10, x6                     // what goes back: all of it, unless ...
+    tst     x6, #0xffff0000ffffffff
+    b.ne    .Lk_back
+    ldr     w7, [x2, #VGIC_DIRTY]
+    lsr     w7, w7, w3
+    tbnz    w7, #0, .Lk_back
+    mov     x4, #VGIC_CPU_SIZE
+    madd    x4, x3, x4, x2
+    add     x4, x4, #VGIC_CPU           // c
+    ldrb    w7, [x4, #VGIC_CPU_SLEEPING]
+    cbnz    w7, .Lk_back
+    mrs     x7, S3_4_C12_C11_0          // ICH_HCR_EL2
+    and     x7, x7, #3
+    cmp     x7, #1                      // EN, not UIE
+    b.ne    .Lk_back
+    mov     x10, #0                     // ... only the SGIs not taken
+    lsr     x6, x6, #32                 // the SGIs
+    mrs     x11, S3_4_C12_C11_5         // ICH_ELRSR_EL2
+.Lk_next:
+    cbz     w6, .Lk_done
+    rbit    w7, w6
+    clz     w7, w7                      // n
+    mov     w8, #1
+    lsl     w8, w8, w7
+    bic     w6, w6, w8
+    mov     x12, #VGIC_IRQ_SIZE
+    madd    x12, x7, x12, x4            // irq = &c->priv[n]
+    ldrb    w9, [x12, #VGIC_IRQ_TARGET]
+    cmp     w9, w3
+    b.ne    .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_HW]
+    ldrb    w14, [x12, #VGIC_IRQ_LEVEL]
+    orr     w9, w9, w14
+    cbnz    w9, .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_ENABLED]
+    cbz     w9, .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_GROUP1]
+    ldrb    w14, [x2, #VGIC_ENABLE_GRP0]
+    ldrb    w15, [x2, #VGIC_ENABLE_GRP1]
+    cmp     w9, #0
+    csel    w14, w15, w14, ne
+    cbz     w14, .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_LR_VCPU]
+    cmp     w9, w3
+    b.ne    .Lk_free
+    ldr     w9, [x4, #VGIC_CPU_LR_USED] // in an LR of ours (vgic_lr_of)
+    add     x15, x4, #VGIC_CPU_LR_IRQ
+2:  cbz     w9, .Lk_not
+    rbit    w13, w9
+    clz     w13, w13                    // i
+    ldr     x14, [x15, x13, lsl #3]
+    cmp     x14, x12
+    b.eq    3f
+    sub     w14, w9, #1
+    and     w9, w9, w14
+    b       2b
+3:  lsr     w14, w11, w13
+    tbz     w14, #0, .Lk_not            // still pending or active there: the model merges it
+    add     x15, x4, #VGIC_CPU_LR_SHADOW
+    ldr     x14, [x15, x13, lsl #3]
+    tbnz    x14, #41, .Lk_not           // ICH_LR_EOI owed
+    b       .Lk_lr
+.Lk_free:
+    cmp     w9, #VGIC_NO_VCPU_
+    b.ne    .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_ACTIVE]
+    ldrb    w14, [x12, #VGIC_IRQ_PENDING_LATCH]
+    orr     w9, w9, w14
+    cbnz    w9, .Lk_not
+    ldr     w9, [x4, #VGIC_CPU_LR_USED]
+    ldr     w14, [x2, #VGIC_NR_LRS_]
+    mov     w15, #1
+    lsl     w15, w15, w14
+    sub     w15, w15, #1
+    bics    w15, w15, w9                // free LRs
+    b.eq    .Lk_not
+    rbit    w13, w15
+    clz     w13, w13                    // i
+    add     x15, x4, #VGIC_CPU_LR_IRQ
+    str     x12, [x15, x13, lsl #3]     // lr_irq[i] = irq
+    mov     w14, #1
+    lsl     w14, w14, w13
+    orr     w9, w9, w14
+    str     w9, [x4, #VGIC_CPU_LR_USED]
+    strb    w3, [x12, #VGIC_IRQ_LR_VCPU]
+.Lk_lr:
+    strb    wzr, [x12, #VGIC_IRQ_ACTIVE]
+    mov     w9, #1
+    strb    w9, [x12, #VGIC_IRQ_LR_PENDING]
+    strb    wzr, [x12, #VGIC_IRQ_PENDING_LATCH]
+    ldrh    w9, [x12, #VGIC_IRQ_INTID]  // VINTID
+    ldrb    w14, [x12, #VGIC_IRQ_PRIORITY]
+    ldrb    w15, [x2, #VGIC_LR_PRIO_MASK]
+    and     w14, w14, w15
+    orr     x9, x9, x14, lsl #48        // priority
+    ldrb    w14, [x12, #VGIC_IRQ_GROUP1]
+    orr     x9, x9, x14, lsl #60        // group
+    orr     x9, x9, #0x4000000000000000 // pending
+    add     x15, x4, #VGIC_CPU_LR_SHADOW
+    str     x9, [x15, x13, lsl #3]
+    adr     x14, 4f
+    add     x14, x14, x13, lsl #3
+    br      x14
+4:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C12_\n, x9
+    b       .Lk_next
+    .endr
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C13_\n, x9
+    b       .Lk_next
+    .endr
+.Lk_not:
+    orr     x10, x10, x8, lsl #32       // back into the inbox, for the model
+    b       .Lk_next
+.Lk_done:
+    cbnz    x10, .Lk_back
+    ticket_unlock x2, w7
+.Lk_quiet:
+    ldr     w7, [x2, #VGIC_DIRTY]
+    lsr     w7, w7, w3
+    tbnz    w7, #0, guest_kick_rest
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+.Lk_back:
+    ldxr    x7, [x5]                    // __atomic_fetch_or(.., __ATOMIC_RELAXED)
+    orr     x7, x7, x10
+    stxr    w8, x7, [x5]
+    cbnz    w8, .Lk_back
+    ticket_unlock x2, w7
+// The rest of the kick's exit in C (irq_return), x0-x15 saved.
+guest_kick_rest:
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    str     x30, [sp, #16 * 15]
+    bl      trap_guest_kick_rest
 #else
     save_x2_x19
     str     x30, [sp, #16 * 15]
