@@ -68,6 +68,7 @@ static const struct mode modes[] = {
     { "teedeny", tests_teedeny, NULL },
     { "teehostile", tests_teehostile, NULL },
     { "ticks", tests_ticks, NULL },
+    { "sgis", tests_sgis, tests_sgis_secondary },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */
