@@ -60,6 +60,8 @@ void asm_offsets(void)
     DEFINE(VGIC_ENABLE_GRP0, offsetof(struct vgic_vm, enable_grp0));
     DEFINE(VGIC_ENABLE_GRP1, offsetof(struct vgic_vm, enable_grp1));
     DEFINE(VGIC_CPU_SLEEPING, offsetof(struct vgic_cpu, sleeping));
+    DEFINE(VGIC_OWNED_SPI, offsetof(struct vgic_vm, owned_spi));
+    DEFINE(VGIC_SPI, offsetof(struct vgic_vm, spi));
     DEFINE(VGIC_IRQ_INTID, offsetof(struct vgic_irq, intid));
     DEFINE(VGIC_IRQ_PRIORITY, offsetof(struct vgic_irq, priority));
     DEFINE(VGIC_IRQ_TARGET, offsetof(struct vgic_irq, target));

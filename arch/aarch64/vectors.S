@@ -90,6 +90,23 @@
     stlrh   \t0, [\l]
 .endm
 
+// ICH_LR<\idx>_EL2 = \val, idx 0..15 in a register (the number is part of the instruction),
+// then on at \cont. \t: scratch.
+.macro lr_write idx, val, t, cont
+    adr     \t, .Llrw\@
+    add     \t, \t, \idx, lsl #3
+    br      \t
+.Llrw\@:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C12_\n, \val
+    b       \cont
+    .endr
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C13_\n, \val
+    b       \cont
+    .endr
+.endm
+
 .macro vector_entry label
     .balign 0x80
     b       \label
@@ -414,18 +431,7 @@ guest_fiq:
     ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
     lsr     w8, w8, w3
     tbnz    w8, #0, guest_irq_unlock_c  // a model change first: the C path
-5:  adr     x6, 8f                      // arch_vgic_write_lr(i, shadow)
-    add     x6, x6, x7, lsl #3
-    br      x6
-8:
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
-    msr     S3_4_C12_C12_\n, x5
-    b       9f
-    .endr
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
-    msr     S3_4_C12_C13_\n, x5
-    b       9f
-    .endr
+5:  lr_write x7, x5, x6, 9f            // arch_vgic_write_lr(i, shadow)
 9:  cbz     x2, 10f
     ticket_unlock x2, w6
 10: msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1: priority drop (gicv3_eoi)
@@ -508,7 +514,7 @@ guest_irq_other:
     ldr     x6, [x5]
     cbz     x6, .Lk_quiet
     tst     x6, #0xffff0000ffffffff     // SPIs (31:0), level raises (48)
-    b.ne    guest_kick_rest
+    b.ne    .Lk_spis
     ticket_lock x2, w7, w8, w9
 1:  ldaxr   x6, [x5]                    // __atomic_exchange_n(.., 0, __ATOMIC_ACQUIRE)
     stxr    w7, xzr, [x5]
@@ -613,18 +619,7 @@ guest_irq_other:
     orr     x9, x9, #0x4000000000000000 // pending
     add     x15, x4, #VGIC_CPU_LR_SHADOW
     str     x9, [x15, x13, lsl #3]
-    adr     x14, 4f
-    add     x14, x14, x13, lsl #3
-    br      x14
-4:
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
-    msr     S3_4_C12_C12_\n, x9
-    b       .Lk_next
-    .endr
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
-    msr     S3_4_C12_C13_\n, x9
-    b       .Lk_next
-    .endr
+    lr_write x13, x9, x14, .Lk_next
 .Lk_not:
     orr     x10, x10, x8, lsl #32       // back into the inbox, for the model
     b       .Lk_next
@@ -651,6 +646,72 @@ guest_irq_other:
     stxr    w8, x7, [x5]
     cbnz    w8, .Lk_back
     ticket_unlock x2, w7
+    b       guest_kick_rest
+/*
+ * Posted SPIs alone in the inbox of a one-vCPU VM: vgic_inbox_direct's lock-free re-arm of
+ * each SPI whose LR the guest has finished (vgic_lr_rearmable, HW clear: empty in ELRSR, the
+ * shadow "pending" without EOI maintenance); the model, which still believes that state,
+ * is not touched. SPIs it cannot re-arm go back into the inbox for C (vgic_inbox_rest).
+ */
+.Lk_spis:
+    lsr     x7, x6, #32
+    cbnz    x7, guest_kick_rest         // SGIs or level raises with them: C
+    ldr     w7, [x2, #VGIC_NR_VCPUS_]
+    cmp     w7, #1
+    b.ne    guest_kick_rest
+1:  ldaxr   x6, [x5]                    // __atomic_exchange_n(.., 0, __ATOMIC_ACQUIRE)
+    stxr    w7, xzr, [x5]
+    cbnz    w7, 1b
+    mov     x10, x6
+    lsr     x7, x6, #32
+    cbnz    x7, .Lk_spis_back           // changed since: all back, C
+    mov     x10, #0
+    mov     x4, #VGIC_CPU_SIZE
+    madd    x4, x3, x4, x2
+    add     x4, x4, #VGIC_CPU           // c
+    mrs     x11, S3_4_C12_C11_5         // ICH_ELRSR_EL2
+    add     x12, x4, #VGIC_CPU_LR_IRQ
+.Lk_spi_next:
+    cbz     w6, .Lk_spis_done
+    rbit    w7, w6
+    clz     w7, w7                      // k
+    mov     w8, #1
+    lsl     w8, w8, w7
+    bic     w6, w6, w8
+    add     x9, x2, #VGIC_OWNED_SPI
+    ldrb    w9, [x9, x7]                // owned_spi[k]
+    mov     x13, #VGIC_IRQ_SIZE
+    add     x14, x2, #VGIC_SPI
+    madd    x9, x9, x13, x14            // irq = &d->spi[owned_spi[k]]
+    ldr     w13, [x4, #VGIC_CPU_LR_USED] // its LR (vgic_lr_of)
+2:  cbz     w13, .Lk_spi_not
+    rbit    w14, w13
+    clz     w14, w14                    // i
+    ldr     x15, [x12, x14, lsl #3]
+    cmp     x15, x9
+    b.eq    3f
+    sub     w15, w13, #1
+    and     w13, w13, w15
+    b       2b
+3:  lsr     w15, w11, w14
+    tbz     w15, #0, .Lk_spi_not        // not finished
+    add     x15, x4, #VGIC_CPU_LR_SHADOW
+    ldr     x15, [x15, x14, lsl #3]
+    tbnz    x15, #41, .Lk_spi_not       // ICH_LR_EOI: maintenance owed
+    and     x13, x15, #0xe000000000000000 // ICH_LR_STATE | ICH_LR_HW
+    eor     x13, x13, #0x4000000000000000 // == ICH_LR_PENDING
+    cbnz    x13, .Lk_spi_not
+    lr_write x14, x15, x13, .Lk_spi_next
+.Lk_spi_not:
+    orr     w10, w10, w8
+    b       .Lk_spi_next
+.Lk_spis_done:
+    cbz     x10, .Lk_quiet
+.Lk_spis_back:
+    ldxr    x7, [x5]                    // __atomic_fetch_or(.., __ATOMIC_RELAXED)
+    orr     x7, x7, x10
+    stxr    w8, x7, [x5]
+    cbnz    w8, .Lk_spis_back
 // The rest of the kick's exit in C (irq_return), x0-x15 saved.
 guest_kick_rest:
     stp     x16, x17, [sp, #16 * 8]
