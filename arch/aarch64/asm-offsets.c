@@ -4,6 +4,7 @@
 #include <arch/frame.h>
 #include <arch/layout.h>
 #include <arch/sysreg.h>
+#include <bulkhead/abi.h>
 #include <core/hyp.h>
 #include <core/vgic/vgic_regs.h>
 #include <core/vm/vm.h>
@@ -86,6 +87,16 @@ void asm_offsets(void)
                    ICH_HCR_UIE == BIT(1), "vectors.S: the ICH_LR / ICH_HCR bits it builds");
     _Static_assert(VGIC_INBOX_SGI == 32 && VGIC_INBOX_LEVEL == 48,
                    "vectors.S: inbox layout (SGIs in bits 47:32)");
+    /* the register-only Bulkhead calls answered in the vector (vectors.S guest_hvc_info) */
+    DEFINE(BH_HC_BASE_, BH_HC_BASE);
+    DEFINE(BH_ABI_VERSION_, BH_ABI_VERSION);
+    DEFINE(VM_ID, offsetof(struct vm, id));
+    DEFINE(VM_EXITS_HVC, offsetof(struct vm, stats.exits[EXIT_HVC]));
+    _Static_assert(BH_HC_NULL == BH_HC_BASE && BH_HC_VERSION == BH_HC_BASE + 1 &&
+                   BH_HC_VM_ID == BH_HC_BASE + 2 && BH_OK == 0 &&
+                   (BH_HC_BASE & 0xffff) == 0 && (BH_ABI_VERSION >> 16) == 0,
+                   "vectors.S: the function numbers 0..2 it answers, movz-able constants");
+    _Static_assert(sizeof(((struct vm *)0)->id) == 4, "vectors.S: vm->id is 32 bits");
     _Static_assert(offsetof(struct vgic_cpu, priv) == 0, "vectors.S: priv[] first");
     _Static_assert(sizeof(struct pcpu) == 1u << __builtin_ctz(sizeof(struct pcpu)), "shift");
     _Static_assert(offsetof(struct spinlock, owner) == 0 && offsetof(struct spinlock, next) == 2,

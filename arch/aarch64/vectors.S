@@ -163,12 +163,13 @@ guest_sync:
     stp     x0, x1, [sp, #16 * 0]
     mrs     x1, esr_el2
     lsr     x1, x1, #26                 // ESR_EL2.EC
-    cmp     x1, #0x18                   // EC_SYSREG: maybe an IPI (guest_sgi)
-    b.eq    guest_sysreg
     cmp     x1, #0x16                   // EC_HVC64
+    b.ne    guest_sync_other
     ubfx    x1, x0, #24, #6             // SMCCC owning entity of the function ID
-    ccmp    x1, #6, #0, eq              // BH_SMCCC_OEN_VENDOR_HYP
+    cmp     x1, #6                      // BH_SMCCC_OEN_VENDOR_HYP
     b.ne    guest_sync_full
+    tbz     w0, #5, guest_hvc_other     // not an IPC call (function numbers 0x20-0x3f)
+guest_hvc_short:
     mrs     x0, elr_el2
     save_x2_x19
     stp     x30, x0, [sp, #16 * 15]
@@ -186,6 +187,61 @@ guest_short_tail:
     bl      trap_guest_hvc_tail
     b       guest_exit
 
+/*
+ * The register-only Bulkhead calls, function numbers 0-2 of the fast SMC64 vendor range
+ * (BH_HC_NULL -> BH_OK, BH_HC_VERSION -> BH_ABI_VERSION, BH_HC_VM_ID -> the VM's index),
+ * answered here with exactly trap_guest_hvc's outcome (vbh_call's switch, no policy applies
+ * to them): x0 = the answer, x1-x3 as they were, exits.hvc counted, and straight back unless
+ * vcpu_return_is_noop says otherwise (then the frame is completed, guest_short_tail). Any
+ * other function ID (IPC calls excepted, above) takes the hypercall short path.
+ */
+guest_hvc_other:
+    mov     w1, #BH_HC_BASE_
+    sub     w1, w0, w1                  // the function number, if a fast SMC64 call
+    cmp     w1, #2
+    b.hi    guest_hvc_short
+    stp     x2, x3, [sp, #16 * 1]
+    mrs     x2, tpidr_el2
+    adrp    x3, pcpus
+    add     x3, x3, :lo12:pcpus
+    add     x3, x3, x2, lsl #PCPU_SHIFT
+    ldr     x3, [x3, #PCPU_VCPU]        // v
+    ldr     x2, [x3, #VCPU_VM]          // vm
+    mov     x0, #0                      // BH_HC_NULL: BH_OK
+    cbz     w1, 1f
+    mov     x0, #BH_ABI_VERSION_        // BH_HC_VERSION
+    cmp     w1, #1
+    b.eq    1f
+    ldr     w0, [x2, #VM_ID]            // BH_HC_VM_ID
+1:  ldr     x1, [x2, #VM_EXITS_HVC]
+    add     x1, x1, #1
+    str     x1, [x2, #VM_EXITS_HVC]
+    ldr     w1, [x2, #VM_STATE]         // vcpu_return_is_noop
+    cmp     w1, #VM_RUNNING_
+    ldr     w1, [x3, #VCPU_STATE]
+    ccmp    w1, #VCPU_RUNNING_, #0, eq
+    b.ne    2f
+    ldr     w3, [x3, #VCPU_IDX]
+    ldr     w1, [x2, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w1, w1, w3
+    tbnz    w1, #0, 2f
+    add     x1, x2, #(VM_VGIC + VGIC_INBOX)
+    ldr     x1, [x1, x3, lsl #3]
+    cbnz    x1, 2f
+    ldp     x2, x3, [sp, #16 * 1]
+    ldr     x1, [sp, #8]
+    add     sp, sp, #FRAME_SIZE
+    eret
+2:  str     x0, [sp]                    // the long way back: the answer in the frame
+    ldp     x2, x3, [sp, #16 * 1]
+    mrs     x0, elr_el2
+    save_x2_x19
+    stp     x30, x0, [sp, #16 * 15]
+    b       guest_short_tail
+
+guest_sync_other:
+    cmp     x1, #0x18                   // EC_SYSREG: maybe an IPI (guest_sysreg)
+    b.eq    guest_sysreg
 guest_sync_full:
     save_rest
     mov     x0, sp

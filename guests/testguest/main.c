@@ -69,6 +69,7 @@ static const struct mode modes[] = {
     { "teehostile", tests_teehostile, NULL },
     { "ticks", tests_ticks, NULL },
     { "sgis", tests_sgis, tests_sgis_secondary },
+    { "hvcinfo", tests_hvcinfo, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -111,3 +111,6 @@ void tests_ticks(void) __noreturn;
  * (tests_sgis.c, tests/scenarios/h-sgis.test). */
 void tests_sgis(void) __noreturn;
 void tests_sgis_secondary(void);
+/* tg.mode=hvcinfo: the register-only Bulkhead calls and the IDs around them (tests_hvcinfo.c,
+ * tests/scenarios/k-hvcinfo.test). */
+void tests_hvcinfo(void) __noreturn;
