@@ -283,13 +283,14 @@ static inline __attribute__((always_inline)) void irq_return(struct vcpu *v, boo
     vgic_sync_flush_lrs(&v->vm->vgic, v->idx, quiet);
 }
 
-void trap_guest_irq(struct trap_frame *f);
-void trap_guest_irq(struct trap_frame *f)
+/* An interrupt exit, the interrupt acknowledged (intid; on GICv3 by the vector, which
+ * handles the virtual timer's usual tick itself: vectors.S guest_irq). The frame holds
+ * x0-x18 and x30 only, and nothing here needs it. */
+void trap_guest_irq_acked(uint32_t intid);
+void trap_guest_irq_acked(uint32_t intid)
 {
     struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
-    uint32_t intid = gic_ack();
 
-    (void)f;
     v->vm->stats.exits[EXIT_IRQ]++;
     /* Handlers may inject before the LRs are synced, like another pCPU could at any time:
      * the sync then folds what the guest did and the flush refills, in one lock hold. The
@@ -300,6 +301,22 @@ void trap_guest_irq(struct trap_frame *f)
         return;
     }
     irq_return(v, intid < ICC_IAR_SPURIOUS && irq_handle(v, intid));
+}
+
+/* The rest of a kick SGI's exit once the vector has completed the kick and counted the exit
+ * (vectors.S guest_kick: the vCPU had more than posted SGIs for its LRs, or is dirty). */
+void trap_guest_kick_rest(void);
+void trap_guest_kick_rest(void)
+{
+    irq_return(pcpus[arch_cpu_id_raw()].vcpu, true);
+}
+
+/* An interrupt exit on a GIC whose acknowledge the vector does not do (GICv2: MMIO). */
+void trap_guest_irq(struct trap_frame *f);
+void trap_guest_irq(struct trap_frame *f)
+{
+    (void)f;
+    trap_guest_irq_acked(gic_ack());
 }
 
 /*

@@ -65,6 +65,48 @@
     eret
 .endm
 
+// spin_lock / spin_unlock of arch/spinlock.h (the ticket lock) on the lock at [\l].
+.macro ticket_lock l, t0, t1, t2
+.Llock\@:
+    ldaxr   \t0, [\l]
+    add     \t1, \t0, #0x10000
+    stxr    \t2, \t1, [\l]
+    cbnz    \t2, .Llock\@
+    eor     \t2, \t0, \t0, ror #16     // owner == next: ours at once
+    cbz     \t2, .Llocked\@
+    lsr     \t1, \t0, #16
+    sevl
+.Lwait\@:
+    wfe
+    ldaxrh  \t0, [\l]
+    cmp     \t0, \t1
+    b.ne    .Lwait\@
+.Llocked\@:
+.endm
+
+.macro ticket_unlock l, t0
+    ldrh    \t0, [\l]
+    add     \t0, \t0, #1
+    stlrh   \t0, [\l]
+.endm
+
+// ICH_LR<\idx>_EL2 = \val, idx 0..15 in a register (the number is part of the instruction),
+// then on at \cont. \t: scratch.
+.macro lr_write idx, val, t, cont
+    adr     \t, .Llrw\@
+    add     \t, \t, \idx, lsl #3
+    br      \t
+.Llrw\@:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C12_\n, \val
+    b       \cont
+    .endr
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7
+    msr     S3_4_C12_C13_\n, \val
+    b       \cont
+    .endr
+.endm
+
 .macro vector_entry label
     .balign 0x80
     b       \label
@@ -121,12 +163,13 @@ guest_sync:
     stp     x0, x1, [sp, #16 * 0]
     mrs     x1, esr_el2
     lsr     x1, x1, #26                 // ESR_EL2.EC
-    cmp     x1, #0x18                   // EC_SYSREG: maybe an IPI (guest_sgi)
-    b.eq    guest_sysreg
     cmp     x1, #0x16                   // EC_HVC64
+    b.ne    guest_sync_other
     ubfx    x1, x0, #24, #6             // SMCCC owning entity of the function ID
-    ccmp    x1, #6, #0, eq              // BH_SMCCC_OEN_VENDOR_HYP
+    cmp     x1, #6                      // BH_SMCCC_OEN_VENDOR_HYP
     b.ne    guest_sync_full
+    tbz     w0, #5, guest_hvc_other     // not an IPC call (function numbers 0x20-0x3f)
+guest_hvc_short:
     mrs     x0, elr_el2
     save_x2_x19
     stp     x30, x0, [sp, #16 * 15]
@@ -144,6 +187,61 @@ guest_short_tail:
     bl      trap_guest_hvc_tail
     b       guest_exit
 
+/*
+ * The register-only Bulkhead calls, function numbers 0-2 of the fast SMC64 vendor range
+ * (BH_HC_NULL -> BH_OK, BH_HC_VERSION -> BH_ABI_VERSION, BH_HC_VM_ID -> the VM's index),
+ * answered here with exactly trap_guest_hvc's outcome (vbh_call's switch, no policy applies
+ * to them): x0 = the answer, x1-x3 as they were, exits.hvc counted, and straight back unless
+ * vcpu_return_is_noop says otherwise (then the frame is completed, guest_short_tail). Any
+ * other function ID (IPC calls excepted, above) takes the hypercall short path.
+ */
+guest_hvc_other:
+    mov     w1, #BH_HC_BASE_
+    sub     w1, w0, w1                  // the function number, if a fast SMC64 call
+    cmp     w1, #2
+    b.hi    guest_hvc_short
+    stp     x2, x3, [sp, #16 * 1]
+    mrs     x2, tpidr_el2
+    adrp    x3, pcpus
+    add     x3, x3, :lo12:pcpus
+    add     x3, x3, x2, lsl #PCPU_SHIFT
+    ldr     x3, [x3, #PCPU_VCPU]        // v
+    ldr     x2, [x3, #VCPU_VM]          // vm
+    mov     x0, #0                      // BH_HC_NULL: BH_OK
+    cbz     w1, 1f
+    mov     x0, #BH_ABI_VERSION_        // BH_HC_VERSION
+    cmp     w1, #1
+    b.eq    1f
+    ldr     w0, [x2, #VM_ID]            // BH_HC_VM_ID
+1:  ldr     x1, [x2, #VM_EXITS_HVC]
+    add     x1, x1, #1
+    str     x1, [x2, #VM_EXITS_HVC]
+    ldr     w1, [x2, #VM_STATE]         // vcpu_return_is_noop
+    cmp     w1, #VM_RUNNING_
+    ldr     w1, [x3, #VCPU_STATE]
+    ccmp    w1, #VCPU_RUNNING_, #0, eq
+    b.ne    2f
+    ldr     w3, [x3, #VCPU_IDX]
+    ldr     w1, [x2, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w1, w1, w3
+    tbnz    w1, #0, 2f
+    add     x1, x2, #(VM_VGIC + VGIC_INBOX)
+    ldr     x1, [x1, x3, lsl #3]
+    cbnz    x1, 2f
+    ldp     x2, x3, [sp, #16 * 1]
+    ldr     x1, [sp, #8]
+    add     sp, sp, #FRAME_SIZE
+    eret
+2:  str     x0, [sp]                    // the long way back: the answer in the frame
+    ldp     x2, x3, [sp, #16 * 1]
+    mrs     x0, elr_el2
+    save_x2_x19
+    stp     x30, x0, [sp, #16 * 15]
+    b       guest_short_tail
+
+guest_sync_other:
+    cmp     x1, #0x18                   // EC_SYSREG: maybe an IPI (guest_sysreg)
+    b.eq    guest_sysreg
 guest_sync_full:
     save_rest
     mov     x0, sp
@@ -156,6 +254,18 @@ guest_sync_full:
  * may go straight back; otherwise the frame is completed and the hypercall's long way back
  * follows (trap_guest_hvc_tail). Any other system register, or Rt >= 20 (not in the partial
  * frame), goes the full way.
+ *
+ * GICv3, Rt <= 15: the usual IPI, one SGI to one other vCPU of the VM on another pCPU, is
+ * posted right here, with exactly trap_guest_sgi's outcome (vgic_sgi_send, vm_kick_mask,
+ * vcpu_return_is_noop), x0-x15 only: the value names one target by TargetList with RS,
+ * Aff1-3 and IRM zero (bits 63:32 and 23:16 clear), the sender's index is below nr_vcpus,
+ * the target is not the sender, its pCPU is another one below pcpu_count, and the SGI is
+ * enabled there (a disabled one goes into the model under the lock: C). Then the SGI's bit
+ * is ORed into the target's inbox (release) and, if it was not already there, the kick
+ * SGI goes to the target's pCPU (gicv3_send_sgi1r); ELR steps over the MSR, exits.sysreg is
+ * counted, and the vCPU goes straight back unless its VM or itself is not running or it has
+ * work of its own (dirty, inbox): then guest_short_tail. Anything else: trap_guest_sgi, with
+ * nothing changed yet.
  */
 guest_sysreg:
     mrs     x1, esr_el2
@@ -167,8 +277,115 @@ guest_sysreg:
     ubfx    x0, x1, #5, #5              // Rt
     cmp     x0, #19
     b.hi    guest_sync_full
+#if PLAT_GIC_VERSION == 3
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    cmp     x0, #15
+    b.hi    guest_sgi_c
+    ldr     x0, [sp, x0, lsl #3]        // the value written (frame slot Rt)
+    lsr     x2, x0, #32
+    cbnz    x2, guest_sgi_c             // Aff2, IRM, RS, Aff3 (or RES0 bits): C
+    tst     x0, #0xff0000               // Aff1
+    b.ne    guest_sgi_c
+    mrs     x2, tpidr_el2               // this pCPU
+    adrp    x3, pcpus
+    add     x3, x3, :lo12:pcpus
+    add     x4, x3, x2, lsl #PCPU_SHIFT
+    ldr     x4, [x4, #PCPU_VCPU]        // v
+    ldr     x5, [x4, #VCPU_VM]          // vm
+    ldr     w6, [x4, #VCPU_IDX]         // src
+    ldr     w7, [x5, #(VM_VGIC + VGIC_NR_VCPUS_)]
+    cmp     w6, w7
+    b.hs    guest_sgi_c
+    mov     w9, #1
+    lsl     w9, w9, w7
+    sub     w9, w9, #1                  // VGIC_ALL_VCPUS
+    and     w8, w0, w9                  // TargetList (RS = 0) & the VM's vCPUs
+    cbz     w8, guest_sgi_c
+    sub     w9, w8, #1
+    tst     w8, w9
+    b.ne    guest_sgi_c                 // more than one
+    rbit    w9, w8
+    clz     w9, w9                      // t
+    cmp     w9, w6
+    b.eq    guest_sgi_c                 // to itself
+    add     x10, x5, x9, lsl #VCPU_SHIFT
+    ldr     w10, [x10, #(VM_VCPUS + VCPU_PCPU)]
+    cmp     w10, w2
+    b.eq    guest_sgi_c                 // its pCPU is this one (arch_kick_self)
+    adrp    x11, pcpu_count
+    ldr     w11, [x11, #:lo12:pcpu_count]
+    cmp     w10, w11
+    b.hs    guest_sgi_c
+    ubfx    x11, x0, #24, #4            // INTID
+    mov     x12, #VGIC_CPU_SIZE
+    madd    x12, x9, x12, x5
+    add     x12, x12, #(VM_VGIC + VGIC_CPU)
+    mov     x13, #VGIC_IRQ_SIZE
+    madd    x12, x11, x13, x12          // &vm->vgic.cpu[t].priv[intid]
+    ldrb    w13, [x12, #VGIC_IRQ_ENABLED]
+    cbz     w13, guest_sgi_c
+    add     x12, x5, #(VM_VGIC + VGIC_INBOX)
+    add     x12, x12, x9, lsl #3        // &inbox[t]
+    add     x11, x11, #32               // VGIC_INBOX_SGI + intid
+    mov     x13, #1
+    lsl     x13, x13, x11
+1:  ldxr    x14, [x12]                  // __atomic_fetch_or(..., __ATOMIC_RELEASE)
+    orr     x15, x14, x13
+    stlxr   w11, x15, [x12]
+    cbnz    w11, 1b
+    tst     x14, x13
+    b.ne    2f                          // posted before and not taken: its kick is on its way
+    add     x10, x3, x10, lsl #PCPU_SHIFT
+    ldr     x10, [x10, #PCPU_KICK_SGI1R]
+    dsb     ishst
+    msr     S3_0_C12_C11_5, x10         // ICC_SGI1R_EL1: the kick
+    isb
+2:  mrs     x1, elr_el2
+    add     x1, x1, #4                  // EC 0x18 is AArch64 only: IL = 1
+    msr     elr_el2, x1
+    ldr     x13, [x5, #VM_EXITS_SYSREG]
+    add     x13, x13, #1
+    str     x13, [x5, #VM_EXITS_SYSREG]
+    ldr     w13, [x5, #VM_STATE]        // vcpu_return_is_noop
+    ldr     w14, [x4, #VCPU_STATE]
+    cmp     w13, #VM_RUNNING_
+    ccmp    w14, #VCPU_RUNNING_, #0, eq
+    b.ne    3f
+    ldr     w13, [x5, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w13, w13, w6
+    add     x14, x5, #(VM_VGIC + VGIC_INBOX)
+    ldr     x14, [x14, x6, lsl #3]
+    tbnz    w13, #0, 3f
+    cbnz    x14, 3f
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+3:  stp     x16, x17, [sp, #16 * 8]     // the long way back: complete the short frame
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x30, x1, [sp, #16 * 15]
+    b       guest_short_tail
+// Not the usual IPI: trap_guest_sgi with x0-x15 saved, nothing changed.
+guest_sgi_c:
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    mrs     x0, elr_el2
+#else
     mrs     x0, elr_el2
     save_x2_x19
+#endif
     stp     x30, x0, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_sgi
@@ -179,15 +396,390 @@ guest_sysreg:
  * Interrupts save only x0-x18 and x30: nothing on the interrupt path reads or changes the
  * guest's other registers, ELR or SPSR (a vCPU that must stop leaves through
  * arch_vcpu_park, on a fresh stack, and a restart builds a whole new frame).
+ *
+ * GICv3: the vector acknowledges the interrupt itself, and the virtual timer's tick, the
+ * interrupt a pinned real-time guest takes most, is handled right here when it has the
+ * usual shape (docs/VGIC.md "Timer re-arm", docs/PERFORMANCE.md): exactly what the C path
+ * does for it (trap_guest_irq_acked -> irq_handle -> irq_vtimer -> vgic_rearm_hw, then
+ * irq_return), with x0-x9 only:
+ *   - the INTID is hyp_plat's virtual timer PPI; this pCPU has a vCPU, running, of a running
+ *     VM, with no posted edge in its inbox and (one-vCPU VM) not dirty: the way back would
+ *     have nothing to do (vgic_sync_flush_lrs with quiet = true);
+ *   - an LR of the vCPU holds its priv[INTID], finished by the guest (set in ICH_ELRSR_EL2)
+ *     with a shadow of "pending, HW" (vgic_lr_rearmable);
+ *   - with several vCPUs, under the vGIC lock, the vCPU is not dirty (vgic_rearm_hw);
+ * then the shadow is written back into that LR, the interrupt is priority-dropped (EOImode
+ * 1: the guest's deactivation through the HW bit completes it), the exit and the injection
+ * are counted (bhctl stats: exits.irq, irqs_injected) and the vCPU goes straight back.
+ * Anything else takes the C path with the INTID in hand, as if nothing had been looked at
+ * (nothing was changed). tests/arch/test_irq_fast.c runs this decision on model states.
  */
 guest_irq:
 guest_fiq:
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
+#if PLAT_GIC_VERSION == 3
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    mrs     x0, S3_0_C12_C12_0          // ICC_IAR1_EL1 (gicv3_ack)
+    and     w0, w0, #0xffffff
+    dsb     sy
+    adrp    x1, hyp_plat + PLAT_TIMER_VIRT
+    ldr     w1, [x1, #:lo12:hyp_plat + PLAT_TIMER_VIRT]
+    cmp     w0, w1
+    ccmp    w0, #31, #2, eq             // and a private INTID (vgic_rearm_hw); ne: "hi"
+    b.hi    guest_irq_other
+    mrs     x1, tpidr_el2               // arch_cpu_id_raw
+    adrp    x2, pcpus
+    add     x2, x2, :lo12:pcpus
+    add     x2, x2, x1, lsl #PCPU_SHIFT
+    ldr     x2, [x2, #PCPU_VCPU]        // v
+    cbz     x2, guest_irq_c
+    ldr     w6, [x2, #VCPU_STATE]
+    cmp     w6, #VCPU_RUNNING_
+    b.ne    guest_irq_c
+    ldr     x1, [x2, #VCPU_VM]          // vm
+    ldr     w3, [x2, #VCPU_IDX]         // idx
+    ldr     w6, [x1, #VM_STATE]
+    cmp     w6, #VM_RUNNING_
+    b.ne    guest_irq_c
+    ldr     w9, [x1, #(VM_VGIC + VGIC_NR_VCPUS_)]
+    cmp     w3, w9
+    b.hs    guest_irq_c                 // idx < nr_vcpus (vgic_rearm_hw)
+    add     x6, x1, #(VM_VGIC + VGIC_INBOX)
+    ldr     x6, [x6, x3, lsl #3]        // inbox[idx]: posted edges for the way back
+    cbnz    x6, guest_irq_c
+    mov     x4, #VGIC_CPU_SIZE
+    madd    x4, x3, x4, x1
+    add     x4, x4, #(VM_VGIC + VGIC_CPU) // c = &vm->vgic.cpu[idx]
+    mov     x5, #VGIC_IRQ_SIZE
+    madd    x5, x0, x5, x4              // &c->priv[intid]
+    ldr     w6, [x4, #VGIC_CPU_LR_USED]
+    add     x2, x4, #VGIC_CPU_LR_IRQ
+1:  cbz     w6, guest_irq_c             // in no LR
+    rbit    w7, w6
+    clz     w7, w7                      // i
+    ldr     x8, [x2, x7, lsl #3]
+    cmp     x8, x5
+    b.eq    2f
+    sub     w8, w6, #1
+    and     w6, w6, w8
+    b       1b
+2:  mrs     x6, S3_4_C12_C11_5          // ICH_ELRSR_EL2: the guest has finished LR i
+    lsr     w6, w6, w7
+    tbz     w6, #0, guest_irq_c
+    add     x2, x4, #VGIC_CPU_LR_SHADOW
+    ldr     x5, [x2, x7, lsl #3]
+    and     x6, x5, #0xe000000000000000 // ICH_LR_STATE | ICH_LR_HW
+    eor     x6, x6, #0x6000000000000000 // == ICH_LR_PENDING | ICH_LR_HW
+    cbnz    x6, guest_irq_c
+    cmp     w9, #1
+    b.ne    3f
+    ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w8, w8, w3                  // bit 0: this vCPU is dirty
+    tbnz    w8, #0, guest_irq_c         // one vCPU: the way back would flush
+    mov     x2, #0                      // no lock to drop
+    b       5f
+3:  add     x2, x1, #VM_VGIC            // d->lock
+    ticket_lock x2, w6, w8, w9
+    ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
+    lsr     w8, w8, w3
+    tbnz    w8, #0, guest_irq_unlock_c  // a model change first: the C path
+5:  lr_write x7, x5, x6, 9f            // arch_vgic_write_lr(i, shadow)
+9:  cbz     x2, 10f
+    ticket_unlock x2, w6
+10: msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1: priority drop (gicv3_eoi)
+    ldr     x6, [x1, #VM_EXITS_IRQ]
+    ldr     x7, [x1, #VM_IRQS_INJECTED]
+    add     x6, x6, #1
+    add     x7, x7, #1
+    str     x6, [x1, #VM_EXITS_IRQ]
+    str     x7, [x1, #VM_IRQS_INJECTED]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+guest_irq_unlock_c:
+    ticket_unlock x2, w6
+// Not the tick's usual shape: the C path with the acknowledged INTID (x0); x0-x9 are saved.
+guest_irq_c:
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+guest_irq_c16:                          // (x0-x15 saved)
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    str     x30, [sp, #16 * 15]
+    bl      trap_guest_irq_acked        // (intid)
+    restore_caller_saved_eret
+
+/*
+ * The kick SGI (GIC_SGI_KICK), which brings a vCPU SGIs posted by the others (vectors.S
+ * guest_sysreg, vgic_sgi_send): what trap_guest_irq_acked does for it, with x0-x15 only,
+ * when the vCPU's inbox holds nothing but SGIs. irq_kick_taken (EOIR, DIR; the console
+ * drain pCPU, which drains on a kick, goes to C before anything) and the exit count, then
+ * irq_return(v, quiet) as vgic_inbox_direct + vgic_inbox_rest do it: under the vGIC lock the
+ * inbox is taken, the vCPU must not be dirty, sleeping or have an underflow interrupt armed,
+ * and each SGI goes through vgic_edge_direct's rules: targeting this vCPU, edge, not
+ * HW-linked, enabled with its group; re-armed in the LR it still holds if the guest finished
+ * it (empty in ELRSR, no EOI maintenance owed), or put into a free LR if it is in none and
+ * inactive without a latch. Every SGI not taken goes back into the inbox and the rest of the
+ * exit runs in C (trap_guest_kick_rest: irq_return, which takes them into the model), as it
+ * does when the inbox held SPIs or level raises, or the vCPU is dirty at the end.
+ */
+guest_irq_other:
+    cmp     w0, #GIC_SGI_KICK_
+    b.ne    guest_irq_c
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    mrs     x1, tpidr_el2
+    adrp    x2, hyp_console_drain_cpu
+    ldr     w2, [x2, #:lo12:hyp_console_drain_cpu]
+    cmp     w2, w1                      // (-1: none)
+    b.eq    guest_irq_c16
+    adrp    x2, pcpus
+    add     x2, x2, :lo12:pcpus
+    add     x2, x2, x1, lsl #PCPU_SHIFT
+    ldr     x2, [x2, #PCPU_VCPU]        // v
+    cbz     x2, guest_irq_c16
+    ldr     w6, [x2, #VCPU_STATE]
+    ldr     x1, [x2, #VCPU_VM]          // vm
+    ldr     w3, [x2, #VCPU_IDX]         // idx
+    cmp     w6, #VCPU_RUNNING_
+    b.ne    guest_irq_c16
+    ldr     w6, [x1, #VM_STATE]
+    cmp     w6, #VM_RUNNING_
+    b.ne    guest_irq_c16
+    ldr     w6, [x1, #(VM_VGIC + VGIC_NR_VCPUS_)]
+    cmp     w3, w6
+    b.hs    guest_irq_c16
+    msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1 (irq_kick_taken)
+    msr     S3_0_C12_C11_1, x0          // ICC_DIR_EL1
+    ldr     x6, [x1, #VM_EXITS_IRQ]
+    add     x6, x6, #1
+    str     x6, [x1, #VM_EXITS_IRQ]
+    add     x2, x1, #VM_VGIC            // d
+    add     x5, x2, #VGIC_INBOX
+    add     x5, x5, x3, lsl #3          // &d->inbox[idx]
+    ldr     x6, [x5]
+    cbz     x6, .Lk_quiet
+    tst     x6, #0xffff0000ffffffff     // SPIs (31:0), level raises (48)
+    b.ne    .Lk_spis
+    ticket_lock x2, w7, w8, w9
+1:  ldaxr   x6, [x5]                    // __atomic_exchange_n(.., 0, __ATOMIC_ACQUIRE)
+    stxr    w7, xzr, [x5]
+    cbnz    w7, 1b
+    mov     x10, x6                     // what goes back: all of it, unless ...
+    tst     x6, #0xffff0000ffffffff
+    b.ne    .Lk_back
+    ldr     w7, [x2, #VGIC_DIRTY]
+    lsr     w7, w7, w3
+    tbnz    w7, #0, .Lk_back
+    mov     x4, #VGIC_CPU_SIZE
+    madd    x4, x3, x4, x2
+    add     x4, x4, #VGIC_CPU           // c
+    ldrb    w7, [x4, #VGIC_CPU_SLEEPING]
+    cbnz    w7, .Lk_back
+    mrs     x7, S3_4_C12_C11_0          // ICH_HCR_EL2
+    and     x7, x7, #3
+    cmp     x7, #1                      // EN, not UIE
+    b.ne    .Lk_back
+    mov     x10, #0                     // ... only the SGIs not taken
+    lsr     x6, x6, #32                 // the SGIs
+    mrs     x11, S3_4_C12_C11_5         // ICH_ELRSR_EL2
+.Lk_next:
+    cbz     w6, .Lk_done
+    rbit    w7, w6
+    clz     w7, w7                      // n
+    mov     w8, #1
+    lsl     w8, w8, w7
+    bic     w6, w6, w8
+    mov     x12, #VGIC_IRQ_SIZE
+    madd    x12, x7, x12, x4            // irq = &c->priv[n]
+    ldrb    w9, [x12, #VGIC_IRQ_TARGET]
+    cmp     w9, w3
+    b.ne    .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_HW]
+    ldrb    w14, [x12, #VGIC_IRQ_LEVEL]
+    orr     w9, w9, w14
+    cbnz    w9, .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_ENABLED]
+    cbz     w9, .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_GROUP1]
+    ldrb    w14, [x2, #VGIC_ENABLE_GRP0]
+    ldrb    w15, [x2, #VGIC_ENABLE_GRP1]
+    cmp     w9, #0
+    csel    w14, w15, w14, ne
+    cbz     w14, .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_LR_VCPU]
+    cmp     w9, w3
+    b.ne    .Lk_free
+    ldr     w9, [x4, #VGIC_CPU_LR_USED] // in an LR of ours (vgic_lr_of)
+    add     x15, x4, #VGIC_CPU_LR_IRQ
+2:  cbz     w9, .Lk_not
+    rbit    w13, w9
+    clz     w13, w13                    // i
+    ldr     x14, [x15, x13, lsl #3]
+    cmp     x14, x12
+    b.eq    3f
+    sub     w14, w9, #1
+    and     w9, w9, w14
+    b       2b
+3:  lsr     w14, w11, w13
+    tbz     w14, #0, .Lk_not            // still pending or active there: the model merges it
+    add     x15, x4, #VGIC_CPU_LR_SHADOW
+    ldr     x14, [x15, x13, lsl #3]
+    tbnz    x14, #41, .Lk_not           // ICH_LR_EOI owed
+    b       .Lk_lr
+.Lk_free:
+    cmp     w9, #VGIC_NO_VCPU_
+    b.ne    .Lk_not
+    ldrb    w9, [x12, #VGIC_IRQ_ACTIVE]
+    ldrb    w14, [x12, #VGIC_IRQ_PENDING_LATCH]
+    orr     w9, w9, w14
+    cbnz    w9, .Lk_not
+    ldr     w9, [x4, #VGIC_CPU_LR_USED]
+    ldr     w14, [x2, #VGIC_NR_LRS_]
+    mov     w15, #1
+    lsl     w15, w15, w14
+    sub     w15, w15, #1
+    bics    w15, w15, w9                // free LRs
+    b.eq    .Lk_not
+    rbit    w13, w15
+    clz     w13, w13                    // i
+    add     x15, x4, #VGIC_CPU_LR_IRQ
+    str     x12, [x15, x13, lsl #3]     // lr_irq[i] = irq
+    mov     w14, #1
+    lsl     w14, w14, w13
+    orr     w9, w9, w14
+    str     w9, [x4, #VGIC_CPU_LR_USED]
+    strb    w3, [x12, #VGIC_IRQ_LR_VCPU]
+.Lk_lr:
+    strb    wzr, [x12, #VGIC_IRQ_ACTIVE]
+    mov     w9, #1
+    strb    w9, [x12, #VGIC_IRQ_LR_PENDING]
+    strb    wzr, [x12, #VGIC_IRQ_PENDING_LATCH]
+    ldrh    w9, [x12, #VGIC_IRQ_INTID]  // VINTID
+    ldrb    w14, [x12, #VGIC_IRQ_PRIORITY]
+    ldrb    w15, [x2, #VGIC_LR_PRIO_MASK]
+    and     w14, w14, w15
+    orr     x9, x9, x14, lsl #48        // priority
+    ldrb    w14, [x12, #VGIC_IRQ_GROUP1]
+    orr     x9, x9, x14, lsl #60        // group
+    orr     x9, x9, #0x4000000000000000 // pending
+    add     x15, x4, #VGIC_CPU_LR_SHADOW
+    str     x9, [x15, x13, lsl #3]
+    lr_write x13, x9, x14, .Lk_next
+.Lk_not:
+    orr     x10, x10, x8, lsl #32       // back into the inbox, for the model
+    b       .Lk_next
+.Lk_done:
+    cbnz    x10, .Lk_back
+    ticket_unlock x2, w7
+.Lk_quiet:
+    ldr     w7, [x2, #VGIC_DIRTY]
+    lsr     w7, w7, w3
+    tbnz    w7, #0, guest_kick_rest
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x0, x1, [sp, #16 * 0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+.Lk_back:
+    ldxr    x7, [x5]                    // __atomic_fetch_or(.., __ATOMIC_RELAXED)
+    orr     x7, x7, x10
+    stxr    w8, x7, [x5]
+    cbnz    w8, .Lk_back
+    ticket_unlock x2, w7
+    b       guest_kick_rest
+/*
+ * Posted SPIs alone in the inbox of a one-vCPU VM: vgic_inbox_direct's lock-free re-arm of
+ * each SPI whose LR the guest has finished (vgic_lr_rearmable, HW clear: empty in ELRSR, the
+ * shadow "pending" without EOI maintenance); the model, which still believes that state,
+ * is not touched. SPIs it cannot re-arm go back into the inbox for C (vgic_inbox_rest).
+ */
+.Lk_spis:
+    lsr     x7, x6, #32
+    cbnz    x7, guest_kick_rest         // SGIs or level raises with them: C
+    ldr     w7, [x2, #VGIC_NR_VCPUS_]
+    cmp     w7, #1
+    b.ne    guest_kick_rest
+1:  ldaxr   x6, [x5]                    // __atomic_exchange_n(.., 0, __ATOMIC_ACQUIRE)
+    stxr    w7, xzr, [x5]
+    cbnz    w7, 1b
+    mov     x10, x6
+    lsr     x7, x6, #32
+    cbnz    x7, .Lk_spis_back           // changed since: all back, C
+    mov     x10, #0
+    mov     x4, #VGIC_CPU_SIZE
+    madd    x4, x3, x4, x2
+    add     x4, x4, #VGIC_CPU           // c
+    mrs     x11, S3_4_C12_C11_5         // ICH_ELRSR_EL2
+    add     x12, x4, #VGIC_CPU_LR_IRQ
+.Lk_spi_next:
+    cbz     w6, .Lk_spis_done
+    rbit    w7, w6
+    clz     w7, w7                      // k
+    mov     w8, #1
+    lsl     w8, w8, w7
+    bic     w6, w6, w8
+    add     x9, x2, #VGIC_OWNED_SPI
+    ldrb    w9, [x9, x7]                // owned_spi[k]
+    mov     x13, #VGIC_IRQ_SIZE
+    add     x14, x2, #VGIC_SPI
+    madd    x9, x9, x13, x14            // irq = &d->spi[owned_spi[k]]
+    ldr     w13, [x4, #VGIC_CPU_LR_USED] // its LR (vgic_lr_of)
+2:  cbz     w13, .Lk_spi_not
+    rbit    w14, w13
+    clz     w14, w14                    // i
+    ldr     x15, [x12, x14, lsl #3]
+    cmp     x15, x9
+    b.eq    3f
+    sub     w15, w13, #1
+    and     w13, w13, w15
+    b       2b
+3:  lsr     w15, w11, w14
+    tbz     w15, #0, .Lk_spi_not        // not finished
+    add     x15, x4, #VGIC_CPU_LR_SHADOW
+    ldr     x15, [x15, x14, lsl #3]
+    tbnz    x15, #41, .Lk_spi_not       // ICH_LR_EOI: maintenance owed
+    and     x13, x15, #0xe000000000000000 // ICH_LR_STATE | ICH_LR_HW
+    eor     x13, x13, #0x4000000000000000 // == ICH_LR_PENDING
+    cbnz    x13, .Lk_spi_not
+    lr_write x14, x15, x13, .Lk_spi_next
+.Lk_spi_not:
+    orr     w10, w10, w8
+    b       .Lk_spi_next
+.Lk_spis_done:
+    cbz     x10, .Lk_quiet
+.Lk_spis_back:
+    ldxr    x7, [x5]                    // __atomic_fetch_or(.., __ATOMIC_RELAXED)
+    orr     x7, x7, x10
+    stxr    w8, x7, [x5]
+    cbnz    w8, .Lk_spis_back
+// The rest of the kick's exit in C (irq_return), x0-x15 saved.
+guest_kick_rest:
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    str     x30, [sp, #16 * 15]
+    bl      trap_guest_kick_rest
+#else
     save_x2_x19
     str     x30, [sp, #16 * 15]
     mov     x0, sp
     bl      trap_guest_irq
+#endif
     restore_caller_saved_eret
 
 guest_serr:

@@ -68,6 +68,9 @@ static const struct mode modes[] = {
     { "tee", tests_tee, NULL },
     { "teedeny", tests_teedeny, NULL },
     { "teehostile", tests_teehostile, NULL },
+    { "ticks", tests_ticks, NULL },
+    { "sgis", tests_sgis, tests_sgis_secondary },
+    { "hvcinfo", tests_hvcinfo, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -110,3 +110,13 @@ void tests_sechostile(void) __noreturn;
 void tests_tee(void) __noreturn;
 void tests_teedeny(void) __noreturn;
 void tests_teehostile(void) __noreturn;
+/* tg.mode=ticks: a periodic virtual timer tick stream (the IRQ vector's re-arm, tests_ticks.c,
+ * tests/scenarios/h-timer-fast.test). */
+void tests_ticks(void) __noreturn;
+/* tg.mode=sgis: IPIs between two vCPUs, the vectors' short paths and their fallbacks
+ * (tests_sgis.c, tests/scenarios/h-sgis.test). */
+void tests_sgis(void) __noreturn;
+void tests_sgis_secondary(void);
+/* tg.mode=hvcinfo: the register-only Bulkhead calls and the IDs around them (tests_hvcinfo.c,
+ * tests/scenarios/k-hvcinfo.test). */
+void tests_hvcinfo(void) __noreturn;
