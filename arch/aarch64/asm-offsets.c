@@ -101,4 +101,5 @@ void asm_offsets(void)
     _Static_assert(sizeof(struct pcpu) == 1u << __builtin_ctz(sizeof(struct pcpu)), "shift");
     _Static_assert(offsetof(struct spinlock, owner) == 0 && offsetof(struct spinlock, next) == 2,
                    "vectors.S: the ticket lock's layout (arch/spinlock.h)");
+    _Static_assert(offsetof(struct vgic_vm, lock) == 0, "vectors.S: the vGIC lock at VM_VGIC");
 }

@@ -412,7 +412,8 @@ guest_sgi_c:
  * 1: the guest's deactivation through the HW bit completes it), the exit and the injection
  * are counted (bhctl stats: exits.irq, irqs_injected) and the vCPU goes straight back.
  * Anything else takes the C path with the INTID in hand, as if nothing had been looked at
- * (nothing was changed). tests/arch/test_irq_fast.c runs this decision on model states.
+ * (nothing was changed). h-timer-fast(-icount) checks every tick arrives, through this path
+ * and the C path (STATS irqs= against the ticks the guest counted).
  */
 guest_irq:
 guest_fiq:
