@@ -376,9 +376,10 @@ enum vgic_lrs vgic_lrs_check(void);
  * condition needs its enable). Only this pCPU writes its LRs and ICH_HCR_EL2, and it does not
  * while it sleeps, so the answer holds until the wake-up. False: clear En while asleep.
  */
+#define VGIC_LRS_HCR_EN UINT64_C(1) /* ICH_HCR_EL2.En (GICH_HCR.En on a GICv2) */
 static inline bool vgic_lrs_sleep_quiet(enum vgic_lrs lrs, uint64_t hcr)
 {
-    return lrs == VGIC_LRS_EMPTY && (hcr & ~(uint64_t)1) == 0; /* 1: ICH_HCR_EL2.En */
+    return lrs == VGIC_LRS_EMPTY && (hcr & ~VGIC_LRS_HCR_EN) == 0;
 }
 
 /*

@@ -489,7 +489,9 @@ void vgic_maintenance(struct vgic_vm *d, unsigned vcpu)
  * bring-up, keeps it for vgic_lrs_check, which read it three times on every trapped WFI's
  * wake-up before (under QEMU every GIC register access is a call into its GIC model under
  * its global lock; GICH_VTR is an MMIO read on a GICv2). Every pCPU reads the same value,
- * which d->nr_lrs (vgic_vm_init) assumes as well.
+ * which d->nr_lrs (vgic_vm_init) assumes as well, so a later vgic_hw_reset_cpu (a vCPU's
+ * reset) rewrites it unchanged while others may read it: a plain aligned 64-bit access,
+ * single-copy atomic (an __atomic load cost the idle path 3 instructions).
  */
 static uint64_t lrs_vtr;
 
@@ -509,7 +511,7 @@ void vgic_hw_reset_cpu(void)
         arch_vgic_write_ap1r(n, 0);
     }
     arch_vgic_write_vmcr(0);
-    lrs_vtr = vtr;
+    lrs_vtr = vtr; /* the same value from every pCPU */
 }
 
 enum vgic_lrs vgic_lrs_check(void)
@@ -555,6 +557,8 @@ bool vgic_lrs_signal(void)
 {
     return vgic_lrs_check() == VGIC_LRS_SIGNAL;
 }
+
+_Static_assert(VGIC_LRS_HCR_EN == ICH_HCR_EN, "vgic_lrs_sleep_quiet's En");
 
 void vgic_vcpu_reset_hw(struct vgic_vm *d, unsigned vcpu)
 {
