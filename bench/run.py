@@ -772,22 +772,32 @@ def rtlat_trace_step():
 
 
 WALL_ROUNDS = 5
-WALL_OPS = ("psci", "hvc", "mmio", "ipi")
+WALL_OPS = ("psci", "hvc", "mmio", "ipi", "ipi_p10", "ipi_p50", "ipi_p90")
+WALL_NATIVE_OPS = ("psci", "mmio", "ipi", "ipi_p10", "ipi_p50", "ipi_p90")
+WALL_WFI_OPS = ("ipi", "ipi_p10", "ipi_p50", "ipi_p90")
 
 
 def wall(rounds):
     """Wall clock of the same guest loops (guests/bench/wall.c) under Bulkhead
-    (configs/bench-wall.dts) and on plain QEMU at EL1, no -icount, rounds interleaved: us per
-    operation (the guest's counter follows the host's clock) and the median of the per-round
-    ratios. The null hypercall has no native counterpart: hvc_wall_ratio compares the null
-    firmware call both have, PSCI_VERSION (QEMU's PSCI emulation natively)."""
-    name = "bench-wall"
-    itb = bundle(name)
+    (configs/bench-wall.dts; configs/bench-wall-wfitrap.dts, the same with the guest's WFI
+    trapped, the default of a VM without a priority) and on plain QEMU at EL1, no -icount,
+    rounds interleaved: us per operation (the guest's counter follows the host's clock) and
+    the median of the per-round ratios; for the IPI also the median (and 10th and 90th
+    percentile) of the single round trips of each run, which the host's scheduler moves far
+    less than the mean. Each figure's spread over the rounds is in wall_spread. The null
+    hypercall has no native counterpart: hvc_wall_ratio compares the null firmware call both
+    have, PSCI_VERSION (QEMU's PSCI emulation natively)."""
     guest = os.path.join(OUT, "guest", "bench.bin")
-    hv_args = QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + [
-        "-kernel", os.path.join(BUILD, "bulkhead.bin"), "-initrd", itb]
-    bare_args = QEMU_BARE + ["-smp", "2", "-m", "256M"] + QEMU_COMMON + [
-        "-kernel", guest, "-append", dts_bootargs(name) + " bench.native=1"]
+    hv = os.path.join(BUILD, "bulkhead.bin")
+    sides = [
+        ("bulkhead", QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + [
+            "-kernel", hv, "-initrd", bundle("bench-wall")], WALL_OPS),
+        ("wfitrap", QEMU_HV + ["-smp", "2", "-m", "2G"] + QEMU_COMMON + [
+            "-kernel", hv, "-initrd", bundle("bench-wall-wfitrap")], WALL_WFI_OPS),
+        ("native", QEMU_BARE + ["-smp", "2", "-m", "256M"] + QEMU_COMMON + [
+            "-kernel", guest, "-append", dts_bootargs("bench-wall") + " bench.native=1"],
+         WALL_NATIVE_OPS),
+    ]
 
     def us_per_op(text, what, ops):
         b = bench_lines(text)
@@ -799,26 +809,27 @@ def wall(rounds):
             res[op] = r["cnt"] * 1e6 / r["freq"] / r["n"]
         return res
 
-    runs = {"bulkhead": [], "native": []}
+    runs = {side: [] for side, _, _ in sides}
     for i in range(rounds):
-        text, _, _ = run_qemu(hv_args, timeout=120, what="wall_bulkhead")
-        guest_checks(text, "wall/bulkhead")
-        runs["bulkhead"].append(us_per_op(text, "wall/bulkhead", WALL_OPS))
-        text, _, _ = run_qemu(bare_args, timeout=120, what="wall_native")
-        guest_checks(text, "wall/native")
-        runs["native"].append(us_per_op(text, "wall/native", ("psci", "mmio", "ipi")))
-        log("bench: wall round %d: %s" % (i + 1, ", ".join(
-            "%s %.2f/%.2f us" % (op, runs["bulkhead"][-1][op], runs["native"][-1][op])
-            for op in ("psci", "mmio", "ipi"))))
+        for side, args, ops in sides:
+            text, _, _ = run_qemu(args, timeout=120, what="wall_" + side)
+            guest_checks(text, "wall/" + side)
+            runs[side].append(us_per_op(text, "wall/" + side, ops))
+        log("bench: wall round %d (bulkhead/native): %s; ipi p50 %.2f/%.2f us, trapped WFI "
+            "%.2f (p50 %.2f) us" % (i + 1, ", ".join(
+                "%s %.2f/%.2f us" % (op, runs["bulkhead"][-1][op], runs["native"][-1][op])
+                for op in ("psci", "mmio", "ipi")),
+                runs["bulkhead"][-1]["ipi_p50"], runs["native"][-1]["ipi_p50"],
+                runs["wfitrap"][-1]["ipi"], runs["wfitrap"][-1]["ipi_p50"]))
 
     def med(side, op):
         return round(statistics.median(r[op] for r in runs[side]), 3)
 
-    def ratio(op, native_op=None):
+    def ratio(op, native_op=None, side="bulkhead"):
         return round(statistics.median(h[op] / n[native_op or op] for h, n in
-                                       zip(runs["bulkhead"], runs["native"])), 2)
+                                       zip(runs[side], runs["native"])), 2)
 
-    return {
+    res = {
         "ipi_wall_ratio": ratio("ipi"),
         "hvc_wall_ratio": ratio("psci"),
         "mmio_wall_ratio": ratio("mmio"),
@@ -829,9 +840,22 @@ def wall(rounds):
         "psci_wall_us_native": med("native", "psci"),
         "mmio_wall_us": med("bulkhead", "mmio"),
         "mmio_wall_us_native": med("native", "mmio"),
+        "ipi_wall_p50_us": med("bulkhead", "ipi_p50"),
+        "ipi_wall_p50_us_native": med("native", "ipi_p50"),
+        "ipi_wall_p50_ratio": ratio("ipi_p50"),
+        "ipi_wall_us_wfitrap": med("wfitrap", "ipi"),
+        "ipi_wall_p50_us_wfitrap": med("wfitrap", "ipi_p50"),
+        "ipi_wall_p50_ratio_wfitrap": ratio("ipi_p50", side="wfitrap"),
         "wall_runs": {side: [{op: round(v, 3) for op, v in r.items()} for r in runs[side]]
                       for side in runs},
     }
+    spread = {}
+    for side, suffix in (("bulkhead", ""), ("native", "_native"), ("wfitrap", "_wfitrap")):
+        for op, fig in (("ipi", "ipi_wall_us"), ("ipi_p50", "ipi_wall_p50_us")):
+            v = [r[op] for r in runs[side]]
+            spread[fig + suffix] = [round(min(v), 3), round(max(v), 3)]
+    res["wall_spread"] = spread
+    return res
 
 
 # ------------------------------------------------------------------ measurement 8
@@ -922,6 +946,16 @@ ROWS = [  # key, target key, unit, note
     ("ipi_wall_us", None, "us/IPI", "WALL CLOCK: IPI round trip under Bulkhead, median"),
     ("ipi_wall_us_native", None, "us/IPI", "WALL CLOCK: the same on plain QEMU at EL1"),
     ("ipi_wall_ratio", None, "ratio", "WALL CLOCK: Bulkhead / plain QEMU, IPI round trip"),
+    ("ipi_wall_p50_us", None, "us/IPI",
+     "WALL CLOCK: IPI round trip under Bulkhead, median of single round trips"),
+    ("ipi_wall_p50_us_native", None, "us/IPI", "WALL CLOCK: the same on plain QEMU at EL1"),
+    ("ipi_wall_p50_ratio", None, "ratio",
+     "WALL CLOCK: Bulkhead / plain QEMU, median single IPI round trip"),
+    ("ipi_wall_us_wfitrap", None, "us/IPI",
+     "WALL CLOCK: IPI round trip, receiver's WFI trapped (the default without a priority)"),
+    ("ipi_wall_p50_us_wfitrap", None, "us/IPI", "WALL CLOCK: the same, median single round trip"),
+    ("ipi_wall_p50_ratio_wfitrap", None, "ratio",
+     "WALL CLOCK: trapped WFI / plain QEMU, median single IPI round trip"),
     ("hvc_wall_us", None, "us/call", "WALL CLOCK: null hypercall BH_HC_NULL under Bulkhead"),
     ("psci_wall_us", None, "us/call", "WALL CLOCK: PSCI_VERSION under Bulkhead"),
     ("psci_wall_us_native", None, "us/call", "WALL CLOCK: PSCI_VERSION, QEMU's PSCI emulation"),

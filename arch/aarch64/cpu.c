@@ -530,18 +530,32 @@ void arch_vcpu_idle(struct vcpu *v)
 
     /* The LRs as the way back into the guest would leave them (the exit did not sync). */
     vgic_sync_flush_lrs(g, v->idx, true);
-    while (!vgic_lrs_signal() && v->vm->state == VM_RUNNING && v->state == VCPU_RUNNING) {
+    for (;;) {
+        enum vgic_lrs lrs = vgic_lrs_check();
+        if (lrs == VGIC_LRS_SIGNAL || v->vm->state != VM_RUNNING ||
+            v->state != VCPU_RUNNING) {
+            break;
+        }
         if (!slept) {
             slept = true;
             v->wait_since = arch_counter();
             __atomic_store_n(&v->wait_kind, VCPU_WAIT_IDLE, __ATOMIC_RELEASE);
         }
-        /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU) */
+        /* En off while asleep: a pending LR the guest masks must not end the WFI (QEMU).
+         * With no LR in use and no maintenance enabled (the usual sleep: the guest took
+         * everything before its WFI) nothing can, and the two ICH_HCR_EL2 writes are left
+         * out: under QEMU each is a pass through its GIC model under its global lock, on
+         * the wake-up path of every IPI to an idle vCPU (docs/PERFORMANCE.md "Wall clock"). */
         uint64_t hcr = arch_vgic_read_hcr();
-        arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
+        bool quiet = vgic_lrs_sleep_quiet(lrs, hcr);
+        if (!quiet) {
+            arch_vgic_write_hcr(hcr & ~ICH_HCR_EN);
+        }
         gic_resample(); /* QEMU's GICv2 (drivers/gic.h); nothing on GICv3 */
         wfi();
-        arch_vgic_write_hcr(hcr);
+        if (!quiet) {
+            arch_vgic_write_hcr(hcr);
+        }
         take_wakeups(v, g);
     }
     if (slept) {

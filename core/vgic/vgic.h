@@ -366,6 +366,29 @@ void vgic_vcpu_switch_out(struct vgic_vm *d, unsigned vcpu);
  */
 bool vgic_lrs_signal(void);
 
+/* vgic_lrs_signal in more detail: why the interface does not signal, or that it does. */
+enum vgic_lrs {
+    VGIC_LRS_EMPTY,  /* no list register holds an interrupt (all empty in ICH_ELRSR_EL2) */
+    VGIC_LRS_QUIET,  /* some do, none would be signalled now */
+    VGIC_LRS_SIGNAL, /* vgic_lrs_signal() is true */
+};
+/* vgic_lrs_check and vgic_lrs_signal need vgic_hw_reset_cpu to have run (on any pCPU). */
+enum vgic_lrs vgic_lrs_check(void);
+
+/*
+ * For a trapped WFI that sleeps at EL2 with this pCPU's interface as vgic_lrs_check found it
+ * (lrs) and ICH_HCR_EL2 = hcr: true when nothing in the virtual interface can end that WFI
+ * early, so ICH_HCR_EL2.En need not be cleared around it: no LR holds an interrupt (none can
+ * be pending) and hcr enables no maintenance interrupt (nothing but En set; a maintenance
+ * condition needs its enable). Only this pCPU writes its LRs and ICH_HCR_EL2, and it does not
+ * while it sleeps, so the answer holds until the wake-up. False: clear En while asleep.
+ */
+#define VGIC_LRS_HCR_EN UINT64_C(1) /* ICH_HCR_EL2.En (GICH_HCR.En on a GICv2) */
+static inline bool vgic_lrs_sleep_quiet(enum vgic_lrs lrs, uint64_t hcr)
+{
+    return lrs == VGIC_LRS_EMPTY && (hcr & ~VGIC_LRS_HCR_EN) == 0;
+}
+
 /*
  * Clear this pCPU's virtual CPU interface (LRs, APRs, VMCR, ICH_HCR_EL2 = 0) without touching
  * any model. For pCPU bring-up; with a vCPU use vgic_vcpu_reset_hw so the model stays in step.

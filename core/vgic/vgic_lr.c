@@ -484,6 +484,17 @@ void vgic_maintenance(struct vgic_vm *d, unsigned vcpu)
     vgic_flush_lrs(d, vcpu);
 }
 
+/*
+ * ICH_VTR_EL2 is fixed by the implementation: vgic_hw_reset_cpu, which every pCPU runs at
+ * bring-up, keeps it for vgic_lrs_check, which read it three times on every trapped WFI's
+ * wake-up before (under QEMU every GIC register access is a call into its GIC model under
+ * its global lock; GICH_VTR is an MMIO read on a GICv2). Every pCPU reads the same value,
+ * which d->nr_lrs (vgic_vm_init) assumes as well, so a later vgic_hw_reset_cpu (a vCPU's
+ * reset) rewrites it unchanged while others may read it: a plain aligned 64-bit access,
+ * single-copy atomic (an __atomic load cost the idle path 3 instructions).
+ */
+static uint64_t lrs_vtr;
+
 void vgic_hw_reset_cpu(void)
 {
     uint64_t vtr = arch_vgic_read_vtr();
@@ -500,16 +511,18 @@ void vgic_hw_reset_cpu(void)
         arch_vgic_write_ap1r(n, 0);
     }
     arch_vgic_write_vmcr(0);
+    lrs_vtr = vtr; /* the same value from every pCPU */
 }
 
-bool vgic_lrs_signal(void)
+enum vgic_lrs vgic_lrs_check(void)
 {
-    unsigned nr_lrs = arch_vgic_nr_lrs();
+    uint64_t vtr = lrs_vtr;
+    unsigned nr_lrs = (unsigned)(vtr & 0x1f) + 1; /* ListRegs + 1, as arch_vgic_nr_lrs */
     uint32_t live = ~arch_vgic_read_elrsr() & (uint32_t)((UINT64_C(1) << nr_lrs) - 1);
     unsigned best = 0x100; /* the highest priority a pending LR offers; 0x100: none */
 
     if (live == 0) {
-        return false;
+        return VGIC_LRS_EMPTY;
     }
     uint64_t vmcr = arch_vgic_read_vmcr();
     unsigned pmr = (unsigned)FIELD_GET(ICH_VMCR_VPMR, vmcr);
@@ -523,21 +536,29 @@ bool vgic_lrs_signal(void)
         }
     }
     if (best == 0x100) {
-        return false;
+        return VGIC_LRS_QUIET;
     }
     /* Running priority: the highest (lowest-numbered) active group priority, one
      * active-priority bit per group priority; idle above every priority. */
-    unsigned prebits = (unsigned)FIELD_GET(ICH_VTR_PREBITS, arch_vgic_read_vtr()) + 1;
+    unsigned prebits = (unsigned)FIELD_GET(ICH_VTR_PREBITS, vtr) + 1;
     unsigned nr_apr = 1u << (prebits - 5);
     for (unsigned n = 0; n < nr_apr && n < 4; n++) {
         uint32_t a = arch_vgic_read_ap0r(n) | arch_vgic_read_ap1r(n);
         if (a) {
             unsigned running = (n * 32 + (unsigned)__builtin_ctz(a)) << (8 - prebits);
-            return (best & (0xffu << (8 - prebits)) & 0xffu) < running;
+            return (best & (0xffu << (8 - prebits)) & 0xffu) < running ? VGIC_LRS_SIGNAL
+                                                                         : VGIC_LRS_QUIET;
         }
     }
-    return true;
+    return VGIC_LRS_SIGNAL;
 }
+
+bool vgic_lrs_signal(void)
+{
+    return vgic_lrs_check() == VGIC_LRS_SIGNAL;
+}
+
+_Static_assert(VGIC_LRS_HCR_EN == ICH_HCR_EN, "vgic_lrs_sleep_quiet's En");
 
 /* refill: mark vcpu for a flush at its next entry even when its LRs held nothing. Inlined
  * into both callers: the shared pCPU's switch pays for no call or flag test (make bench). */

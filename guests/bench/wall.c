@@ -14,7 +14,11 @@
  *   ipi     CPU0 sends an SGI to CPU1 and waits (WFE) until CPU1's handler counted it: one
  *           round trip per operation, both vCPUs of the VM (2 needed)
  *
- * Lines "BENCH wall_<op> cnt=<counter ticks> n=<ops> freq=<Hz>"; bench/run.py divides.
+ * Lines "BENCH wall_<op> cnt=<counter ticks> n=<ops> freq=<Hz>"; bench/run.py divides. The
+ * IPI loop also times each round trip on its own into a histogram of 1/16 us buckets and
+ * prints its 10th, 50th and 90th percentiles as "BENCH wall_ipi_p<k> cnt=<ticks> n=1": on a
+ * loaded host the mean is ruled by the rounds the host's scheduler delayed, the median much
+ * less (docs/PERFORMANCE.md "Wall clock beside native QEMU").
  */
 #include <bulkhead/abi.h>
 
@@ -32,10 +36,13 @@
 #define WALL_N_MAX     10000000
 #define SGI_WALL       4
 #define WALL_CPU       1
+#define WALL_HIST      4096     /* buckets of 1/16 us: up to 256 us, the last one open */
+#define WALL_BUCKET_HZ 16000000 /* 1 / (1/16 us) */
 
 bool bench_wall_mode;
 static uint32_t wall_total;     /* SGIs CPU1 waits for: warm-up + timed */
 static uint32_t wall_ready;
+static uint32_t wall_hist[WALL_HIST];
 
 static void print_wall(const char *name, uint64_t cnt, uint32_t n)
 {
@@ -91,6 +98,8 @@ static void wall_mmio(uint32_t warm, uint32_t n)
     print_wall("mmio", b - a, n);
 }
 
+static void wall_percentiles(uint32_t n, uint64_t per);
+
 static void sgi_count_irq(uint32_t intid)
 {
     this_cpu()->sgi_count[intid]++;
@@ -121,13 +130,37 @@ static void wall_ipi(uint32_t warm, uint32_t n)
     while (i < warm && ipi_round(i)) {
         i++;
     }
-    uint64_t a = timer_now();
+    uint64_t per = timer_freq() / WALL_BUCKET_HZ; /* counter ticks per bucket */
+    per = per ? per : 1;
+    uint64_t a = timer_now(), t = a;
     while (i < warm + n && ipi_round(i)) {
+        uint64_t u = timer_now(), k = (u - t) / per;
+        wall_hist[k < WALL_HIST ? k : WALL_HIST - 1]++;
+        t = u;
         i++;
     }
     uint64_t b = timer_now();
     report(i == warm + n, "wall: %u SGIs delivered one at a time", i);
     print_wall("ipi", b - a, i - warm);
+    wall_percentiles(i - warm, per);
+}
+
+/* The 10th, 50th and 90th percentile of wall_hist's n round trips, each as the middle of
+ * its bucket in counter ticks (per ticks a bucket). */
+static void wall_percentiles(uint32_t n, uint64_t per)
+{
+    static const uint32_t pct[] = { 10, 50, 90 };
+    static const char *const name[] = { "ipi_p10", "ipi_p50", "ipi_p90" };
+    uint64_t seen = 0;
+    unsigned k = 0;
+
+    for (uint32_t j = 0; j < WALL_HIST && k < 3 && n; j++) {
+        seen += wall_hist[j];
+        while (k < 3 && seen * 100 >= (uint64_t)n * pct[k]) {
+            print_wall(name[k], j * per + per / 2, 1);
+            k++;
+        }
+    }
 }
 
 void bench_wall_secondary(void)

@@ -777,6 +777,7 @@ static void test_lrs_signal(void **state)
 
     (void)state;
     vgic_fake_reset();
+    vgic_hw_reset_cpu(); /* as at pCPU bring-up: ICH_VTR_EL2 is read there */
     assert_false(vgic_lrs_signal()); /* nothing in the LRs */
 
     vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0xf0 << 24);
@@ -843,6 +844,73 @@ static void test_switch_out_marks_only_what_it_hands_back(void **state)
     vgic_flush_lrs(&vm, 0);
     assert_int_equal(lrs_valid(), 1);
     assert_true(lr_of(1).pending);
+}
+
+/*
+ * vgic_lrs_check says why the interface does not signal: EMPTY only when no LR holds anything
+ * in ICH_ELRSR_EL2's terms (an invalid LR still owing EOI maintenance is not empty), QUIET
+ * when LRs hold interrupts none of which would be signalled; SIGNAL exactly when
+ * vgic_lrs_signal() is true. A trapped WFI may keep ICH_HCR_EL2.En while it sleeps only when
+ * EMPTY and no maintenance interrupt is enabled (vgic_lrs_sleep_quiet, arch_vcpu_idle).
+ */
+static void test_lrs_check_and_sleep_quiet(void **state)
+{
+    const uint64_t lr = ICH_LR_PENDING | ICH_LR_GROUP | ((uint64_t)0x80 << 48) | 27;
+
+    (void)state;
+    vgic_fake_reset();
+    vgic_hw_reset_cpu();
+    assert_int_equal(vgic_lrs_check(), VGIC_LRS_EMPTY);
+    assert_true(vgic_lrs_sleep_quiet(VGIC_LRS_EMPTY, ICH_HCR_EN));
+    assert_true(vgic_lrs_sleep_quiet(VGIC_LRS_EMPTY, 0));
+    /* a maintenance enable or an EOI count: En goes off while asleep */
+    assert_false(vgic_lrs_sleep_quiet(VGIC_LRS_EMPTY, ICH_HCR_EN | ICH_HCR_UIE));
+    assert_false(vgic_lrs_sleep_quiet(VGIC_LRS_EMPTY, ICH_HCR_EN | ICH_HCR_NPIE));
+    assert_false(vgic_lrs_sleep_quiet(VGIC_LRS_EMPTY, ICH_HCR_EN | ICH_HCR_LRENPIE));
+    assert_false(vgic_lrs_sleep_quiet(VGIC_LRS_EMPTY, ICH_HCR_EN | FIELD_PREP(ICH_HCR_EOICOUNT, 1)));
+    /* an LR in use, signalled or not: En goes off */
+    assert_false(vgic_lrs_sleep_quiet(VGIC_LRS_QUIET, ICH_HCR_EN));
+    assert_false(vgic_lrs_sleep_quiet(VGIC_LRS_SIGNAL, ICH_HCR_EN));
+
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0xf0 << 24);
+    vgic_fake.lr[1] = lr;
+    assert_int_equal(vgic_lrs_check(), VGIC_LRS_SIGNAL);
+    assert_true(vgic_lrs_signal());
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0x80 << 24); /* masked: held, not signalled */
+    assert_int_equal(vgic_lrs_check(), VGIC_LRS_QUIET);
+    assert_false(vgic_lrs_signal());
+    vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0xf0 << 24);
+    vgic_fake.ap1r[0] = 1u << (0x80 >> 3); /* running at its priority */
+    assert_int_equal(vgic_lrs_check(), VGIC_LRS_QUIET);
+    vgic_fake.ap1r[0] = 0;
+    vgic_fake.lr[1] = (lr & ~ICH_LR_STATE) | ICH_LR_ACTIVE;
+    assert_int_equal(vgic_lrs_check(), VGIC_LRS_QUIET);
+    /* deactivated but owing EOI maintenance: not empty in ELRSR */
+    vgic_fake.lr[1] = (lr & ~ICH_LR_STATE) | ICH_LR_EOI;
+    assert_int_equal(vgic_lrs_check(), VGIC_LRS_QUIET);
+    vgic_fake.lr[1] = lr & ~ICH_LR_STATE;
+    assert_int_equal(vgic_lrs_check(), VGIC_LRS_EMPTY);
+}
+
+/*
+ * ICH_VTR_EL2 is a constant of the implementation: read at pCPU bring-up
+ * (vgic_hw_reset_cpu), never by the idle path's check on a trapped WFI's wake-up (each read
+ * is a GIC register access, docs/PERFORMANCE.md "Wall clock beside native QEMU").
+ */
+static void test_lrs_check_reads_vtr_once(void **state)
+{
+    const uint64_t lr = ICH_LR_PENDING | ICH_LR_GROUP | ((uint64_t)0x80 << 48) | 27;
+
+    (void)state;
+    vgic_fake_reset();
+    vgic_hw_reset_cpu();
+    vgic_fake.vtr_reads = 0;
+    for (int i = 0; i < 8; i++) {
+        vgic_fake.vmcr = ICH_VMCR_VENG1 | ((uint64_t)0xf0 << 24);
+        vgic_fake.lr[2] = i & 1 ? lr : 0;
+        assert_int_equal(vgic_lrs_check(), i & 1 ? VGIC_LRS_SIGNAL : VGIC_LRS_EMPTY);
+    }
+    assert_int_equal(vgic_fake.vtr_reads, 0);
 }
 
 static void test_reset(void **state)
@@ -1438,6 +1506,8 @@ int main(void)
         cmocka_unit_test(test_level_here_equals_set_level),
         cmocka_unit_test(test_sgi_post_equals_model),
         cmocka_unit_test(test_lrs_signal),
+        cmocka_unit_test(test_lrs_check_and_sleep_quiet),
+        cmocka_unit_test(test_lrs_check_reads_vtr_once),
         cmocka_unit_test(test_post_level_equals_set_level),
         cmocka_unit_test(test_post_level_paths),
         cmocka_unit_test(test_level_here_one_vcpu),

@@ -26,6 +26,9 @@ struct vgic_fake_hw {
     uint32_t ap0r[4];
     uint32_t ap1r[4];
     unsigned lr_writes;       /* number of ICH_LR<n>_EL2 writes */
+    unsigned vtr_reads;       /* ICH_VTR_EL2 reads (arch_vgic_nr_lrs is one too) */
+    unsigned elrsr_reads;     /* ICH_ELRSR_EL2 reads */
+    unsigned hcr_writes;      /* ICH_HCR_EL2 writes */
     unsigned hw_deactivations; /* physical deactivations done through an LR HW bit */
     uint32_t last_hw_deactivated;
 };
@@ -44,11 +47,13 @@ static inline void vgic_fake_reset(void)
 
 static inline uint64_t arch_vgic_read_vtr(void)
 {
+    vgic_fake.vtr_reads++;
     return vgic_fake.vtr;
 }
 
 static inline unsigned arch_vgic_nr_lrs(void)
 {
+    vgic_fake.vtr_reads++;
     return (unsigned)(vgic_fake.vtr & 0x1f) + 1;
 }
 
@@ -74,6 +79,7 @@ static inline uint32_t arch_vgic_read_elrsr(void)
 {
     uint32_t m = 0;
 
+    vgic_fake.elrsr_reads++;
     for (unsigned i = 0; i < vgic_fake.nr_lrs; i++) {
         uint64_t lr = vgic_fake.lr[i];
         if (vgic_fake_lr_invalid(lr) && ((lr & VGIC_FAKE_LR_HW) || !(lr & VGIC_FAKE_LR_EOI))) {
@@ -122,6 +128,7 @@ static inline uint64_t arch_vgic_read_hcr(void)
 static inline void arch_vgic_write_hcr(uint64_t v)
 {
     vgic_fake.hcr = v;
+    vgic_fake.hcr_writes++;
 }
 
 static inline uint64_t arch_vgic_read_vmcr(void)
