@@ -12,11 +12,13 @@ BENCH_O := build/bench
 # The bench hypervisor (EL2 instruction counter hypercall, boot counts), the bench EL3 firmware
 # (secure counting allowed, its boot count; its own development key), the normal one (sizes,
 # overhead, Linux), the benchmark guest and the scenario checker used by tools/mkbundle.sh.
+# The bench scenarios boot the RTOS and the test guest beside the bench guest: `all` builds them
+# (a fresh clone's `make bench` found no build/rtos/rtos.bin for rtlat and sched).
 bench-build: deps
 	@$(MAKE) --no-print-directory O=$(BENCH_O) EL2_EXTRA=-DCONFIG_BENCH=1 $(BENCH_O)/bulkhead.bin
 	@$(MAKE) --no-print-directory O=$(BENCH_O) FW_EXTRA=-DCONFIG_BENCH=1 \
 	    $(BENCH_O)/fw/bulkhead-fw.bin $(BENCH_O)/fw/fwsign $(BENCH_O)/fw/devkey.bin
-	@$(MAKE) --no-print-directory build/bulkhead.bin build/bhcfg
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -C guests/bench O=$(CURDIR)/$(BENCH_O)/guest
 
 ifeq ($(PLATFORM),qemu-virt)
