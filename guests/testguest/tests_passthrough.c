@@ -13,6 +13,7 @@
  */
 #include "dt_dev.h"
 #include "gicx.h"
+#include "irqwait.h"
 #include "mmio.h"
 #include "platform.h"
 #include "report.h"
@@ -51,8 +52,6 @@ struct rtc_irq_state {
     uint32_t dr;         /* RTCDR when the interrupt was taken */
     bool active;         /* the distributor showed the SPI active in the handler */
     uint64_t at;         /* CNTVCT when the interrupt was taken */
-    uint32_t unexpected; /* other INTIDs (the timer deadline excepted) */
-    uint32_t last_unexpected;
 };
 
 static uintptr_t rtc_base;
@@ -125,57 +124,19 @@ static void rtc_irq(void)
     st.count++;
 }
 
-/* Acknowledge and handle everything pending; the deadline timer is silenced with IMASK. */
-static void irq_drain(void)
-{
-    for (;;) {
-        uint32_t iar = gic_ack();
-        uint32_t intid = gic_iar_intid(iar);
-
-        if (intid >= GIC_INTID_SPURIOUS && intid < GIC_INTID_SPECIAL_END) {
-            return;
-        }
-        if (intid == rtc_intid) {
-            rtc_irq();
-        } else if (intid == plat.timer_intid) {
-            write_sysreg(CNTV_CTL_ENABLE | CNTV_CTL_IMASK, cntv_ctl_el0);
-        } else {
-            st.unexpected++;
-            st.last_unexpected = intid;
-        }
-        gic_eoi(iar);
-    }
-}
+static struct irq_wait irqw = { .handler = rtc_irq, .count = &st.count };
 
 /* Sleep with WFI until `want` RTC interrupts were taken or timeout_ms passed. */
 static void rtc_wait(uint32_t want, uint64_t timeout_ms)
 {
-    uint64_t daif = read_sysreg(daif);
-    uint64_t deadline = timer_now() + timer_ms_to_ticks(timeout_ms);
-
-    irq_mask();
-    write_sysreg(deadline, cntv_cval_el0);
-    write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
-    isb();
-    irq_drain();
-    while (st.count < want && timer_now() < deadline) {
-        wfi();
-        irq_drain();
-    }
-    write_sysreg(0, cntv_ctl_el0);
-    isb();
-    irq_drain(); /* a deadline interrupt raised just before the timer was stopped */
-    write_sysreg(daif, daif);
-    isb();
+    irqw.intid = rtc_intid;
+    irq_wait_for(&irqw, want, timeout_ms);
 }
-
-/* ---------------------------------------------------------------- match interrupts */
 
 /* Forget what the handler saw last time; the unexpected-interrupt tally carries on. */
 static void rtc_irq_reset(void)
 {
-    st = (struct rtc_irq_state){ .unexpected = st.unexpected,
-                                 .last_unexpected = st.last_unexpected };
+    st = (struct rtc_irq_state){ 0 };
 }
 
 static void test_rtc_match(uint32_t round)
@@ -342,8 +303,8 @@ void tests_passthrough(void)
     rtc_write(RTC_IMSC, 0);
     gic_spi_disable(rtc_intid);
 
-    report(!st.unexpected, "passthrough: no unexpected interrupts (%u, last INTID %u)",
-           st.unexpected, st.last_unexpected);
+    report(!irqw.unexpected, "passthrough: no unexpected interrupts (%u, last INTID %u)",
+           irqw.unexpected, irqw.last_unexpected);
     report(!this_cpu()->unexpected_irqs, "irq: cpu 0 no unexpected interrupts (%u)",
            this_cpu()->unexpected_irqs);
     tg_finish();

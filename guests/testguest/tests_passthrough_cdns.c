@@ -12,6 +12,7 @@
  */
 #include "dt_dev.h"
 #include "gicx.h"
+#include "irqwait.h"
 #include "mmio.h"
 #include "platform.h"
 #include "report.h"
@@ -37,7 +38,7 @@
 static uintptr_t base;
 static uint32_t spi;
 static struct {
-    uint32_t count, cisr, imr, unexpected, last_unexpected;
+    uint32_t count, cisr, imr;
     bool active;
 } st;
 
@@ -67,47 +68,13 @@ static void cdns_irq(void)
     st.count++;
 }
 
-static void irq_drain(void)
-{
-    for (;;) {
-        uint32_t iar = gic_ack();
-        uint32_t intid = gic_iar_intid(iar);
+static struct irq_wait irqw = { .handler = cdns_irq, .count = &st.count };
 
-        if (intid >= GIC_INTID_SPURIOUS && intid < GIC_INTID_SPECIAL_END) {
-            return;
-        }
-        if (intid == spi) {
-            cdns_irq();
-        } else if (intid == plat.timer_intid) {
-            write_sysreg(CNTV_CTL_ENABLE | CNTV_CTL_IMASK, cntv_ctl_el0);
-        } else {
-            st.unexpected++;
-            st.last_unexpected = intid;
-        }
-        gic_eoi(iar);
-    }
-}
-
-/* WFI until `want` deliveries or timeout_ms (a virtual-timer deadline wakes the WFI). */
+/* WFI until `want` deliveries or timeout_ms. */
 static void cdns_wait(uint32_t want, uint64_t timeout_ms)
 {
-    uint64_t daif = read_sysreg(daif);
-    uint64_t deadline = timer_now() + timer_ms_to_ticks(timeout_ms);
-
-    irq_mask();
-    write_sysreg(deadline, cntv_cval_el0);
-    write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
-    isb();
-    irq_drain();
-    while (st.count < want && timer_now() < deadline) {
-        wfi();
-        irq_drain();
-    }
-    write_sysreg(0, cntv_ctl_el0);
-    isb();
-    irq_drain();
-    write_sysreg(daif, daif);
-    isb();
+    irqw.intid = spi;
+    irq_wait_for(&irqw, want, timeout_ms);
 }
 
 static void reset_state(void)
@@ -226,8 +193,8 @@ void tests_passthrough_cdns(const struct dt_dev *dev)
     reset_state();
     gic_spi_disable(spi);
 
-    report(!st.unexpected, "passthrough: no unexpected interrupts (%u, last INTID %u)",
-           st.unexpected, st.last_unexpected);
+    report(!irqw.unexpected, "passthrough: no unexpected interrupts (%u, last INTID %u)",
+           irqw.unexpected, irqw.last_unexpected);
     report(!this_cpu()->unexpected_irqs, "irq: cpu 0 no unexpected interrupts (%u)",
            this_cpu()->unexpected_irqs);
     tg_finish();
