@@ -414,7 +414,9 @@ void vuart_reset(struct vuart *u)
     spin_unlock(&u->lock);
 }
 
-int vuart_mmio(struct vuart *u, uint32_t off, unsigned size, bool write, uint64_t *val)
+/* Every access but the UARTFR read: through the register table, under the lock. */
+static int __attribute__((noinline)) vuart_mmio_table(struct vuart *u, uint32_t off,
+                                                       unsigned size, bool write, uint64_t *val)
 {
     const struct vuart_reg *r;
     uint32_t word = off & ~UINT32_C(3);
@@ -425,12 +427,6 @@ int vuart_mmio(struct vuart *u, uint32_t off, unsigned size, bool write, uint64_
     if (val == NULL || (size != 1 && size != 2 && size != 4) || (off & (size - 1)) != 0 ||
         off >= VUART_FRAME_SIZE) {
         return -BH_EINVAL;
-    }
-    if (off == VUART_FR && size == 4 && !write) {
-        /* UARTFR, which a PL011 driver polls for every byte it writes: the flags as the last
-         * locked change published them (fr_publish_locked), one load without the lock */
-        *val = __atomic_load_n(&u->fr, __ATOMIC_RELAXED);
-        return 0;
     }
     r = vuart_reg_find(word);
     if (r == NULL) {
@@ -446,6 +442,18 @@ int vuart_mmio(struct vuart *u, uint32_t off, unsigned size, bool write, uint64_
     }
     spin_unlock(&u->lock);
     return 0;
+}
+
+int vuart_mmio(struct vuart *u, uint32_t off, unsigned size, bool write, uint64_t *val)
+{
+    if (off == VUART_FR && size == 4 && !write && val != NULL) {
+        /* UARTFR, which a PL011 driver polls for every byte it writes: the flags as the last
+         * locked change published them (fr_publish_locked), one load without the lock and
+         * without a stack frame */
+        *val = __atomic_load_n(&u->fr, __ATOMIC_RELAXED);
+        return 0;
+    }
+    return vuart_mmio_table(u, off, size, write, val);
 }
 
 int vuart_rx_push(struct vuart *u, uint8_t c)
