@@ -128,7 +128,7 @@ el2_vectors:
     vector_entry guest_irq
     vector_entry guest_fiq
     vector_entry guest_serr
-    vector_entry guest_sync32       // AArch32 EL0 of a guest: the full C path
+    vector_entry guest_sync         // AArch32 EL0 of a guest: same handling
     vector_entry guest_irq
     vector_entry guest_fiq
     vector_entry guest_serr
@@ -250,13 +250,6 @@ guest_sync_full:
     bl      trap_guest_sync
     b       guest_exit
 
-/* From AArch32 (EL0 of a guest): none of the vector's short paths applies (their exception
- * classes and register numbering are AArch64's), so all of it goes to C. */
-guest_sync32:
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp, #16 * 0]
-    b       guest_sync_full
-
 // The rest of a frame whose x0-x18, x30 and ELR are saved: x19-x29 and SPSR.
 .macro complete_frame
     str     x19, [sp, #8 * 19]
@@ -266,7 +259,8 @@ guest_sync32:
 .endm
 
 /*
- * A stage-2 data abort from AArch64 with a valid syndrome (ISV) and Rt in x0-x18 or xzr:
+ * A stage-2 data abort from AArch64 (SPSR_EL2.M[4] clear; AArch32 EL0 comes through this
+ * vector too, EL1 being AArch64) with a valid syndrome (ISV) and Rt in x0-x18 or xzr:
  * an access to an emulated device, decoded here with exactly dabt_guest's rules, the device's
  * access function called with only x0-x18, x30 and ELR saved (C preserves x19-x29):
  *   - ESR ISV set, SRT <= 18 or 31; the IPA from HPFAR_EL2.FIPA and FAR_EL2[11:0];
@@ -292,6 +286,8 @@ guest_sync32:
 guest_dabt:
     mrs     x0, esr_el2
     tbz     x0, #24, guest_sync_full    // ISV clear: no syndrome to emulate from (C)
+    mrs     x1, spsr_el2
+    tbnz    w1, #4, guest_sync_full     // from AArch32 (a guest's EL0): C
     ubfx    x1, x0, #16, #5             // SRT
     cmp     x1, #18
     ccmp    x1, #31, #4, hi             // x0-x18 (eq) or xzr (eq)

@@ -446,7 +446,7 @@ static int __attribute__((noinline)) vuart_mmio_table(struct vuart *u, uint32_t 
 
 int vuart_mmio(struct vuart *u, uint32_t off, unsigned size, bool write, uint64_t *val)
 {
-    if (off == VUART_FR && size == 4 && !write && val != NULL) {
+    if (((off ^ VUART_FR) | (size ^ 4u) | (unsigned)write) == 0 && val != NULL) {
         /* UARTFR, which a PL011 driver polls for every byte it writes: the flags as the last
          * locked change published them (fr_publish_locked), one load without the lock and
          * without a stack frame */
