@@ -260,10 +260,11 @@ guest_sync_full:
 
 /*
  * A stage-2 data abort from AArch64 (SPSR_EL2.M[4] clear; AArch32 EL0 comes through this
- * vector too, EL1 being AArch64) with a valid syndrome (ISV) and Rt in x0-x18 or xzr:
- * an access to an emulated device, decoded here with exactly dabt_guest's rules, the device's
- * access function called with only x0-x18, x30 and ELR saved (C preserves x19-x29):
- *   - ESR ISV set, SRT <= 18 or 31; the IPA from HPFAR_EL2.FIPA and FAR_EL2[11:0];
+ * vector too, EL1 being AArch64) with a valid syndrome (ISV): an access to an emulated
+ * device, decoded here with exactly dabt_guest's rules, the device's access function called
+ * with only x0-x18, x30 and ELR saved (C preserves x19-x29; with Rt in x19-x29 those are
+ * saved too, a store's value is read from the frame and a load writes the register itself):
+ *   - ESR ISV set; the IPA from HPFAR_EL2.FIPA and FAR_EL2[11:0];
  *   - the IPA's 64 KiB granule of the device area names one window (mmio_find's table:
  *     mmio.h MMIO_FAST_*) and the IPA is inside it;
  *   - the vCPU's list registers are synced first, as trap_guest_sync does
@@ -277,11 +278,11 @@ guest_sync_full:
  * vCPU goes straight back unless its VM or itself is not running or it has list-register
  * work (dirty, inbox): then trap_guest_mmio_tail (vcpu_return). A refused access:
  * trap_guest_mmio_deny (the mmio_deny record and the external abort, as in C). Anything else
- * (no syndrome, Rt x19-x30, no window or a granule several share, outside the device area,
+ * (no syndrome, from AArch32, no window or a granule several share, outside the device area,
  * vCPU index not below nr_vcpus): the full C path, with nothing changed. d-mmio-widths
- * checks the decode (every size, sign and zero extension into W and X, xzr, Rt = x20 through
- * C, a refused access) against the values the devices must return, and that STATS counts
- * each access once (exit_dabt, mmio_emulated) as C does.
+ * checks the decode (every size, sign and zero extension into W and X, xzr, Rt x19-x30, a
+ * refused access, an LR in use) against the values the devices must return, and that STATS
+ * counts each access once (exit_dabt, mmio_emulated) as C does.
  */
 guest_dabt:
     mrs     x0, esr_el2
@@ -290,8 +291,8 @@ guest_dabt:
     tbnz    w1, #4, guest_sync_full     // from AArch32 (a guest's EL0): C
     ubfx    x1, x0, #16, #5             // SRT
     cmp     x1, #18
-    ccmp    x1, #31, #4, hi             // x0-x18 (eq) or xzr (eq)
-    b.ne    guest_sync_full
+    b.hi    guest_dabt_hi               // x19-x30 or xzr
+guest_dabt_lo:
     stp     x2, x3, [sp, #16 * 1]
     stp     x4, x5, [sp, #16 * 2]
     stp     x6, x7, [sp, #16 * 3]
@@ -376,13 +377,13 @@ guest_dabt_call:
     str     x2, [x5, #VM_MMIO_EMULATED]
     tbnz    w1, #6, 4f                  // a write: nothing to load
     ubfx    x3, x1, #16, #5             // Rt
-    cmp     x3, #31
-    b.eq    4f                          // xzr
     ldr     x0, [sp, #FRAME_PAD]
     tbnz    w1, #21, guest_dabt_sse
 2:  tbnz    w1, #15, 3f                 // SF
     mov     w0, w0
-3:  str     x0, [sp, x3, lsl #3]
+3:  cmp     x3, #18
+    b.hi    guest_dabt_load_hi          // x19-x30, xzr
+    str     x0, [sp, x3, lsl #3]
 4:  ldr     x0, [sp, #FRAME_ELR]
     add     x0, x0, #4                  // AArch64: IL = 1
     msr     elr_el2, x0
@@ -404,6 +405,29 @@ guest_dabt_call:
     mov     x0, sp
     bl      trap_guest_mmio_tail
     b       guest_exit
+// Rt x19-x29 (x30 is in the frame already): their values into their frame slots, which a
+// store's value is read from (the device call preserves the registers themselves).
+guest_dabt_hi:
+    cmp     x1, #31
+    b.eq    guest_dabt_lo               // xzr
+    str     x19, [sp, #8 * 19]
+    save_x20_x29
+    b       guest_dabt_lo
+// A load into x19-x29 goes into the register itself (C preserved it; nothing restores it
+// from the frame on the way back), into x30 through its frame slot, into xzr nowhere.
+guest_dabt_load_hi:
+    adr     x2, 6f
+    sub     x3, x3, #19
+    add     x2, x2, x3, lsl #3
+    br      x2
+6:  .irp n, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29
+    mov     x\n, x0
+    b       4b
+    .endr
+    str     x0, [sp, #8 * 30]
+    b       4b
+    b       4b                          // xzr
+    nop
 // SSE (LDRSB, LDRSH, LDRSW): bit (bits - 1) of x0 set: the bits above it set too.
 guest_dabt_sse:
     ubfx    x6, x1, #22, #2

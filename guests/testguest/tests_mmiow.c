@@ -4,7 +4,7 @@
  * ARM DDI 0487 D17.2.37), which the hypervisor does in its exception vector for Rt x0-x18
  * and xzr (arch/aarch64/vectors.S guest_dabt) and in C for the others (dabt.c): loads and
  * stores of every size, zero- and sign-extending loads into W and X registers, xzr as Rt,
- * Rt = x20 and x28 (the C path), 64-bit accesses (the redistributor's GICR_TYPER, the SPI's
+ * Rt x19-x28 and x30 (callee-saved in C: the vector writes the register itself), 64-bit accesses (the redistributor's GICR_TYPER, the SPI's
  * GICD_IROUTER) and the ones a device refuses (64-bit to the PL011: an external abort), and
  * accesses while a list register is in use (the LRs are synced first). Every value is
  * compared against what the device must return: the PL011's ID registers (DDI 0183G), the
@@ -112,6 +112,15 @@ static void test_sign_extending(uintptr_t u)
            "(64 bits) and W (32 bits, upper half zero)");
 }
 
+/* Store 0x8000 | n through xn, load it back sign-extended into xn and zero-extended into wn. */
+#define HIGH_RT(n)                                                                          \
+    do {                                                                                    \
+        MSTORE("strh", "w", "x" #n, ibrd, 0xffff8000ull | (n));                             \
+        check("LDRSH x" #n, MLOAD("ldrsh", "x", "x" #n, ibrd), 0xffffffffffff8000ull | (n)); \
+        check("LDRH w" #n, MLOAD("ldrh", "w", "x" #n, ibrd), 0x8000u | (n));                 \
+        check("LDRSB w" #n, MLOAD("ldrsb", "w", "x" #n, ibrd + 1), 0xffffff80ull);           \
+    } while (0)
+
 static void test_xzr_and_high_rt(uintptr_t u)
 {
     uintptr_t ibrd = u + UART_IBRD;
@@ -122,14 +131,21 @@ static void test_xzr_and_high_rt(uintptr_t u)
     check("STRH wzr", MLOAD("ldr", "w", "x4", ibrd), 0);
     __asm__ volatile("ldr wzr, [%0]" : : "r"(u + UART_FR) : "memory");
     __asm__ volatile("ldrsb xzr, [%0]" : : "r"(u + UART_PCELLID1) : "memory");
-    MSTORE("strh", "w", "x20", ibrd, 0x8765);
-    check("LDR w28 (C path)", MLOAD("ldr", "w", "x28", ibrd), 0x8765);
-    check("LDRSH x20 (C path)", MLOAD("ldrsh", "x", "x20", ibrd), 0xffffffffffff8765ull);
-    check("LDRSB w21 (C path)", MLOAD("ldrsb", "w", "x21", ibrd + 1), 0xffffff87ull);
-    check("LDRB w19 (C path)", MLOAD("ldrb", "w", "x19", u + UART_PCELLID3), 0xb1);
+    HIGH_RT(19);
+    HIGH_RT(20);
+    HIGH_RT(21);
+    HIGH_RT(22);
+    HIGH_RT(23);
+    HIGH_RT(24);
+    HIGH_RT(25);
+    HIGH_RT(26);
+    HIGH_RT(27);
+    HIGH_RT(28);
+    HIGH_RT(30);
+    check("LDRB w19", MLOAD("ldrb", "w", "x19", u + UART_PCELLID3), 0xb1);
     MSTORE("strh", "w", "x3", ibrd, 0);
     report(bad == 0, "mmiow: xzr as Rt (a store writes 0, a load changes nothing) and Rt = "
-           "x19-x28 (the C path) give the same results");
+           "x19-x28, x30 (each stored through, loaded into) give the same results");
 }
 
 static void test_64bit(uintptr_t u)
@@ -186,7 +202,7 @@ static void test_watchdog_load(void)
     MSTORE("str", "w", "x4", dev.base + WD_LOAD, 0xffffffff80000001ull);
     check("LDRSW x5", MLOAD("ldrsw", "x", "x5", dev.base + WD_LOAD), 0xffffffff80000001ull);
     check("LDR w6", MLOAD("ldr", "w", "x6", dev.base + WD_LOAD), 0x80000001ull);
-    check("LDRSW x22 (C path)", MLOAD("ldrsw", "x", "x22", dev.base + WD_LOAD),
+    check("LDRSW x22", MLOAD("ldrsw", "x", "x22", dev.base + WD_LOAD),
           0xffffffff80000001ull);
     MSTORE("str", "w", "x4", dev.base + WD_LOAD, 0xffffffffu);
     report(bad == 0, "mmiow: LDRSW of a 32-bit register with bit 31 set: sign-extended into X "
