@@ -340,10 +340,8 @@ guest_dabt_lo:
     b.hs    guest_dabt_c                // in the granule, not in the window (s2_fault)
     mov     x7, #VGIC_CPU_SIZE
     madd    x7, x6, x7, x5
-    ldr     w7, [x7, #(VM_VGIC + VGIC_CPU0_LR_USED)]
-    cbnz    w7, guest_dabt_sync         // vgic_sync_lrs has work
-// x0 ESR, x1 SRT, x4 v, x5 vm, x9 r, x10 off
-guest_dabt_call:
+    ldr     w12, [x7, #(VM_VGIC + VGIC_CPU0_LR_USED)] // LRs in use: synced before the call
+// x0 ESR, x1 SRT, x4 v, x5 vm, x9 r, x10 off, w12 lr_used
     ldr     x11, [x5, #VM_EXITS_DABT]
     add     x11, x11, #1
     str     x11, [x5, #VM_EXITS_DABT]
@@ -359,6 +357,9 @@ guest_dabt_call:
     lsl     x6, x6, x7
     lsr     x6, x6, x7                  // zero-extended from the access size
 1:  str     x6, [sp, #FRAME_PAD]
+    cbnz    w12, guest_dabt_sync        // vgic_sync_lrs has work (the value is in hand)
+// x0 ESR, x3 SAS, x4 v, x9 r, x10 off
+guest_dabt_call:
     stp     x0, x4, [sp, #8 * 19]       // ESR and v in x19/x20's slots until the frame is full
     mov     w7, #1
     lsl     w3, w7, w3                  // size
@@ -442,17 +443,18 @@ guest_dabt_sse:
     lsl     x8, x8, x7
     orr     x0, x0, x8
     b       2b
-// An LR in use: vgic_sync_lrs_slow(&vm->vgic, idx) first, as trap_guest_sync does.
+// An LR in use: vgic_sync_lrs_slow(&vm->vgic, idx) before the device, as trap_guest_sync
+// does. x19-x22's slots are scratch: a store's value is in the pad word already, a load
+// into x19-x29 writes the register, and a frame completed later takes the registers.
 guest_dabt_sync:
-    stp     x0, x4, [sp, #8 * 19]       // scratch in x19-x22's slots
+    stp     x0, x4, [sp, #8 * 19]
     stp     x9, x10, [sp, #8 * 21]
     add     x0, x5, #VM_VGIC
-    mov     w1, w6
+    ldr     w1, [x4, #VCPU_IDX]
     bl      vgic_sync_lrs_slow
     ldp     x0, x4, [sp, #8 * 19]
     ldp     x9, x10, [sp, #8 * 21]
-    ldr     x5, [x4, #VCPU_VM]
-    ubfx    x1, x0, #16, #5
+    ubfx    x3, x0, #22, #2             // SAS
     b       guest_dabt_call
 // The device refused the access: its record and the abort in C (ELR not stepped).
 guest_dabt_deny:

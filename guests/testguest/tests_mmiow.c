@@ -242,6 +242,14 @@ static void test_lr_in_use(void)
     __asm__ volatile("msr daifset, #2" : : : "memory");
     gic_send_sgi(MW_SGI, mpidr);
     __asm__ volatile("isb" : : : "memory");
+    /* stores and loads through x19-x22 and x5 while the LR is in use (the LR sync's call) */
+    MSTORE("strh", "w", "x21", plat.uart_base + UART_IBRD, 0x4321);
+    check("LDR w22 with an LR in use", MLOAD("ldr", "w", "x22", plat.uart_base + UART_IBRD),
+          0x4321);
+    MSTORE("strh", "w", "x19", plat.uart_base + UART_IBRD, 0x1234);
+    check("LDRSH x5 with an LR in use", MLOAD("ldrsh", "x", "x5", plat.uart_base + UART_IBRD),
+          0x1234);
+    MSTORE("strh", "w", "x3", plat.uart_base + UART_IBRD, 0);
     check("ISPENDR0 with the SGI in an LR",
           MLOAD("ldr", "w", "x5", sgi + GICX_ISPENDR0) & (1u << MW_SGI), 1u << MW_SGI);
     MSTORE("str", "w", "x6", sgi + GICX_ICPENDR0, 1u << MW_SGI);
@@ -258,9 +266,10 @@ static void test_lr_in_use(void)
     check("GICR_ISACTIVER0 in its handler", sgi_active, 1u << MW_SGI);
     check("GICR_ISPENDR0 in its handler", sgi_pending, 0);
     gic_disable_private(MW_SGI);
-    report(bad == 0, "mmiow: with an SGI pending in a list register, GICR_ISPENDR0 shows it and "
-           "GICR_ICPENDR0 clears it (not delivered after); acknowledged (active in its LR), "
-           "GICR_ISACTIVER0 shows it active and no longer pending");
+    report(bad == 0, "mmiow: with an SGI pending in a list register, stores and loads through "
+           "x19-x22 and x5 are exact, GICR_ISPENDR0 shows it and GICR_ICPENDR0 clears it (not "
+           "delivered after); acknowledged (active in its LR), GICR_ISACTIVER0 shows it active "
+           "and no longer pending");
 }
 
 void tests_mmiow(void)
