@@ -5,6 +5,7 @@
 #include <arch/layout.h>
 #include <arch/sysreg.h>
 #include <bulkhead/abi.h>
+#include <core/dev/mmio.h>
 #include <core/hyp.h>
 #include <core/vgic/vgic_regs.h>
 #include <core/vm/vm.h>
@@ -102,4 +103,34 @@ void asm_offsets(void)
     _Static_assert(offsetof(struct spinlock, owner) == 0 && offsetof(struct spinlock, next) == 2,
                    "vectors.S: the ticket lock's layout (arch/spinlock.h)");
     _Static_assert(offsetof(struct vgic_vm, lock) == 0, "vectors.S: the vGIC lock at VM_VGIC");
+    /* emulated MMIO in the vector (vectors.S guest_dabt) */
+    DEFINE(FRAME_PAD, offsetof(struct trap_frame, pad));
+    DEFINE(VM_EXITS_DABT, offsetof(struct vm, stats.exits[EXIT_DABT]));
+    DEFINE(VM_MMIO_EMULATED, offsetof(struct vm, stats.mmio_emulated));
+    DEFINE(VM_MMIO_SLOT, offsetof(struct vm, mmio.slot));
+    DEFINE(VM_MMIO_REGIONS, offsetof(struct vm, mmio.regions));
+    DEFINE(MMIO_REGION_SIZE_, sizeof(struct mmio_region));
+    DEFINE(MMIO_REGION_IPA, offsetof(struct mmio_region, ipa));
+    DEFINE(MMIO_REGION_ACCESS, offsetof(struct mmio_region, access));
+    DEFINE(MMIO_FAST_BASE_, MMIO_FAST_BASE);
+    DEFINE(MMIO_FAST_SHIFT_, MMIO_FAST_SHIFT);
+    DEFINE(MMIO_FAST_SLOTS_, MMIO_FAST_SLOTS);
+    DEFINE(MMIO_MAX_REGIONS_, MMIO_MAX_REGIONS);
+    DEFINE(VGIC_CPU0_LR_USED, offsetof(struct vgic_vm, cpu[0].lr_used));
+    _Static_assert(offsetof(struct mmio_region, size) == offsetof(struct mmio_region, ipa) + 8 &&
+                   offsetof(struct mmio_region, dev) ==
+                       offsetof(struct mmio_region, access) + 8 &&
+                   sizeof(((struct mmio_bus *)0)->slot[0]) == 1 &&
+                   sizeof(((struct vgic_cpu *)0)->lr_used) == 4,
+                   "vectors.S: ldp of ipa/size and access/dev, ldrb of a slot, ldr of lr_used");
+    _Static_assert(MMIO_SLOT_SEARCH > MMIO_MAX_REGIONS && (MMIO_FAST_BASE & 0xffff) == 0 &&
+                   (MMIO_FAST_BASE >> 32) == 0,
+                   "vectors.S: slot - 1 below MMIO_MAX_REGIONS names a window; movz-able base");
+    _Static_assert(HPFAR_FIPA == GENMASK(43, 4) && ISS_ISV == BIT(24) &&
+                   ISS_SAS == GENMASK(23, 22) && ISS_SSE == BIT(21) &&
+                   ISS_SRT == GENMASK(20, 16) && ISS_SF == BIT(15) && ISS_WNR == BIT(6) &&
+                   EC_DABT_LOW == 0x24,
+                   "vectors.S: the data-abort syndrome fields it decodes");
+    _Static_assert(offsetof(struct trap_frame, elr) == 31 * 8,
+                   "vectors.S: frame slot 31 (xzr as Rt) is ELR, a harmless load");
 }

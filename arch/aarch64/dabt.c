@@ -8,6 +8,7 @@
  */
 #include "trap.h"
 
+#include <arch/cpu.h>
 #include <arch/sysreg.h>
 #include <core/vm/vm.h>
 #include <core/dev/mmio.h>
@@ -37,6 +38,19 @@ static void s2_fault(struct vcpu *v, struct trap_frame *f, uint64_t esr, uint64_
     fault_policy_apply(v, f, is_exec, far);
 }
 
+/* A device refused the access (not a register it has at that width): an external abort, like
+ * hardware, with its record. */
+static void mmio_deny(struct vcpu *v, struct trap_frame *f, uint64_t esr, uint64_t ipa)
+{
+    unsigned size = 1u << FIELD_GET(ISS_SAS, esr);
+    bool write = esr & ISS_WNR;
+
+    v->vm->stats.denials++;
+    vm_event(v->vm, "mmio_deny", "ipa=0x%llx size=%u dir=%s action=abort",
+             (unsigned long long)ipa, size, write ? "write" : "read");
+    inject_dabt(f, sysreg_read(far_el2));
+}
+
 static void mmio_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr,
                          const struct mmio_region *r, uint64_t ipa)
 {
@@ -53,15 +67,12 @@ static void mmio_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr,
         *val &= (UINT64_C(1) << (size * 8)) - 1;
     }
     if (r->access(v, r->dev, ipa - r->ipa, size, write, val) != 0) {
-        /* Not a register the device has at that width: an external abort, like hardware. */
-        v->vm->stats.denials++;
-        vm_event(v->vm, "mmio_deny", "ipa=0x%llx size=%u dir=%s action=abort",
-                 (unsigned long long)ipa, size, write ? "write" : "read");
-        inject_dabt(f, sysreg_read(far_el2));
+        mmio_deny(v, f, esr, ipa);
         return;
     }
     v->vm->stats.mmio_emulated++;
     if (!write && rt != 31) {
+        /* vectors.S guest_dabt extends the same way */
         uint64_t x = *val;
         if ((esr & ISS_SSE) && size < 8 && (x & (UINT64_C(1) << (size * 8 - 1)))) {
             x |= ~((UINT64_C(1) << (size * 8)) - 1);
@@ -97,4 +108,29 @@ void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 void iabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     s2_fault(v, f, esr, fault_ipa(), true);
+}
+
+/*
+ * The two ways out of the data-abort path in the vector (vectors.S guest_dabt), which did what
+ * trap_guest_sync -> ec_dabt -> dabt_guest does for an emulated access up to the device's
+ * answer (the list-register sync had nothing to do: no LR in use), with the frame completed:
+ * trap_guest_mmio_deny: the device refused the access (ELR not stepped): the same abort and
+ * record as mmio_emulate, then the way back; trap_guest_mmio_tail: the access is done (Rt
+ * written, ELR stepped) but the vCPU may not go straight back (its VM or itself is not
+ * running, or it has list-register work): vcpu_return, as trap_guest_sync ends.
+ */
+void trap_guest_mmio_deny(struct trap_frame *f);
+void trap_guest_mmio_deny(struct trap_frame *f)
+{
+    struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
+
+    mmio_deny(v, f, sysreg_read(esr_el2), fault_ipa());
+    vcpu_return(v);
+}
+
+void trap_guest_mmio_tail(struct trap_frame *f);
+void trap_guest_mmio_tail(struct trap_frame *f)
+{
+    (void)f;
+    vcpu_return(pcpus[arch_cpu_id_raw()].vcpu);
 }

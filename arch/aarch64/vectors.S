@@ -242,8 +242,229 @@ guest_hvc_other:
 guest_sync_other:
     cmp     x1, #0x18                   // EC_SYSREG: maybe an IPI (guest_sysreg)
     b.eq    guest_sysreg
+    cmp     x1, #0x24                   // EC_DABT_LOW: maybe emulated MMIO (guest_dabt)
+    b.eq    guest_dabt
 guest_sync_full:
     save_rest
+    mov     x0, sp
+    bl      trap_guest_sync
+    b       guest_exit
+
+// The rest of a frame whose x0-x18, x30 and ELR are saved: x19-x29 and SPSR.
+.macro complete_frame
+    str     x19, [sp, #8 * 19]
+    save_x20_x29
+    mrs     x1, spsr_el2
+    str     x1, [sp, #FRAME_SPSR]
+.endm
+
+/*
+ * A stage-2 data abort from AArch64 (SPSR_EL2.M[4] clear; AArch32 EL0 comes through this
+ * vector too, EL1 being AArch64) with a valid syndrome (ISV): an access to an emulated
+ * device, decoded here with exactly dabt_guest's rules, the device's access function called
+ * with only x0-x18, x30 and ELR saved (C preserves x19-x29; with Rt in x19-x29 those are
+ * saved too, a store's value is read from the frame and a load writes the register itself):
+ *   - ESR ISV set; the IPA from HPFAR_EL2.FIPA and FAR_EL2[11:0];
+ *   - the IPA's 64 KiB granule of the device area names one window (mmio_find's table:
+ *     mmio.h MMIO_FAST_*) and the IPA is inside it;
+ *   - the vCPU's list registers are synced first, as trap_guest_sync does
+ *     (vgic_sync_lrs_slow when an LR is in use), so every device, the vGIC's faces
+ *     included, sees what it sees in C;
+ * then exits.dabt is counted, the value (a write's Rt, xzr 0, zero-extended from the access
+ * size; a read 0) goes into the frame's pad word, and access(v, dev, off, size, write,
+ * &f->pad) runs. On success mmio_emulated is counted, a read's value goes into Rt's frame
+ * slot as mmio_emulate puts it there (sign-extended from the access size if SSE, a W
+ * register unless SF; xzr: nowhere), ELR steps over the access (AArch64: IL = 1), and the
+ * vCPU goes straight back unless its VM or itself is not running or it has list-register
+ * work (dirty, inbox): then trap_guest_mmio_tail (vcpu_return). A refused access:
+ * trap_guest_mmio_deny (the mmio_deny record and the external abort, as in C). Anything else
+ * (no syndrome, from AArch32, no window or a granule several share, outside the device area,
+ * vCPU index not below nr_vcpus): the full C path, with nothing changed. d-mmio-widths
+ * checks the decode (every size, sign and zero extension into W and X, xzr, Rt x19-x30, a
+ * refused access, an LR in use) against the values the devices must return, and that STATS
+ * counts each access once (exit_dabt, mmio_emulated) as C does.
+ */
+guest_dabt:
+    mrs     x0, esr_el2
+    tbz     x0, #24, guest_sync_full    // ISV clear: no syndrome to emulate from (C)
+    mrs     x1, spsr_el2
+    tbnz    w1, #4, guest_sync_full     // from AArch32 (a guest's EL0): C
+    ubfx    x1, x0, #16, #5             // SRT
+    cmp     x1, #18
+    b.hi    guest_dabt_hi               // x19-x30 or xzr
+guest_dabt_lo:
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    str     x18, [sp, #16 * 9]
+    mrs     x2, elr_el2
+    stp     x30, x2, [sp, #16 * 15]
+    mrs     x2, hpfar_el2
+    ubfx    x2, x2, #4, #40             // HPFAR_EL2.FIPA
+    mrs     x3, far_el2
+    lsl     x2, x2, #12
+    bfxil   x2, x3, #0, #12             // the IPA (dabt.c fault_ipa)
+    mrs     x3, tpidr_el2
+    adrp    x4, pcpus
+    add     x4, x4, :lo12:pcpus
+    add     x4, x4, x3, lsl #PCPU_SHIFT
+    ldr     x4, [x4, #PCPU_VCPU]        // v
+    ldr     x5, [x4, #VCPU_VM]          // vm
+    ldr     w6, [x4, #VCPU_IDX]
+    ldr     w7, [x5, #(VM_VGIC + VGIC_NR_VCPUS_)]
+    cmp     w6, w7
+    b.hs    guest_dabt_c
+    mov     x8, #MMIO_FAST_BASE_
+    sub     x8, x2, x8
+    lsr     x8, x8, #MMIO_FAST_SHIFT_   // the granule (huge below the area)
+    cmp     x8, #MMIO_FAST_SLOTS_
+    b.hs    guest_dabt_c
+    add     x8, x8, x5
+    mov     x9, #VM_MMIO_SLOT
+    ldrb    w9, [x8, x9]
+    sub     w9, w9, #1                  // the window's index: 0 (none) and SEARCH are above
+    cmp     w9, #MMIO_MAX_REGIONS_
+    b.hs    guest_dabt_c
+    mov     x10, #MMIO_REGION_SIZE_
+    mov     x11, #VM_MMIO_REGIONS
+    madd    x9, x9, x10, x11
+    add     x9, x9, x5                  // r
+    ldp     x10, x11, [x9, #MMIO_REGION_IPA] // r->ipa, r->size
+    sub     x10, x2, x10                // off
+    cmp     x10, x11
+    b.hs    guest_dabt_c                // in the granule, not in the window (s2_fault)
+    mov     x7, #VGIC_CPU_SIZE
+    madd    x7, x6, x7, x5
+    ldr     w12, [x7, #(VM_VGIC + VGIC_CPU0_LR_USED)] // LRs in use: synced before the call
+// x0 ESR, x1 SRT, x4 v, x5 vm, x9 r, x10 off, w12 lr_used
+    ldr     x11, [x5, #VM_EXITS_DABT]
+    add     x11, x11, #1
+    str     x11, [x5, #VM_EXITS_DABT]
+    ubfx    x3, x0, #22, #2             // SAS
+    mov     x6, #0                      // a read passes 0
+    tbz     w0, #6, 1f                  // WnR
+    ldr     x6, [sp, x1, lsl #3]        // frame slot Rt (31: ELR, not used)
+    cmp     x1, #31
+    csel    x6, xzr, x6, eq
+    mov     x7, #8
+    lsl     x7, x7, x3
+    neg     x7, x7                      // 64 - the access's bits (mod 64: 0 for 64)
+    lsl     x6, x6, x7
+    lsr     x6, x6, x7                  // zero-extended from the access size
+1:  str     x6, [sp, #FRAME_PAD]
+    cbnz    w12, guest_dabt_sync        // vgic_sync_lrs has work (the value is in hand)
+// x0 ESR, x3 SAS, x4 v, x9 r, x10 off
+guest_dabt_call:
+    stp     x0, x4, [sp, #8 * 19]       // ESR and v in x19/x20's slots until the frame is full
+    mov     w7, #1
+    lsl     w3, w7, w3                  // size
+    ldp     x6, x1, [x9, #MMIO_REGION_ACCESS] // r->access, r->dev
+    mov     x2, x10
+    ubfx    x10, x0, #6, #1             // write
+    mov     x0, x4
+    mov     x4, x10
+    add     x5, sp, #FRAME_PAD
+    blr     x6
+    ldp     x1, x4, [sp, #8 * 19]       // ESR, v
+    cbnz    w0, guest_dabt_deny
+    ldr     x5, [x4, #VCPU_VM]
+    ldr     x2, [x5, #VM_MMIO_EMULATED]
+    add     x2, x2, #1
+    str     x2, [x5, #VM_MMIO_EMULATED]
+    tbnz    w1, #6, 4f                  // a write: nothing to load
+    ubfx    x3, x1, #16, #5             // Rt
+    ldr     x0, [sp, #FRAME_PAD]
+    tbnz    w1, #21, guest_dabt_sse
+2:  tbnz    w1, #15, 3f                 // SF
+    mov     w0, w0
+3:  cmp     x3, #18
+    b.hi    guest_dabt_load_hi          // x19-x30, xzr
+    str     x0, [sp, x3, lsl #3]
+4:  ldr     x0, [sp, #FRAME_ELR]
+    add     x0, x0, #4                  // AArch64: IL = 1
+    msr     elr_el2, x0
+    ldr     w2, [x5, #VM_STATE]         // vcpu_return_is_noop
+    ldr     w3, [x4, #VCPU_STATE]
+    cmp     w2, #VM_RUNNING_
+    ccmp    w3, #VCPU_RUNNING_, #0, eq
+    b.ne    5f
+    ldr     w6, [x4, #VCPU_IDX]
+    ldr     w2, [x5, #(VM_VGIC + VGIC_DIRTY)]
+    add     x3, x5, #(VM_VGIC + VGIC_INBOX)
+    ldr     x3, [x3, x6, lsl #3]
+    lsr     w2, w2, w6
+    tbnz    w2, #0, 5f
+    cbnz    x3, 5f
+    restore_caller_saved_eret
+5:  str     x0, [sp, #FRAME_ELR]        // the long way back: vcpu_return
+    complete_frame
+    mov     x0, sp
+    bl      trap_guest_mmio_tail
+    b       guest_exit
+// Rt x19-x29 (x30 is in the frame already): their values into their frame slots, which a
+// store's value is read from (the device call preserves the registers themselves).
+guest_dabt_hi:
+    cmp     x1, #31
+    b.eq    guest_dabt_lo               // xzr
+    str     x19, [sp, #8 * 19]
+    save_x20_x29
+    b       guest_dabt_lo
+// A load into x19-x29 goes into the register itself (C preserved it; nothing restores it
+// from the frame on the way back), into x30 through its frame slot, into xzr nowhere.
+guest_dabt_load_hi:
+    adr     x2, 6f
+    sub     x3, x3, #19
+    add     x2, x2, x3, lsl #3
+    br      x2
+6:  .irp n, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29
+    mov     x\n, x0
+    b       4b
+    .endr
+    str     x0, [sp, #8 * 30]
+    b       4b
+    b       4b                          // xzr
+    nop
+// SSE (LDRSB, LDRSH, LDRSW): bit (bits - 1) of x0 set: the bits above it set too.
+guest_dabt_sse:
+    ubfx    x6, x1, #22, #2
+    cmp     x6, #3
+    b.eq    2b                          // 64 bits: nothing above
+    mov     x7, #8
+    lsl     x7, x7, x6                  // bits
+    sub     x8, x7, #1
+    lsr     x8, x0, x8
+    tbz     x8, #0, 2b
+    mov     x8, #-1
+    lsl     x8, x8, x7
+    orr     x0, x0, x8
+    b       2b
+// An LR in use: vgic_sync_lrs_slow(&vm->vgic, idx) before the device, as trap_guest_sync
+// does. x19-x22's slots are scratch: a store's value is in the pad word already, a load
+// into x19-x29 writes the register, and a frame completed later takes the registers.
+guest_dabt_sync:
+    stp     x0, x4, [sp, #8 * 19]
+    stp     x9, x10, [sp, #8 * 21]
+    add     x0, x5, #VM_VGIC
+    ldr     w1, [x4, #VCPU_IDX]
+    bl      vgic_sync_lrs_slow
+    ldp     x0, x4, [sp, #8 * 19]
+    ldp     x9, x10, [sp, #8 * 21]
+    ubfx    x3, x0, #22, #2             // SAS
+    b       guest_dabt_call
+// The device refused the access: its record and the abort in C (ELR not stepped).
+guest_dabt_deny:
+    complete_frame
+    mov     x0, sp
+    bl      trap_guest_mmio_deny
+    b       guest_exit
+// Not for the vector (x0-x18, x30, ELR saved, nothing changed): the full C path.
+guest_dabt_c:
+    complete_frame
     mov     x0, sp
     bl      trap_guest_sync
     b       guest_exit

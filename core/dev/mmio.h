@@ -20,6 +20,8 @@ struct vcpu;
  * written (zero-extended) or receives the value read. Returns 0, or nonzero for an access the
  * device does not have at that offset and width (the caller records mmio_deny and injects an
  * external abort, as hardware would). Called on the accessing vCPU's pCPU; may sleep (IPC).
+ * Usually called from the data-abort vector itself (arch/aarch64/vectors.S guest_dabt, which
+ * reads this file's structures through asm-offsets.c) as an ordinary AAPCS64 function.
  */
 typedef int (*mmio_access_fn)(struct vcpu *v, void *dev, uint64_t off, unsigned size,
                               bool write, uint64_t *val);

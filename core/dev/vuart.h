@@ -140,6 +140,7 @@ struct vuart {
     uint8_t rx_count;  /* bytes in the FIFO */
     bool irq_level;    /* last level reported through set_irq */
     bool rx_more;      /* rx_pull may have more: pull again when the guest reads */
+    uint32_t fr;       /* UARTFR as the last locked change left it: read without the lock */
     struct vuart_stats stats;
 };
 

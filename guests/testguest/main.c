@@ -71,6 +71,7 @@ static const struct mode modes[] = {
     { "ticks", tests_ticks, NULL },
     { "sgis", tests_sgis, tests_sgis_secondary },
     { "hvcinfo", tests_hvcinfo, NULL },
+    { "mmiow", tests_mmiow, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

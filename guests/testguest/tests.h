@@ -120,3 +120,6 @@ void tests_sgis_secondary(void);
 /* tg.mode=hvcinfo: the register-only Bulkhead calls and the IDs around them (tests_hvcinfo.c,
  * tests/scenarios/k-hvcinfo.test). */
 void tests_hvcinfo(void) __noreturn;
+/* tg.mode=mmiow: the decode of emulated MMIO loads and stores of every width, sign and zero
+ * extension, xzr and high Rt (tests_mmiow.c, tests/scenarios/d-mmio-widths.test). */
+void tests_mmiow(void) __noreturn;

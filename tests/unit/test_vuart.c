@@ -720,6 +720,52 @@ static void test_fr_short_read(void **state)
     assert_int_equal(rd(VUART_FR), FR_IDLE);
 }
 
+static size_t pull_left;
+
+static size_t hook_pull(void *ctx, uint8_t *buf, size_t max)
+{
+    size_t n = pull_left < max ? pull_left : max;
+
+    (void)ctx;
+    memset(buf, 'p', n);
+    pull_left -= n;
+    return n;
+}
+
+/* The lock-free 32-bit UARTFR read returns what the last locked change published: every
+ * change of the FIFO's fill or of FEN republishes it (a FEN clear truncating the FIFO, a
+ * reset, input pulled by vuart_rx_refill, a byte popped by a sub-word UARTDR read). */
+static void test_fr_published_after_every_change(void **state)
+{
+    struct vuart_hooks h = hooks;
+
+    (void)state;
+    wr(VUART_LCR_H, VUART_LCR_H_FEN);
+    push_n(5);
+    assert_int_equal(rd(VUART_FR) & (VUART_FR_RXFE | VUART_FR_RXFF), 0);
+    wr_sz(VUART_LCR_H, 1, 0); /* FEN off: truncated to the holding register, which is full */
+    assert_int_equal(rd(VUART_FR) & (VUART_FR_RXFE | VUART_FR_RXFF), VUART_FR_RXFF);
+    assert_int_equal(rd(VUART_FR), fr_by_lanes());
+    (void)rd_sz(VUART_DR, 1);
+    assert_int_equal(rd(VUART_FR), FR_IDLE);
+    push_n(1);
+    vuart_reset(&u);
+    assert_int_equal(rd(VUART_FR), FR_IDLE);
+
+    h.rx_pull = hook_pull;
+    vuart_init(&u, &h);
+    pull_left = 3;
+    vuart_rx_refill(&u);
+    assert_int_equal(rd(VUART_FR) & (VUART_FR_RXFE | VUART_FR_RXFF), VUART_FR_RXFF);
+    assert_int_equal(rd(VUART_FR), fr_by_lanes());
+    (void)rd(VUART_DR); /* the pop pulls the next byte into the holding register */
+    assert_int_equal(rd(VUART_FR) & (VUART_FR_RXFE | VUART_FR_RXFF), VUART_FR_RXFF);
+    (void)rd(VUART_DR);
+    (void)rd(VUART_DR);
+    assert_int_equal(rd(VUART_FR), FR_IDLE);
+    assert_int_equal(rd(VUART_FR), fr_by_lanes());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -745,6 +791,7 @@ int main(void)
         cmocka_unit_test_setup(test_linux_driver_sequence, setup),
         cmocka_unit_test_setup(test_notice_hook_optional, setup),
         cmocka_unit_test_setup(test_fr_short_read, setup),
+        cmocka_unit_test_setup(test_fr_published_after_every_change, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
