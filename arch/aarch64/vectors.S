@@ -6,17 +6,43 @@
  */
 #include <asm-offsets.h>
 
-// x2-x19 into the frame (x0, x1 are saved first, by whoever needs them as scratch).
-.macro save_x2_x19
+// x2-x9, x10-x15, x16-x19 into their frame slots (x0, x1 are saved first, by whoever needs
+// them as scratch): the short paths save as far as they use, and complete the frame later.
+.macro save_x2_x9
     stp     x2, x3, [sp, #16 * 1]
     stp     x4, x5, [sp, #16 * 2]
     stp     x6, x7, [sp, #16 * 3]
     stp     x8, x9, [sp, #16 * 4]
+.endm
+
+.macro save_x10_x15
     stp     x10, x11, [sp, #16 * 5]
     stp     x12, x13, [sp, #16 * 6]
     stp     x14, x15, [sp, #16 * 7]
+.endm
+
+.macro save_x16_x19
     stp     x16, x17, [sp, #16 * 8]
     stp     x18, x19, [sp, #16 * 9]
+.endm
+
+.macro save_x2_x19
+    save_x2_x9
+    save_x10_x15
+    save_x16_x19
+.endm
+
+.macro load_x2_x9
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+.endm
+
+.macro load_x10_x15
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
 .endm
 
 // x20-x29: what a C callee preserves, so a short path may save them late or never.
@@ -45,13 +71,8 @@
 .endm
 
 .macro load_x2_x17
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
+    load_x2_x9
+    load_x10_x15
     ldp     x16, x17, [sp, #16 * 8]
 .endm
 
@@ -293,13 +314,8 @@ guest_dabt:
     cmp     x1, #18
     b.hi    guest_dabt_hi               // x19-x30 or xzr
 guest_dabt_lo:
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
+    save_x2_x9
+    save_x10_x15
     stp     x16, x17, [sp, #16 * 8]
     str     x18, [sp, #16 * 9]
     mrs     x2, elr_el2
@@ -499,13 +515,8 @@ guest_sysreg:
     cmp     x0, #19
     b.hi    guest_sync_full
 #if PLAT_GIC_VERSION == 3
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
+    save_x2_x9
+    save_x10_x15
     cmp     x0, #15
     b.hi    guest_sgi_c
     ldr     x0, [sp, x0, lsl #3]        // the value written (frame slot Rt)
@@ -584,24 +595,18 @@ guest_sysreg:
     ldr     x14, [x14, x6, lsl #3]
     tbnz    w13, #0, 3f
     cbnz    x14, 3f
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
+    load_x2_x9
+    load_x10_x15
     ldp     x0, x1, [sp, #16 * 0]
     add     sp, sp, #FRAME_SIZE
     eret
-3:  stp     x16, x17, [sp, #16 * 8]     // the long way back: complete the short frame
-    stp     x18, x19, [sp, #16 * 9]
+3:                                      // the long way back: complete the short frame
+    save_x16_x19
     stp     x30, x1, [sp, #16 * 15]
     b       guest_short_tail
 // Not the usual IPI: trap_guest_sgi with x0-x15 saved, nothing changed.
 guest_sgi_c:
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
+    save_x16_x19
     mrs     x0, elr_el2
 #else
     mrs     x0, elr_el2
@@ -641,10 +646,7 @@ guest_fiq:
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
 #if PLAT_GIC_VERSION == 3
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
+    save_x2_x9
     mrs     x0, S3_0_C12_C12_0          // ICC_IAR1_EL1 (gicv3_ack)
     and     w0, w0, #0xffffff
     dsb     sy
@@ -719,10 +721,7 @@ guest_fiq:
     add     x7, x7, #1
     str     x6, [x1, #VM_EXITS_IRQ]
     str     x7, [x1, #VM_IRQS_INJECTED]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x2, x3, [sp, #16 * 1]
+    load_x2_x9
     ldp     x0, x1, [sp, #16 * 0]
     add     sp, sp, #FRAME_SIZE
     eret
@@ -730,12 +729,9 @@ guest_irq_unlock_c:
     ticket_unlock x2, w6
 // Not the tick's usual shape: the C path with the acknowledged INTID (x0); x0-x9 are saved.
 guest_irq_c:
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
+    save_x10_x15
 guest_irq_c16:                          // (x0-x15 saved)
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
+    save_x16_x19
     str     x30, [sp, #16 * 15]
     bl      trap_guest_irq_acked        // (intid)
     restore_caller_saved_eret
@@ -757,9 +753,7 @@ guest_irq_c16:                          // (x0-x15 saved)
 guest_irq_other:
     cmp     w0, #GIC_SGI_KICK_
     b.ne    guest_irq_c
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
+    save_x10_x15
     mrs     x1, tpidr_el2
     adrp    x2, hyp_console_drain_cpu
     ldr     w2, [x2, #:lo12:hyp_console_drain_cpu]
@@ -908,13 +902,8 @@ guest_irq_other:
     ldr     w7, [x2, #VGIC_DIRTY]
     lsr     w7, w7, w3
     tbnz    w7, #0, guest_kick_rest
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x2, x3, [sp, #16 * 1]
+    load_x10_x15
+    load_x2_x9
     ldp     x0, x1, [sp, #16 * 0]
     add     sp, sp, #FRAME_SIZE
     eret
@@ -992,8 +981,7 @@ guest_irq_other:
     cbnz    w8, .Lk_spis_back
 // The rest of the kick's exit in C (irq_return), x0-x15 saved.
 guest_kick_rest:
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
+    save_x16_x19
     str     x30, [sp, #16 * 15]
     bl      trap_guest_kick_rest
 #else
