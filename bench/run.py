@@ -669,14 +669,23 @@ def rtlat_one(scenario, what, timeout):
 
 # The quiet RTOS's virtual-time latency is read from the 62.5 MHz counter: one tick in 2000
 # can land one count (16 ns) later from run to run (seen: ns_max 256 or, rarely, 272), while
-# its EL2 instruction counts repeat exactly. The determinism check allows that one count.
+# its EL2 instruction counts repeat exactly. Since issue 14's vector paths a whole run now and
+# then gives ns_max 560 instead of 176 (p50 176, EL2 max 83 in both): 384 more virtual ns on
+# one tick, about what the `tick` VM's 10 kHz interrupt costs on its own pCPU (its handler
+# and the vector path). Our reading, not proven: QEMU's round robin (-icount, one host
+# thread) sometimes runs pCPU 1's tick first when both deadlines fall together, and which it
+# runs first can depend on when QEMU's main loop kicks the vCPU thread (host timing); it was
+# seen only in whole `make bench` / bench-check sequences (3 of ~8), never in ~110 runs of
+# the step alone. The determinism check allows one such collision (RTLAT_NS_SLACK); the EL2
+# instruction figures stay exact.
 RTLAT_NS_KEYS = ("rtlat_quiet_ns_max", "rtlat_quiet_ns_p50")
+RTLAT_NS_SLACK = 400
 
 
 def same_figure(key, a, b):
     """Whether figure key came out the same in both runs (see RTLAT_NS_KEYS)."""
     if key in RTLAT_NS_KEYS and isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return abs(a - b) <= 16
+        return abs(a - b) <= RTLAT_NS_SLACK
     if key == "rtlat_quiet" and isinstance(a, dict) and isinstance(b, dict):
         return all(a.get(k) == b.get(k) for k in set(a) | set(b) if not k.startswith("ns_"))
     return a == b
