@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * tg.mode=mmiow: the decode of emulated MMIO accesses (ESR_EL2 ISS: SAS, SSE, SRT, SF, WnR;
- * ARM DDI 0487 D17.2.37), which the hypervisor does in its exception vector for Rt x0-x18
- * and xzr (arch/aarch64/vectors.S guest_dabt) and in C for the others (dabt.c): loads and
- * stores of every size, zero- and sign-extending loads into W and X registers, xzr as Rt,
- * Rt x19-x28 and x30 (callee-saved in C: the vector writes the register itself), 64-bit accesses (the redistributor's GICR_TYPER, the SPI's
- * GICD_IROUTER) and the ones a device refuses (64-bit to the PL011: an external abort), and
- * accesses while a list register is in use (the LRs are synced first). Every value is
- * compared against what the device must return: the PL011's ID registers (DDI 0183G), the
- * UARTIBRD it stores (16 bits), and with tg.mmiow_wdog=1 the SP805's 32-bit WDOGLOAD.
- * Destination registers are preloaded with a pattern, so a load that writes the wrong bits,
- * or none, shows.
+ * ARM DDI 0487 D17.2.37), which the hypervisor does in its exception vector for every Rt of
+ * an AArch64 access (arch/aarch64/vectors.S guest_dabt) and in C otherwise (dabt.c): loads
+ * and stores of every size, zero- and sign-extending loads into W and X registers, xzr as
+ * Rt, Rt x19-x28 and x30 (callee-saved in C: the vector writes the register itself), 64-bit
+ * accesses (the redistributor's GICR_TYPER, the SPI's GICD_IROUTER) and the ones a device
+ * refuses (64-bit to the PL011: an external abort), and accesses while a list register is in
+ * use (the LRs are synced first). Every value is compared against what the device must
+ * return: the PL011's ID registers (DDI 0183G), the UARTIBRD it stores (16 bits), and with
+ * tg.mmiow_wdog=1 the SP805's 32-bit WDOGLOAD. Destination registers are preloaded with a
+ * pattern, so a load that writes the wrong bits, or none, shows.
  */
 #include "bootargs.h"
 #include "dt_dev.h"
