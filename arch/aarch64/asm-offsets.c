@@ -103,6 +103,8 @@ void asm_offsets(void)
     _Static_assert(offsetof(struct spinlock, owner) == 0 && offsetof(struct spinlock, next) == 2,
                    "vectors.S: the ticket lock's layout (arch/spinlock.h)");
     _Static_assert(offsetof(struct vgic_vm, lock) == 0, "vectors.S: the vGIC lock at VM_VGIC");
+    _Static_assert(VCPU_MAX <= VGIC_MAX_VCPUS,
+                   "vectors.S: guest_hvc_other reads inbox[vcpu->idx] without an idx < nr_vcpus test");
     /* emulated MMIO in the vector (vectors.S guest_dabt) */
     DEFINE(FRAME_PAD, offsetof(struct trap_frame, pad));
     DEFINE(VM_EXITS_DABT, offsetof(struct vm, stats.exits[EXIT_DABT]));
