@@ -1092,12 +1092,12 @@ static void test_flush_fast_equals_general(void **state)
 /* vgic_set_level_here (a level SPI raised by the vCPU's own trap) against vgic_set_level and
  * the general flush: the same LRs and model in every shape; in the plain one it leaves
  * nothing for the flush (not dirty) and writes one LR. */
-static void level_here_shape(unsigned shape, bool here)
+/* The model states the level-raise paths are compared in (shape 0: nothing else going on;
+ * level_here uses 0-6, post_level 0-8, whose 8 is set up by the caller). */
+static void level_shape(unsigned shape)
 {
-    uint32_t kick;
-
     switch (shape) {
-    case 1: /* another change waits (dirty): the ordinary way */
+    case 1: /* another change waits (dirty) */
         vgic_inject(&vm, 0, 3);
         break;
     case 2: /* group 1 off */
@@ -1122,13 +1122,24 @@ static void level_here_shape(unsigned shape, bool here)
         dwr(GICD_IROUTER + UART_SPI * 8, 8, 1);
         vgic_sync_flush_lrs(&vm, 0, false);
         break;
-    case 6: /* edge-configured */
+    case 6: /* edge-configured: a rising edge latches */
         dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2));
+        vgic_sync_flush_lrs(&vm, 0, false);
+        break;
+    case 7: /* disabled: pending in the model, nobody kicked */
+        dwr(GICD_ICENABLER + 4, 4, 1u << (UART_SPI - 32));
         vgic_sync_flush_lrs(&vm, 0, false);
         break;
     default:
         break;
     }
+}
+
+static void level_here_shape(unsigned shape, bool here)
+{
+    uint32_t kick;
+
+    level_shape(shape);
     kick = here ? vgic_set_level_here(&vm, 0, UART_SPI, true)
                 : vgic_set_level(&vm, 0, UART_SPI, true);
     if (shape == 5) {
@@ -1302,43 +1313,7 @@ static uint32_t post_level_shape(unsigned shape, bool post)
 {
     uint32_t kick;
 
-    switch (shape) {
-    case 1: /* another change waits (dirty) */
-        vgic_inject(&vm, 0, 3);
-        break;
-    case 2: /* group 1 off */
-        dwr(GICD_CTLR, 4, GICD_CTLR_ENABLE_G0);
-        break;
-    case 3: /* every LR in use */
-        vgic_inject(&vm, 0, 3);
-        vgic_inject(&vm, 0, 5);
-        vgic_set_level(&vm, 0, 20, true);
-        vgic_set_level(&vm, 0, 21, true);
-        vgic_flush_lrs(&vm, 0);
-        break;
-    case 4: /* the SPI still active in its LR from last time */
-        vgic_set_level(&vm, 0, UART_SPI, true);
-        vgic_flush_lrs(&vm, 0);
-        assert_true(vgic_fake_guest_ack((unsigned)vgic_fake_find(UART_SPI)));
-        vgic_sync_lrs(&vm, 0);
-        vgic_set_level(&vm, 0, UART_SPI, false);
-        vgic_flush_lrs(&vm, 0);
-        break;
-    case 5: /* routed to another vCPU: that one is kicked */
-        dwr(GICD_IROUTER + UART_SPI * 8, 8, 1);
-        vgic_sync_flush_lrs(&vm, 0, false);
-        break;
-    case 6: /* edge-configured: a rising edge latches */
-        dwr(GICD_ICFGR + UART_SPI / 16 * 4, 4, UINT32_C(2) << (UART_SPI % 16 * 2));
-        vgic_sync_flush_lrs(&vm, 0, false);
-        break;
-    case 7: /* disabled: pending in the model, nobody kicked */
-        dwr(GICD_ICENABLER + 4, 4, 1u << (UART_SPI - 32));
-        vgic_sync_flush_lrs(&vm, 0, false);
-        break;
-    default:
-        break;
-    }
+    level_shape(shape);
     on_cpu(2); /* the sender's pCPU */
     kick = post ? vgic_post_level(&vm, UART_SPI) : vgic_set_level(&vm, 0, UART_SPI, true);
     if (shape == 8) { /* lowered again before the target looked */
