@@ -201,3 +201,14 @@ static inline void dump_lines(const struct capture *cap)
         print_message("  line: %s\n", cap->lines[i]);
     }
 }
+
+/* Exactly one error line, and it is line; the lines are shown under the case's name when not. */
+static inline void assert_one_error(const struct capture *cap, const char *name, const char *line)
+{
+    if (cap->count != 1 || strcmp(cap->lines[0], line) != 0) {
+        print_message("case %s: want %s\n", name, line);
+        dump_lines(cap);
+    }
+    assert_int_equal(cap->count, 1);
+    assert_string_equal(cap->lines[0], line);
+}

@@ -169,12 +169,7 @@ static void test_error_case(void **state)
     if (c->line == NULL) {
         return;
     }
-    if (r.cap.count != 1 || strcmp(r.cap.lines[0], c->line) != 0) {
-        print_message("case %s: want %s\n", c->name, c->line);
-        dump_lines(&r.cap);
-    }
-    assert_int_equal(r.cap.count, 1);
-    assert_string_equal(r.cap.lines[0], c->line);
+    assert_one_error(&r.cap, c->name, c->line);
     for (unsigned i = 0; i < 2; i++) {
         assert_int_equal(!r.sc.vms[i].valid, (c->invalid >> i) & 1);
     }

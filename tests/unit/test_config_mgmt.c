@@ -138,12 +138,7 @@ static void test_error_case(void **state)
     static struct result r;
 
     run(c->ops, &r);
-    if (r.cap.count != 1 || strcmp(r.cap.lines[0], c->line) != 0) {
-        print_message("case %s: want %s\n", c->name, c->line);
-        dump_lines(&r.cap);
-    }
-    assert_int_equal(r.cap.count, 1);
-    assert_string_equal(r.cap.lines[0], c->line);
+    assert_one_error(&r.cap, c->name, c->line);
     assert_false(r.sc.vms[0].valid);
     assert_true(r.sc.vms[1].valid && r.sc.vms[2].valid);
 }
