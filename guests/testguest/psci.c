@@ -22,6 +22,20 @@ int64_t smccc_hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
     return (int64_t)x0;
 }
 
+int64_t smccc_hvc_res(uint32_t fid, uint64_t a1, uint64_t res[3])
+{
+    register uint64_t x0 __asm__("x0") = fid;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = 0;
+    register uint64_t x3 __asm__("x3") = 0;
+
+    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
+    res[0] = x1;
+    res[1] = x2;
+    res[2] = x3;
+    return (int64_t)x0;
+}
+
 int64_t smccc_smc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     register uint64_t x0 __asm__("x0") = fid;

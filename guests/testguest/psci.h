@@ -39,6 +39,8 @@ enum psci_conduit psci_get_conduit(void);
 /* Raw SMCCC calls with up to three arguments; return x0 as a signed value. */
 int64_t smccc_hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 int64_t smccc_smc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/* An HVC with one argument whose results x1..x3 go to res[0..2]; returns x0. */
+int64_t smccc_hvc_res(uint32_t fid, uint64_t a1, uint64_t res[3]);
 
 /* PSCI call through the configured conduit; PSCI_RET_NOT_SUPPORTED if there is none. */
 int64_t psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);

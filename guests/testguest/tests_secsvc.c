@@ -41,21 +41,6 @@ static int64_t hvc4(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
     return ipc_hvc(fid, a1, a2, a3, a4);
 }
 
-/* x0 and x1..x3 of an HVC. */
-static int64_t hvc_regs(uint32_t fid, uint64_t a1, uint64_t r[3])
-{
-    register uint64_t x0 __asm__("x0") = fid;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = 0;
-    register uint64_t x3 __asm__("x3") = 0;
-
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-    r[0] = x1;
-    r[1] = x2;
-    r[2] = x3;
-    return (int64_t)x0;
-}
-
 static bool contains(const uint8_t *p, size_t n, const char *s, size_t sl)
 {
     for (size_t i = 0; i + sl <= n; i++) {
@@ -73,11 +58,11 @@ static void trng_allowed(void)
 
     report(v >= 0x10000, "sec: TRNG_VERSION = 0x%x from the secure world", (unsigned)v);
     report((int32_t)psci_call(TRNG_FEATURES, TRNG_RND64, 0, 0) == 0, "sec: TRNG_FEATURES(RND64)");
-    int64_t ra = hvc_regs(TRNG_RND64, 192, a), rb = hvc_regs(TRNG_RND64, 192, b);
+    int64_t ra = smccc_hvc_res(TRNG_RND64, 192, a), rb = smccc_hvc_res(TRNG_RND64, 192, b);
     report(ra == 0 && rb == 0 && (a[0] != b[0] || a[1] != b[1] || a[2] != b[2]),
            "sec: two RND64(192 bits) draws succeed and differ");
-    report(hvc_regs(TRNG_RND64, 193, a) == TRNG_INVALID, "sec: RND64(193 bits) invalid");
-    report(hvc_regs(TRNG_RND64, 8, a) == 0 && a[0] == 0 && a[1] == 0 && a[2] <= 0xff,
+    report(smccc_hvc_res(TRNG_RND64, 193, a) == TRNG_INVALID, "sec: RND64(193 bits) invalid");
+    report(smccc_hvc_res(TRNG_RND64, 8, a) == 0 && a[0] == 0 && a[1] == 0 && a[2] <= 0xff,
            "sec: RND64(8 bits) fills only the low 8 bits of x3");
 }
 
@@ -202,7 +187,7 @@ void tests_secdeny(void)
     uint64_t r3[3];
 
     report((int32_t)psci_call(TRNG_VERSION, 0, 0, 0) == -1, "deny: TRNG_VERSION = -1");
-    report(hvc_regs(TRNG_RND64, 64, r3) == -1, "deny: RND64 = -1 (not allowed)");
+    report(smccc_hvc_res(TRNG_RND64, 64, r3) == -1, "deny: RND64 = -1 (not allowed)");
     report(hvc4(BH_HC_SEC_NULL, 0, 0, 0, 0) == -1, "deny: BH_HC_SEC_NULL = -1");
     report(hvc4(BH_HC_SEC_SEAL, (uintptr_t)in, 8, (uintptr_t)out, 64) == -1,
            "deny: BH_HC_SEC_SEAL = -1");

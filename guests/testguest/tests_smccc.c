@@ -37,21 +37,6 @@
 #define MIDR_IMPL(m)            (((m) >> 24) & 0xff)
 #define ID_ISAR0_RNDR(v)        (((v) >> 60) & 0xf)
 
-/* An HVC returning x0 and the three result registers x1..x3 in out[0..2]. */
-static int64_t smccc_hvc3(uint32_t fid, uint64_t a1, uint64_t out[3])
-{
-    register uint64_t x0 __asm__("x0") = fid;
-    register uint64_t x1 __asm__("x1") = a1;
-    register uint64_t x2 __asm__("x2") = 0;
-    register uint64_t x3 __asm__("x3") = 0;
-
-    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-    out[0] = x1;
-    out[1] = x2;
-    out[2] = x3;
-    return (int64_t)x0;
-}
-
 /* SMCCC results are 32-bit signed for SMC32 function IDs. */
 static int32_t call32(uint32_t fid, uint64_t a1)
 {
@@ -130,11 +115,11 @@ static void test_trng(void)
     report(psci_call(TRNG_RND64, 193, 0, 0) == TRNG_INVALID_PARAMS,
            "trng: RND64(193 bits) invalid");
     uint64_t a[3], b[3];
-    int64_t ra = smccc_hvc3(TRNG_RND64, 192, a), rb = smccc_hvc3(TRNG_RND64, 192, b);
+    int64_t ra = smccc_hvc_res(TRNG_RND64, 192, a), rb = smccc_hvc_res(TRNG_RND64, 192, b);
     report(ra == 0 && rb == 0 && (a[0] != b[0] || a[1] != b[1] || a[2] != b[2]),
            "trng: two RND64(192 bits) draws succeed and differ");
     uint64_t c[3];
-    int64_t rc = smccc_hvc3(TRNG_RND64, 8, c);
+    int64_t rc = smccc_hvc_res(TRNG_RND64, 8, c);
     report(rc == 0 && c[0] == 0 && c[1] == 0 && c[2] <= 0xff,
            "trng: RND64(8 bits) fills only the low 8 bits of x3");
 }
