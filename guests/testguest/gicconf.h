@@ -35,6 +35,18 @@
 #define GC_PRIO_MID  0x80
 #define GC_PRIO_LOW  0xc0
 #define GC_SETTLE_MS 20    /* time for a wrong or duplicate delivery to show up */
+
+/* Defines static void name(uint64_t val): ICC_SGI1R_EL1 = val, written from register xreg.
+ * The MSR's Rt chooses the hypervisor's path (x0-x15 the vector's, x16-x19 C's short one,
+ * x20+ the full trap: docs/VGIC.md), so the tests name the register. */
+#define GC_DEFINE_SGI1R_WRITE(name, xreg)                                                   \
+    static void name(uint64_t val)                                                          \
+    {                                                                                       \
+        register uint64_t r_ __asm__(xreg) = val;                                           \
+                                                                                            \
+        dsb_sy();                                                                           \
+        __asm__ volatile("msr s3_0_c12_c11_5, %0\n isb" : : "r"(r_) : "memory");           \
+    }
 #define GC_IRQ_MS    500   /* an interrupt that should come, comes by then */
 #define GC_XCPU_MS   2000  /* the same when another CPU (a host thread) must act first */
 #define GC_DONE_MS   10000 /* a CPU waiting for the others gives up after this */

@@ -133,21 +133,8 @@ static void test_manual_ack(void)
 /* ICC_SGI1R_EL1 written from a low and from a high register: under Bulkhead a write from
  * x0-x19 takes the short IPI path, one from x20-x29 the full trap (docs/VGIC.md); both make
  * the SGI pending exactly once. */
-static void write_sgi1r_x1(uint64_t val)
-{
-    register uint64_t r __asm__("x1") = val;
-
-    dsb_sy();
-    __asm__ volatile("msr s3_0_c12_c11_5, %0\n isb" : : "r"(r) : "memory");
-}
-
-static void write_sgi1r_x25(uint64_t val)
-{
-    register uint64_t r __asm__("x25") = val;
-
-    dsb_sy();
-    __asm__ volatile("msr s3_0_c12_c11_5, %0\n isb" : : "r"(r) : "memory");
-}
+GC_DEFINE_SGI1R_WRITE(write_sgi1r_x1, "x1")
+GC_DEFINE_SGI1R_WRITE(write_sgi1r_x25, "x25")
 
 /* GICv2: GICD_SGIR (MMIO) stored from w1 and from w25: the stage-2 abort path must take the
  * value from the register the syndrome names (ESR ISS.SRT), low or high. */

@@ -35,21 +35,8 @@
 
 static uint32_t sg_finish; /* CPU0 -> CPU1 */
 
-static void sg_write_x1(uint64_t val)
-{
-    register uint64_t r __asm__("x1") = val;
-
-    dsb_sy();
-    __asm__ volatile("msr s3_0_c12_c11_5, %0\n isb" : : "r"(r) : "memory");
-}
-
-static void sg_write_x17(uint64_t val)
-{
-    register uint64_t r __asm__("x17") = val;
-
-    dsb_sy();
-    __asm__ volatile("msr s3_0_c12_c11_5, %0\n isb" : : "r"(r) : "memory");
-}
+GC_DEFINE_SGI1R_WRITE(sg_write_x1, "x1")
+GC_DEFINE_SGI1R_WRITE(sg_write_x17, "x17")
 
 static uint32_t rx_count(uint32_t intid)
 {
