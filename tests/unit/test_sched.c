@@ -26,6 +26,17 @@ static unsigned decide(struct sched_cpu *c, uint64_t now, uint64_t *next)
     return i;
 }
 
+/* sched_add and runnable from time 0, as most cases begin. */
+static unsigned add_runnable(struct sched_cpu *c, unsigned vm, uint32_t prio, uint64_t budget,
+                             uint64_t period)
+{
+    unsigned e = sched_add(c, vm, prio, budget, period, 0);
+
+    assert_int_not_equal(e, SCHED_NONE);
+    sched_set_state(c, e, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    return e;
+}
+
 /* Run both always-busy entities until `end`, deciding only at the scheduler's own events. */
 static void run_until(struct sched_cpu *c, uint64_t now, uint64_t end)
 {
@@ -45,10 +56,8 @@ static void test_budget_shares_30_70(void **state)
 
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
-    unsigned a = sched_add(&c, 0, 1, 3000, 10000, 0);
-    unsigned b = sched_add(&c, 1, 1, 7000, 10000, 0);
-    sched_set_state(&c, a, SCHED_RUNNABLE, SCHED_NEVER, 0);
-    sched_set_state(&c, b, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    unsigned a = add_runnable(&c, 0, 1, 3000, 10000);
+    unsigned b = add_runnable(&c, 1, 1, 7000, 10000);
     run_until(&c, 0, 1000000);
     assert_int_equal(c.ent[a].run_ticks, 300000);
     assert_int_equal(c.ent[b].run_ticks, 700000);
@@ -61,8 +70,7 @@ static void test_throttled_hog_keeps_to_budget(void **state)
 
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
-    unsigned h = sched_add(&c, 0, 5, 2000, 10000, 0);
-    sched_set_state(&c, h, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    unsigned h = add_runnable(&c, 0, 5, 2000, 10000);
     run_until(&c, 0, 100000);
     assert_int_equal(c.ent[h].run_ticks, 20000);
     assert_int_equal(c.ent[h].throttled_ticks, 80000);
@@ -89,8 +97,7 @@ static void test_wakeup_preempts_lower_priority(void **state)
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
     unsigned rt = sched_add(&c, 0, 10, 0, 0, 0);
-    unsigned hog = sched_add(&c, 1, 0, 0, 0, 0);
-    sched_set_state(&c, hog, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    unsigned hog = add_runnable(&c, 1, 0, 0, 0);
     sched_set_state(&c, rt, SCHED_BLOCKED, 1000, 0); /* its timer at 1000 */
     assert_int_equal(decide(&c, 0, &next), hog);
     assert_int_equal(next, 1000);
@@ -117,10 +124,8 @@ static void test_equals_take_turns(void **state)
 
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
-    unsigned a = sched_add(&c, 0, 1, 0, 0, 0);
-    unsigned b = sched_add(&c, 1, 1, 0, 0, 0);
-    sched_set_state(&c, a, SCHED_RUNNABLE, SCHED_NEVER, 0);
-    sched_set_state(&c, b, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    unsigned a = add_runnable(&c, 0, 1, 0, 0);
+    unsigned b = add_runnable(&c, 1, 1, 0, 0);
     unsigned first = decide(&c, 0, &next);
     assert_int_equal(next, QUANTUM);
     assert_int_equal(decide(&c, QUANTUM, &next), first == a ? b : a);
@@ -171,13 +176,10 @@ static void test_partition_windows_in_order(void **state)
     assert_true(sched_add_window(&c, 1, 3000));
     assert_true(sched_add_window(&c, 2, 3000));
     assert_false(sched_add_window(&c, 0, 0));
-    unsigned e0 = sched_add(&c, 0, 1, 0, 0, 0);
-    unsigned e1 = sched_add(&c, 1, 1, 0, 0, 0);
-    unsigned e1b = sched_add(&c, 1, 1, 0, 0, 0); /* a second vCPU in partition 1 */
+    (void)add_runnable(&c, 0, 1, 0, 0);
+    unsigned e1 = add_runnable(&c, 1, 1, 0, 0);
+    unsigned e1b = add_runnable(&c, 1, 1, 0, 0); /* a second vCPU in partition 1 */
     unsigned e2 = sched_add(&c, 2, 1, 0, 0, 0);
-    sched_set_state(&c, e0, SCHED_RUNNABLE, SCHED_NEVER, 0);
-    sched_set_state(&c, e1, SCHED_RUNNABLE, SCHED_NEVER, 0);
-    sched_set_state(&c, e1b, SCHED_RUNNABLE, SCHED_NEVER, 0);
     sched_set_state(&c, e2, SCHED_BLOCKED, SCHED_NEVER, 0); /* its window idles */
     for (unsigned k = 0; k < 7; k++) {
         unsigned i = decide(&c, now, &next);
@@ -213,10 +215,8 @@ static void test_accounting_adds_up_30_70(void **state)
 
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
-    unsigned a = sched_add(&c, 0, 1, 3000, 10000, 0);
-    unsigned b = sched_add(&c, 1, 1, 7000, 10000, 0);
-    sched_set_state(&c, a, SCHED_RUNNABLE, SCHED_NEVER, 0);
-    sched_set_state(&c, b, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    unsigned a = add_runnable(&c, 0, 1, 3000, 10000);
+    unsigned b = add_runnable(&c, 1, 1, 7000, 10000);
     run_until(&c, 0, 1000000);
     for (unsigned i = 0; i < 2; i++) {
         const struct sched_ent *e = &c.ent[i];
@@ -244,8 +244,7 @@ static void test_accounting_alone_never_waits(void **state)
 
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
-    unsigned a = sched_add(&c, 0, 1, 0, 0, 0);
-    sched_set_state(&c, a, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    unsigned a = add_runnable(&c, 0, 1, 0, 0);
     run_until(&c, 0, 50000);
     assert_int_equal(c.ent[a].run_ticks, 50000);
     assert_int_equal(c.ent[a].wait_ticks, 0);
@@ -264,8 +263,7 @@ static void test_preemptions_counted(void **state)
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
     unsigned rt = sched_add(&c, 0, 10, 500, 10000, 0);
-    unsigned hog = sched_add(&c, 1, 0, 0, 0, 0);
-    sched_set_state(&c, hog, SCHED_RUNNABLE, SCHED_NEVER, 0);
+    unsigned hog = add_runnable(&c, 1, 0, 0, 0);
     sched_set_state(&c, rt, SCHED_BLOCKED, 1000, 0);
     assert_int_equal(decide(&c, 0, &next), hog);
     assert_int_equal(decide(&c, 1000, &next), rt); /* its timer: the hog is preempted */
@@ -299,11 +297,9 @@ static void test_ent_times_as_it_stands(void **state)
 
     (void)state;
     sched_cpu_init(&c, SCHED_POLICY_PRIORITY, QUANTUM, 0);
-    unsigned hi = sched_add(&c, 0, 5, 1000, 10000, 0);
-    unsigned lo = sched_add(&c, 1, 1, 0, 0, 0);
+    unsigned hi = add_runnable(&c, 0, 5, 1000, 10000);
+    unsigned lo = add_runnable(&c, 1, 1, 0, 0);
     unsigned off = sched_add(&c, 2, 1, 0, 0, 0);
-    sched_set_state(&c, hi, SCHED_RUNNABLE, SCHED_NEVER, 0);
-    sched_set_state(&c, lo, SCHED_RUNNABLE, SCHED_NEVER, 0);
     assert_int_equal(decide(&c, 0, &next), hi);
     sched_ent_times(&c, hi, 400, &t);
     assert_int_equal(t.run, 400);
