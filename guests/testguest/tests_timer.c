@@ -229,22 +229,30 @@ static void test_ptimer_tval(void)
            "timer: CNTP_TVAL_EL0 counts down (%lu -> %lu, written %lu)", t1, t2, ticks);
 
     /* a compare value in the past: TVAL is negative as a signed 32-bit value */
-    write_sysreg(phys_now() - TM_PAST_TICKS, cntp_cval_el0);
+    uint64_t c0 = phys_now();
+    write_sysreg(c0 - TM_PAST_TICKS, cntp_cval_el0);
     isb();
     uint64_t neg = read_sysreg(cntp_tval_el0);
+    uint64_t c1 = phys_now();
     int32_t sv = (int32_t)(uint32_t)neg;
-    report(!(neg >> 32) && sv <= -TM_PAST_TICKS && sv > -(int32_t)(TM_PAST_TICKS + ticks),
+    /* read at a count in [c0, c1]: TVAL in [-(PAST + c1 - c0), -PAST] */
+    report(!(neg >> 32) && sv <= -TM_PAST_TICKS &&
+               (int64_t)sv >= -(int64_t)(TM_PAST_TICKS + (c1 - c0)),
            "timer: CNTP_TVAL_EL0 after CVAL passed reads %d as int32 (raw 0x%lx, bits 63:32 0)",
            sv, neg);
 
     /* a negative TVAL is sign-extended into CVAL */
-    uint64_t now = phys_now();
+    /* The write's count lies between 'before' and 'after' (a trap or a host preemption may
+     * put any number of ticks between them), so CVAL + TM_PAST_TICKS must too. */
+    before = phys_now();
     write_sysreg((uint64_t)(uint32_t)-TM_PAST_TICKS, cntp_tval_el0);
     isb();
+    after = phys_now();
     cval = read_sysreg(cntp_cval_el0);
-    report(cval < now && now - cval <= TM_PAST_TICKS,
-           "timer: CNTP_TVAL_EL0 = -%d sets CVAL %ld ticks before the count", TM_PAST_TICKS,
-           (long)(now - cval));
+    report(cval + TM_PAST_TICKS >= before && cval + TM_PAST_TICKS <= after,
+           "timer: CNTP_TVAL_EL0 = -%d sets CVAL %ld ticks before the count at the write "
+           "(write within [%lu, %lu] + %d)", TM_PAST_TICKS,
+           (long)(before - cval), before, after, TM_PAST_TICKS);
 }
 
 /* The physical timer compares with CNTPCT: ISTATUS rises when CNTPCT (not CNTVCT) passes. */
