@@ -22,6 +22,11 @@
 
 #define BOOT_MS    100  /* a test guest is waiting for its button by then */
 #define FORCED_MS  300  /* ignorer's shutdown-timeout-ms */
+#define OBEYER_MS  10000 /* obeyer's shutdown-timeout-ms: off before it, by itself */
+/* How long a stop may take to be seen beyond its cause: these scenarios run without -icount,
+ * and on a loaded host a vCPU thread can wait seconds for a core (CI). The order of events and
+ * the records say what happened; wall-clock upper bounds below only catch "never". */
+#define LATE_MS    5000
 
 static uint32_t state_of(uint32_t id)
 {
@@ -92,8 +97,8 @@ static void check_obeyer(uint32_t obeyer)
     int32_t again = mgmt_op(BH_MGMT_REG_SHUTDOWN, obeyer);
     report(again == BH_E_BUSY || again == BH_E_INVAL,
            "shutdown: asked again while pending: BUSY (or INVAL once stopped): %d", (int)again);
-    int64_t ms = wait_stopped(obeyer, 2000);
-    report(ms >= 0 && ms < FORCED_MS, "shutdown: obeyer powered itself off (%ld ms)", (long)ms);
+    int64_t ms = wait_stopped(obeyer, OBEYER_MS);
+    report(ms >= 0 && ms < OBEYER_MS, "shutdown: obeyer powered itself off (%ld ms)", (long)ms);
     report(mgmt_op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_E_INVAL, "shutdown: a stopped VM: INVAL");
     report(log_has(obeyer, "shutdown", "phase=requested", "timeout_ms=10000") &&
                log_has(obeyer, "shutdown", "phase=done by=guest", "reason=system_off"),
@@ -109,9 +114,9 @@ static void check_ignorer(uint32_t ignorer)
     timer_delay_ms(FORCED_MS / 3);
     report(state_of(ignorer) == BH_MGMT_STATE_RUNNING, "shutdown: ignorer runs on meanwhile");
     report(mgmt_op(BH_MGMT_REG_SHUTDOWN, ignorer) == BH_E_BUSY, "shutdown: pending: BUSY");
-    int64_t ms = wait_stopped(ignorer, 3000);
+    int64_t ms = wait_stopped(ignorer, FORCED_MS + LATE_MS);
     uint64_t total = (timer_now() - t0) / timer_ms_to_ticks(1);
-    report(ms >= 0 && total >= FORCED_MS && total < 4 * FORCED_MS,
+    report(ms >= 0 && total >= FORCED_MS && total < FORCED_MS + LATE_MS,
            "shutdown: ignorer stopped by force after its timeout (%lu ms, timeout %u)",
            (unsigned long)total, FORCED_MS);
     report(log_has(ignorer, "shutdown", "phase=forced", "timeout_ms=300") &&
@@ -133,8 +138,8 @@ static void check_again(uint32_t obeyer, uint32_t ignorer)
     report(mgmt_op(BH_MGMT_REG_START, obeyer) == BH_OK, "shutdown: obeyer started again");
     timer_delay_ms(BOOT_MS);
     report(mgmt_op(BH_MGMT_REG_SHUTDOWN, obeyer) == BH_OK, "shutdown: obeyer asked again");
-    int64_t ms = wait_stopped(obeyer, 2000);
-    report(ms >= 0 && ms < FORCED_MS, "shutdown: obeyer powered off again (%ld ms)", (long)ms);
+    int64_t ms = wait_stopped(obeyer, OBEYER_MS);
+    report(ms >= 0 && ms < OBEYER_MS, "shutdown: obeyer powered off again (%ld ms)", (long)ms);
 }
 
 void tests_mgmt_shutdown(void)
