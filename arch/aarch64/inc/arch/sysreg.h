@@ -118,6 +118,8 @@
 #define PSR_MODE_EL1T 0x4
 #define PSR_MODE_MASK 0xf
 #define PSR_DAIF      (BIT(9) | BIT(8) | BIT(7) | BIT(6))
+/* SPSR_ELx.SS: software step state of the interrupted PSTATE (ARM DDI 0487 D2.12.3) */
+#define PSR_SS        BIT(21)
 
 /* CNTHCTL_EL2 (E2H=0): EL1PCTEN bit 0, EL1PCEN bit 1 */
 #define CNTHCTL_EL1PCTEN BIT(0)
