@@ -127,3 +127,4 @@ void tests_mmiow(void) __noreturn;
  * answers: one step exception per instruction, right after it (tests_step.c, step.S,
  * tests/scenarios/d-step.test). */
 void tests_step(void) __noreturn;
+void tests_step_secondary(void);

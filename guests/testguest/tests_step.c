@@ -22,6 +22,7 @@
 #include <bulkhead/abi.h>
 
 #include "exc.h"
+#include "gicconf.h"
 #include "gic.h"
 #include "platform.h"
 #include "psci.h"
@@ -43,6 +44,7 @@
 #define STEPS          2 /* step exceptions taken per case */
 #define STEP_SGI       7
 #define STEP_WFI_MS    20 /* the timer that ends the trapped WFI */
+#define STEP_CPU_MS    5000 /* for vCPU 1 to start, take its SGI, finish */
 #define UART_FR        0x018
 #define UART_IBRD      0x024
 #define UART_PCELLID1  0xff4 /* 0xF0: negative as a signed byte */
@@ -89,6 +91,66 @@ static void sgi_handler(uint32_t intid)
 {
     (void)intid;
     sgi_taken++;
+}
+
+static uint64_t step_case(const char *what, const uint32_t *snippet, uint64_t a0, uint64_t a1);
+
+static uint32_t step_sgis1; /* STEP_SGIs vCPU 1 took */
+static uint32_t step_finish;
+
+static void sgi1_handler(uint32_t intid)
+{
+    (void)intid;
+    WRITE_ONCE(step_sgis1, READ_ONCE(step_sgis1) + 1);
+    dsb_sy();
+    sev();
+}
+
+/* vCPU 1 (a second pCPU): the target of the stepped IPI, which takes the hypervisor's IPI
+ * fast path when not stepped (vectors.S guest_sysreg: one other vCPU, another pCPU). */
+void tests_step_secondary(void)
+{
+    struct percpu *pc = this_cpu();
+
+    gic_set_handler(STEP_SGI, sgi1_handler);
+    gic_enable_private(STEP_SGI);
+    WRITE_ONCE(pc->online, 1);
+    dsb_sy();
+    sev();
+    wait_irq_cond(gc_flag_set, &step_finish, STEP_CPU_MS);
+    WRITE_ONCE(pc->done, 1);
+    dsb_sy();
+    sev();
+}
+
+static bool sgis1_taken(const void *arg)
+{
+    (void)arg;
+    return READ_ONCE(step_sgis1) != 0;
+}
+
+/* With a second vCPU: an SGI to it (ICC_SGI1R_EL1 write or GICD_SGIR store), stepped. */
+static void step_ipi(void)
+{
+    int64_t ret = psci_cpu_on(plat.cpu_mpidr[1], (uintptr_t)secondary_entry, 1);
+
+    if (ret != PSCI_RET_SUCCESS || !wait_event_cond(gc_flag_set, &percpu[1].online, STEP_CPU_MS)) {
+        report(false, "step: cpu 1 did not start (CPU_ON = %ld)", ret);
+        return;
+    }
+    if (plat.gic_v2) {
+        step_case("STR W (vGIC GICD_SGIR, IPI to vCPU 1)", step_str_w, plat.gicd_base + GICD_SGIR,
+                  (UINT64_C(1) << (16 + (plat.cpu_mpidr[1] & 0xff))) | STEP_SGI);
+    } else {
+        step_case("MSR ICC_SGI1R_EL1 (IPI to vCPU 1)", step_msr_sgi1r, 0,
+                  gc_sgi1r_one(STEP_SGI, plat.cpu_mpidr[1]));
+    }
+    bool got = wait_event_cond(sgis1_taken, NULL, STEP_CPU_MS);
+    uint32_t n = READ_ONCE(step_sgis1);
+    WRITE_ONCE(step_finish, 1);
+    gic_send_sgi(STEP_SGI, plat.cpu_mpidr[1]); /* wakes it to finish */
+    bool done = wait_event_cond(gc_flag_set, &percpu[1].done, STEP_CPU_MS);
+    report(got && n == 1 && done, "step: vCPU 1 took the stepped IPI once (%u) and finished", n);
 }
 
 /* Run one snippet stepped (IRQs masked throughout); report where its steps were taken. */
@@ -149,13 +211,14 @@ void tests_step(void)
         step_case("STR W (vGIC GICD_SGIR)", step_str_w, d + GICD_SGIR,
                   (UINT64_C(1) << (16 + aff0)) | STEP_SGI);
     } else {
-        uint64_t sgi1r = (UINT64_C(1) << (aff0 & 0xf)) | ((mpidr >> 8 & 0xff) << 16) |
-                         ((uint64_t)STEP_SGI << 24) | ((mpidr >> 16 & 0xff) << 32) |
-                         ((uint64_t)(aff0 >> 4) << 44) | ((mpidr >> 32 & 0xff) << 48);
-        step_case("MSR ICC_SGI1R_EL1 (SGI to itself)", step_msr_sgi1r, 0, sgi1r);
+        step_case("MSR ICC_SGI1R_EL1 (SGI to itself)", step_msr_sgi1r, 0,
+                  gc_sgi1r_one(STEP_SGI, mpidr));
     }
     irqs_window();
     report(sgi_taken == 1, "step: the stepped SGI was taken once afterwards (%u)", sgi_taken);
+    if (plat.cpu_count >= 2) {
+        step_ipi();
+    }
 
     /* A WFI with nothing pending traps (HCR_EL2.TWI; QEMU completes a WFI with an interrupt
      * already pending without trapping) and sleeps in the hypervisor until the one-shot
