@@ -72,21 +72,8 @@ static void mmio_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr,
     }
     v->vm->stats.mmio_emulated++;
     if (!write && rt != 31) {
-        /* Only the access's bytes reach the register, whatever else the device left in the
-         * value: zero- or (SSE) sign-extended from the access size. vectors.S guest_dabt
-         * extends the same way. */
-        uint64_t x = *val;
-        if (size < 8) {
-            uint64_t mask = (UINT64_C(1) << (size * 8)) - 1;
-            x &= mask;
-            if ((esr & ISS_SSE) && (x & (UINT64_C(1) << (size * 8 - 1)))) {
-                x |= ~mask;
-            }
-        }
-        if (!(esr & ISS_SF)) {
-            x &= 0xffffffffu;
-        }
-        f->x[rt] = x;
+        /* vectors.S guest_dabt extends the same way */
+        f->x[rt] = mmio_load_value(*val, size, esr & ISS_SSE, esr & ISS_SF);
     }
     arch_skip_insn(f, esr);
 }
