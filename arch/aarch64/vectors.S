@@ -6,6 +6,8 @@
  */
 #include <asm-offsets.h>
 
+#include "dabt_load.inc"
+
 // x2-x9, x10-x15, x16-x19 into their frame slots (x0, x1 are saved first, by whoever needs
 // them as scratch): the short paths save as far as they use, and complete the frame later.
 .macro save_x2_x9
@@ -390,12 +392,9 @@ guest_dabt_call:
     tbnz    w1, #6, 4f                  // a write: nothing to load
     ubfx    x3, x1, #16, #5             // Rt
     ldr     x0, [sp, #FRAME_PAD]
-    tbnz    w1, #21, guest_dabt_sse
-    tbz     w1, #23, guest_dabt_zx      // a byte or halfword
-    tbz     w1, #22, 8f                 // a word: its 32 bits (below 64 only SSE has SF)
-2:  tbnz    w1, #15, 3f                 // SF
-8:  mov     w0, w0
-3:  cmp     x3, #18
+    dabt_load_value guest_dabt_zx, guest_dabt_sse, guest_dabt_sf, guest_dabt_loaded
+guest_dabt_loaded:
+    cmp     x3, #18
     b.hi    guest_dabt_load_hi          // x19-x30, xzr
     str     x0, [sp, x3, lsl #3]
 4:  ldr     x0, [sp, #FRAME_ELR]
@@ -442,24 +441,7 @@ guest_dabt_load_hi:
     b       4b
     b       4b                          // xzr
     nop
-// A byte or halfword without SSE: only its bits, zero-extended (then SF changes nothing).
-guest_dabt_zx:
-    tbnz    w1, #22, 1f
-    uxtb    w0, w0
-    b       3b
-1:  uxth    w0, w0
-    b       3b
-// SSE (LDRSB, LDRSH, LDRSW): the access's bits only, sign-extended from the top one, then SF.
-guest_dabt_sse:
-    tbnz    w1, #23, 1f
-    tbnz    w1, #22, 7f
-    sxtb    x0, w0
-    b       2b
-7:  sxth    x0, w0
-    b       2b
-1:  tbnz    w1, #22, 2b                 // 64 bits: nothing above
-    sxtw    x0, w0
-    b       2b
+    dabt_load_value_rare guest_dabt_zx, guest_dabt_sse, guest_dabt_sf, guest_dabt_loaded
 // A store: the value of Rt (xzr: 0) zero-extended from the access size into the pad word.
 guest_dabt_wr:
     ldr     x6, [sp, x1, lsl #3]        // frame slot Rt (31: ELR, not used)
