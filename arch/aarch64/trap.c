@@ -327,6 +327,76 @@ void trap_guest_irq(struct trap_frame *f)
 }
 
 /*
+ * A physical FIQ taken while the guest ran (HCR_EL2.FMO routes it here; vectors.S guest_fiq
+ * saved x0-x18 and x30 only, and nothing here needs more). Bulkhead configures no Group 0
+ * interrupt and no FIQ source, so one is a platform or firmware fault: taken through the IRQ
+ * path's ICC_IAR1_EL1 it would read as spurious and come back at once, forever. Instead:
+ *   - what the GIC signals as FIQ is acknowledged as the architecture allows at EL2 (GICv3:
+ *     ICC_IAR0_EL1; a GICv2 with FIQEn clear signals none), disabled so that it cannot come
+ *     back, priority-dropped and deactivated;
+ *   - if nothing can be acknowledged (spurious: signalled and withdrawn, or not from the
+ *     GIC), this pCPU's CPU interface stops signalling Group 0 (ICC_IGRPEN0_EL1); if it
+ *     already had, the FIQ does not come from the GIC and cannot be stopped at its source,
+ *     so FIQ routing to EL2 is masked for this pCPU (HCR_EL2.FMO cleared in the live HCR,
+ *     which this vCPU keeps until its next reset): a physical FIQ is then the guest's own
+ *     (taken at EL1 only if it unmasks PSTATE.F), never a hypervisor spinning on it.
+ * Each outcome is one rate-limited fiq record of the running VM (action=disable, group0_off,
+ * fmo_off); none can repeat for the same cause. d-fiq.test drives all three from EL2 test
+ * code (CONFIG_FIQ_TEST, trap_fiq_selftest) that no guest can reach.
+ */
+void trap_guest_fiq(void);
+void trap_guest_fiq(void)
+{
+    struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
+    uint32_t intid = gic_ack_fiq();
+
+    if (intid < ICC_IAR_SPURIOUS) {
+        gic_enable(intid, false);
+        gic_eoi_fiq(intid);
+        gic_deactivate(intid);
+        vm_event(v->vm, "fiq", "intid=%u action=disable", intid);
+    } else if (gic_fiq_off()) {
+        vm_event(v->vm, "fiq", "intid=none action=group0_off");
+    } else {
+        sysreg_write(hcr_el2, sysreg_read(hcr_el2) & ~(uint64_t)HCR_FMO);
+        isb();
+        vm_event(v->vm, "fiq", "intid=none action=fmo_off");
+    }
+}
+
+#ifdef CONFIG_FIQ_TEST
+/*
+ * The test build's FIQ self-test (make O=build/fiqtest EL2_EXTRA=-DCONFIG_FIQ_TEST=1;
+ * tests/scenarios/d-fiq.test), on pCPU 0 just before its vCPU first enters the guest: the
+ * two ways of trap_guest_fiq that need a FIQ nothing acknowledges, called directly (Group 0
+ * off already: FMO cleared, then restored; Group 0 on: turned off), then a Group 0 SGI made
+ * pending here (gicv3_test_fiq_sgi), which the CPU takes as a FIQ from the guest at the ERET
+ * (vectors.S guest_fiq). No guest can start or steer any of it. GICv3 builds (a GICv2 has no
+ * Group 0 FIQ: FIQEn clear).
+ */
+#define FIQ_TEST_SGI 14
+
+void trap_fiq_selftest(void)
+{
+#if PLAT_GIC_VERSION == 3
+    sysreg_write(ICC_IGRPEN0_EL1, 0);
+    isb();
+    trap_guest_fiq();
+    hyp_printf("bulkhead: fiq test: after a FIQ from outside the GIC, HCR_EL2.FMO=%u",
+               (unsigned)((sysreg_read(hcr_el2) & HCR_FMO) != 0));
+    sysreg_write(hcr_el2, sysreg_read(hcr_el2) | HCR_FMO);
+    sysreg_write(ICC_IGRPEN0_EL1, 1);
+    isb();
+    trap_guest_fiq();
+    hyp_printf("bulkhead: fiq test: after a spurious FIQ, ICC_IGRPEN0_EL1=%u",
+               (unsigned)(sysreg_read(ICC_IGRPEN0_EL1) & 1));
+    gicv3_test_fiq_sgi(FIQ_TEST_SGI);
+    hyp_printf("bulkhead: fiq test: Group 0 SGI %u pending", FIQ_TEST_SGI);
+#endif
+}
+#endif
+
+/*
  * A physical SError taken while the guest ran (HCR_EL2.AMO routes it here). Under the abort
  * policy the guest gets a virtual SError (HCR_EL2.VSE; ARM DDI 0487 D1.14.6): asynchronous, like
  * the physical one, taken when the guest unmasks PSTATE.A, with the syndrome from VSESR_EL2 when

@@ -110,5 +110,8 @@ void inject_iabt(struct trap_frame *f, uint64_t far);
 /* Apply the VM's fault policy to a guest fault that was already logged. */
 void fault_policy_apply(struct vcpu *v, struct trap_frame *f, bool is_exec, uint64_t far);
 
+/* The test build's FIQ self-test (CONFIG_FIQ_TEST, trap.c): before pCPU 0's first guest entry. */
+void trap_fiq_selftest(void);
+
 /* Check once at boot that sysreg_trap.c's table is sorted and its ranges disjoint (panics). */
 void sysreg_table_check(void);

@@ -640,7 +640,6 @@ guest_sgi_c:
  * and the C path (STATS irqs= against the ticks the guest counted).
  */
 guest_irq:
-guest_fiq:
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
 #if PLAT_GIC_VERSION == 3
@@ -988,6 +987,16 @@ guest_kick_rest:
     mov     x0, sp
     bl      trap_guest_irq
 #endif
+    restore_caller_saved_eret
+
+// A FIQ: never an interrupt of ours (trap.c trap_guest_fiq: acknowledged as Group 0 and
+// disabled, or its signalling stopped); x0-x18 and x30 as on the interrupt paths.
+guest_fiq:
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    save_x2_x19
+    str     x30, [sp, #16 * 15]
+    bl      trap_guest_fiq
     restore_caller_saved_eret
 
 guest_serr:
