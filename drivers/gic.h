@@ -102,6 +102,24 @@ static inline void gic_deactivate(uint32_t intid)
     GIC_DRV(deactivate)(intid);
 }
 
+/* A FIQ (Group 0 with one security state on GICv3; none from a GICv2, FIQEn clear):
+ * acknowledge (1023 if none), priority drop, and stop the CPU interface signalling FIQ (true
+ * if it was). trap.c trap_guest_fiq. */
+static inline uint32_t gic_ack_fiq(void)
+{
+    return GIC_DRV(ack_fiq)();
+}
+
+static inline void gic_eoi_fiq(uint32_t intid)
+{
+    GIC_DRV(eoi_fiq)(intid);
+}
+
+static inline bool gic_fiq_off(void)
+{
+    return GIC_DRV(fiq_off)();
+}
+
 /*
  * Before a pCPU sleeps for its vCPU (WFI): make the GIC look at its pending interrupts again.
  * A platform quirk of QEMU's GICv2 model (7.2, virt and xlnx-zcu102 alike): a guest's EOI of

@@ -35,3 +35,20 @@ void gicv2_eoi(uint32_t intid);
 void gicv2_deactivate(uint32_t intid);
 /* Rewrite GICC_PMR with its value (drivers/gic.h gic_resample: a QEMU quirk). */
 void gicv2_resample(void);
+/* FIQ: gicv2_cpu_init leaves GICC_CTLR.FIQEn clear, so the GIC signals every group as IRQ
+ * (GICC_IAR is the IRQ path's) and no FIQ comes from it: nothing to acknowledge (1023), and
+ * nothing to stop (false). drivers/gicv3.h has the GICv3 side. */
+static inline uint32_t gicv2_ack_fiq(void)
+{
+    return 1023;
+}
+
+static inline void gicv2_eoi_fiq(uint32_t intid)
+{
+    (void)intid;
+}
+
+static inline bool gicv2_fiq_off(void)
+{
+    return false;
+}

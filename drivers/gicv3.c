@@ -140,6 +140,31 @@ int gicv3_cpu_init(uint64_t mpidr)
     return 0;
 }
 
+#ifdef CONFIG_FIQ_TEST
+/* The FIQ self-test (arch/aarch64/trap.c trap_fiq_selftest): SGI intid of this CPU made
+ * Group 0 at top priority, Group 0 enabled in the distributor and this CPU interface, and
+ * the SGI sent to this CPU (ICC_SGI0R_EL1). Test builds only. */
+void gicv3_test_fiq_sgi(uint32_t intid)
+{
+    uint64_t rd = this_rd[arch_cpu_id_raw()];
+    uint64_t mpidr = sysreg_read(mpidr_el1);
+
+    w32(rd + GICR_IGROUPR0, r32(rd + GICR_IGROUPR0) & ~(UINT32_C(1) << intid));
+    *(volatile uint8_t *)(rd + GICR_IPRIORITYR + intid) = 0;
+    w32(rd + GICR_ISENABLER0, UINT32_C(1) << intid);
+    w32(gicd_base + GICD_CTLR, r32(gicd_base + GICD_CTLR) | GICD_CTLR_GRP0);
+    gicd_wait_rwp();
+    sysreg_write(ICC_IGRPEN0_EL1, 1);
+    dsb(sy);
+    sysreg_write(ICC_SGI0R_EL1, ((uint64_t)intid << 24) | ((mpidr >> 8 & 0xff) << 16) |
+                                    ((mpidr >> 16 & 0xff) << 32) |
+                                    ((mpidr >> 32 & 0xff) << 48) |
+                                    (UINT64_C(1) << (mpidr & 0xf)) |
+                                    ((mpidr & 0xf0) << 40));
+    isb();
+}
+#endif
+
 void gicv3_enable(uint32_t intid, bool enable)
 {
     uint32_t bit = UINT32_C(1) << (intid % 32);

@@ -60,3 +60,35 @@ static inline void gicv3_deactivate(uint32_t intid)
 {
     sysreg_write(ICC_DIR_EL1, intid);
 }
+
+/*
+ * Group 0, which Bulkhead never uses (every interrupt is Group 1): with one security state
+ * (GICD_CTLR.DS, QEMU virt without secure=on) a Group 0 interrupt is signalled as FIQ. Its
+ * acknowledge (ICC_IAR0_EL1, 1023 if none) and priority drop (ICC_EOIR0_EL1; ICC_DIR_EL1
+ * deactivates it, EOImode 1 holding for both groups). They are accessible at EL2 whenever a
+ * FIQ is taken there: SCR_EL3.FIQ is then clear, or it would have gone to EL3.
+ */
+static inline uint32_t gicv3_ack_fiq(void)
+{
+    uint32_t intid = (uint32_t)sysreg_read(ICC_IAR0_EL1) & 0xffffff;
+    dsb(sy);
+    return intid;
+}
+
+static inline void gicv3_eoi_fiq(uint32_t intid)
+{
+    sysreg_write(ICC_EOIR0_EL1, intid);
+}
+
+/* Test builds (CONFIG_FIQ_TEST): a Group 0 SGI pending on this CPU (drivers/gicv3.c). */
+void gicv3_test_fiq_sgi(uint32_t intid);
+
+/* Stop this CPU interface signalling Group 0 (FIQ) at all: true if it was signalling. */
+static inline bool gicv3_fiq_off(void)
+{
+    bool was_on = sysreg_read(ICC_IGRPEN0_EL1) & 1;
+
+    sysreg_write(ICC_IGRPEN0_EL1, 0);
+    isb();
+    return was_on;
+}

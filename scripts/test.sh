@@ -39,7 +39,7 @@ suite scenarios-zcu102 tests/harness/bhrun.py -j 2 --platform zcu102 \
 suite scenarios-gicv2 tests/harness/bhrun.py -j 2 --platform qemu-virt-gicv2 \
     tests/scenarios/{a-two-bm,i-msgq,r-rtos-selftest}.test \
     tests/scenarios/{d-hostile,h-gicconf,h-timer,h-passthrough}.test \
-    tests/scenarios/d-mmio-widths.test
+    tests/scenarios/d-mmio-widths.test tests/scenarios/d-step.test
 # Our EL3 firmware on the ZCU102 (secure=on, docs/TRUST.md "The ZCU102"), unchanged: the
 # verified boot with its 4 CPUs, two refusals, the secure partition's fault containment and
 # key separation, measured boot and attestation, Linux's TRNG through the secure world

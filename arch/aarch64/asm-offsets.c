@@ -128,6 +128,9 @@ void asm_offsets(void)
     _Static_assert(MMIO_SLOT_SEARCH > MMIO_MAX_REGIONS && (MMIO_FAST_BASE & 0xffff) == 0 &&
                    (MMIO_FAST_BASE >> 32) == 0,
                    "vectors.S: slot - 1 below MMIO_MAX_REGIONS names a window; movz-able base");
+    _Static_assert(offsetof(struct mmio_bus, slot) > offsetof(struct mmio_bus, regions) &&
+                   offsetof(struct mmio_bus, slot) - offsetof(struct mmio_bus, regions) < 4096,
+                   "vectors.S: ldrb of a slot at an immediate offset from the regions");
     _Static_assert(HPFAR_FIPA == GENMASK(43, 4) && ISS_ISV == BIT(24) &&
                    ISS_SAS == GENMASK(23, 22) && ISS_SSE == BIT(21) &&
                    ISS_SRT == GENMASK(20, 16) && ISS_SF == BIT(15) && ISS_WNR == BIT(6) &&

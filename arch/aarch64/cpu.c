@@ -277,6 +277,13 @@ void vcpu_enter_fresh(struct vcpu *v)
     rr_slice_resume(cpu);
     arch_wake_all();
     vcpu_return(v);
+#ifdef CONFIG_FIQ_TEST
+    static bool fiq_tested;
+    if (cpu == 0 && !fiq_tested) {
+        fiq_tested = true;
+        trap_fiq_selftest();
+    }
+#endif
     guest_enter(f);
 }
 

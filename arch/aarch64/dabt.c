@@ -73,14 +73,7 @@ static void mmio_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr,
     v->vm->stats.mmio_emulated++;
     if (!write && rt != 31) {
         /* vectors.S guest_dabt extends the same way */
-        uint64_t x = *val;
-        if ((esr & ISS_SSE) && size < 8 && (x & (UINT64_C(1) << (size * 8 - 1)))) {
-            x |= ~((UINT64_C(1) << (size * 8)) - 1);
-        }
-        if (!(esr & ISS_SF)) {
-            x &= 0xffffffffu;
-        }
-        f->x[rt] = x;
+        f->x[rt] = mmio_load_value(*val, size, esr & ISS_SSE, esr & ISS_SF);
     }
     arch_skip_insn(f, esr);
 }

@@ -79,7 +79,10 @@ static void ec_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
     v->vm->stats.exits[EXIT_SMC]++;
-    arch_skip_insn(f, esr); /* a trapped SMC returns to the SMC itself (D1.10.2) */
+    /* A trapped SMC returns to the SMC itself (D1.10.2) with SPSR.SS as it was (unlike an
+     * HVC, which has executed: the PE reports SS 0 for it): stepped like any other emulated
+     * instruction (arch_skip_insn). */
+    arch_skip_insn(f, esr);
     smccc_dispatch(v, f, true);
 }
 
@@ -237,6 +240,10 @@ uint64_t trap_guest_sgi(struct trap_frame *f)
     vm_kick_mask(v->vm, vgic_sgi(&v->vm->vgic, v->idx, f->x[rt]));
     f->elr += 4; /* EC 0x18 is AArch64 only: IL = 1 */
     sysreg_write(elr_el2, f->elr);
+    /* SPSR is not in this short frame: the step over the MSR (arch_skip_insn's SS rule) on
+     * the register itself. vectors.S sends a stepped MSR the full way, so SS is 0 here unless
+     * that changes; kept so that this skip is right on its own. */
+    sysreg_write(spsr_el2, sysreg_read(spsr_el2) & ~(uint64_t)PSR_SS);
     return !vcpu_return_is_noop(v);
 }
 
@@ -318,6 +325,76 @@ void trap_guest_irq(struct trap_frame *f)
     (void)f;
     trap_guest_irq_acked(gic_ack());
 }
+
+/*
+ * A physical FIQ taken while the guest ran (HCR_EL2.FMO routes it here; vectors.S guest_fiq
+ * saved x0-x18 and x30 only, and nothing here needs more). Bulkhead configures no Group 0
+ * interrupt and no FIQ source, so one is a platform or firmware fault: taken through the IRQ
+ * path's ICC_IAR1_EL1 it would read as spurious and come back at once, forever. Instead:
+ *   - what the GIC signals as FIQ is acknowledged as the architecture allows at EL2 (GICv3:
+ *     ICC_IAR0_EL1; a GICv2 with FIQEn clear signals none), disabled so that it cannot come
+ *     back, priority-dropped and deactivated;
+ *   - if nothing can be acknowledged (spurious: signalled and withdrawn, or not from the
+ *     GIC), this pCPU's CPU interface stops signalling Group 0 (ICC_IGRPEN0_EL1); if it
+ *     already had, the FIQ does not come from the GIC and cannot be stopped at its source,
+ *     so FIQ routing to EL2 is masked for this pCPU (HCR_EL2.FMO cleared in the live HCR,
+ *     which this vCPU keeps until its next reset): a physical FIQ is then the guest's own
+ *     (taken at EL1 only if it unmasks PSTATE.F), never a hypervisor spinning on it.
+ * Each outcome is one rate-limited fiq record of the running VM (action=disable, group0_off,
+ * fmo_off); none can repeat for the same cause. d-fiq.test drives all three from EL2 test
+ * code (CONFIG_FIQ_TEST, trap_fiq_selftest) that no guest can reach.
+ */
+void trap_guest_fiq(void);
+void trap_guest_fiq(void)
+{
+    struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
+    uint32_t intid = gic_ack_fiq();
+
+    if (intid < ICC_IAR_SPURIOUS) {
+        gic_enable(intid, false);
+        gic_eoi_fiq(intid);
+        gic_deactivate(intid);
+        vm_event(v->vm, "fiq", "intid=%u action=disable", intid);
+    } else if (gic_fiq_off()) {
+        vm_event(v->vm, "fiq", "intid=none action=group0_off");
+    } else {
+        sysreg_write(hcr_el2, sysreg_read(hcr_el2) & ~(uint64_t)HCR_FMO);
+        isb();
+        vm_event(v->vm, "fiq", "intid=none action=fmo_off");
+    }
+}
+
+#ifdef CONFIG_FIQ_TEST
+/*
+ * The test build's FIQ self-test (make O=build/fiqtest EL2_EXTRA=-DCONFIG_FIQ_TEST=1;
+ * tests/scenarios/d-fiq.test), on pCPU 0 just before its vCPU first enters the guest: the
+ * two ways of trap_guest_fiq that need a FIQ nothing acknowledges, called directly (Group 0
+ * off already: FMO cleared, then restored; Group 0 on: turned off), then a Group 0 SGI made
+ * pending here (gicv3_test_fiq_sgi), which the CPU takes as a FIQ from the guest at the ERET
+ * (vectors.S guest_fiq). No guest can start or steer any of it. GICv3 builds (a GICv2 has no
+ * Group 0 FIQ: FIQEn clear).
+ */
+#define FIQ_TEST_SGI 14
+
+void trap_fiq_selftest(void)
+{
+#if PLAT_GIC_VERSION == 3
+    sysreg_write(ICC_IGRPEN0_EL1, 0);
+    isb();
+    trap_guest_fiq();
+    hyp_printf("bulkhead: fiq test: after a FIQ from outside the GIC, HCR_EL2.FMO=%u",
+               (unsigned)((sysreg_read(hcr_el2) & HCR_FMO) != 0));
+    sysreg_write(hcr_el2, sysreg_read(hcr_el2) | HCR_FMO);
+    sysreg_write(ICC_IGRPEN0_EL1, 1);
+    isb();
+    trap_guest_fiq();
+    hyp_printf("bulkhead: fiq test: after a spurious FIQ, ICC_IGRPEN0_EL1=%u",
+               (unsigned)(sysreg_read(ICC_IGRPEN0_EL1) & 1));
+    gicv3_test_fiq_sgi(FIQ_TEST_SGI);
+    hyp_printf("bulkhead: fiq test: Group 0 SGI %u pending", FIQ_TEST_SGI);
+#endif
+}
+#endif
 
 /*
  * A physical SError taken while the guest ran (HCR_EL2.AMO routes it here). Under the abort

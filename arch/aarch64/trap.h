@@ -68,10 +68,17 @@ static inline void irq_kick_taken(uint32_t intid)
 }
 
 /* Step the guest past the trapped instruction: 2 bytes for a 16-bit T32 instruction, 4
- * otherwise, as ESR_EL2.IL says (ARM DDI 0487 D17.2.37). */
+ * otherwise, as ESR_EL2.IL says (ARM DDI 0487 D17.2.37). The instruction has now completed,
+ * so a guest that was single-stepping it must take its software step exception before the
+ * next one: SPSR.SS cleared ("active-pending" on return, D2.12.3, D2.12.5); left as the trap
+ * set it (1: the trapped instruction had not executed), the guest would run one instruction
+ * more before the step exception. KVM's kvm_skip_instr does the same (DBG_SPSR_SS). Every
+ * skip over an emulated instruction in C comes here; vectors.S sends a stepped access the C
+ * way (guest_dabt, guest_sysreg). */
 static inline void arch_skip_insn(struct trap_frame *f, uint64_t esr)
 {
     f->elr += (esr & ESR_IL) ? 4 : 2;
+    f->spsr &= ~(uint64_t)PSR_SS;
 }
 
 /* A trapped system register access (EC 0x18) that a row of sysreg_trap.c's table emulates:
@@ -102,6 +109,9 @@ void inject_iabt(struct trap_frame *f, uint64_t far);
 
 /* Apply the VM's fault policy to a guest fault that was already logged. */
 void fault_policy_apply(struct vcpu *v, struct trap_frame *f, bool is_exec, uint64_t far);
+
+/* The test build's FIQ self-test (CONFIG_FIQ_TEST, trap.c): before pCPU 0's first guest entry. */
+void trap_fiq_selftest(void);
 
 /* Check once at boot that sysreg_trap.c's table is sorted and its ranges disjoint (panics). */
 void sysreg_table_check(void);

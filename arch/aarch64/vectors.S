@@ -6,6 +6,8 @@
  */
 #include <asm-offsets.h>
 
+#include "dabt_load.inc"
+
 // x2-x9, x10-x15, x16-x19 into their frame slots (x0, x1 are saved first, by whoever needs
 // them as scratch): the short paths save as far as they use, and complete the frame later.
 .macro save_x2_x9
@@ -294,13 +296,16 @@ guest_sync_full:
  * then exits.dabt is counted, the value (a write's Rt, xzr 0, zero-extended from the access
  * size; a read 0) goes into the frame's pad word, and access(v, dev, off, size, write,
  * &f->pad) runs. On success mmio_emulated is counted, a read's value goes into Rt's frame
- * slot as mmio_emulate puts it there (sign-extended from the access size if SSE, a W
- * register unless SF; xzr: nowhere), ELR steps over the access (AArch64: IL = 1), and the
+ * slot as mmio_emulate puts it there (only the access size's bits of what the device
+ * returned, zero- or, if SSE, sign-extended from there, a W register unless SF; xzr:
+ * nowhere), ELR steps over the access (AArch64: IL = 1), and the
  * vCPU goes straight back unless its VM or itself is not running or it has list-register
  * work (dirty, inbox): then trap_guest_mmio_tail (vcpu_return). A refused access:
  * trap_guest_mmio_deny (the mmio_deny record and the external abort, as in C). Anything else
- * (no syndrome, from AArch32, no window or a granule several share, outside the device area,
- * vCPU index not below nr_vcpus): the full C path, with nothing changed. d-mmio-widths
+ * (no syndrome, from AArch32, single-stepping (SPSR.SS: arch_skip_insn clears it with the
+ * step, so the stepped access completes a step: D2.12), no window or a granule several
+ * share, outside the device area, vCPU index not below nr_vcpus): the full C path, with
+ * nothing changed. d-mmio-widths
  * checks the decode (every size, sign and zero extension into W and X, xzr, Rt x19-x30, a
  * refused access, an LR in use) against the values the devices must return, and that STATS
  * counts each access once (exit_dabt, mmio_emulated) as C does.
@@ -310,6 +315,7 @@ guest_dabt:
     tbz     x0, #24, guest_sync_full    // ISV clear: no syndrome to emulate from (C)
     mrs     x1, spsr_el2
     tbnz    w1, #4, guest_sync_full     // from AArch32 (a guest's EL0): C
+    tbnz    w1, #21, guest_sync_full    // SPSR.SS, single-stepping: C (arch_skip_insn)
     ubfx    x1, x0, #16, #5             // SRT
     cmp     x1, #18
     b.hi    guest_dabt_hi               // x19-x30 or xzr
@@ -340,16 +346,15 @@ guest_dabt_lo:
     lsr     x8, x8, #MMIO_FAST_SHIFT_   // the granule (huge below the area)
     cmp     x8, #MMIO_FAST_SLOTS_
     b.hs    guest_dabt_c
-    add     x8, x8, x5
-    mov     x9, #VM_MMIO_SLOT
-    ldrb    w9, [x8, x9]
+    mov     x11, #VM_MMIO_REGIONS
+    add     x11, x5, x11                // &vm->mmio.regions[0]; the slots follow within 4 KiB
+    add     x8, x8, x11
+    ldrb    w9, [x8, #(VM_MMIO_SLOT - VM_MMIO_REGIONS)]
     sub     w9, w9, #1                  // the window's index: 0 (none) and SEARCH are above
     cmp     w9, #MMIO_MAX_REGIONS_
     b.hs    guest_dabt_c
     mov     x10, #MMIO_REGION_SIZE_
-    mov     x11, #VM_MMIO_REGIONS
-    madd    x9, x9, x10, x11
-    add     x9, x9, x5                  // r
+    madd    x9, x9, x10, x11            // r
     ldp     x10, x11, [x9, #MMIO_REGION_IPA] // r->ipa, r->size
     sub     x10, x2, x10                // off
     cmp     x10, x11
@@ -362,17 +367,9 @@ guest_dabt_lo:
     add     x11, x11, #1
     str     x11, [x5, #VM_EXITS_DABT]
     ubfx    x3, x0, #22, #2             // SAS
-    mov     x6, #0                      // a read passes 0
-    tbz     w0, #6, 1f                  // WnR
-    ldr     x6, [sp, x1, lsl #3]        // frame slot Rt (31: ELR, not used)
-    cmp     x1, #31
-    csel    x6, xzr, x6, eq
-    mov     x7, #8
-    lsl     x7, x7, x3
-    neg     x7, x7                      // 64 - the access's bits (mod 64: 0 for 64)
-    lsl     x6, x6, x7
-    lsr     x6, x6, x7                  // zero-extended from the access size
-1:  str     x6, [sp, #FRAME_PAD]
+    tbnz    w0, #6, guest_dabt_wr       // WnR
+    str     xzr, [sp, #FRAME_PAD]       // a read passes 0
+guest_dabt_valued:
     cbnz    w12, guest_dabt_sync        // vgic_sync_lrs has work (the value is in hand)
 // x0 ESR, x3 SAS, x4 v, x9 r, x10 off
 guest_dabt_call:
@@ -395,10 +392,9 @@ guest_dabt_call:
     tbnz    w1, #6, 4f                  // a write: nothing to load
     ubfx    x3, x1, #16, #5             // Rt
     ldr     x0, [sp, #FRAME_PAD]
-    tbnz    w1, #21, guest_dabt_sse
-2:  tbnz    w1, #15, 3f                 // SF
-    mov     w0, w0
-3:  cmp     x3, #18
+    dabt_load_value guest_dabt_zx, guest_dabt_sse, guest_dabt_sf, guest_dabt_loaded
+guest_dabt_loaded:
+    cmp     x3, #18
     b.hi    guest_dabt_load_hi          // x19-x30, xzr
     str     x0, [sp, x3, lsl #3]
 4:  ldr     x0, [sp, #FRAME_ELR]
@@ -445,20 +441,19 @@ guest_dabt_load_hi:
     b       4b
     b       4b                          // xzr
     nop
-// SSE (LDRSB, LDRSH, LDRSW): bit (bits - 1) of x0 set: the bits above it set too.
-guest_dabt_sse:
-    ubfx    x6, x1, #22, #2
-    cmp     x6, #3
-    b.eq    2b                          // 64 bits: nothing above
+    dabt_load_value_rare guest_dabt_zx, guest_dabt_sse, guest_dabt_sf, guest_dabt_loaded
+// A store: the value of Rt (xzr: 0) zero-extended from the access size into the pad word.
+guest_dabt_wr:
+    ldr     x6, [sp, x1, lsl #3]        // frame slot Rt (31: ELR, not used)
+    cmp     x1, #31
+    csel    x6, xzr, x6, eq
     mov     x7, #8
-    lsl     x7, x7, x6                  // bits
-    sub     x8, x7, #1
-    lsr     x8, x0, x8
-    tbz     x8, #0, 2b
-    mov     x8, #-1
-    lsl     x8, x8, x7
-    orr     x0, x0, x8
-    b       2b
+    lsl     x7, x7, x3
+    neg     x7, x7                      // 64 - the access's bits (mod 64: 0 for 64)
+    lsl     x6, x6, x7
+    lsr     x6, x6, x7                  // zero-extended from the access size
+    str     x6, [sp, #FRAME_PAD]
+    b       guest_dabt_valued
 // An LR in use: vgic_sync_lrs_slow(&vm->vgic, idx) before the device, as trap_guest_sync
 // does. x19-x22's slots are scratch: a store's value is in the pad word already, a load
 // into x19-x29 writes the register, and a frame completed later takes the registers.
@@ -489,8 +484,9 @@ guest_dabt_c:
  * A write of ICC_SGI1R_EL1 (every IPI of a guest) from x0-x19 takes the same kind of short
  * path: trap_guest_sgi posts the SGI, steps ELR over the MSR and returns 0 when the vCPU
  * may go straight back; otherwise the frame is completed and the hypercall's long way back
- * follows (trap_guest_hvc_tail). Any other system register, or Rt >= 20 (not in the partial
- * frame), goes the full way.
+ * follows (trap_guest_hvc_tail). Any other system register, Rt >= 20 (not in the partial
+ * frame), or an MSR the guest is single-stepping (SPSR_EL2.SS set: the step over it must clear
+ * SS too, arch_skip_insn, which needs SPSR in the frame) goes the full way.
  *
  * GICv3, Rt <= 15: the usual IPI, one SGI to one other vCPU of the VM on another pCPU, is
  * posted right here, with exactly trap_guest_sgi's outcome (vgic_sgi_send, vm_kick_mask,
@@ -511,6 +507,8 @@ guest_sysreg:
     eor     w0, w0, w1
     and     w0, w0, #0xfffffc1f         // all but Rt (ISS bits 9:5)
     cbnz    w0, guest_sync_full
+    mrs     x0, spsr_el2
+    tbnz    w0, #21, guest_sync_full    // SPSR.SS, single-stepping: C (arch_skip_insn)
     ubfx    x0, x1, #5, #5              // Rt
     cmp     x0, #19
     b.hi    guest_sync_full
@@ -642,7 +640,6 @@ guest_sgi_c:
  * and the C path (STATS irqs= against the ticks the guest counted).
  */
 guest_irq:
-guest_fiq:
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
 #if PLAT_GIC_VERSION == 3
@@ -990,6 +987,16 @@ guest_kick_rest:
     mov     x0, sp
     bl      trap_guest_irq
 #endif
+    restore_caller_saved_eret
+
+// A FIQ: never an interrupt of ours (trap.c trap_guest_fiq: acknowledged as Group 0 and
+// disabled, or its signalling stopped); x0-x18 and x30 as on the interrupt paths.
+guest_fiq:
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    save_x2_x19
+    str     x30, [sp, #16 * 15]
+    bl      trap_guest_fiq
     restore_caller_saved_eret
 
 guest_serr:

@@ -68,3 +68,24 @@ int mmio_register(struct mmio_bus *bus, const char *name, uint64_t ipa, uint64_t
 
 /* The window holding ipa, or NULL. */
 const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint64_t ipa);
+
+/*
+ * What a load of size bytes (1, 2, 4 or 8) puts into its register from the value the device
+ * returned: only the access's bytes, whatever else the device left above them, zero- or
+ * (sse: LDRSB, LDRSH, LDRSW) sign-extended from there, then the low 32 bits of a W register
+ * (!sf) (ESR_EL2 ISS SAS, SSE, SF: ARM DDI 0487 D17.2.37). arch/aarch64/dabt.c uses it;
+ * vectors.S guest_dabt does the same in assembly.
+ */
+static inline uint64_t mmio_load_value(uint64_t raw, unsigned size, bool sse, bool sf)
+{
+    uint64_t x = raw;
+
+    if (size < 8) {
+        uint64_t mask = (UINT64_C(1) << (size * 8)) - 1;
+        x &= mask;
+        if (sse && (x & (UINT64_C(1) << (size * 8 - 1)))) {
+            x |= ~mask;
+        }
+    }
+    return sf ? x : (x & 0xffffffffu);
+}

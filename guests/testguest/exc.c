@@ -55,6 +55,10 @@ void exc_sync(struct exc_frame *frame)
     uint64_t esr = read_sysreg(esr_el1);
     uint64_t far = read_sysreg(far_el1);
 
+    if (esr_ec(esr) == ESR_EC_STEP_CUR && exc_step_hook) {
+        exc_step_hook(frame);
+        return;
+    }
     if (f->expected) {
         f->expected = false;
         f->taken = true;
@@ -81,6 +85,7 @@ void exc_irq(struct exc_frame *frame)
 }
 
 void (*exc_a32_svc_hook)(struct exc_frame *frame);
+void (*exc_step_hook)(struct exc_frame *frame);
 
 void exc_unexpected(struct exc_frame *frame, uint64_t slot)
 {

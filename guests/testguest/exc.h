@@ -41,6 +41,10 @@ void exc_unexpected(struct exc_frame *frame, uint64_t slot);
  * rewrite the frame to resume elsewhere (tg.mode=a32). */
 extern void (*exc_a32_svc_hook)(struct exc_frame *frame);
 
+/* If set, every software step exception (EC 0x33) calls it instead of the fault record; it
+ * may rewrite the frame (SPSR.SS to step on) (tg.mode=step). */
+extern void (*exc_step_hook)(struct exc_frame *frame);
+
 /* Arm the calling CPU for one expected synchronous exception and clear the previous record. */
 void fault_expect(void);
 

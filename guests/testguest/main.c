@@ -72,6 +72,7 @@ static const struct mode modes[] = {
     { "sgis", tests_sgis, tests_sgis_secondary },
     { "hvcinfo", tests_hvcinfo, NULL },
     { "mmiow", tests_mmiow, NULL },
+    { "step", tests_step, tests_step_secondary },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

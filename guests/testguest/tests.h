@@ -123,3 +123,8 @@ void tests_hvcinfo(void) __noreturn;
 /* tg.mode=mmiow: the decode of emulated MMIO loads and stores of every width, sign and zero
  * extension, xzr and high Rt (tests_mmiow.c, tests/scenarios/d-mmio-widths.test). */
 void tests_mmiow(void) __noreturn;
+/* tg.mode=step: software step over every kind of instruction the hypervisor emulates or
+ * answers: one step exception per instruction, right after it (tests_step.c, step.S,
+ * tests/scenarios/d-step.test). */
+void tests_step(void) __noreturn;
+void tests_step_secondary(void);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The MMIO registration table (core/dev/mmio.c): windows kept sorted and disjoint, lookups at
- * every edge, and each refusal (empty, wrapping, overlapping, full). */
+ * every edge, and each refusal (empty, wrapping, overlapping, full). Also mmio_load_value, the
+ * register value of an emulated load. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,52 @@ static int access_stub(struct vcpu *v, void *dev, uint64_t off, unsigned size, b
     (void)write;
     *val = off + size + (uint64_t)(uintptr_t)dev;
     return 0;
+}
+
+/* What the architecture gives a load (LDRB/LDRH/LDR W/LDR X, LDRSB/LDRSH/LDRSW into W or X) of
+ * memory holding raw's low `size` bytes, written with C's own conversions. */
+static uint64_t load_reference(uint64_t raw, unsigned size, bool sse, bool sf)
+{
+    uint64_t x;
+
+    switch (size) {
+    case 1: x = sse ? (uint64_t)(int64_t)(int8_t)raw : (uint8_t)raw; break;
+    case 2: x = sse ? (uint64_t)(int64_t)(int16_t)raw : (uint16_t)raw; break;
+    case 4: x = sse ? (uint64_t)(int64_t)(int32_t)raw : (uint32_t)raw; break;
+    default: x = raw; break;
+    }
+    return sf ? x : (uint32_t)x;
+}
+
+/* A device that returns more than the access's bytes (random bits above them, the sign bit
+ * of the access set or clear): only the access's bytes reach the register, extended as the
+ * instruction says, for every size, SSE and SF. */
+static void test_load_value_only_access_bytes(void **state)
+{
+    uint64_t seed = UINT64_C(0x9e3779b97f4a7c15);
+
+    (void)state;
+    for (unsigned i = 0; i < 4096; i++) {
+        seed ^= seed << 13; /* xorshift64 */
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        uint64_t raw = i < 4 ? (i & 1 ? ~UINT64_C(0) : UINT64_C(0xdeadbeef00000000)) ^
+                                   (i & 2 ? UINT64_C(0x8080808080808080) : 0)
+                             : seed;
+        for (unsigned sas = 0; sas < 4; sas++) {
+            unsigned size = 1u << sas;
+            for (unsigned k = 0; k < 4; k++) {
+                bool sse = k & 1, sf = k & 2;
+                uint64_t got = mmio_load_value(raw, size, sse, sf);
+                uint64_t want = load_reference(raw, size, sse, sf);
+                if (got != want) {
+                    fail_msg("raw 0x%llx size %u sse %d sf %d: 0x%llx, want 0x%llx",
+                             (unsigned long long)raw, size, sse, sf, (unsigned long long)got,
+                             (unsigned long long)want);
+                }
+            }
+        }
+    }
 }
 
 static void test_sorted_lookup(void **state)
@@ -141,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_granules_same_as_search),
+        cmocka_unit_test(test_load_value_only_access_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,11 @@
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
 #define ICC_SGI1R_EL1   S3_0_C12_C11_5
 #define ICC_BPR1_EL1    S3_0_C12_C12_3
+/* Group 0 (a FIQ taken from a guest: trap.c trap_guest_fiq) */
+#define ICC_IAR0_EL1    S3_0_C12_C8_0
+#define ICC_EOIR0_EL1   S3_0_C12_C8_1
+#define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
+#define ICC_SGI0R_EL1   S3_0_C12_C11_7
 
 #define ICC_SRE_SRE     BIT(0)
 #define ICC_SRE_ENABLE  BIT(3)
@@ -118,6 +123,8 @@
 #define PSR_MODE_EL1T 0x4
 #define PSR_MODE_MASK 0xf
 #define PSR_DAIF      (BIT(9) | BIT(8) | BIT(7) | BIT(6))
+/* SPSR_ELx.SS: software step state of the interrupted PSTATE (ARM DDI 0487 D2.12.3) */
+#define PSR_SS        BIT(21)
 
 /* CNTHCTL_EL2 (E2H=0): EL1PCTEN bit 0, EL1PCEN bit 1 */
 #define CNTHCTL_EL1PCTEN BIT(0)
