@@ -12,6 +12,7 @@
 #include "exc.h"
 #include "report.h"
 #include "tests.h"
+#include "timer.h"
 
 /* Debug registers by encoding (no assembler extension needed). */
 #define MDSCR_EL1        S2_0_C0_C2_2
@@ -30,6 +31,7 @@
 #define IMPDEF_REG       S3_1_C15_C2_0 /* Cortex-A72 CPUACTLR_EL1 */
 
 #define MDSCR_SS         BIT(0)
+#define MDSCR_TDCC       BIT(12)
 #define MDSCR_KDE        BIT(13)
 #define MDSCR_MDE        BIT(15)
 #define OSLSR_OSLK       BIT(1)
@@ -43,6 +45,7 @@
 #define DBGWCR_LSC_STORE FIELD_PREP(GENMASK(4, 3), 2)
 #define DBGWCR_BAS_8     FIELD_PREP(GENMASK(12, 5), 0xff)
 #define DFR0_BRPS        GENMASK(15, 12)
+#define DFR0_WRPS        GENMASK(23, 20)
 #define DFR0_DOUBLELOCK  GENMASK(39, 36)
 #define DFR0_PMSVER      GENMASK(35, 32)
 #define DFR0_TRACEVER    GENMASK(7, 4)
@@ -172,6 +175,136 @@ static void test_single_step(void)
            "expected 0x%lx), execution went on", esr, elr, target);
 }
 
+/* DBG{B,W}{V,C}R<n>_EL1 by number (the encodings are fixed: a switch), write or read. */
+#define DBG_RW_CASE(n, op2)                                  \
+    case n:                                                  \
+        if (wr) {                                            \
+            write_sysreg(*v, S2_0_C0_C##n##_##op2);          \
+        } else {                                             \
+            *v = read_sysreg(S2_0_C0_C##n##_##op2);          \
+        }                                                    \
+        break;
+#define DBG_RW_SWITCH(n, op2)                                                            \
+    switch (n) {                                                                         \
+        DBG_RW_CASE(0, op2) DBG_RW_CASE(1, op2) DBG_RW_CASE(2, op2) DBG_RW_CASE(3, op2)  \
+        DBG_RW_CASE(4, op2) DBG_RW_CASE(5, op2) DBG_RW_CASE(6, op2) DBG_RW_CASE(7, op2)  \
+        DBG_RW_CASE(8, op2) DBG_RW_CASE(9, op2) DBG_RW_CASE(10, op2)                     \
+        DBG_RW_CASE(11, op2) DBG_RW_CASE(12, op2) DBG_RW_CASE(13, op2)                   \
+        DBG_RW_CASE(14, op2) DBG_RW_CASE(15, op2) default: break;                       \
+    }
+
+/* kind 0..3: BVR, BCR, WVR, WCR (op2 4..7) */
+static void dbg_reg(unsigned kind, unsigned n, bool wr, uint64_t *v)
+{
+    switch (kind) {
+    case 0: DBG_RW_SWITCH(n, 4) break;
+    case 1: DBG_RW_SWITCH(n, 5) break;
+    case 2: DBG_RW_SWITCH(n, 6) break;
+    default: DBG_RW_SWITCH(n, 7) break;
+    }
+}
+
+#define DBG_KINDS       4
+#define DBG_MAX         16
+#define SWITCH_WAITS    8
+#define SWITCH_WAIT_MS  5
+
+/* This guest's own value for register kind/n, from its name (two guests of one scenario get
+ * different ones): addresses 4- or 8-aligned below 2^48, controls disabled (E clear). */
+static uint64_t dbg_pattern(uint32_t seed, unsigned kind, unsigned n)
+{
+    uint64_t a = ((uint64_t)seed << 16 | (uint64_t)n << 8) & GENMASK(47, 3);
+
+    switch (kind) {
+    case 0:
+        return a | 0x10000000000ull;
+    case 1: /* PMC EL1 (seed even) or EL1 and EL0 (odd), BAS for A64 */
+        return DBGBCR_BAS_A64 | FIELD_PREP(GENMASK(2, 1), (seed & 1) ? 3 : 1);
+    case 2:
+        return a | 0x20000000000ull;
+    default: /* stores (even) or loads and stores (odd), BAS one half or the other */
+        return FIELD_PREP(GENMASK(12, 5), (seed & 1) ? 0xf0 : 0x0f) |
+               FIELD_PREP(GENMASK(4, 3), (seed & 1) ? 3 : 2) | DBGWCR_PAC_EL1;
+    }
+}
+
+/*
+ * The debug state is the vCPU's, also on a pCPU shared with other VMs (vdebug_save/load):
+ * at start this guest sees the reset state (all comparators zero, MDSCR_EL1 guest bits clear,
+ * OS lock locked) whatever another guest on the pCPU did before, and the values it writes
+ * survive waits during which the others run and write theirs. s-pmu-debug-share runs two
+ * guests of this mode (different names, so different values) on one pCPU: without the switch
+ * the second to start sees the first's state, and each sees the other's values after a wait.
+ */
+static void test_state_switched(void)
+{
+    uint64_t dfr0 = read_sysreg(ID_AA64DFR0_EL1);
+    unsigned cnt[DBG_KINDS];
+    char name[32] = "";
+    uint32_t seed = 2166136261u;
+    uint64_t want[DBG_KINDS][DBG_MAX], v = 0, mdscr_want;
+    bool reset = true, kept = true;
+    unsigned bad_kind = 0, bad_n = 0;
+
+    cnt[0] = cnt[1] = (unsigned)FIELD_GET(DFR0_BRPS, dfr0) + 1;
+    cnt[2] = cnt[3] = (unsigned)FIELD_GET(DFR0_WRPS, dfr0) + 1;
+    (void)bootarg_get("tg.name", name, sizeof(name));
+    for (const char *c = name; *c; c++) {
+        seed = (seed ^ (uint8_t)*c) * 16777619u;
+    }
+    for (unsigned k = 0; k < DBG_KINDS; k++) {
+        for (unsigned n = 0; n < cnt[k] && n < DBG_MAX; n++) {
+            dbg_reg(k, n, false, &v);
+            reset = reset && v == 0;
+        }
+    }
+    uint64_t mdscr0 = read_sysreg(MDSCR_EL1), oslsr0 = read_sysreg(OSLSR_EL1);
+    reset = reset && !(mdscr0 & (MDSCR_SS | MDSCR_TDCC | MDSCR_KDE | MDSCR_MDE)) &&
+            (oslsr0 & OSLSR_OSLK);
+    report(reset, "debug: state at start is the reset state (comparators 0, MDSCR_EL1 0x%lx, "
+           "OSLSR_EL1 0x%lx)", mdscr0, oslsr0);
+
+    /* this guest's values, as the hardware keeps them */
+    write_sysreg(0, OSLAR_EL1);
+    mdscr_want = (seed & 1) ? MDSCR_MDE : MDSCR_TDCC;
+    write_sysreg(mdscr_want, MDSCR_EL1);
+    for (unsigned k = 0; k < DBG_KINDS; k++) {
+        for (unsigned n = 0; n < cnt[k] && n < DBG_MAX; n++) {
+            v = dbg_pattern(seed + n, k, n);
+            dbg_reg(k, n, true, &v);
+            dbg_reg(k, n, false, &want[k][n]);
+        }
+    }
+    isb();
+    for (unsigned w = 0; w < SWITCH_WAITS && kept; w++) {
+        timer_delay_ms(SWITCH_WAIT_MS); /* the pCPU's other guests run and write theirs */
+        for (unsigned k = 0; k < DBG_KINDS && kept; k++) {
+            for (unsigned n = 0; n < cnt[k] && n < DBG_MAX && kept; n++) {
+                dbg_reg(k, n, false, &v);
+                if (v != want[k][n]) {
+                    kept = false;
+                    bad_kind = k;
+                    bad_n = n;
+                }
+            }
+        }
+        kept = kept && read_sysreg(MDSCR_EL1) == mdscr_want &&
+               !(read_sysreg(OSLSR_EL1) & OSLSR_OSLK);
+    }
+    report(kept, "debug: %u breakpoints, %u watchpoints, MDSCR_EL1 and the OS lock kept over "
+           "%u waits%s%s #%u", cnt[0], cnt[2], SWITCH_WAITS, kept ? "" : ": first changed ",
+           kept ? "" : (const char *[]){ "DBGBVR", "DBGBCR", "DBGWVR", "DBGWCR" }[bad_kind],
+           bad_n);
+    for (unsigned k = 0; k < DBG_KINDS; k++) {
+        for (unsigned n = 0; n < cnt[k] && n < DBG_MAX; n++) {
+            v = 0;
+            dbg_reg(k, n, true, &v);
+        }
+    }
+    write_sysreg(0, MDSCR_EL1);
+    isb();
+}
+
 static void test_el2_match_refused(void)
 {
     write_sysreg(DBGXCR_HMC | DBGBCR_PMC_EL1 | DBGBCR_BAS_A64, DBGBCR0_EL1);
@@ -254,6 +387,7 @@ static void test_actlr_impdef(void)
 
 void tests_debug(void)
 {
+    test_state_switched();
     test_breakpoint();
     test_watchpoint();
     test_single_step();
