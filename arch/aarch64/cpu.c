@@ -256,7 +256,6 @@ void vcpu_enter_fresh(struct vcpu *v)
 {
     unsigned cpu = arch_cpu_id();
     struct trap_frame *f = sched_vcpu_frame(v); /* pcpu_frame(cpu) unless shared */
-    bool first = v->idx == 0;
 
     if (IS_ENABLED(CONFIG_BENCH) && cpu == 0 && !bench_first_vm_insns) {
         /* before vcpu_reset_el1 hands the cycle counter to the guest (vpmu_reset_cpu) */
@@ -265,11 +264,14 @@ void vcpu_enter_fresh(struct vcpu *v)
                    (unsigned long long)bench_first_vm_insns);
     }
     vcpu_reset_el1(v);
+    if (v->entry_be) {
+        sysreg_write(sctlr_el1, SCTLR_EL1_RESET | SCTLR_EE); /* the CPU_ON caller's endianness */
+    }
     arch_tlb_flush_vmid(v->vm->vttbr);
     for (unsigned i = 0; i < 31; i++) {
         f->x[i] = 0;
     }
-    f->x[0] = first ? v->vm->dtb_ipa : v->ctx_id;
+    f->x[0] = v->ctx_id; /* the device tree at a VM's start (vm_start), else CPU_ON's */
     f->elr = v->entry;
     f->spsr = PSR_DAIF | PSR_MODE_EL1H;
     v->on_since = arch_ticks();

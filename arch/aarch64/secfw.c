@@ -112,10 +112,14 @@ int64_t arch_secfw_log_read(uint64_t idx, uint32_t *what, uint8_t digest[32])
     return 0;
 }
 
-/* A TRNG call of a VM the policy allowed (vsmccc.c): forwarded with its client id. */
+/* A TRNG call of a VM the policy allowed (vsmccc.c): forwarded with its client id. The
+ * arguments of an SMC32 ID (TRNG_RND32, TRNG_FEATURES) are W registers (DEN0028 2.6): their
+ * upper halves are not the guest's to pass on. */
 void secfw_trng(struct vcpu *v, struct trap_frame *f, uint32_t fid)
 {
-    struct secfw_regs r = { .x = { fid, f->x[1], f->x[2], f->x[3], 0, 0, 0, v->vm->id + 1 } };
+    uint64_t m = (fid & SMCCC_FID_64) ? UINT64_MAX : UINT32_MAX;
+    struct secfw_regs r = { .x = { fid, f->x[1] & m, f->x[2] & m, f->x[3] & m, 0, 0, 0,
+                                   v->vm->id + 1 } };
 
     secfw_smc(&r);
     for (unsigned i = 0; i < 4; i++) {

@@ -69,11 +69,35 @@ void inject_iabt(struct trap_frame *f, uint64_t far)
     inject_sync(f, (abort_ec(f, true) << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, far);
 }
 
+/* The immediate of an HVC or SMC (ISS[15:0] of EC 0x16 / 0x17). */
+#define ESR_HVC_IMM GENMASK(15, 0)
+
+/* HVC and SMC: an SMCCC call only with an immediate of 0 (DEN0028 2.9: other values are
+ * reserved). Any other immediate is not a call: nothing is dispatched, x0 = NOT_SUPPORTED
+ * (-1), x1-x17 unchanged, and a record, as KVM answers an SMC #imm != 0 (its
+ * handle_smc); we treat HVC the same way, so no guest reaches PSCI or Bulkhead's calls
+ * through an HVC #imm (vectors.S sends those here, off the hypercall fast paths). */
+static bool hvc_imm_refused(struct vcpu *v, struct trap_frame *f, uint64_t esr, bool is_smc)
+{
+    unsigned imm = (unsigned)(esr & ESR_HVC_IMM);
+
+    if (imm == 0) {
+        return false;
+    }
+    v->vm->stats.denials++;
+    vm_event(v->vm, is_smc ? "smc_unknown" : "hvc_unknown",
+             "func=0x%x pc=0x%llx imm=0x%x action=not_supported", (unsigned)(uint32_t)f->x[0],
+             (unsigned long long)f->elr, imm);
+    f->x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;
+    return true;
+}
+
 static void ec_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    (void)esr;
     v->vm->stats.exits[EXIT_HVC]++;
-    smccc_dispatch(v, f, false);
+    if (!hvc_imm_refused(v, f, esr, false)) {
+        smccc_dispatch(v, f, false);
+    }
 }
 
 static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
@@ -83,7 +107,9 @@ static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
      * HVC, which has executed: the PE reports SS 0 for it): stepped like any other emulated
      * instruction (arch_skip_insn). */
     arch_skip_insn(f, esr);
-    smccc_dispatch(v, f, true);
+    if (!hvc_imm_refused(v, f, esr, true)) {
+        smccc_dispatch(v, f, true);
+    }
 }
 
 static void ec_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)

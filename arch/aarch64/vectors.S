@@ -185,9 +185,9 @@ guest_sync:
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
     mrs     x1, esr_el2
-    lsr     x1, x1, #26                 // ESR_EL2.EC
-    cmp     x1, #0x16                   // EC_HVC64
-    b.ne    guest_sync_other
+    ror     x1, x1, #20                 // ESR_EL2[31:20] (EC, IL, ISS[24:20]) in bits 11:0
+    cmp     x1, #0x5a0                  // EC_HVC64, IL, every other bit 0: an HVC #0
+    b.ne    guest_sync_other            // (HVC #imm != 0 too: C answers it, DEN0028 2.9)
     ubfx    x1, x0, #24, #6             // SMCCC owning entity of the function ID
     cmp     x1, #6                      // BH_SMCCC_OEN_VENDOR_HYP
     b.ne    guest_sync_full
@@ -263,6 +263,7 @@ guest_hvc_other:
     b       guest_short_tail
 
 guest_sync_other:
+    ubfx    x1, x1, #6, #6              // ESR_EL2.EC (from the rotated syndrome)
     cmp     x1, #0x18                   // EC_SYSREG: maybe an IPI (guest_sysreg)
     b.eq    guest_sysreg
     cmp     x1, #0x24                   // EC_DABT_LOW: maybe emulated MMIO (guest_dabt)

@@ -158,7 +158,8 @@ void vm_start(struct vm *vm)
         vm->vcpus[i].injected_pc = VM_FAULT_NO_PC; /* nothing injected in this run yet */
     }
     vm->vcpus[0].entry = vm->entry_ipa;
-    vm->vcpus[0].ctx_id = 0;
+    vm->vcpus[0].ctx_id = vm->dtb_ipa; /* x0 at entry: the boot protocol's device tree */
+    vm->vcpus[0].entry_be = false;
     vm->vcpus[0].state = VCPU_ON_PENDING;
     spin_unlock(&vm->lock);
     hyp_printf("bulkhead: vm %s started", vm->name);

@@ -91,6 +91,7 @@ struct vcpu {
     unsigned pcpu;
     volatile enum vcpu_state state;
     volatile uint8_t wait_kind; /* VCPU_WAIT_*: why it sleeps in the hypervisor now (wait_since) */
+    bool entry_be;   /* for VCPU_ON_PENDING: SCTLR_EL1.EE of CPU_ON's caller (DEN0022D 6.4) */
     uint64_t entry;  /* for VCPU_ON_PENDING */
     uint64_t ctx_id;
     struct ipc_waiter waiter; /* its one outstanding IPC wait (core/ipc/vm_ipc.c) */

@@ -73,6 +73,7 @@ static const struct mode modes[] = {
     { "hvcinfo", tests_hvcinfo, NULL },
     { "mmiow", tests_mmiow, NULL },
     { "step", tests_step, tests_step_secondary },
+    { "psciconf", tests_psciconf, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

@@ -128,3 +128,7 @@ void tests_mmiow(void) __noreturn;
  * tests/scenarios/d-step.test). */
 void tests_step(void) __noreturn;
 void tests_step_secondary(void);
+
+/* tg.mode=psciconf: PSCI 1.1 / SMCCC 1.1 conformance of what guests call (tests_psciconf.c,
+ * k-psciconf). Needs two vCPUs. */
+void tests_psciconf(void) __noreturn;

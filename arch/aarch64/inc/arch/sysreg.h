@@ -78,6 +78,7 @@
 #define SCTLR_SA   BIT(3)
 #define SCTLR_I    BIT(12)
 #define SCTLR_WXN  BIT(19)
+#define SCTLR_EE   BIT(25) /* EL1 data accesses (and table walks) big endian */
 #define SCTLR_EL2_RES1 (BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | \
                         BIT(28) | BIT(29))
 /* SCTLR_EL1 reset-like value for a fresh vCPU: RES1 bits, MMU and caches off, little endian. */
