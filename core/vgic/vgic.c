@@ -14,6 +14,8 @@
 
 #include <arch/vgic_hw.h>
 
+_Static_assert(sizeof(struct vgic_irq) == 24, "a GICv2 SGI's sources share irouter's bytes");
+
 /* Interrupt intid as seen by vCPU vcpu (banked SGIs/PPIs), or NULL if out of range. */
 struct vgic_irq *vgic_irq_get(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
 {
@@ -135,6 +137,12 @@ uint32_t vgic_irq_set_pending(struct vgic_vm *d, struct vgic_irq *irq, bool pend
 {
     bool was = vgic_irq_busy(irq);
 
+    if (vgic_irq_v2_sgi(d, irq)) {
+        /* GICv2 SGI through GICD_ISPENDR/ICPENDR (the per-source registers are S/CPENDSGIR,
+         * vgic_dist_v2.c): set pends it from the accessing CPU (whose banked copy irq is, as
+         * KVM picks for a source it cannot know); clear ends every source, the LR's too. */
+        irq->sgi_src = pending ? (uint8_t)(irq->sgi_src | BIT(irq->target & 7)) : 0;
+    }
     irq->pending_latch = pending;
     if (!pending && vgic_irq_is_hw_level(irq)) {
         /* The physical interrupt is completed (vgic_hw_follow) and comes back if its source
@@ -335,7 +343,7 @@ static void vgic_irq_reset(struct vgic_vm *d, struct vgic_irq *irq, unsigned own
     irq->pending_latch = false;
     irq->lr_pending = false;
     irq->active = false;
-    irq->irouter = 0;
+    irq->irouter = 0; /* and a GICv2 SGI's sgi_src, lr_src */
     irq->target = irq->intid < VGIC_SPI_BASE ? (uint8_t)owner : vgic_route(d, 0);
     if (d->v2 && irq->intid >= VGIC_SPI_BASE) {
         irq->irouter = 1; /* GICv2: ITARGETSR = CPU 0, the same target as GICv3's reset */
@@ -396,6 +404,9 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
     spin_lock(&d->lock);
     irq = vgic_irq_owned(d, vcpu, intid);
     if (irq) {
+        if (vgic_irq_v2_sgi(d, irq)) {
+            vgic_v2_sgi_raise(irq, vcpu); /* an SGI with no sender: its own CPU's */
+        }
         irq->pending_latch = true;
         kick = vgic_irq_kick(d, irq);
     }
@@ -497,6 +508,9 @@ uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits)
     for (uint32_t sgis = (uint32_t)(bits >> VGIC_INBOX_SGI) & (BIT(VGIC_NR_SGIS) - 1); sgis;
          sgis &= sgis - 1) {
         struct vgic_irq *irq = &d->cpu[vcpu].priv[__builtin_ctz(sgis) & (VGIC_NR_SGIS - 1)];
+        if (vgic_irq_v2_sgi(d, irq)) {
+            vgic_v2_sgi_raise(irq, vcpu); /* not posted on a GICv2 (vgic_sgi_send): no source */
+        }
         irq->pending_latch = true;
         kick |= vgic_irq_kick(d, irq);
     }
@@ -598,6 +612,30 @@ static uint32_t vgic_sgi_targets(const struct vgic_vm *d, unsigned src, uint64_t
     return mask & VGIC_ALL_VCPUS(d);
 }
 
+/*
+ * GICv2 VM: each target's SGI is pending from src (its bit in sgi_src, IHI 0048B 4.3.15), a
+ * model change under the lock, never posted: the inbox has one bit per SGI, no source. The
+ * targets' next flush gives it an LR with src as GICH_LR.CPUID.
+ */
+static __attribute__((noinline)) uint32_t vgic_v2_sgi_send(struct vgic_vm *d, unsigned src,
+                                                           unsigned intid, uint32_t targets,
+                                                           bool allow_g1)
+{
+    uint32_t kick = 0;
+
+    spin_lock(&d->lock);
+    for (; targets; targets &= targets - 1) {
+        struct vgic_irq *irq = &d->cpu[__builtin_ctz(targets)].priv[intid];
+        if (irq->group1 && !allow_g1) {
+            continue;
+        }
+        vgic_v2_sgi_raise(irq, src);
+        kick |= vgic_irq_kick(d, irq);
+    }
+    spin_unlock(&d->lock);
+    return kick;
+}
+
 static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bool allow_g1)
 {
     unsigned intid = (unsigned)FIELD_GET(ICC_SGIR_INTID, sgir);
@@ -607,6 +645,9 @@ static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bo
         return 0;
     }
     targets = vgic_sgi_targets(d, src, sgir);
+    if (VGIC_HAS_V2 && d->v2) {
+        return vgic_v2_sgi_send(d, src, intid, targets, allow_g1);
+    }
     for (; targets; targets &= targets - 1) {
         unsigned t = (unsigned)__builtin_ctz(targets);
         struct vgic_irq *irq = &d->cpu[t].priv[intid];

@@ -101,7 +101,16 @@ struct vgic_irq {
     bool pending_latch;     /* edge/software pending not yet handed to a list register */
     bool lr_pending;        /* pending state held in the list register (last known) */
     bool active;
-    uint64_t irouter;       /* SPIs: GICD_IROUTER value */
+    union {
+        uint64_t irouter;   /* SPIs: GICD_IROUTER value (GICv2: the ITARGETSR byte) */
+        struct {            /* SGIs of a GICv2 VM (docs/VGIC.md "GICv2"): */
+            /* the source vCPUs (bit s = vCPU s) pending in the model, not in an LR;
+             * pending_latch is "any set" */
+            uint8_t sgi_src;
+            /* the source its LR shows, or showed when it was acknowledged (while active) */
+            uint8_t lr_src;
+        };
+    };
 };
 
 struct vgic_cpu {

@@ -85,8 +85,8 @@ vgic_edge_direct(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu, struct vg
     int i;
 
     if (irq->target != vcpu || irq->hw || irq->level || !irq->enabled ||
-        !(irq->group1 ? d->enable_grp1 : d->enable_grp0)) {
-        return false;
+        !(irq->group1 ? d->enable_grp1 : d->enable_grp0) || vgic_irq_v2_sgi(d, irq)) {
+        return false; /* (a GICv2 SGI needs its source: never posted, vgic_sgi_send) */
     }
     if (irq->lr_vcpu == vcpu) {
         i = vgic_lr_of(c, irq);
@@ -385,8 +385,18 @@ vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
             }
             /* vgic_lr_decide + vgic_lr_build for an inactive one: an edge's latch moves into
              * the LR; a virtual level interrupt keeps its line and latch in the model and
-             * asks for EOI maintenance, which resamples it */
-            irq->pending_latch = irq->pending_latch && irq->level;
+             * asks for EOI maintenance, which resamples it; a GICv2 SGI moves its lowest
+             * source into the LR, and asks for EOI maintenance while others remain */
+            uint64_t v2 = 0;
+            if (vgic_irq_v2_sgi(d, irq)) {
+                if (!vgic_v2_sgi_take(irq, false)) {
+                    continue; /* no source: not pending (vgic_irq_set_pending keeps one) */
+                }
+                v2 = FIELD_PREP(ICH_LR_V2_SOURCE, irq->lr_src) |
+                     (irq->pending_latch ? ICH_LR_EOI : 0);
+            } else {
+                irq->pending_latch = irq->pending_latch && irq->level;
+            }
             i = (unsigned)__builtin_ctz(free);
             irq->lr_pending = true;
             vgic_lr_put(d, vcpu, i, irq,
@@ -395,7 +405,7 @@ vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
                             (irq->group1 ? ICH_LR_GROUP : 0) |
                             (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid)
                                      : (irq->level ? ICH_LR_EOI : 0)) |
-                            ICH_LR_PENDING);
+                            v2 | ICH_LR_PENDING);
         }
     }
     return VGIC_FAST_DONE;
