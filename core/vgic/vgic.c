@@ -626,7 +626,9 @@ static __attribute__((noinline)) uint32_t vgic_v2_sgi_send(struct vgic_vm *d, un
     spin_lock(&d->lock);
     for (; targets; targets &= targets - 1) {
         struct vgic_irq *irq = &d->cpu[__builtin_ctz(targets)].priv[intid];
-        if (irq->group1 && !allow_g1) {
+        /* already pending from src: nothing changes, and whoever set it kicked already (a
+         * sender writing GICD_SGIR in a loop makes its target exit once) */
+        if ((irq->group1 && !allow_g1) || (irq->sgi_src & BIT(src))) {
             continue;
         }
         vgic_v2_sgi_raise(irq, src);

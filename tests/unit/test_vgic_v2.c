@@ -240,6 +240,15 @@ static void test_v2_dist_sgir_filters(void **state)
     assert_int_equal(vm.cpu[2].priv[5].sgi_src, 1u << 1);
     assert_int_equal(vm.cpu[1].priv[5].sgi_src, 0);
     assert_int_equal(kicked, 1u << 0 | 1u << 2);
+    /* again while not taken: the pair's pending bit is set already, so nobody is kicked (a
+     * sender writing GICD_SGIR in a loop makes its target exit once) */
+    kicked = 0;
+    wr(1, GICD_SGIR, 1u << 24 | 5);
+    assert_int_equal(kicked, 0);
+    /* another source of the same SGI is news: its target is kicked */
+    wr(0, GICD_SGIR, 0u << 24 | (0x04u << 16) | 5);
+    assert_int_equal(vm.cpu[2].priv[5].sgi_src, 1u << 1 | 1u << 0);
+    assert_int_equal(kicked, 1u << 2);
     /* filter 2: the sender only (no kick of itself); filter 3 is reserved: nothing */
     kicked = 0;
     wr(1, GICD_SGIR, 2u << 24 | 6);
