@@ -377,6 +377,9 @@ void vgic_vm_reset(struct vgic_vm *d)
         c->sleeping = false;
     }
     __atomic_store_n(&d->level_post, 0, __ATOMIC_RELAXED); /* the lines are reset below */
+#if VGIC_HAS_V2
+    memset(d->sgi_post, 0, sizeof(d->sgi_post)); /* with the inboxes */
+#endif
     for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
         if (d->spi[i].owned) {
             vgic_irq_reset(d, &d->spi[i], 0);
@@ -509,7 +512,11 @@ uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits)
          sgis &= sgis - 1) {
         struct vgic_irq *irq = &d->cpu[vcpu].priv[__builtin_ctz(sgis) & (VGIC_NR_SGIS - 1)];
         if (vgic_irq_v2_sgi(d, irq)) {
-            vgic_v2_sgi_raise(irq, vcpu); /* not posted on a GICv2 (vgic_sgi_send): no source */
+            uint8_t src = vgic_v2_sgi_post_take(d, vcpu, irq->intid);
+            if (!src) {
+                continue; /* its sources came with an earlier bit */
+            }
+            irq->sgi_src |= src;
         }
         irq->pending_latch = true;
         kick |= vgic_irq_kick(d, irq);
@@ -612,32 +619,6 @@ static uint32_t vgic_sgi_targets(const struct vgic_vm *d, unsigned src, uint64_t
     return mask & VGIC_ALL_VCPUS(d);
 }
 
-/*
- * GICv2 VM: each target's SGI is pending from src (its bit in sgi_src, IHI 0048B 4.3.15), a
- * model change under the lock, never posted: the inbox has one bit per SGI, no source. The
- * targets' next flush gives it an LR with src as GICH_LR.CPUID.
- */
-static __attribute__((noinline)) uint32_t vgic_v2_sgi_send(struct vgic_vm *d, unsigned src,
-                                                           unsigned intid, uint32_t targets,
-                                                           bool allow_g1)
-{
-    uint32_t kick = 0;
-
-    spin_lock(&d->lock);
-    for (; targets; targets &= targets - 1) {
-        struct vgic_irq *irq = &d->cpu[__builtin_ctz(targets)].priv[intid];
-        /* already pending from src: nothing changes, and whoever set it kicked already (a
-         * sender writing GICD_SGIR in a loop makes its target exit once) */
-        if ((irq->group1 && !allow_g1) || (irq->sgi_src & BIT(src))) {
-            continue;
-        }
-        vgic_v2_sgi_raise(irq, src);
-        kick |= vgic_irq_kick(d, irq);
-    }
-    spin_unlock(&d->lock);
-    return kick;
-}
-
 static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bool allow_g1)
 {
     unsigned intid = (unsigned)FIELD_GET(ICC_SGIR_INTID, sgir);
@@ -647,9 +628,6 @@ static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bo
         return 0;
     }
     targets = vgic_sgi_targets(d, src, sgir);
-    if (VGIC_HAS_V2 && d->v2) {
-        return vgic_v2_sgi_send(d, src, intid, targets, allow_g1);
-    }
     for (; targets; targets &= targets - 1) {
         unsigned t = (unsigned)__builtin_ctz(targets);
         struct vgic_irq *irq = &d->cpu[t].priv[intid];
@@ -663,13 +641,24 @@ static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bo
         if (!__atomic_load_n(&irq->enabled, __ATOMIC_RELAXED)) {
             /* pending in the model, which kicks nobody; enabling it delivers it */
             spin_lock(&d->lock);
+            if (vgic_irq_v2_sgi(d, irq)) {
+                vgic_v2_sgi_raise(irq, src); /* from src (docs/VGIC.md "GICv2") */
+            }
             irq->pending_latch = true;
             kick |= vgic_irq_kick(d, irq);
             spin_unlock(&d->lock);
             continue;
         }
+#if VGIC_HAS_V2
+        /* GICv2: pending per source. The source goes with the post; already posted from src
+         * and not taken: nothing changes, and its kick is on its way. */
+        if (d->v2 && (__atomic_fetch_or(&d->sgi_post[t][intid], (uint8_t)BIT(src),
+                                        __ATOMIC_RELAXED) & BIT(src))) {
+            continue;
+        }
+#endif
         /* Posted (vgic_post_spi): already posted and not yet taken means its kick is on
-         * its way, and one pending bit holds both. */
+         * its way, and one pending bit holds both (GICv2: and the sources their byte). */
         if (!(__atomic_fetch_or(&d->inbox[t], bit, __ATOMIC_RELEASE) & bit)) {
             kick |= (uint32_t)BIT(t);
         }

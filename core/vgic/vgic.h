@@ -184,6 +184,12 @@ struct vgic_vm {
     struct vgic_cpu cpu[VGIC_MAX_VCPUS];
     struct vgic_stats stats;
     struct vgic_cands cands;
+#if !defined(PLAT_GIC_VERSION) || PLAT_GIC_VERSION != 3
+    /* A GICv2 VM's SGIs posted to vCPU v (vgic_sgi), by SGI: the sources (bit s = vCPU s),
+     * atomic OR by the sender before it sets the SGI's inbox bit (release); taken with an
+     * exchange by whoever takes that bit. Not in a GICv3 build (VGIC_HAS_V2). */
+    uint8_t sgi_post[VGIC_MAX_VCPUS][VGIC_NR_SGIS];
+#endif
 };
 
 /*

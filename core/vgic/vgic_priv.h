@@ -81,6 +81,24 @@ static inline bool vgic_irq_model_pending(const struct vgic_irq *irq)
 #define VGIC_HAS_V2 1
 #endif
 
+#if VGIC_HAS_V2
+/* The sources of SGI n posted to vcpu (vgic_vm.sgi_post), taken: the caller took (or is
+ * taking) the SGI's inbox bit. 0: an earlier taker had them already. */
+static inline uint8_t vgic_v2_sgi_post_take(struct vgic_vm *d, unsigned vcpu, unsigned n)
+{
+    return __atomic_exchange_n(&d->sgi_post[vcpu & (VGIC_MAX_VCPUS - 1)][n & (VGIC_NR_SGIS - 1)],
+                               0, __ATOMIC_ACQUIRE);
+}
+#else
+static inline uint8_t vgic_v2_sgi_post_take(struct vgic_vm *d, unsigned vcpu, unsigned n)
+{
+    (void)d;
+    (void)vcpu;
+    (void)n;
+    return 0;
+}
+#endif
+
 static inline bool vgic_irq_v2_sgi(const struct vgic_vm *d, const struct vgic_irq *irq)
 {
     return VGIC_HAS_V2 && d->v2 && irq->intid < VGIC_NR_SGIS;

@@ -224,40 +224,43 @@ static void test_v2_dist_sgir_filters(void **state)
     }
     wr(0, GICD_CTLR, 3);
     kicked = 0;
-    /* filter 0: CPUTargetList = vCPU 2 (and 7, not in the VM), SGI 3: pending from source 0
-     * in the model (never posted: the inbox has no source) */
+    /* filter 0: CPUTargetList = vCPU 2 (and 7, not in the VM), SGI 3: posted with its
+     * source 0 (the inbox bit, and the source in sgi_post) */
     wr(0, GICD_SGIR, 0u << 24 | (0x84u << 16) | 3);
-    assert_int_equal(vm.cpu[2].priv[3].sgi_src, 1u << 0);
-    assert_true(vm.cpu[2].priv[3].pending_latch);
-    assert_int_equal(vm.inbox[2], 0);
-    assert_int_equal(vm.cpu[1].priv[3].sgi_src, 0);
-    assert_false(vm.cpu[1].priv[3].pending_latch);
+    assert_int_equal(vm.inbox[2], (uint64_t)1 << (VGIC_INBOX_SGI + 3));
+    assert_int_equal(vm.sgi_post[2][3], 1u << 0);
+    assert_int_equal(vm.inbox[1], 0);
+    assert_int_equal(vm.sgi_post[1][3], 0);
     assert_int_equal(kicked, 1u << 2);
     /* filter 1: all but the sender */
     kicked = 0;
     wr(1, GICD_SGIR, 1u << 24 | 5);
-    assert_int_equal(vm.cpu[0].priv[5].sgi_src, 1u << 1);
-    assert_int_equal(vm.cpu[2].priv[5].sgi_src, 1u << 1);
-    assert_int_equal(vm.cpu[1].priv[5].sgi_src, 0);
+    assert_int_equal(vm.sgi_post[0][5], 1u << 1);
+    assert_int_equal(vm.sgi_post[2][5], 1u << 1);
+    assert_int_equal(vm.sgi_post[1][5], 0);
+    assert_false(vm.inbox[1] & ((uint64_t)1 << (VGIC_INBOX_SGI + 5)));
     assert_int_equal(kicked, 1u << 0 | 1u << 2);
-    /* again while not taken: the pair's pending bit is set already, so nobody is kicked (a
-     * sender writing GICD_SGIR in a loop makes its target exit once) */
+    /* again while not taken: the pair's bit is set already, so nobody is kicked (a sender
+     * writing GICD_SGIR in a loop makes its target exit once) */
     kicked = 0;
     wr(1, GICD_SGIR, 1u << 24 | 5);
     assert_int_equal(kicked, 0);
-    /* another source of the same SGI is news: its target is kicked */
+    /* another source of the same SGI joins the post, whose kick is on its way */
     wr(0, GICD_SGIR, 0u << 24 | (0x04u << 16) | 5);
-    assert_int_equal(vm.cpu[2].priv[5].sgi_src, 1u << 1 | 1u << 0);
-    assert_int_equal(kicked, 1u << 2);
+    assert_int_equal(vm.sgi_post[2][5], 1u << 1 | 1u << 0);
+    assert_int_equal(kicked, 0);
+    /* the pending registers take the posts into the model: both sources */
+    assert_int_equal(rd(2, GICD_SPENDSGIR + 4) & 0xff00, 0x0300);
+    assert_int_equal(vm.cpu[2].priv[5].sgi_src, 0x03);
+    assert_int_equal(vm.sgi_post[2][5], 0);
     /* filter 2: the sender only (no kick of itself); filter 3 is reserved: nothing */
     kicked = 0;
     wr(1, GICD_SGIR, 2u << 24 | 6);
-    assert_int_equal(vm.cpu[1].priv[6].sgi_src, 1u << 1);
-    assert_true(vm.dirty & (1u << 1));
+    assert_int_equal(vm.sgi_post[1][6], 1u << 1);
     wr(1, GICD_SGIR, 3u << 24 | 0xff0000u | 7);
     for (unsigned v = 0; v < NR_VCPUS; v++) {
-        assert_int_equal(vm.cpu[v].priv[7].sgi_src, 0);
-        assert_false(vm.cpu[v].priv[7].pending_latch);
+        assert_int_equal(vm.sgi_post[v][7], 0);
+        assert_false(vm.inbox[v] & ((uint64_t)1 << (VGIC_INBOX_SGI + 7)));
     }
     assert_int_equal(kicked, 0);
 }
@@ -510,6 +513,64 @@ static void test_v2_sgi_evicted_source_kept(void **state)
     assert_int_equal(guest_take(SGI_X), 1);
 }
 
+/* The interrupt exit's short way (vgic_sync_flush_lrs: posted edges straight into LRs,
+ * vgic_inbox_direct) gives what the model path gives: the lowest posted source in the LR
+ * with EOI maintenance while others wait, the next after the deactivation, and a finished
+ * LR re-armed in place with a new sender's CPUID. */
+static void test_v2_sgi_posted_direct_path(void **state)
+{
+    int i, j;
+
+    (void)state;
+    sgi_on(TARGET, SGI_X);
+    vgic_sync_flush_lrs(&vm, TARGET, false); /* nothing yet: the enable's flush */
+    sgir_send(1, 1u << TARGET, SGI_X);
+    sgir_send(0, 1u << TARGET, SGI_X);
+    assert_int_equal(vm.sgi_post[TARGET][SGI_X], 0x03);
+    vgic_sync_flush_lrs(&vm, TARGET, true); /* the kick's exit */
+    assert_int_equal(vm.sgi_post[TARGET][SGI_X], 0);
+    assert_int_equal(lrs_valid(), 1);
+    assert_int_equal(sgi_lr(SGI_X, &i).source, 0);
+    assert_true(sgi_lr(SGI_X, NULL).eoi);
+    assert_int_equal(vm.cpu[TARGET].priv[SGI_X].sgi_src, 1u << 1);
+    assert_int_equal(sgi_sources(TARGET, GICD_SPENDSGIR, SGI_X), 0x03);
+    assert_int_equal(guest_take(SGI_X), 0);
+    vgic_sync_flush_lrs(&vm, TARGET, false); /* the EOI maintenance */
+    assert_int_equal(guest_take(SGI_X), 1);
+    vgic_sync_flush_lrs(&vm, TARGET, false);
+    assert_int_equal(lrs_valid(), 0);
+
+    /* one source, delivered and finished without an exit; a second sender's post re-arms
+     * that LR in place with its own CPUID */
+    sgir_send(2, 1u << TARGET, SGI_X);
+    vgic_sync_flush_lrs(&vm, TARGET, true);
+    assert_int_equal(sgi_lr(SGI_X, &i).source, 2);
+    assert_false(sgi_lr(SGI_X, NULL).eoi);
+    assert_int_equal(guest_take(SGI_X), 2);
+    sgir_send(1, 1u << TARGET, SGI_X);
+    vgic_sync_flush_lrs(&vm, TARGET, true);
+    assert_int_equal(sgi_lr(SGI_X, &j).source, 1);
+    assert_int_equal(j, i);
+    assert_int_equal(guest_take(SGI_X), 1);
+    vgic_sync_flush_lrs(&vm, TARGET, false);
+    assert_int_equal(lrs_valid(), 0);
+    assert_int_equal(sgi_sources(TARGET, GICD_SPENDSGIR, SGI_X), 0);
+
+    /* a post while the LR is still pending from another source waits in the model */
+    sgir_send(0, 1u << TARGET, SGI_X);
+    vgic_sync_flush_lrs(&vm, TARGET, true);
+    sgir_send(1, 1u << TARGET, SGI_X);
+    vgic_sync_flush_lrs(&vm, TARGET, true);
+    assert_int_equal(sgi_lr(SGI_X, NULL).source, 0);
+    assert_true(sgi_lr(SGI_X, NULL).eoi);
+    assert_int_equal(vm.cpu[TARGET].priv[SGI_X].sgi_src, 1u << 1);
+    assert_int_equal(guest_take(SGI_X), 0);
+    vgic_sync_flush_lrs(&vm, TARGET, false);
+    assert_int_equal(guest_take(SGI_X), 1);
+    vgic_sync_flush_lrs(&vm, TARGET, false);
+    assert_int_equal(lrs_valid(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +589,7 @@ int main(void)
         cmocka_unit_test_setup(test_v2_sgi_same_source_merges_other_waits, setup),
         cmocka_unit_test_setup(test_v2_spendsgir_per_source, setup),
         cmocka_unit_test_setup(test_v2_sgi_evicted_source_kept, setup),
+        cmocka_unit_test_setup(test_v2_sgi_posted_direct_path, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
