@@ -166,7 +166,7 @@ struct vgic_vm {
     /* Per vCPU: edges posted without the lock (atomic OR; taken with an exchange): bits
      * 0..31 SPIs by vgic_post_spi, by owned_spi index; bits 32..47 SGIs by vgic_sgi, bit
      * 32 + n for SGI n (affinity routing keeps one pending bit per SGI and target, not per
-     * source; a GICv2 VM's SGIs, pending per source, are never posted: vgic_sgi_send).
+     * source; a GICv2 VM's SGIs are pending per source: their sources are in sgi_post).
      * The vCPU puts them into its LRs, or into the model, on its way back into the guest.
      * One word, so the exit paths test both with one load. */
     uint64_t inbox[VGIC_MAX_VCPUS];
@@ -292,8 +292,9 @@ uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32
  * the sender; targets outside the VM are ignored. Returns the vCPUs to refill, as above.
  * An SGI the target has enabled is posted like vgic_post_spi (its inbox bit, no lock;
  * no kick when the bit was already set), a disabled one becomes pending in the model under
- * the lock and kicks nobody. In a GICv2 VM every SGI becomes pending from src_vcpu in the
- * model under the lock (docs/VGIC.md "GICv2": pending per source CPU).
+ * the lock and kicks nobody. In a GICv2 VM an SGI is pending per source CPU (docs/VGIC.md
+ * "GICv2"): src_vcpu's bit goes into the target's sgi_post byte before the inbox bit, and
+ * one already posted from src_vcpu and not taken kicks nobody.
  */
 uint32_t vgic_sgi(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
 uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
