@@ -60,9 +60,11 @@ $(EL2_O)/el2/%.S.o: %.S
 	@echo "  AS      $<"
 	@$(EL2_CC) $(EL2_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
+# -MT: the dependency file (asm-offsets.h.d, included below) names the header itself, so a
+# change to a structure it measures (core/vgic/vgic.h...) regenerates it
 $(EL2_O)/el2/asm-offsets.h: arch/aarch64/asm-offsets.c
 	@mkdir -p $(dir $@)
-	$(EL2_CC) $(EL2_CFLAGS) -S $< -o $@.s
+	$(EL2_CC) $(EL2_CFLAGS) -MT $@ -S $< -o $@.s
 	sed -n 's/.*@@ASMOFF \([A-Z0-9_]*\) #*\([0-9-]*\).*/#define \1 \2/p' $@.s > $@
 
 $(patsubst %,$(EL2_O)/el2/%.o,$(filter %.S,$(EL2_SRCS))): $(EL2_O)/el2/asm-offsets.h
@@ -136,6 +138,7 @@ clean:
 	rm -rf $(O)
 
 -include $(EL2_OBJS:.o=.d)
+-include $(EL2_O)/el2/asm-offsets.h.d
 
 .PHONY: linux-guest
 linux-guest: linux-deps

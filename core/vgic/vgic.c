@@ -14,6 +14,8 @@
 
 #include <arch/vgic_hw.h>
 
+_Static_assert(sizeof(struct vgic_irq) == 24, "a GICv2 SGI's sources share irouter's bytes");
+
 /* Interrupt intid as seen by vCPU vcpu (banked SGIs/PPIs), or NULL if out of range. */
 struct vgic_irq *vgic_irq_get(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
 {
@@ -135,6 +137,12 @@ uint32_t vgic_irq_set_pending(struct vgic_vm *d, struct vgic_irq *irq, bool pend
 {
     bool was = vgic_irq_busy(irq);
 
+    if (vgic_irq_v2_sgi(d, irq)) {
+        /* GICv2 SGI through GICD_ISPENDR/ICPENDR (the per-source registers are S/CPENDSGIR,
+         * vgic_dist_v2.c): set pends it from the accessing CPU (whose banked copy irq is, as
+         * KVM picks for a source it cannot know); clear ends every source, the LR's too. */
+        irq->sgi_src = pending ? (uint8_t)(irq->sgi_src | BIT(irq->target & 7)) : 0;
+    }
     irq->pending_latch = pending;
     if (!pending && vgic_irq_is_hw_level(irq)) {
         /* The physical interrupt is completed (vgic_hw_follow) and comes back if its source
@@ -335,7 +343,7 @@ static void vgic_irq_reset(struct vgic_vm *d, struct vgic_irq *irq, unsigned own
     irq->pending_latch = false;
     irq->lr_pending = false;
     irq->active = false;
-    irq->irouter = 0;
+    irq->irouter = 0; /* and a GICv2 SGI's sgi_src, lr_src */
     irq->target = irq->intid < VGIC_SPI_BASE ? (uint8_t)owner : vgic_route(d, 0);
     if (d->v2 && irq->intid >= VGIC_SPI_BASE) {
         irq->irouter = 1; /* GICv2: ITARGETSR = CPU 0, the same target as GICv3's reset */
@@ -369,6 +377,9 @@ void vgic_vm_reset(struct vgic_vm *d)
         c->sleeping = false;
     }
     __atomic_store_n(&d->level_post, 0, __ATOMIC_RELAXED); /* the lines are reset below */
+#if VGIC_HAS_V2
+    memset(d->sgi_post, 0, sizeof(d->sgi_post)); /* with the inboxes */
+#endif
     for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
         if (d->spi[i].owned) {
             vgic_irq_reset(d, &d->spi[i], 0);
@@ -396,6 +407,9 @@ uint32_t vgic_inject(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
     spin_lock(&d->lock);
     irq = vgic_irq_owned(d, vcpu, intid);
     if (irq) {
+        if (vgic_irq_v2_sgi(d, irq)) {
+            vgic_v2_sgi_raise(irq, vcpu); /* an SGI with no sender: its own CPU's */
+        }
         irq->pending_latch = true;
         kick = vgic_irq_kick(d, irq);
     }
@@ -497,6 +511,13 @@ uint32_t vgic_inbox_to_model(struct vgic_vm *d, unsigned vcpu, uint64_t bits)
     for (uint32_t sgis = (uint32_t)(bits >> VGIC_INBOX_SGI) & (BIT(VGIC_NR_SGIS) - 1); sgis;
          sgis &= sgis - 1) {
         struct vgic_irq *irq = &d->cpu[vcpu].priv[__builtin_ctz(sgis) & (VGIC_NR_SGIS - 1)];
+        if (vgic_irq_v2_sgi(d, irq)) {
+            uint8_t src = vgic_v2_sgi_post_take(d, vcpu, irq->intid);
+            if (!src) {
+                continue; /* its sources came with an earlier bit */
+            }
+            irq->sgi_src |= src;
+        }
         irq->pending_latch = true;
         kick |= vgic_irq_kick(d, irq);
     }
@@ -620,13 +641,24 @@ static uint32_t vgic_sgi_send(struct vgic_vm *d, unsigned src, uint64_t sgir, bo
         if (!__atomic_load_n(&irq->enabled, __ATOMIC_RELAXED)) {
             /* pending in the model, which kicks nobody; enabling it delivers it */
             spin_lock(&d->lock);
+            if (vgic_irq_v2_sgi(d, irq)) {
+                vgic_v2_sgi_raise(irq, src); /* from src (docs/VGIC.md "GICv2") */
+            }
             irq->pending_latch = true;
             kick |= vgic_irq_kick(d, irq);
             spin_unlock(&d->lock);
             continue;
         }
+#if VGIC_HAS_V2
+        /* GICv2: pending per source. The source goes with the post; already posted from src
+         * and not taken: nothing changes, and its kick is on its way. */
+        if (d->v2 && (__atomic_fetch_or(&d->sgi_post[t][intid], (uint8_t)BIT(src),
+                                        __ATOMIC_RELAXED) & BIT(src))) {
+            continue;
+        }
+#endif
         /* Posted (vgic_post_spi): already posted and not yet taken means its kick is on
-         * its way, and one pending bit holds both. */
+         * its way, and one pending bit holds both (GICv2: and the sources their byte). */
         if (!(__atomic_fetch_or(&d->inbox[t], bit, __ATOMIC_RELEASE) & bit)) {
             kick |= (uint32_t)BIT(t);
         }

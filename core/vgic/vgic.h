@@ -101,7 +101,16 @@ struct vgic_irq {
     bool pending_latch;     /* edge/software pending not yet handed to a list register */
     bool lr_pending;        /* pending state held in the list register (last known) */
     bool active;
-    uint64_t irouter;       /* SPIs: GICD_IROUTER value */
+    union {
+        uint64_t irouter;   /* SPIs: GICD_IROUTER value (GICv2: the ITARGETSR byte) */
+        struct {            /* SGIs of a GICv2 VM (docs/VGIC.md "GICv2"): */
+            /* the source vCPUs (bit s = vCPU s) pending in the model, not in an LR;
+             * pending_latch is "any set" */
+            uint8_t sgi_src;
+            /* the source its LR shows, or showed when it was acknowledged (while active) */
+            uint8_t lr_src;
+        };
+    };
 };
 
 struct vgic_cpu {
@@ -157,8 +166,9 @@ struct vgic_vm {
     /* Per vCPU: edges posted without the lock (atomic OR; taken with an exchange): bits
      * 0..31 SPIs by vgic_post_spi, by owned_spi index; bits 32..47 SGIs by vgic_sgi, bit
      * 32 + n for SGI n (affinity routing keeps one pending bit per SGI and target, not per
-     * source). The vCPU puts them into its LRs, or into the model, on its way back into the
-     * guest. One word, so the exit paths test both with one load. */
+     * source; a GICv2 VM's SGIs are pending per source: their sources are in sgi_post).
+     * The vCPU puts them into its LRs, or into the model, on its way back into the guest.
+     * One word, so the exit paths test both with one load. */
     uint64_t inbox[VGIC_MAX_VCPUS];
     /* Virtual level SPIs raised without the lock (vgic_post_level), by owned_spi index, not
      * yet in the model: atomic OR by the raiser (which then sets bit VGIC_INBOX_LEVEL of the
@@ -174,6 +184,12 @@ struct vgic_vm {
     struct vgic_cpu cpu[VGIC_MAX_VCPUS];
     struct vgic_stats stats;
     struct vgic_cands cands;
+#if !defined(PLAT_GIC_VERSION) || PLAT_GIC_VERSION != 3
+    /* A GICv2 VM's SGIs posted to vCPU v (vgic_sgi), by SGI: the sources (bit s = vCPU s),
+     * atomic OR by the sender before it sets the SGI's inbox bit (release); taken with an
+     * exchange by whoever takes that bit. Not in a GICv3 build (VGIC_HAS_V2). */
+    uint8_t sgi_post[VGIC_MAX_VCPUS][VGIC_NR_SGIS];
+#endif
 };
 
 /*
@@ -276,7 +292,9 @@ uint32_t vgic_inject_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid, uint32
  * the sender; targets outside the VM are ignored. Returns the vCPUs to refill, as above.
  * An SGI the target has enabled is posted like vgic_post_spi (its inbox bit, no lock;
  * no kick when the bit was already set), a disabled one becomes pending in the model under
- * the lock and kicks nobody.
+ * the lock and kicks nobody. In a GICv2 VM an SGI is pending per source CPU (docs/VGIC.md
+ * "GICv2"): src_vcpu's bit goes into the target's sgi_post byte before the inbox bit, and
+ * one already posted from src_vcpu and not taken kicks nobody.
  */
 uint32_t vgic_sgi(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);
 uint32_t vgic_sgi0(struct vgic_vm *d, unsigned src_vcpu, uint64_t sgir);

@@ -6,9 +6,12 @@
  * read/write), 128 INTIDs, CPUNumber = vCPUs - 1. SGIs and PPIs are banked per accessing vCPU
  * in the per-INTID registers (vgic_mmio_irq); SPIs are routed by GICD_ITARGETSR (one byte per
  * INTID, vCPU i = bit i; INTIDs 0..31 read as the accessing vCPU's own bit). GICD_SGIR sends
- * SGIs (vgic_sgi); C/SPENDSGIR keep the one pending bit per SGI the model has, shown as
- * source CPU 0 (the CPUID the list registers give the guest). The CPU interface is the
- * hardware's GICV frame, mapped into the guest: nothing of it is emulated here.
+ * SGIs (vgic_sgi): an SGI is pending separately for each (source, target) pair (IHI 0048B
+ * 3.2.x), kept per target and SGI as a mask of source vCPUs (vgic_irq.sgi_src); the list
+ * register of an SGI carries one source in GICH_LR.CPUID, which the guest reads in
+ * GICC_IAR.CPUID, and the others stay pending until that one is deactivated (docs/VGIC.md
+ * "GICv2"). C/SPENDSGIR read, set and clear exactly those source bits. The CPU interface is
+ * the hardware's GICV frame, mapped into the guest: nothing of it is emulated here.
  */
 #include <bulkhead/errno.h>
 #include <core/vgic/vgic_priv.h>
@@ -84,22 +87,43 @@ static void vgic_v2_write_itargets(struct vgic_access *a, uint32_t roff, unsigne
     }
 }
 
-/* C/SPENDSGIR: one byte per SGI, one bit per source CPU; the model has one pending bit. */
+/*
+ * C/SPENDSGIR (4.3.17, 4.3.18): one byte per SGI of the accessing CPU, bit s = pending from
+ * source CPU s: the sources in the model and the one its LR holds pending. Bits of CPUs the
+ * VM does not have are RAZ/WI.
+ */
 static uint64_t vgic_v2_get_sgi_pending(const struct vgic_irq *irq)
 {
-    return vgic_irq_is_pending(irq) ? 1 : 0;
+    return irq->sgi_src | (irq->lr_pending ? BIT(irq->lr_src) : 0);
 }
 
 static uint32_t vgic_v2_put_sgi_pend(struct vgic_vm *d, struct vgic_irq *irq, uint64_t v)
 {
-    (void)v;
-    return vgic_irq_set_pending(d, irq, true);
+    uint8_t add = (uint8_t)(v & VGIC_ALL_VCPUS(d) & ~irq->sgi_src);
+
+    if (!add) {
+        return 0;
+    }
+    irq->sgi_src |= add; /* one from the LR's own source joins it at the flush */
+    irq->pending_latch = true;
+    return vgic_irq_kick(d, irq);
 }
 
 static uint32_t vgic_v2_put_sgi_unpend(struct vgic_vm *d, struct vgic_irq *irq, uint64_t v)
 {
-    (void)v;
-    return vgic_irq_set_pending(d, irq, false);
+    uint8_t clr = (uint8_t)(v & VGIC_ALL_VCPUS(d));
+
+    if (!(vgic_v2_get_sgi_pending(irq) & clr)) {
+        return 0;
+    }
+    irq->sgi_src &= (uint8_t)~clr;
+    irq->pending_latch = irq->sgi_src != 0;
+    if (irq->lr_pending && (clr & BIT(irq->lr_src))) {
+        /* the LR owner withdraws it at its next flush, unless the guest acknowledged it
+         * first (as for ICPENDR, vgic_irq_set_pending) */
+        irq->lr_pending = false;
+    }
+    return vgic_irq_kick(d, irq);
 }
 
 static const struct vgic_field vgic_field_sgi_pend_set = {

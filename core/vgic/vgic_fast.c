@@ -72,26 +72,54 @@ bool vgic_rearm_hw(struct vgic_vm *d, unsigned vcpu, uint32_t intid)
 }
 
 /*
+ * A GICv2 SGI's posted sources src that vgic_edge_direct cannot put into an LR: into the
+ * model, as vgic_inbox_to_model would (vcpu is dirty now, so the exit's flush orders them).
+ */
+static __attribute__((noinline)) bool vgic_edge_v2_model(struct vgic_vm *d, struct vgic_irq *irq,
+                                                         uint8_t src)
+{
+    irq->sgi_src |= src;
+    irq->pending_latch = true;
+    (void)vgic_irq_kick(d, irq); /* irq is vcpu's own: marks it dirty, kicks nobody else */
+    return true;
+}
+
+/*
  * One posted edge (an SPI or an SGI) that needs the model's state, under d->lock, once
  * vgic_inbox_locked found vcpu in shape: an edge interrupt whose LR the guest has finished
  * (empty in ICH_ELRSR_EL2) is re-armed in that LR; one in no LR, inactive, goes into a free
- * one. False: it was not taken (the model path merges it).
+ * one. False: it was not taken (the model path merges it). A GICv2 SGI's posted sources are
+ * taken here (true from then on): the lowest goes into the LR as its source, with EOI
+ * maintenance if others remain in the model; if the LR cannot take one, all go to the model
+ * (vgic_edge_v2_model), as do they when the model has sources waiting already.
  */
 static inline __attribute__((always_inline)) bool
 vgic_edge_direct(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu, struct vgic_irq *irq,
                  uint32_t elrsr)
 {
     uint32_t all = (uint32_t)BIT(d->nr_lrs) - 1;
+    uint64_t v2 = 0;
+    uint8_t src = 0;
     int i;
 
     if (irq->target != vcpu || irq->hw || irq->level || !irq->enabled ||
         !(irq->group1 ? d->enable_grp1 : d->enable_grp0)) {
         return false;
     }
+    if (vgic_irq_v2_sgi(d, irq)) {
+        src = vgic_v2_sgi_post_take(d, vcpu, irq->intid);
+        if (!src) {
+            return true; /* its sources came with an earlier bit */
+        }
+        if (irq->pending_latch) {
+            return vgic_edge_v2_model(d, irq, src);
+        }
+    }
     if (irq->lr_vcpu == vcpu) {
         i = vgic_lr_of(c, irq);
         if (i < 0 || !(elrsr & BIT(i)) || (c->lr_shadow[i] & ICH_LR_EOI)) {
-            return false; /* still pending or active there: the sync and flush merge it */
+            /* still pending or active there: the sync and flush merge it */
+            return src ? vgic_edge_v2_model(d, irq, src) : false;
         }
         /* finished by the guest: what the sync would fold, then the new edge */
     } else if (irq->lr_vcpu == VGIC_NO_VCPU && !irq->active && !irq->pending_latch &&
@@ -101,14 +129,20 @@ vgic_edge_direct(struct vgic_vm *d, struct vgic_cpu *c, unsigned vcpu, struct vg
         c->lr_used |= (uint32_t)BIT(i);
         irq->lr_vcpu = (uint8_t)vcpu;
     } else {
-        return false;
+        return src ? vgic_edge_v2_model(d, irq, src) : false;
     }
     irq->active = false;
     irq->lr_pending = true;
     irq->pending_latch = false;
+    if (src) {
+        irq->lr_src = (uint8_t)__builtin_ctz(src);
+        irq->sgi_src = (uint8_t)(src & (src - 1));
+        irq->pending_latch = irq->sgi_src != 0;
+        v2 = FIELD_PREP(ICH_LR_V2_SOURCE, irq->lr_src) | (irq->pending_latch ? ICH_LR_EOI : 0);
+    }
     c->lr_shadow[i] = FIELD_PREP(ICH_LR_VINTID, irq->intid) |
                       FIELD_PREP(ICH_LR_PRIORITY, irq->priority & d->lr_prio_mask) |
-                      (irq->group1 ? ICH_LR_GROUP : 0) | ICH_LR_PENDING;
+                      (irq->group1 ? ICH_LR_GROUP : 0) | v2 | ICH_LR_PENDING;
     arch_vgic_write_lr((unsigned)i, c->lr_shadow[i]);
     return true;
 }
@@ -385,8 +419,18 @@ vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
             }
             /* vgic_lr_decide + vgic_lr_build for an inactive one: an edge's latch moves into
              * the LR; a virtual level interrupt keeps its line and latch in the model and
-             * asks for EOI maintenance, which resamples it */
-            irq->pending_latch = irq->pending_latch && irq->level;
+             * asks for EOI maintenance, which resamples it; a GICv2 SGI moves its lowest
+             * source into the LR, and asks for EOI maintenance while others remain */
+            uint64_t v2 = 0;
+            if (vgic_irq_v2_sgi(d, irq)) {
+                if (!vgic_v2_sgi_take(irq, false)) {
+                    continue; /* no source: not pending (vgic_irq_set_pending keeps one) */
+                }
+                v2 = FIELD_PREP(ICH_LR_V2_SOURCE, irq->lr_src) |
+                     (irq->pending_latch ? ICH_LR_EOI : 0);
+            } else {
+                irq->pending_latch = irq->pending_latch && irq->level;
+            }
             i = (unsigned)__builtin_ctz(free);
             irq->lr_pending = true;
             vgic_lr_put(d, vcpu, i, irq,
@@ -395,7 +439,7 @@ vgic_sync_flush_fast(struct vgic_vm *d, unsigned vcpu, uint32_t me)
                             (irq->group1 ? ICH_LR_GROUP : 0) |
                             (irq->hw ? ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, irq->pintid)
                                      : (irq->level ? ICH_LR_EOI : 0)) |
-                            ICH_LR_PENDING);
+                            v2 | ICH_LR_PENDING);
         }
     }
     return VGIC_FAST_DONE;

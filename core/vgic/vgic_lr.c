@@ -29,6 +29,9 @@ uint64_t vgic_lr_encode(const struct vgic_lr *lr)
     } else if (lr->eoi) {
         v |= ICH_LR_EOI;
     }
+    if (VGIC_HAS_V2 && !lr->hw) {
+        v |= FIELD_PREP(ICH_LR_V2_SOURCE, lr->source);
+    }
     if (lr->pending) {
         v |= ICH_LR_PENDING;
     }
@@ -51,6 +54,7 @@ struct vgic_lr vgic_lr_decode(uint64_t v)
         .eoi = !hw && (v & ICH_LR_EOI),
         .pending = v & ICH_LR_PENDING,
         .active = v & ICH_LR_ACTIVE,
+        .source = VGIC_HAS_V2 && !hw ? (uint8_t)FIELD_GET(ICH_LR_V2_SOURCE, v) : 0,
     };
 }
 
@@ -69,26 +73,40 @@ static bool vgic_lr_decide(struct vgic_vm *d, unsigned vcpu, struct vgic_irq *ir
     bool deliver = vgic_irq_deliverable(d, irq, vcpu);
     bool level = vgic_irq_is_level(irq);
     bool hwl = vgic_irq_is_hw_level(irq);
+    bool v2sgi = vgic_irq_v2_sgi(d, irq);
     bool p = irq->lr_pending;
 
     /* What an LR takes: an edge's latch; a HW level interrupt's taken line (its software
-     * latch stays until ack); nothing of a virtual level one (the model keeps the line). */
+     * latch stays until ack); nothing of a virtual level one (the model keeps the line); of
+     * a GICv2 SGI, only another one from the source the LR shows. */
     if (p && hwl) {
         irq->line_level = false;
+    } else if (p && v2sgi) {
+        (void)vgic_v2_sgi_take(irq, true);
     } else if (p && !level) {
         irq->pending_latch = false;
     }
     if (p && (!deliver || (level && !vgic_irq_model_pending(irq)))) {
         p = false;
         irq->line_level |= hwl; /* resampled before it is offered again */
-        irq->pending_latch |= !level && !hwl;
+        if (v2sgi) {
+            vgic_v2_sgi_unlr(irq);
+        } else {
+            irq->pending_latch |= !level && !hwl;
+        }
     }
     if (!p && deliver && vgic_irq_model_pending(irq) && (!irq->active || (!level && !irq->hw))) {
-        p = true;
-        if (hwl) {
-            irq->line_level = false;
-        } else if (!level) {
-            irq->pending_latch = false;
+        if (v2sgi) {
+            /* an active one keeps its source: another source waits for its deactivation
+             * (the EOI maintenance vgic_lr_build asks for while sources remain) */
+            p = vgic_v2_sgi_take(irq, irq->active);
+        } else {
+            p = true;
+            if (hwl) {
+                irq->line_level = false;
+            } else if (!level) {
+                irq->pending_latch = false;
+            }
         }
     }
     irq->lr_pending = p;
@@ -113,6 +131,7 @@ static uint64_t vgic_lr_build(const struct vgic_vm *d, const struct vgic_irq *ir
         .eoi = !irq->hw && (vgic_irq_is_level(irq) || irq->pending_latch),
         .pending = pending,
         .active = irq->active,
+        .source = vgic_irq_v2_sgi(d, irq) ? irq->lr_src : 0,
     };
 
     if (cur & ICH_LR_ACTIVE) {
@@ -147,6 +166,10 @@ static void vgic_lr_evict(struct vgic_vm *d, unsigned vcpu, unsigned i)
 
     if (vgic_irq_is_hw_level(irq)) {
         irq->line_level |= irq->lr_pending;
+    } else if (vgic_irq_v2_sgi(d, irq)) {
+        if (irq->lr_pending) {
+            vgic_v2_sgi_unlr(irq); /* its source is pending in the model again */
+        }
     } else {
         irq->pending_latch |= irq->lr_pending && !vgic_irq_is_level(irq);
     }

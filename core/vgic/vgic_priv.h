@@ -68,6 +68,74 @@ static inline bool vgic_irq_model_pending(const struct vgic_irq *irq)
     return irq->pending_latch || (irq->level && irq->line_level);
 }
 
+/*
+ * SGIs of a GICv2 VM are pending per source CPU (IHI 0048B 3.2.x): vgic_irq.sgi_src holds the
+ * sources the model has, lr_src the one an LR shows (GICH_LR.CPUID, GICC_IAR.CPUID), one
+ * source per LR at a time as KVM's vgic-v2 does. GICv2 VMs exist only on GICv2 hardware, so a
+ * GICv3 build (PLAT_GIC_VERSION 3) compiles all of it out of its paths; the host unit tests
+ * build both.
+ */
+#if defined(PLAT_GIC_VERSION) && PLAT_GIC_VERSION == 3
+#define VGIC_HAS_V2 0
+#else
+#define VGIC_HAS_V2 1
+#endif
+
+#if VGIC_HAS_V2
+/* The sources of SGI n posted to vcpu (vgic_vm.sgi_post), taken: the caller took (or is
+ * taking) the SGI's inbox bit. 0: an earlier taker had them already. */
+static inline uint8_t vgic_v2_sgi_post_take(struct vgic_vm *d, unsigned vcpu, unsigned n)
+{
+    return __atomic_exchange_n(&d->sgi_post[vcpu & (VGIC_MAX_VCPUS - 1)][n & (VGIC_NR_SGIS - 1)],
+                               0, __ATOMIC_ACQUIRE);
+}
+#else
+static inline uint8_t vgic_v2_sgi_post_take(struct vgic_vm *d, unsigned vcpu, unsigned n)
+{
+    (void)d;
+    (void)vcpu;
+    (void)n;
+    return 0;
+}
+#endif
+
+static inline bool vgic_irq_v2_sgi(const struct vgic_vm *d, const struct vgic_irq *irq)
+{
+    return VGIC_HAS_V2 && d->v2 && irq->intid < VGIC_NR_SGIS;
+}
+
+/* A GICv2 SGI from source src (< VGIC_MAX_VCPUS) pending in the model. */
+static inline void vgic_v2_sgi_raise(struct vgic_irq *irq, unsigned src)
+{
+    irq->sgi_src |= (uint8_t)(1u << (src & (VGIC_MAX_VCPUS - 1)));
+    irq->pending_latch = true;
+}
+
+/* A GICv2 SGI's LR gives back its pending state: its source goes back to the model. */
+static inline void vgic_v2_sgi_unlr(struct vgic_irq *irq)
+{
+    vgic_v2_sgi_raise(irq, irq->lr_src);
+}
+
+/*
+ * A GICv2 SGI's LR takes one source from the model. keep: the LR is bound to lr_src (the
+ * interrupt is active with it, or its LR is pending with it): only that source can join.
+ * Otherwise the lowest pending source becomes lr_src. False: no source could go.
+ */
+static inline bool vgic_v2_sgi_take(struct vgic_irq *irq, bool keep)
+{
+    unsigned s = keep ? irq->lr_src : (unsigned)__builtin_ctz(irq->sgi_src | 0x100u);
+
+    if (s >= VGIC_MAX_VCPUS || !(irq->sgi_src & (1u << s))) {
+        irq->pending_latch = irq->sgi_src != 0; /* never pending without a source */
+        return false;
+    }
+    irq->sgi_src &= (uint8_t)~(1u << s);
+    irq->lr_src = (uint8_t)s;
+    irq->pending_latch = irq->sgi_src != 0;
+    return true;
+}
+
 /* Guest-visible pending state (GICD_ISPENDR). */
 static inline bool vgic_irq_is_pending(const struct vgic_irq *irq)
 {
@@ -224,6 +292,7 @@ struct vgic_lr {
     bool eoi;           /* HW = 0 only: maintenance interrupt on deactivation */
     bool pending;
     bool active;
+    uint8_t source;     /* HW = 0, a GICv2 VM's SGI: the source CPU (ICH_LR_V2_SOURCE) */
 };
 
 uint64_t vgic_lr_encode(const struct vgic_lr *lr);

@@ -159,6 +159,10 @@
 #define ICH_LR_PENDING        BIT(62)
 #define ICH_LR_ACTIVE         BIT(63)
 #define ICH_LR_STATE          (ICH_LR_PENDING | ICH_LR_ACTIVE)
+/* Not ICH_LR_EL2's: a GICv2 VM's SGI source CPU, kept in pINTID bits RES0 when HW = 0 and
+ * translated to GICH_LR.CPUID [12:10] by the GICv2 back end (vgic_v2.c). Only GICv2 hardware
+ * ever sees an LR value with it set. */
+#define ICH_LR_V2_SOURCE      GENMASK(34, 32)
 
 #define ICH_HCR_EN            BIT(0)
 #define ICH_HCR_UIE           BIT(1)
@@ -192,6 +196,9 @@ _Static_assert(ICH_LR_HW == (UINT64_C(1) << 61) && ICH_LR_GROUP == (UINT64_C(1) 
                "LR HW/Group bits");
 _Static_assert(ICH_LR_STATE == (UINT64_C(3) << 62), "LR state field");
 _Static_assert((ICH_LR_EOI & ICH_LR_PINTID) != 0, "EOI lives inside pINTID when HW = 0");
+_Static_assert((ICH_LR_V2_SOURCE & ICH_LR_PINTID) == ICH_LR_V2_SOURCE &&
+                   (ICH_LR_V2_SOURCE & ICH_LR_EOI) == 0,
+               "a GICv2 SGI's source lives inside pINTID when HW = 0, apart from EOI");
 _Static_assert(GICD_TYPER_IDBITS == (UINT64_C(0x1f) << 19), "TYPER.IDbits");
 _Static_assert(ICC_SGIR_RS == (UINT64_C(0xf) << 44), "SGI1R.RS");
 

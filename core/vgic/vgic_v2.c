@@ -7,7 +7,8 @@
  * hardware: 10-bit INTIDs, 5 priority bits, state and group in other places, EOI at bit 19.
  * The translation is exact for every value the vGIC builds (priority masked to the 5 bits
  * GICH_VTR reports, INTIDs below 1020), so a shadow compares equal to the LR read back.
- * SGIs get CPUID 0: the model keeps one pending bit per SGI (docs/VGIC.md, "GICv2").
+ * An SGI's source CPU (ICH_LR_V2_SOURCE in the model's values) is GICH_LR.CPUID [12:10],
+ * which the guest reads in GICC_IAR.CPUID (docs/VGIC.md, "GICv2").
  */
 #include <core/vgic/vgic_v2.h>
 
@@ -23,8 +24,9 @@ uint32_t vgic_v2_lr_to_hw(uint64_t ich)
 
     if (ich & ICH_LR_HW) {
         v |= (uint32_t)(GICH_LR_HW | FIELD_PREP(GICH_LR_PHYSICALID, FIELD_GET(ICH_LR_PINTID, ich)));
-    } else if (ich & ICH_LR_EOI) {
-        v |= (uint32_t)GICH_LR_EOI;
+    } else {
+        v |= (uint32_t)FIELD_PREP(GICH_LR_CPUID, FIELD_GET(ICH_LR_V2_SOURCE, ich));
+        v |= (ich & ICH_LR_EOI) ? (uint32_t)GICH_LR_EOI : 0;
     }
     v |= (ich & ICH_LR_GROUP) ? (uint32_t)GICH_LR_GROUP1 : 0;
     v |= (ich & ICH_LR_PENDING) ? (uint32_t)GICH_LR_PENDING : 0;
@@ -40,8 +42,9 @@ uint64_t vgic_v2_lr_from_hw(uint32_t lr)
 
     if (lr & GICH_LR_HW) {
         v |= ICH_LR_HW | FIELD_PREP(ICH_LR_PINTID, FIELD_GET(GICH_LR_PHYSICALID, lr));
-    } else if (lr & GICH_LR_EOI) {
-        v |= ICH_LR_EOI;
+    } else {
+        v |= FIELD_PREP(ICH_LR_V2_SOURCE, FIELD_GET(GICH_LR_CPUID, lr));
+        v |= (lr & GICH_LR_EOI) ? ICH_LR_EOI : 0;
     }
     v |= (lr & GICH_LR_GROUP1) ? ICH_LR_GROUP : 0;
     v |= (lr & GICH_LR_PENDING) ? ICH_LR_PENDING : 0;

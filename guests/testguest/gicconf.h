@@ -30,6 +30,7 @@
 #define GC_SGI_LIST_BASE  8
 #define GC_SGI_BCAST_BASE 12
 #define GC_MAX_CPUS       4 /* one target-list and one broadcast SGI per sender */
+#define GC_SGI_SRC        GC_SGI_LIST_BASE /* GICv2: the same SGI from every sender, after */
 
 #define GC_PRIO_HIGH 0x40
 #define GC_PRIO_MID  0x80
@@ -111,13 +112,25 @@ static inline const char *gc_name(const char *v3, const char *v2)
 
 /* GICv2 register checks (gicconf_v2.c), part of gicconf_regs on a GICv2. */
 void gicconf_regs_v2(void);
+/* GICv2: the same SGI from every CPU to every other, taken once per source (gicconf_v2.c);
+ * every CPU of the IPI tests runs it, after their counts are reported. */
+void gicconf_v2_sources(void);
 
 /* wait_event_cond() conditions: never true; the uint32_t at arg is non-zero. */
 bool gc_never(const void *arg);
 bool gc_flag_set(const void *arg);
 
 /* Barrier phases, in order; each CPU passes each one once. */
-enum gc_phase { GC_PH_LIST = 1, GC_PH_BCAST, GC_PH_SELF, GC_PH_DONE, GC_PH_SPI };
+enum gc_phase {
+    GC_PH_LIST = 1,
+    GC_PH_BCAST,
+    GC_PH_SELF,
+    GC_PH_SRC_MASKED, /* GICv2 only (gicconf_v2_sources) */
+    GC_PH_SRC_SENT,
+    GC_PH_SRC_TAKEN,
+    GC_PH_DONE,
+    GC_PH_SPI,
+};
 
 /* Publish that the calling CPU reached phase, wait (bounded) until all gc_cpus CPUs did. */
 bool gc_barrier(uint32_t phase);

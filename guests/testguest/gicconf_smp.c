@@ -231,6 +231,9 @@ static void ipi_run(void)
            self_count);
     report(!this_cpu()->unexpected_irqs, "gicconf: cpu %u no unexpected interrupts (%u)", self,
            this_cpu()->unexpected_irqs);
+    if (plat.gic_v2) {
+        gicconf_v2_sources(); /* an SGI pending once per source (no such thing on GICv3) */
+    }
     gc_barrier(GC_PH_DONE);
 }
 

@@ -4,7 +4,9 @@
  * accessors the other gicconf files use on either GIC, and the GICv2 distributor's own
  * registers (4.3): GICD_TYPER, identification, GICD_CTLR's two group enables, GICD_ITARGETSR
  * (banked read-only bytes for SGIs and PPIs, target bits of absent CPU interfaces RAZ/WI),
- * GICD_SGIR's reserved filter, and GICD_SPENDSGIR/CPENDSGIR. Under Bulkhead the distributor
+ * GICD_SGIR's reserved filter, GICD_SPENDSGIR/CPENDSGIR per source CPU, and SGIs pending
+ * once per (source, target) pair with the source in GICC_IAR.CPUID (gicconf_v2_sources, run by
+ * every CPU from gicconf_smp.c). Under Bulkhead the distributor
  * is emulated and the CPU interface is the hardware's virtual one (GICV), so the CPU
  * interface checks hold the hypervisor's list-register handling to the architecture.
  */
@@ -12,6 +14,7 @@
 #include "mmio.h"
 #include "platform.h"
 #include "report.h"
+#include "timer.h"
 
 #define GC_V2_TYPER_CPUNUM  GENMASK(7, 5)
 #define GC_V2_TYPER_SECEXTN BIT(10)
@@ -283,6 +286,119 @@ static void test_spendsgir(void)
     report(!s2 && !pend2, "gicconf: GICD_CPENDSGIR clears it (0x%02x, pending=%d)", s2, pend2);
 }
 
+/* An SGI's source CPU in a GICC_IAR value (4.4.4). */
+static uint32_t iar_source(uint32_t iar)
+{
+    return (uint32_t)FIELD_GET(GICC_IAR_CPUID, iar);
+}
+
+/* The CPU interface number of logical CPU i (GICD_SGIR's CPUTargetList bit, an SGI's CPUID). */
+static uint32_t cpu_if(uint32_t i)
+{
+    return (uint32_t)FIELD_GET(MPIDR_AFF0, plat.cpu_mpidr[i]);
+}
+
+static bool hppir_is(const void *arg)
+{
+    return gc_hppir() == *(const uint32_t *)arg;
+}
+
+/*
+ * 4.3.17/4.3.18 with two sources: SPENDSGIR pends SGI x from another CPU interface as well as
+ * this one, CPENDSGIR clears exactly the written bit, and the SGI pended for the other source
+ * is acknowledged with that source in GICC_IAR.CPUID (4.4.4), nothing left after.
+ */
+static void test_spendsgir_sources(void)
+{
+    uint32_t x = GC_V2_SPENDSGI, b = gic_bit(x);
+    uint32_t cpus = (uint32_t)FIELD_GET(GC_V2_TYPER_CPUNUM, gicd_read(GICD_TYPER)) + 1;
+    uint32_t own = (uint32_t)BIT(FIELD_GET(MPIDR_AFF0, this_cpu()->mpidr));
+    uint32_t other = (uint32_t)BIT(cpus - 1), want = x;
+    uintptr_t set = plat.gicd_base + GICD_SPENDSGIR + x, clr = plat.gicd_base + GICD_CPENDSGIR + x;
+
+    if (cpus < 2 || other == own) {
+        report_info("gicconf: %u CPU interface(s): no second source for GICD_SPENDSGIR", cpus);
+        return;
+    }
+    irq_mask();
+    gicd_write(GICD_ICENABLER, b);
+    mmio_write8(clr, UINT8_MAX);
+    mmio_write8(set, (uint8_t)(own | other));
+    uint32_t both = mmio_read8(set);
+    mmio_write8(clr, (uint8_t)own);
+    uint32_t left = mmio_read8(set);
+    gicd_write(GICD_ISENABLER, b);
+    bool seen = wait_event_cond(hppir_is, &want, GC_IRQ_MS);
+    uint32_t iar = gc_ack();
+    if (gic_iar_intid(iar) < GIC_INTID_SPURIOUS) {
+        gc_eoi(iar);
+    }
+    uint32_t after = mmio_read8(set);
+    gicd_write(GICD_ICENABLER, b);
+    irq_unmask();
+
+    report(both == (own | other),
+           "gicconf: GICD_SPENDSGIR SGI %u from this CPU (0x%02x) and CPU interface %u: "
+           "reads 0x%02x",
+           x, own, cpus - 1, both);
+    report(left == other, "gicconf: GICD_CPENDSGIR 0x%02x clears that source only: 0x%02x left",
+           own, left);
+    report(seen && gic_iar_intid(iar) == x && iar_source(iar) == cpus - 1 && after == 0,
+           "gicconf: SGI %u pended for source %u: GICC_IAR=0x%x (CPUID %u), then none "
+           "pending (0x%02x)",
+           x, cpus - 1, iar, iar_source(iar), after);
+}
+
+/*
+ * 3.2.x, 4.3.15, 4.4.4: every CPU sends the same SGI to every other one while all have
+ * interrupts masked, so each target has it pending from every other CPU at once (one pending
+ * state per source, GICD_SPENDSGIR shows them all); it then takes it once per sender, each
+ * GICC_IAR naming that sender in CPUID. All gc_cpus CPUs run this.
+ */
+void gicconf_v2_sources(void)
+{
+    uint32_t x = GC_SGI_SRC, self = cpu_idx(), others = 0, seen = 0, dup = 0, takes = 0;
+    uint32_t want = x;
+    uintptr_t spend = plat.gicd_base + GICD_SPENDSGIR + x;
+
+    for (uint32_t i = 0; i < gc_cpus; i++) {
+        others |= i != self && cpu_if(i) < GICV2_MAX_CPUS ? (uint32_t)BIT(cpu_if(i)) : 0;
+    }
+    irq_mask();
+    gc_barrier(GC_PH_SRC_MASKED);
+    gc_sgir_write(0, others, x); /* filter 0: CPUTargetList */
+    gc_barrier(GC_PH_SRC_SENT);
+    uint32_t pend = mmio_read8(spend);
+    for (uint32_t k = 0; k < gc_cpus; k++) { /* at most one more than the senders */
+        if (!wait_event_cond(hppir_is, &want, GC_IRQ_MS)) {
+            break;
+        }
+        uint32_t iar = gc_ack();
+        if (gic_iar_intid(iar) >= GIC_INTID_SPURIOUS) {
+            continue;
+        }
+        if (gic_iar_intid(iar) == x) {
+            uint32_t src = (uint32_t)BIT(iar_source(iar));
+            dup += (seen & src) != 0;
+            seen |= src;
+            takes++;
+        }
+        gc_eoi(iar);
+    }
+    uint32_t after = mmio_read8(spend);
+    gc_barrier(GC_PH_SRC_TAKEN);
+    irq_unmask();
+
+    report(pend == others,
+           "gicconf: cpu %u GICD_SPENDSGIR SGI %u pending from every other CPU at once: 0x%02x "
+           "(want 0x%02x)",
+           self, x, pend, others);
+    report(seen == others && !dup && takes == gc_cpus - 1 && after == 0,
+           "gicconf: cpu %u took SGI %u once per sender, GICC_IAR.CPUID the sender: sources "
+           "0x%02x (want 0x%02x), %u taken, %u twice, 0x%02x left",
+           self, x, seen, others, takes, dup, after);
+}
+
 void gicconf_regs_v2(void)
 {
     test_typer();
@@ -292,4 +408,5 @@ void gicconf_regs_v2(void)
     test_itargets_spi();
     test_sgir_reserved();
     test_spendsgir();
+    test_spendsgir_sources();
 }
