@@ -9,7 +9,7 @@ test_clear_SRCS := tests/arch/test_clear.c arch/aarch64/clear.S
 ARCH_TESTS += test_dabt_load
 test_dabt_load_SRCS := tests/arch/test_dabt_load.c tests/arch/dabt_load_test.S
 test_dabt_load_CFLAGS := -I. -Iinclude
-test_dabt_load_DEPS := arch/aarch64/dabt_load.inc core/dev/mmio.h
+test_dabt_load_DEPS := arch/aarch64/dabt_load.inc core/dev/mmio.h tests/load_reference.h
 
 define arch_test_rule
 $(O)/arch-tests/$(1): $$($(1)_SRCS) $$($(1)_DEPS)

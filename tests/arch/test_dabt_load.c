@@ -11,24 +11,13 @@
 
 #include <core/dev/mmio.h>
 
+#include "../load_reference.h"
+
 uint64_t dabt_load_test(uint64_t raw, uint32_t esr);
 
 #define ISS_SAS_SHIFT 22
 #define ISS_SSE (1u << 21)
 #define ISS_SF  (1u << 15)
-
-static uint64_t reference(uint64_t raw, unsigned size, int sse, int sf)
-{
-    uint64_t x;
-
-    switch (size) {
-    case 1: x = sse ? (uint64_t)(int64_t)(int8_t)raw : (uint8_t)raw; break;
-    case 2: x = sse ? (uint64_t)(int64_t)(int16_t)raw : (uint16_t)raw; break;
-    case 4: x = sse ? (uint64_t)(int64_t)(int32_t)raw : (uint32_t)raw; break;
-    default: x = raw; break;
-    }
-    return sf ? x : (uint32_t)x;
-}
 
 int main(void)
 {
@@ -52,7 +41,7 @@ int main(void)
                                (sf ? ISS_SF : 0) | 0x1f0000u | (1u << 24);
                 uint64_t got = dabt_load_test(raw, esr);
                 uint64_t c = mmio_load_value(raw, 1u << sas, sse, sf);
-                uint64_t want = reference(raw, 1u << sas, sse, sf);
+                uint64_t want = load_reference(raw, 1u << sas, sse, sf);
                 cases++;
                 if (got != want || c != want) {
                     if (failed++ < 10) {

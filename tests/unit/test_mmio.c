@@ -11,6 +11,8 @@
 
 #include <core/dev/mmio.h>
 
+#include "../load_reference.h"
+
 static int dev_a, dev_b, dev_c;
 
 static int access_stub(struct vcpu *v, void *dev, uint64_t off, unsigned size, bool write,
@@ -20,21 +22,6 @@ static int access_stub(struct vcpu *v, void *dev, uint64_t off, unsigned size, b
     (void)write;
     *val = off + size + (uint64_t)(uintptr_t)dev;
     return 0;
-}
-
-/* What the architecture gives a load (LDRB/LDRH/LDR W/LDR X, LDRSB/LDRSH/LDRSW into W or X) of
- * memory holding raw's low `size` bytes, written with C's own conversions. */
-static uint64_t load_reference(uint64_t raw, unsigned size, bool sse, bool sf)
-{
-    uint64_t x;
-
-    switch (size) {
-    case 1: x = sse ? (uint64_t)(int64_t)(int8_t)raw : (uint8_t)raw; break;
-    case 2: x = sse ? (uint64_t)(int64_t)(int16_t)raw : (uint16_t)raw; break;
-    case 4: x = sse ? (uint64_t)(int64_t)(int32_t)raw : (uint32_t)raw; break;
-    default: x = raw; break;
-    }
-    return sf ? x : (uint32_t)x;
 }
 
 /* A device that returns more than the access's bytes (random bits above them, the sign bit
