@@ -451,5 +451,6 @@ void gicconf_regs(void)
     if (!plat.gic_v2) {
         test_irouter();
         gicconf_reserved();
+        gicconf_icc();
     }
 }
