@@ -335,20 +335,18 @@ const struct vgic_reg *vgic_reg_find(const struct vgic_reg_table *t, uint32_t of
  * architecture lists (IHI 0069H 12.1.3), and an abort there is a fault no guest expects (a
  * 64-bit or byte probe of a hole). The GICv2 face keeps 32-bit only.
  */
-static const struct vgic_reg vgic_reserved = { .widths = VGIC_ACC_ANY, .name = "reserved" };
-static const struct vgic_reg vgic_reserved_v2 = { .widths = VGIC_ACC_32, .name = "reserved" };
-
-static bool vgic_is_reserved(const struct vgic_reg *r)
-{
-    return r == &vgic_reserved || r == &vgic_reserved_v2;
-}
+/* They span the whole frame (off 0, len UINT32_MAX), so the bounds check below holds. */
+static const struct vgic_reg vgic_reserved = { .len = UINT32_MAX, .widths = VGIC_ACC_ANY,
+                                               .name = "reserved" };
+static const struct vgic_reg vgic_reserved_v2 = { .len = UINT32_MAX, .widths = VGIC_ACC_32,
+                                                  .name = "reserved" };
 
 static bool vgic_access_ok(const struct vgic_reg *r, uint32_t off, unsigned size)
 {
     bool pow2 = size == 1 || size == 2 || size == 4 || size == 8;
 
     return pow2 && (r->widths & size) && (off & (size - 1)) == 0 &&
-           (vgic_is_reserved(r) || off - r->off + size <= r->len);
+           off - r->off + size <= r->len;
 }
 
 /*
