@@ -79,7 +79,8 @@ void gicconf_reserved(void)
     uintptr_t d = plat.gicd_base, rd = plat.gicr_base, sgi = rd + GICR_SGI_OFFSET;
 
     if (plat.gic_v2) {
-        return; /* the GICv2 distributor is not changed here */
+        report_info("gicconf: reserved locations at every width: GICv3 only");
+        return;
     }
     gc_rsvd_check("GICD reserved 0x0020", d + 0x20, 8);
     gc_rsvd_check("GICD reserved 0x0020", d + 0x21, 1);
