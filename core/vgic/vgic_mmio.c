@@ -84,9 +84,16 @@ static uint64_t vgic_get_priority(const struct vgic_irq *irq)
     return irq->priority;
 }
 
+/*
+ * IPRIORITYR implements the priority bits the (virtual) CPU interface does, ICH_VTR_EL2.PRIbits
+ * + 1 (what the guest reads in ICV_CTLR_EL1.PRIbits and gets back from ICV_PMR_EL1 = 0xff);
+ * the low bits are RAZ/WI (IHI 0069H 12.9.20), as KVM keeps only VGIC_PRI_BITS. Otherwise a
+ * guest reads back priorities its CPU interface cannot tell apart (0x80 and 0x84 are one
+ * level in ICV_RPR_EL1 and for preemption) and a running priority that matches no IPRIORITYR.
+ */
 static uint32_t vgic_put_priority(struct vgic_vm *d, struct vgic_irq *irq, uint64_t v)
 {
-    return vgic_irq_set_priority(d, irq, (uint8_t)v);
+    return vgic_irq_set_priority(d, irq, (uint8_t)(v & d->lr_prio_mask));
 }
 
 static uint64_t vgic_get_config(const struct vgic_irq *irq)
@@ -321,15 +328,25 @@ const struct vgic_reg *vgic_reg_find(const struct vgic_reg_table *t, uint32_t of
     return NULL;
 }
 
-/* Offsets no row describes are reserved: RES0, so RAZ/WI for plain 32-bit accesses. */
-static const struct vgic_reg vgic_reserved = { .widths = VGIC_ACC_32, .name = "reserved" };
+/*
+ * Offsets no row describes are reserved (RES0) or IMPLEMENTATION DEFINED (GICD 0xc000-0xffcf,
+ * which we leave empty): RAZ/WI. On the GICv3 face at every naturally aligned width, as QEMU's
+ * and KVM's emulated GICv3 do: a reserved location is not a register whose widths the
+ * architecture lists (IHI 0069H 12.1.3), and an abort there is a fault no guest expects (a
+ * 64-bit or byte probe of a hole). The GICv2 face keeps 32-bit only.
+ */
+/* They span the whole frame (off 0, len UINT32_MAX), so the bounds check below holds. */
+static const struct vgic_reg vgic_reserved = { .len = UINT32_MAX, .widths = VGIC_ACC_ANY,
+                                               .name = "reserved" };
+static const struct vgic_reg vgic_reserved_v2 = { .len = UINT32_MAX, .widths = VGIC_ACC_32,
+                                                  .name = "reserved" };
 
 static bool vgic_access_ok(const struct vgic_reg *r, uint32_t off, unsigned size)
 {
     bool pow2 = size == 1 || size == 2 || size == 4 || size == 8;
 
     return pow2 && (r->widths & size) && (off & (size - 1)) == 0 &&
-           (r == &vgic_reserved || off - r->off + size <= r->len);
+           off - r->off + size <= r->len;
 }
 
 /*
@@ -386,7 +403,7 @@ static int vgic_mmio_access_once(struct vgic_vm *d, const struct vgic_reg_table 
     uint32_t fold_kick;
     int ret = 0;
 
-    a.reg = r ? r : &vgic_reserved;
+    a.reg = r ? r : d->v2 ? &vgic_reserved_v2 : &vgic_reserved;
     spin_lock(&d->lock);
     /* Posted edges are pending state: the pending/active registers show and change them. */
     fold_kick = a.reg->field && a.reg->field->lr_state ? vgic_inbox_fold_all(d) : 0;

@@ -178,8 +178,11 @@ bool vgic_irq_config_is_ro(const struct vgic_irq *irq);
 
 /* Access widths a register accepts, as a mask of access sizes in bytes. */
 #define VGIC_ACC_8   0x1u
+#define VGIC_ACC_16  0x2u /* reserved offsets only (vgic_mmio.c) */
 #define VGIC_ACC_32  0x4u
 #define VGIC_ACC_64  0x8u
+/* Reserved locations (RAZ/WI at every naturally aligned width, vgic_mmio.c) */
+#define VGIC_ACC_ANY (VGIC_ACC_8 | VGIC_ACC_16 | VGIC_ACC_32 | VGIC_ACC_64)
 
 struct vgic_reg;
 

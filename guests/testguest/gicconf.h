@@ -137,6 +137,10 @@ bool gc_barrier(uint32_t phase);
 
 /* The parts, run by the boot CPU in this order; the remote part has a secondary side. */
 void gicconf_regs(void);
+/* GICv3 reserved locations: RAZ/WI at every width, no abort (gicconf_rsvd.c). */
+void gicconf_reserved(void);
+/* GICv3 ICC_SRE_EL1 and the groups ICC_SGI0R/ASGI1R/SGI1R_EL1 raise (gicconf_icc.c). */
+void gicconf_icc(void);
 void gicconf_irq(void);
 void gicconf_smp(void);
 void gicconf_remote(void);

@@ -450,5 +450,7 @@ void gicconf_regs(void)
     test_spi_bits();
     if (!plat.gic_v2) {
         test_irouter();
+        gicconf_icc();
     }
+    gicconf_reserved();
 }

@@ -74,6 +74,7 @@ static const struct mode modes[] = {
     { "mmiow", tests_mmiow, NULL },
     { "step", tests_step, tests_step_secondary },
     { "psciconf", tests_psciconf, NULL },
+    { "gicrestart", tests_gicrestart, NULL },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

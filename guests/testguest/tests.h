@@ -132,3 +132,7 @@ void tests_step_secondary(void);
 /* tg.mode=psciconf: PSCI 1.1 / SMCCC 1.1 conformance of what guests call (tests_psciconf.c,
  * k-psciconf). Needs two vCPUs. */
 void tests_psciconf(void) __noreturn;
+
+/* tg.mode=gicrestart: no GIC state outlives a VM reset; an active interrupt survives a
+ * switch-out (tests_gicrestart.c, tests/scenarios/h-gic-restart.test). GICv3. */
+void tests_gicrestart(void) __noreturn;

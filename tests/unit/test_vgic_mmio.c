@@ -305,18 +305,15 @@ static void test_priority(void **state)
     uint64_t v = 0;
 
     (void)state;
-    dwr(GICD_IPRIORITYR + UART_SPI, 1, 0xa5);
-    assert_int_equal(drd(GICD_IPRIORITYR + UART_SPI, 1), 0xa5);
-    assert_int_equal(drd(GICD_IPRIORITYR + 32, 4), 0xa500);
+    dwr(GICD_IPRIORITYR + UART_SPI, 1, 0xa8);
+    assert_int_equal(drd(GICD_IPRIORITYR + UART_SPI, 1), 0xa8);
+    assert_int_equal(drd(GICD_IPRIORITYR + 32, 4), 0xa800);
     assert_int_equal(hl.deny_calls, 0);
     /* Configuring or reading another VM's SPI: ignored / zero, no event. */
-    dwr(GICD_IPRIORITYR + 32, 4, 0x11223344);
-    assert_int_equal(drd(GICD_IPRIORITYR + 32, 4), 0x3300);
+    dwr(GICD_IPRIORITYR + 32, 4, 0x11223340);
+    assert_int_equal(drd(GICD_IPRIORITYR + 32, 4), 0x3000);
     assert_int_equal(drd(GICD_IPRIORITYR + FOREIGN, 1), 0);
     assert_int_equal(hl.deny_calls, 0);
-    /* All 8 bits are kept. */
-    dwr(GICD_IPRIORITYR + PLAIN_SPI, 1, 0xff);
-    assert_int_equal(drd(GICD_IPRIORITYR + PLAIN_SPI, 1), 0xff);
     /* Banked (0..31) and unimplemented (>= 128) INTIDs are RAZ/WI, no denial. */
     dwr(GICD_IPRIORITYR, 4, 0xffffffff);
     dwr(GICD_IPRIORITYR + VGIC_NR_IRQS, 4, 0xffffffff);
@@ -324,6 +321,25 @@ static void test_priority(void **state)
     assert_int_equal(drd(GICD_IPRIORITYR + VGIC_NR_IRQS, 4), 0);
     assert_int_equal(hl.deny_calls, 0);
     assert_int_equal(vgic_dist_mmio(&vm, 0, GICD_IPRIORITYR + 32, 2, false, &v), -BH_EINVAL);
+}
+
+/* The priority bits the CPU interface implements (fake ICH_VTR_EL2.PRIbits = 4: five), the
+ * low bits RAZ/WI in every face: byte, word, SPI, SGI and PPI alike. */
+static void test_priority_bits(void **state)
+{
+    (void)state;
+    assert_int_equal(vm.lr_prio_mask, 0xf8);
+    dwr(GICD_IPRIORITYR + PLAIN_SPI, 1, 0xff);
+    assert_int_equal(drd(GICD_IPRIORITYR + PLAIN_SPI, 1), 0xf8);
+    dwr(GICD_IPRIORITYR + UART_SPI, 1, 0xa5);
+    assert_int_equal(drd(GICD_IPRIORITYR + UART_SPI, 1), 0xa0);
+    assert_int_equal(vm.spi[UART_SPI - 32].priority, 0xa0);
+    rwr(1, GICR_SGI_OFFSET + GICR_IPRIORITYR0, 4, 0xffffffff);
+    assert_int_equal(rrd(1, GICR_SGI_OFFSET + GICR_IPRIORITYR0, 4), 0xf8f8f8f8);
+    rwr(1, GICR_SGI_OFFSET + GICR_IPRIORITYR0 + 20, 4, 0x07060504);
+    assert_int_equal(rrd(1, GICR_SGI_OFFSET + GICR_IPRIORITYR0 + 20, 4), 0);
+    rwr(1, GICR_SGI_OFFSET + GICR_IPRIORITYR0 + 21, 1, 0x8f);
+    assert_int_equal(rrd(1, GICR_SGI_OFFSET + GICR_IPRIORITYR0 + 20, 4), 0x8800);
 }
 
 static void test_icfgr(void **state)
@@ -406,6 +422,12 @@ static void test_razwi_rows(void **state)
         { GICD_SPENDSGIR + 4, 4 },    { GICD_INMIR + 4, 4 },    { GICD_ESPI_BASE + 0x200, 4 },
         { GICD_IROUTERE, 8 },         { 0x20, 4 },              { 0xc000, 4 },
         { GICD_ISENABLER, 4 },        { GICD_ISPENDR + 0x10, 4 },
+        /* reserved (no row, ESPI = 0, MBIS = 0, no NMIs) and IMPLEMENTATION DEFINED
+         * locations: RAZ/WI at every naturally aligned width */
+        { 0x20, 8 },                  { 0x21, 1 },              { 0x22, 2 },
+        { 0xc000, 8 },                { 0xfffc - 0x30, 1 },     { GICD_ESPI_BASE, 8 },
+        { GICD_ESPI_BASE + 0x402, 2 }, { GICD_IROUTERE + 3, 1 }, { GICD_SETSPI_NSR, 2 },
+        { GICD_SETSPI_NSR + 8, 8 },   { GICD_INMIR + 8, 8 },
     };
 
     (void)state;
@@ -414,7 +436,15 @@ static void test_razwi_rows(void **state)
         assert_int_equal(drd(rows[i].off, rows[i].size), 0);
     }
     assert_int_equal(hl.deny_calls, 0);
-    assert_int_equal(vm.stats.reserved, 4);
+    assert_int_equal(vm.stats.reserved, 14);
+    assert_int_equal(vm.stats.bad_access, 0);
+    /* the redistributor's reserved locations alike: RD_base and SGI_base frames */
+    rwr(1, 0x30, 8, ~UINT64_C(0));
+    assert_int_equal(rrd(1, 0x30, 8), 0);
+    assert_int_equal(rrd(1, 0x8000, 1), 0);
+    assert_int_equal(rrd(1, GICR_SGI_OFFSET + 0x1000, 8), 0);
+    assert_int_equal(rrd(1, GICR_SGI_OFFSET + 0x7e, 2), 0);
+    assert_int_equal(vm.stats.reserved, 19);
     /* GICD_ISENABLER0 did not reach the banked SGIs/PPIs. */
     assert_int_equal(rrd(0, GICR_SGI_OFFSET + GICR_ISENABLER0, 4), 0);
 }
@@ -428,7 +458,7 @@ static void test_bad_widths(void **state)
     } bad[] = {
         { false, GICD_CTLR, 8 },          { false, GICD_ISENABLER + 4, 1 },
         { false, GICD_ISENABLER + 2, 4 }, { false, GICD_IPRIORITYR + 2, 2 },
-        { false, GICD_ICFGR, 1 },         { false, 0x20, 8 },
+        { false, GICD_ICFGR, 1 },         { false, 0x24, 8 },
         { false, GICD_IROUTER + 4, 8 },   { false, GICD_IROUTER, 3 },
         { false, GICD_FRAME_SIZE, 4 },    { true, GICR_WAKER, 8 },
         { true, GICR_TYPER, 1 },          { true, GICR_SGI_OFFSET + GICR_ISENABLER0, 8 },
@@ -539,6 +569,7 @@ int main(void)
         cmocka_unit_test_setup(test_enable_and_deny, setup),
         cmocka_unit_test_setup(test_pending_active, setup),
         cmocka_unit_test_setup(test_priority, setup),
+        cmocka_unit_test_setup(test_priority_bits, setup),
         cmocka_unit_test_setup(test_icfgr, setup),
         cmocka_unit_test_setup(test_irouter, setup),
         cmocka_unit_test_setup(test_group, setup),
