@@ -159,6 +159,7 @@ static void write_ready(struct virtio_mmio *t, const struct virtq_mem *mem, uint
         return;
     }
     if (v == 0) {
+        eff->stopped = q->ready;
         q->ready = false;
     } else if (!q->ready) {
         int err = virtq_setup(q, mem);

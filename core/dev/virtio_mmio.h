@@ -86,6 +86,8 @@ struct virtio_mmio_effect {
     int malformed; /* a virtq_err from a QueueReady write, or VIRTQ_OK */
     unsigned queue;
     bool reset;    /* Status was written 0: the device must forget its state */
+    bool stopped;  /* a ready queue was turned off (QueueReady 0): a chain the device took
+                    * from it before must not be pushed (the driver may set it up anew) */
 };
 
 /* Set up t for device_id offering features (VIRTIO_F_VERSION_1 must be among them). */

@@ -121,6 +121,7 @@ static void fail_locked(struct vnet *d, unsigned q, int err)
 
     d->stats.malformed++;
     virtio_mmio_fail(&d->t);
+    d->generation++; /* its queues stopped: a chain in flight is not pushed (vnet_transmit) */
     bh_snprintf(text, sizeof(text), "seg=%s q=%s why=%s action=needs_reset", d->seg->name,
                 q == VNET_TXQ ? "tx" : "rx", virtq_err_name(err));
     d->hooks.event(d->hooks.ctx, "net_malformed", text);
@@ -523,7 +524,9 @@ void vnet_transmit(struct vnet *d)
             spin_lock(&d->lock);
         }
         d->stats.drop_down += down;
-        if (d->generation == gen) { /* not reset meanwhile: the chain is still the guest's */
+        /* Not reset nor its queue stopped meanwhile (another vCPU, while d->lock was let go):
+         * the chain is still the guest's, and the queue still the one it came from */
+        if (d->generation == gen) {
             virtq_push(&d->t.q[VNET_TXQ], head, 0);
             pushed = true;
             pushed_gen = gen;
@@ -581,6 +584,10 @@ int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size, bool write, uint
     r = virtio_mmio_access(&d->t, &d->mem, off, size, write, val, &eff);
     if (r == 0 && eff.reset) {
         reset_locked(d, NULL);
+    } else if (r == 0 && eff.stopped) {
+        /* A transmit chain another vCPU took is not pushed into the stopped queue, whose
+         * QueueNum and addresses the driver may rewrite now (vnet_transmit) */
+        d->generation++;
     } else if (r == 0 && eff.malformed != VIRTQ_OK) {
         fail_locked(d, eff.queue, eff.malformed);
     }

@@ -937,6 +937,87 @@ static void test_one_sender(void **state)
     assert_false(spin_is_locked(&m[A].dev.lock) || spin_is_locked(&m[B].dev.lock));
 }
 
+/* Another vCPU of the sender, while the sender let go of its lock to wait for a receiver's:
+ * it stops the transmit queue and writes a QueueNum no ring was checked for. */
+static void stop_a_txq(struct member *x)
+{
+    if (x != &m[B]) {
+        return;
+    }
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 0);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 0x80000000u); /* pushing with it would index far past RAM */
+}
+
+/* The same, then the queue set up again elsewhere (a new ring the chain never came from). */
+static void move_a_txq(struct member *x)
+{
+    stop_a_txq(x);
+    if (x == &m[B]) {
+        setup_queue(A, VNET_TXQ, &m[A].txq, TXQ_BASE + 0x2000, 8);
+    }
+}
+
+/* The same after a's queues were stopped by a malformed receive ring (another member's frame
+ * for a found it): QueueNum is writable again without a QueueReady 0. */
+static void fail_a(struct member *x)
+{
+    uint8_t f[64];
+
+    if (x != &m[B]) {
+        return;
+    }
+    g_desc(&m[A].rxq, 0, G_RAM_IPA + G_RAM_SIZE - 8, RX_LEN, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&m[A].rxq, 0);
+    make_frame(f, seg.mac[A], C, sizeof(f), 0);
+    send(C, f, sizeof(f));
+    assert_true(rd(A, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 0x80000000u);
+}
+
+/* A transmit chain is returned only into the queue it was taken from: when the sender lets
+ * go of its lock for a busy receiver's (spin_trylock failed) and another vCPU stops the
+ * transmit queue meanwhile (QueueReady 0, perhaps a new QueueNum or a new ring), the frame
+ * still goes out but the chain is not pushed: neither into the stopped queue (with a QueueNum
+ * never checked) nor into the new one. Likewise when a's queues were stopped as malformed. */
+static void test_tx_queue_stopped_meanwhile(void **state)
+{
+    void (*const guest[3])(struct member *) = { stop_a_txq, move_a_txq, fail_a };
+    uint8_t f[64];
+    (void)state;
+
+    for (int k = 0; k < 3; k++) {
+        setup(&(void *){ NULL });
+        driver_up(A, 8);
+        driver_up(B, 8);
+        driver_up(C, 8);
+        post_rx(B, RX_LEN);
+        make_frame(f, seg.mac[B], A, sizeof(f), (uint8_t)k);
+        queue_tx(A, f, sizeof(f), NULL);
+        uint8_t *old_used = g_ptr(&m[A].ram, m[A].txq.used);
+        host_spin_trylock_busy = 1; /* b's lock: busy at once */
+        on_alive = guest[k];
+        notify_tx(A);
+        on_alive = NULL;
+        assert_int_equal(host_spin_trylock_busy, 0);
+        assert_memory_equal(received(B, 0, sizeof(f)), f, sizeof(f));
+        static const uint8_t untouched[4 + 8] = { 0 };
+        assert_memory_equal(old_used, untouched, sizeof(untouched));
+        assert_int_equal(g_used_idx(&m[A].txq), 0);
+        /* no used-buffer interrupt for it either (the malformed ring's config change only) */
+        assert_int_equal(rd(A, VIRTIO_MMIO_INT_STATUS), k == 2 ? VIRTIO_INT_CONFIG : 0);
+        assert_int_equal(stats(A).malformed, k == 2);
+        assert_false(spin_is_locked(&m[A].dev.lock) || spin_is_locked(&m[B].dev.lock));
+    }
+    /* a reset and a new set-up: the queue works */
+    driver_up(A, 8);
+    post_rx(B, RX_LEN);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    assert_int_equal(stats(B).rx_frames, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -960,6 +1041,7 @@ int main(void)
         cmocka_unit_test_setup(test_bad_queue_setup, setup),
         cmocka_unit_test_setup(test_small_queues, setup),
         cmocka_unit_test_setup(test_one_sender, setup),
+        cmocka_unit_test_setup(test_tx_queue_stopped_meanwhile, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
