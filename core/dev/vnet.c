@@ -23,6 +23,10 @@
 #define HDR_FLAGS       0u  /* offsets in struct virtio_net_hdr */
 #define HDR_GSO_TYPE    1u
 #define HDR_NUM_BUFFERS 10u
+/* Of the header's first le16 (flags, gso_type): what asks for an offload, VIRTIO_NET_HDR_F_
+ * NEEDS_CSUM or any gso_type. The other flag bits are ignored, as 5.1.6.2.2 requires of a
+ * device (DATA_VALID and RSC_INFO mean nothing on transmit, the rest are reserved). */
+#define HDR_OFFLOAD     0xff01u
 #define EVT_TEXT_MAX    128
 #define MAC_GROUP_BIT   0x01u /* I/G: broadcast and multicast */
 #define PRE_LEN         (VNET_HDR_LEN + VNET_MAC_LEN) /* what the policy reads: 18 bytes */
@@ -410,7 +414,7 @@ static uint8_t decide_locked(struct vnet *d, uint32_t total, struct vnet_src *s)
                    (uint64_t)arch_read_normal16(s->p[0] + VNET_HDR_LEN + 4) << 32;
     s->p[0] += PRE_LEN; /* the pieces: what follows */
     s->len[0] -= PRE_LEN;
-    if (offload != 0) {
+    if ((offload & HDR_OFFLOAD) != 0) {
         d->stats.drop_bad++; /* an offload nobody negotiated */
         return 0;
     }

@@ -758,6 +758,31 @@ static void test_bad_frames(void **state)
     assert_int_equal(g_used_idx(&m[B].rxq), 0);
 }
 
+/* 5.1.6.2.2: the device ignores the transmit header's flag bits it does not act on (DATA_VALID,
+ * RSC_INFO, the reserved ones) and every field but flags and gso_type: such frames go through,
+ * and the receiver's header still says nothing but num_buffers = 1. */
+static void test_tx_flags_ignored(void **state)
+{
+    static const uint8_t flags[] = { 0x02, 0x04, 0x08, 0x80, 0xfe };
+    uint8_t f[64], hdr[VNET_HDR_LEN];
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    for (unsigned k = 0; k < sizeof(flags); k++) {
+        memset(hdr, 0x5a, sizeof(hdr)); /* hdr_len, gso_size, csum_*, num_buffers: ignored */
+        hdr[0] = flags[k];
+        hdr[1] = 0;
+        post_rx(B, RX_LEN);
+        make_frame(f, seg.mac[B], A, sizeof(f), (uint8_t)k);
+        queue_tx(A, f, sizeof(f), hdr);
+        notify_tx(A);
+        assert_memory_equal(received(B, (uint16_t)k, sizeof(f)), f, sizeof(f));
+    }
+    assert_int_equal(stats(A).drop_bad, 0);
+    assert_int_equal(stats(B).rx_frames, sizeof(flags));
+}
+
 /* ------------------------------------------------------------------ malformed rings */
 
 enum bad_kind { BAD_LOOP, BAD_ADDR, BAD_LEN, BAD_JUMP, BAD_INDIRECT, BAD_HEAD, BAD_DIR };
@@ -1036,6 +1061,7 @@ int main(void)
         cmocka_unit_test_setup(test_receiver_down, setup),
         cmocka_unit_test_setup(test_rate_limit, setup),
         cmocka_unit_test_setup(test_bad_frames, setup),
+        cmocka_unit_test_setup(test_tx_flags_ignored, setup),
         cmocka_unit_test_setup(test_malformed_tx, setup),
         cmocka_unit_test_setup(test_malformed_rx, setup),
         cmocka_unit_test_setup(test_bad_queue_setup, setup),
