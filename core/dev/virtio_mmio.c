@@ -5,7 +5,8 @@
  * stays clear) unless the driver accepted VIRTIO_F_VERSION_1 and nothing that was not offered,
  * and ignores DRIVER_OK before FEATURES_OK. Queue registers take effect only while the queue
  * is not ready; QueueReady = 1 checks what the driver wrote (virtq_setup) and a bad queue
- * stops the device (DEVICE_NEEDS_RESET), never the hypervisor.
+ * stops the device (DEVICE_NEEDS_RESET), never the hypervisor. QueueReset = 1 forgets the
+ * selected queue at once.
  */
 #include <core/dev/virtio_mmio.h>
 
@@ -109,6 +110,9 @@ static int read_reg(struct virtio_mmio *t, uint32_t off, uint64_t *val)
     case VIRTIO_MMIO_CONFIG_GEN:
         *val = 0; /* the configuration never changes */
         return 0;
+    case VIRTIO_MMIO_QUEUE_RESET:
+        *val = 0; /* a queue reset is complete when its write returns */
+        return 0;
     default:
         return -BH_EINVAL;
     }
@@ -208,6 +212,16 @@ static int write_reg(struct virtio_mmio *t, const struct virtq_mem *mem, uint32_
         return 0;
     case VIRTIO_MMIO_SHM_SEL:
         return 0; /* no region to select */
+    case VIRTIO_MMIO_QUEUE_RESET:
+        /* 4.2.2.1: "The device MUST reset the queue when 1 is written to QueueReset" (and
+         * present 0 in QueueReset and QueueReady once done). VIRTIO_F_RING_RESET is not
+         * offered, so Linux never writes it; a driver that does gets the queue back to its
+         * state after a device reset, like QEMU's. */
+        if (v == 1 && selected(t) != NULL) {
+            eff->stopped = selected(t)->ready;
+            virtq_reset(selected(t));
+        }
+        return 0;
     default:
         return write_queue(selected(t), off, v);
     }

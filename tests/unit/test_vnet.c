@@ -312,6 +312,73 @@ static void test_negotiation(void **state)
     assert_int_equal(m[A].dev.t.drv_features, 0);
 }
 
+/* 4.2.2 queue registers: a queue that does not exist reads as absent and ignores every write;
+ * a ready queue's QueueNum and addresses are fixed until QueueReady 0; QueueReady 1 -> 0 -> 1
+ * starts the queue afresh (4.2.3.2); QueueReset (v1.2, 0x0c0) reads 0 and a 1 written to it
+ * forgets the queue at once (4.2.2.1), with no chain taken from it any more. */
+static void test_queue_registers(void **state)
+{
+    uint8_t f[64];
+    uint64_t v = 0;
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    /* queue 2 does not exist */
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, 2);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_NUM_MAX), 0);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 8);
+    wr(A, VIRTIO_MMIO_QUEUE_DESC_LO, (uint32_t)RXQ_BASE);
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 1);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 1);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_RESET), 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xf);
+    wr(A, VIRTIO_MMIO_QUEUE_NOTIFY, 2); /* a spurious notification: nothing */
+    /* the ready transmit queue ignores a new size and table; a frame still goes through */
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_RESET), 0);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 2);
+    wr(A, VIRTIO_MMIO_QUEUE_DESC_LO, (uint32_t)RXQ_BASE);
+    post_rx(B, RX_LEN);
+    make_frame(f, seg.mac[B], A, sizeof(f), 1);
+    send(A, f, sizeof(f));
+    assert_memory_equal(received(B, 0, sizeof(f)), f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    /* QueueReady 1 -> 0 (reads back 0) -> 1 elsewhere: indices from 0 again */
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 0);
+    setup_queue(A, VNET_TXQ, &m[A].txq, TXQ_BASE + 0x4000, 8);
+    m[A].tx_next = 0;
+    post_rx(B, RX_LEN);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    assert_int_equal(stats(B).rx_frames, 2);
+    /* QueueReset with a frame queued: not ready, nothing taken, nothing written */
+    queue_tx(A, f, sizeof(f), NULL);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 0); /* only 1 resets */
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 1);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 1);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_RESET), 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 0);
+    assert_int_equal(m[A].dev.t.q[VNET_TXQ].num, 0); /* size and addresses forgotten */
+    assert_int_equal(m[A].dev.t.q[VNET_TXQ].desc_ipa, 0);
+    post_rx(B, RX_LEN);
+    notify_tx(A);
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    assert_int_equal(stats(B).rx_frames, 2);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xf); /* the device itself goes on */
+    /* set up again: the queue works, the receive queue was never touched */
+    setup_queue(A, VNET_TXQ, &m[A].txq, TXQ_BASE, 8);
+    m[A].tx_next = 0;
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(B).rx_frames, 3);
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_RXQ);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 1);
+    /* QueueReset is a 32-bit register like the others */
+    assert_int_equal(vnet_mmio(&m[A].dev, VIRTIO_MMIO_QUEUE_RESET, 2, false, &v), -BH_EINVAL);
+}
+
 /* ------------------------------------------------------------------ switching */
 
 static void test_unicast(void **state)
@@ -983,6 +1050,17 @@ static void move_a_txq(struct member *x)
     }
 }
 
+/* The same with QueueReset 1 instead of QueueReady 0. */
+static void reset_a_txq(struct member *x)
+{
+    if (x != &m[B]) {
+        return;
+    }
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 1);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 0x80000000u);
+}
+
 /* The same after a's queues were stopped by a malformed receive ring (another member's frame
  * for a found it): QueueNum is writable again without a QueueReady 0. */
 static void fail_a(struct member *x)
@@ -1005,14 +1083,16 @@ static void fail_a(struct member *x)
  * go of its lock for a busy receiver's (spin_trylock failed) and another vCPU stops the
  * transmit queue meanwhile (QueueReady 0, perhaps a new QueueNum or a new ring), the frame
  * still goes out but the chain is not pushed: neither into the stopped queue (with a QueueNum
- * never checked) nor into the new one. Likewise when a's queues were stopped as malformed. */
+ * never checked) nor into the new one. Likewise after QueueReset, and when a's queues were
+ * stopped as malformed. */
 static void test_tx_queue_stopped_meanwhile(void **state)
 {
-    void (*const guest[3])(struct member *) = { stop_a_txq, move_a_txq, fail_a };
+    void (*const guest[4])(struct member *) = { stop_a_txq, move_a_txq, reset_a_txq,
+                                                fail_a };
     uint8_t f[64];
     (void)state;
 
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         setup(&(void *){ NULL });
         driver_up(A, 8);
         driver_up(B, 8);
@@ -1031,8 +1111,8 @@ static void test_tx_queue_stopped_meanwhile(void **state)
         assert_memory_equal(old_used, untouched, sizeof(untouched));
         assert_int_equal(g_used_idx(&m[A].txq), 0);
         /* no used-buffer interrupt for it either (the malformed ring's config change only) */
-        assert_int_equal(rd(A, VIRTIO_MMIO_INT_STATUS), k == 2 ? VIRTIO_INT_CONFIG : 0);
-        assert_int_equal(stats(A).malformed, k == 2);
+        assert_int_equal(rd(A, VIRTIO_MMIO_INT_STATUS), k == 3 ? VIRTIO_INT_CONFIG : 0);
+        assert_int_equal(stats(A).malformed, k == 3);
         assert_false(spin_is_locked(&m[A].dev.lock) || spin_is_locked(&m[B].dev.lock));
     }
     /* a reset and a new set-up: the queue works */
@@ -1048,6 +1128,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_registers, setup),
         cmocka_unit_test_setup(test_negotiation, setup),
+        cmocka_unit_test_setup(test_queue_registers, setup),
         cmocka_unit_test_setup(test_unicast, setup),
         cmocka_unit_test_setup(test_rx_chain, setup),
         cmocka_unit_test_setup(test_one_copy_equals_gathered, setup),
