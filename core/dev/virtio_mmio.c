@@ -58,7 +58,7 @@ static void write_status(struct virtio_mmio *t, uint32_t v, struct virtio_mmio_e
     }
     if ((want & VIRTIO_STATUS_FEATURES_OK) && !(t->status & VIRTIO_STATUS_FEATURES_OK)) {
         bool v1 = (t->drv_features >> VIRTIO_F_VERSION_1) & 1u;
-        if (!v1 || (t->drv_features & ~t->features) != 0) {
+        if (!v1 || (t->drv_features & ~t->features) != 0 || t->drv_features_high != 0) {
             want &= ~VIRTIO_STATUS_FEATURES_OK; /* refused: the driver reads it back clear */
         }
     }
@@ -187,6 +187,15 @@ static int write_reg(struct virtio_mmio *t, const struct virtq_mem *mem, uint32_
                 SET_LO(t->drv_features, v);
             } else if (t->drv_features_sel == 1) {
                 SET_HI(t->drv_features, v);
+            } else {
+                /* a word past the offered ones: the driver accepts a bit never offered when
+                 * it writes anything but 0 (2.2.1: not a valid subset, FEATURES_OK refused) */
+                uint32_t bit = t->drv_features_sel - 2u < 31u ? t->drv_features_sel - 2u : 31u;
+                if (v != 0) {
+                    t->drv_features_high |= 1u << bit;
+                } else if (bit < 31u) {
+                    t->drv_features_high &= ~(1u << bit);
+                }
             }
         }
         return 0;

@@ -76,6 +76,9 @@ struct virtio_mmio {
     uint32_t dev_features_sel;
     uint32_t drv_features_sel;
     uint64_t drv_features; /* accepted by the driver */
+    uint32_t drv_features_high; /* DriverFeatures words >= 2 written non-zero (bit sel - 2;
+                                 * bit 31 for any word past 32): bits never offered, so
+                                 * FEATURES_OK is refused while one is set */
     uint32_t queue_sel;
     uint32_t isr;          /* InterruptStatus */
     struct virtq q[VIRTIO_MMIO_QUEUES];

@@ -293,6 +293,24 @@ static void test_negotiation(void **state)
     wr(A, VIRTIO_MMIO_DRV_FEATURES, 1);
     wr(A, VIRTIO_MMIO_STATUS, 0xb);
     assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3);
+    /* a bit past 63 (DriverFeaturesSel 2, 40; none is offered): refused until cleared */
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 0);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 5);
+    for (uint32_t sel = 2; sel <= 40; sel += 38) {
+        wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, sel);
+        wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 3);
+        wr(A, VIRTIO_MMIO_STATUS, 0xb);
+        assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3);
+        wr(A, VIRTIO_MMIO_DRV_FEATURES, 0);
+    }
+    wr(A, VIRTIO_MMIO_STATUS, 0xb);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3); /* word 40 is sticky */
+    wr(A, VIRTIO_MMIO_STATUS, 0); /* a reset forgets it */
+    wr(A, VIRTIO_MMIO_STATUS, 0x3);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 1);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 1);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 2);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 0); /* all of a word past the offered ones declined: fine */
     /* VERSION_1 and MAC only: accepted; features are then fixed */
     wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 0);
     wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 5);
