@@ -621,6 +621,25 @@ static void test_no_interrupt_flag(void **state)
     assert_false(m[A].level);
 }
 
+/* A receive buffer larger than the chain limit (128 KiB, one descriptor) is a valid buffer
+ * (2.7.4): the frame goes into its start, and the device is not stopped. */
+static void test_rx_huge_buffer(void **state)
+{
+    uint8_t f[VNET_FRAME_MAX];
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    g_desc(&m[B].rxq, 0, RX_BUF, 0x20000, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&m[B].rxq, 0);
+    m[B].rx_next = 1;
+    make_frame(f, seg.mac[B], A, sizeof(f), 3);
+    send(A, f, sizeof(f));
+    assert_memory_equal(received(B, 0, sizeof(f)), f, sizeof(f));
+    assert_int_equal(stats(B).malformed, 0);
+    assert_false(rd(B, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+}
+
 /* A receive buffer split across descriptors (header alone, then the frame). */
 static void test_rx_chain(void **state)
 {
@@ -1149,6 +1168,7 @@ int main(void)
         cmocka_unit_test_setup(test_queue_registers, setup),
         cmocka_unit_test_setup(test_unicast, setup),
         cmocka_unit_test_setup(test_rx_chain, setup),
+        cmocka_unit_test_setup(test_rx_huge_buffer, setup),
         cmocka_unit_test_setup(test_one_copy_equals_gathered, setup),
         cmocka_unit_test_setup(test_destination_read_once, setup),
         cmocka_unit_test_setup(test_no_interrupt_flag, setup),
