@@ -98,7 +98,8 @@ struct vnet {
     /* Under lock. */
     struct virtio_mmio t;
     uint32_t generation;         /* +1 on each reset and each queue stopped (QueueReady 0,
-                                  * malformed): a chain taken before it is forgotten */
+                                  * QueueReset, malformed): a chain taken before it is
+                                  * forgotten */
     bool irq_level;
     struct vnet_bucket pps;
     struct vnet_bucket bps;
