@@ -5,7 +5,8 @@
  * stays clear) unless the driver accepted VIRTIO_F_VERSION_1 and nothing that was not offered,
  * and ignores DRIVER_OK before FEATURES_OK. Queue registers take effect only while the queue
  * is not ready; QueueReady = 1 checks what the driver wrote (virtq_setup) and a bad queue
- * stops the device (DEVICE_NEEDS_RESET), never the hypervisor.
+ * stops the device (DEVICE_NEEDS_RESET), never the hypervisor. QueueReset = 1 forgets the
+ * selected queue at once.
  */
 #include <core/dev/virtio_mmio.h>
 
@@ -57,7 +58,7 @@ static void write_status(struct virtio_mmio *t, uint32_t v, struct virtio_mmio_e
     }
     if ((want & VIRTIO_STATUS_FEATURES_OK) && !(t->status & VIRTIO_STATUS_FEATURES_OK)) {
         bool v1 = (t->drv_features >> VIRTIO_F_VERSION_1) & 1u;
-        if (!v1 || (t->drv_features & ~t->features) != 0) {
+        if (!v1 || (t->drv_features & ~t->features) != 0 || t->drv_features_high != 0) {
             want &= ~VIRTIO_STATUS_FEATURES_OK; /* refused: the driver reads it back clear */
         }
     }
@@ -109,6 +110,9 @@ static int read_reg(struct virtio_mmio *t, uint32_t off, uint64_t *val)
     case VIRTIO_MMIO_CONFIG_GEN:
         *val = 0; /* the configuration never changes */
         return 0;
+    case VIRTIO_MMIO_QUEUE_RESET:
+        *val = 0; /* a queue reset is complete when its write returns */
+        return 0;
     default:
         return -BH_EINVAL;
     }
@@ -159,6 +163,7 @@ static void write_ready(struct virtio_mmio *t, const struct virtq_mem *mem, uint
         return;
     }
     if (v == 0) {
+        eff->stopped = q->ready;
         q->ready = false;
     } else if (!q->ready) {
         int err = virtq_setup(q, mem);
@@ -182,6 +187,15 @@ static int write_reg(struct virtio_mmio *t, const struct virtq_mem *mem, uint32_
                 SET_LO(t->drv_features, v);
             } else if (t->drv_features_sel == 1) {
                 SET_HI(t->drv_features, v);
+            } else {
+                /* a word past the offered ones: the driver accepts a bit never offered when
+                 * it writes anything but 0 (2.2.1: not a valid subset, FEATURES_OK refused) */
+                uint32_t bit = t->drv_features_sel - 2u < 31u ? t->drv_features_sel - 2u : 31u;
+                if (v != 0) {
+                    t->drv_features_high |= 1u << bit;
+                } else if (bit < 31u) {
+                    t->drv_features_high &= ~(1u << bit);
+                }
             }
         }
         return 0;
@@ -207,6 +221,16 @@ static int write_reg(struct virtio_mmio *t, const struct virtq_mem *mem, uint32_
         return 0;
     case VIRTIO_MMIO_SHM_SEL:
         return 0; /* no region to select */
+    case VIRTIO_MMIO_QUEUE_RESET:
+        /* 4.2.2.1: "The device MUST reset the queue when 1 is written to QueueReset" (and
+         * present 0 in QueueReset and QueueReady once done). VIRTIO_F_RING_RESET is not
+         * offered, so Linux never writes it; a driver that does gets the queue back to its
+         * state after a device reset, like QEMU's. */
+        if (v == 1 && selected(t) != NULL) {
+            eff->stopped = selected(t)->ready;
+            virtq_reset(selected(t));
+        }
+        return 0;
     default:
         return write_queue(selected(t), off, v);
     }

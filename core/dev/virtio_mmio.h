@@ -42,6 +42,7 @@
 #define VIRTIO_MMIO_SHM_LEN_HI       0x0b4u
 #define VIRTIO_MMIO_SHM_BASE_LO      0x0b8u
 #define VIRTIO_MMIO_SHM_BASE_HI      0x0bcu
+#define VIRTIO_MMIO_QUEUE_RESET      0x0c0u /* v1.2; VIRTIO_F_RING_RESET is not offered */
 #define VIRTIO_MMIO_CONFIG_GEN       0x0fcu
 #define VIRTIO_MMIO_CONFIG           0x100u
 #define VIRTIO_MMIO_SIZE             0x200u /* the window: config space up to 0x100 bytes */
@@ -75,6 +76,9 @@ struct virtio_mmio {
     uint32_t dev_features_sel;
     uint32_t drv_features_sel;
     uint64_t drv_features; /* accepted by the driver */
+    uint32_t drv_features_high; /* DriverFeatures words >= 2 written non-zero (bit sel - 2;
+                                 * bit 31 for any word past 32): bits never offered, so
+                                 * FEATURES_OK is refused while one is set */
     uint32_t queue_sel;
     uint32_t isr;          /* InterruptStatus */
     struct virtq q[VIRTIO_MMIO_QUEUES];
@@ -86,6 +90,9 @@ struct virtio_mmio_effect {
     int malformed; /* a virtq_err from a QueueReady write, or VIRTQ_OK */
     unsigned queue;
     bool reset;    /* Status was written 0: the device must forget its state */
+    bool stopped;  /* a ready queue was turned off (QueueReady 0, QueueReset 1): a chain the
+                    * device took from it before must not be pushed (the driver may set it up
+                    * anew) */
 };
 
 /* Set up t for device_id offering features (VIRTIO_F_VERSION_1 must be among them). */

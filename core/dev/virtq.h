@@ -4,7 +4,8 @@
  * guest value treated as hostile: the queue size is any power of two up to VIRTQ_NUM_MAX, the
  * three areas lie inside the VM's RAM with the alignment of 2.7 ("Virtqueue alignment"),
  * descriptor chains are bounded by the queue size (longer means a loop), lengths are summed
- * without overflow and capped, indirect descriptors are not offered (a descriptor with
+ * without overflow and capped (a device-readable chain over the cap is malformed, a
+ * device-writable one is used up to it), indirect descriptors are not offered (a descriptor with
  * VIRTQ_DESC_F_INDIRECT is malformed), and the avail index may run at most the queue size
  * ahead of what the device has taken. Indices are free-running modulo 2^16 (2.7.6, 2.7.8).
  * Portable: guest RAM is reached through a struct virtq_mem, a plain buffer in unit tests.
@@ -20,7 +21,8 @@
 #include <lib/range.h>
 
 #define VIRTQ_NUM_MAX         256u    /* QueueNumMax */
-#define VIRTQ_CHAIN_BYTES_MAX 0x10000u /* a chain longer than 64 KiB is malformed */
+#define VIRTQ_CHAIN_BYTES_MAX 0x10000u /* a device-readable chain over 64 KiB is malformed; a
+                                        * device-writable one is used up to 64 KiB */
 
 /* Descriptor flags (2.7.5). */
 #define VIRTQ_DESC_F_NEXT     0x1u
@@ -45,7 +47,7 @@ enum virtq_err {
     VIRTQ_BAD_ADDR,   /* an area or a buffer outside RAM, or misaligned */
     VIRTQ_BAD_INDEX,  /* a head or next index >= queue size */
     VIRTQ_LOOP,       /* a chain longer than the queue size */
-    VIRTQ_BAD_LEN,    /* a chain over VIRTQ_CHAIN_BYTES_MAX */
+    VIRTQ_BAD_LEN,    /* a device-readable chain over VIRTQ_CHAIN_BYTES_MAX */
     VIRTQ_INDIRECT,   /* VIRTQ_DESC_F_INDIRECT, not offered */
     VIRTQ_BAD_DIR,    /* a device-writable buffer where a readable one belongs, or back */
     VIRTQ_AVAIL_JUMP, /* avail idx more than the queue size ahead */
@@ -208,7 +210,13 @@ virtq_chain_next(struct virtq_chain *c, bool writable, uint8_t **buf, uint32_t *
         return -VIRTQ_BAD_DIR;
     }
     if (dlen > VIRTQ_CHAIN_BYTES_MAX - c->total) {
-        return -VIRTQ_BAD_LEN;
+        if (!writable) {
+            return -VIRTQ_BAD_LEN;
+        }
+        /* A device-writable buffer may be as large as the driver likes (2.7.4: the device
+         * makes no assumption about the arrangement): the device uses its first bytes only,
+         * up to the chain's limit, and only those must lie in RAM. */
+        dlen = VIRTQ_CHAIN_BYTES_MAX - c->total;
     }
     uint8_t *p = virtq_mem_ptr_inline(c->mem, addr, dlen);
     if (p == NULL) {

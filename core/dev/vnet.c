@@ -23,6 +23,10 @@
 #define HDR_FLAGS       0u  /* offsets in struct virtio_net_hdr */
 #define HDR_GSO_TYPE    1u
 #define HDR_NUM_BUFFERS 10u
+/* Of the header's first le16 (flags, gso_type): what asks for an offload, VIRTIO_NET_HDR_F_
+ * NEEDS_CSUM or any gso_type. The other flag bits are ignored, as 5.1.6.2.2 requires of a
+ * device (DATA_VALID and RSC_INFO mean nothing on transmit, the rest are reserved). */
+#define HDR_OFFLOAD     0xff01u
 #define EVT_TEXT_MAX    128
 #define MAC_GROUP_BIT   0x01u /* I/G: broadcast and multicast */
 #define PRE_LEN         (VNET_HDR_LEN + VNET_MAC_LEN) /* what the policy reads: 18 bytes */
@@ -121,6 +125,7 @@ static void fail_locked(struct vnet *d, unsigned q, int err)
 
     d->stats.malformed++;
     virtio_mmio_fail(&d->t);
+    d->generation++; /* its queues stopped: a chain in flight is not pushed (vnet_transmit) */
     bh_snprintf(text, sizeof(text), "seg=%s q=%s why=%s action=needs_reset", d->seg->name,
                 q == VNET_TXQ ? "tx" : "rx", virtq_err_name(err));
     d->hooks.event(d->hooks.ctx, "net_malformed", text);
@@ -409,7 +414,7 @@ static uint8_t decide_locked(struct vnet *d, uint32_t total, struct vnet_src *s)
                    (uint64_t)arch_read_normal16(s->p[0] + VNET_HDR_LEN + 4) << 32;
     s->p[0] += PRE_LEN; /* the pieces: what follows */
     s->len[0] -= PRE_LEN;
-    if (offload != 0) {
+    if ((offload & HDR_OFFLOAD) != 0) {
         d->stats.drop_bad++; /* an offload nobody negotiated */
         return 0;
     }
@@ -523,7 +528,9 @@ void vnet_transmit(struct vnet *d)
             spin_lock(&d->lock);
         }
         d->stats.drop_down += down;
-        if (d->generation == gen) { /* not reset meanwhile: the chain is still the guest's */
+        /* Not reset nor its queue stopped meanwhile (another vCPU, while d->lock was let go):
+         * the chain is still the guest's, and the queue still the one it came from */
+        if (d->generation == gen) {
             virtq_push(&d->t.q[VNET_TXQ], head, 0);
             pushed = true;
             pushed_gen = gen;
@@ -581,6 +588,10 @@ int vnet_mmio_regs(struct vnet *d, uint32_t off, unsigned size, bool write, uint
     r = virtio_mmio_access(&d->t, &d->mem, off, size, write, val, &eff);
     if (r == 0 && eff.reset) {
         reset_locked(d, NULL);
+    } else if (r == 0 && eff.stopped) {
+        /* A transmit chain another vCPU took is not pushed into the stopped queue, whose
+         * QueueNum and addresses the driver may rewrite now (vnet_transmit) */
+        d->generation++;
     } else if (r == 0 && eff.malformed != VIRTQ_OK) {
         fail_locked(d, eff.queue, eff.malformed);
     }

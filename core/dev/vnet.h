@@ -97,7 +97,9 @@ struct vnet {
     struct vnet_hooks hooks;
     /* Under lock. */
     struct virtio_mmio t;
-    uint32_t generation;         /* +1 on each reset: a chain taken before it is forgotten */
+    uint32_t generation;         /* +1 on each reset and each queue stopped (QueueReady 0,
+                                  * QueueReset, malformed): a chain taken before it is
+                                  * forgotten */
     bool irq_level;
     struct vnet_bucket pps;
     struct vnet_bucket bps;

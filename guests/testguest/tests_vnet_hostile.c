@@ -290,6 +290,63 @@ static bool setup_no_version_1(uint32_t *st)
     return !kept && ignored;
 }
 
+/* A driver that accepts feature bit 64 (DriverFeaturesSel 2), which nobody offered: 2.2.1,
+ * the device must refuse FEATURES_OK (it reads back clear), and then DRIVER_OK. */
+static bool setup_feature_past_63(uint32_t *st)
+{
+    uint32_t base = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+
+    if (!vnet_reset(&hc.dev)) {
+        *st = status();
+        return false;
+    }
+    vnet_write(&hc.dev, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+    vnet_write(&hc.dev, VIRTIO_MMIO_STATUS, base);
+    vnet_write(&hc.dev, VIRTIO_MMIO_DRV_FEAT_SEL, 0);
+    vnet_write(&hc.dev, VIRTIO_MMIO_DRV_FEATURES, (uint32_t)BIT(VIRTIO_NET_F_MAC));
+    vnet_write(&hc.dev, VIRTIO_MMIO_DRV_FEAT_SEL, 1);
+    vnet_write(&hc.dev, VIRTIO_MMIO_DRV_FEATURES, (uint32_t)(BIT(VIRTIO_F_VERSION_1) >> 32));
+    vnet_write(&hc.dev, VIRTIO_MMIO_DRV_FEAT_SEL, 2);
+    vnet_write(&hc.dev, VIRTIO_MMIO_DRV_FEATURES, 1); /* bit 64 */
+    vnet_write(&hc.dev, VIRTIO_MMIO_STATUS, base | VIRTIO_STATUS_FEATURES_OK);
+    uint32_t got = status();
+    (void)vnet_queue_setup(&hc.dev, VNET_RXQ, VNET_QSIZE, true);
+    (void)vnet_queue_setup(&hc.dev, VNET_TXQ, VNET_QSIZE, true);
+    post_all_rx();
+    vnet_write(&hc.dev, VIRTIO_MMIO_STATUS, status() | VIRTIO_STATUS_DRIVER_OK);
+    bool ignored = tx_ignored();
+    *st = status();
+    report_info("vnet-hostile: feature bit 64 accepted: Status 0x%x after FEATURES_OK, frame %s",
+                got, ignored ? "ignored" : "taken");
+    return !(got & VIRTIO_STATUS_FEATURES_OK) && ignored;
+}
+
+/* QueueReset (v1.2 4.2.2.1) of the running transmit queue: the queue is reset at once, both
+ * QueueReset and QueueReady read 0, and a frame posted to it afterwards is left alone. */
+static bool setup_queue_reset(uint32_t *st)
+{
+    if (!vnet_negotiate(&hc.dev, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_NET_F_MAC), false) ||
+        !vnet_queue_setup(&hc.dev, VNET_RXQ, VNET_QSIZE, false) ||
+        !vnet_queue_setup(&hc.dev, VNET_TXQ, VNET_QSIZE, false)) {
+        *st = status();
+        return false;
+    }
+    post_all_rx();
+    if (!vnet_driver_ok(&hc.dev, false)) {
+        *st = status();
+        return false;
+    }
+    vnet_write(&hc.dev, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    vnet_write(&hc.dev, VIRTIO_MMIO_QUEUE_RESET, 1);
+    uint32_t reset = vnet_read(&hc.dev, VIRTIO_MMIO_QUEUE_RESET);
+    uint32_t ready = vnet_read(&hc.dev, VIRTIO_MMIO_QUEUE_READY);
+    bool ignored = tx_ignored();
+    *st = status();
+    report_info("vnet-hostile: QueueReset: QueueReset reads %u, QueueReady %u, frame %s", reset,
+                ready, ignored ? "ignored" : "taken");
+    return reset == 0 && ready == 0 && ignored && !(*st & VIRTIO_STATUS_NEEDS_RESET);
+}
+
 /* ------------------------------------------------------------------ driver */
 
 struct hostile_case {
@@ -310,6 +367,8 @@ static const struct hostile_case cases[] = {
     { "QueueReady before the ring addresses", setup_ready_early, true },
     { "DRIVER_OK without FEATURES_OK", setup_no_features_ok, true },
     { "FEATURES_OK without VIRTIO_F_VERSION_1", setup_no_version_1, true },
+    { "FEATURES_OK with feature bit 64 (not offered)", setup_feature_past_63, true },
+    { "QueueReset of the running transmit queue", setup_queue_reset, true },
 };
 
 void tests_vnet_hostile(void)

@@ -226,6 +226,18 @@ static void test_chains(void **state)
     g_desc(&g, 4, BUF, 0x8000, 0, 0); /* exactly 64 KiB */
     assert_int_equal(walk(&q, 3, false, &total), 2);
     assert_int_equal(total, VIRTQ_CHAIN_BYTES_MAX);
+    /* device-writable: no limit on a buffer's size (2.7.4), the device uses the first 64 KiB;
+     * only those must be in RAM (a huge length from the end of RAM still is not) */
+    g_desc(&g, 3, BUF, 0x8000, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 4);
+    g_desc(&g, 4, BUF, 0xffffffffu, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 6);
+    g_desc(&g, 6, BUF, 100, VIRTQ_DESC_F_WRITE, 0);
+    assert_int_equal(walk(&q, 3, true, &total), 3);
+    assert_int_equal(total, VIRTQ_CHAIN_BYTES_MAX);
+    g_desc(&g, 1, BUF, 0x20000, VIRTQ_DESC_F_WRITE, 0);
+    assert_int_equal(walk(&q, 1, true, &total), 1);
+    assert_int_equal(total, VIRTQ_CHAIN_BYTES_MAX);
+    g_desc(&g, 1, G_RAM_IPA + G_RAM_SIZE - 8, 0x20000, VIRTQ_DESC_F_WRITE, 0);
+    assert_int_equal(walk(&q, 1, true, &total), -VIRTQ_BAD_ADDR);
 }
 
 static void test_err_names(void **state)

@@ -293,6 +293,24 @@ static void test_negotiation(void **state)
     wr(A, VIRTIO_MMIO_DRV_FEATURES, 1);
     wr(A, VIRTIO_MMIO_STATUS, 0xb);
     assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3);
+    /* a bit past 63 (DriverFeaturesSel 2, 40; none is offered): refused until cleared */
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 0);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 5);
+    for (uint32_t sel = 2; sel <= 40; sel += 38) {
+        wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, sel);
+        wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 3);
+        wr(A, VIRTIO_MMIO_STATUS, 0xb);
+        assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3);
+        wr(A, VIRTIO_MMIO_DRV_FEATURES, 0);
+    }
+    wr(A, VIRTIO_MMIO_STATUS, 0xb);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0x3); /* word 40 is sticky */
+    wr(A, VIRTIO_MMIO_STATUS, 0); /* a reset forgets it */
+    wr(A, VIRTIO_MMIO_STATUS, 0x3);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 1);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 1);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 2);
+    wr(A, VIRTIO_MMIO_DRV_FEATURES, 0); /* all of a word past the offered ones declined: fine */
     /* VERSION_1 and MAC only: accepted; features are then fixed */
     wr(A, VIRTIO_MMIO_DRV_FEATURES_SEL, 0);
     wr(A, VIRTIO_MMIO_DRV_FEATURES, 1u << 5);
@@ -310,6 +328,73 @@ static void test_negotiation(void **state)
     wr(A, VIRTIO_MMIO_STATUS, 0);
     assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0);
     assert_int_equal(m[A].dev.t.drv_features, 0);
+}
+
+/* 4.2.2 queue registers: a queue that does not exist reads as absent and ignores every write;
+ * a ready queue's QueueNum and addresses are fixed until QueueReady 0; QueueReady 1 -> 0 -> 1
+ * starts the queue afresh (4.2.3.2); QueueReset (v1.2, 0x0c0) reads 0 and a 1 written to it
+ * forgets the queue at once (4.2.2.1), with no chain taken from it any more. */
+static void test_queue_registers(void **state)
+{
+    uint8_t f[64];
+    uint64_t v = 0;
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    /* queue 2 does not exist */
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, 2);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_NUM_MAX), 0);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 8);
+    wr(A, VIRTIO_MMIO_QUEUE_DESC_LO, (uint32_t)RXQ_BASE);
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 1);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 1);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_RESET), 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xf);
+    wr(A, VIRTIO_MMIO_QUEUE_NOTIFY, 2); /* a spurious notification: nothing */
+    /* the ready transmit queue ignores a new size and table; a frame still goes through */
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_RESET), 0);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 2);
+    wr(A, VIRTIO_MMIO_QUEUE_DESC_LO, (uint32_t)RXQ_BASE);
+    post_rx(B, RX_LEN);
+    make_frame(f, seg.mac[B], A, sizeof(f), 1);
+    send(A, f, sizeof(f));
+    assert_memory_equal(received(B, 0, sizeof(f)), f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    /* QueueReady 1 -> 0 (reads back 0) -> 1 elsewhere: indices from 0 again */
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 0);
+    setup_queue(A, VNET_TXQ, &m[A].txq, TXQ_BASE + 0x4000, 8);
+    m[A].tx_next = 0;
+    post_rx(B, RX_LEN);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    assert_int_equal(stats(B).rx_frames, 2);
+    /* QueueReset with a frame queued: not ready, nothing taken, nothing written */
+    queue_tx(A, f, sizeof(f), NULL);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 0); /* only 1 resets */
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 1);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 1);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_RESET), 0);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 0);
+    assert_int_equal(m[A].dev.t.q[VNET_TXQ].num, 0); /* size and addresses forgotten */
+    assert_int_equal(m[A].dev.t.q[VNET_TXQ].desc_ipa, 0);
+    post_rx(B, RX_LEN);
+    notify_tx(A);
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    assert_int_equal(stats(B).rx_frames, 2);
+    assert_int_equal(rd(A, VIRTIO_MMIO_STATUS), 0xf); /* the device itself goes on */
+    /* set up again: the queue works, the receive queue was never touched */
+    setup_queue(A, VNET_TXQ, &m[A].txq, TXQ_BASE, 8);
+    m[A].tx_next = 0;
+    send(A, f, sizeof(f));
+    assert_int_equal(stats(B).rx_frames, 3);
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_RXQ);
+    assert_int_equal(rd(A, VIRTIO_MMIO_QUEUE_READY), 1);
+    /* QueueReset is a 32-bit register like the others */
+    assert_int_equal(vnet_mmio(&m[A].dev, VIRTIO_MMIO_QUEUE_RESET, 2, false, &v), -BH_EINVAL);
 }
 
 /* ------------------------------------------------------------------ switching */
@@ -536,6 +621,25 @@ static void test_no_interrupt_flag(void **state)
     assert_false(m[A].level);
 }
 
+/* A receive buffer larger than the chain limit (128 KiB, one descriptor) is a valid buffer
+ * (2.7.4): the frame goes into its start, and the device is not stopped. */
+static void test_rx_huge_buffer(void **state)
+{
+    uint8_t f[VNET_FRAME_MAX];
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    g_desc(&m[B].rxq, 0, RX_BUF, 0x20000, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&m[B].rxq, 0);
+    m[B].rx_next = 1;
+    make_frame(f, seg.mac[B], A, sizeof(f), 3);
+    send(A, f, sizeof(f));
+    assert_memory_equal(received(B, 0, sizeof(f)), f, sizeof(f));
+    assert_int_equal(stats(B).malformed, 0);
+    assert_false(rd(B, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+}
+
 /* A receive buffer split across descriptors (header alone, then the frame). */
 static void test_rx_chain(void **state)
 {
@@ -758,6 +862,31 @@ static void test_bad_frames(void **state)
     assert_int_equal(g_used_idx(&m[B].rxq), 0);
 }
 
+/* 5.1.6.2.2: the device ignores the transmit header's flag bits it does not act on (DATA_VALID,
+ * RSC_INFO, the reserved ones) and every field but flags and gso_type: such frames go through,
+ * and the receiver's header still says nothing but num_buffers = 1. */
+static void test_tx_flags_ignored(void **state)
+{
+    static const uint8_t flags[] = { 0x02, 0x04, 0x08, 0x80, 0xfe };
+    uint8_t f[64], hdr[VNET_HDR_LEN];
+    (void)state;
+
+    driver_up(A, 8);
+    driver_up(B, 8);
+    for (unsigned k = 0; k < sizeof(flags); k++) {
+        memset(hdr, 0x5a, sizeof(hdr)); /* hdr_len, gso_size, csum_*, num_buffers: ignored */
+        hdr[0] = flags[k];
+        hdr[1] = 0;
+        post_rx(B, RX_LEN);
+        make_frame(f, seg.mac[B], A, sizeof(f), (uint8_t)k);
+        queue_tx(A, f, sizeof(f), hdr);
+        notify_tx(A);
+        assert_memory_equal(received(B, (uint16_t)k, sizeof(f)), f, sizeof(f));
+    }
+    assert_int_equal(stats(A).drop_bad, 0);
+    assert_int_equal(stats(B).rx_frames, sizeof(flags));
+}
+
 /* ------------------------------------------------------------------ malformed rings */
 
 enum bad_kind { BAD_LOOP, BAD_ADDR, BAD_LEN, BAD_JUMP, BAD_INDIRECT, BAD_HEAD, BAD_DIR };
@@ -937,13 +1066,109 @@ static void test_one_sender(void **state)
     assert_false(spin_is_locked(&m[A].dev.lock) || spin_is_locked(&m[B].dev.lock));
 }
 
+/* Another vCPU of the sender, while the sender let go of its lock to wait for a receiver's:
+ * it stops the transmit queue and writes a QueueNum no ring was checked for. */
+static void stop_a_txq(struct member *x)
+{
+    if (x != &m[B]) {
+        return;
+    }
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    wr(A, VIRTIO_MMIO_QUEUE_READY, 0);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 0x80000000u); /* pushing with it would index far past RAM */
+}
+
+/* The same, then the queue set up again elsewhere (a new ring the chain never came from). */
+static void move_a_txq(struct member *x)
+{
+    stop_a_txq(x);
+    if (x == &m[B]) {
+        setup_queue(A, VNET_TXQ, &m[A].txq, TXQ_BASE + 0x2000, 8);
+    }
+}
+
+/* The same with QueueReset 1 instead of QueueReady 0. */
+static void reset_a_txq(struct member *x)
+{
+    if (x != &m[B]) {
+        return;
+    }
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    wr(A, VIRTIO_MMIO_QUEUE_RESET, 1);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 0x80000000u);
+}
+
+/* The same after a's queues were stopped by a malformed receive ring (another member's frame
+ * for a found it): QueueNum is writable again without a QueueReady 0. */
+static void fail_a(struct member *x)
+{
+    uint8_t f[64];
+
+    if (x != &m[B]) {
+        return;
+    }
+    g_desc(&m[A].rxq, 0, G_RAM_IPA + G_RAM_SIZE - 8, RX_LEN, VIRTQ_DESC_F_WRITE, 0);
+    g_offer(&m[A].rxq, 0);
+    make_frame(f, seg.mac[A], C, sizeof(f), 0);
+    send(C, f, sizeof(f));
+    assert_true(rd(A, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+    wr(A, VIRTIO_MMIO_QUEUE_SEL, VNET_TXQ);
+    wr(A, VIRTIO_MMIO_QUEUE_NUM, 0x80000000u);
+}
+
+/* A transmit chain is returned only into the queue it was taken from: when the sender lets
+ * go of its lock for a busy receiver's (spin_trylock failed) and another vCPU stops the
+ * transmit queue meanwhile (QueueReady 0, perhaps a new QueueNum or a new ring), the frame
+ * still goes out but the chain is not pushed: neither into the stopped queue (with a QueueNum
+ * never checked) nor into the new one. Likewise after QueueReset, and when a's queues were
+ * stopped as malformed. */
+static void test_tx_queue_stopped_meanwhile(void **state)
+{
+    void (*const guest[4])(struct member *) = { stop_a_txq, move_a_txq, reset_a_txq,
+                                                fail_a };
+    uint8_t f[64];
+    (void)state;
+
+    for (int k = 0; k < 4; k++) {
+        setup(&(void *){ NULL });
+        driver_up(A, 8);
+        driver_up(B, 8);
+        driver_up(C, 8);
+        post_rx(B, RX_LEN);
+        make_frame(f, seg.mac[B], A, sizeof(f), (uint8_t)k);
+        queue_tx(A, f, sizeof(f), NULL);
+        uint8_t *old_used = g_ptr(&m[A].ram, m[A].txq.used);
+        host_spin_trylock_busy = 1; /* b's lock: busy at once */
+        on_alive = guest[k];
+        notify_tx(A);
+        on_alive = NULL;
+        assert_int_equal(host_spin_trylock_busy, 0);
+        assert_memory_equal(received(B, 0, sizeof(f)), f, sizeof(f));
+        static const uint8_t untouched[4 + 8] = { 0 };
+        assert_memory_equal(old_used, untouched, sizeof(untouched));
+        assert_int_equal(g_used_idx(&m[A].txq), 0);
+        /* no used-buffer interrupt for it either (the malformed ring's config change only) */
+        assert_int_equal(rd(A, VIRTIO_MMIO_INT_STATUS), k == 3 ? VIRTIO_INT_CONFIG : 0);
+        assert_int_equal(stats(A).malformed, k == 3);
+        assert_false(spin_is_locked(&m[A].dev.lock) || spin_is_locked(&m[B].dev.lock));
+    }
+    /* a reset and a new set-up: the queue works */
+    driver_up(A, 8);
+    post_rx(B, RX_LEN);
+    send(A, f, sizeof(f));
+    assert_int_equal(g_used_idx(&m[A].txq), 1);
+    assert_int_equal(stats(B).rx_frames, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_registers, setup),
         cmocka_unit_test_setup(test_negotiation, setup),
+        cmocka_unit_test_setup(test_queue_registers, setup),
         cmocka_unit_test_setup(test_unicast, setup),
         cmocka_unit_test_setup(test_rx_chain, setup),
+        cmocka_unit_test_setup(test_rx_huge_buffer, setup),
         cmocka_unit_test_setup(test_one_copy_equals_gathered, setup),
         cmocka_unit_test_setup(test_destination_read_once, setup),
         cmocka_unit_test_setup(test_no_interrupt_flag, setup),
@@ -955,11 +1180,13 @@ int main(void)
         cmocka_unit_test_setup(test_receiver_down, setup),
         cmocka_unit_test_setup(test_rate_limit, setup),
         cmocka_unit_test_setup(test_bad_frames, setup),
+        cmocka_unit_test_setup(test_tx_flags_ignored, setup),
         cmocka_unit_test_setup(test_malformed_tx, setup),
         cmocka_unit_test_setup(test_malformed_rx, setup),
         cmocka_unit_test_setup(test_bad_queue_setup, setup),
         cmocka_unit_test_setup(test_small_queues, setup),
         cmocka_unit_test_setup(test_one_sender, setup),
+        cmocka_unit_test_setup(test_tx_queue_stopped_meanwhile, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
