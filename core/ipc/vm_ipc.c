@@ -207,7 +207,7 @@ int vm_ipc_gpio_init(struct vm *vm)
 static inline void raise_spi_in(struct vm *t, uint32_t intid)
 {
     if (vm_takes_input(t)) {
-        t->stats.irqs_injected++;
+        vm_stats_count(&t->stats.irqs_injected); /* from another VM's vCPU */
         if (t->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
             (void)vgpio_raise(&t->gpio, intid); /* its controller drives the SPI */
         } else {
@@ -316,7 +316,7 @@ static void note_result(struct vcpu *v, uint32_t fid, uint64_t id, int r)
     if (r >= 0 || r == -BH_EBUSY || r == -BH_ETIMEDOUT) {
         return;
     }
-    v->vm->stats.denials++;
+    v->stats.denials++;
     vm_event(v->vm, "ipc_deny", "op=%s id=%llu err=%s", op_name(fid), (unsigned long long)id,
              err_name(r));
 }
@@ -425,7 +425,7 @@ static inline __attribute__((always_inline)) bool ring_direct(struct vcpu *v, un
     }
     ipc_doorbell_rung(&hyp_ipc, id);
     if (vm_takes_input(t)) {
-        t->stats.irqs_injected++;
+        vm_stats_count(&t->stats.irqs_injected); /* from another VM's vCPU */
         vm_kick_mask(t, vgic_post_spi(&t->vgic, rr->intid)); /* lock-free, see vgic.h */
     }
     return true;
