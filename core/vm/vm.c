@@ -301,6 +301,7 @@ void vm_stats_read(const struct vm *vm, struct vm_stats *out)
 {
     vm_stats_total(out, &vm->stats, &vm->vcpus[0].stats, sizeof(vm->vcpus[0]),
                    vm->nr_vcpus < VCPU_MAX ? vm->nr_vcpus : VCPU_MAX);
+    out->irqs_injected += vm_ipc_ring_irqs(vm); /* other VMs' doorbells, counted by them */
 }
 
 void vm_print_vm_stats(const struct vm *vm)

@@ -62,6 +62,10 @@ struct vm;
 #define VCPU_WAIT_IDLE  3 /* a trapped WFI (counted as idle time) */
 
 struct vcpu {
+    /* Interrupts it raised in another VM by ringing doorbell id on the direct path (vm_ipc.c
+     * ring_direct), counted in that VM's irqs_injected when read (vm_ipc_ring_irqs). Its own
+     * pCPU writes them; first, so the count is one indexed ldr/add/str on the doorbell path. */
+    uint64_t ring_irqs[CFG_MAX_CHANS];
     struct vm *vm;
     unsigned idx;
     unsigned pcpu;
@@ -88,8 +92,8 @@ struct vcpu {
     /* Its exits' counters (vm_stats.h): only its own pCPU writes them, the exception-vector
      * fast paths too (VCPU_EXITS_*, VCPU_MMIO_EMULATED, VCPU_IRQS_INJECTED). */
     struct vcpu_stats stats;
-    /* Free room up to the power of two (the fields above filled 512 bytes exactly). */
-    uint8_t spare[1024 - 512 - sizeof(struct vcpu_stats)];
+    /* Free room up to the power of two (the fields from vm to wait_since fill 512 bytes). */
+    uint8_t spare[1024 - 512 - CFG_MAX_CHANS * 8 - sizeof(struct vcpu_stats)];
 } __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 1024 bytes, so
                                   * vcpus[i] on the doorbell path is a shift) */
 

@@ -60,8 +60,8 @@ static inline void vm_stats_count(uint64_t *counter)
 /*
  * The totals into out: the VM-wide part vm plus the counters of n vCPUs, the first at
  * vcpu0 and each next one stride bytes further (&vm->vcpus[0].stats, sizeof(struct vcpu)).
- * Every counter is read once with a relaxed atomic load: a snapshot that may be one exit
- * behind a vCPU running on another pCPU, never a torn or lost count.
+ * Every counter is read once where it lies (an aligned 64-bit word, never torn): a snapshot
+ * that may be a few exits behind a vCPU running on another pCPU, never a lost count.
  */
 void vm_stats_total(struct vm_stats *out, const struct vm_stats *vm,
                     const struct vcpu_stats *vcpu0, size_t stride, unsigned n);
