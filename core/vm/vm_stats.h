@@ -4,11 +4,13 @@
  * As in Xen and KVM, what a vCPU's exit counts goes into that vCPU's own counters
  * (struct vcpu_stats in struct vcpu, their own cache lines), written only by the pCPU running
  * it, with plain increments (the exception-vector fast paths do ldr/add/str relative to the
- * vCPU); what is counted anywhere else (an interrupt another VM's doorbell or a passthrough
- * SPI injects, a denial in a device hook, the watchdog's fault, events, starts, restarts)
- * goes into the VM-wide part (struct vm.stats) under a lock or with a relaxed atomic add
- * (vm_stats_count). Readers sum both (vm_stats_total). Portable, so the summing is
- * unit-tested on the host (tests/unit/test_vm_stats.c).
+ * vCPU; a doorbell's interrupt, on its direct path, is counted by the ringing vCPU in its
+ * struct vcpu ring_irqs); what is counted anywhere else (an interrupt another IPC path or a
+ * passthrough SPI injects, a denial in a device hook, the watchdog's fault, events, starts,
+ * restarts) goes into the VM-wide part (struct vm.stats) under a lock or with a relaxed
+ * atomic add (vm_stats_count). Readers sum them all (vm_stats_read in vm.c, over
+ * vm_stats_total). Portable, so the summing is unit-tested on the host
+ * (tests/unit/test_vm_stats.c).
  */
 #pragma once
 
