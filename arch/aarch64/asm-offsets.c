@@ -33,8 +33,8 @@ void asm_offsets(void)
     DEFINE(VCPU_RUNNING_, VCPU_RUNNING);
     DEFINE(VM_STATE, offsetof(struct vm, state));
     DEFINE(VM_RUNNING_, VM_RUNNING);
-    DEFINE(VM_EXITS_IRQ, offsetof(struct vm, stats.exits[EXIT_IRQ]));
-    DEFINE(VM_IRQS_INJECTED, offsetof(struct vm, stats.irqs_injected));
+    DEFINE(VCPU_EXITS_IRQ, offsetof(struct vcpu, stats.exits[EXIT_IRQ]));
+    DEFINE(VCPU_IRQS_INJECTED, offsetof(struct vcpu, stats.irqs_injected));
     DEFINE(VM_VGIC, offsetof(struct vm, vgic));
     DEFINE(VGIC_NR_VCPUS_, offsetof(struct vgic_vm, nr_vcpus));
     DEFINE(VGIC_DIRTY, offsetof(struct vgic_vm, dirty));
@@ -50,9 +50,13 @@ void asm_offsets(void)
     DEFINE(VCPU_PCPU, offsetof(struct vcpu, pcpu));
     DEFINE(VCPU_SHIFT, __builtin_ctz(sizeof(struct vcpu)));
     DEFINE(VM_VCPUS, offsetof(struct vm, vcpus));
-    DEFINE(VM_EXITS_SYSREG, offsetof(struct vm, stats.exits[EXIT_SYSREG]));
+    DEFINE(VCPU_EXITS_SYSREG, offsetof(struct vcpu, stats.exits[EXIT_SYSREG]));
     DEFINE(VGIC_IRQ_ENABLED, offsetof(struct vgic_irq, enabled));
     _Static_assert(sizeof(struct vcpu) == 1u << __builtin_ctz(sizeof(struct vcpu)), "shift");
+    _Static_assert(offsetof(struct vcpu, stats) % 64 == 0 && sizeof(struct vcpu_stats) % 64 == 0,
+                   "vectors.S: a vCPU's counters in cache lines of their own");
+    _Static_assert(offsetof(struct vcpu, stats.mmio_emulated) < 4096,
+                   "vectors.S: ldr/str of a vCPU's counters at an immediate offset");
     _Static_assert(sizeof(((struct vgic_irq *)0)->enabled) == 1, "vectors.S: ldrb");
     /* the kick SGI's posted SGIs put into LRs in the vector (vectors.S guest_kick) */
     DEFINE(GIC_SGI_KICK_, GIC_SGI_KICK);
@@ -92,7 +96,7 @@ void asm_offsets(void)
     DEFINE(BH_HC_BASE_, BH_HC_BASE);
     DEFINE(BH_ABI_VERSION_, BH_ABI_VERSION);
     DEFINE(VM_ID, offsetof(struct vm, id));
-    DEFINE(VM_EXITS_HVC, offsetof(struct vm, stats.exits[EXIT_HVC]));
+    DEFINE(VCPU_EXITS_HVC, offsetof(struct vcpu, stats.exits[EXIT_HVC]));
     _Static_assert(BH_HC_NULL == BH_HC_BASE && BH_HC_VERSION == BH_HC_BASE + 1 &&
                    BH_HC_VM_ID == BH_HC_BASE + 2 && BH_OK == 0 &&
                    (BH_HC_BASE & 0xffff) == 0 && (BH_ABI_VERSION >> 16) == 0,
@@ -107,8 +111,8 @@ void asm_offsets(void)
                    "vectors.S: guest_hvc_other reads inbox[vcpu->idx] without an idx < nr_vcpus test");
     /* emulated MMIO in the vector (vectors.S guest_dabt) */
     DEFINE(FRAME_PAD, offsetof(struct trap_frame, pad));
-    DEFINE(VM_EXITS_DABT, offsetof(struct vm, stats.exits[EXIT_DABT]));
-    DEFINE(VM_MMIO_EMULATED, offsetof(struct vm, stats.mmio_emulated));
+    DEFINE(VCPU_EXITS_DABT, offsetof(struct vcpu, stats.exits[EXIT_DABT]));
+    DEFINE(VCPU_MMIO_EMULATED, offsetof(struct vcpu, stats.mmio_emulated));
     DEFINE(VM_MMIO_SLOT, offsetof(struct vm, mmio.slot));
     DEFINE(VM_MMIO_REGIONS, offsetof(struct vm, mmio.regions));
     DEFINE(MMIO_REGION_SIZE_, sizeof(struct mmio_region));

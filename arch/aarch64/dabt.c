@@ -29,7 +29,7 @@ static void s2_fault(struct vcpu *v, struct trap_frame *f, uint64_t esr, uint64_
     };
     uint64_t far = sysreg_read(far_el2);
 
-    v->vm->stats.faults++;
+    v->stats.faults++;
     /* One that stops or restarts the VM is a lifecycle record: never dropped. */
     (v->vm->cfg->fault_policy == CFG_FAULT_ABORT ? vm_event : vm_event_always)(
         v->vm, "s2_fault", "ipa=0x%llx esr=0x%llx pc=0x%llx access=%s action=%s",
@@ -45,7 +45,7 @@ static void mmio_deny(struct vcpu *v, struct trap_frame *f, uint64_t esr, uint64
     unsigned size = 1u << FIELD_GET(ISS_SAS, esr);
     bool write = esr & ISS_WNR;
 
-    v->vm->stats.denials++;
+    v->stats.denials++;
     vm_event(v->vm, "mmio_deny", "ipa=0x%llx size=%u dir=%s action=abort",
              (unsigned long long)ipa, size, write ? "write" : "read");
     inject_dabt(f, sysreg_read(far_el2));
@@ -70,7 +70,7 @@ static void mmio_emulate(struct vcpu *v, struct trap_frame *f, uint64_t esr,
         mmio_deny(v, f, esr, ipa);
         return;
     }
-    v->vm->stats.mmio_emulated++;
+    v->stats.mmio_emulated++;
     if (!write && rt != 31) {
         /* vectors.S guest_dabt extends the same way */
         f->x[rt] = mmio_load_value(*val, size, esr & ISS_SSE, esr & ISS_SF);
@@ -89,7 +89,7 @@ void dabt_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
     }
     if (!(esr & ISS_ISV)) {
         /* Load/store pair, writeback or similar to a device: no syndrome to emulate from. */
-        v->vm->stats.denials++;
+        v->stats.denials++;
         vm_event(v->vm, "mmio_deny", "ipa=0x%llx esr=0x%llx reason=no_syndrome action=abort",
                  (unsigned long long)ipa, (unsigned long long)esr);
         inject_dabt(f, sysreg_read(far_el2));

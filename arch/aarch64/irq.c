@@ -39,7 +39,7 @@ static bool irq_vtimer(struct vcpu *v, uint32_t intid)
         gic_deactivate(intid);
         return false;
     }
-    v->vm->stats.irqs_injected++;
+    v->stats.irqs_injected++;
     if (vgic_rearm_hw(&v->vm->vgic, v->idx, intid)) {
         return true;
     }
@@ -112,7 +112,7 @@ static void irq_passthrough(uint32_t intid)
         gic_deactivate(intid);
         return;
     }
-    vm->stats.irqs_injected++;
+    vm_stats_count(&vm->stats.irqs_injected); /* its pCPU may run another VM */
     vm_kick_mask(vm, vgic_inject_hw(&vm->vgic, 0, intid, intid));
 }
 

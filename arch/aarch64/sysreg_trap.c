@@ -193,7 +193,7 @@ void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr)
             bh_snprintf(name, sizeof(name), "S%u_%u_C%u_C%u_%u", (iss >> 20) & 3,
                         (iss >> 14) & 7, (iss >> 10) & 15, (iss >> 1) & 15, (iss >> 17) & 7);
         }
-        v->vm->stats.denials++;
+        v->stats.denials++;
         vm_event(v->vm, "sysreg_deny", "reg=%s dir=%s pc=0x%llx action=undef", name,
                  is_read ? "read" : "write", (unsigned long long)f->elr);
         inject_undef(f);

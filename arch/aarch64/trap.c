@@ -84,7 +84,7 @@ static bool hvc_imm_refused(struct vcpu *v, struct trap_frame *f, uint64_t esr, 
     if (imm == 0) {
         return false;
     }
-    v->vm->stats.denials++;
+    v->stats.denials++;
     vm_event(v->vm, is_smc ? "smc_unknown" : "hvc_unknown",
              "func=0x%x pc=0x%llx imm=0x%x action=not_supported", (unsigned)(uint32_t)f->x[0],
              (unsigned long long)f->elr, imm);
@@ -94,7 +94,7 @@ static bool hvc_imm_refused(struct vcpu *v, struct trap_frame *f, uint64_t esr, 
 
 static void ec_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    v->vm->stats.exits[EXIT_HVC]++;
+    v->stats.exits[EXIT_HVC]++;
     if (!hvc_imm_refused(v, f, esr, false)) {
         smccc_dispatch(v, f, false);
     }
@@ -102,7 +102,7 @@ static void ec_hvc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 
 static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    v->vm->stats.exits[EXIT_SMC]++;
+    v->stats.exits[EXIT_SMC]++;
     /* A trapped SMC returns to the SMC itself (D1.10.2) with SPSR.SS as it was (unlike an
      * HVC, which has executed: the PE reports SS 0 for it): stepped like any other emulated
      * instruction (arch_skip_insn). */
@@ -114,13 +114,13 @@ static void ec_smc(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 
 static void ec_dabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    v->vm->stats.exits[EXIT_DABT]++;
+    v->stats.exits[EXIT_DABT]++;
     dabt_guest(v, f, esr);
 }
 
 static void ec_iabt(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    v->vm->stats.exits[EXIT_IABT]++;
+    v->stats.exits[EXIT_IABT]++;
     iabt_guest(v, f, esr);
 }
 
@@ -128,14 +128,14 @@ void sysreg_guest(struct vcpu *v, struct trap_frame *f, uint64_t esr);
 
 static void ec_sysreg(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    v->vm->stats.exits[EXIT_SYSREG]++;
+    v->stats.exits[EXIT_SYSREG]++;
     sysreg_guest(v, f, esr);
 }
 
 static void ec_undef(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    v->vm->stats.exits[EXIT_OTHER]++;
-    v->vm->stats.denials++;
+    v->stats.exits[EXIT_OTHER]++;
+    v->stats.denials++;
     vm_event(v->vm, "trap_undef", "ec=0x%llx esr=0x%llx pc=0x%llx action=undef",
              (unsigned long long)ESR_EC(esr), (unsigned long long)esr,
              (unsigned long long)f->elr);
@@ -173,7 +173,7 @@ static bool aarch32_cond_passed(uint64_t spsr, unsigned cond)
 
 static void ec_wfx(struct vcpu *v, struct trap_frame *f, uint64_t esr)
 {
-    v->vm->stats.exits[EXIT_WFX]++;
+    v->stats.exits[EXIT_WFX]++;
     arch_skip_insn(f, esr);
     if ((esr & ESR_WFX_TI) != 0) {
         return;
@@ -240,7 +240,7 @@ uint64_t trap_guest_hvc(struct trap_frame *f)
     struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
     uint32_t fid = (uint32_t)f->x[0];
 
-    v->vm->stats.exits[EXIT_HVC]++;
+    v->stats.exits[EXIT_HVC]++;
     if (vm_ipc_is_call(fid)) {
         f->x[0] = (uint64_t)vm_ipc_call(v, fid, &f->x[1]);
     } else if (!vbh_call(v, f, fid)) {
@@ -262,7 +262,7 @@ uint64_t trap_guest_sgi(struct trap_frame *f)
     struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
     unsigned rt = (unsigned)FIELD_GET(SYSREG_ISS_RT, sysreg_read(esr_el2)); /* <= 19 */
 
-    v->vm->stats.exits[EXIT_SYSREG]++;
+    v->stats.exits[EXIT_SYSREG]++;
     vm_kick_mask(v->vm, vgic_sgi(&v->vm->vgic, v->idx, f->x[rt]));
     f->elr += 4; /* EC 0x18 is AArch64 only: IL = 1 */
     sysreg_write(elr_el2, f->elr);
@@ -324,7 +324,7 @@ void trap_guest_irq_acked(uint32_t intid)
 {
     struct vcpu *v = pcpus[arch_cpu_id_raw()].vcpu;
 
-    v->vm->stats.exits[EXIT_IRQ]++;
+    v->stats.exits[EXIT_IRQ]++;
     /* Handlers may inject before the LRs are synced, like another pCPU could at any time:
      * the sync then folds what the guest did and the flush refills, in one lock hold. The
      * kick SGI, the hot one, is completed right here. */
@@ -446,7 +446,7 @@ void trap_guest_serror(struct trap_frame *f)
         vm_fault_decide(v->vm->cfg->fault_policy, VM_FAULT_SERROR, f->elr, v->injected_pc);
 
     vgic_sync_lrs(&v->vm->vgic, v->idx); /* vcpu_return may flush: never on a stale LR view */
-    v->vm->stats.faults++;
+    v->stats.faults++;
     (act == VM_FAULT_INJECT_VSERROR ? vm_event : vm_event_always)(
         v->vm, "serror", "esr=0x%llx pc=0x%llx action=%s", (unsigned long long)esr,
         (unsigned long long)f->elr,

@@ -236,9 +236,9 @@ guest_hvc_other:
     cmp     w1, #1
     b.eq    1f
     ldr     w0, [x2, #VM_ID]            // BH_HC_VM_ID
-1:  ldr     x1, [x2, #VM_EXITS_HVC]
+1:  ldr     x1, [x3, #VCPU_EXITS_HVC]   // its own counters (vm_stats.h)
     add     x1, x1, #1
-    str     x1, [x2, #VM_EXITS_HVC]
+    str     x1, [x3, #VCPU_EXITS_HVC]
     ldr     w1, [x2, #VM_STATE]         // vcpu_return_is_noop
     cmp     w1, #VM_RUNNING_
     ldr     w1, [x3, #VCPU_STATE]
@@ -364,9 +364,9 @@ guest_dabt_lo:
     madd    x7, x6, x7, x5
     ldr     w12, [x7, #(VM_VGIC + VGIC_CPU0_LR_USED)] // LRs in use: synced before the call
 // x0 ESR, x1 SRT, x4 v, x5 vm, x9 r, x10 off, w12 lr_used
-    ldr     x11, [x5, #VM_EXITS_DABT]
+    ldr     x11, [x4, #VCPU_EXITS_DABT] // its own counters (vm_stats.h)
     add     x11, x11, #1
-    str     x11, [x5, #VM_EXITS_DABT]
+    str     x11, [x4, #VCPU_EXITS_DABT]
     ubfx    x3, x0, #22, #2             // SAS
     tbnz    w0, #6, guest_dabt_wr       // WnR
     str     xzr, [sp, #FRAME_PAD]       // a read passes 0
@@ -387,9 +387,9 @@ guest_dabt_call:
     ldp     x1, x4, [sp, #8 * 19]       // ESR, v
     cbnz    w0, guest_dabt_deny
     ldr     x5, [x4, #VCPU_VM]
-    ldr     x2, [x5, #VM_MMIO_EMULATED]
+    ldr     x2, [x4, #VCPU_MMIO_EMULATED]
     add     x2, x2, #1
-    str     x2, [x5, #VM_MMIO_EMULATED]
+    str     x2, [x4, #VCPU_MMIO_EMULATED]
     tbnz    w1, #6, 4f                  // a write: nothing to load
     ubfx    x3, x1, #16, #5             // Rt
     ldr     x0, [sp, #FRAME_PAD]
@@ -580,9 +580,9 @@ guest_sysreg:
 2:  mrs     x1, elr_el2
     add     x1, x1, #4                  // EC 0x18 is AArch64 only: IL = 1
     msr     elr_el2, x1
-    ldr     x13, [x5, #VM_EXITS_SYSREG]
+    ldr     x13, [x4, #VCPU_EXITS_SYSREG] // its own counters (vm_stats.h)
     add     x13, x13, #1
-    str     x13, [x5, #VM_EXITS_SYSREG]
+    str     x13, [x4, #VCPU_EXITS_SYSREG]
     ldr     w13, [x5, #VM_STATE]        // vcpu_return_is_noop
     ldr     w14, [x4, #VCPU_STATE]
     cmp     w13, #VM_RUNNING_
@@ -679,11 +679,11 @@ guest_irq:
     mov     x5, #VGIC_IRQ_SIZE
     madd    x5, x0, x5, x4              // &c->priv[intid]
     ldr     w6, [x4, #VGIC_CPU_LR_USED]
-    add     x2, x4, #VGIC_CPU_LR_IRQ
+    add     x4, x4, #VGIC_CPU_LR_IRQ    // &c->lr_irq[0] (x2 stays v, for its counters)
 1:  cbz     w6, guest_irq_c             // in no LR
     rbit    w7, w6
     clz     w7, w7                      // i
-    ldr     x8, [x2, x7, lsl #3]
+    ldr     x8, [x4, x7, lsl #3]
     cmp     x8, x5
     b.eq    2f
     sub     w8, w6, #1
@@ -692,8 +692,8 @@ guest_irq:
 2:  mrs     x6, S3_4_C12_C11_5          // ICH_ELRSR_EL2: the guest has finished LR i
     lsr     w6, w6, w7
     tbz     w6, #0, guest_irq_c
-    add     x2, x4, #VGIC_CPU_LR_SHADOW
-    ldr     x5, [x2, x7, lsl #3]
+    add     x5, x4, #(VGIC_CPU_LR_SHADOW - VGIC_CPU_LR_IRQ)
+    ldr     x5, [x5, x7, lsl #3]
     and     x6, x5, #0xe000000000000000 // ICH_LR_STATE | ICH_LR_HW
     eor     x6, x6, #0x6000000000000000 // == ICH_LR_PENDING | ICH_LR_HW
     cbnz    x6, guest_irq_c
@@ -702,29 +702,29 @@ guest_irq:
     ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
     lsr     w8, w8, w3                  // bit 0: this vCPU is dirty
     tbnz    w8, #0, guest_irq_c         // one vCPU: the way back would flush
-    mov     x2, #0                      // no lock to drop
+    mov     x4, #0                      // no lock to drop
     b       5f
-3:  add     x2, x1, #VM_VGIC            // d->lock
-    ticket_lock x2, w6, w8, w9
+3:  add     x4, x1, #VM_VGIC            // d->lock
+    ticket_lock x4, w6, w8, w9
     ldr     w8, [x1, #(VM_VGIC + VGIC_DIRTY)]
     lsr     w8, w8, w3
     tbnz    w8, #0, guest_irq_unlock_c  // a model change first: the C path
 5:  lr_write x7, x5, x6, 9f            // arch_vgic_write_lr(i, shadow)
-9:  cbz     x2, 10f
-    ticket_unlock x2, w6
+9:  cbz     x4, 10f
+    ticket_unlock x4, w6
 10: msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1: priority drop (gicv3_eoi)
-    ldr     x6, [x1, #VM_EXITS_IRQ]
-    ldr     x7, [x1, #VM_IRQS_INJECTED]
+    ldr     x6, [x2, #VCPU_EXITS_IRQ]   // v's own counters (vm_stats.h)
+    ldr     x7, [x2, #VCPU_IRQS_INJECTED]
     add     x6, x6, #1
     add     x7, x7, #1
-    str     x6, [x1, #VM_EXITS_IRQ]
-    str     x7, [x1, #VM_IRQS_INJECTED]
+    str     x6, [x2, #VCPU_EXITS_IRQ]
+    str     x7, [x2, #VCPU_IRQS_INJECTED]
     load_x2_x9
     ldp     x0, x1, [sp, #16 * 0]
     add     sp, sp, #FRAME_SIZE
     eret
 guest_irq_unlock_c:
-    ticket_unlock x2, w6
+    ticket_unlock x4, w6
 // Not the tick's usual shape: the C path with the acknowledged INTID (x0); x0-x9 are saved.
 guest_irq_c:
     save_x10_x15
@@ -775,9 +775,9 @@ guest_irq_other:
     b.hs    guest_irq_c16
     msr     S3_0_C12_C12_1, x0          // ICC_EOIR1_EL1 (irq_kick_taken)
     msr     S3_0_C12_C11_1, x0          // ICC_DIR_EL1
-    ldr     x6, [x1, #VM_EXITS_IRQ]
+    ldr     x6, [x2, #VCPU_EXITS_IRQ]   // v's own counters (vm_stats.h)
     add     x6, x6, #1
-    str     x6, [x1, #VM_EXITS_IRQ]
+    str     x6, [x2, #VCPU_EXITS_IRQ]
     add     x2, x1, #VM_VGIC            // d
     add     x5, x2, #VGIC_INBOX
     add     x5, x5, x3, lsl #3          // &d->inbox[idx]

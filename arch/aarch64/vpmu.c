@@ -351,7 +351,7 @@ bool vpmu_irq(struct vcpu *v, uint32_t intid)
         gic_deactivate(intid);
         return false;
     }
-    v->vm->stats.irqs_injected++;
+    v->stats.irqs_injected++;
     if (vgic_rearm_hw(&v->vm->vgic, v->idx, intid)) {
         return true;
     }

@@ -119,7 +119,7 @@ bool smccc_policy_denies(struct vcpu *v, struct trap_frame *f, uint32_t fid)
         return false;
     }
     if (!pv.quiet) {
-        v->vm->stats.denials++;
+        v->stats.denials++;
         vm_event(v->vm, "smc_deny", "fid=0x%x service=%s pc=0x%llx action=not_supported", fid,
                  pv.service, (unsigned long long)f->elr);
     }
@@ -142,7 +142,7 @@ void smccc_dispatch(struct vcpu *v, struct trap_frame *f, bool is_smc)
     if (s != NULL && s->call(v, f, fid)) {
         return;
     }
-    v->vm->stats.denials++;
+    v->stats.denials++;
     vm_event(v->vm, is_smc ? "smc_unknown" : "hvc_unknown",
              "func=0x%x pc=0x%llx action=not_supported", fid, (unsigned long long)f->elr);
     f->x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;

@@ -86,8 +86,11 @@ static uint32_t rights_on(const struct vmgmt *d, uint32_t t)
  * records written, each whole. */
 static unsigned fill_stats(struct bh_mgmt_vm *o, const struct vm *vm, uint64_t now)
 {
-    const struct vm_stats *s = &vm->stats;
+    struct vm_stats total;
+    const struct vm_stats *s = &total;
     unsigned i;
+
+    vm_stats_read(vm, &total); /* the VM-wide part plus its vCPUs' counters */
 
     o->nr_vcpus = vm->nr_vcpus;
     o->priority = vm->cfg->priority;
@@ -307,7 +310,7 @@ static int32_t op_lifecycle(struct vmgmt *d, uint32_t off, uint32_t target)
     }
     struct vm *t = &vms[target];
     if (!(rights_on(d, target) & BH_MGMT_RIGHT_CONTROL)) {
-        mgr->stats.denials++;
+        vm_stats_count(&mgr->stats.denials);
         vm_event(mgr, "mgmt_deny", "op=%s target=%s right=control", op_name(off), t->name);
         return BH_E_DENIED;
     }

@@ -39,6 +39,9 @@ struct ring_route {
     struct vm *to;
 };
 static struct ring_route ring_routes[CFG_MAX_VMS][CFG_MAX_CHANS];
+/* The doorbells with a direct route into each VM, a bit per id (vm_ipc_ring_irqs). */
+static uint32_t ring_to_mask[CFG_MAX_VMS];
+_Static_assert(CFG_MAX_CHANS <= 32, "ring_to_mask: a bit per doorbell id");
 
 /*
  * A sender's budget on a rate-limited doorbell (docs/CONFIG.md "rate-limit"): a token bucket
@@ -126,6 +129,9 @@ int vm_ipc_init(const struct cfg_scenario *sc)
                             sc->vms[c->to_vm].ipc_notify == CFG_NOTIFY_GPIO;
                 ring_routes[v][id] = (struct ring_route){
                     .intid = c->intid, .to = slow ? NULL : &vms[c->to_vm] };
+                if (!slow) {
+                    ring_to_mask[c->to_vm] |= UINT32_C(1) << id;
+                }
                 spin_lock_init(&ring_rates[v][id].lock);
                 ring_rates[v][id].tokens = c->rate_count;
                 ring_rates[v][id].last_ns = arch_now_ns();
@@ -207,7 +213,7 @@ int vm_ipc_gpio_init(struct vm *vm)
 static inline void raise_spi_in(struct vm *t, uint32_t intid)
 {
     if (vm_takes_input(t)) {
-        t->stats.irqs_injected++;
+        vm_stats_count(&t->stats.irqs_injected); /* from another VM's vCPU */
         if (t->cfg->ipc_notify == CFG_NOTIFY_GPIO) {
             (void)vgpio_raise(&t->gpio, intid); /* its controller drives the SPI */
         } else {
@@ -316,7 +322,7 @@ static void note_result(struct vcpu *v, uint32_t fid, uint64_t id, int r)
     if (r >= 0 || r == -BH_EBUSY || r == -BH_ETIMEDOUT) {
         return;
     }
-    v->vm->stats.denials++;
+    v->stats.denials++;
     vm_event(v->vm, "ipc_deny", "op=%s id=%llu err=%s", op_name(fid), (unsigned long long)id,
              err_name(r));
 }
@@ -425,7 +431,7 @@ static inline __attribute__((always_inline)) bool ring_direct(struct vcpu *v, un
     }
     ipc_doorbell_rung(&hyp_ipc, id);
     if (vm_takes_input(t)) {
-        t->stats.irqs_injected++;
+        v->ring_irqs[id]++; /* t's, counted by this vCPU: vm_ipc_ring_irqs */
         vm_kick_mask(t, vgic_post_spi(&t->vgic, rr->intid)); /* lock-free, see vgic.h */
     }
     return true;
@@ -744,4 +750,22 @@ void vm_ipc_vm_reset(struct vm *vm)
 struct ipc_stats vm_ipc_stats(unsigned id)
 {
     return ipc_stats(&hyp_ipc, id);
+}
+
+uint64_t vm_ipc_ring_irqs(const struct vm *t)
+{
+    uint64_t n = 0;
+
+    for (uint32_t m = t->id < CFG_MAX_VMS ? ring_to_mask[t->id] : 0; m; m &= m - 1) {
+        unsigned id = (unsigned)__builtin_ctz(m);
+        for (unsigned s = 0; s < vm_count && s < CFG_MAX_VMS; s++) {
+            if (ring_routes[s][id].to != t) {
+                continue;
+            }
+            for (unsigned k = 0; k < vms[s].nr_vcpus && k < VCPU_MAX; k++) {
+                n += vms[s].vcpus[k].ring_irqs[id]; /* an aligned word, where it lies */
+            }
+        }
+    }
+    return n;
 }

@@ -59,3 +59,7 @@ void vm_ipc_vm_reset(struct vm *vm);
 
 /* Object id's statistics (management snapshots); zero for an object that does not exist. */
 struct ipc_stats vm_ipc_stats(unsigned id);
+
+/* The interrupts other VMs' vCPUs raised in t by ringing a doorbell on the direct path (their
+ * struct vcpu ring_irqs), summed: part of t's irqs_injected (vm_stats_read). */
+uint64_t vm_ipc_ring_irqs(const struct vm *t);

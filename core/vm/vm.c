@@ -95,8 +95,8 @@ static void vm_vevent(struct vm *vm, const char *kind, bool always, const char *
     uint32_t dropped = 0;
     unsigned n = 0;
 
-    vm->stats.events++;
     spin_lock(&evt_lock);
+    vm->stats.events++; /* under evt_lock: any vCPU, any pCPU */
     bool ok = evt_limiter_take(&vm->evt_limit, k, always, now, &dropped);
     if (ok) {
         if (dropped) {
@@ -104,9 +104,11 @@ static void vm_vevent(struct vm *vm, const char *kind, bool always, const char *
         }
         n = collect_drops_locked(vm, now, false, drops, n, EVT_DROP_REPORTS_MAX);
     }
-    spin_unlock(&evt_lock);
     if (!ok) {
         vm->stats.events_dropped++;
+    }
+    spin_unlock(&evt_lock);
+    if (!ok) {
         return;
     }
     emit_drop_reports(vm, drops, n);
@@ -295,14 +297,23 @@ static const char *const exit_names[EXIT_CLASS_COUNT] = {
     [EXIT_WFX] = "wfi",
 };
 
+void vm_stats_read(const struct vm *vm, struct vm_stats *out)
+{
+    vm_stats_total(out, &vm->stats, &vm->vcpus[0].stats, sizeof(vm->vcpus[0]),
+                   vm->nr_vcpus < VCPU_MAX ? vm->nr_vcpus : VCPU_MAX);
+    out->irqs_injected += vm_ipc_ring_irqs(vm); /* other VMs' doorbells, counted by them */
+}
+
 void vm_print_vm_stats(const struct vm *vm)
 {
-    const struct vm_stats *s = &vm->stats;
+    struct vm_stats total;
+    const struct vm_stats *s = &total;
     struct console_vm_stats cs = { 0 };
     struct vuart_stats us;
     char exits[128];
     int n = 0;
 
+    vm_stats_read(vm, &total);
     for (int c = 0; c < EXIT_CLASS_COUNT; c++) {
         n += bh_snprintf(exits + n, sizeof(exits) - (size_t)n, " exit_%s=%llu",
                          exit_names[c], (unsigned long long)s->exits[c]);

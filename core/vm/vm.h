@@ -28,6 +28,7 @@
 #include <core/dev/sp805.h>
 #include <core/dev/vgpio.h>
 #include <core/dev/vuart.h>
+#include <core/vm/vm_stats.h>
 
 #define VM_MAX      CFG_MAX_VMS
 #define VCPU_MAX    8
@@ -52,31 +53,6 @@ enum vm_state {
     VM_DEFINED,  /* built and verified, never started (autostart = <0>) */
 };
 
-/* Exit classes counted per VM. */
-enum vm_exit_class {
-    EXIT_HVC,
-    EXIT_SMC,
-    EXIT_SYSREG,
-    EXIT_DABT,
-    EXIT_IABT,
-    EXIT_IRQ,
-    EXIT_OTHER,
-    EXIT_WFX, /* a trapped WFI */
-    EXIT_CLASS_COUNT,
-};
-
-struct vm_stats {
-    uint64_t exits[EXIT_CLASS_COUNT];
-    uint64_t mmio_emulated;
-    uint64_t irqs_injected;
-    uint64_t faults;
-    uint64_t denials;
-    uint64_t events;
-    uint64_t events_dropped;
-    uint64_t restarts;
-    uint64_t starts;      /* vm_start calls (restarts included) */
-};
-
 struct vm;
 
 /* Why a vCPU sleeps in the hypervisor (vcpu.wait_kind). */
@@ -86,6 +62,10 @@ struct vm;
 #define VCPU_WAIT_IDLE  3 /* a trapped WFI (counted as idle time) */
 
 struct vcpu {
+    /* Interrupts it raised in another VM by ringing doorbell id on the direct path (vm_ipc.c
+     * ring_direct), counted in that VM's irqs_injected when read (vm_ipc_ring_irqs). Its own
+     * pCPU writes them; first, so the count is one indexed ldr/add/str on the doorbell path. */
+    uint64_t ring_irqs[CFG_MAX_CHANS];
     struct vm *vm;
     unsigned idx;
     unsigned pcpu;
@@ -109,10 +89,15 @@ struct vcpu {
     uint64_t blocked_ticks;
     uint64_t paused_ticks;
     uint64_t wait_since;       /* when the current wait began (wait_kind != NONE) */
-} __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 512 bytes, so
+    /* Its exits' counters (vm_stats.h): only its own pCPU writes them, the exception-vector
+     * fast paths too (VCPU_EXITS_*, VCPU_MMIO_EMULATED, VCPU_IRQS_INJECTED). */
+    struct vcpu_stats stats;
+    /* Free room up to the power of two (the fields from vm to wait_since fill 512 bytes). */
+    uint8_t spare[1024 - 512 - CFG_MAX_CHANS * 8 - sizeof(struct vcpu_stats)];
+} __attribute__((aligned(64))); /* its pCPU's own cache lines (also: 1024 bytes, so
                                   * vcpus[i] on the doorbell path is a shift) */
 
-_Static_assert(sizeof(struct vcpu) == 512, "struct vcpu: keep vcpus[i] a shift");
+_Static_assert(sizeof(struct vcpu) == 1024, "struct vcpu: keep vcpus[i] a shift");
 
 struct vm {
     unsigned id;
@@ -153,6 +138,8 @@ struct vm {
     unsigned nr_vcpus;
     struct vcpu vcpus[VCPU_MAX];
 
+    /* The VM-wide part of its statistics (vm_stats.h): what none of its vCPUs counts on its
+     * own exit, under a lock or with vm_stats_count. Read the totals with vm_stats_read. */
     struct vm_stats stats;
     struct evt_limiter evt_limit; /* per kind; under vm.c's evt_lock */
     uint64_t started_ns;          /* when it last started (uptime) */
@@ -221,6 +208,8 @@ void vm_print_stats(void);
 
 /* Print one VM's STATS line. */
 void vm_print_vm_stats(const struct vm *vm);
+/* The VM's statistics: its VM-wide part plus every vCPU's counters (vm_stats_total). */
+void vm_stats_read(const struct vm *vm, struct vm_stats *out);
 
 /* Print the newest n event records kept in the ring, oldest first, as
  * "bulkhead: events: #<seq> t=<s.us> EVT ..." lines (never at a line start as "EVT"). */

@@ -140,7 +140,7 @@ static void vgic_deny_hook(void *ctx, unsigned vcpu, uint32_t intid, const char 
 {
     struct vm *vm = ctx;
 
-    vm->stats.denials++;
+    vm_stats_count(&vm->stats.denials); /* vcpu: the register's, not necessarily the caller */
     if (intid == UINT32_MAX) {
         vm_event(vm, "vgic_deny", "vcpu=%u reg=%s dir=%s", vcpu, reg, write ? "write" : "read");
     } else {

@@ -37,7 +37,7 @@ static void wdog_fire(struct vm *vm)
 {
     bool restart = vm->cfg->fault_policy == CFG_FAULT_RESTART;
 
-    vm->stats.faults++;
+    vm_stats_count(&vm->stats.faults); /* not counted by a vCPU of its own */
     vm_event_always(vm, "watchdog", "action=%s", restart ? "restart" : "stop");
     vm_stop(vm, "watchdog", restart);
 }

@@ -75,6 +75,7 @@ static const struct mode modes[] = {
     { "step", tests_step, tests_step_secondary },
     { "psciconf", tests_psciconf, NULL },
     { "gicrestart", tests_gicrestart, NULL },
+    { "exitcount", tests_exitcount, tests_exitcount_secondary },
 };
 
 /* The running mode, set by the boot CPU before it starts any secondary. */

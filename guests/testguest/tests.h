@@ -136,3 +136,8 @@ void tests_psciconf(void) __noreturn;
 /* tg.mode=gicrestart: no GIC state outlives a VM reset; an active interrupt survives a
  * switch-out (tests_gicrestart.c, tests/scenarios/h-gic-restart.test). GICv3. */
 void tests_gicrestart(void) __noreturn;
+
+/* tg.mode=exitcount: every vCPU makes the same number of MMIO, hypercall and SGI1R exits, all
+ * at once or one after the other (tests_exitcount.c, tests/scenarios/k-exit-stats.test). */
+void tests_exitcount(void) __noreturn;
+void tests_exitcount_secondary(void);
