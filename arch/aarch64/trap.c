@@ -266,10 +266,8 @@ uint64_t trap_guest_sgi(struct trap_frame *f)
     vm_kick_mask(v->vm, vgic_sgi(&v->vm->vgic, v->idx, f->x[rt]));
     f->elr += 4; /* EC 0x18 is AArch64 only: IL = 1 */
     sysreg_write(elr_el2, f->elr);
-    /* SPSR is not in this short frame: the step over the MSR (arch_skip_insn's SS rule) on
-     * the register itself. vectors.S sends a stepped MSR the full way, so SS is 0 here unless
-     * that changes; kept so that this skip is right on its own. */
-    sysreg_write(spsr_el2, sysreg_read(spsr_el2) & ~(uint64_t)PSR_SS);
+    /* No SPSR.SS to clear (arch_skip_insn's step rule): vectors.S guest_sysreg sends an MSR
+     * the guest is single-stepping the full way, so SS is 0 here (d-step's IPI case). */
     return !vcpu_return_is_noop(v);
 }
 
